@@ -1,0 +1,129 @@
+"""Who may see and who may change an objective (PUB-2 transparency, with limits the owner chooses).
+
+One lookup per resource serves pages and API alike: `objective_for(person, pk)` answers 404 when the
+objective is invisible to the person, and tells whether they may change it (the caller answers 403).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.http import Http404
+
+from qibu.okrs.models import Level, Objective, Visibility
+from qibu.org.models import Department, Person
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+
+def headed_department_paths(person: Person) -> list[str]:
+    """Paths of the departments the person heads, memoised on the person for the request."""
+    cached: list[str] | None = getattr(person, "_headed_paths", None)
+    if cached is None:
+        cached = list(Department.objects.filter(head=person).values_list("path", flat=True))
+        person._headed_paths = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _heads_department_of(person: Person, objective: Objective) -> bool:
+    dept = objective.department
+    if dept is None:
+        return False
+    return any(dept.path.startswith(p) for p in headed_department_paths(person))
+
+
+def can_view(person: Person, objective: Objective) -> bool:
+    if not person.is_authenticated or not person.is_active:
+        return False
+    if objective.visibility == Visibility.COMPANY or person.is_admin:
+        return True
+    if person.pk in (objective.owner_id, objective.author_id):
+        return True
+    if objective.owner is not None and objective.owner.manager_id == person.pk:
+        return True
+    if objective.visibility == Visibility.PRIVATE:
+        return False
+    # Limited to the department: its people (and those of its sub-departments), heads above it, executives.
+    if person.is_executive or _heads_department_of(person, objective):
+        return True
+    dept = objective.department
+    return dept is not None and _person_inside(person, dept)
+
+
+def _ancestor_ids_of_person(person: Person) -> list[int]:
+    return person.department.ancestor_ids if person.department else []
+
+
+def _person_inside(person: Person, dept: Department) -> bool:
+    """True when the person's department is `dept` or one of its sub-departments."""
+    return dept.pk in _ancestor_ids_of_person(person)
+
+
+def can_edit(person: Person, objective: Objective) -> bool:
+    """Owners, their managers and department heads edit personal, team and department OKRs;
+    executives and administrators edit company OKRs. Administrators may edit everything."""
+    if not can_view(person, objective):
+        return False
+    if person.is_admin:
+        return True
+    if objective.level == Level.COMPANY:
+        return person.is_executive
+    if person.pk == objective.owner_id:
+        return True
+    if objective.owner is not None and objective.owner.manager_id == person.pk:
+        return True
+    if objective.team is not None and objective.team.lead_id == person.pk:
+        return True
+    return _heads_department_of(person, objective)
+
+
+def can_create(person: Person, *, level: str, owner: Person | None, department: Department | None) -> bool:
+    """May `person` create an objective at this level for this owner/department?"""
+    if not person.is_authenticated:
+        return False
+    if person.is_admin:
+        return True
+    if level == Level.COMPANY:
+        return person.is_executive
+    if owner is not None and (owner.pk == person.pk or owner.manager_id == person.pk):
+        return True
+    if department is not None:
+        return any(department.path.startswith(p) for p in headed_department_paths(person))
+    return False
+
+
+def objective_queryset() -> QuerySet[Objective]:
+    return Objective.objects.select_related(
+        "cycle", "owner", "owner__department", "department", "team", "author"
+    )
+
+
+def objective_for(person: Person, pk: int) -> tuple[Objective, bool]:
+    """The objective if `person` may see it (else Http404), and whether they may change it."""
+    try:
+        objective = objective_queryset().get(pk=pk)
+    except (Objective.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view(person, objective):
+        raise Http404
+    return objective, can_edit(person, objective)
+
+
+def visible_objectives_q(person: Person) -> Q:
+    """A filter equal to `can_view` over many objectives, for lists and trees."""
+    if person.is_admin:
+        return Q()
+    q = Q(visibility=Visibility.COMPANY) | Q(owner_id=person.pk) | Q(author_id=person.pk) | Q(owner__manager_id=person.pk)
+    dept_scope = Q()
+    if person.is_executive:
+        dept_scope = Q(pk__isnull=False)
+    else:
+        if person.department_id:
+            dept_scope |= Q(department_id__in=_ancestor_ids_of_person(person))
+        for path in headed_department_paths(person):
+            dept_scope |= Q(department__path__startswith=path)
+    if dept_scope:
+        q |= Q(visibility=Visibility.DEPARTMENT) & dept_scope
+    return q

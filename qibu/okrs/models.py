@@ -1,0 +1,262 @@
+"""Objectives, key results, alignment and check-ins.
+
+Roll-ups (progress, confidence) are stored on each row and recomputed by services after every change,
+so that pages read them with a constant number of queries whatever the size of the company.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qibu.cycles.models import Cycle
+from qibu.org.models import Department, Team
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+class Level(models.TextChoices):
+    COMPANY = "company", _("company")
+    DEPARTMENT = "department", _("department")
+    TEAM = "team", _("team")
+    PERSON = "person", _("person")
+
+
+class Commitment(models.TextChoices):
+    COMMITTED = "committed", _("committed")
+    ASPIRATIONAL = "aspirational", _("aspirational")
+
+
+class Visibility(models.TextChoices):
+    COMPANY = "company", _("everyone in the company")
+    DEPARTMENT = "department", _("the department only")
+    PRIVATE = "private", _("private")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ACTIVE = "active", _("active")
+    CLOSED = "closed", _("closed")
+
+
+class RollupMode(models.TextChoices):
+    KEY_RESULTS = "key_results", _("its key results")
+    KEY_RESULTS_AND_CHILDREN = "key_results_and_children", _("its key results and aligned objectives")
+    CHILDREN = "children", _("only the objectives aligned under it")
+
+
+class Priority(models.IntegerChoices):
+    P0 = 0, _("P0 — must")
+    P1 = 1, _("P1 — high")
+    P2 = 2, _("P2 — normal")
+    P3 = 3, _("P3 — nice to have")
+
+
+class Objective(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("cycle"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_objectives",
+        verbose_name=_("owner"),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="objectives",
+        verbose_name=_("department"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="objectives", verbose_name=_("team")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authored_objectives",
+        verbose_name=_("author"),
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.P1)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=ONE, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    commitment = models.CharField(
+        _("commitment"), max_length=20, choices=Commitment.choices, default=Commitment.ASPIRATIONAL
+    )
+    visibility = models.CharField(_("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.COMPANY)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    rollup_mode = models.CharField(
+        _("progress from"), max_length=30, choices=RollupMode.choices, default=RollupMode.KEY_RESULTS
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    # Stored roll-ups (MEAS-4, MEAS-5), kept right by okrs.services.rollup.
+    progress = models.DecimalField(max_digits=7, decimal_places=4, default=ZERO)
+    confidence = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    # MEAS-7 end score, set at self-assessment.
+    score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["priority", "id"]
+        verbose_name = _("objective")
+        indexes: ClassVar = [
+            models.Index(fields=["cycle", "level"]),
+            models.Index(fields=["cycle", "owner"]),
+            models.Index(fields=["cycle", "department"]),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="objective_dates")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KeyResultKind(models.TextChoices):
+    INCREASE = "increase", _("increase to a target")
+    DECREASE = "decrease", _("decrease to a target")
+    BAND = "band", _("keep within a band")
+    MILESTONES = "milestones", _("milestones")
+    BOOLEAN = "boolean", _("done or not done")
+
+
+class KeyResult(models.Model):
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="key_results", verbose_name=_("objective")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=KeyResultKind.choices, default=KeyResultKind.INCREASE)
+    start_value = models.DecimalField(_("start value"), max_digits=18, decimal_places=4, default=ZERO)
+    target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4, default=ONE)
+    current_value = models.DecimalField(_("current value"), max_digits=18, decimal_places=4, default=ZERO)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    band_low = models.DecimalField(_("band low"), max_digits=18, decimal_places=4, null=True, blank=True)
+    band_high = models.DecimalField(_("band high"), max_digits=18, decimal_places=4, null=True, blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=ONE, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_key_results",
+        verbose_name=_("owner"),
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence (%)"), default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    # MEAS-1: the raw value is kept and shown (over 100 % = over-achieved); the clamped one rolls up.
+    progress_raw = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    progress = models.DecimalField(max_digits=7, decimal_places=4, default=ZERO)
+    score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    last_checkin_at = models.DateTimeField(null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["objective_id", "position", "id"]
+        verbose_name = _("key result")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="key_result_dates")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=ONE, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    done = models.BooleanField(_("done"), default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["key_result_id", "position", "id"]
+        verbose_name = _("milestone")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Alignment(models.Model):
+    """SET-6: a child objective aligns to a parent objective or to a parent key result (several allowed)."""
+
+    child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="alignments_up")
+    parent_objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, null=True, blank=True, related_name="alignments_down"
+    )
+    parent_key_result = models.ForeignKey(
+        KeyResult, on_delete=models.CASCADE, null=True, blank=True, related_name="alignments_down"
+    )
+    # The objective the link rolls up into: the parent objective, or the parent key result's objective.
+    # Stored so that "children of X" and the loop check are one indexed query.
+    rollup_parent = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="rollup_children")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alignment")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(parent_objective__isnull=False, parent_key_result__isnull=True)
+                    | models.Q(parent_objective__isnull=True, parent_key_result__isnull=False)
+                ),
+                name="alignment_one_parent",
+            ),
+            # One link per (child, parent objective): to the objective or to one of its key results, so a
+            # child is never counted twice in its parent's roll-up.
+            models.UniqueConstraint(fields=["child", "rollup_parent"], name="alignment_unique_parent"),
+        ]
+
+
+class CheckIn(models.Model):
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(db_index=True)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True, blank=True)
+    milestones_done = models.JSONField(_("milestones done"), default=list, blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    previous_confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    confidence_reason = models.TextField(_("why confidence fell"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Progress of the key result after this check-in, for the chart over time.
+    progress_raw = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
+    progress = models.DecimalField(max_digits=7, decimal_places=4, default=ZERO)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name = _("check-in")
+        indexes: ClassVar = [models.Index(fields=["key_result", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id} @ {self.created_at:%Y-%m-%d}"
+
+    @property
+    def confidence_fall(self) -> int:
+        if self.previous_confidence is None:
+            return 0
+        return max(0, self.previous_confidence - self.confidence)

@@ -1,0 +1,73 @@
+"""Display helpers for OKR numbers: percentages, health badges, progress bars."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+HEALTH_LABELS = {
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "no_data": gettext_lazy("No confidence yet"),
+}
+
+
+@register.filter
+def pct(value: Any, digits: int = 0) -> str:
+    """A fraction as a percentage: 0.456 → "46%". Empty for None."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return "—"
+    return f"{number_format(round(number, int(digits)), int(digits))}%"
+
+
+@register.filter
+def percent_width(value: Any) -> str:
+    """A fraction clamped to 0–100 as a CSS width."""
+    try:
+        number = max(Decimal(0), min(Decimal(1), Decimal(str(value or 0))))
+    except (InvalidOperation, ValueError):
+        number = Decimal(0)
+    return f"{(number * 100):.1f}%"
+
+
+@register.filter
+def number(value: Any) -> str:
+    """A Decimal without trailing zeros, localised: 1200.5000 → "1,200.5"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+    places = max(0, -d.as_tuple().exponent) if isinstance(d.as_tuple().exponent, int) else 0
+    return number_format(d, places, use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag
+def health_badge(health: str | None) -> str:
+    key = health or "no_data"
+    return format_html('<span class="health {}">{}</span>', key, HEALTH_LABELS.get(key, HEALTH_LABELS["no_data"]))
+
+
+@register.simple_tag
+def progress_bar(value: Any, label: str = "") -> str:
+    return format_html(
+        '<div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}"'
+        ' aria-label="{}"><span style="width:{}"></span></div>',
+        percent_width(value).rstrip("%"),
+        label,
+        percent_width(value),
+    )

@@ -1,0 +1,225 @@
+"""The organisation: its policy, vision and strategy, departments, teams and people."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """The one company this installation serves, with the method policy (defaults from METHOD.md)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    vision = models.TextField(_("vision"), blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year start month"), default=1, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    default_language = models.CharField(_("default language"), max_length=10, default="zh-hans")
+    # SET-3
+    max_objectives_per_owner = models.PositiveSmallIntegerField(
+        _("objectives per owner per cycle"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # SET-4
+    min_key_results = models.PositiveSmallIntegerField(
+        _("fewest key results per objective"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    max_key_results = models.PositiveSmallIntegerField(
+        _("most key results per objective"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    # EXE-4
+    confidence_fall_threshold = models.PositiveSmallIntegerField(
+        _("confidence fall that needs a reason (points)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    # SET-7
+    bottom_up_target = models.PositiveSmallIntegerField(
+        _("share of OKRs written by employees (%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    # MEAS-8
+    checkin_cadence_days = models.PositiveSmallIntegerField(
+        _("check-in cadence (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    # MEAS-6
+    on_track_confidence = models.PositiveSmallIntegerField(
+        _("on track from confidence (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    at_risk_confidence = models.PositiveSmallIntegerField(
+        _("at risk from confidence (%)"), default=40, validators=[MaxValueValidator(100)]
+    )
+    behind_pace_points = models.PositiveSmallIntegerField(
+        _("behind pace after (points)"), default=20, validators=[MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+    POLICY_FIELDS: ClassVar[tuple[str, ...]] = (
+        "max_objectives_per_owner",
+        "min_key_results",
+        "max_key_results",
+        "confidence_fall_threshold",
+        "bottom_up_target",
+        "checkin_cadence_days",
+        "on_track_confidence",
+        "at_risk_confidence",
+        "behind_pace_points",
+    )
+    DEFAULTS: ClassVar[dict[str, int]] = {
+        "max_objectives_per_owner": 3,
+        "min_key_results": 1,
+        "max_key_results": 3,
+        "confidence_fall_threshold": 30,
+        "bottom_up_target": 60,
+        "checkin_cadence_days": 7,
+        "on_track_confidence": 70,
+        "at_risk_confidence": 40,
+        "behind_pace_points": 20,
+    }
+
+    def departures_from_method(self) -> list[str]:
+        """Policy fields set away from the method's default, so pages can show the departure."""
+        return [f for f in self.POLICY_FIELDS if getattr(self, f) != self.DEFAULTS[f]]
+
+
+class StrategicGoal(models.Model):
+    """VIS-2: strategic goals sit between the vision and the company objectives."""
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        verbose_name = _("strategic goal")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    head = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        verbose_name=_("head"),
+    )
+    # Materialised path "/1/4/9/" of ids from the root: ancestors and descendants in one query.
+    path = models.CharField(max_length=500, db_index=True, default="/", editable=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["path", "position", "name"]
+        verbose_name = _("department")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to and including this department."""
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+    @property
+    def depth(self) -> int:
+        return len(self.ancestor_ids) - 1
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="teams", verbose_name=_("department")
+    )
+    lead = models.ForeignKey(
+        "Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="led_teams", verbose_name=_("lead")
+    )
+
+    class Meta:
+        ordering: ClassVar = ["department_id", "name"]
+        verbose_name = _("team")
+        constraints: ClassVar = [models.UniqueConstraint(fields=["department", "name"], name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("administrator")
+    EXECUTIVE = "executive", _("executive")
+    DEPARTMENT_HEAD = "department_head", _("department head")
+    MEMBER = "member", _("member")
+
+
+class Person(AbstractUser):
+    """A person in the company. Signs in with the username; shown by full name."""
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("manager")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("department"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("team")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, help_text=_("Empty: the organisation's default.")
+    )
+
+    objects: ClassVar[UserManager[Person]] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering: ClassVar = ["full_name", "username"]
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def is_executive(self) -> bool:
+        return self.role == Role.EXECUTIVE or self.is_admin
+
+
+class ApiToken(models.Model):
+    """A personal API token; only its SHA-256 is stored, the secret is shown once."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from qibu.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("company/", views.company, name="company"),
+    path("alignment/", views.tree, name="tree"),
+    path("departments/<int:pk>/", views.department, name="department"),
+    path("people/<int:pk>/", views.person, name="person"),
+]

@@ -1,0 +1,17 @@
+"""URL map. Each app owns its pages; the API lives under /api/v1."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from qibu.api.urls import api
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("settings/", include("qibu.org.urls")),
+    path("", include("qibu.reports.urls")),
+    path("", include("qibu.okrs.urls")),
+]

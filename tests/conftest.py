@@ -1,0 +1,107 @@
+"""Personas and a small company shared by the tests.
+
+alice   administrator
+erin    executive (CEO's deputy)
+hank    head of 销售部 (sales)
+mia     member of sales, reports to hank
+oscar   member of 市场部 (marketing), another department
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from qibu.cycles.models import Cycle
+from qibu.cycles.services import cycles_generate_year
+from qibu.okrs.models import Level
+from qibu.okrs.services import key_result_create, objective_create
+from qibu.org.models import Department, Organisation, Person, Role, Team
+from qibu.org.services import department_create, person_create, team_create
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Company:
+    org: Organisation
+    alice: Person
+    erin: Person
+    hank: Person
+    mia: Person
+    oscar: Person
+    sales: Department
+    marketing: Department
+    sales_team: Team
+    year: Cycle
+    quarter: Cycle
+
+
+@pytest.fixture
+def company(db) -> Company:
+    org = Organisation.objects.create(pk=1, name="云舟科技", vision="让每个团队都看清方向", mission="用数据帮助企业成长")
+    annual = cycles_generate_year(fiscal_year=2026)
+    quarter = Cycle.objects.get(kind="quarter", start=dt.date(2026, 10, 1))
+    sales = department_create(name="销售部")
+    marketing = department_create(name="市场部")
+    alice = person_create(username="alice", full_name="Alice 管理员", password=PASSWORD, role=Role.ADMIN)
+    erin = person_create(username="erin", full_name="Erin 执行官", password=PASSWORD, role=Role.EXECUTIVE)
+    hank = person_create(
+        username="hank", full_name="韩销售", password=PASSWORD, role=Role.DEPARTMENT_HEAD, department=sales, manager=erin
+    )
+    sales.head = hank
+    sales.save(update_fields=["head"])
+    sales_team = team_create(name="华东大客户组", department=sales, lead=hank)
+    mia = person_create(
+        username="mia", full_name="米娅", password=PASSWORD, department=sales, team=sales_team, manager=hank
+    )
+    oscar = person_create(username="oscar", full_name="欧斯卡", password=PASSWORD, department=marketing)
+    return Company(org, alice, erin, hank, mia, oscar, sales, marketing, sales_team, annual, quarter)
+
+
+@pytest.fixture
+def okrs(company: Company) -> dict:
+    """Company → sales department → mia's personal objective, each with key results, aligned upwards."""
+    c = company
+    company_obj = objective_create(
+        actor=c.erin, cycle=c.quarter, level=Level.COMPANY, title="成为华东市场第一", owner=c.erin
+    )
+    revenue = key_result_create(
+        actor=c.erin, objective=company_obj, title="季度收入达到 1000 万元", start_value=0, target_value=1000, unit="万元"
+    )
+    dept_obj = objective_create(
+        actor=c.hank,
+        cycle=c.quarter,
+        level=Level.DEPARTMENT,
+        department=c.sales,
+        owner=c.hank,
+        title="销售部拿下十家标杆客户",
+        parent_key_result_ids=[revenue.pk],
+    )
+    dept_kr = key_result_create(
+        actor=c.hank, objective=dept_obj, title="签约标杆客户 10 家", start_value=0, target_value=10, unit="家"
+    )
+    mine = objective_create(
+        actor=c.mia,
+        cycle=c.quarter,
+        level=Level.PERSON,
+        owner=c.mia,
+        title="打开苏州市场",
+        parent_objective_ids=[dept_obj.pk],
+    )
+    my_kr = key_result_create(
+        actor=c.mia, objective=mine, title="苏州新签 4 家客户", start_value=0, target_value=4, unit="家", confidence=80
+    )
+    return {
+        "company": company_obj,
+        "revenue": revenue,
+        "department": dept_obj,
+        "department_kr": dept_kr,
+        "mine": mine,
+        "my_kr": my_kr,
+    }

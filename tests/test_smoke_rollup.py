@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from qibu.okrs.models import Objective, RollupMode
+from qibu.okrs.services import checkin_record, objective_update
+
+
+def test_it_rolls_a_checkin_up_to_the_company_MEAS_4(okrs, company):
+    objective_update(actor=company.erin, objective=okrs["company"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN})
+    objective_update(actor=company.hank, objective=okrs["department"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN})
+    checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=2, confidence=70)
+    mine = Objective.objects.get(pk=okrs["mine"].pk)
+    assert mine.progress == Decimal("0.5")
+    dept = Objective.objects.get(pk=okrs["department"].pk)
+    assert dept.progress == Decimal("0.25")  # KR 0 and child 0.5, equal weights
+    top = Objective.objects.get(pk=okrs["company"].pk)
+    assert top.progress == Decimal("0.125")
+
+
+def test_it_refuses_a_confidence_fall_without_reason_EXE_4(okrs, company):
+    with pytest.raises(ValidationError) as exc:
+        checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=1, confidence=20)
+    assert "confidence_reason" in exc.value.message_dict
