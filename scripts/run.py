@@ -1,0 +1,80 @@
+"""`make run`: prepare the database, load the demo company when it is empty, then serve.
+
+Starts the production web server (gunicorn) and the background worker (`manage.py db_worker`) side by
+side, and stops both when either ends or on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+
+
+def manage(*args: str) -> None:
+    subprocess.run([*MANAGE, *args], check=True, cwd=ROOT)
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qibu.settings")
+    manage("migrate", "--noinput", "-v", "0")
+    manage("collectstatic", "--noinput", "-v", "0")
+    manage("load_demo", "--if-empty")
+    workers = os.environ.get("WEB_CONCURRENCY", "3")
+    web = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "qibu.wsgi:application",
+            "--bind",
+            f"{os.environ.get('HOST', '127.0.0.1')}:{port}",
+            "--workers",
+            workers,
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+        ],
+        cwd=ROOT,
+    )
+    worker = subprocess.Popen([*MANAGE, "db_worker"], cwd=ROOT)
+    database = os.environ.get("DATABASE_URL") or "SQLite (var/qibu.sqlite3)"
+    print(
+        f"\n  Qibu is running at http://127.0.0.1:{port}/  (database: {database})\n"
+        "  Demo sign-ins (password “demo”): admin · the CEO, a head and a member are listed above.\n"
+        "  Stop with Ctrl-C.\n",
+        flush=True,
+    )
+    children = [web, worker]
+
+    def stop(*_args: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            try:
+                children[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return web.returncode or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
