@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 register = template.Library()
 
@@ -52,7 +52,8 @@ def number(value: Any) -> str:
     except (InvalidOperation, ValueError):
         return str(value)
     d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
-    places = max(0, -d.as_tuple().exponent) if isinstance(d.as_tuple().exponent, int) else 0
+    exponent = d.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
     return number_format(d, places, use_l10n=True, force_grouping=True)
 
 
@@ -71,3 +72,29 @@ def progress_bar(value: Any, label: str = "") -> str:
         label,
         percent_width(value),
     )
+
+
+@register.simple_tag
+def kr_measure(kr: Any) -> str:
+    """Where a key result stands, in words: "3 / 4 家 (from 0)", "2 of 5 milestones", "done"."""
+    kind = getattr(kr, "kind", "increase")
+    if kind == "milestones":
+        milestones = list(kr.milestones.all())
+        done = sum(1 for m in milestones if m.done)
+        return gettext("%(done)d of %(total)d milestones done") % {"done": done, "total": len(milestones)}
+    if kind == "boolean":
+        return str(gettext("done") if kr.current_value >= 1 else gettext("not done"))
+    unit = f" {kr.unit}" if kr.unit else ""
+    if kind == "band":
+        return gettext("%(current)s%(unit)s (keep between %(low)s and %(high)s)") % {
+            "current": number(kr.current_value),
+            "unit": unit,
+            "low": number(kr.band_low),
+            "high": number(kr.band_high),
+        }
+    return gettext("%(current)s / %(target)s%(unit)s (from %(start)s)") % {
+        "current": number(kr.current_value),
+        "target": number(kr.target_value),
+        "unit": unit,
+        "start": number(kr.start_value),
+    }

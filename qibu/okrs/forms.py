@@ -1,0 +1,308 @@
+"""Forms for the OKR pages. They parse and render; the rules (and their messages) live in the services.
+
+Numbers, titles and confidence are plain text fields on purpose: `qibu.okrs.services` checks them and
+answers with a message naming the field, which `apply_errors` places next to that field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from qibu.cycles.models import Cycle
+from qibu.cycles.selectors import cycle_list
+from qibu.okrs.access import headed_department_paths
+from qibu.okrs.models import (
+    Commitment,
+    KeyResult,
+    KeyResultKind,
+    Level,
+    Objective,
+    Priority,
+    RollupMode,
+    Status,
+    Visibility,
+)
+from qibu.okrs.selectors import objectives_visible
+from qibu.org.models import Department, Person, Team
+
+# Service error keys that are named differently in the forms.
+ERROR_ALIASES = {
+    "parent_objective_ids": "parent_objectives",
+    "parent_key_result_ids": "parent_key_results",
+    "milestones_done": "value",
+}
+
+KEY_RESULT_DRAFTS = 3  # SET-9: key results written with the objective, before its title
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError next to the matching fields; the rest above the form."""
+    aliases = {**ERROR_ALIASES, **(aliases or {})}
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, messages in exc.message_dict.items():
+        name = aliases.get(key, key)
+        if name in form.fields and not form.fields[name].disabled:
+            for message in messages:
+                form.add_error(name, message)
+        else:
+            form.add_error(None, messages)
+
+
+def owner_choices(actor: Person, current: Person | None = None) -> QuerySet[Person]:
+    """The people `actor` may set OKRs for: everyone for executives, else themself, their reports and
+    the people of the departments they head (plus the current owner, so an edit keeps it)."""
+    people = Person.objects.filter(is_active=True).select_related("department").order_by("full_name", "username")
+    if actor.is_executive:
+        return people
+    scope = Q(pk=actor.pk) | Q(manager_id=actor.pk)
+    for path in headed_department_paths(actor):
+        scope |= Q(department__path__startswith=path)
+    if current is not None:
+        scope |= Q(pk=current.pk)
+    return people.filter(scope)
+
+
+def parent_objective_choices(
+    actor: Person, cycle: Cycle | None, owner: Person | None, exclude_pk: int | None
+) -> QuerySet[Objective]:
+    """Objectives one may align to (SET-6): visible, in the same or the parent cycle; personal ones only
+    when they belong to the actor, the owner or the owner's manager."""
+    if cycle is None:
+        return Objective.objects.none()
+    cycles = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    people = {actor.pk, actor.manager_id}
+    if owner is not None:
+        people |= {owner.pk, owner.manager_id}
+    people.discard(None)
+    qs = (
+        objectives_visible(actor)
+        .filter(cycle_id__in=cycles)
+        .filter(Q(level__in=[Level.COMPANY, Level.DEPARTMENT, Level.TEAM]) | Q(owner_id__in=people))
+        .order_by("cycle__start", "level", "priority", "id")
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+class ParentKeyResultField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.objective.title} › {obj.title}"
+
+
+class ParentObjectiveField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.title} ({obj.get_level_display()}, {obj.cycle.name})"
+
+
+class OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.department})" if obj.department_id else str(obj)
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(label=_("Objective"), required=False, widget=forms.TextInput(attrs={"maxlength": 400}))
+    description = forms.CharField(label=_("Why it matters"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.PERSON)
+    cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
+    owner = OwnerField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.order_by("path"), required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.select_related("department").order_by("name"), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.P1, required=False
+    )
+    commitment = forms.ChoiceField(
+        label=_("Commitment"), choices=Commitment.choices, initial=Commitment.ASPIRATIONAL, required=False
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.COMPANY, required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.ACTIVE, required=False)
+    rollup_mode = forms.ChoiceField(
+        label=_("Progress from"), choices=RollupMode.choices, initial=RollupMode.KEY_RESULTS, required=False
+    )
+    weight = forms.CharField(
+        label=_("Weight"), required=False, initial="1", widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=_date_input())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=_date_input())
+    parent_objectives = ParentObjectiveField(
+        label=_("Aligned to objectives"),
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    parent_key_results = ParentKeyResultField(
+        label=_("Aligned to key results"),
+        queryset=KeyResult.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        actor: Person,
+        cycle: Cycle | None,
+        instance: Objective | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.instance = instance
+        cycles = cycle_list()
+        if instance is not None:
+            # An objective set in a month keeps its cycle on the list.
+            cycles = Cycle.objects.filter(Q(pk__in=cycles.values("pk")) | Q(pk=instance.cycle_id)).order_by(
+                "-start", "kind"
+            )
+        self._set_queryset("cycle", cycles)
+        owner = instance.owner if instance else None
+        self._set_queryset("owner", owner_choices(actor, owner))
+        # The candidate parents follow the cycle chosen in the submitted form when there is one.
+        chosen = cycle
+        if self.is_bound and self.data.get("cycle"):
+            try:
+                chosen = Cycle.objects.filter(pk=int(self.data["cycle"])).first() or cycle
+            except (TypeError, ValueError):
+                chosen = cycle
+        self.parent_cycle = chosen
+        parents = parent_objective_choices(actor, chosen, owner or actor, instance.pk if instance else None)
+        self._set_queryset("parent_objectives", parents)
+        self._set_queryset(
+            "parent_key_results",
+            KeyResult.objects.filter(objective__in=parents.values("pk"))
+            .select_related("objective")
+            .order_by("objective__level", "objective__priority", "objective_id", "position", "id"),
+        )
+        self.fields["level"].help_text = _(
+            "A personal objective needs an owner, a team objective a team, a department objective a department."
+        )
+        self.fields["start_date"].help_text = _("Empty: the cycle's dates.")
+        if instance is not None:
+            # The level is fixed once created (SET-1); the cycle, owner and everything else may change.
+            self.fields["level"].disabled = True
+
+    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+    def choice_queryset(self, name: str) -> QuerySet[Any]:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+        return field.queryset
+
+
+class KeyResultDraftForm(forms.Form):
+    """SET-9: a key result written in the same form as its objective."""
+
+    title = forms.CharField(label=_("Key result"), required=False, widget=forms.TextInput(attrs={"maxlength": 400}))
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (KeyResultKind.INCREASE, KeyResultKind.INCREASE.label),
+            (KeyResultKind.DECREASE, KeyResultKind.DECREASE.label),
+            (KeyResultKind.BOOLEAN, KeyResultKind.BOOLEAN.label),
+        ],
+        initial=KeyResultKind.INCREASE,
+        required=False,
+    )
+    start_value = forms.CharField(
+        label=_("Start"), required=False, initial="0", widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    target_value = forms.CharField(
+        label=_("Target"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=20)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not (data.get("title") or data.get("target_value"))
+
+
+class KeyResultForm(forms.Form):
+    title = forms.CharField(label=_("Key result"), required=False, widget=forms.TextInput(attrs={"maxlength": 400}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=KeyResultKind.choices, initial=KeyResultKind.INCREASE)
+    start_value = forms.CharField(
+        label=_("Start value"), required=False, initial="0", widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    target_value = forms.CharField(
+        label=_("Target value"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    current_value = forms.CharField(
+        label=_("Current value"),
+        required=False,
+        help_text=_("Empty: the start value."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    unit = forms.CharField(label=_("Unit"), required=False, max_length=20)
+    band_low = forms.CharField(
+        label=_("Band low"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    band_high = forms.CharField(
+        label=_("Band high"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    milestones = forms.CharField(
+        label=_("Milestones"),
+        required=False,
+        help_text=_("One per line."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    weight = forms.CharField(
+        label=_("Weight"), required=False, initial="1", widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    owner = OwnerField(label=_("Owner"), queryset=Person.objects.none(), required=False)
+    confidence = forms.CharField(
+        label=_("Confidence (%)"),
+        required=False,
+        initial="50",
+        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+    )
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=_date_input())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=_date_input())
+
+    # On an existing key result, value and confidence move only through check-ins (EXE-3, EXE-4), and
+    # milestones are kept as they are.
+    CREATE_ONLY = ("current_value", "confidence", "milestones")
+
+    def __init__(
+        self, *args: Any, actor: Person, objective: Objective, instance: KeyResult | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = owner_choices(actor, (instance.owner if instance else None) or objective.owner)
+        self.fields["start_date"].help_text = _("Empty: the objective's dates.")
+        if instance is not None:
+            for name in self.CREATE_ONLY:
+                del self.fields[name]
+
+    def milestone_titles(self) -> list[str]:
+        text = self.cleaned_data.get("milestones") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CheckInForm(forms.Form):
+    """EXE-3/EXE-4: a new value (or milestones done), the confidence, and a reason when it falls."""
+
+    value = forms.CharField(label=_("New value"), required=False)
+    confidence = forms.CharField(label=_("Confidence (%)"), required=False)
+    confidence_reason = forms.CharField(label=_("Why did confidence fall, and what changed?"), required=False)
+    note = forms.CharField(label=_("Note"), required=False)

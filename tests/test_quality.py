@@ -1,0 +1,182 @@
+"""The quality coach: drafting warnings (SET-3 … SET-8) and what to push first (EXE-7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from qibu.okrs.models import Level
+from qibu.okrs.quality import focus_today, objective_warnings, policy_departures
+from qibu.okrs.selectors import decorate_key_results, decorate_objectives, objectives_for_owner
+from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from qibu.org.models import Organisation
+
+GOOD_KR = {"title": "Sign 4 new customers", "kind": "increase", "start_value": "0", "target_value": "4"}
+START = dt.date(2026, 10, 1)
+END = dt.date(2026, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def _warnings(organisation: Organisation | None = None, **overrides) -> list[str]:
+    arguments = {
+        "organisation": organisation or Organisation(name="Test"),
+        "owner_objective_count": 1,
+        "key_results": [GOOD_KR],
+        "has_alignment": True,
+        "level": Level.PERSON,
+        "start_date": START,
+        "end_date": END,
+    }
+    arguments.update(overrides)
+    return objective_warnings(**arguments)
+
+
+def _rules(warnings: list[str]) -> list[str]:
+    return [w.split(":", 1)[0] for w in warnings]
+
+
+def test_it_has_nothing_to_say_about_a_well_formed_objective():
+    assert _warnings() == []
+
+
+def test_it_warns_past_three_objectives_per_owner_SET_3():
+    assert _warnings(owner_objective_count=3) == []
+    warnings = _warnings(owner_objective_count=4)
+    assert _rules(warnings) == ["SET-3"]
+    assert "4 objectives" in warnings[0]
+    assert "at most 3" in warnings[0]
+    assert "default" not in warnings[0]
+
+
+def test_it_names_the_organisations_own_limit_and_the_departure_SET_3():
+    organisation = Organisation(name="Test", max_objectives_per_owner=5)
+    assert _warnings(organisation, owner_objective_count=5) == []
+    warnings = _warnings(organisation, owner_objective_count=6)
+    assert _rules(warnings) == ["SET-3"]
+    assert "at most 5" in warnings[0]
+    assert "the method's default is 3" in warnings[0]
+
+
+def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4():
+    assert _rules(_warnings(key_results=[])) == ["SET-4"]
+    assert "0 key results" in _warnings(key_results=[])[0]
+    assert _warnings(key_results=[GOOD_KR] * 3) == []
+    four = _warnings(key_results=[GOOD_KR] * 4)
+    assert _rules(four) == ["SET-4"]
+    assert "1 to 3" in four[0]
+
+
+def test_it_does_not_count_untitled_draft_rows_SET_4():
+    blank = {"title": "  ", "kind": "increase", "start_value": "0", "target_value": ""}
+    assert _warnings(key_results=[GOOD_KR, blank, blank]) == []
+
+
+def test_it_uses_the_organisations_key_result_range_SET_4():
+    organisation = Organisation(name="Test", min_key_results=2, max_key_results=5)
+    warnings = _warnings(organisation, key_results=[GOOD_KR])
+    assert _rules(warnings) == ["SET-4"]
+    assert "2 to 5" in warnings[0]
+    assert "the method's default is 1" in warnings[0]
+
+
+def test_it_warns_about_a_key_result_without_a_target_number_SET_5():
+    no_target = {"title": "Make customers happier", "kind": "increase", "start_value": "0", "target_value": ""}
+    not_a_number = {"title": "Grow revenue", "kind": "decrease", "start_value": "10", "target_value": "lots"}
+    warnings = _warnings(key_results=[GOOD_KR, no_target, not_a_number])
+    assert _rules(warnings) == ["SET-5", "SET-5"]
+    assert "key result 2 “Make customers happier”" in warnings[0]
+    assert "key result 3 “Grow revenue”" in warnings[1]
+
+
+def test_it_warns_when_the_target_equals_the_start_SET_5():
+    flat = {"title": "Keep 10 accounts", "kind": "increase", "start_value": "10", "target_value": "10.0"}
+    warnings = _warnings(key_results=[flat])
+    assert _rules(warnings) == ["SET-5"]
+    assert "nothing to measure" in warnings[0]
+
+
+def test_it_accepts_done_or_not_key_results_without_numbers_SET_5():
+    launch = {"title": "Launch the Suzhou office", "kind": "boolean", "start_value": "", "target_value": ""}
+    assert _warnings(key_results=[launch]) == []
+
+
+def test_it_warns_about_an_objective_aligned_to_nothing_SET_6():
+    assert _rules(_warnings(has_alignment=False)) == ["SET-6"]
+    assert _rules(_warnings(has_alignment=False, level=Level.DEPARTMENT)) == ["SET-6"]
+
+
+def test_it_does_not_ask_a_company_objective_to_align_upwards_SET_6():
+    assert _warnings(has_alignment=False, level=Level.COMPANY) == []
+
+
+def test_it_warns_when_dates_are_missing_SET_8():
+    assert _rules(_warnings(start_date=None)) == ["SET-8"]
+    assert _rules(_warnings(end_date=None)) == ["SET-8"]
+    assert _rules(_warnings(start_date=None, end_date=None)) == ["SET-8"]
+
+
+def test_it_lists_several_rules_at_once_in_rule_order():
+    warnings = _warnings(owner_objective_count=4, key_results=[], has_alignment=False, start_date=None)
+    assert _rules(warnings) == ["SET-3", "SET-4", "SET-6", "SET-8"]
+
+
+def test_it_lists_the_policy_departures_from_the_method():
+    assert policy_departures(Organisation(name="Test")) == []
+    lines = policy_departures(Organisation(name="Test", max_objectives_per_owner=5, checkin_cadence_days=14))
+    assert len(lines) == 2
+    assert "5 (the method's default: 3)" in lines[0]
+    assert "14 (the method's default: 7)" in lines[1]
+
+
+def test_it_translates_the_warnings_but_keeps_the_rule_id():
+    with translation.override("zh-hans"):
+        warnings = _warnings(owner_objective_count=9)
+    assert warnings[0].startswith("SET-3")
+
+
+# --- EXE-7 ---------------------------------------------------------------------------------------
+
+
+def _decorated(company):
+    objectives = objectives_for_owner(person=company.mia, viewer=company.mia, cycle=company.quarter)
+    decorate_objectives(objectives, company.org)
+    for objective in objectives:
+        decorate_key_results(objective.key_results.all(), company.org)
+    return objectives
+
+
+def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs, company):
+    urgent = objective_create(
+        actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="续约老客户", priority=0
+    )
+    sure = key_result_create(
+        actor=company.mia, objective=urgent, title="续约 8 家", start_value=0, target_value=8, confidence=90
+    )
+    shaky = key_result_create(
+        actor=company.mia, objective=urgent, title="回款 200 万", start_value=0, target_value=200, confidence=30
+    )
+    focus = focus_today(_decorated(company))
+    assert [item.key_result.pk for item in focus] == [shaky.pk, sure.pk, okrs["my_kr"].pk]
+    assert "confidence 30%" in focus[0].reasons
+    assert focus[0].objective.pk == urgent.pk
+
+
+def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs, company):
+    checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=4, confidence=100)
+    assert focus_today(_decorated(company)) == []
+
+
+def test_it_limits_the_focus_to_three_EXE_7(okrs, company):
+    for n in range(4):
+        key_result_create(
+            actor=company.mia, objective=okrs["mine"], title=f"KR {n}", start_value=0, target_value=Decimal(10)
+        )
+    assert len(focus_today(_decorated(company))) == 3
