@@ -1,3 +1,29 @@
+"""The HTTP API under /api/v1, with its OpenAPI document at /api/v1/openapi.json.
+
+Every operation needs a caller: a personal API token (`Authorization: Bearer <secret>`, made on the
+settings page) or a signed-in browser session (unsafe methods then need the X-CSRFToken header).
+"""
+
+from django.conf import settings
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Qibu API", version="1", urls_namespace="api")
+from qibu.api import cycles, key_results, okrs, org
+from qibu.api.auth import SessionAuth, TokenAuth
+from qibu.api.errors import install_error_handlers
+from qibu.api.schemas import __doc__ as conventions
+
+api = NinjaAPI(
+    title="Qibu API",
+    version="1",
+    description=conventions or "",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    # The interactive docs use ninja's bundled Swagger UI, served only when ninja is an installed app;
+    # otherwise ninja would load it from a CDN, which this project does not use.
+    docs_url="/docs" if "ninja" in settings.INSTALLED_APPS else None,
+)
+install_error_handlers(api)
+api.add_router("", org.router)
+api.add_router("", cycles.router)
+api.add_router("", okrs.router)
+api.add_router("", key_results.router)

@@ -1,0 +1,199 @@
+"""Key results and check-ins (EXE-3, EXE-4). Each resolves its objective and uses the objective's lookup."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Path, Query, Router, Status
+
+from qibu.api.okrs import caller, organisation_of, refuse_change, resolve_references
+from qibu.api.pagination import paginate
+from qibu.api.schemas import (
+    ERRORS,
+    MAX_ID,
+    WRITE_ERRORS,
+    CheckInCreate,
+    CheckInFilters,
+    CheckInOut,
+    CheckInPage,
+    KeyResultCreate,
+    KeyResultFilters,
+    KeyResultOut,
+    KeyResultPage,
+    KeyResultUpdate,
+    PageQuery,
+)
+from qibu.okrs import access, services
+from qibu.okrs.models import CheckIn, KeyResult
+from qibu.okrs.selectors import decorate_key_results, objectives_visible
+from qibu.org.models import Person
+
+router = Router(tags=["key results"])
+
+
+def _key_results() -> Any:
+    return KeyResult.objects.prefetch_related("milestones")
+
+
+def key_result_for(person: Person, pk: int) -> tuple[KeyResult, bool]:
+    """The key result if its objective is visible (else Http404), and whether the person may change it."""
+    key_result = _key_results().filter(pk=pk).first()
+    if key_result is None:
+        raise Http404
+    objective, can_edit = access.objective_for(person, key_result.objective_id)
+    key_result.objective = objective
+    return key_result, can_edit
+
+
+def key_result_out(kr: KeyResult) -> dict[str, Any]:
+    """The key result as the API shows it; needs `decorate_key_results` applied and milestones prefetched."""
+    return {
+        "id": kr.pk,
+        "objective": kr.objective_id,
+        "title": kr.title,
+        "kind": kr.kind,
+        "unit": kr.unit,
+        "start_value": kr.start_value,
+        "target_value": kr.target_value,
+        "current_value": kr.current_value,
+        "band_low": kr.band_low,
+        "band_high": kr.band_high,
+        "weight": kr.weight,
+        "owner": kr.owner_id,
+        "start_date": kr.start_date,
+        "end_date": kr.end_date,
+        "confidence": kr.confidence,
+        "progress_raw": kr.progress_raw,
+        "progress": kr.progress,
+        "health": kr.health,  # type: ignore[attr-defined]
+        "stale": kr.stale,  # type: ignore[attr-defined]
+        "last_checkin_at": kr.last_checkin_at,
+        "score": kr.score,
+        "position": kr.position,
+        "milestones": [
+            {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done, "position": m.position}
+            for m in kr.milestones.all()
+        ],
+    }
+
+
+def key_result_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    key_result, _can_edit = key_result_for(caller(request), pk)
+    decorate_key_results([key_result], organisation_of(request))
+    return key_result_out(key_result)
+
+
+def checkin_out(checkin: CheckIn) -> dict[str, Any]:
+    return {
+        "id": checkin.pk,
+        "key_result": checkin.key_result_id,
+        "author": checkin.author_id,
+        "created_at": checkin.created_at,
+        "value": checkin.value,
+        "milestones_done": list(checkin.milestones_done or []),
+        "confidence": checkin.confidence,
+        "previous_confidence": checkin.previous_confidence,
+        "confidence_reason": checkin.confidence_reason,
+        "note": checkin.note,
+        "progress_raw": checkin.progress_raw,
+        "progress": checkin.progress,
+    }
+
+
+# --- key results --------------------------------------------------------------------------------------
+
+
+@router.get("/key-results", response={200: KeyResultPage, **ERRORS}, summary="List key results")
+def key_results_list(
+    request: HttpRequest, filters: Query[KeyResultFilters], paging: Query[PageQuery]
+) -> dict[str, Any]:
+    """Key results of the objectives the caller may see; `?objective=` of an invisible objective is 404."""
+    person = caller(request)
+    if filters.objective is not None:
+        objective, _can_edit = access.objective_for(person, filters.objective)
+        key_results = _key_results().filter(objective=objective)
+    else:
+        key_results = _key_results().filter(objective__in=objectives_visible(person).values("pk"))
+    if filters.cycle is not None:
+        key_results = key_results.filter(objective__cycle_id=filters.cycle)
+    if filters.owner is not None:
+        key_results = key_results.filter(owner_id=filters.owner)
+    items, meta = paginate(key_results.order_by("objective_id", "position", "id"), paging)
+    decorate_key_results(items, organisation_of(request))
+    return {**meta, "items": [key_result_out(kr) for kr in items]}
+
+
+@router.get("/key-results/{key_result_id}", response={200: KeyResultOut, **ERRORS}, summary="Get a key result")
+def key_results_get(request: HttpRequest, key_result_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    return key_result_detail(request, key_result_id)
+
+
+@router.post("/key-results", response={201: KeyResultOut, **WRITE_ERRORS}, summary="Add a key result to an objective")
+def key_results_create(request: HttpRequest, payload: KeyResultCreate) -> Status[dict[str, Any]]:
+    person = caller(request)
+    objective, can_edit = access.objective_for(person, payload.objective)
+    if not can_edit:
+        raise refuse_change()
+    data = resolve_references(payload.model_dump(exclude_unset=True, exclude={"objective"}), ("owner",))
+    key_result = services.key_result_create(actor=person, objective=objective, **data)
+    return Status(201, key_result_detail(request, key_result.pk))
+
+
+@router.patch(
+    "/key-results/{key_result_id}", response={200: KeyResultOut, **WRITE_ERRORS}, summary="Change a key result"
+)
+def key_results_update(
+    request: HttpRequest, payload: KeyResultUpdate, key_result_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
+    person = caller(request)
+    key_result, can_edit = key_result_for(person, key_result_id)
+    if not can_edit:
+        raise refuse_change()
+    data = resolve_references(payload.model_dump(exclude_unset=True), ("owner",))
+    services.key_result_update(actor=person, key_result=key_result, data=data)
+    return key_result_detail(request, key_result.pk)
+
+
+@router.delete("/key-results/{key_result_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a key result")
+def key_results_delete(request: HttpRequest, key_result_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
+    person = caller(request)
+    key_result, can_edit = key_result_for(person, key_result_id)
+    if not can_edit:
+        raise refuse_change()
+    services.key_result_delete(actor=person, key_result=key_result)
+    return Status(204, None)
+
+
+# --- check-ins ----------------------------------------------------------------------------------------
+
+
+@router.get("/check-ins", response={200: CheckInPage, **ERRORS}, summary="List check-ins, newest first")
+def checkins_list(request: HttpRequest, filters: Query[CheckInFilters], paging: Query[PageQuery]) -> dict[str, Any]:
+    person = caller(request)
+    checkins = CheckIn.objects.all()
+    if filters.key_result is not None:
+        key_result, _can_edit = key_result_for(person, filters.key_result)
+        checkins = checkins.filter(key_result=key_result)
+    elif filters.objective is not None:
+        objective, _can_edit = access.objective_for(person, filters.objective)
+        checkins = checkins.filter(key_result__objective=objective)
+    else:
+        checkins = checkins.filter(key_result__objective__in=objectives_visible(person).values("pk"))
+    items, meta = paginate(checkins.order_by("-created_at", "-id"), paging)
+    return {**meta, "items": [checkin_out(c) for c in items]}
+
+
+@router.post("/check-ins", response={201: CheckInOut, **WRITE_ERRORS}, summary="Record a check-in (EXE-3, EXE-4)")
+def checkins_create(request: HttpRequest, payload: CheckInCreate) -> Status[dict[str, Any]]:
+    """A new value (or the milestones done) and the confidence. A fall in confidence of the policy's
+    threshold or more (default 30 points) is refused unless `confidence_reason` says why (EXE-4)."""
+    person = caller(request)
+    key_result, can_edit = key_result_for(person, payload.key_result)
+    if not can_edit:
+        raise refuse_change()
+    data = payload.model_dump(exclude_unset=True, exclude={"key_result"})
+    checkin = services.checkin_record(
+        actor=person, key_result=key_result, organisation=organisation_of(request), **data
+    )
+    return Status(201, checkin_out(checkin))

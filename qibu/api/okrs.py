@@ -1,0 +1,335 @@
+"""Objectives, their alignment (SET-6) and the alignment tree.
+
+Permissions are the pages' own: `access.objective_for` (404 when invisible, then 403 for a change the
+caller may not make), `access.can_create` for new objectives, `visible_objectives_q` for lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router, Status
+
+from qibu.api.pagination import paginate
+from qibu.api.schemas import (
+    ERRORS,
+    MAX_ID,
+    WRITE_ERRORS,
+    AlignmentIn,
+    ObjectiveCreate,
+    ObjectiveFilters,
+    ObjectiveOut,
+    ObjectivePage,
+    ObjectiveUpdate,
+    PageQuery,
+    TreePage,
+    TreeQuery,
+)
+from qibu.cycles.models import Cycle
+from qibu.cycles.selectors import cycle_for_request
+from qibu.okrs import access, services
+from qibu.okrs.models import Alignment, KeyResult, Level, Objective
+from qibu.okrs.selectors import decorate_objectives, objectives_visible
+from qibu.org.models import Department, Organisation, Person, Team
+from qibu.org.selectors import department_list, organisation_get, person_list, team_list
+
+router = Router(tags=["objectives"])
+
+
+def caller(request: HttpRequest) -> Person:
+    person: Person = request.auth  # type: ignore[attr-defined]
+    return person
+
+
+def organisation_of(request: HttpRequest) -> Organisation:
+    organisation: Organisation | None = getattr(request, "organisation", None)
+    return organisation or organisation_get()
+
+
+def refuse_change() -> PermissionDenied:
+    return PermissionDenied(_("You may see this objective but not change it."))
+
+
+# --- references in request bodies ---------------------------------------------------------------------
+
+
+def _missing_message(field: str, pk: int) -> str:
+    if field == "cycle":
+        return _("There is no cycle #%(id)s.") % {"id": pk}
+    if field == "department":
+        return _("There is no department #%(id)s.") % {"id": pk}
+    if field == "team":
+        return _("There is no team #%(id)s.") % {"id": pk}
+    return _("There is no person #%(id)s.") % {"id": pk}
+
+
+def _reference_querysets() -> dict[str, QuerySet[Any]]:
+    return {
+        "cycle": Cycle.objects.all(),
+        "owner": person_list(),
+        "department": department_list(),
+        "team": team_list(),
+    }
+
+
+def resolve_references(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Replace the ids in `data` by their rows; one ValidationError names every unknown id."""
+    querysets = _reference_querysets()
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        pk = data.get(field)
+        if pk is None:
+            continue
+        found = querysets[field].filter(pk=pk).first()
+        if found is None:
+            errors[field] = [_missing_message(field, pk)]
+        else:
+            data[field] = found
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+def require_visible_parents(person: Person, objective_ids: list[int], key_result_ids: list[int]) -> None:
+    """SET-6 parents must be objectives (or key results of objectives) the caller may see; any other is
+    answered as if it did not exist, so the answer tells nothing about private objectives."""
+    visible = objectives_visible(person)
+    wanted_objectives, wanted_key_results = set(objective_ids), set(key_result_ids)
+    seen_objectives = set(visible.filter(pk__in=wanted_objectives).values_list("pk", flat=True))
+    seen_key_results = set(
+        KeyResult.objects.filter(pk__in=wanted_key_results, objective__in=visible.values("pk")).values_list(
+            "pk", flat=True
+        )
+    )
+    errors: dict[str, list[str]] = {}
+    for pk in sorted(wanted_objectives - seen_objectives):
+        errors.setdefault("parent_objective_ids", []).append(_("There is no objective #%(id)s.") % {"id": pk})
+    for pk in sorted(wanted_key_results - seen_key_results):
+        errors.setdefault("parent_key_result_ids", []).append(_("There is no key result #%(id)s.") % {"id": pk})
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- output -------------------------------------------------------------------------------------------
+
+
+def objective_prefetches(person: Person) -> list[Prefetch]:
+    """Key result ids and the parents the caller may see: two queries for any number of objectives."""
+    return [
+        Prefetch(
+            "key_results",
+            queryset=KeyResult.objects.only("id", "objective_id", "position").order_by("position", "id"),
+            to_attr="api_key_results",
+        ),
+        Prefetch(
+            "alignments_up",
+            queryset=Alignment.objects.filter(rollup_parent__in=objectives_visible(person).values("pk"))
+            .only("id", "child_id", "parent_objective_id", "parent_key_result_id")
+            .order_by("id"),
+            to_attr="api_parents",
+        ),
+    ]
+
+
+def objective_out(objective: Objective, person: Person) -> dict[str, Any]:
+    """The objective as the API shows it; needs `objective_prefetches` and `decorate_objectives` applied."""
+    parents: list[Alignment] = objective.api_parents  # type: ignore[attr-defined]
+    return {
+        "id": objective.pk,
+        "title": objective.title,
+        "description": objective.description,
+        "cycle": objective.cycle_id,
+        "level": objective.level,
+        "owner": objective.owner_id,
+        "owner_name": str(objective.owner) if objective.owner is not None else None,
+        "department": objective.department_id,
+        "team": objective.team_id,
+        "author": objective.author_id,
+        "priority": objective.priority,
+        "weight": objective.weight,
+        "commitment": objective.commitment,
+        "visibility": objective.visibility,
+        "status": objective.status,
+        "rollup_mode": objective.rollup_mode,
+        "start_date": objective.start_date,
+        "end_date": objective.end_date,
+        "progress": objective.progress,
+        "confidence": objective.confidence,
+        "health": objective.health,  # type: ignore[attr-defined]
+        "behind_pace": objective.behind_pace,  # type: ignore[attr-defined]
+        "score": objective.score,
+        "key_result_ids": [kr.pk for kr in objective.api_key_results],  # type: ignore[attr-defined]
+        "parent_objective_ids": [a.parent_objective_id for a in parents if a.parent_objective_id],
+        "parent_key_result_ids": [a.parent_key_result_id for a in parents if a.parent_key_result_id],
+        "can_edit": access.can_edit(person, objective),
+        "created_at": objective.created_at,
+        "updated_at": objective.updated_at,
+    }
+
+
+def objective_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The one lookup (404 when invisible), then the objective as the API shows it."""
+    person = caller(request)
+    objective, _can_edit = access.objective_for(person, pk)
+    prefetch_related_objects([objective], *objective_prefetches(person))
+    decorate_objectives([objective], organisation_of(request))
+    return objective_out(objective, person)
+
+
+# --- objectives ---------------------------------------------------------------------------------------
+
+
+@router.get("/objectives", response={200: ObjectivePage, **ERRORS}, summary="List objectives")
+def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], paging: Query[PageQuery]) -> dict[str, Any]:
+    """Objectives the caller may see, in a constant number of queries whatever the size of the company."""
+    person = caller(request)
+    objectives = objectives_visible(person).prefetch_related(*objective_prefetches(person))
+    for field in ("cycle", "owner", "department", "team"):
+        value = getattr(filters, field)
+        if value is not None:
+            objectives = objectives.filter(**{f"{field}_id": value})
+    if filters.level is not None:
+        objectives = objectives.filter(level=filters.level)
+    if filters.status is not None:
+        objectives = objectives.filter(status=filters.status)
+    items, meta = paginate(objectives.order_by("priority", "id"), paging)
+    decorate_objectives(items, organisation_of(request))
+    return {**meta, "items": [objective_out(o, person) for o in items]}
+
+
+@router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS}, summary="Get an objective")
+def objectives_get(request: HttpRequest, objective_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    return objective_detail(request, objective_id)
+
+
+@router.post("/objectives", response={201: ObjectiveOut, **WRITE_ERRORS}, summary="Create an objective")
+def objectives_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[dict[str, Any]]:
+    person = caller(request)
+    data = resolve_references(payload.model_dump(), ("cycle", "owner", "department", "team"))
+    owner: Person | None = data["owner"]
+    team: Team | None = data["team"]
+    department: Department | None = data["department"]
+    # The department the objective will belong to, as the service will fill it in.
+    if data["level"] == Level.TEAM and team is not None:
+        department = team.department
+    elif data["level"] == Level.PERSON and owner is not None:
+        department = owner.department
+    if not access.can_create(person, level=data["level"], owner=owner, department=department):
+        raise PermissionDenied(_("You may not create an objective at this level for this owner or department."))
+    require_visible_parents(person, data["parent_objective_ids"], data["parent_key_result_ids"])
+    objective = services.objective_create(actor=person, **data)
+    return Status(201, objective_detail(request, objective.pk))
+
+
+@router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **WRITE_ERRORS}, summary="Change an objective")
+def objectives_update(
+    request: HttpRequest, payload: ObjectiveUpdate, objective_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
+    person = caller(request)
+    objective, can_edit = access.objective_for(person, objective_id)
+    if not can_edit:
+        raise refuse_change()
+    data = resolve_references(payload.model_dump(exclude_unset=True), ("cycle", "owner", "department", "team"))
+    services.objective_update(actor=person, objective=objective, data=data)
+    return objective_detail(request, objective.pk)
+
+
+@router.delete("/objectives/{objective_id}", response={204: None, **WRITE_ERRORS}, summary="Delete an objective")
+def objectives_delete(request: HttpRequest, objective_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
+    person = caller(request)
+    objective, can_edit = access.objective_for(person, objective_id)
+    if not can_edit:
+        raise refuse_change()
+    services.objective_delete(actor=person, objective=objective)
+    return Status(204, None)
+
+
+@router.put(
+    "/objectives/{objective_id}/alignment",
+    response={200: ObjectiveOut, **WRITE_ERRORS},
+    summary="Set what an objective aligns to (SET-6)",
+)
+def objectives_align(
+    request: HttpRequest, payload: AlignmentIn, objective_id: int = Path(..., ge=1, le=MAX_ID)
+) -> dict[str, Any]:
+    """Replace the objective's parents. A parent the caller cannot see is answered as if it did not exist."""
+    person = caller(request)
+    objective, can_edit = access.objective_for(person, objective_id)
+    if not can_edit:
+        raise refuse_change()
+    require_visible_parents(person, payload.parent_objective_ids, payload.parent_key_result_ids)
+    services.alignment_set(
+        actor=person,
+        objective=objective,
+        parent_objective_ids=payload.parent_objective_ids,
+        parent_key_result_ids=payload.parent_key_result_ids,
+    )
+    return objective_detail(request, objective.pk)
+
+
+# --- the alignment tree -------------------------------------------------------------------------------
+
+
+def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
+    """A correlated COUNT(*) of `queryset` grouped by `group`, 0 when there is none."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+@router.get("/alignment-tree", response={200: TreePage, **ERRORS}, summary="The alignment tree, one level at a time")
+def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[PageQuery]) -> dict[str, Any]:
+    """The company objectives of a cycle; with `?parent=`, the objectives aligned under that objective.
+
+    Each node carries its progress, confidence, health and how many children and key results it has, so a
+    client opens the tree level by level.
+    """
+    person = caller(request)
+    visible = objectives_visible(person)
+    cycle_id: int | None = None
+    if query.parent is not None:
+        parent, _can_edit = access.objective_for(person, query.parent)
+        nodes = visible.filter(alignments_up__rollup_parent=parent)
+    else:
+        if query.cycle is not None:
+            cycle_id = query.cycle
+        else:
+            current = cycle_for_request(None)
+            cycle_id = current.pk if current is not None else None
+        nodes = visible.filter(level=Level.COMPANY, cycle_id=cycle_id) if cycle_id is not None else visible.none()
+    nodes = nodes.annotate(
+        api_child_count=_count(
+            Alignment.objects.filter(rollup_parent=OuterRef("pk"), child__in=visible.values("pk")), "rollup_parent"
+        ),
+        api_key_result_count=_count(KeyResult.objects.filter(objective=OuterRef("pk")), "objective"),
+    ).order_by("priority", "id")
+    items, meta = paginate(nodes, paging)
+    decorate_objectives(items, organisation_of(request))
+    return {
+        **meta,
+        "cycle": cycle_id,
+        "items": [
+            {
+                "id": o.pk,
+                "title": o.title,
+                "level": o.level,
+                "cycle": o.cycle_id,
+                "owner": o.owner_id,
+                "owner_name": str(o.owner) if o.owner is not None else None,
+                "department": o.department_id,
+                "department_name": o.department.name if o.department is not None else None,
+                "status": o.status,
+                "progress": o.progress,
+                "confidence": o.confidence,
+                "health": o.health,  # type: ignore[attr-defined]
+                "behind_pace": o.behind_pace,  # type: ignore[attr-defined]
+                "child_count": o.api_child_count,  # type: ignore[attr-defined]
+                "key_result_count": o.api_key_result_count,  # type: ignore[attr-defined]
+            }
+            for o in items
+        ],
+    }

@@ -1,0 +1,105 @@
+"""People, departments and teams: readable by anyone signed in (PUB-2, the company is transparent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Path, Query, Router
+
+from qibu.api.pagination import paginate
+from qibu.api.schemas import (
+    ERRORS,
+    MAX_ID,
+    DepartmentFilters,
+    DepartmentOut,
+    DepartmentPage,
+    PageQuery,
+    PersonFilters,
+    PersonOut,
+    PersonPage,
+    TeamFilters,
+    TeamPage,
+)
+from qibu.org.models import Department, Person, Team
+from qibu.org.selectors import department_list, person_list, team_list
+
+router = Router(tags=["organisation"])
+
+
+def person_out(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "username": person.username,
+        "full_name": person.full_name,
+        "job_title": person.job_title,
+        "email": person.email,
+        "role": person.role,
+        "department": person.department_id,
+        "team": person.team_id,
+        "manager": person.manager_id,
+    }
+
+
+def department_out(department: Department) -> dict[str, Any]:
+    return {
+        "id": department.pk,
+        "name": department.name,
+        "parent": department.parent_id,
+        "head": department.head_id,
+        "path": department.path,
+        "depth": department.depth,
+    }
+
+
+def team_out(team: Team) -> dict[str, Any]:
+    return {"id": team.pk, "name": team.name, "department": team.department_id, "lead": team.lead_id}
+
+
+@router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people")
+def people_list(request: HttpRequest, filters: Query[PersonFilters], paging: Query[PageQuery]) -> dict[str, Any]:
+    people = person_list().order_by("full_name", "username", "id")
+    if filters.department is not None:
+        people = people.filter(department_id=filters.department)
+    if filters.team is not None:
+        people = people.filter(team_id=filters.team)
+    if filters.manager is not None:
+        people = people.filter(manager_id=filters.manager)
+    items, meta = paginate(people, paging)
+    return {**meta, "items": [person_out(p) for p in items]}
+
+
+@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
+def people_get(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    person = person_list().filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person_out(person)
+
+
+@router.get("/departments", response={200: DepartmentPage, **ERRORS}, summary="List departments")
+def departments_list(
+    request: HttpRequest, filters: Query[DepartmentFilters], paging: Query[PageQuery]
+) -> dict[str, Any]:
+    departments = department_list().order_by("path", "position", "name", "id")
+    if filters.parent is not None:
+        departments = departments.filter(parent_id=filters.parent)
+    items, meta = paginate(departments, paging)
+    return {**meta, "items": [department_out(d) for d in items]}
+
+
+@router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS}, summary="Get a department")
+def departments_get(request: HttpRequest, department_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    department = department_list().filter(pk=department_id).first()
+    if department is None:
+        raise Http404
+    return department_out(department)
+
+
+@router.get("/teams", response={200: TeamPage, **ERRORS}, summary="List teams")
+def teams_list(request: HttpRequest, filters: Query[TeamFilters], paging: Query[PageQuery]) -> dict[str, Any]:
+    teams = team_list().order_by("department_id", "name", "id")
+    if filters.department is not None:
+        teams = teams.filter(department_id=filters.department)
+    items, meta = paginate(teams, paging)
+    return {**meta, "items": [team_out(t) for t in items]}
