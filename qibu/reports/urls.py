@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("company/", views.company, name="company"),
     path("alignment/", views.tree, name="tree"),
+    path("alignment/<int:pk>/children/", views.tree_children, name="tree_children"),
     path("departments/<int:pk>/", views.department, name="department"),
     path("people/<int:pk>/", views.person, name="person"),
 ]

@@ -1,0 +1,490 @@
+"""The company, department, person and alignment-tree pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from qibu.okrs.models import KeyResult, Level, Objective, Visibility
+from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from qibu.org.models import Person, Role, StrategicGoal
+from qibu.org.services import department_create, person_create, team_create
+
+PERSONAS = ["alice", "erin", "hank", "mia", "oscar"]
+
+
+def client_for(person: Person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def page(person: Person, name: str, *args: int, cycle=None, **params) -> tuple[int, str]:
+    url = reverse(name, args=args)
+    query = {**params}
+    if cycle is not None:
+        query["cycle"] = cycle.pk
+    response = client_for(person).get(url, query)
+    return response.status_code, response.content.decode()
+
+
+def urls_for(company, okrs) -> list[tuple[str, tuple[int, ...]]]:
+    return [
+        ("reports:company", ()),
+        ("reports:department", (company.sales.pk,)),
+        ("reports:person", (company.mia.pk,)),
+        ("reports:tree", ()),
+        ("reports:tree_children", (okrs["company"].pk,)),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_renders_every_report_page_for_each_persona(company, okrs, persona):
+    person = getattr(company, persona)
+    for name, args in urls_for(company, okrs):
+        status, html = page(person, name, *args, cycle=company.quarter)
+        assert status == 200, (name, status)
+        assert "成为华东市场第一" in html or name in ("reports:department", "reports:person"), name
+
+
+def test_it_sends_anonymous_visitors_to_sign_in(company, okrs):
+    for name, args in urls_for(company, okrs):
+        response = Client().get(reverse(name, args=args))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_answers_404_for_a_missing_department_or_person(company):
+    assert page(company.mia, "reports:department", 999999)[0] == 404
+    assert page(company.mia, "reports:person", 999999)[0] == 404
+    assert page(company.mia, "reports:tree_children", 999999)[0] == 404
+
+
+# --- company page --------------------------------------------------------------------------------
+
+
+def test_it_shows_the_vision_mission_and_strategic_goals_on_the_company_page_VIS_1_VIS_2(company):
+    StrategicGoal.objects.create(title="三年成为行业第一", description="华东先行")
+    status, html = page(company.oscar, "reports:company", cycle=company.quarter)
+    assert status == 200
+    assert "让每个团队都看清方向" in html
+    assert "用数据帮助企业成长" in html
+    assert "三年成为行业第一" in html
+    assert "华东先行" in html
+
+
+def test_it_shows_company_annual_and_quarterly_objectives_SET_1(company, okrs):
+    objective_create(
+        actor=company.erin, cycle=company.year, level=Level.COMPANY, title="年度营收翻番", owner=company.erin
+    )
+    _status, html = page(company.mia, "reports:company", cycle=company.quarter)
+    annual_at = html.index("年度营收翻番")
+    quarterly_at = html.index("成为华东市场第一")
+    assert annual_at < quarterly_at
+    assert reverse("okrs:objective", args=[okrs["company"].pk]) in html
+    assert company.year.name in html and company.quarter.name in html
+
+
+def test_it_shows_progress_confidence_and_health_of_company_objectives_MEAS_6(company, okrs):
+    checkin_record(actor=company.erin, key_result=okrs["revenue"], value=250, confidence=30)
+    _status, html = page(company.mia, "reports:company", cycle=company.quarter)
+    assert "25%" in html
+    assert 'class="card objective off_track"' in html
+    assert 'class="health off_track"' in html
+
+
+def test_it_rolls_up_each_department_and_links_to_its_page(company, okrs):
+    checkin_record(actor=company.hank, key_result=okrs["department_kr"], value=5, confidence=45)
+    _status, html = page(company.oscar, "reports:company", cycle=company.quarter)
+    table = html[html.index('class="departments"') :]
+    sales_row = table[table.index("销售部") : table.index("</tr>", table.index("销售部"))]
+    assert reverse("reports:department", args=[company.sales.pk]) in table
+    assert "50%" in sales_row  # 5 of 10 clients
+    assert "45%" in sales_row  # confidence
+    assert 'class="health at_risk"' in sales_row
+
+
+def test_it_counts_off_track_at_risk_and_stale_key_results_per_department_MEAS_8(company, okrs):
+    second = objective_create(
+        actor=company.hank,
+        cycle=company.quarter,
+        level=Level.DEPARTMENT,
+        department=company.sales,
+        owner=company.hank,
+        title="回款周期缩短",
+    )
+    kr = key_result_create(actor=company.hank, objective=second, title="回款 30 天内", target_value=30, confidence=20)
+    KeyResult.objects.filter(pk=kr.pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    from qibu.okrs.rollup import refresh_objectives
+
+    refresh_objectives([second.pk])
+    from qibu.reports.selectors import department_rollups
+
+    rollups = {
+        r.department.pk: r
+        for r in department_rollups(viewer=company.alice, cycle=company.quarter, organisation=company.org)
+    }
+    sales = rollups[company.sales.pk]
+    assert sales.objectives == 2
+    assert sales.off_track == 1  # 20 % confidence
+    assert sales.at_risk == 1  # the first one at 50 %
+    assert sales.stale_key_results == 1
+    assert rollups[company.marketing.pk].objectives == 0
+
+
+def test_it_shows_the_bottom_up_share_against_the_target_SET_7(company, okrs):
+    # erin (executive), hank (head) and mia (member) wrote one objective each: 1 of 3 by employees.
+    _status, html = page(company.alice, "reports:company", cycle=company.quarter)
+    share = html[html.index('id="bottom-up"') :]
+    assert "33%" in share
+    assert "1 of 3" in share
+    assert "target-missed" in share and "60%" in share
+
+    for title in ("开拓杭州渠道", "提升续约率", "打造市场案例"):
+        objective_create(
+            actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title=title
+        )
+    _status, html = page(company.alice, "reports:company", cycle=company.quarter)
+    share = html[html.index('id="bottom-up"') :]
+    assert "67%" in share  # 4 of 6
+    assert "4 of 6" in share
+    assert "target-met" in share
+
+
+def test_it_counts_a_member_who_heads_a_department_as_a_leader_SET_7(company, okrs):
+    company.marketing.head = company.oscar
+    company.marketing.save(update_fields=["head"])
+    objective_create(actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title="市场")
+    from qibu.reports.selectors import bottom_up_share
+
+    share = bottom_up_share(cycle=company.quarter, organisation=company.org)
+    assert (share.by_employees, share.total) == (1, 4)
+    assert not share.met
+
+
+# --- visibility ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hidden(company, okrs):
+    """A sales objective limited to the department, and a private one of mia's."""
+    limited = objective_create(
+        actor=company.hank,
+        cycle=company.quarter,
+        level=Level.DEPARTMENT,
+        department=company.sales,
+        owner=company.hank,
+        title="销售部内部价格策略",
+        visibility=Visibility.DEPARTMENT,
+        parent_objective_ids=[okrs["company"].pk],
+    )
+    key_result_create(actor=company.hank, objective=limited, title="内部折扣 KR", target_value=5)
+    private = objective_create(
+        actor=company.mia,
+        cycle=company.quarter,
+        level=Level.PERSON,
+        owner=company.mia,
+        title="米娅的私人目标",
+        visibility=Visibility.PRIVATE,
+        parent_objective_ids=[okrs["department"].pk],
+    )
+    return {"limited": limited, "private": private}
+
+
+def _all_pages(person, company, okrs) -> str:
+    html = ""
+    for name, args in [
+        *urls_for(company, okrs),
+        ("reports:tree_children", (okrs["department"].pk,)),
+    ]:
+        status, body = page(person, name, *args, cycle=company.quarter)
+        assert status == 200
+        html += body
+    return html
+
+
+def test_it_hides_department_limited_and_private_objectives_from_outsiders_PUB_2(company, okrs, hidden):
+    html = _all_pages(company.oscar, company, okrs)
+    assert "成为华东市场第一" in html  # company-wide objectives stay visible to everyone
+    assert "销售部内部价格策略" not in html
+    assert "内部折扣 KR" not in html
+    assert "米娅的私人目标" not in html
+
+
+def test_it_shows_department_limited_objectives_inside_the_department_PUB_2(company, okrs, hidden):
+    html = _all_pages(company.mia, company, okrs)
+    assert "销售部内部价格策略" in html
+    assert "内部折扣 KR" in html
+
+
+def test_it_shows_a_private_objective_to_its_owner_and_manager_only_PUB_2(company, okrs, hidden):
+    assert "米娅的私人目标" in _all_pages(company.mia, company, okrs)
+    assert "米娅的私人目标" in _all_pages(company.hank, company, okrs)
+    assert "米娅的私人目标" not in _all_pages(company.erin, company, okrs)
+
+
+def test_it_leaves_hidden_objectives_out_of_the_numbers_shown_to_outsiders_PUB_2(company, okrs, hidden):
+    from qibu.reports.selectors import alignment_tree, member_rows
+
+    rows = member_rows(viewer=company.oscar, people=[company.mia], cycle=company.quarter, organisation=company.org)
+    assert rows[0].objectives == 1
+    rows = member_rows(viewer=company.hank, people=[company.mia], cycle=company.quarter, organisation=company.org)
+    assert rows[0].objectives == 2
+    tree = alignment_tree(viewer=company.oscar, cycle=company.quarter, organisation=company.org)
+    assert tree.roots[0].children == 1  # the sales objective, not the limited one
+    tree = alignment_tree(viewer=company.mia, cycle=company.quarter, organisation=company.org)
+    assert tree.roots[0].children == 2
+
+
+def test_it_answers_404_for_the_children_of_a_hidden_objective_PUB_2(company, okrs, hidden):
+    status, _html = page(company.oscar, "reports:tree_children", hidden["private"].pk, cycle=company.quarter)
+    assert status == 404
+
+
+# --- department and person pages -----------------------------------------------------------------
+
+
+def test_it_shows_the_department_its_teams_okrs_and_people(company, okrs):
+    sub = department_create(name="华东销售", parent=company.sales)
+    person_create(username="sam", full_name="孙华东", department=sub, job_title="销售代表")
+    checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=2, confidence=80)
+    _status, html = page(company.oscar, "reports:department", company.sales.pk, cycle=company.quarter)
+    assert "韩销售" in html  # the head
+    assert "华东大客户组" in html  # the team
+    assert "华东销售" in html  # the sub-department
+    assert "销售部拿下十家标杆客户" in html and "签约标杆客户 10 家" in html
+    members = html[html.index('class="members"') :]
+    assert "孙华东" in members  # people of sub-departments are included
+    mia_row = members[members.index("米娅") : members.index("</tr>", members.index("米娅"))]
+    assert "50%" in mia_row and "80%" in mia_row
+    assert 'class="health on_track"' in mia_row
+
+
+def test_it_shows_team_objectives_on_the_department_page(company, okrs):
+    objective_create(
+        actor=company.hank,
+        cycle=company.quarter,
+        level=Level.TEAM,
+        team=company.sales_team,
+        owner=company.hank,
+        title="大客户组季度冲刺",
+    )
+    _status, html = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter)
+    assert "大客户组季度冲刺" in html
+
+
+def test_it_pages_through_a_large_department(company, okrs):
+    from qibu.reports.selectors import MEMBERS_PER_PAGE
+
+    for i in range(MEMBERS_PER_PAGE + 5):
+        person_create(username=f"p{i:03}", full_name=f"销售{i:03}", department=company.sales)
+    _status, first = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter)
+    _status, second = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter, page=2)
+    assert "销售000" in first and "销售054" not in first
+    assert "销售054" in second
+
+
+def test_it_shows_a_person_with_manager_reports_and_objectives(company, okrs):
+    _status, html = page(company.oscar, "reports:person", company.hank.pk, cycle=company.quarter)
+    assert "韩销售" in html and "销售部" in html and "Erin 执行官" in html  # manager
+    assert "米娅" in html  # a report
+    assert "销售部拿下十家标杆客户" in html and "签约标杆客户 10 家" in html
+    _status, html = page(company.oscar, "reports:person", company.mia.pk, cycle=company.quarter)
+    assert "打开苏州市场" in html and "华东大客户组" in html
+
+
+def test_it_marks_a_stale_key_result_on_the_person_page_MEAS_8(company, okrs):
+    KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    _status, html = page(company.hank, "reports:person", company.mia.pk, cycle=company.quarter)
+    assert "tag stale" in html
+
+
+def test_it_works_on_the_chosen_cycle(company, okrs):
+    q3 = company.quarter.parent.children.get(name__endswith="Q3")
+    objective_create(actor=company.mia, cycle=q3, level=Level.PERSON, owner=company.mia, title="第三季度的目标")
+    _status, html = page(company.mia, "reports:person", company.mia.pk, cycle=q3)
+    assert "第三季度的目标" in html and "打开苏州市场" not in html
+    assert f'<option value="{q3.pk}" selected>' in html
+    _status, html = page(company.mia, "reports:person", company.mia.pk, cycle=company.quarter)
+    assert "第三季度的目标" not in html and "打开苏州市场" in html
+
+
+# --- alignment tree ------------------------------------------------------------------------------
+
+
+def test_it_shows_company_objectives_at_the_top_of_the_alignment_tree_SET_6(company, okrs):
+    _status, html = page(company.mia, "reports:tree", cycle=company.quarter)
+    assert "成为华东市场第一" in html
+    url = reverse("reports:tree_children", args=[okrs["company"].pk])
+    assert f'hx-get="{url}?cycle={company.quarter.pk}"' in html
+    assert "<details" in html and f'href="{url}?cycle={company.quarter.pk}"' in html  # works without JavaScript
+    assert "销售部拿下十家标杆客户" not in html  # children are loaded on demand
+
+
+def test_it_loads_the_children_of_a_node_as_a_fragment_with_htmx_SET_6(company, okrs):
+    url = reverse("reports:tree_children", args=[okrs["company"].pk])
+    response = client_for(company.oscar).get(url, {"cycle": company.quarter.pk}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert "销售部拿下十家标杆客户" in html
+    assert "季度收入达到 1000 万元" in html  # aligned through this key result
+    assert "销售部" in html and "韩销售" in html
+    assert "1 aligned" in html  # mia's objective sits under it
+    assert reverse("okrs:objective", args=[okrs["department"].pk]) in html
+
+
+def test_it_shows_the_children_as_a_whole_page_without_javascript(company, okrs):
+    status, html = page(company.oscar, "reports:tree_children", okrs["department"].pk, cycle=company.quarter)
+    assert status == 200
+    assert "<html" in html and "打开苏州市场" in html
+
+
+def test_it_lists_objectives_that_align_to_nothing_SET_6(company, okrs):
+    objective_create(
+        actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title="孤立目标"
+    )
+    _status, html = page(company.mia, "reports:tree", cycle=company.quarter)
+    assert "孤立目标" in html
+    assert "1 objective aligns to nothing" in html
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+
+def test_it_escapes_html_in_names_and_titles(company, okrs):
+    evil = "<script>alert(1)</script>"
+    dept = department_create(name=f"部门{evil}")
+    team_create(name=f"组{evil}", department=dept)
+    person = person_create(username="evil", full_name=f"人{evil}", department=dept, job_title=evil)
+    objective = objective_create(
+        actor=person,
+        cycle=company.quarter,
+        level=Level.PERSON,
+        owner=person,
+        title=f"目标{evil}",
+        parent_objective_ids=[okrs["company"].pk],
+    )
+    key_result_create(actor=person, objective=objective, title=f"KR{evil}", target_value=1, unit="<b>u</b>")
+    objective_create(
+        actor=person,
+        cycle=company.quarter,
+        level=Level.DEPARTMENT,
+        department=dept,
+        owner=person,
+        title=f"部门目标{evil}",
+    )
+    StrategicGoal.objects.create(title=f"战略{evil}", description=evil)
+    company.org.vision = f"愿景{evil}"
+    company.org.save()
+    html = _all_pages(company.alice, company, okrs)
+    for name, args in [("reports:department", (dept.pk,)), ("reports:person", (person.pk,))]:
+        html += page(company.alice, name, *args, cycle=company.quarter)[1]
+    assert "<script>alert" not in html
+    assert "<b>u</b>" not in html
+    for text in ("部门", "组", "人", "目标", "KR", "战略", "愿景"):
+        assert f"{text}&lt;script&gt;alert(1)&lt;/script&gt;" in html, text
+
+
+# --- constant queries ----------------------------------------------------------------------------
+
+
+def _grow_company(company, okrs, n: int) -> None:
+    """n more departments, each with a head, a team, members with objectives, key results and alignments."""
+    for i in range(n):
+        dept = department_create(name=f"事业部{i}", parent=company.sales if i % 2 else None)
+        head = person_create(username=f"head{i}", full_name=f"负责人{i}", role=Role.DEPARTMENT_HEAD, department=dept)
+        dept.head = head
+        dept.save(update_fields=["head"])
+        team = team_create(name=f"小组{i}", department=dept, lead=head)
+        dept_obj = objective_create(
+            actor=head,
+            cycle=company.quarter,
+            level=Level.DEPARTMENT,
+            department=dept,
+            owner=head,
+            title=f"部门目标{i}",
+            parent_key_result_ids=[okrs["revenue"].pk],
+        )
+        key_result_create(actor=head, objective=dept_obj, title=f"部门 KR{i}", target_value=10, confidence=30 + i)
+        objective_create(
+            actor=head,
+            cycle=company.quarter,
+            level=Level.COMPANY,
+            owner=head,
+            title=f"公司目标{i}",
+            visibility=Visibility.DEPARTMENT if i % 2 else Visibility.COMPANY,
+        )
+        for j in range(3):
+            member_dept = company.sales if j == 0 else dept
+            member = person_create(
+                username=f"m{i}_{j}",
+                full_name=f"成员{i}_{j}",
+                department=member_dept,
+                team=team if j else None,
+                manager=head if j != 2 else company.hank,
+            )
+            mine = objective_create(
+                actor=member,
+                cycle=company.quarter,
+                level=Level.PERSON,
+                owner=member,
+                title=f"个人目标{i}_{j}",
+                parent_objective_ids=[dept_obj.pk] if j else [okrs["department"].pk],
+                visibility=Visibility.PRIVATE if j == 2 else Visibility.COMPANY,
+            )
+            key_result_create(actor=member, objective=mine, title=f"个人 KR{i}_{j}", target_value=5)
+            key_result_create(actor=member, objective=mine, title=f"个人 KR{i}_{j}b", target_value=5)
+
+
+def _count(fetch: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        fetch()
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("persona", ["alice", "hank", "oscar"])
+def test_it_makes_the_same_number_of_queries_for_a_bigger_company(company, okrs, persona, django_assert_num_queries):
+    viewer = getattr(company, persona)
+    # The small company already has one of each kind of thing (an empty list is never queried at all).
+    department_create(name="华东销售", parent=company.sales)
+    client = client_for(viewer)
+    requests = {
+        "company": lambda: client.get(reverse("reports:company"), {"cycle": company.quarter.pk}),
+        "department": lambda: client.get(
+            reverse("reports:department", args=[company.sales.pk]), {"cycle": company.quarter.pk}
+        ),
+        "person": lambda: client.get(reverse("reports:person", args=[company.hank.pk]), {"cycle": company.quarter.pk}),
+        "tree": lambda: client.get(reverse("reports:tree"), {"cycle": company.quarter.pk}),
+        "children": lambda: client.get(
+            reverse("reports:tree_children", args=[okrs["company"].pk]),
+            {"cycle": company.quarter.pk},
+            HTTP_HX_REQUEST="true",
+        ),
+    }
+    for fetch in requests.values():
+        assert fetch().status_code == 200  # warm up: the session, the organisation
+    small = {name: _count(fetch) for name, fetch in requests.items()}
+    _grow_company(company, okrs, 12)
+    assert Objective.objects.count() > 60 and Person.objects.count() > 50
+    for name, fetch in requests.items():
+        with django_assert_num_queries(small[name]):
+            assert fetch().status_code == 200, name
+    assert small == EXPECTED_QUERIES[persona]
+
+
+# Exact counts, so that a change that adds a query to a page is noticed. Every page: session, person,
+# organisation, the chosen cycle, the cycle list; then its own reads. Someone who is not an administrator
+# adds one read of the departments they head (for department-limited objectives).
+EXPECTED_QUERIES = {
+    "alice": {"company": 15, "department": 17, "person": 10, "tree": 10, "children": 7},
+    "hank": {"company": 16, "department": 18, "person": 11, "tree": 11, "children": 8},
+    "oscar": {"company": 16, "department": 18, "person": 11, "tree": 11, "children": 8},
+}
