@@ -16,22 +16,19 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from qibu.api.errors import CsrfFailed
+from qibu.org.middleware import choose_language
 from qibu.org.models import Person
+from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_authenticate
-
-_SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
 def _activate_person_language(request: HttpRequest, person: Person) -> None:
-    """The same choice as for pages: the language cookie, else the person's language, else the browser's.
-
-    The middleware cannot do this for token callers: it runs before the token is read.
-    """
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    language = chosen if chosen in _SUPPORTED else (person.language or None)
-    if language in _SUPPORTED:
-        translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    """The same choice as for pages (`choose_language`), made again now that the person is known:
+    the middleware cannot do it for token callers, as it runs before the token is read."""
+    organisation = getattr(request, "organisation", None) or organisation_get()
+    language = choose_language(request, person_language=person.language or "", default=organisation.default_language)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
 
 
 class TokenAuth(HttpBearer):

@@ -1,4 +1,4 @@
-"""Language and time zone per person, falling back to the organisation's defaults."""
+"""Language and time zone for each request, and the one read of the organisation it shares."""
 
 from __future__ import annotations
 
@@ -8,52 +8,58 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from qibu.org.selectors import organisation_get
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
 
-class PersonLanguageMiddleware:
-    """Chooses the language: the language cookie (the switcher), else the browser's, else Chinese.
+def choose_language(request: HttpRequest, *, person_language: str | None, default: str) -> str:
+    """The switcher's cookie, else the person's own language, else the language the browser (or API
+    client) asks for in Accept-Language, else the organisation's default language."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in _SUPPORTED:
+        return str(chosen)
+    if person_language in _SUPPORTED:
+        return str(person_language)
+    for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return default if default in _SUPPORTED else settings.LANGUAGE_CODE
 
-    Runs before authentication so it cannot read the person; a signed-in person's own language is
-    applied by PersonTimezoneMiddleware, which runs after it.
-    """
+
+class PersonLocaleMiddleware:
+    """Runs after authentication: activates the language and the organisation's time zone, and
+    keeps the organisation on the request so views and templates do not read it again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = translation.get_language_from_request(request)
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
-        translation.deactivate()
-        return response
-
-
-class PersonTimezoneMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-            language = chosen if chosen in _SUPPORTED else (user.language or None)
-            if language in _SUPPORTED:
-                translation.activate(language)
-                request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        # One read of the organisation per request, shared by views and templates (policy, time zone).
         organisation = organisation_get()
         request.organisation = organisation  # type: ignore[attr-defined]
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        language = choose_language(
+            request,
+            person_language=(user.language or "") if signed_in else None,  # type: ignore[union-attr]
+            default=organisation.default_language,
+        )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         try:
             timezone.activate(zoneinfo.ZoneInfo(organisation.time_zone))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             timezone.deactivate()
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

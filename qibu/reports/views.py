@@ -20,7 +20,7 @@ def _viewer(request: HttpRequest) -> Person:
 
 
 def _organisation(request: HttpRequest) -> Organisation:
-    """Read once per request by `PersonTimezoneMiddleware`."""
+    """Read once per request by `PersonLocaleMiddleware`."""
     return cast(Organisation, request.organisation)  # type: ignore[attr-defined]
 
 
