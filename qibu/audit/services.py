@@ -13,7 +13,9 @@ from qibu.audit.models import AuditEntry
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral() else str(value)
+        # Plain notation without trailing zeros: "1000", "2.5" (never "1E+3"), so that the value read back
+        # from the database ("2.5000") and the value typed ("2.5") compare equal.
+        return "0" if value == 0 else format(value.normalize(), "f")
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, models.Model):

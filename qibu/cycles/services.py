@@ -34,21 +34,21 @@ def cycles_generate_year(*, fiscal_year: int, start_month: int = 1) -> Cycle:
     for q in range(4):
         q_start = _add_months(start, 3 * q)
         q_end = _add_months(start, 3 * q + 3) - dt.timedelta(days=1)
+        # Looked up under this year: after a change of fiscal start month, a quarter of the old calendar
+        # that starts on the same day belongs to the old year, and this year still gets all four.
         quarter, _created = Cycle.objects.get_or_create(
             kind=CycleKind.QUARTER,
             start=q_start,
-            defaults={"name": f"{label} Q{q + 1}", "end": q_end, "parent": annual},
+            parent=annual,
+            defaults={"name": f"{label} Q{q + 1}", "end": q_end},
         )
         for m in range(3):
             m_start = _add_months(q_start, m)
             Cycle.objects.get_or_create(
                 kind=CycleKind.MONTH,
                 start=m_start,
-                defaults={
-                    "name": f"{m_start:%Y-%m}",
-                    "end": _add_months(m_start, 1) - dt.timedelta(days=1),
-                    "parent": quarter,
-                },
+                parent=quarter,
+                defaults={"name": f"{m_start:%Y-%m}", "end": _add_months(m_start, 1) - dt.timedelta(days=1)},
             )
     return annual
 

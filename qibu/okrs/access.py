@@ -95,9 +95,7 @@ def can_create(person: Person, *, level: str, owner: Person | None, department: 
 
 
 def objective_queryset() -> QuerySet[Objective]:
-    return Objective.objects.select_related(
-        "cycle", "owner", "owner__department", "department", "team", "author"
-    )
+    return Objective.objects.select_related("cycle", "owner", "owner__department", "department", "team", "author")
 
 
 def objective_for(person: Person, pk: int) -> tuple[Objective, bool]:
@@ -113,9 +111,16 @@ def objective_for(person: Person, pk: int) -> tuple[Objective, bool]:
 
 def visible_objectives_q(person: Person) -> Q:
     """A filter equal to `can_view` over many objectives, for lists and trees."""
+    if not person.is_authenticated or not person.is_active:
+        return Q(pk__in=[])
     if person.is_admin:
         return Q()
-    q = Q(visibility=Visibility.COMPANY) | Q(owner_id=person.pk) | Q(author_id=person.pk) | Q(owner__manager_id=person.pk)
+    q = (
+        Q(visibility=Visibility.COMPANY)
+        | Q(owner_id=person.pk)
+        | Q(author_id=person.pk)
+        | Q(owner__manager_id=person.pk)
+    )
     dept_scope = Q()
     if person.is_executive:
         dept_scope = Q(pk__isnull=False)

@@ -15,6 +15,9 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 _QUANT = Decimal("0.0001")
+# The raw progress is kept for display up to ±999,999.99 % (it is stored with 4 decimals in 12 digits);
+# a value a million times past a tiny target is still shown as over-achieved, and still storable.
+RAW_LIMIT = Decimal("9999.9999")
 
 
 def _q(value: Decimal) -> Decimal:
@@ -96,7 +99,9 @@ def behind_pace(*, progress: Decimal, elapsed_share: float, points: int = 20) ->
     return (Decimal(str(elapsed_share)) - progress) * HUNDRED > points
 
 
-def is_stale(*, last_checkin_at: dt.datetime | None, created_at: dt.datetime, now: dt.datetime, cadence_days: int) -> bool:
+def is_stale(
+    *, last_checkin_at: dt.datetime | None, created_at: dt.datetime, now: dt.datetime, cadence_days: int
+) -> bool:
     """MEAS-8: no check-in within the cadence (counted from creation before the first check-in)."""
     since = last_checkin_at or created_at
     return now - since > dt.timedelta(days=cadence_days)
@@ -132,6 +137,7 @@ def key_result_progress(
         raw = boolean_progress(current)
     else:
         raise ValueError(f"unknown key result kind {kind!r}")
+    raw = min(RAW_LIMIT, max(-RAW_LIMIT, raw))
     return KeyResultProgress(raw=raw, clamped=clamp(raw))
 
 

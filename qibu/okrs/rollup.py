@@ -75,7 +75,9 @@ def _aggregate_children(ids: set[int]) -> dict[int, tuple[Decimal, Decimal, Deci
     }
 
 
-def _combine(mode: str, krs: tuple[Decimal, Decimal, Decimal] | None, children: tuple[Decimal, ...] | None) -> tuple[Decimal, Decimal | None]:
+def _combine(
+    mode: str, krs: tuple[Decimal, Decimal, Decimal] | None, children: tuple[Decimal, ...] | None
+) -> tuple[Decimal, Decimal | None]:
     """MEAS-4/5 for one objective from the two aggregates, by its roll-up mode."""
     weight = Decimal(0)
     weighted_progress = Decimal(0)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import IntegerChoices, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,8 @@ from qibu.org.selectors import organisation_get
 
 TITLE_MAX = 200
 TEXT_MAX = 5000
+# Values are stored in 18 digits with 4 decimals.
+NUMBER_LIMIT = Decimal("1e14")
 
 OBJECTIVE_FIELDS = (
     "title",
@@ -75,6 +78,52 @@ KEY_RESULT_FIELDS = (
 )
 
 
+# The stored state of a row, re-read under a row lock at the start of a write: the caller's instance may
+# be stale (another request checked in meanwhile), and numbers derived from it must not overwrite newer ones.
+_OBJECTIVE_STATE = (
+    "title",
+    "description",
+    "priority",
+    "weight",
+    "commitment",
+    "visibility",
+    "status",
+    "rollup_mode",
+    "start_date",
+    "end_date",
+    "progress",
+    "confidence",
+    "score",
+)
+_KEY_RESULT_STATE = (
+    "title",
+    "kind",
+    "start_value",
+    "target_value",
+    "current_value",
+    "unit",
+    "band_low",
+    "band_high",
+    "weight",
+    "start_date",
+    "end_date",
+    "confidence",
+    "progress_raw",
+    "progress",
+    "score",
+    "last_checkin_at",
+    "position",
+)
+
+
+def _lock_objective(objective: Objective) -> None:
+    objective.refresh_from_db(fields=_OBJECTIVE_STATE, from_queryset=Objective.objects.select_for_update())
+
+
+def _lock_key_result(key_result: KeyResult) -> None:
+    key_result.refresh_from_db(fields=_KEY_RESULT_STATE, from_queryset=KeyResult.objects.select_for_update())
+
+
 # --- validation helpers ---------------------------------------------------------------------------
 
 
@@ -108,7 +157,9 @@ def _text(errors: Errors, field: str, value: str | None) -> str:
     return value
 
 
-def _decimal(errors: Errors, field: str, value: Any, *, required: bool = True) -> Decimal | None:
+def _decimal(errors: Errors, field: str, value: Any, *, required: bool = True, places: int = 4) -> Decimal | None:
+    """A number as stored (rounded to the column's decimal places), so that what is computed from it now
+    equals what is computed later from the database, on SQLite and PostgreSQL alike."""
     if value is None or value == "":
         if required:
             errors.add(field, _("Enter a number."))
@@ -118,14 +169,19 @@ def _decimal(errors: Errors, field: str, value: Any, *, required: bool = True) -
     except (InvalidOperation, ValueError):
         errors.add(field, _("“%(value)s” is not a number.") % {"value": value})
         return None
-    if not number.is_finite() or abs(number) >= Decimal("1e14"):
+    if not number.is_finite():
+        errors.add(field, _("“%(value)s” is not a number.") % {"value": value})
+        return None
+    if abs(number) < NUMBER_LIMIT:
+        number = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if abs(number) >= NUMBER_LIMIT:
         errors.add(field, _("This number is too large."))
         return None
     return number
 
 
 def _weight(errors: Errors, field: str, value: Any) -> Decimal:
-    number = _decimal(errors, field, value if value not in (None, "") else "1")
+    number = _decimal(errors, field, value if value not in (None, "") else "1", places=2)
     if number is not None and not (Decimal("0.01") <= number <= Decimal("1000")):
         errors.add(field, _("A weight is between 0.01 and 1000."))
     return number if number is not None else Decimal(1)
@@ -145,15 +201,15 @@ def _confidence(errors: Errors, field: str, value: Any) -> int:
 def _choice(errors: Errors, field: str, value: Any, choices: Any, default: Any) -> Any:
     if value in (None, ""):
         return default
+    if issubclass(choices, IntegerChoices) and isinstance(value, str) and value.strip().isdigit():
+        value = int(value)  # as typed in a form or a query string
     if value not in choices.values:
         errors.add(field, _("“%(value)s” is not one of the choices.") % {"value": value})
         return default
     return value
 
 
-def _dates(
-    errors: Errors, start: dt.date | None, end: dt.date | None, cycle: Cycle
-) -> tuple[dt.date, dt.date]:
+def _dates(errors: Errors, start: dt.date | None, end: dt.date | None, cycle: Cycle) -> tuple[dt.date, dt.date]:
     start = start or cycle.start
     end = end or cycle.end
     if end < start:
@@ -257,6 +313,7 @@ def objective_create(
 def objective_update(*, actor: Person, objective: Objective, data: dict[str, Any]) -> Objective:
     """Change the given fields (any of OBJECTIVE_FIELDS except level and cycle's closed state)."""
     errors = Errors()
+    _lock_objective(objective)
     before = snapshot(objective, OBJECTIVE_FIELDS)
     _open_cycle(errors, objective.cycle)
     if "title" in data:
@@ -288,7 +345,9 @@ def objective_update(*, actor: Person, objective: Objective, data: dict[str, Any
         )
     if "start_date" in data or "end_date" in data:
         objective.start_date, objective.end_date = _dates(
-            errors, data.get("start_date", objective.start_date), data.get("end_date", objective.end_date),
+            errors,
+            data.get("start_date", objective.start_date),
+            data.get("end_date", objective.end_date),
             objective.cycle,
         )
     errors.raise_if_any()
@@ -322,6 +381,7 @@ def objective_delete(*, actor: Person, objective: Objective) -> None:
     _open_cycle(errors, objective.cycle)
     errors.raise_if_any()
     parents = _rollup_parent_ids(objective.pk)
+    _record_lost_alignments(actor, Alignment.objects.filter(rollup_parent=objective))
     audit_record(
         actor=actor,
         action="objective.delete",
@@ -400,12 +460,15 @@ def alignment_set(
             alignment.delete()
             touched.add(parent_id)
     kept_parents = {a.rollup_parent_id for a in kept}
-    for parent_id, (parent, kr) in targets.items():
+    for parent_id, (to_objective, to_key_result) in targets.items():
         if parent_id in kept_parents:
             continue
         kept.append(
             Alignment.objects.create(
-                child=objective, parent_objective=parent, parent_key_result=kr, rollup_parent_id=parent_id
+                child=objective,
+                parent_objective=to_objective,
+                parent_key_result=to_key_result,
+                rollup_parent_id=parent_id,
             )
         )
         touched.add(parent_id)
@@ -421,6 +484,25 @@ def alignment_set(
         )
         refresh_objectives(touched)
     return kept
+
+
+def _record_lost_alignments(actor: Person, lost: QuerySet[Alignment]) -> None:
+    """Objectives aligned to something about to be deleted lose that link: their history says so."""
+    lost_ids = set(lost.values_list("pk", flat=True))
+    if not lost_ids:
+        return
+    links: dict[int, list[Alignment]] = {}
+    for alignment in Alignment.objects.filter(child_id__in=lost.values("child_id")).order_by("pk"):
+        links.setdefault(alignment.child_id, []).append(alignment)
+    for child_id, alignments in links.items():
+        audit_record(
+            actor=actor,
+            action="alignment.set",
+            target=Objective(pk=child_id),
+            objective_id=child_id,
+            before={"parents": sorted(_describe(a) for a in alignments)},
+            after={"parents": sorted(_describe(a) for a in alignments if a.pk not in lost_ids)},
+        )
 
 
 def _describe(alignment: Alignment) -> str:
@@ -537,6 +619,7 @@ def key_result_create(
 def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, Any]) -> KeyResult:
     errors = Errors()
     kr = key_result
+    _lock_key_result(kr)
     _open_cycle(errors, kr.objective.cycle)
     before = snapshot(kr, KEY_RESULT_FIELDS)
     if "title" in data:
@@ -560,7 +643,10 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
     if "confidence" in data:
         kr.confidence = _confidence(errors, "confidence", data["confidence"])
     if "position" in data:
-        kr.position = int(data["position"])
+        try:
+            kr.position = max(0, int(data["position"]))
+        except (TypeError, ValueError):
+            errors.add("position", _("A position is a whole number."))
     if "start_date" in data or "end_date" in data:
         kr.start_date, kr.end_date = _dates(
             errors, data.get("start_date", kr.start_date), data.get("end_date", kr.end_date), kr.objective.cycle
@@ -593,6 +679,7 @@ def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
     objective_id = key_result.objective_id
     # Objectives aligned to this key result now roll up to nothing through it.
     orphan_parents = {objective_id}
+    _record_lost_alignments(actor, Alignment.objects.filter(parent_key_result=key_result))
     audit_record(
         actor=actor,
         action="key_result.delete",
@@ -626,6 +713,7 @@ def checkin_record(
     """
     errors = Errors()
     kr = key_result
+    _lock_key_result(kr)
     objective = kr.objective
     if objective.cycle.is_closed:
         errors.add(
@@ -647,23 +735,27 @@ def checkin_record(
             errors.add("milestones_done", _("Milestones are given by their numbers."))
         unknown = done_ids - {m.pk for m in milestones}
         if unknown:
-            errors.add("milestones_done", _("These milestones are not part of this key result: %(ids)s.")
-                       % {"ids": ", ".join(str(i) for i in sorted(unknown))})
+            errors.add(
+                "milestones_done",
+                _("These milestones are not part of this key result: %(ids)s.")
+                % {"ids": ", ".join(str(i) for i in sorted(unknown))},
+            )
     if kr.kind == KeyResultKind.BOOLEAN and new_value is not None and new_value not in (0, 1):
         errors.add("value", _("A done-or-not key result takes 1 (done) or 0 (not done)."))
     policy = organisation or organisation_get()
     fall = kr.confidence - new_confidence
-    if fall >= policy.confidence_fall_threshold and not reason:
+    # An unreadable confidence is one error, not also a "fall" to 0 that asks for a reason.
+    if "confidence" not in errors.errors and fall >= policy.confidence_fall_threshold and not reason:
         errors.add(
             "confidence_reason",
-            _(
-                "Confidence fell by %(fall)d points (from %(old)d%% to %(new)d%%). "
-                "Say why, and what changed."
-            )
+            _("Confidence fell by %(fall)d points (from %(old)d%% to %(new)d%%). Say why, and what changed.")
             % {"fall": fall, "old": kr.confidence, "new": new_confidence},
         )
     errors.raise_if_any()
 
+    before: dict[str, Any] = {"value": str(kr.current_value), "confidence": kr.confidence}
+    if kr.kind == KeyResultKind.MILESTONES:
+        before["milestones_done"] = sorted(m.pk for m in milestones if m.done)
     if milestones_done is not None:
         for m in milestones:
             m.done = m.pk in done_ids
@@ -693,6 +785,7 @@ def checkin_record(
         action="check_in.create",
         target=checkin,
         objective_id=objective.pk,
+        before=before,
         after={
             "key_result": kr.pk,
             "value": str(kr.current_value),
@@ -700,6 +793,7 @@ def checkin_record(
             "previous_confidence": previous,
             "confidence_reason": reason,
             "note": note,
+            **({"milestones_done": checkin.milestones_done} if kr.kind == KeyResultKind.MILESTONES else {}),
         },
     )
     refresh_objectives([objective.pk])

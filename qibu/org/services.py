@@ -30,6 +30,7 @@ ORGANISATION_FIELDS = (
 def organisation_update(*, actor: Person | None, organisation: Organisation, data: dict[str, Any]) -> Organisation:
     """Change the company's identity and its method policy; every change is kept in history."""
     before = snapshot(organisation, ORGANISATION_FIELDS)
+    saved = {field: getattr(organisation, field) for field in ORGANISATION_FIELDS}
     for field in ORGANISATION_FIELDS:
         if field in data:
             setattr(organisation, field, data[field])
@@ -45,12 +46,13 @@ def organisation_update(*, actor: Person | None, organisation: Organisation, dat
     if organisation.default_language not in ("zh-hans", "en"):
         errors.setdefault("default_language", []).append(_("Choose Chinese (zh-hans) or English (en)."))
     if organisation.min_key_results > organisation.max_key_results:
-        errors.setdefault("min_key_results", []).append(
-            _("The fewest key results is above the most key results.")
-        )
+        errors.setdefault("min_key_results", []).append(_("The fewest key results is above the most key results."))
     if organisation.at_risk_confidence > organisation.on_track_confidence:
         errors.setdefault("at_risk_confidence", []).append(_("“At risk” must start below “on track”."))
     if errors:
+        # The caller's instance is the request's policy: leave it as stored, not half-set.
+        for field in ORGANISATION_FIELDS:
+            setattr(organisation, field, saved[field])
         raise ValidationError(errors)
     after = snapshot(organisation, ORGANISATION_FIELDS)
     changed = [k for k in ORGANISATION_FIELDS if before[k] != after[k]]
