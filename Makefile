@@ -55,7 +55,7 @@ MAKEMESSAGES = $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --n
 # without gettext can still run Qibu).
 messages: venv
 	$(MAKEMESSAGES)
-	$(BIN)/python manage.py compilemessages -l zh_Hans
+	$(BIN)/python manage.py compilemessages -l zh_Hans -i ".venv" -i "node_modules"
 
 # Extract again and fail on any string without a Chinese translation or a stale .mo.
 messages-check: venv

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from qibu.cycles.models import Cycle
 from qibu.cycles.services import cycles_generate_year
@@ -42,9 +43,20 @@ class Company:
     quarter: Cycle
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services called directly by a test speak English, like the organisation of `company`."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def company(db) -> Company:
-    org = Organisation.objects.create(pk=1, name="云舟科技", vision="让每个团队都看清方向", mission="用数据帮助企业成长")
+    # English by default so that assertions read the English msgids; tests of Chinese ask for it
+    # (cookie, Accept-Language or Person.language), as a user would.
+    org = Organisation.objects.create(
+        pk=1, name="云舟科技", vision="让每个团队都看清方向", mission="用数据帮助企业成长", default_language="en"
+    )
     annual = cycles_generate_year(fiscal_year=2026)
     quarter = Cycle.objects.get(kind="quarter", start=dt.date(2026, 10, 1))
     sales = department_create(name="销售部")
@@ -52,7 +64,12 @@ def company(db) -> Company:
     alice = person_create(username="alice", full_name="Alice 管理员", password=PASSWORD, role=Role.ADMIN)
     erin = person_create(username="erin", full_name="Erin 执行官", password=PASSWORD, role=Role.EXECUTIVE)
     hank = person_create(
-        username="hank", full_name="韩销售", password=PASSWORD, role=Role.DEPARTMENT_HEAD, department=sales, manager=erin
+        username="hank",
+        full_name="韩销售",
+        password=PASSWORD,
+        role=Role.DEPARTMENT_HEAD,
+        department=sales,
+        manager=erin,
     )
     sales.head = hank
     sales.save(update_fields=["head"])
@@ -72,7 +89,12 @@ def okrs(company: Company) -> dict:
         actor=c.erin, cycle=c.quarter, level=Level.COMPANY, title="成为华东市场第一", owner=c.erin
     )
     revenue = key_result_create(
-        actor=c.erin, objective=company_obj, title="季度收入达到 1000 万元", start_value=0, target_value=1000, unit="万元"
+        actor=c.erin,
+        objective=company_obj,
+        title="季度收入达到 1000 万元",
+        start_value=0,
+        target_value=1000,
+        unit="万元",
     )
     dept_obj = objective_create(
         actor=c.hank,

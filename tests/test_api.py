@@ -672,7 +672,7 @@ def test_it_answers_in_the_language_of_the_request(call, company):
     assert english.status_code == 422
     assert english.json()["detail"] == [{"field": "objective_id", "message": "Enter a whole number."}]
     chinese = call("get", "/objectives/abc", c.mia, headers={"Accept-Language": "zh-hans"})
-    assert chinese.json()["detail"][0]["message"] == "输入整数。"
+    assert chinese.json()["detail"][0]["message"] == "请输入整数。"
 
     Person.objects.filter(pk=c.mia.pk).update(language="en")
     own_language = call("get", "/objectives/abc", c.mia)
@@ -683,7 +683,7 @@ def test_it_prefers_the_language_cookie_over_the_persons_language(client, compan
     Person.objects.filter(pk=company.mia.pk).update(language="en")
     client.cookies["qibu_language"] = "zh-hans"
     response = client.get(f"{API}/objectives/abc", headers={"Authorization": f"Bearer {tokens(company.mia)}"})
-    assert response.json()["detail"][0]["message"] == "输入整数。"
+    assert response.json()["detail"][0]["message"] == "请输入整数。"
 
 
 # --- queries ------------------------------------------------------------------------------------------

@@ -8,8 +8,12 @@ from qibu.okrs.services import checkin_record, objective_update
 
 
 def test_it_rolls_a_checkin_up_to_the_company_MEAS_4(okrs, company):
-    objective_update(actor=company.erin, objective=okrs["company"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN})
-    objective_update(actor=company.hank, objective=okrs["department"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN})
+    objective_update(
+        actor=company.erin, objective=okrs["company"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN}
+    )
+    objective_update(
+        actor=company.hank, objective=okrs["department"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN}
+    )
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=2, confidence=70)
     mine = Objective.objects.get(pk=okrs["mine"].pk)
     assert mine.progress == Decimal("0.5")

@@ -189,8 +189,8 @@ def checkins_create(request: HttpRequest, payload: CheckInCreate) -> Status[dict
     """A new value (or the milestones done) and the confidence. A fall in confidence of the policy's
     threshold or more (default 30 points) is refused unless `confidence_reason` says why (EXE-4)."""
     person = caller(request)
-    key_result, can_edit = key_result_for(person, payload.key_result)
-    if not can_edit:
+    key_result, _can_edit = key_result_for(person, payload.key_result)
+    if not access.can_check_in(person, key_result.objective, key_result):
         raise refuse_change()
     data = payload.model_dump(exclude_unset=True, exclude={"key_result"})
     checkin = services.checkin_record(

@@ -214,12 +214,7 @@ def objectives_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[
     owner: Person | None = data["owner"]
     team: Team | None = data["team"]
     department: Department | None = data["department"]
-    # The department the objective will belong to, as the service will fill it in.
-    if data["level"] == Level.TEAM and team is not None:
-        department = team.department
-    elif data["level"] == Level.PERSON and owner is not None:
-        department = owner.department
-    if not access.can_create(person, level=data["level"], owner=owner, department=department):
+    if not access.can_create(person, level=data["level"], owner=owner, department=department, team=team):
         raise PermissionDenied(_("You may not create an objective at this level for this owner or department."))
     require_visible_parents(person, data["parent_objective_ids"], data["parent_key_result_ids"])
     objective = services.objective_create(actor=person, **data)
@@ -235,6 +230,16 @@ def objectives_update(
     if not can_edit:
         raise refuse_change()
     data = resolve_references(payload.model_dump(exclude_unset=True), ("cycle", "owner", "department", "team"))
+    # Handing the objective to another owner, department or team needs the right to create it there,
+    # as on the editor page.
+    if {"owner", "department", "team"} & data.keys() and not access.can_create(
+        person,
+        level=objective.level,
+        owner=data.get("owner", objective.owner),
+        department=data.get("department", objective.department),
+        team=data.get("team", objective.team),
+    ):
+        raise refuse_change()
     services.objective_update(actor=person, objective=objective, data=data)
     return objective_detail(request, objective.pk)
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from django.db.models import Q
 from django.http import Http404
 
-from qibu.okrs.models import Level, Objective, Visibility
-from qibu.org.models import Department, Person
+from qibu.okrs.models import KeyResult, Level, Objective, Visibility
+from qibu.org.models import Department, Person, Team
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -79,19 +79,48 @@ def can_edit(person: Person, objective: Objective) -> bool:
     return _heads_department_of(person, objective)
 
 
-def can_create(person: Person, *, level: str, owner: Person | None, department: Department | None) -> bool:
-    """May `person` create an objective at this level for this owner/department?"""
-    if not person.is_authenticated:
+def can_create(
+    person: Person,
+    *,
+    level: str,
+    owner: Person | None,
+    department: Department | None,
+    team: Team | None = None,
+) -> bool:
+    """May `person` create an objective at this level?
+
+    A personal objective: for oneself, for someone who reports to you, or for a member of a department
+    you head. A team objective: its lead or the head of its department. A department objective: the head
+    of that department or of one above it, whoever is named its owner. A company objective: executives.
+    Administrators may create any.
+    """
+    if not person.is_authenticated or not person.is_active:
         return False
     if person.is_admin:
         return True
     if level == Level.COMPANY:
         return person.is_executive
-    if owner is not None and (owner.pk == person.pk or owner.manager_id == person.pk):
-        return True
-    if department is not None:
-        return any(department.path.startswith(p) for p in headed_department_paths(person))
-    return False
+    if level == Level.PERSON:
+        if owner is None:
+            return False
+        if owner.pk == person.pk or owner.manager_id == person.pk:
+            return True
+        department = owner.department
+    elif level == Level.TEAM and team is not None:
+        if team.lead_id == person.pk:
+            return True
+        department = team.department
+    if department is None:
+        return False
+    return any(department.path.startswith(p) for p in headed_department_paths(person))
+
+
+def can_check_in(person: Person, objective: Objective, key_result: KeyResult) -> bool:
+    """Those who may change the objective, and the key result's own owner (who may not otherwise
+    edit, e.g. a department head owning a key result of a company objective)."""
+    if not can_view(person, objective):
+        return False
+    return key_result.owner_id == person.pk or can_edit(person, objective)
 
 
 def objective_queryset() -> QuerySet[Objective]:

@@ -97,7 +97,9 @@ class Objective(models.Model):
     commitment = models.CharField(
         _("commitment"), max_length=20, choices=Commitment.choices, default=Commitment.ASPIRATIONAL
     )
-    visibility = models.CharField(_("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.COMPANY)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.COMPANY
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     rollup_mode = models.CharField(
         _("progress from"), max_length=30, choices=RollupMode.choices, default=RollupMode.KEY_RESULTS
@@ -111,6 +113,11 @@ class Objective(models.Model):
     score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Set for display by selectors.decorate_objectives (they depend on today's date, so are not stored).
+    health: str
+    elapsed: Decimal
+    behind_pace: bool
 
     class Meta:
         ordering: ClassVar = ["priority", "id"]
@@ -172,6 +179,10 @@ class KeyResult(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Set for display by selectors.decorate_key_results (MEAS-6 health, MEAS-8 staleness).
+    health: str
+    stale: bool
+
     class Meta:
         ordering: ClassVar = ["objective_id", "position", "id"]
         verbose_name = _("key result")
@@ -229,6 +240,12 @@ class Alignment(models.Model):
             # child is never counted twice in its parent's roll-up.
             models.UniqueConstraint(fields=["child", "rollup_parent"], name="alignment_unique_parent"),
         ]
+
+    def __str__(self) -> str:
+        parent = (
+            f"kr:{self.parent_key_result_id}" if self.parent_key_result_id else f"objective:{self.parent_objective_id}"
+        )
+        return f"{self.child_id} → {parent}"
 
 
 class CheckIn(models.Model):

@@ -89,7 +89,5 @@ def parents_of(objective: Objective, viewer: Person) -> list[Alignment]:
 def children_of(objective: Objective, viewer: Person) -> list[Objective]:
     """Objectives aligned under this one (to it or to its key results) that the viewer may see."""
     return list(
-        objectives_visible(viewer)
-        .filter(alignments_up__rollup_parent=objective)
-        .order_by("level", "priority", "id")
+        objectives_visible(viewer).filter(alignments_up__rollup_parent=objective).order_by("level", "priority", "id")
     )

@@ -32,7 +32,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
 from qibu.okrs import charts, quality
 from qibu.okrs import progress as meas
-from qibu.okrs.access import can_create, can_edit, objective_for, visible_objectives_q
+from qibu.okrs.access import can_check_in, can_create, can_edit, objective_for, visible_objectives_q
 from qibu.okrs.forms import (
     KEY_RESULT_DRAFTS,
     CheckInForm,
@@ -183,10 +183,14 @@ def _fresh_checkin(kr: KeyResult) -> CheckInState:
     )
 
 
-def _prepare_key_results(objective: Objective, krs: list[KeyResult], editable: bool) -> None:
-    can_checkin = editable and _is_open(objective)
+def _prepare_key_results(
+    objective: Objective, krs: list[KeyResult], editable: bool, person: Person | None = None
+) -> None:
+    is_open = _is_open(objective)
     for kr in krs:
-        kr.can_checkin = can_checkin  # type: ignore[attr-defined]
+        # Editors check in on every key result; a key result's own owner on theirs (access.can_check_in).
+        owns = person is not None and kr.owner_id == person.pk
+        kr.can_checkin = is_open and (editable or owns)  # type: ignore[attr-defined]
         kr.checkin = _fresh_checkin(kr)  # type: ignore[attr-defined]
 
 
@@ -207,8 +211,8 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a check-in (EXE-3); answers the key result's fragment to htmx, else redirects back."""
     person = _person(request)
     organisation = _organisation(request)
-    kr, objective, editable = _key_result_for(person, pk)
-    if not editable:
+    kr, objective, _editable = _key_result_for(person, pk)
+    if not can_check_in(person, objective, kr):
         raise PermissionDenied
     form = CheckInForm(request.POST)
     form.is_valid()
@@ -301,7 +305,7 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         decorate_key_results(krs, organisation)
         _decorate_key_result_pace(krs, organisation, today)
         objective.can_edit = can_edit(person, objective)  # type: ignore[attr-defined]
-        _prepare_key_results(objective, krs, objective.can_edit)  # type: ignore[attr-defined]
+        _prepare_key_results(objective, krs, objective.can_edit, person)  # type: ignore[attr-defined]
     context = {
         "cycle": cycle,
         "cycles": list(cycle_list()),
@@ -333,7 +337,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         kr.objective = objective
     decorate_key_results(krs, organisation)
     _decorate_key_result_pace(krs, organisation, today)
-    _prepare_key_results(objective, krs, editable)
+    _prepare_key_results(objective, krs, editable, person)
     parents = parents_of(objective, person)
     children = children_of(objective, person)[:CHILDREN_LIMIT]
     decorate_objectives([objective, *children, *(a.rollup_parent for a in parents)], organisation, today)
@@ -607,13 +611,7 @@ def _scope_missing(level: str, owner: Person | None, department: Department | No
 def _may_create(
     person: Person, level: str, owner: Person | None, department: Department | None, team: Team | None
 ) -> bool:
-    """`access.can_create` for what the form asks; a team or department objective is judged by its
-    department (a team's lead may also set its objectives), not by who is named its owner."""
-    if level == Level.TEAM and team is not None:
-        return team.lead_id == person.pk or can_create(person, level=level, owner=None, department=team.department)
-    if level == Level.DEPARTMENT:
-        return can_create(person, level=level, owner=None, department=department)
-    return can_create(person, level=level, owner=owner, department=department)
+    return can_create(person, level=level, owner=owner, department=department, team=team)
 
 
 def _objective_fields(data: dict[str, Any]) -> dict[str, Any]:

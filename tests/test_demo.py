@@ -1,0 +1,300 @@
+"""The demo company: deterministic, believable, and stored exactly as the services would store it.
+
+The 60-person company is generated once for the module (outside the per-test transactions) and
+wiped at the end; each test runs in its own transaction and may change or wipe it freely.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.utils import timezone
+
+from qibu.cycles.models import Cycle, CycleKind
+from qibu.demo import content
+from qibu.demo.generator import generate_company, wipe_company
+from qibu.okrs import progress as meas
+from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective
+from qibu.okrs.rollup import key_result_compute, refresh_all
+from qibu.okrs.services import checkin_record
+from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        summary = generate_company(people=60, seed=7, today=TODAY)
+        yield summary
+        wipe_company()
+        Organisation.objects.all().delete()
+
+
+@pytest.fixture
+def empty(db) -> None:
+    """No company, inside this test's transaction (the module's company comes back afterwards)."""
+    wipe_company()
+
+
+def _fingerprint() -> dict:
+    """What a user would see of the company, without database ids or clock times."""
+    return {
+        "people": sorted(
+            Person.objects.values_list(
+                "username", "full_name", "job_title", "role", "department__name", "manager__username"
+            )
+        ),
+        "objectives": sorted(
+            Objective.objects.values_list(
+                "title", "level", "owner__username", "author__username", "progress", "confidence"
+            )
+        ),
+        "key_results": sorted(
+            KeyResult.objects.values_list(
+                "objective__owner__username", "title", "current_value", "confidence", "progress_raw"
+            )
+        ),
+        "check_ins": sorted(
+            CheckIn.objects.values_list(
+                "key_result__objective__owner__username", "key_result__title", "value", "confidence", "note"
+            )
+        ),
+    }
+
+
+def test_it_builds_the_same_company_from_the_same_seed(demo, db):
+    first = _fingerprint()
+    wipe_company()
+    again = generate_company(people=60, seed=7, today=TODAY)
+    assert _fingerprint() == first
+    assert [s.username for s in again.sign_ins] == [s.username for s in demo.sign_ins]
+    wipe_company()
+    generate_company(people=60, seed=8, today=TODAY)
+    assert _fingerprint()["people"] != first["people"]
+
+
+def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
+    org = Organisation.objects.get(pk=1)
+    assert org.name == content.COMPANY["name"]
+    assert org.vision and org.mission
+    assert (org.fiscal_year_start_month, org.time_zone, org.default_language) == (1, "Asia/Shanghai", "zh-hans")
+    # VIS-2: strategic goals sit between the vision and the objectives.
+    assert list(StrategicGoal.objects.values_list("title", flat=True)) == content.COMPANY["strategic_goals"]
+
+    assert demo.people == 60
+    assert Person.objects.exclude(username="admin").count() == 60
+    names = set(Department.objects.values_list("name", flat=True))
+    assert len(names) >= 5
+    assert {"销售部", "市场部"} <= names
+    for dept in Department.objects.select_related("parent", "head"):
+        assert dept.path == (dept.parent.path if dept.parent else "/") + f"{dept.pk}/"
+        assert dept.head is not None and dept.head.role == Role.DEPARTMENT_HEAD
+        assert dept.head.department_id == dept.pk
+
+    assert Person.objects.get(username="admin").role == Role.ADMIN
+    ceo = Person.objects.get(job_title="首席执行官")
+    assert ceo.role == Role.EXECUTIVE and ceo.manager is None
+    # Everybody but the CEO and the administrator has a manager; members report to a head or a team lead.
+    assert set(Person.objects.filter(manager__isnull=True).values_list("username", flat=True)) == {
+        "admin",
+        ceo.username,
+    }
+    for member in Person.objects.filter(role=Role.MEMBER).select_related("manager", "team"):
+        assert member.department_id is not None and member.team is not None
+        assert member.manager == member.team.lead or member.manager.headed_departments.exists()
+    usernames = list(Person.objects.values_list("username", flat=True))
+    assert len(usernames) == len(set(usernames))
+    assert all(re.fullmatch(r"[a-z]+\.[a-z]+\d*|admin", u) for u in usernames)
+    assert all(p.job_title for p in Person.objects.all())
+
+    roles = [s.role for s in demo.sign_ins]
+    assert roles == [Role.ADMIN, Role.EXECUTIVE, Role.DEPARTMENT_HEAD, Role.MEMBER]
+    head = Person.objects.get(username=demo.sign_ins[2].username)
+    member = Person.objects.get(username=demo.sign_ins[3].username)
+    assert head.headed_departments.get().name == "销售部"
+    assert member.department.path.startswith(head.headed_departments.get().path)
+    assert all(Person.objects.get(username=s.username).check_password("demo") for s in demo.sign_ins)
+
+
+def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
+    quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
+    year = Cycle.objects.get(kind=CycleKind.ANNUAL, start__year=TODAY.year)
+    annual = Objective.objects.filter(cycle=year, level=Level.COMPANY)
+    assert annual.count() == len(content.COMPANY_ANNUAL_OKRS)
+    assert {o.owner.job_title for o in annual} == {"首席执行官"}
+    levels = Counter(Objective.objects.filter(cycle=quarter).values_list("level", flat=True))
+    assert levels[Level.COMPANY] == len(content.COMPANY_QUARTERLY_OKRS)
+    assert levels[Level.DEPARTMENT] >= 2 * 8
+    assert levels[Level.TEAM] >= 1
+    assert levels[Level.PERSON] >= 48
+
+    # SET-6: everything but the annual company objectives aligns upwards, one level at a time.
+    expected_parent = {
+        Level.COMPANY: {Level.COMPANY},
+        Level.DEPARTMENT: {Level.COMPANY, Level.DEPARTMENT},
+        Level.TEAM: {Level.DEPARTMENT},
+        Level.PERSON: {Level.DEPARTMENT},
+    }
+    for objective in Objective.objects.filter(cycle=quarter):
+        parents = list(Alignment.objects.filter(child=objective).select_related("rollup_parent"))
+        assert len(parents) == 1, objective.title
+        assert parents[0].rollup_parent.level in expected_parent[objective.level]
+    assert Alignment.objects.filter(parent_key_result__isnull=False).exists()
+    # Personal objectives align to their own department's objectives.
+    for alignment in Alignment.objects.filter(child__level=Level.PERSON).select_related("child", "rollup_parent"):
+        assert alignment.rollup_parent.department_id == alignment.child.owner.department_id
+
+    # SET-3, SET-4, SET-8: at most 3 objectives per owner and cycle, 1–3 key results, explicit dates.
+    per_owner = Counter(Objective.objects.values_list("owner_id", "cycle_id"))
+    assert max(per_owner.values()) <= 3
+    for objective in Objective.objects.prefetch_related("key_results").select_related("cycle"):
+        assert 1 <= len(objective.key_results.all()) <= 3
+        assert (objective.start_date, objective.end_date) == (objective.cycle.start, objective.cycle.end)
+        for kr in objective.key_results.all():
+            assert (kr.start_date, kr.end_date) == (objective.start_date, objective.end_date)
+
+
+def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
+    counts = Counter(CheckIn.objects.values_list("key_result_id", flat=True))
+    assert max(counts.values()) == 8
+    assert KeyResult.objects.count() == len(counts)
+    now = timezone.now()
+    assert CheckIn.objects.filter(created_at__gt=now).count() == 0
+    assert CheckIn.objects.filter(created_at__gte=now - dt.timedelta(days=7)).exists()
+    assert CheckIn.objects.exclude(note="").count() > CheckIn.objects.count() / 2
+    for kr in KeyResult.objects.filter(kind="increase").prefetch_related("check_ins")[:40]:
+        rows = sorted(kr.check_ins.all(), key=lambda c: c.created_at)
+        values = [c.value for c in rows]
+        assert values == sorted(values), kr.title
+        # Each check-in remembers the confidence it replaced.
+        for before, after in itertools.pairwise(rows):
+            assert after.previous_confidence == before.confidence
+        assert (kr.current_value, kr.confidence, kr.last_checkin_at) == (
+            rows[-1].value,
+            rows[-1].confidence,
+            rows[-1].created_at,
+        )
+
+
+def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
+    threshold = Organisation.objects.get(pk=1).confidence_fall_threshold
+    falls = [c for c in CheckIn.objects.all() if c.confidence_fall >= threshold]
+    assert falls
+    assert all(c.confidence_reason in content.CONFIDENCE_FALL_REASONS for c in falls)
+    # The demo member shown at sign-in has one to explain.
+    member = demo.sign_ins[3].username
+    assert any(c.key_result.owner.username == member for c in falls)
+
+
+def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
+    cadence = Organisation.objects.get(pk=1).checkin_cadence_days
+    now = timezone.now()
+    quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
+    if (TODAY - quarter.start).days <= cadence + 2:
+        pytest.skip("Nothing can be stale yet in the first days of a quarter.")
+    krs = list(KeyResult.objects.all())
+    stale = [
+        kr
+        for kr in krs
+        if meas.is_stale(last_checkin_at=kr.last_checkin_at, created_at=kr.created_at, now=now, cadence_days=cadence)
+    ]
+    assert 1 <= len(stale) <= len(krs) * 0.15
+
+
+def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
+    quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
+    objectives = Objective.objects.filter(cycle=quarter)
+    by_employees = objectives.filter(author__role=Role.MEMBER).count()
+    assert by_employees / objectives.count() >= 0.6
+    personal = objectives.filter(level=Level.PERSON)
+    assert personal.filter(author_id=F("owner_id")).count() / personal.count() >= 0.75
+
+
+def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db):
+    objectives = dict(Objective.objects.values_list("id", "progress"))
+    confidences = dict(Objective.objects.values_list("id", "confidence"))
+    key_results = {kr.pk: (kr.progress, kr.progress_raw) for kr in KeyResult.objects.all()}
+    for kr in KeyResult.objects.prefetch_related("milestones"):
+        stored = (kr.progress, kr.progress_raw)
+        key_result_compute(kr)
+        assert (kr.progress, kr.progress_raw) == stored, kr.title
+    latest = {}
+    for c in CheckIn.objects.order_by("created_at", "id"):
+        latest[c.key_result_id] = (c.progress, c.progress_raw)
+    assert latest == key_results
+
+    refresh_all()
+    assert dict(Objective.objects.values_list("id", "progress")) == objectives
+    assert dict(Objective.objects.values_list("id", "confidence")) == confidences
+    assert {kr.pk: (kr.progress, kr.progress_raw) for kr in KeyResult.objects.all()} == key_results
+
+
+def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo, db):
+    member = Person.objects.get(username=demo.sign_ins[3].username)
+    kr = KeyResult.objects.filter(owner=member, kind="increase").select_related("objective__cycle").first()
+    value = kr.start_value + (kr.target_value - kr.start_value) * Decimal("0.9")
+    checkin_record(actor=member, key_result=kr, value=value, confidence=kr.confidence, note="本周签下两家")
+    stored = Objective.objects.get(pk=kr.objective_id).progress
+    refresh_all()
+    assert Objective.objects.get(pk=kr.objective_id).progress == stored
+
+
+def test_it_splits_big_departments_into_sub_departments(empty):
+    summary = generate_company(people=240, seed=3, today=TODAY, checkin_weeks=1)
+    assert summary.people == 240
+    sales = Department.objects.get(name="销售部")
+    splits = Department.objects.filter(parent=sales)
+    assert splits.count() >= 2
+    for dept in splits:
+        assert dept.path == f"{sales.path}{dept.pk}/"
+        assert dept.name.startswith("销售") and dept.head.manager == sales.head
+        assert 0 < dept.members.count() <= 41
+        # Their objectives align to the department's.
+        assert all(
+            a.rollup_parent.department_id == sales.pk
+            for a in Alignment.objects.filter(child__department=dept, child__level=Level.DEPARTMENT)
+        )
+    assert max(Counter(CheckIn.objects.values_list("key_result_id", flat=True)).values()) == 1
+
+
+def test_it_does_nothing_with_if_empty_once_people_exist(demo, db):
+    before = (Person.objects.count(), Objective.objects.count(), CheckIn.objects.count())
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert (Person.objects.count(), Objective.objects.count(), CheckIn.objects.count()) == before
+    assert "not loaded" in out.getvalue()
+
+
+def test_it_refuses_a_database_with_people_without_force(demo, db):
+    before = (Person.objects.count(), Objective.objects.count())
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=StringIO())
+    assert (Person.objects.count(), Objective.objects.count()) == before
+
+
+def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo, db):
+    out = StringIO()
+    call_command("load_demo", "--force", "--people", "25", "--seed", "11", "--checkin-weeks", "2", stdout=out)
+    assert Person.objects.exclude(username="admin").count() == 25
+    assert Department.objects.filter(name="销售部").count() == 1
+    text = out.getvalue()
+    assert "admin" in text and "demo" in text
+    for username in Person.objects.filter(role=Role.DEPARTMENT_HEAD, department__name="销售部").values_list(
+        "username", flat=True
+    ):
+        assert username in text
+
+
+def test_it_refuses_too_few_people(empty):
+    with pytest.raises(CommandError, match="--people"):
+        call_command("load_demo", "--people", "3", stdout=StringIO())
+    assert not Person.objects.exists()

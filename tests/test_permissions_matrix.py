@@ -1,0 +1,374 @@
+"""The permission table: every page and API call for every persona (PUB-2 transparency, with limits).
+
+Personas: admin (alice), executive (erin), head of sales (hank), member of sales reporting to hank (mia),
+member of marketing (oscar), anonymous. Each row names a request and the answer each persona gets:
+"ok" (2xx, or a redirect that is not to the sign-in page), 403, 404, or "login" (anonymous: pages redirect
+to sign in, the API answers 401). Every refusal is checked to have left the data exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from qibu.audit.models import AuditEntry
+from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
+from qibu.okrs.services import key_result_create, objective_create
+from qibu.org.models import Organisation, Person, StrategicGoal
+from qibu.org.services import api_token_create
+
+PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
+ALL_OK = dict.fromkeys(PERSONAS[:-1], "ok") | {"anonymous": "login"}
+ADMIN_ONLY = {"alice": "ok", "erin": 403, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+# What each persona may do with the objectives of the fixture world (see `world` below).
+SEE_MINE = ALL_OK
+EDIT_MINE = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 403, "anonymous": "login"}
+SEE_PRIVATE = {"alice": "ok", "erin": 404, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+EDIT_PRIVATE = SEE_PRIVATE
+SEE_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+# erin is hank's manager: the owner's manager edits a department's OKRs too.
+EDIT_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 404, "anonymous": "login"}
+EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+
+
+@pytest.fixture
+def world(company, okrs) -> dict[str, Any]:
+    c = company
+    private = objective_create(
+        actor=c.mia, cycle=c.quarter, level=Level.PERSON, owner=c.mia, title="私人目标", visibility=Visibility.PRIVATE
+    )
+    private_kr = key_result_create(actor=c.mia, objective=private, title="读完 6 本书", start_value=0, target_value=6)
+    limited = objective_create(
+        actor=c.hank,
+        cycle=c.quarter,
+        level=Level.DEPARTMENT,
+        department=c.sales,
+        owner=c.hank,
+        title="销售部内部目标",
+        visibility=Visibility.DEPARTMENT,
+    )
+    limited_kr = key_result_create(
+        actor=c.hank, objective=limited, title="回款 500 万", start_value=0, target_value=500
+    )
+    return {**okrs, "private": private, "private_kr": private_kr, "limited": limited, "limited_kr": limited_kr}
+
+
+def _state() -> str:
+    """Everything a refused request must not change."""
+    return json.dumps(
+        {
+            "objectives": list(Objective.objects.order_by("pk").values_list("pk", "title", "status", "progress")),
+            "key_results": list(
+                KeyResult.objects.order_by("pk").values_list("pk", "title", "current_value", "confidence")
+            ),
+            "check_ins": CheckIn.objects.count(),
+            "alignments": list(Alignment.objects.order_by("pk").values_list("pk", "child_id", "rollup_parent_id")),
+            "history": AuditEntry.objects.count(),
+            "organisation": list(Organisation.objects.values_list("name", "max_objectives_per_owner")),
+            "goals": StrategicGoal.objects.count(),
+            "people": list(Person.objects.order_by("pk").values_list("pk", "role", "language")),
+        },
+        default=str,
+    )
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    url: Callable[[dict[str, Any], Any], str]
+    expect: dict[str, Any]
+    data: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+    api: bool = False
+
+
+def _objective_form(objective: Objective, **changes: Any) -> dict[str, Any]:
+    data = {
+        "title": objective.title,
+        "description": objective.description,
+        "level": objective.level,
+        "cycle": objective.cycle_id,
+        "owner": objective.owner_id or "",
+        "department": objective.department_id or "",
+        "team": objective.team_id or "",
+        "priority": objective.priority,
+        "commitment": objective.commitment,
+        "visibility": objective.visibility,
+        "status": objective.status,
+        "rollup_mode": objective.rollup_mode,
+        "weight": str(objective.weight),
+    }
+    data.update(changes)
+    return data
+
+
+ROWS = [
+    # --- OKR pages
+    Row("my okrs", "get", lambda w, c: "/", ALL_OK),
+    Row("objective page, company-visible", "get", lambda w, c: f"/objectives/{w['mine'].pk}/", SEE_MINE),
+    Row("objective page, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/", SEE_PRIVATE),
+    Row("objective page, department only", "get", lambda w, c: f"/objectives/{w['limited'].pk}/", SEE_LIMITED),
+    Row("objective editor, personal", "get", lambda w, c: f"/objectives/{w['mine'].pk}/edit/", EDIT_MINE),
+    Row("objective editor, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/edit/", EDIT_PRIVATE),
+    Row("objective editor, department only", "get", lambda w, c: f"/objectives/{w['limited'].pk}/edit/", EDIT_LIMITED),
+    Row("objective editor, company", "get", lambda w, c: f"/objectives/{w['company'].pk}/edit/", EDIT_COMPANY),
+    Row(
+        "save objective, personal",
+        "post",
+        lambda w, c: f"/objectives/{w['mine'].pk}/edit/",
+        EDIT_MINE,
+        data=lambda w, c: _objective_form(w["mine"], title="改过的标题", parent_objectives=w["department"].pk),
+    ),
+    Row(
+        "save objective, company",
+        "post",
+        lambda w, c: f"/objectives/{w['company'].pk}/edit/",
+        EDIT_COMPANY,
+        data=lambda w, c: _objective_form(w["company"], title="改过的公司目标"),
+    ),
+    Row(
+        "delete objective, personal",
+        "post",
+        lambda w, c: f"/objectives/{w['mine'].pk}/delete/",
+        EDIT_MINE,
+        data=lambda w, c: {},
+    ),
+    Row(
+        "delete objective, private",
+        "post",
+        lambda w, c: f"/objectives/{w['private'].pk}/delete/",
+        EDIT_PRIVATE,
+        data=lambda w, c: {},
+    ),
+    Row("new key result form", "get", lambda w, c: f"/objectives/{w['mine'].pk}/key-results/new/", EDIT_MINE),
+    Row("key result editor", "get", lambda w, c: f"/key-results/{w['my_kr'].pk}/edit/", EDIT_MINE),
+    Row(
+        "delete key result",
+        "post",
+        lambda w, c: f"/key-results/{w['limited_kr'].pk}/delete/",
+        EDIT_LIMITED,
+        data=lambda w, c: {},
+    ),
+    Row(
+        "check in, personal",
+        "post",
+        lambda w, c: f"/key-results/{w['my_kr'].pk}/check-in/",
+        EDIT_MINE,
+        data=lambda w, c: {"value": "1", "confidence": "75", "note": "推进中"},
+    ),
+    Row(
+        "check in, private",
+        "post",
+        lambda w, c: f"/key-results/{w['private_kr'].pk}/check-in/",
+        EDIT_PRIVATE,
+        data=lambda w, c: {"value": "2", "confidence": "60"},
+    ),
+    Row(
+        "check in, department only",
+        "post",
+        lambda w, c: f"/key-results/{w['limited_kr'].pk}/check-in/",
+        EDIT_LIMITED,
+        data=lambda w, c: {"value": "100", "confidence": "60"},
+    ),
+    Row("new objective form", "get", lambda w, c: "/objectives/new/", ALL_OK),
+    # --- report pages
+    Row("company page", "get", lambda w, c: "/company/", ALL_OK),
+    Row("alignment tree", "get", lambda w, c: "/alignment/", ALL_OK),
+    Row("tree children, company objective", "get", lambda w, c: f"/alignment/{w['company'].pk}/children/", ALL_OK),
+    Row("tree children, private", "get", lambda w, c: f"/alignment/{w['private'].pk}/children/", SEE_PRIVATE),
+    Row("department page", "get", lambda w, c: f"/departments/{c.sales.pk}/", ALL_OK),
+    Row("person page", "get", lambda w, c: f"/people/{c.mia.pk}/", ALL_OK),
+    # --- settings
+    Row("settings", "get", lambda w, c: "/settings/", ADMIN_ONLY),
+    Row(
+        "save settings",
+        "post",
+        lambda w, c: "/settings/",
+        ADMIN_ONLY,
+        data=lambda w, c: {
+            "name": "改名公司",
+            "vision": c.org.vision,
+            "mission": c.org.mission,
+            "fiscal_year_start_month": 1,
+            "time_zone": "Asia/Shanghai",
+            "default_language": "zh-hans",
+            **{f: getattr(c.org, f) for f in Organisation.POLICY_FIELDS},
+            "max_objectives_per_owner": 4,
+        },
+    ),
+    Row("strategy", "get", lambda w, c: "/settings/strategy/", ADMIN_ONLY),
+    Row(
+        "add strategic goal",
+        "post",
+        lambda w, c: "/settings/strategy/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"title": "出海"},
+    ),
+    Row("cycles", "get", lambda w, c: "/settings/cycles/", ADMIN_ONLY),
+    Row("departments", "get", lambda w, c: "/settings/departments/", ADMIN_ONLY),
+    Row("people", "get", lambda w, c: "/settings/people/", ADMIN_ONLY),
+    Row("import", "get", lambda w, c: "/settings/import/", ADMIN_ONLY),
+    Row("import template", "get", lambda w, c: "/settings/import/template.xlsx", ADMIN_ONLY),
+    Row("own API tokens", "get", lambda w, c: "/settings/tokens/", ALL_OK),
+    Row("own profile", "get", lambda w, c: "/settings/profile/", ALL_OK),
+    # --- API (a personal token; anonymous gets 401)
+    *[
+        Row(f"API list {path}", "get", lambda w, c, p=path: f"/api/v1/{p}", ALL_OK, api=True)
+        for path in (
+            "people",
+            "departments",
+            "teams",
+            "cycles",
+            "objectives",
+            "key-results",
+            "check-ins",
+            "alignment-tree",
+        )
+    ],
+    Row("API person", "get", lambda w, c: f"/api/v1/people/{c.mia.pk}", ALL_OK, api=True),
+    Row("API department", "get", lambda w, c: f"/api/v1/departments/{c.sales.pk}", ALL_OK, api=True),
+    Row("API cycle", "get", lambda w, c: f"/api/v1/cycles/{c.quarter.pk}", ALL_OK, api=True),
+    Row("API objective, private", "get", lambda w, c: f"/api/v1/objectives/{w['private'].pk}", SEE_PRIVATE, api=True),
+    Row(
+        "API objective, department only",
+        "get",
+        lambda w, c: f"/api/v1/objectives/{w['limited'].pk}",
+        SEE_LIMITED,
+        api=True,
+    ),
+    Row(
+        "API key result, private",
+        "get",
+        lambda w, c: f"/api/v1/key-results/{w['private_kr'].pk}",
+        SEE_PRIVATE,
+        api=True,
+    ),
+    Row(
+        "API change objective, personal",
+        "patch",
+        lambda w, c: f"/api/v1/objectives/{w['mine'].pk}",
+        EDIT_MINE,
+        data=lambda w, c: {"title": "接口改名"},
+        api=True,
+    ),
+    Row(
+        "API change objective, company",
+        "patch",
+        lambda w, c: f"/api/v1/objectives/{w['company'].pk}",
+        EDIT_COMPANY,
+        data=lambda w, c: {"title": "接口改名"},
+        api=True,
+    ),
+    Row(
+        "API delete objective, department only",
+        "delete",
+        lambda w, c: f"/api/v1/objectives/{w['limited'].pk}",
+        EDIT_LIMITED,
+        api=True,
+    ),
+    Row(
+        "API realign objective",
+        "put",
+        lambda w, c: f"/api/v1/objectives/{w['mine'].pk}/alignment",
+        EDIT_MINE,
+        data=lambda w, c: {"parent_objective_ids": [w["company"].pk], "parent_key_result_ids": []},
+        api=True,
+    ),
+    Row(
+        "API create company objective",
+        "post",
+        lambda w, c: "/api/v1/objectives",
+        EDIT_COMPANY,
+        data=lambda w, c: {"title": "新公司目标", "level": "company", "cycle": c.quarter.pk},
+        api=True,
+    ),
+    Row(
+        "API add key result",
+        "post",
+        lambda w, c: "/api/v1/key-results",
+        EDIT_MINE,
+        data=lambda w, c: {"objective": w["mine"].pk, "title": "新增关键结果", "start_value": 0, "target_value": 5},
+        api=True,
+    ),
+    Row(
+        "API change key result",
+        "patch",
+        lambda w, c: f"/api/v1/key-results/{w['limited_kr'].pk}",
+        EDIT_LIMITED,
+        data=lambda w, c: {"target_value": 600},
+        api=True,
+    ),
+    Row(
+        "API delete key result",
+        "delete",
+        lambda w, c: f"/api/v1/key-results/{w['private_kr'].pk}",
+        EDIT_PRIVATE,
+        api=True,
+    ),
+    Row(
+        "API check in",
+        "post",
+        lambda w, c: "/api/v1/check-ins",
+        EDIT_MINE,
+        data=lambda w, c: {"key_result": w["my_kr"].pk, "value": 3, "confidence": 70},
+        api=True,
+    ),
+    Row(
+        "API check in, private",
+        "post",
+        lambda w, c: "/api/v1/check-ins",
+        # The key result is invisible to erin and oscar: a refusal names it as not found.
+        SEE_PRIVATE,
+        data=lambda w, c: {"key_result": w["private_kr"].pk, "value": 3, "confidence": 70},
+        api=True,
+    ),
+]
+
+CASES = [pytest.param(row, persona, id=f"{row.name}-{persona}") for row in ROWS for persona in PERSONAS]
+
+
+def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
+    client = Client()
+    headers: dict[str, str] = {}
+    if persona != "anonymous":
+        person = getattr(company, persona)
+        if row.api:
+            _token, secret = api_token_create(person=person, name="matrix")
+            headers["Authorization"] = f"Bearer {secret}"
+        else:
+            client.force_login(person)
+    url = row.url(world, company)
+    data = row.data(world, company) if row.data else None
+    if row.api:
+        body = json.dumps(data) if data is not None else None
+        return getattr(client, row.method)(url, data=body, content_type="application/json", headers=headers)
+    if row.method == "get":
+        return client.get(url, headers=headers)
+    return client.post(url, data=data or {}, headers=headers)
+
+
+@pytest.mark.parametrize(("row", "persona"), CASES)
+def test_it_answers_each_persona_as_the_table_says_PUB_2(row: Row, persona: str, world, company):
+    expected = row.expect[persona]
+    # Tokens created for the call are not part of what a refusal must leave alone.
+    before = _state()
+    response = _call(row, persona, world, company)
+    status = response.status_code
+    if expected == "ok":
+        assert status < 400, f"{row.name} as {persona}: {status}"
+        if status in (301, 302):
+            assert "/login/" not in response["Location"]
+        return
+    if expected == "login":
+        if row.api:
+            assert status == 401
+        else:
+            assert status == 302 and response["Location"].startswith("/login/")
+    else:
+        assert status == expected, f"{row.name} as {persona}: {status}"
+    assert _state() == before, f"a refused {row.name} as {persona} changed data"
