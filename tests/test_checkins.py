@@ -306,3 +306,20 @@ def test_it_keeps_a_huge_over_achievement_storable_MEAS_1(company):
     stored = KeyResult.objects.get(pk=kr.pk)
     assert stored.progress == D(1)
     assert stored.progress_raw > D(1000)
+
+
+def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs, company):
+    """A key-result correction may not lower confidence past the threshold silently either."""
+    from qibu.okrs.services import key_result_update
+
+    kr = okrs["my_kr"]
+    with pytest.raises(ValidationError) as refused:
+        key_result_update(actor=company.mia, key_result=kr, data={"confidence": 30})
+    assert "confidence_reason" in refused.value.message_dict
+    kr.refresh_from_db()
+    assert kr.confidence == 80
+    key_result_update(
+        actor=company.mia, key_result=kr, data={"confidence": 30, "confidence_reason": "客户预算冻结,改投备选客户"}
+    )
+    kr.refresh_from_db()
+    assert kr.confidence == 30

@@ -355,6 +355,9 @@ class KeyResultUpdate(InputSchema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     confidence: int | None = Field(None, ge=0, le=100)
+    confidence_reason: str | None = Field(
+        None, max_length=5000, description="Required when confidence falls by the policy's threshold (EXE-4)."
+    )
     position: int | None = Field(None, ge=0, le=10_000)
 
 

@@ -640,8 +640,15 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
         kr.weight = _weight(errors, "weight", data["weight"])
     if "owner" in data:
         kr.owner = data["owner"]
+    reason = ""
     if "confidence" in data:
+        previous_confidence = kr.confidence
         kr.confidence = _confidence(errors, "confidence", data["confidence"])
+        # EXE-4 holds here too: a correction may not lower confidence silently past the threshold.
+        reason = _text(errors, "confidence_reason", data.get("confidence_reason"))
+        fall = previous_confidence - kr.confidence
+        if "confidence" not in errors.errors and fall >= organisation_get().confidence_fall_threshold and not reason:
+            errors.add("confidence_reason", _fall_message(fall, previous_confidence, kr.confidence))
     if "position" in data:
         try:
             kr.position = max(0, int(data["position"]))
@@ -665,7 +672,7 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
         target=kr,
         objective_id=kr.objective_id,
         before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
+        after={k: after[k] for k in changed} | ({"confidence_reason": reason} if reason else {}),
     )
     refresh_objectives([kr.objective_id])
     return kr
@@ -689,6 +696,14 @@ def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
     )
     key_result.delete()
     refresh_objectives(orphan_parents)
+
+
+def _fall_message(fall: int, old: int, new: int) -> str:
+    return _("Confidence fell by %(fall)d points (from %(old)d%% to %(new)d%%). Say why, and what changed.") % {
+        "fall": fall,
+        "old": old,
+        "new": new,
+    }
 
 
 # --- check-ins (EXE-3, EXE-4, MEAS-5) -------------------------------------------------------------
@@ -746,11 +761,7 @@ def checkin_record(
     fall = kr.confidence - new_confidence
     # An unreadable confidence is one error, not also a "fall" to 0 that asks for a reason.
     if "confidence" not in errors.errors and fall >= policy.confidence_fall_threshold and not reason:
-        errors.add(
-            "confidence_reason",
-            _("Confidence fell by %(fall)d points (from %(old)d%% to %(new)d%%). Say why, and what changed.")
-            % {"fall": fall, "old": kr.confidence, "new": new_confidence},
-        )
+        errors.add("confidence_reason", _fall_message(fall, kr.confidence, new_confidence))
     errors.raise_if_any()
 
     before: dict[str, Any] = {"value": str(kr.current_value), "confidence": kr.confidence}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from qibu.org.models import Department, Organisation, Person, Team
 
@@ -29,3 +29,19 @@ def team_list() -> QuerySet[Team]:
 
 def person_list() -> QuerySet[Person]:
     return Person.objects.filter(is_active=True).select_related("department", "team", "manager")
+
+
+def departments_with_counts() -> QuerySet[Department]:
+    return department_list().annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+
+
+def people_search(query: str) -> QuerySet[Person]:
+    people = person_list().order_by("full_name", "username")
+    if query:
+        people = people.filter(
+            Q(full_name__icontains=query)
+            | Q(username__icontains=query)
+            | Q(email__icontains=query)
+            | Q(job_title__icontains=query)
+        )
+    return people

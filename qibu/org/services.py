@@ -68,8 +68,22 @@ def organisation_update(*, actor: Person | None, organisation: Organisation, dat
     return organisation
 
 
+def _required_name(field: str, value: str | None, max_length: int = 200) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [_("This field is required.")]})
+    if len(value) > max_length:
+        raise ValidationError({field: [_("At most %(max)d characters.") % {"max": max_length}]})
+    return value
+
+
 def strategic_goal_create(*, title: str, description: str = "") -> StrategicGoal:
-    return StrategicGoal.objects.create(title=title, description=description, position=StrategicGoal.objects.count())
+    """VIS-2: a strategic goal between the vision and the company objectives."""
+    return StrategicGoal.objects.create(
+        title=_required_name("title", title),
+        description=(description or "").strip(),
+        position=StrategicGoal.objects.count(),
+    )
 
 
 def _path_for(department: Department) -> str:
@@ -105,8 +119,12 @@ def department_move(*, department: Department, parent: Department | None) -> Dep
     return department
 
 
+@transaction.atomic
 def team_create(*, name: str, department: Department, lead: Person | None = None) -> Team:
-    return Team.objects.create(name=name.strip(), department=department, lead=lead)
+    name = _required_name("name", name)
+    if Team.objects.filter(department=department, name=name).exists():
+        raise ValidationError({"name": [_("This department already has a team called “%(name)s”.") % {"name": name}]})
+    return Team.objects.create(name=name, department=department, lead=lead)
 
 
 @transaction.atomic
@@ -166,3 +184,40 @@ def api_token_authenticate(secret: str) -> Person | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
+
+
+@transaction.atomic
+def strategic_goal_delete(*, actor: Person, goal: StrategicGoal) -> None:
+    audit_record(
+        actor=actor, action="strategic_goal.delete", target=goal, before=snapshot(goal, ("title", "description"))
+    )
+    goal.delete()
+
+
+@transaction.atomic
+def department_set_head(*, actor: Person, department: Department, head: Person | None) -> Department:
+    before = snapshot(department, ("head",))
+    department.head = head
+    department.save(update_fields=["head"])
+    audit_record(
+        actor=actor,
+        action="department.set_head",
+        target=department,
+        before=before,
+        after=snapshot(department, ("head",)),
+    )
+    return department
+
+
+def api_token_revoke(*, person: Person, token_id: int) -> bool:
+    """Revoke one of the person's own tokens; False when they hold no such token."""
+    deleted, _rows = ApiToken.objects.filter(person=person, pk=token_id).delete()
+    return deleted > 0
+
+
+def person_set_language(*, person: Person, language: str) -> Person:
+    if language not in ("", "zh-hans", "en"):
+        raise ValidationError({"language": [_("Choose Chinese (zh-hans), English (en) or the default.")]})
+    person.language = language
+    person.save(update_fields=["language"])
+    return person

@@ -12,26 +12,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qibu.audit.services import audit_record, snapshot
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
-from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
-from qibu.org.selectors import department_list, organisation_get, person_list, team_list
+from qibu.org.models import ApiToken, Organisation, Person, StrategicGoal, Team
+from qibu.org.selectors import (
+    departments_with_counts,
+    organisation_get,
+    people_search,
+    team_list,
+)
 from qibu.org.services import (
     api_token_create,
+    api_token_revoke,
     department_create,
     department_move,
+    department_set_head,
     organisation_update,
+    person_set_language,
     strategic_goal_create,
+    strategic_goal_delete,
     team_create,
 )
 
@@ -65,64 +71,6 @@ def admin_required(view: ViewFunc) -> ViewFunc:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
-
-
-# --- writes and reads the org app does not offer yet ----------------------------------------------------
-# These belong in qibu.org.services / qibu.org.selectors (asked of their owner); they are kept here, whole,
-# so that moving them is a cut and paste.
-
-
-@transaction.atomic
-def strategic_goal_delete(*, actor: Person, goal: StrategicGoal) -> None:
-    audit_record(
-        actor=actor, action="strategic_goal.delete", target=goal, before=snapshot(goal, ("title", "description"))
-    )
-    goal.delete()
-
-
-@transaction.atomic
-def department_set_head(*, actor: Person, department: Department, head: Person | None) -> Department:
-    before = snapshot(department, ("head",))
-    department.head = head
-    department.save(update_fields=["head"])
-    audit_record(
-        actor=actor,
-        action="department.set_head",
-        target=department,
-        before=before,
-        after=snapshot(department, ("head",)),
-    )
-    return department
-
-
-def api_token_revoke(*, person: Person, token_id: int) -> bool:
-    """Revoke one of the person's own tokens; False when they hold no such token."""
-    deleted, _rows = ApiToken.objects.filter(person=person, pk=token_id).delete()
-    return deleted > 0
-
-
-def person_set_language(*, person: Person, language: str) -> Person:
-    if language not in ("", "zh-hans", "en"):
-        raise ValidationError({"language": [_("Choose Chinese (zh-hans), English (en) or the default.")]})
-    person.language = language
-    person.save(update_fields=["language"])
-    return person
-
-
-def departments_with_counts() -> QuerySet[Department]:
-    return department_list().annotate(member_count=Count("members", filter=Q(members__is_active=True)))
-
-
-def people_search(query: str) -> QuerySet[Person]:
-    people = person_list().order_by("full_name", "username")
-    if query:
-        people = people.filter(
-            Q(full_name__icontains=query)
-            | Q(username__icontains=query)
-            | Q(email__icontains=query)
-            | Q(job_title__icontains=query)
-        )
-    return people
 
 
 # --- organisation and method policy -----------------------------------------------------------------
