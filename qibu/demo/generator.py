@@ -1,0 +1,915 @@
+"""The deterministic demo company (杭州云舟科技), for `make run`, the tests and the benchmark.
+
+`generate_company(people=60, seed=7)` builds the same company for the same seed and day: vision and
+mission, strategic goals (VIS-2), the annual cycle with quarters, departments (sub-departments appear
+once a department outgrows about 40 people), teams, people with managers, company annual and quarterly
+OKRs, department, team and personal OKRs aligned upwards (SET-6), mostly written by their owners
+(SET-7), and weekly check-ins with notes, confidence falls with reasons (EXE-4) and a few stale key
+results (MEAS-8).
+
+Rows are written with `bulk_create` in batches rather than through the per-object services, so that
+10,000 people (about 700,000 check-ins) load in minutes; the stored roll-ups are then computed by the
+same code the services use (`qibu.okrs.progress` for key results, `qibu.okrs.rollup` for objectives),
+so they equal what the services would have stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import random
+import time
+import zoneinfo
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from qibu.audit.models import AuditEntry
+from qibu.cycles.models import Cycle, CycleKind
+from qibu.cycles.services import cycles_generate_year
+from qibu.demo import content
+from qibu.okrs import progress as meas
+from qibu.okrs import rollup
+from qibu.okrs.models import (
+    Alignment,
+    CheckIn,
+    KeyResult,
+    Level,
+    Milestone,
+    Objective,
+    Priority,
+    RollupMode,
+    Status,
+    Visibility,
+)
+from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
+from qibu.org.services import department_create
+
+BATCH = 2000
+# A department (or sub-department) holds about this many people before it is split.
+UNIT_CAPACITY = 40
+# People per chunk of personal OKRs written at once: bounds memory at any company size.
+PEOPLE_PER_CHUNK = 300
+FALL_SHARE = 0.03
+STALE_SHARE = 0.04
+BAND_SLIP_SHARE = 0.1
+DEMO_DOMAIN = "example.com"
+ADMIN_USERNAME = "admin"
+
+# Share of the members of each department, by its content key.
+DEPARTMENT_WEIGHTS: dict[str, int] = {
+    "rd": 6,
+    "platform": 14,
+    "hardware": 8,
+    "sales": 18,
+    "marketing": 8,
+    "cs": 12,
+    "hr": 4,
+    "finance": 4,
+}
+
+_K = TypeVar("_K")
+_CN_DIGITS = "零一二三四五六七八九"
+_QUARTER_WORDS = {1: "一季度", 2: "二季度", 3: "三季度", 4: "四季度"}
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    username: str
+    role: str
+    full_name: str
+    where: str
+
+
+@dataclass
+class DemoSummary:
+    people: int = 0
+    departments: int = 0
+    teams: int = 0
+    objectives: int = 0
+    key_results: int = 0
+    check_ins: int = 0
+    seconds: float = 0.0
+    password: str | None = None
+    sign_ins: list[DemoSignIn] = field(default_factory=list)
+
+
+def minimum_people() -> int:
+    """Executives, one head per department and at least one member in each."""
+    return len(content.EXECUTIVES) + 2 * len(content.DEPARTMENTS)
+
+
+def generate_company(
+    *,
+    people: int = 60,
+    seed: int = 7,
+    today: dt.date | None = None,
+    checkin_weeks: int = 8,
+    password: str | None = "demo",
+) -> DemoSummary:
+    """Build the demo company in an empty database; the same seed and day give the same company.
+
+    `people` counts the employees; the administrator account `admin` comes on top.
+    """
+    if people < minimum_people():
+        raise ValueError(f"The demo company needs at least {minimum_people()} people.")
+    if checkin_weeks < 0:
+        raise ValueError("checkin_weeks cannot be negative.")
+    started = time.perf_counter()
+    with transaction.atomic():
+        builder = _Builder(people=people, seed=seed, today=today, weeks=checkin_weeks, password=password)
+        summary = builder.build()
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+def wipe_company() -> None:
+    """Delete the OKR and organisation data (people, departments, cycles, history); keeps the policy row.
+
+    Raises django.db.models.ProtectedError when another app keeps rows that point at them.
+    """
+    with transaction.atomic():
+        CheckIn.objects.all().delete()
+        Alignment.objects.all().delete()
+        Milestone.objects.all().delete()
+        KeyResult.objects.all().delete()
+        Objective.objects.all().delete()
+        AuditEntry.objects.all().delete()
+        Department.objects.update(head=None, parent=None)
+        Person.objects.update(manager=None, department=None, team=None)
+        Team.objects.all().delete()
+        Department.objects.all().delete()
+        Person.objects.all().delete()
+        StrategicGoal.objects.all().delete()
+        Cycle.objects.all().delete()
+
+
+# --- the plan of one objective before it is written ---------------------------------------------
+
+
+@dataclass
+class _KeyResultPlan:
+    key_result: KeyResult
+    # (created_at, value, milestones done, confidence, previous confidence, reason, note, raw, clamped)
+    check_ins: list[tuple[dt.datetime, Decimal, int, int, int, str, str, Decimal, Decimal]]
+    milestones: list[Milestone] = field(default_factory=list)
+
+
+@dataclass
+class _ObjectivePlan:
+    objective: Objective
+    key_results: list[_KeyResultPlan]
+    parent_objective: Objective | None = None
+    parent_key_result: KeyResult | None = None
+
+
+@dataclass
+class _Unit:
+    """A department that holds people and department OKRs (a content department or one of its splits)."""
+
+    key: str
+    department: Department
+    head: Person | None = None
+    size: int = 0  # members besides the head
+    members: list[Person] = field(default_factory=list)
+    teams: list[Team] = field(default_factory=list)
+    objectives: list[_ObjectivePlan] = field(default_factory=list)
+    parent_unit: _Unit | None = None
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(value))
+
+
+def _places(*values: float) -> int:
+    places = 0
+    for value in values:
+        text = str(value)
+        if "." in text:
+            places = max(places, len(text.split(".")[1].rstrip("0")))
+    return places
+
+
+def _chinese_number(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _allocate(total: int, weights: Mapping[_K, int]) -> dict[_K, int]:
+    """Split `total` by weight (largest remainder), at least one each."""
+    keys = list(weights)
+    rest = total - len(keys)
+    whole = sum(weights.values())
+    exact = {k: rest * weights[k] / whole for k in keys}
+    shares = {k: 1 + math.floor(exact[k]) for k in keys}
+    left = total - sum(shares.values())
+    for k in sorted(keys, key=lambda k: (-(exact[k] - math.floor(exact[k])), keys.index(k)))[:left]:
+        shares[k] += 1
+    return shares
+
+
+class _Builder:
+    def __init__(self, *, people: int, seed: int, today: dt.date | None, weeks: int, password: str | None) -> None:
+        self.people = people
+        self.rng = random.Random(seed)
+        self.weeks = weeks
+        self.password = password
+        self.password_hash = make_password(password)  # once: hashing per person is far too slow
+        self.summary = DemoSummary(password=password)
+        self.usernames: set[str] = {ADMIN_USERNAME}
+        self.full_names: set[str] = set()
+        # Common surnames more often than rare ones (the content lists them by frequency).
+        self.surname_weights = list(itertools.accumulate(1 / (i + 8) for i in range(len(content.SURNAMES))))
+        self.today_given = today
+
+    # --- the frame: organisation, cycles, departments, people ---------------------------------
+
+    def build(self) -> DemoSummary:
+        self._organisation()
+        self._cycles()
+        self._departments()
+        self._people()
+        self._company_okrs()
+        self._department_okrs()
+        self._team_and_personal_okrs()
+        self._finish()
+        return self.summary
+
+    def _organisation(self) -> None:
+        company = content.COMPANY
+        self.organisation, _created = Organisation.objects.update_or_create(
+            pk=1,
+            defaults={
+                "name": company["name"],
+                "vision": company["vision"],
+                "mission": company["mission"],
+                "fiscal_year_start_month": 1,
+                "time_zone": "Asia/Shanghai",
+                "default_language": "zh-hans",
+            },
+        )
+        self.tz = zoneinfo.ZoneInfo(self.organisation.time_zone)
+        StrategicGoal.objects.bulk_create(
+            [StrategicGoal(title=title, position=i) for i, title in enumerate(company["strategic_goals"])]
+        )
+        now = timezone.now()
+        self.today = self.today_given or timezone.localtime(now, self.tz).date()
+        # The weekly check-ins end on `today` at half past five. The schedule (and so every value)
+        # depends on the day only; a time still in the future is pulled back to just before now.
+        self.anchor = dt.datetime.combine(self.today, dt.time(17, 30), tzinfo=self.tz)
+        self.now = now
+
+    def _cycles(self) -> None:
+        self.year = cycles_generate_year(fiscal_year=self.today.year, start_month=1)
+        self.quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=self.today, end__gte=self.today)
+        self.quarter_number = (self.quarter.start.month - 1) // 3 + 1
+        self.quarter_slots = self._slots(self.quarter)
+        self.year_slots = self._slots(self.year)
+
+    def _slots(self, cycle: Cycle) -> list[dt.datetime]:
+        """When the weekly check-ins happen: weekly up to today, squeezed when the cycle is younger."""
+        if self.weeks == 0:
+            return []
+        earliest = min(dt.datetime.combine(cycle.start, dt.time(9, 0), tzinfo=self.tz), self.anchor)
+        first = max(self.anchor - dt.timedelta(days=7 * (self.weeks - 1)), earliest)
+        step = (self.anchor - first) / (self.weeks - 1) if self.weeks > 1 else dt.timedelta(0)
+        return [first + step * k for k in range(self.weeks)]
+
+    def _text(self, text: str) -> str:
+        """The content is written for the fourth quarter; other quarters get their own name."""
+        if self.quarter_number == 4:
+            return text
+        return text.replace("四季度", _QUARTER_WORDS[self.quarter_number])
+
+    def _departments(self) -> None:
+        members = self.people - len(content.EXECUTIVES) - len(content.DEPARTMENTS)
+        shares = _allocate(members, {d["key"]: DEPARTMENT_WEIGHTS.get(d["key"], 5) for d in content.DEPARTMENTS})
+        self.top_units: dict[str, _Unit] = {}
+        self.units: list[_Unit] = []
+        for spec in content.DEPARTMENTS:
+            parent = self.top_units[spec["parent"]].department if spec["parent"] else None
+            top = _Unit(key=spec["key"], department=department_create(name=spec["name"], parent=parent))
+            self.top_units[spec["key"]] = top
+            share = shares[spec["key"]]
+            if share <= UNIT_CAPACITY:
+                top.size = share
+                self.units.append(top)
+                continue
+            splits = math.ceil(share / (UNIT_CAPACITY + 1))
+            stem = spec["name"].removesuffix("部")
+            sizes = _allocate(share, dict.fromkeys(range(splits), 1))
+            for i in range(splits):
+                sub = _Unit(
+                    key=spec["key"],
+                    department=department_create(name=f"{stem}{_chinese_number(i + 1)}部", parent=top.department),
+                    parent_unit=top,
+                )
+                # One of each split's people is its head.
+                sub.size = sizes[i] - 1
+                self.units.append(sub)
+        self.summary.departments = Department.objects.count()
+
+    def _name(self) -> tuple[str, str]:
+        """A Chinese name and its pinyin username (zhang.wei, then zhang.wei2 …)."""
+        for _attempt in range(6):
+            surname = self.rng.choices(content.SURNAMES, cum_weights=self.surname_weights)[0]
+            given = self.rng.choice(content.GIVEN_NAMES)
+            if surname + given not in self.full_names:
+                break
+        full_name = surname + given
+        self.full_names.add(full_name)
+        stem = "".join(content.PINYIN[c] for c in surname) + "." + "".join(content.PINYIN[c] for c in given)
+        username, n = stem, 1
+        while username in self.usernames:
+            n += 1
+            username = f"{stem}{n}"
+        self.usernames.add(username)
+        return username, full_name
+
+    def _person(
+        self,
+        *,
+        role: str,
+        job_title: str,
+        department: Department | None,
+        manager: Person | None,
+        team: Team | None = None,
+        username: str | None = None,
+        full_name: str | None = None,
+    ) -> Person:
+        if username is None or full_name is None:
+            username, full_name = self._name()
+        return Person(
+            username=username,
+            full_name=full_name,
+            email=f"{username}@{DEMO_DOMAIN}",
+            password=self.password_hash,
+            role=role,
+            job_title=job_title,
+            department=department,
+            manager=manager,
+            team=team,
+        )
+
+    def _people(self) -> None:
+        """People in layers, so that everyone's manager is written before them."""
+        admin = self._person(
+            role=Role.ADMIN,
+            job_title="系统管理员",
+            department=None,
+            manager=None,
+            username=ADMIN_USERNAME,
+            full_name="系统管理员",
+        )
+        execs = content.EXECUTIVES
+        ceo = self._person(role=Role.EXECUTIVE, job_title=execs[0]["title"], department=None, manager=None)
+        Person.objects.bulk_create([admin, ceo])
+        self.admin, self.ceo = admin, ceo
+        self.exec_by_key: dict[str, Person] = {}
+        self.executives: list[Person] = [ceo]
+        for executive in execs[1:]:
+            key = executive["department"]
+            dept = self.top_units[key].department if key else None
+            person = self._person(role=Role.EXECUTIVE, job_title=executive["title"], department=dept, manager=ceo)
+            self.executives.append(person)
+            if key:
+                self.exec_by_key[key] = person
+        Person.objects.bulk_create(self.executives[1:])
+        self.exec_key = {p.pk: e["department"] for p, e in zip(self.executives, execs, strict=True)}
+
+        # Heads of the content departments: parents before children.
+        specs = {d["key"]: d for d in content.DEPARTMENTS}
+        for depth_parent in (False, True):
+            layer = []
+            for key, unit in self.top_units.items():
+                spec = specs[key]
+                if (spec["parent"] is not None) != depth_parent:
+                    continue
+                manager: Person | None
+                if key in self.exec_by_key:
+                    manager = self.exec_by_key[key]
+                elif spec["parent"]:
+                    manager = self.top_units[spec["parent"]].head
+                else:
+                    manager = ceo
+                unit.head = self._person(
+                    role=Role.DEPARTMENT_HEAD, job_title=spec["head_title"], department=unit.department, manager=manager
+                )
+                layer.append(unit.head)
+            Person.objects.bulk_create(layer)
+        # Heads of the splits.
+        layer = []
+        for unit in self.units:
+            if unit.parent_unit is not None:
+                unit.head = self._person(
+                    role=Role.DEPARTMENT_HEAD,
+                    job_title=f"{unit.department.name}经理",
+                    department=unit.department,
+                    manager=unit.parent_unit.head,
+                )
+                layer.append(unit.head)
+        Person.objects.bulk_create(layer, batch_size=BATCH)
+        for unit in [*self.top_units.values(), *self.units]:
+            unit.department.head = unit.head
+        Department.objects.bulk_update(
+            [u.department for u in {id(u): u for u in [*self.top_units.values(), *self.units]}.values()],
+            ["head"],
+            batch_size=BATCH,
+        )
+
+        # Teams, then their leads, then everyone else.
+        teams: list[Team] = []
+        for unit in self.units:
+            names = specs[unit.key]["teams"]
+            count = min(len(names), max(1, unit.size // 4))
+            unit.teams = [Team(name=name, department=unit.department) for name in names[:count]]
+            teams.extend(unit.teams)
+        Team.objects.bulk_create(teams, batch_size=BATCH)
+        self.summary.teams = len(teams)
+        leads: list[Person] = []
+        others: list[Person] = []
+        for unit in self.units:
+            titles = specs[unit.key]["member_titles"]
+            placed: list[Person] = []
+            for i in range(unit.size):
+                team = unit.teams[i % len(unit.teams)]
+                if i < len(unit.teams):
+                    title = f"{team.name}组长" if team.name.endswith("组") else f"{team.name}负责人"
+                    person = self._person(
+                        role=Role.MEMBER, job_title=title, department=unit.department, manager=unit.head, team=team
+                    )
+                    team.lead = person
+                    leads.append(person)
+                else:
+                    person = self._person(
+                        role=Role.MEMBER,
+                        job_title=self.rng.choice(titles),
+                        department=unit.department,
+                        manager=team.lead,
+                        team=team,
+                    )
+                    others.append(person)
+                placed.append(person)
+            unit.members = placed
+        Person.objects.bulk_create(leads, batch_size=BATCH)
+        Team.objects.bulk_update(teams, ["lead"], batch_size=BATCH)
+        Person.objects.bulk_create(others, batch_size=BATCH)
+        self.summary.people = self.people
+
+    # --- OKRs --------------------------------------------------------------------------------
+
+    def _objective(
+        self,
+        spec: content.Objective,
+        *,
+        cycle: Cycle,
+        level: str,
+        owner: Person,
+        author: Person,
+        priority: int,
+        department: Department | None = None,
+        team: Team | None = None,
+        title: str | None = None,
+        key_results: Sequence[content.KeyResult] | None = None,
+        topic: str | None = None,
+        visibility: str = Visibility.COMPANY,
+        rollup_mode: str = RollupMode.KEY_RESULTS,
+        force_fall: int | None = None,
+        force_stale: int | None = None,
+        fall_topic: str | None = None,
+    ) -> _ObjectivePlan:
+        objective = Objective(
+            title=self._text(title or spec["title"])[:200],
+            description=self._text(spec["description"]),
+            cycle=cycle,
+            level=level,
+            owner=owner,
+            department=department,
+            team=team,
+            author=author,
+            priority=priority,
+            commitment=spec["commitment"],
+            visibility=visibility,
+            status=Status.ACTIVE,
+            rollup_mode=rollup_mode,
+            start_date=cycle.start,
+            end_date=cycle.end,
+        )
+        krs = [
+            self._key_result(
+                objective,
+                kr,
+                position=i,
+                topic=topic,
+                fall=force_fall == i,
+                stale=force_stale == i,
+                fall_topic=fall_topic,
+            )
+            for i, kr in enumerate(key_results if key_results is not None else spec["krs"])
+        ]
+        return _ObjectivePlan(objective=objective, key_results=krs)
+
+    def _key_result(
+        self,
+        objective: Objective,
+        spec: content.KeyResult,
+        *,
+        position: int,
+        topic: str | None,
+        fall: bool,
+        stale: bool,
+        fall_topic: str | None = None,
+    ) -> _KeyResultPlan:
+        """A key result and its check-ins: values rising with the cycle, confidence following the pace."""
+        rng = self.rng
+        kind = spec["kind"]
+        milestones = list(spec.get("milestones", [])) if kind == "milestones" else []
+        if kind in ("milestones", "boolean"):
+            start, target = Decimal(0), Decimal(1)
+        else:
+            start, target = _decimal(spec["start"]), _decimal(spec["target"])
+        low = _decimal(spec["low"]) if kind == "band" else None
+        high = _decimal(spec["high"]) if kind == "band" else None
+        places = _places(spec["start"], spec["target"], spec.get("low", 0), spec.get("high", 0))
+        if spec["unit"] in ("%", "分"):
+            places = max(places, 1)
+        quantum = Decimal(1).scaleb(-places)
+        initial_confidence = rng.choice((50, 60, 60, 70, 70, 80))
+        kr = KeyResult(
+            objective=objective,
+            title=self._text(spec["title"])[:200],
+            kind=kind,
+            start_value=start,
+            target_value=target,
+            current_value=start,
+            unit=spec["unit"][:20],
+            band_low=low,
+            band_high=high,
+            owner=objective.owner,
+            start_date=objective.start_date,
+            end_date=objective.end_date,
+            confidence=initial_confidence,
+            position=position,
+        )
+        fall = fall or rng.random() < FALL_SHARE
+        stale = stale or rng.random() < STALE_SHARE
+        slots = self.year_slots if objective.cycle.kind == CycleKind.ANNUAL else self.quarter_slots
+        last = len(slots) - 1
+        if stale:
+            cutoff = self.anchor - dt.timedelta(days=self.organisation.checkin_cadence_days + 2)
+            last = max((k for k, at in enumerate(slots) if at <= cutoff), default=-1)
+        fall_at = rng.randint(max(1, last // 2), last) if fall and last >= 1 else None
+        slip_at = rng.randint(0, last) if kind == "band" and last >= 0 and rng.random() < BAND_SLIP_SHARE else None
+        perf = rng.uniform(0.55, 1.25)
+        notes = self._notes(topic)
+        fraction = 0.0
+        confidence = initial_confidence
+        value = kr.current_value
+        done = 0
+        check_ins = []
+        cycle = objective.cycle
+        for k in range(last + 1):
+            step = (slots[k] - slots[k - 1]) if k else dt.timedelta(days=7)
+            jitter = min(step / 3, dt.timedelta(hours=5)) * rng.random()
+            at = slots[k] - jitter
+            if at >= self.now:
+                at = self.now - dt.timedelta(minutes=len(slots) - k)  # still in order, just before now
+            elapsed = cycle.elapsed_share(timezone.localtime(slots[k], self.tz).date())
+            fraction = max(fraction, min(1.15, perf * elapsed + rng.uniform(-0.04, 0.05)))
+            if kind in ("increase", "decrease"):
+                raw_value = start + (target - start) * _decimal(round(fraction, 4))
+                value = raw_value.quantize(quantum, rounding=ROUND_HALF_UP)
+            elif kind == "band":
+                assert low is not None and high is not None
+                half = (high - low) / 2
+                value = target + half * _decimal(round(rng.uniform(-0.5, 0.5), 3))
+                value = min(high, max(low, value)).quantize(quantum, rounding=ROUND_HALF_UP)
+                if k == slip_at:
+                    value = (low - quantum * rng.randint(1, 5)).quantize(quantum)
+            elif kind == "boolean":
+                value = Decimal(1) if fraction >= 0.9 else Decimal(0)
+            else:
+                done = min(len(milestones), math.floor(fraction * len(milestones) + 0.15))
+                value = kr.current_value
+            result = meas.key_result_progress(
+                kind=kind,
+                start=start,
+                target=target,
+                current=value,
+                band_low=low,
+                band_high=high,
+                milestones=[(Decimal(1), i < done) for i in range(len(milestones))],
+            )
+            previous = confidence
+            reason = ""
+            if k == fall_at:
+                confidence = max(5, previous - rng.randint(30, 55))
+                reason = self._reason(fall_topic or topic)
+            else:
+                on_pace = result.clamped + Decimal("0.12") >= _decimal(round(elapsed, 4))
+                drift = rng.randint(-3, 7) if on_pace else rng.randint(-8, 3)
+                confidence = min(95, max(10, previous + drift))
+                if fall_at is not None and k < fall_at:
+                    confidence = max(confidence, 70)  # the fall comes from a confident start
+            note = rng.choice(notes) if (reason or rng.random() < 0.65) else ""
+            check_ins.append((at, value, done, confidence, previous, reason, note, result.raw, result.clamped))
+        if check_ins:
+            at, value, done, confidence, _previous, _reason, _note, raw, clamped = check_ins[-1]
+            kr.current_value, kr.confidence, kr.last_checkin_at = value, confidence, at
+            kr.progress_raw, kr.progress = raw, clamped
+        else:
+            result = meas.key_result_progress(
+                kind=kind,
+                start=start,
+                target=target,
+                current=kr.current_value,
+                band_low=low,
+                band_high=high,
+                milestones=[(Decimal(1), False)] * len(milestones),
+            )
+            kr.progress_raw, kr.progress = result.raw, result.clamped
+        plan = _KeyResultPlan(key_result=kr, check_ins=check_ins)
+        plan.milestones = [
+            Milestone(key_result=kr, title=self._text(t)[:200], position=i, done=i < done)
+            for i, t in enumerate(milestones)
+        ]
+        return plan
+
+    def _notes(self, topic: str | None) -> list[str]:
+        return [
+            note
+            for note, depts in zip(content.CHECKIN_NOTES, content.CHECKIN_NOTE_DEPARTMENTS, strict=True)
+            if not depts or topic is None or topic in depts
+        ]
+
+    def _reason(self, topic: str | None) -> str:
+        fitting = [
+            reason
+            for reason, depts in zip(
+                content.CONFIDENCE_FALL_REASONS, content.CONFIDENCE_FALL_REASON_DEPARTMENTS, strict=True
+            )
+            if topic is None or topic in depts
+        ]
+        return self.rng.choice(fitting or content.CONFIDENCE_FALL_REASONS)
+
+    def _write(self, plans: list[_ObjectivePlan]) -> None:
+        """Write a batch of planned objectives with their alignments, key results and check-ins."""
+        Objective.objects.bulk_create([p.objective for p in plans], batch_size=BATCH)
+        alignments = []
+        for p in plans:
+            if p.parent_key_result is not None:
+                alignments.append(
+                    Alignment(
+                        child=p.objective,
+                        parent_key_result=p.parent_key_result,
+                        rollup_parent_id=p.parent_key_result.objective_id,
+                    )
+                )
+            elif p.parent_objective is not None:
+                alignments.append(
+                    Alignment(child=p.objective, parent_objective=p.parent_objective, rollup_parent=p.parent_objective)
+                )
+        Alignment.objects.bulk_create(alignments, batch_size=BATCH)
+        krs = [k for p in plans for k in p.key_results]
+        for p in plans:
+            for k in p.key_results:
+                k.key_result.objective = p.objective
+        KeyResult.objects.bulk_create([k.key_result for k in krs], batch_size=BATCH)
+        milestones = []
+        for k in krs:
+            for m in k.milestones:
+                m.key_result = k.key_result
+                milestones.append(m)
+        Milestone.objects.bulk_create(milestones, batch_size=BATCH)
+        rows: list[CheckIn] = []
+        for p in plans:
+            author = p.objective.owner
+            for k in p.key_results:
+                ids = [m.pk for m in k.milestones]
+                for at, value, done, confidence, previous, reason, note, raw, clamped in k.check_ins:
+                    rows.append(
+                        CheckIn(
+                            key_result=k.key_result,
+                            author=author,
+                            created_at=at,
+                            value=value,
+                            milestones_done=ids[:done],
+                            confidence=confidence,
+                            previous_confidence=previous,
+                            confidence_reason=reason,
+                            note=note,
+                            progress_raw=raw,
+                            progress=clamped,
+                        )
+                    )
+                if len(rows) >= BATCH:
+                    CheckIn.objects.bulk_create(rows, batch_size=BATCH)
+                    self.summary.check_ins += len(rows)
+                    rows = []
+        CheckIn.objects.bulk_create(rows, batch_size=BATCH)
+        self.summary.check_ins += len(rows)
+        self.summary.objectives += len(plans)
+        self.summary.key_results += len(krs)
+
+    def _company_okrs(self) -> None:
+        """Annual OKRs owned by the CEO; quarterly ones owned by the executive who answers for them."""
+        self.annual = [
+            self._objective(
+                spec,
+                cycle=self.year,
+                level=Level.COMPANY,
+                owner=self.ceo,
+                author=self.ceo,
+                priority=min(i, Priority.P2),
+                rollup_mode=RollupMode.KEY_RESULTS_AND_CHILDREN,
+            )
+            for i, spec in enumerate(content.COMPANY_ANNUAL_OKRS)
+        ]
+        self._write(self.annual)
+        # Revenue to the COO, product to the CTO, profit to the CFO (in the content's order).
+        owners = [self.exec_by_key.get(k, self.ceo) for k in ("sales", "rd", "finance")]
+        self.company_quarterly = []
+        for i, spec in enumerate(content.COMPANY_QUARTERLY_OKRS):
+            owner = owners[i % len(owners)]
+            plan = self._objective(
+                spec,
+                cycle=self.quarter,
+                level=Level.COMPANY,
+                owner=owner,
+                author=owner,
+                priority=min(i, Priority.P2),
+                topic=self.exec_key.get(owner.pk),
+                # EXE-4 in the demo: the Y3 delivery loses confidence, with its reason.
+                force_fall=0 if i == 1 else None,
+                fall_topic="hardware" if i == 1 else None,
+            )
+            plan.parent_objective = self.annual[spec.get("parent", i)].objective
+            self.company_quarterly.append(plan)
+        self._write(self.company_quarterly)
+
+    def _department_okrs(self) -> None:
+        """SET-1/SET-6: each department's objectives align to a company key result when one matches,
+        else to the company objective; a split's objectives align to its department's."""
+        plans: list[_ObjectivePlan] = []
+        for unit in [*self.top_units.values(), *self.units]:
+            if unit.objectives or unit.head is None:
+                continue
+            for i, spec in enumerate(content.DEPARTMENT_OKRS[unit.key]):
+                plan = self._objective(
+                    spec,
+                    cycle=self.quarter,
+                    level=Level.DEPARTMENT,
+                    owner=unit.head,
+                    author=unit.head,
+                    department=unit.department,
+                    priority=min(i, Priority.P2),
+                    topic=unit.key,
+                )
+                if unit.parent_unit is not None:
+                    plan.parent_objective = unit.parent_unit.objectives[i].objective
+                else:
+                    company = self.company_quarterly[spec.get("parent", 0)]
+                    titles = {k["title"] for k in spec["krs"]}
+                    match = next((k for k in company.key_results if k.key_result.title in titles), None)
+                    if match is not None:
+                        plan.parent_key_result = match.key_result
+                    else:
+                        plan.parent_objective = company.objective
+                unit.objectives.append(plan)
+            if unit.parent_unit is None:
+                # Top departments are written first: their splits align to them.
+                self._write(unit.objectives)
+            else:
+                plans.extend(unit.objectives)
+        self._write(plans)
+
+    def _team_and_personal_okrs(self) -> None:
+        plans: list[_ObjectivePlan] = []
+        people_in_chunk = 0
+        self.sales_member: Person | None = None
+        for unit in self.units:
+            led_with_objective: set[int] = set()
+            dept_objectives = unit.objectives
+            for t, team in enumerate(unit.teams):
+                first_sales_team = unit.key == "sales" and self.sales_member is None and t == 0
+                if not (first_sales_team or self.rng.random() < 0.5):
+                    continue
+                index = self.rng.randrange(len(dept_objectives))
+                parent = dept_objectives[index]
+                spec = content.DEPARTMENT_OKRS[unit.key][index]
+                assert team.lead is not None
+                plan = self._objective(
+                    spec,
+                    cycle=self.quarter,
+                    level=Level.TEAM,
+                    owner=team.lead,
+                    author=team.lead,
+                    department=unit.department,
+                    team=team,
+                    title=f"{team.name}:{spec['title']}",
+                    priority=Priority.P1,
+                    topic=unit.key,
+                )
+                plan.parent_objective = parent.objective
+                plans.append(plan)
+                led_with_objective.add(team.lead.pk)
+            templates = content.PERSONAL_OKRS[unit.key]
+            for person in unit.members:
+                # SET-3: at most three objectives per owner and cycle, a team objective included.
+                count = self.rng.choices((1, 2, 3), weights=(1, 3, 6))[0]
+                showcase = False
+                if unit.key == "sales" and self.sales_member is None and person.team and person.team.lead is not person:
+                    self.sales_member, showcase, count = person, True, 3
+                if person.pk in led_with_objective:
+                    count = min(count, 2)
+                chosen = self.rng.sample(range(len(templates)), min(count, len(templates)))
+                for n, index in enumerate(chosen):
+                    spec = templates[index]
+                    krs = list(spec["krs"])
+                    if len(krs) > 1 and self.rng.random() < 0.2:
+                        krs = krs[:-1]
+                    # SET-7: most personal OKRs are written by their owners, some by their manager.
+                    author = person if (showcase or self.rng.random() < 0.85) else (person.manager or person)
+                    plan = self._objective(
+                        spec,
+                        cycle=self.quarter,
+                        level=Level.PERSON,
+                        owner=person,
+                        author=author,
+                        department=unit.department,
+                        priority=min(n, Priority.P2),
+                        key_results=krs,
+                        topic=unit.key,
+                        visibility=Visibility.DEPARTMENT if self.rng.random() < 0.04 else Visibility.COMPANY,
+                        force_fall=0 if showcase and n == 0 else None,
+                        force_stale=len(krs) - 1 if showcase and n == len(chosen) - 1 else None,
+                    )
+                    parent_index = spec.get("parent_dept_okr", 0)
+                    if parent_index >= len(dept_objectives):
+                        parent_index = 0
+                    plan.parent_objective = dept_objectives[parent_index].objective
+                    plans.append(plan)
+                people_in_chunk += 1
+                if people_in_chunk >= PEOPLE_PER_CHUNK:
+                    self._write(plans)
+                    plans, people_in_chunk = [], 0
+        self._write(plans)
+
+    def _finish(self) -> None:
+        # Objectives and key results were written when the cycle opened.
+        for cycle in (self.year, self.quarter):
+            opened = dt.datetime.combine(cycle.start, dt.time(9, 0), tzinfo=self.tz)
+            opened = min(opened, self.now)
+            Objective.objects.filter(cycle=cycle).update(created_at=opened, updated_at=opened)
+            KeyResult.objects.filter(objective__cycle=cycle).update(created_at=opened)
+        _refresh_objective_rollups()
+        sales = self.top_units["sales"]
+        self.summary.sign_ins = [
+            DemoSignIn(self.admin.username, Role.ADMIN, self.admin.full_name, ""),
+            DemoSignIn(self.ceo.username, Role.EXECUTIVE, self.ceo.full_name, self.ceo.job_title),
+        ]
+        if sales.head is not None:
+            self.summary.sign_ins.append(
+                DemoSignIn(sales.head.username, Role.DEPARTMENT_HEAD, sales.head.full_name, sales.department.name)
+            )
+        if self.sales_member is not None:
+            dept = self.sales_member.department
+            self.summary.sign_ins.append(
+                DemoSignIn(
+                    self.sales_member.username,
+                    Role.MEMBER,
+                    self.sales_member.full_name,
+                    dept.name if dept else "",
+                )
+            )
+
+
+def _refresh_objective_rollups() -> None:
+    """The objective half of `rollup.refresh_all` (key results are already right): leaves first."""
+    all_ids = set(Objective.objects.values_list("id", flat=True))
+    parents_of: dict[int, list[int]] = {}
+    pending: dict[int, int] = dict.fromkeys(all_ids, 0)
+    for child_id, parent_id in Alignment.objects.values_list("child_id", "rollup_parent_id"):
+        parents_of.setdefault(child_id, []).append(parent_id)
+        pending[parent_id] += 1
+    level = {i for i, n in pending.items() if n == 0}
+    while level:
+        rollup._refresh_level(level)
+        following: set[int] = set()
+        for child_id in level:
+            for parent_id in parents_of.get(child_id, ()):
+                pending[parent_id] -= 1
+                if pending[parent_id] == 0:
+                    following.add(parent_id)
+        level = following
