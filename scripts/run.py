@@ -44,10 +44,15 @@ def main() -> int:
         cwd=ROOT,
     )
     worker = subprocess.Popen([*MANAGE, "db_worker"], cwd=ROOT)
-    database = os.environ.get("DATABASE_URL") or "SQLite (var/qibu.sqlite3)"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    db = settings.DATABASES["default"]
+    database = f"{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}"
     print(
         f"\n  Qibu is running at http://127.0.0.1:{port}/  (database: {database})\n"
-        "  Demo sign-ins (password “demo”): admin · the CEO, a head and a member are listed above.\n"
+        "  Demo sign-ins (password “demo”) are listed above.\n"
         "  Stop with Ctrl-C.\n",
         flush=True,
     )

@@ -27,9 +27,7 @@ def demo(transactional_db):
     member = Person.objects.filter(role=Role.MEMBER, department__name="销售部").order_by("pk").first()
     assert member is not None
     kr = (
-        KeyResult.objects.filter(
-            owner=member, kind=KeyResultKind.INCREASE, objective__owner=member, confidence__gte=50
-        )
+        KeyResult.objects.filter(owner=member, kind=KeyResultKind.INCREASE, objective__owner=member, confidence__gte=50)
         .select_related("objective")
         .order_by("objective__priority", "pk")
         .first()
