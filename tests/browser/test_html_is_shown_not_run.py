@@ -1,0 +1,60 @@
+"""HTML and script typed into any text field are shown as text on every page, never run."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from qibu.okrs.models import Level
+from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from qibu.org.models import Department, Person, StrategicGoal
+from qibu.org.services import organisation_update
+
+pytestmark = pytest.mark.browser
+
+PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+@pytest.fixture
+def poisoned(company, okrs):
+    c = company
+    organisation_update(actor=c.alice, organisation=c.org, data={"vision": "愿景" + PAYLOAD, "mission": PAYLOAD})
+    StrategicGoal.objects.create(title="战略" + PAYLOAD)
+    Department.objects.filter(pk=c.sales.pk).update(name="销售部" + PAYLOAD)
+    Person.objects.filter(pk=c.mia.pk).update(full_name="米娅" + PAYLOAD, job_title=PAYLOAD)
+    objective = objective_create(
+        actor=c.mia,
+        cycle=c.quarter,
+        level=Level.PERSON,
+        owner=c.mia,
+        title="目标" + PAYLOAD[:150],
+        description=PAYLOAD,
+        parent_objective_ids=[okrs["department"].pk],
+    )
+    kr = key_result_create(
+        actor=c.mia, objective=objective, title="关键结果" + PAYLOAD[:150], start_value=0, target_value=10, unit="<b>"
+    )
+    checkin_record(actor=c.mia, key_result=kr, value=3, confidence=10, confidence_reason=PAYLOAD, note=PAYLOAD)
+    return objective
+
+
+def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, poisoned):
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", "mia")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    pages = [
+        "/",
+        f"/objectives/{poisoned.pk}/",
+        f"/objectives/{poisoned.pk}/edit/",
+        "/company/",
+        f"/departments/{company.sales.pk}/",
+        f"/people/{company.mia.pk}/",
+        "/alignment/",
+        f"/alignment/{poisoned.alignments_up.first().rollup_parent_id}/children/",
+    ]
+    for path in pages:
+        page.goto(live_server.url + path)
+        expect(page.locator("body")).to_contain_text("<script>window.__xss=2</script>")
+        assert page.evaluate("window.__xss") is None, f"script ran on {path}"
+        assert page.locator("body img[src='x']").count() == 0, f"an <img> was injected on {path}"
