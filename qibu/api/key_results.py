@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Status
 
-from qibu.api.okrs import caller, organisation_of, refuse_change, resolve_references
+from qibu.api.okrs import caller, organisation_of, refuse_change, resolve_references, visible_through
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
@@ -25,7 +25,7 @@ from qibu.api.schemas import (
     PageQuery,
 )
 from qibu.okrs import access, services
-from qibu.okrs.models import CheckIn, KeyResult
+from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.selectors import decorate_key_results, objectives_visible
 from qibu.org.models import Person
 
@@ -108,18 +108,39 @@ def checkin_out(checkin: CheckIn) -> dict[str, Any]:
 def key_results_list(
     request: HttpRequest, filters: Query[KeyResultFilters], paging: Query[PageQuery]
 ) -> dict[str, Any]:
-    """Key results of the objectives the caller may see; `?objective=` of an invisible objective is 404."""
+    """Key results of the objectives the caller may see; `?objective=` of an invisible objective is 404.
+
+    The page is chosen on the join of visible objectives and their key results, in the order of key results
+    (objective, position, id), so that the database walks an index in that order and stops after one page
+    instead of sorting every key result that matches."""
     person = caller(request)
     if filters.objective is not None:
         objective, _can_edit = access.objective_for(person, filters.objective)
-        key_results = _key_results().filter(objective=objective)
+        objectives = Objective.objects.filter(pk=objective.pk)
     else:
-        key_results = _key_results().filter(objective__in=objectives_visible(person).values("pk"))
+        objectives = objectives_visible(person)
     if filters.cycle is not None:
-        key_results = key_results.filter(objective__cycle_id=filters.cycle)
+        objectives = objectives.filter(cycle_id=filters.cycle)
+    # One filter() so that the conditions (and the ordering and keys below) share one join: one row per key result.
+    of_key_results: dict[str, Any] = {"key_results__isnull": False}
     if filters.owner is not None:
-        key_results = key_results.filter(owner_id=filters.owner)
-    items, meta = paginate(key_results.order_by("objective_id", "position", "id"), paging)
+        of_key_results["key_results__owner_id"] = filters.owner
+    # The same order either way, named on the side the database walks first (SQLite does not carry an order
+    # across the join): the cycle's objectives by the cycle index, else the key results by their objective.
+    first = "id" if filters.cycle is not None else "key_results__objective_id"
+    pairs = objectives.filter(**of_key_results).order_by(first, "key_results__position", "key_results__id")
+    # Counting all of them is cheaper the other way round: the objectives first, then their key results.
+    counted = KeyResult.objects.filter(objective__in=objectives.values("pk"))
+    if filters.owner is not None:
+        counted = counted.filter(owner_id=filters.owner)
+    items, meta = paginate(
+        pairs,
+        paging,
+        rows=_key_results(),
+        key="key_results__id",
+        order=("objective_id", "position", "id"),
+        counted=counted,
+    )
     decorate_key_results(items, organisation_of(request))
     return {**meta, "items": [key_result_out(kr) for kr in items]}
 
@@ -170,8 +191,12 @@ def key_results_delete(request: HttpRequest, key_result_id: int = Path(..., ge=1
 
 @router.get("/check-ins", response={200: CheckInPage, **ERRORS}, summary="List check-ins, newest first")
 def checkins_list(request: HttpRequest, filters: Query[CheckInFilters], paging: Query[PageQuery]) -> dict[str, Any]:
+    """Without a key result or an objective, the page walks the newest check-ins and joins each to its
+    objective to keep the visible ones; the count instead picks the visible objectives first, then counts
+    their check-ins by index (many check-ins per objective)."""
     person = caller(request)
     checkins = CheckIn.objects.all()
+    counted = None
     if filters.key_result is not None:
         key_result, _can_edit = key_result_for(person, filters.key_result)
         checkins = checkins.filter(key_result=key_result)
@@ -179,8 +204,9 @@ def checkins_list(request: HttpRequest, filters: Query[CheckInFilters], paging: 
         objective, _can_edit = access.objective_for(person, filters.objective)
         checkins = checkins.filter(key_result__objective=objective)
     else:
-        checkins = checkins.filter(key_result__objective__in=objectives_visible(person).values("pk"))
-    items, meta = paginate(checkins.order_by("-created_at", "-id"), paging)
+        counted = checkins.filter(key_result__objective__in=objectives_visible(person).values("pk"))
+        checkins = checkins.filter(visible_through(person, "key_result__objective"))
+    items, meta = paginate(checkins.order_by("-created_at", "-id"), paging, rows=CheckIn.objects.all(), counted=counted)
     return {**meta, "items": [checkin_out(c) for c in items]}
 
 

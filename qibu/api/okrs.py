@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -53,6 +53,46 @@ def organisation_of(request: HttpRequest) -> Organisation:
 
 def refuse_change() -> PermissionDenied:
     return PermissionDenied(_("You may see this objective but not change it."))
+
+
+# --- visibility through a foreign key -----------------------------------------------------------------
+
+
+def _moved(q: Q, relation: str) -> Q | None:
+    """`q` with every lookup prefixed by `relation`, or None when a part of it cannot simply be moved: an
+    expression, or a value that names fields of the row (F()). A queryset value stands alone (a filter of
+    objectives cannot refer to an outer query) and moves as it is."""
+    children: list[Any] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            inner = _moved(child, relation)
+            if inner is None:
+                return None
+            children.append(inner)
+        elif (
+            isinstance(child, tuple)
+            and len(child) == 2
+            and isinstance(child[0], str)
+            and (isinstance(child[1], QuerySet) or not hasattr(child[1], "resolve_expression"))
+        ):
+            children.append((f"{relation}__{child[0]}", child[1]))
+        else:
+            return None
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+def visible_through(person: Person, relation: str) -> Q | Exists:
+    """`visible_objectives_q(person)` for rows whose objective is at the end of the NOT NULL foreign keys
+    `relation` (e.g. "objective", "key_result__objective").
+
+    The objective is joined and the same conditions are applied to it, rather than `relation__in=` a
+    subquery of every visible objective, which SQLite computes whole (all objectives of all cycles) before
+    looking at a single row."""
+    q = access.visible_objectives_q(person)
+    moved = _moved(q, relation)
+    if moved is None:
+        return Exists(Objective.objects.filter(q, pk=OuterRef(relation)))
+    return moved
 
 
 # --- references in request bodies ---------------------------------------------------------------------
@@ -102,7 +142,7 @@ def require_visible_parents(person: Person, objective_ids: list[int], key_result
     wanted_objectives, wanted_key_results = set(objective_ids), set(key_result_ids)
     seen_objectives = set(visible.filter(pk__in=wanted_objectives).values_list("pk", flat=True))
     seen_key_results = set(
-        KeyResult.objects.filter(pk__in=wanted_key_results, objective__in=visible.values("pk")).values_list(
+        KeyResult.objects.filter(visible_through(person, "objective"), pk__in=wanted_key_results).values_list(
             "pk", flat=True
         )
     )
@@ -118,27 +158,32 @@ def require_visible_parents(person: Person, objective_ids: list[int], key_result
 # --- output -------------------------------------------------------------------------------------------
 
 
-def objective_prefetches(person: Person) -> list[Prefetch]:
-    """Key result ids and the parents the caller may see: two queries for any number of objectives."""
-    return [
-        Prefetch(
-            "key_results",
-            queryset=KeyResult.objects.only("id", "objective_id", "position").order_by("position", "id"),
-            to_attr="api_key_results",
-        ),
-        Prefetch(
-            "alignments_up",
-            queryset=Alignment.objects.filter(rollup_parent__in=objectives_visible(person).values("pk"))
-            .only("id", "child_id", "parent_objective_id", "parent_key_result_id")
-            .order_by("id"),
-            to_attr="api_parents",
-        ),
-    ]
+def attach_links(objectives: list[Objective], person: Person) -> None:
+    """Key result ids and the parents the caller may see, as plain values: two queries for any number of
+    objectives (none for none)."""
+    if not objectives:
+        return
+    ids = [o.pk for o in objectives]
+    key_results: dict[int, list[int]] = {pk: [] for pk in ids}
+    for objective_id, pk in (
+        KeyResult.objects.filter(objective_id__in=ids).order_by("position", "id").values_list("objective_id", "id")
+    ):
+        key_results[objective_id].append(pk)
+    parents: dict[int, list[tuple[int | None, int | None]]] = {pk: [] for pk in ids}
+    for child_id, parent_objective_id, parent_key_result_id in (
+        Alignment.objects.filter(visible_through(person, "rollup_parent"), child_id__in=ids)
+        .order_by("id")
+        .values_list("child_id", "parent_objective_id", "parent_key_result_id")
+    ):
+        parents[child_id].append((parent_objective_id, parent_key_result_id))
+    for o in objectives:
+        o.api_key_result_ids = key_results[o.pk]  # type: ignore[attr-defined]
+        o.api_parents = parents[o.pk]  # type: ignore[attr-defined]
 
 
 def objective_out(objective: Objective, person: Person) -> dict[str, Any]:
-    """The objective as the API shows it; needs `objective_prefetches` and `decorate_objectives` applied."""
-    parents: list[Alignment] = objective.api_parents  # type: ignore[attr-defined]
+    """The objective as the API shows it; needs `attach_links` and `decorate_objectives` applied."""
+    parents: list[tuple[int | None, int | None]] = objective.api_parents  # type: ignore[attr-defined]
     return {
         "id": objective.pk,
         "title": objective.title,
@@ -163,9 +208,9 @@ def objective_out(objective: Objective, person: Person) -> dict[str, Any]:
         "health": objective.health,  # type: ignore[attr-defined]
         "behind_pace": objective.behind_pace,  # type: ignore[attr-defined]
         "score": objective.score,
-        "key_result_ids": [kr.pk for kr in objective.api_key_results],  # type: ignore[attr-defined]
-        "parent_objective_ids": [a.parent_objective_id for a in parents if a.parent_objective_id],
-        "parent_key_result_ids": [a.parent_key_result_id for a in parents if a.parent_key_result_id],
+        "key_result_ids": objective.api_key_result_ids,  # type: ignore[attr-defined]
+        "parent_objective_ids": [objective_id for objective_id, _kr in parents if objective_id],
+        "parent_key_result_ids": [key_result_id for _o, key_result_id in parents if key_result_id],
         "can_edit": access.can_edit(person, objective),
         "created_at": objective.created_at,
         "updated_at": objective.updated_at,
@@ -176,7 +221,7 @@ def objective_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     """The one lookup (404 when invisible), then the objective as the API shows it."""
     person = caller(request)
     objective, _can_edit = access.objective_for(person, pk)
-    prefetch_related_objects([objective], *objective_prefetches(person))
+    attach_links([objective], person)
     decorate_objectives([objective], organisation_of(request))
     return objective_out(objective, person)
 
@@ -186,9 +231,12 @@ def objective_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get("/objectives", response={200: ObjectivePage, **ERRORS}, summary="List objectives")
 def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], paging: Query[PageQuery]) -> dict[str, Any]:
-    """Objectives the caller may see, in a constant number of queries whatever the size of the company."""
+    """Objectives the caller may see, in a constant number of queries whatever the size of the company.
+
+    The filter and the sort run on primary keys only; the page's rows are then loaded with what
+    `objective_out` reads (owner, department and team, for the name and `can_edit`)."""
     person = caller(request)
-    objectives = objectives_visible(person).prefetch_related(*objective_prefetches(person))
+    objectives = objectives_visible(person)
     for field in ("cycle", "owner", "department", "team"):
         value = getattr(filters, field)
         if value is not None:
@@ -197,7 +245,9 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], pagi
         objectives = objectives.filter(level=filters.level)
     if filters.status is not None:
         objectives = objectives.filter(status=filters.status)
-    items, meta = paginate(objectives.order_by("priority", "id"), paging)
+    rows = Objective.objects.select_related("owner", "department", "team")
+    items, meta = paginate(objectives.order_by("priority", "id"), paging, rows=rows)
+    attach_links(items, person)
     decorate_objectives(items, organisation_of(request))
     return {**meta, "items": [objective_out(o, person) for o in items]}
 
@@ -306,13 +356,14 @@ def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[
             current = cycle_for_request(None)
             cycle_id = current.pk if current is not None else None
         nodes = visible.filter(level=Level.COMPANY, cycle_id=cycle_id) if cycle_id is not None else visible.none()
-    nodes = nodes.annotate(
+    # The counts are computed for the page's rows only.
+    rows = Objective.objects.select_related("owner", "department").annotate(
         api_child_count=_count(
-            Alignment.objects.filter(rollup_parent=OuterRef("pk"), child__in=visible.values("pk")), "rollup_parent"
+            Alignment.objects.filter(visible_through(person, "child"), rollup_parent=OuterRef("pk")), "rollup_parent"
         ),
         api_key_result_count=_count(KeyResult.objects.filter(objective=OuterRef("pk")), "objective"),
-    ).order_by("priority", "id")
-    items, meta = paginate(nodes, paging)
+    )
+    items, meta = paginate(nodes.order_by("priority", "id"), paging, rows=rows)
     decorate_objectives(items, organisation_of(request))
     return {
         **meta,
