@@ -356,6 +356,31 @@ def test_it_lists_objectives_that_align_to_nothing_SET_6(company, okrs):
     assert "1 objective aligns to nothing" in html
 
 
+def test_it_counts_every_gap_but_lists_only_the_first_SET_6(company, okrs, monkeypatch):
+    from qibu.reports import selectors
+
+    monkeypatch.setattr(selectors, "UNALIGNED_SHOWN", 2)
+    for title in ("孤立目标一", "孤立目标二", "孤立目标三"):
+        objective_create(
+            actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title=title
+        )
+    objective_create(
+        actor=company.mia,
+        cycle=company.quarter,
+        level=Level.PERSON,
+        owner=company.mia,
+        title="米娅的私人孤立目标",
+        visibility=Visibility.PRIVATE,
+    )
+    _status, html = page(company.oscar, "reports:tree", cycle=company.quarter)
+    assert "3 objectives align to nothing" in html  # mia's private one is not counted for oscar
+    assert "The first 2 are shown." in html
+    assert "孤立目标一" in html and "孤立目标二" in html and "孤立目标三" not in html
+    tree = selectors.alignment_tree(viewer=company.mia, cycle=company.quarter, organisation=company.org)
+    assert tree.unaligned_total == 4
+    assert [node.children for node in tree.roots] == [1]
+
+
 # --- escaping ------------------------------------------------------------------------------------
 
 
@@ -391,6 +416,40 @@ def test_it_escapes_html_in_names_and_titles(company, okrs):
     assert "<b>u</b>" not in html
     for text in ("部门", "组", "人", "目标", "KR", "战略", "愿景"):
         assert f"{text}&lt;script&gt;alert(1)&lt;/script&gt;" in html, text
+
+
+# --- table rows ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_it_formats_table_cells_as_the_template_tags_do(company, language):
+    """The department and people tables are built in Python for speed; their cells must read exactly as the
+    `okr_tags` helpers and `reports/_confidence.html` would write them."""
+    from decimal import Decimal
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.formats import localize
+
+    from qibu.okrs.templatetags.okr_tags import HEALTH_LABELS, health_badge, pct, progress_bar
+    from qibu.reports.views import Cells, number, percent
+
+    with translation.override(language):
+        cells = Cells(company.quarter)
+        fractions = [Decimal(n) / 10000 for n in range(0, 12001, 5)] + [Decimal("0.005"), Decimal("0.015"), None]
+        for value in fractions:
+            assert percent(value) == pct(value), value
+            if value is not None:
+                assert cells.progress_bar(value) == progress_bar(value, translation.gettext("Progress")), value
+        for value in [Decimal(n) / 100 for n in range(0, 100001, 25)] + [None]:
+            expected = render_to_string("reports/_confidence.html", {"value": value}).strip()
+            assert cells.confidence(value) == expected, value
+        for key in [*HEALTH_LABELS, None, "unknown"]:
+            assert cells.health(key) == health_badge(key)
+        for count in [*range(-1200, 1200, 7), 12345, 1234567]:
+            assert number(count) == localize(count)
+        assert cells.department_url.format(7) == reverse("reports:department", args=[7])
+        assert cells.person_url.format(7) == reverse("reports:person", args=[7])
 
 
 # --- constant queries ----------------------------------------------------------------------------
@@ -484,7 +543,7 @@ def test_it_makes_the_same_number_of_queries_for_a_bigger_company(company, okrs,
 # organisation, the chosen cycle, the cycle list; then its own reads. Someone who is not an administrator
 # adds one read of the departments they head (for department-limited objectives).
 EXPECTED_QUERIES = {
-    "alice": {"company": 15, "department": 17, "person": 10, "tree": 10, "children": 7},
-    "hank": {"company": 16, "department": 18, "person": 11, "tree": 11, "children": 8},
-    "oscar": {"company": 16, "department": 18, "person": 11, "tree": 11, "children": 8},
+    "alice": {"company": 11, "department": 14, "person": 9, "tree": 7, "children": 6},
+    "hank": {"company": 12, "department": 15, "person": 10, "tree": 8, "children": 7},
+    "oscar": {"company": 12, "department": 15, "person": 10, "tree": 8, "children": 7},
 }

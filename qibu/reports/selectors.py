@@ -14,20 +14,38 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Min, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_list
 from qibu.okrs import progress as meas
-from qibu.okrs.access import objective_queryset, visible_objectives_q
+from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status
-from qibu.okrs.selectors import decorate_key_results, decorate_objectives, key_results_prefetch
+from qibu.okrs.selectors import decorate_key_results, decorate_objectives
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 
 _DEC = DecimalField(max_digits=30, decimal_places=8)
 _QUANT = Decimal("0.0001")
 MEMBERS_PER_PAGE = 50
+# Every level but the company's, named rather than excluded: SQLite then reads them from the (cycle, level) index.
+_BELOW_COMPANY = [level for level in Level.values if level != Level.COMPANY]
 REPORTS_SHOWN = 200
 UNALIGNED_SHOWN = 100
 
@@ -57,12 +75,46 @@ def _health_q(organisation: Organisation) -> tuple[Q, Q]:
     return off_track, at_risk
 
 
+def _stale_key_results(organisation: Organisation, now: dt.datetime) -> Subquery:
+    """How many key results of the objective in the outer query are stale (MEAS-8): a correlated count on the
+    key-result index by objective, so that a roll-up over objectives sums it without a second pass."""
+    counted = (
+        KeyResult.objects.filter(_stale_q(organisation, now), objective_id=OuterRef("pk"))
+        .order_by()
+        .values("objective_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _card_objectives() -> QuerySet[Objective]:
+    """Objectives with what their cards show (`reports/_objective.html`): owner, team and department."""
+    return Objective.objects.select_related("owner", "department", "team")
+
+
+def _card_key_results() -> Prefetch:
+    """Key results as the objective cards of these pages show them: with their owner; milestones are not shown."""
+    return Prefetch("key_results", queryset=KeyResult.objects.select_related("owner").order_by("position", "id"))
+
+
 # --- cycles ----------------------------------------------------------------------------------------
 
 
 def cycle_choices() -> list[Cycle]:
     """The cycles a page can be switched to (annual, quarters, custom; months are left out)."""
     return list(cycle_list().select_related("parent"))
+
+
+def link_cycle_parents(cycle: Cycle | None, choices: list[Cycle]) -> None:
+    """Give the cycle its parent from the cycle list already read (with their own parents), so that finding
+    its year (`annual_cycle_of`) makes no query. A parent missing from the list is left to be read lazily."""
+    if cycle is None or cycle.parent_id is None:
+        return
+    for candidate in choices:
+        if candidate.pk == cycle.parent_id:
+            cycle.parent = candidate
+            return
 
 
 def annual_cycle_of(cycle: Cycle | None) -> Cycle | None:
@@ -76,8 +128,12 @@ def annual_cycle_of(cycle: Cycle | None) -> Cycle | None:
 
 
 def _cycle_and_descendants(cycle: Cycle) -> Q:
-    """Objectives in this cycle or its sub-cycles (quarters and months of a year, months of a quarter)."""
-    return Q(cycle_id=cycle.pk) | Q(cycle__parent_id=cycle.pk) | Q(cycle__parent__parent_id=cycle.pk)
+    """Objectives in this cycle or its sub-cycles (quarters and months of a year, months of a quarter).
+
+    The few cycle ids come from a subquery read once, rather than joining the cycle and its parent to every
+    objective: an OR over joined tables keeps a database from using any index."""
+    ids = Cycle.objects.filter(Q(pk=cycle.pk) | Q(parent_id=cycle.pk) | Q(parent__parent_id=cycle.pk)).values("pk")
+    return Q(cycle_id__in=ids)
 
 
 # --- company page ----------------------------------------------------------------------------------
@@ -118,11 +174,12 @@ class CompanyOverview:
     bottom_up: BottomUpShare | None
 
 
-def _company_objectives(viewer: Person, cycle: Cycle, organisation: Organisation) -> list[Objective]:
+def _company_objectives(viewer: Person, cycles: list[Cycle], organisation: Organisation) -> list[Objective]:
+    """The company objectives of these cycles (the year and the chosen one), read together."""
     objectives = list(
-        objective_queryset()
-        .filter(visible_objectives_q(viewer), cycle=cycle, level=Level.COMPANY)
-        .prefetch_related(key_results_prefetch())
+        _card_objectives()
+        .filter(visible_objectives_q(viewer), cycle_id__in=[c.pk for c in cycles], level=Level.COMPANY)
+        .prefetch_related(_card_key_results())
         .order_by("priority", "id")
     )
     _decorate(objectives, organisation)
@@ -137,26 +194,41 @@ def _decorate(objectives: list[Objective], organisation: Organisation) -> None:
             decorate_key_results(objective.key_results.all(), organisation, now=now)
 
 
+def _departments_with_heads() -> QuerySet[Department]:
+    """Departments in tree order with what their table rows show: name, depth (path) and the head's name."""
+    return (
+        Department.objects.select_related("head")
+        .only("name", "parent", "path", "position", "head", "head__full_name", "head__username")
+        .order_by("path", "position", "name")
+    )
+
+
 def department_rollups(
     *, viewer: Person, cycle: Cycle, organisation: Organisation, departments: list[Department] | None = None
 ) -> list[DepartmentRollup]:
     """Every department (or the ones given) with the roll-up of its department-level objectives in the cycle.
 
-    Three queries at most: the departments, one aggregate over objectives, one over key results.
+    Two queries at most: the departments, and one aggregate over their objectives that also sums the stale key
+    results of the active ones.
     """
+    scope = Q()  # every department: no list of hundreds of ids to send
     if departments is None:
-        departments = list(Department.objects.select_related("head").order_by("path", "position", "name"))
+        departments = list(_departments_with_heads())
+    else:
+        scope = Q(department_id__in=[d.pk for d in departments])
     if not departments:
         return []
-    ids = [d.pk for d in departments]
     objectives = Objective.objects.filter(
-        visible_objectives_q(viewer), cycle=cycle, level=Level.DEPARTMENT, department_id__in=ids
+        visible_objectives_q(viewer), scope, cycle=cycle, level=Level.DEPARTMENT
     ).exclude(status=Status.DRAFT)
     off_track, at_risk = _health_q(organisation)
     has_confidence = Q(confidence__isnull=False)
+    # Grouped on an expression, not the bare column: on the column SQLite walks the (cycle, department) index
+    # for its order, reading every objective of the cycle, instead of the (cycle, level) one.
+    unit = ExpressionWrapper(F("department_id") + 0, output_field=IntegerField())
     rows = {
-        r["department_id"]: r
-        for r in objectives.values("department_id").annotate(
+        r["unit"]: r
+        for r in objectives.values(unit=unit).annotate(
             n=Count("pk"),
             w=Sum("weight"),
             wp=_weighted("progress"),
@@ -164,20 +236,15 @@ def department_rollups(
             wc=_weighted("confidence", condition=has_confidence),
             off=Count("pk", filter=off_track),
             risk=Count("pk", filter=at_risk),
+            stale=Sum(_stale_key_results(organisation, timezone.now()), filter=Q(status=Status.ACTIVE)),
         )
-    }
-    stale = {
-        r["objective__department_id"]: r["n"]
-        for r in KeyResult.objects.filter(objective__in=objectives.filter(status=Status.ACTIVE))
-        .filter(_stale_q(organisation, timezone.now()))
-        .values("objective__department_id")
-        .annotate(n=Count("pk"))
     }
     out = []
     for department in departments:
         row = rows.get(department.pk)
-        rollup = DepartmentRollup(department=department, stale_key_results=stale.get(department.pk, 0))
+        rollup = DepartmentRollup(department=department)
         if row:
+            rollup.stale_key_results = row["stale"] or 0
             rollup.objectives = row["n"]
             rollup.progress = _ratio(row["wp"], row["w"])
             rollup.confidence = _ratio(row["wc"], row["wcw"])
@@ -192,20 +259,24 @@ def department_rollups(
     return out
 
 
-def _employee_author_q() -> Q:
-    """Authors who are neither administrators, executives nor department heads (by role or by heading one)."""
+def _not_by_employee_q() -> Q:
+    """Objectives whose author is not an employee: no author, or an administrator, an executive or a department
+    head (by role or by heading one). Leaders are few, so their ids are read once and each objective is only
+    looked up in that short list, instead of joining every objective of the cycle to its author."""
     heads = Department.objects.filter(head__isnull=False).values("head_id")
-    return Q(author__role=Role.MEMBER, author__is_superuser=False) & ~Q(author_id__in=heads)
+    leaders = Person.objects.filter(~Q(role=Role.MEMBER) | Q(is_superuser=True) | Q(pk__in=heads)).values("pk")
+    return Q(author_id__isnull=True) | Q(author_id__in=leaders)
 
 
 def bottom_up_share(*, cycle: Cycle, organisation: Organisation) -> BottomUpShare:
     """SET-7 over every objective of the cycle, drafts included: the share is a company-wide figure, so it is
     the same for every viewer and reveals only counts, never which objectives exist."""
+    # Counting `cycle_id` (never null) rather than the primary key lets an index on (cycle, author) answer alone.
     totals = Objective.objects.filter(cycle=cycle).aggregate(
-        total=Count("pk"), by_employees=Count("pk", filter=_employee_author_q())
+        total=Count("cycle_id"), by_others=Count("cycle_id", filter=_not_by_employee_q())
     )
     result = BottomUpShare(
-        total=totals["total"], by_employees=totals["by_employees"], target=organisation.bottom_up_target
+        total=totals["total"], by_employees=totals["total"] - totals["by_others"], target=organisation.bottom_up_target
     )
     if result.total:
         result.share = _ratio(result.by_employees, result.total)
@@ -218,8 +289,10 @@ def company_overview(*, viewer: Person, cycle: Cycle | None, organisation: Organ
     if cycle is None:
         return CompanyOverview(goals, None, [], [], [], None)
     annual = annual_cycle_of(cycle)
-    annual_objectives = _company_objectives(viewer, annual, organisation) if annual else []
-    quarterly = _company_objectives(viewer, cycle, organisation) if annual is None or annual.pk != cycle.pk else []
+    own_list = annual is None or annual.pk != cycle.pk
+    objectives = _company_objectives(viewer, [c for c in (annual, cycle if own_list else None) if c], organisation)
+    annual_objectives = [o for o in objectives if o.cycle_id == annual.pk] if annual else []
+    quarterly = [o for o in objectives if o.cycle_id == cycle.pk] if own_list else []
     return CompanyOverview(
         strategic_goals=goals,
         annual_cycle=annual,
@@ -261,7 +334,7 @@ def department_get(pk: int) -> Department | None:
 
 
 def member_rows(*, viewer: Person, people: list[Person], cycle: Cycle, organisation: Organisation) -> list[MemberRow]:
-    """Each person's objectives in the cycle (owned, not drafts, visible to the viewer), in two aggregate queries."""
+    """Each person's objectives in the cycle (owned, not drafts, visible to the viewer), in one aggregate query."""
     if not people:
         return []
     ids = [p.pk for p in people]
@@ -278,20 +351,15 @@ def member_rows(*, viewer: Person, people: list[Person], cycle: Cycle, organisat
             wcw=Sum("weight", filter=has_confidence),
             wc=_weighted("confidence", condition=has_confidence),
             lowest=Min("confidence"),
+            stale=Sum(_stale_key_results(organisation, timezone.now()), filter=Q(status=Status.ACTIVE)),
         )
-    }
-    stale = {
-        r["objective__owner_id"]: r["n"]
-        for r in KeyResult.objects.filter(objective__in=objectives.filter(status=Status.ACTIVE))
-        .filter(_stale_q(organisation, timezone.now()))
-        .values("objective__owner_id")
-        .annotate(n=Count("pk"))
     }
     out = []
     for person in people:
         row = rows.get(person.pk)
-        member = MemberRow(person=person, stale_key_results=stale.get(person.pk, 0))
+        member = MemberRow(person=person)
         if row:
+            member.stale_key_results = row["stale"] or 0
             member.objectives = row["n"]
             member.progress = _ratio(row["wp"], row["w"])
             member.confidence = _ratio(row["wc"], row["wcw"])
@@ -306,27 +374,25 @@ def department_report(
     *, viewer: Person, department: Department, cycle: Cycle | None, organisation: Organisation, page: Any = 1
 ) -> DepartmentReport:
     """The department with its sub-departments, teams, OKRs and people (its own and its sub-departments')."""
-    subs = list(
-        Department.objects.filter(path__startswith=department.path)
-        .exclude(pk=department.pk)
-        .select_related("head")
-        .order_by("path", "position", "name")
-    )
+    subs = list(_departments_with_heads().filter(path__startswith=department.path).exclude(pk=department.pk))
     teams = list(Team.objects.filter(department=department).select_related("lead"))
+    # Department ids first: a join on the path would read every person of the company for a small department.
+    inside = Department.objects.filter(path__startswith=department.path).values("pk")
     people = (
-        Person.objects.filter(is_active=True, department__path__startswith=department.path)
-        .select_related("department", "team")
+        Person.objects.filter(is_active=True, department_id__in=inside)
+        .select_related("department")
+        .only("full_name", "username", "job_title", "department", "department__name")  # what the table shows
         .order_by("full_name", "username")
     )
     members = Paginator(people, MEMBERS_PER_PAGE).get_page(page)
     if cycle is None:
         return DepartmentReport(department, [DepartmentRollup(d) for d in subs], teams, [], [], members)
     objectives = list(
-        objective_queryset()
+        _card_objectives()
         .filter(
             visible_objectives_q(viewer), cycle=cycle, department=department, level__in=[Level.DEPARTMENT, Level.TEAM]
         )
-        .prefetch_related(key_results_prefetch())
+        .prefetch_related(_card_key_results())
         .order_by("priority", "id")
     )
     _decorate(objectives, organisation)
@@ -368,9 +434,9 @@ def person_report(*, viewer: Person, person: Person, cycle: Cycle | None, organi
     objectives: list[Objective] = []
     if cycle is not None:
         objectives = list(
-            objective_queryset()
+            _card_objectives()
             .filter(visible_objectives_q(viewer), cycle=cycle, owner=person)
-            .prefetch_related(key_results_prefetch())
+            .prefetch_related(_card_key_results())
             .order_by("priority", "id")
         )
         _decorate(objectives, organisation)
@@ -394,70 +460,77 @@ class Tree:
     unaligned_total: int
 
 
-def _visible_in_cycle(viewer: Person, cycle: Cycle) -> QuerySet[Objective]:
-    return Objective.objects.filter(visible_objectives_q(viewer)).filter(_cycle_and_descendants(cycle))
+def _tree_objectives() -> QuerySet[Objective]:
+    """Objectives with what a tree line shows (owner, department); fewer joins than `objective_queryset`."""
+    return Objective.objects.select_related("owner", "department")
 
 
-def _count_children(nodes: list[TreeNode], viewer: Person, cycle: Cycle) -> None:
-    """How many visible objectives of the cycle align under each node: one grouped query."""
-    if not nodes:
-        return
-    counts = {
-        r["rollup_parent_id"]: r["n"]
-        for r in Alignment.objects.filter(
-            rollup_parent_id__in=[n.objective.pk for n in nodes], child__in=_visible_in_cycle(viewer, cycle)
-        )
+def _visible_child_in(viewer: Person, cycle: Cycle) -> Exists:
+    """For alignment rows: the child objective is visible to the viewer and in the cycle (or a sub-cycle).
+
+    A correlated EXISTS looks at the children of the shown nodes only, by primary key, rather than
+    `child__in=` a subquery of every visible objective of the cycle, which a database computes whole."""
+    return Exists(
+        Objective.objects.filter(visible_objectives_q(viewer), _cycle_and_descendants(cycle), pk=OuterRef("child_id"))
+    )
+
+
+def _aligned_count(visible_child: Exists, of: str) -> Coalesce:
+    """How many objectives pass `visible_child` under the objective `of` of the outer row: a correlated count on
+    the alignment index by parent, so each node's number comes with the node itself."""
+    counted = (
+        Alignment.objects.filter(visible_child, rollup_parent_id=OuterRef(of))
+        .order_by()
         .values("rollup_parent_id")
         .annotate(n=Count("child_id", distinct=True))
-    }
-    for node in nodes:
-        node.children = counts.get(node.objective.pk, 0)
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def alignment_tree(*, viewer: Person, cycle: Cycle, organisation: Organisation) -> Tree:
     """The company objectives of the cycle (and of its year) that align under no other of them, and the
-    objectives of the cycle that align to nothing at all (SET-6 gaps)."""
+    objectives of the cycle that align to nothing at all (SET-6 gaps).
+
+    Two queries: the roots, and the first gaps with the number of all of them (a window count over the same
+    pass); each node comes with the number of objectives aligned under it."""
     annual = annual_cycle_of(cycle)
     cycle_ids = {cycle.pk} | ({annual.pk} if annual else set())
-    company = Objective.objects.filter(visible_objectives_q(viewer), level=Level.COMPANY, cycle_id__in=cycle_ids)
+    visible = visible_objectives_q(viewer)
+    company = Q(visible, level=Level.COMPANY, cycle_id__in=cycle_ids)
+    aligned = _aligned_count(_visible_child_in(viewer, cycle), "pk")  # built once, used by both queries
     roots = list(
-        objective_queryset()
-        .filter(pk__in=company)
-        .exclude(alignments_up__rollup_parent__in=company)
+        _tree_objectives()
+        .filter(company)
+        .exclude(alignments_up__rollup_parent__in=Objective.objects.filter(company))
+        .annotate(aligned=aligned)
         .order_by("-cycle__end", "priority", "id")
     )
-    unaligned_qs = (
-        objective_queryset()
-        .filter(visible_objectives_q(viewer), cycle=cycle)
-        .exclude(level=Level.COMPANY)
-        .filter(alignments_up__isnull=True)
-        .order_by("level", "priority", "id")
+    unaligned = list(
+        _tree_objectives()
+        .filter(~Exists(Alignment.objects.filter(child_id=OuterRef("pk"))), cycle=cycle, level__in=_BELOW_COMPANY)
+        .filter(visible)
+        .annotate(gaps=Window(Count("pk")), aligned=aligned)
+        .order_by("level", "priority", "id")[:UNALIGNED_SHOWN]
     )
-    unaligned = list(unaligned_qs[:UNALIGNED_SHOWN])
-    unaligned_total = unaligned_qs.count()
+    unaligned_total = unaligned[0].gaps if unaligned else 0
     decorate_objectives([*roots, *unaligned], organisation)
-    root_nodes = [TreeNode(o) for o in roots]
-    unaligned_nodes = [TreeNode(o) for o in unaligned]
-    _count_children([*root_nodes, *unaligned_nodes], viewer, cycle)
-    return Tree(roots=root_nodes, unaligned=unaligned_nodes, unaligned_total=unaligned_total)
+    return Tree(
+        roots=[TreeNode(o, children=o.aligned) for o in roots],
+        unaligned=[TreeNode(o, children=o.aligned) for o in unaligned],
+        unaligned_total=unaligned_total,
+    )
 
 
 def tree_children(*, viewer: Person, parent: Objective, cycle: Cycle, organisation: Organisation) -> list[TreeNode]:
     """The visible objectives of the cycle aligned under `parent` or one of its key results."""
+    visible_child = _visible_child_in(viewer, cycle)
     links = list(
-        Alignment.objects.filter(rollup_parent=parent, child__in=_visible_in_cycle(viewer, cycle))
-        .select_related(
-            "parent_key_result",
-            "child__cycle",
-            "child__owner",
-            "child__owner__department",
-            "child__department",
-            "child__team",
-            "child__author",
-        )
+        Alignment.objects.filter(visible_child, rollup_parent=parent)
+        .select_related("parent_key_result", "child__owner", "child__department")
+        .annotate(aligned=_aligned_count(visible_child, "child_id"))
         .order_by("child__level", "child__priority", "child_id")
     )
-    nodes = [TreeNode(link.child, via_key_result=link.parent_key_result) for link in links]
+    nodes = [TreeNode(link.child, children=link.aligned, via_key_result=link.parent_key_result) for link in links]
     decorate_objectives([parent, *(n.objective for n in nodes)], organisation)
-    _count_children(nodes, viewer, cycle)
     return nodes
