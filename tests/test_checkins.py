@@ -323,3 +323,11 @@ def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs, c
     )
     kr.refresh_from_db()
     assert kr.confidence == 30
+
+
+def test_it_leaves_the_new_roll_up_on_the_objective_in_hand_MEAS_4_MEAS_5(company, okrs):
+    kr = _kr(okrs)
+    checkin_record(actor=company.mia, key_result=kr, value=2, confidence=60, confidence_reason="慢了")
+    stored = Objective.objects.get(pk=kr.objective_id)
+    assert (kr.objective.progress, kr.objective.confidence) == (stored.progress, stored.confidence)
+    assert stored.progress == D("0.5") and stored.confidence == D(60)

@@ -792,6 +792,16 @@ def test_it_escapes_html_in_titles_on_every_page(client, okrs, company):
     assert "&lt;script&gt;" in pages[1].content.decode()
 
 
+def test_it_escapes_what_was_typed_when_a_check_in_is_refused(client, okrs, company):
+    _login(client, company.mia)
+    url = reverse("okrs:checkin", args=[okrs["my_kr"].pk])
+    typed = {"value": XSS, "confidence": XSS, "note": XSS, "confidence_reason": XSS}
+    for response in (client.post(url, typed, **HX), client.post(url, typed)):
+        html = response.content.decode()
+        assert "<script>alert" not in html
+        assert html.count("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;") >= 3  # value, note, reason
+
+
 # --- languages ------------------------------------------------------------------------------------
 
 
@@ -842,8 +852,8 @@ def _grow(company, okrs, n: int = 5) -> None:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=i % 4, confidence=80)
 
 
-MY_OKRS_QUERIES = 10
-OBJECTIVE_QUERIES = 12
+MY_OKRS_QUERIES = 9
+OBJECTIVE_QUERIES = 10
 
 
 def test_it_reads_my_okrs_in_a_constant_number_of_queries(client, okrs, company, django_assert_num_queries):
@@ -855,6 +865,34 @@ def test_it_reads_my_okrs_in_a_constant_number_of_queries(client, okrs, company,
     with django_assert_num_queries(MY_OKRS_QUERIES):
         html = client.get(url).content.decode()
     assert html.count('class="checkin"') == 11  # every key result of mia's 6 objectives
+
+
+def test_it_reads_every_check_in_for_the_chart_beyond_the_list_in_one_more_query(
+    client, okrs, company, django_assert_num_queries
+):
+    kr, objective = okrs["my_kr"], okrs["mine"]
+    for i in range(55, 0, -1):  # more than the list shows (50), one a day
+        at = timezone.now() - dt.timedelta(days=i)
+        checkin_record(actor=company.mia, key_result=kr, value=i % 4, confidence=80, at=at)
+    kr.refresh_from_db()
+    every = charts.objective_series(
+        key_results=[charts.KeyResultState(kr.pk, kr.weight, kr.progress, kr.confidence)],
+        checkins=[
+            charts.CheckInRow(*row)
+            for row in CheckIn.objects.filter(key_result=kr).values_list(
+                "key_result_id", "created_at", "progress", "confidence", "previous_confidence"
+            )
+        ],
+        start=objective.start_date,
+    )
+    _login(client, company.mia)
+    url = reverse("okrs:objective", args=[objective.pk])
+    client.get(url)
+    with django_assert_num_queries(OBJECTIVE_QUERIES + 1):
+        html = client.get(url).content.decode()
+    assert html[html.index('class="checkin-list"') :].count('<div class="kr-title">') == 50
+    assert len(every) > 51
+    assert f"after {len(every) - 1} days with check-ins" in html
 
 
 def test_it_reads_the_objective_page_in_a_constant_number_of_queries(client, okrs, company, django_assert_num_queries):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, RollupMode, Status
-from qibu.okrs.rollup import refresh_all
+from qibu.okrs.rollup import refresh_all, refresh_objectives
 from qibu.okrs.services import (
     alignment_set,
     checkin_record,
@@ -405,3 +405,16 @@ def _checkin_queries(c, siblings: int) -> int:
 
 def test_it_refreshes_a_checkin_in_as_many_queries_for_2_siblings_as_for_40_MEAS_4(company):
     assert _checkin_queries(company, 2) == _checkin_queries(company, 40)
+
+
+def test_it_answers_the_roll_up_it_stored_for_the_objectives_asked_for(company):
+    c = company
+    top = _objective(c, "Top", mode=RollupMode.CHILDREN)
+    child = _objective(c, "Child", parent_objective_ids=[top.pk])
+    _kr(c, child, confidence=70)
+    _checkin(c, KeyResult.objects.get(objective=child), 40)
+    Objective.objects.filter(pk__in=[top.pk, child.pk]).update(progress=0, confidence=None)
+    answer = refresh_objectives([child.pk])
+    assert answer == {child.pk: (D("0.4"), D(70))}
+    assert (_progress(child), _confidence(child)) == (D("0.4"), D(70))
+    assert (_progress(top), _confidence(top)) == (D("0.4"), D(70))  # and everything above it

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -38,8 +39,9 @@ class KeyResultState:
     confidence: int
 
 
-@dataclass(frozen=True)
-class CheckInRow:
+class CheckInRow(NamedTuple):
+    """A check-in as the chart reads it (a tuple: up to `CHART_CHECKIN_LIMIT` are made per page)."""
+
     key_result_id: int
     at: dt.datetime
     progress: Decimal
@@ -78,7 +80,8 @@ def objective_series(
         mean_confidence = meas.weighted_mean((weights[pk], confidence[pk]) for pk in weights)
         return ChartPoint(day, meas.clamp(mean_progress or Decimal(0)), mean_confidence)
 
-    days = [timezone.localdate(r.at) if timezone.is_aware(r.at) else r.at.date() for r in rows]
+    zone = timezone.get_current_timezone()  # `timezone.localdate` for each row, the zone looked up once
+    days = [r.at.astimezone(zone).date() if timezone.is_aware(r.at) else r.at.date() for r in rows]
     points = [point(min([start, *days]))]
     for i, row in enumerate(rows):
         if row.key_result_id not in weights:

@@ -9,15 +9,17 @@ depends on the depth of the alignment tree, never on the number of people.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db import connection
 
 from qibu.okrs import progress as meas
 from qibu.okrs.models import Alignment, KeyResult, Objective, RollupMode, Status
 
-_DEC = DecimalField(max_digits=30, decimal_places=8)
 # A chain longer than this means corrupt data; alignment loops are refused at input.
 _MAX_DEPTH = 50
 
@@ -37,42 +39,6 @@ def key_result_compute(kr: KeyResult, milestones: Iterable[tuple[Decimal, bool]]
     )
     kr.progress_raw = result.raw
     kr.progress = result.clamped
-
-
-def _weighted(field: str, weight: str) -> Sum:
-    return Sum(ExpressionWrapper(F(weight) * F(field), output_field=_DEC), output_field=_DEC)
-
-
-def _aggregate_key_results(ids: set[int]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-    rows = (
-        KeyResult.objects.filter(objective_id__in=ids)
-        .values("objective_id")
-        .annotate(w=Sum("weight"), wp=_weighted("progress", "weight"), wc=_weighted("confidence", "weight"))
-    )
-    return {r["objective_id"]: (Decimal(r["w"] or 0), Decimal(r["wp"] or 0), Decimal(r["wc"] or 0)) for r in rows}
-
-
-def _aggregate_children(ids: set[int]) -> dict[int, tuple[Decimal, Decimal, Decimal, Decimal]]:
-    rows = (
-        Alignment.objects.filter(rollup_parent_id__in=ids)
-        .exclude(child__status=Status.DRAFT)
-        .values("rollup_parent_id")
-        .annotate(
-            w=Sum("child__weight"),
-            wp=_weighted("child__progress", "child__weight"),
-            wc=_weighted("child__confidence", "child__weight"),
-            wcw=Sum("child__weight", filter=Q(child__confidence__isnull=False)),
-        )
-    )
-    return {
-        r["rollup_parent_id"]: (
-            Decimal(r["w"] or 0),
-            Decimal(r["wp"] or 0),
-            Decimal(r["wc"] or 0),
-            Decimal(r["wcw"] or 0),
-        )
-        for r in rows
-    }
 
 
 def _combine(
@@ -99,36 +65,131 @@ def _combine(
     return progress.quantize(q), (confidence.quantize(q) if confidence is not None else None)
 
 
-def refresh_objectives(ids: Iterable[int]) -> None:
-    """Recompute the roll-ups of these objectives and of every objective above them."""
-    frontier = {i for i in ids if i is not None}
-    depth = 0
-    while frontier and depth < _MAX_DEPTH:
-        depth += 1
-        objectives = list(Objective.objects.filter(pk__in=frontier).only("id", "rollup_mode", "progress", "confidence"))
-        kr_aggs = _aggregate_key_results(frontier)
-        child_aggs = _aggregate_children(frontier)
-        changed = []
-        for obj in objectives:
-            progress, confidence = _combine(obj.rollup_mode, kr_aggs.get(obj.pk), child_aggs.get(obj.pk))
-            if progress != obj.progress or confidence != obj.confidence:
-                obj.progress, obj.confidence = progress, confidence
-                changed.append(obj)
-        if changed:
-            Objective.objects.bulk_update(changed, ["progress", "confidence"])
-        # Parents are recomputed even when this level did not change only if they were asked for;
-        # unchanged children cannot move a parent, so the walk stops early where nothing moved.
-        frontier = set(
-            Alignment.objects.filter(child_id__in=[o.pk for o in changed]).values_list("rollup_parent_id", flat=True)
+# One statement per level of the walk: each objective's own row, the weighted sums over its key results
+# and over the non-draft objectives aligned under it (through the indexes on key result → objective and
+# alignment → rollup parent), and the objectives it rolls up into. Plain SQL because compiling the same
+# as three ORM aggregates per level cost far more than running them; it is portable (SQLite, PostgreSQL).
+_LEVEL_SQL = """\
+SELECT o.id, o.rollup_mode, o.progress, o.confidence,
+       k.w, k.wp, k.wc, c.w, c.wp, c.wc, c.wcw, up.rollup_parent_id
+FROM {objective} o
+LEFT JOIN (
+    SELECT objective_id AS oid, SUM(weight) AS w, SUM(weight * progress) AS wp, SUM(weight * confidence) AS wc
+    FROM {key_result} WHERE objective_id IN ({ids}) GROUP BY objective_id
+) k ON k.oid = o.id
+LEFT JOIN (
+    SELECT al.rollup_parent_id AS oid, SUM(ch.weight) AS w, SUM(ch.weight * ch.progress) AS wp,
+           SUM(ch.weight * ch.confidence) AS wc,
+           SUM(CASE WHEN ch.confidence IS NOT NULL THEN ch.weight END) AS wcw
+    FROM {alignment} al INNER JOIN {objective} ch ON ch.id = al.child_id
+    WHERE al.rollup_parent_id IN ({ids}) AND ch.status <> %s
+    GROUP BY al.rollup_parent_id
+) c ON c.oid = o.id
+LEFT JOIN {alignment} up ON up.child_id = o.id
+WHERE o.id IN ({ids})
+"""
+# SQLite answers sums as floats: keep 15 significant digits, as Django's own decimal converter does.
+_FROM_FLOAT = decimal.Context(prec=15).create_decimal_from_float
+# Three lists of ids in one statement: stay under SQLite's oldest limit of 999 parameters.
+_LEVEL_CHUNK = 300
+
+
+def _dec(value: Any) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, Decimal):
+        return value
+    return _FROM_FLOAT(value)
+
+
+def _opt_dec(value: Any) -> Decimal | None:
+    return None if value is None else _dec(value)
+
+
+@dataclass
+class _LevelRow:
+    mode: str
+    progress: Decimal
+    confidence: Decimal | None
+    key_results: tuple[Decimal, Decimal, Decimal] | None
+    children: tuple[Decimal, Decimal, Decimal, Decimal] | None
+    parents: set[int] = field(default_factory=set)
+
+
+def _read_level(ids: list[int]) -> dict[int, _LevelRow]:
+    """Every objective of `ids` with both aggregates and the objectives it rolls up into."""
+    qn = connection.ops.quote_name
+    sql = _LEVEL_SQL.format(
+        objective=qn(Objective._meta.db_table),
+        key_result=qn(KeyResult._meta.db_table),
+        alignment=qn(Alignment._meta.db_table),
+        ids=", ".join(["%s"] * len(ids)),
+    )
+    rows: dict[int, _LevelRow] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids, Status.DRAFT.value, *ids])
+        for pk, mode, progress, confidence, kw, kwp, kwc, cw, cwp, cwc, cwcw, parent in cursor.fetchall():
+            row = rows.get(pk)
+            if row is None:
+                row = rows[pk] = _LevelRow(
+                    mode=mode,
+                    progress=_dec(progress),
+                    confidence=_opt_dec(confidence),
+                    key_results=None if kw is None else (_dec(kw), _dec(kwp), _dec(kwc)),
+                    children=None if cw is None else (_dec(cw), _dec(cwp), _dec(cwc), _dec(cwcw)),
+                )
+            if parent is not None:
+                row.parents.add(parent)
+    return rows
+
+
+def _save(values: dict[int, tuple[Decimal, Decimal | None]]) -> None:
+    if len(values) == 1:
+        ((pk, (progress, confidence)),) = values.items()
+        Objective.objects.filter(pk=pk).update(progress=progress, confidence=confidence)
+    elif values:
+        Objective.objects.bulk_update(
+            [Objective(pk=pk, progress=p, confidence=c) for pk, (p, c) in values.items()],
+            ["progress", "confidence"],
+            batch_size=500,
         )
 
 
-def refresh_all() -> None:
-    """Recompute every key result and objective, e.g. after a bulk load. Bottom-up by alignment depth."""
-    krs = list(KeyResult.objects.prefetch_related("milestones"))
-    for kr in krs:
-        key_result_compute(kr)
-    KeyResult.objects.bulk_update(krs, ["progress", "progress_raw"], batch_size=2000)
+def refresh_objectives(ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """Recompute the roll-ups of these objectives and of every objective above them.
+
+    Answers the (progress, confidence) now stored for each of the objectives asked for, so that a caller
+    showing them need not read them back."""
+    frontier = {i for i in ids if i is not None}
+    asked = set(frontier)
+    answer: dict[int, tuple[Decimal, Decimal | None]] = {}
+    depth = 0
+    while frontier and depth < _MAX_DEPTH:
+        depth += 1
+        following: set[int] = set()
+        for chunk in _chunks(sorted(frontier), _LEVEL_CHUNK):
+            changed: dict[int, tuple[Decimal, Decimal | None]] = {}
+            for pk, row in _read_level(chunk).items():
+                progress, confidence = _combine(row.mode, row.key_results, row.children)
+                if depth == 1 and pk in asked:
+                    answer[pk] = (progress, confidence)
+                if progress != row.progress or confidence != row.confidence:
+                    changed[pk] = (progress, confidence)
+                    # Unchanged children cannot move a parent, so the walk stops early where nothing moved.
+                    following |= row.parents
+            _save(changed)
+        frontier = following
+    return answer
+
+
+def refresh_all(*, key_results: bool = True) -> None:
+    """Recompute every key result (unless `key_results` is false: they are known to be right) and every
+    objective, e.g. after a bulk load. Objectives bottom-up by alignment depth."""
+    if key_results:
+        krs = list(KeyResult.objects.prefetch_related("milestones"))
+        for kr in krs:
+            key_result_compute(kr)
+        KeyResult.objects.bulk_update(krs, ["progress", "progress_raw"], batch_size=2000)
     # Leaves first: objectives with nothing aligned under them, then upwards.
     all_ids = set(Objective.objects.values_list("id", flat=True))
     parents_of: dict[int, list[int]] = {}
@@ -150,14 +211,14 @@ def refresh_all() -> None:
 
 
 def _refresh_level(ids: set[int]) -> None:
-    for chunk in _chunks(sorted(ids), 500):
-        chunk_set = set(chunk)
-        objectives = list(Objective.objects.filter(pk__in=chunk_set).only("id", "rollup_mode"))
-        kr_aggs = _aggregate_key_results(chunk_set)
-        child_aggs = _aggregate_children(chunk_set)
-        for obj in objectives:
-            obj.progress, obj.confidence = _combine(obj.rollup_mode, kr_aggs.get(obj.pk), child_aggs.get(obj.pk))
-        Objective.objects.bulk_update(objectives, ["progress", "confidence"], batch_size=500)
+    for chunk in _chunks(sorted(ids), _LEVEL_CHUNK):
+        values = {pk: _combine(row.mode, row.key_results, row.children) for pk, row in _read_level(chunk).items()}
+        if values:
+            Objective.objects.bulk_update(
+                [Objective(pk=pk, progress=p, confidence=c) for pk, (p, c) in values.items()],
+                ["progress", "confidence"],
+                batch_size=500,
+            )
 
 
 def _chunks(items: list[int], size: int) -> Iterable[list[int]]:

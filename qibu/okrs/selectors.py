@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from qibu.cycles.models import Cycle
 from qibu.okrs import progress as meas
-from qibu.okrs.access import objective_queryset, visible_objectives_q
+from qibu.okrs.access import can_view, objective_queryset, visible_objectives_q
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Objective
 from qibu.org.models import Organisation, Person
 
@@ -31,6 +33,23 @@ def decorate_key_results(krs: Iterable[KeyResult], organisation: Organisation, n
         )
 
 
+@dataclass(frozen=True)
+class _Span:
+    """Dates with `Cycle`'s arithmetic, without building a model instance for each row decorated."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float:
+    """`Cycle.elapsed_share` of the span from `start` to `end` (MEAS-6 pace)."""
+    return Cycle.elapsed_share(cast(Cycle, _Span(start, end)), today)
+
+
 def decorate_objectives(
     objectives: Iterable[Objective], organisation: Organisation, today: dt.date | None = None
 ) -> None:
@@ -40,8 +59,7 @@ def decorate_objectives(
         obj.health = meas.health_for(
             obj.confidence, on_track=organisation.on_track_confidence, at_risk=organisation.at_risk_confidence
         )
-        span = Cycle(start=obj.start_date, end=obj.end_date)
-        obj.elapsed = Decimal(str(round(span.elapsed_share(today), 4)))
+        obj.elapsed = Decimal(str(round(elapsed_share(obj.start_date, obj.end_date, today), 4)))
         obj.behind_pace = meas.behind_pace(
             progress=obj.progress, elapsed_share=float(obj.elapsed), points=organisation.behind_pace_points
         )
@@ -60,12 +78,25 @@ def objectives_visible(person: Person) -> QuerySet[Objective]:
 
 def objectives_for_owner(*, person: Person, viewer: Person, cycle: Cycle) -> list[Objective]:
     """A person's objectives in a cycle, as `viewer` may see them, with key results."""
-    return list(
-        objectives_visible(viewer)
-        .filter(cycle=cycle, owner=person)
+    if viewer.pk != person.pk or not viewer.is_authenticated or not viewer.is_active:
+        return list(
+            objectives_visible(viewer)
+            .filter(cycle=cycle, owner=person)
+            .prefetch_related(key_results_prefetch())
+            .order_by("priority", "id")
+        )
+    # One's own objectives: the owner sees every one of them (`visible_objectives_q` lets the owner
+    # through), and their cycle and owner are the ones in hand, so neither the filter nor the joins
+    # are needed.
+    objectives = list(
+        Objective.objects.filter(cycle=cycle, owner=person)
         .prefetch_related(key_results_prefetch())
         .order_by("priority", "id")
     )
+    for objective in objectives:
+        objective.cycle = cycle
+        objective.owner = person
+    return objectives
 
 
 def checkins_for_objective(objective: Objective, limit: int = 200) -> list[CheckIn]:
@@ -77,17 +108,42 @@ def checkins_for_objective(objective: Objective, limit: int = 200) -> list[Check
 
 
 def parents_of(objective: Objective, viewer: Person) -> list[Alignment]:
-    """The alignments upwards that the viewer may see."""
-    visible = visible_objectives_q(viewer)
-    return list(
+    """The alignments upwards that the viewer may see.
+
+    An objective has a few parents at most: each is read with what `can_view` looks at and checked
+    by it, rather than by the list filter, which costs more to build than the rows it filters."""
+    found = (
         Alignment.objects.filter(child=objective)
-        .filter(rollup_parent__in=Objective.objects.filter(visible))
-        .select_related("parent_objective", "parent_key_result", "rollup_parent")
+        .select_related("parent_key_result", "rollup_parent__owner", "rollup_parent__department")
+        .only(
+            "id",
+            "child_id",
+            "parent_objective_id",
+            "parent_key_result_id",
+            "rollup_parent_id",
+            "parent_key_result__id",
+            "parent_key_result__title",
+            *(f"rollup_parent__{name}" for name in (*_CHILD_FIELDS, "visibility", "author_id", "department_id")),
+            "rollup_parent__owner__id",
+            "rollup_parent__owner__manager_id",
+            "rollup_parent__department__id",
+            "rollup_parent__department__path",
+        )
+        .order_by("id")
     )
+    return [alignment for alignment in found if can_view(viewer, alignment.rollup_parent)]
 
 
-def children_of(objective: Objective, viewer: Person) -> list[Objective]:
+# What a list of related objectives shows (title, level, owner, progress, health, pace).
+_CHILD_FIELDS = ("id", "title", "level", "owner_id", "progress", "confidence", "start_date", "end_date")
+
+
+def children_of(objective: Objective, viewer: Person, limit: int | None = None) -> list[Objective]:
     """Objectives aligned under this one (to it or to its key results) that the viewer may see."""
-    return list(
-        objectives_visible(viewer).filter(alignments_up__rollup_parent=objective).order_by("level", "priority", "id")
+    found = (
+        Objective.objects.filter(visible_objectives_q(viewer), alignments_up__rollup_parent=objective)
+        .select_related("owner")
+        .only(*_CHILD_FIELDS, "owner__id", "owner__username", "owner__full_name")
+        .order_by("level", "priority", "id")
     )
+    return list(found[:limit] if limit is not None else found)

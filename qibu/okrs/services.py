@@ -807,5 +807,8 @@ def checkin_record(
             **({"milestones_done": checkin.milestones_done} if kr.kind == KeyResultKind.MILESTONES else {}),
         },
     )
-    refresh_objectives([objective.pk])
+    rolled_up = refresh_objectives([objective.pk])
+    # The objective in hand shows its new roll-up without reading it back.
+    if objective.pk in rolled_up:
+        objective.progress, objective.confidence = rolled_up[objective.pk]
     return checkin

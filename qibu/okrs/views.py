@@ -2,12 +2,15 @@
 
 Views parse input, look permissions up through `qibu.okrs.access`, call services (writes) and selectors
 (reads), and render. Pages read a fixed number of queries whatever the size of the company: stored
-roll-ups, prefetches, and limited lists.
+roll-ups, prefetches, and limited lists. What a page repeats per item (a key result with its check-in form,
+a check-in, a history entry) is written by the functions below rather than by included templates and tags,
+which cost several times the work they do; they escape every text they put in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -16,13 +19,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
+from django.utils.formats import date_format, get_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -51,10 +60,10 @@ from qibu.okrs.models import (
     Status,
 )
 from qibu.okrs.selectors import (
-    checkins_for_objective,
     children_of,
     decorate_key_results,
     decorate_objectives,
+    elapsed_share,
     objectives_for_owner,
     objectives_visible,
     parents_of,
@@ -69,7 +78,7 @@ from qibu.okrs.services import (
     objective_delete,
     objective_update,
 )
-from qibu.okrs.templatetags.okr_tags import number
+from qibu.okrs.templatetags.okr_tags import NumberFormat, health_badge, kr_measure, pct, progress_bar
 from qibu.org.models import Department, Organisation, Person, Team
 from qibu.org.selectors import organisation_get
 
@@ -132,7 +141,7 @@ def _is_open(objective: Objective) -> bool:
 def _decorate_key_result_pace(krs: list[KeyResult], organisation: Organisation, today: dt.date) -> None:
     """MEAS-6 behind pace per key result, from its own dates (no queries)."""
     for kr in krs:
-        elapsed = Cycle(start=kr.start_date, end=kr.end_date).elapsed_share(today)
+        elapsed = elapsed_share(kr.start_date, kr.end_date, today)
         kr.behind_pace = meas.behind_pace(  # type: ignore[attr-defined]
             progress=kr.progress, elapsed_share=elapsed, points=organisation.behind_pace_points
         )
@@ -194,14 +203,183 @@ def _prepare_key_results(
         kr.checkin = _fresh_checkin(kr)  # type: ignore[attr-defined]
 
 
+# --- the key result fragment ----------------------------------------------------------------------
+#
+# A key result with its inline check-in form, as my OKRs, the objective page and the check-in answer show
+# it. It is repeated for every key result of a page, where an included template costs several times the
+# work it does (each tag, filter and translation a node), so it is written here once. Every text put in
+# is escaped (`_esc`); the badges and bars come from `okr_tags` already safe.
+
+
+def _esc(text: Any) -> str:
+    """Django's `escape` (the same five characters) without its lazy-string wrapper, for loops."""
+    return html.escape(str(text))
+
+
+def _errors(messages_: list[Any], label: str = "") -> str:
+    prefix = f"{_esc(label)}: " if label else ""
+    return "".join(f'<p class="error" role="alert">{prefix}{_esc(message)}</p>' for message in messages_)
+
+
+def _key_result_html(kr: KeyResult, *, owner_name: str, next_url: str, csrf_input: str) -> SafeString:
+    """The fragment of one key result: needs `decorate_key_results` and its pace, `kr.can_checkin` and
+    `kr.checkin` (the form's state) set first, and milestones loaded for a key result made of them."""
+    state: CheckInState = kr.checkin  # type: ignore[attr-defined]
+    can_checkin: bool = kr.can_checkin  # type: ignore[attr-defined]
+    anchor = f"kr-{kr.pk}"
+    stale = f'<span class="tag stale">{_esc(_("Stale: no recent check-in"))}</span>' if kr.stale else ""
+    behind = f'<span class="tag behind">{_esc(_("Behind pace"))}</span>' if getattr(kr, "behind_pace", False) else ""
+    owner = f'<span class="muted small">{_esc(owner_name)}</span>' if owner_name else ""
+    milestones = ""
+    if kr.kind == KeyResultKind.MILESTONES and not can_checkin:
+        items = "".join(f"<li>{'☑' if m.done else '☐'} {_esc(m.title)}</li>" for m in kr.milestones.all())
+        milestones = f'\n  <ul class="milestones small">{items}</ul>\n  '
+    saved = f'<p class="saved" role="status">{_esc(_("Checked in."))}</p>' if state.saved else ""
+    form = _checkin_form_html(kr, state, anchor, next_url, csrf_input) if can_checkin else ""
+    progress = pct(kr.progress_raw)
+    return mark_safe(  # built from escaped parts only
+        f'<div class="kr" id="{anchor}">\n'
+        f'  <div class="row kr-head">\n'
+        f'    <span class="kr-title">{_esc(kr.title)}</span>\n'
+        f"    {health_badge(kr.health)}\n"
+        f"    {stale}\n"
+        f"    {behind}\n"
+        f"  </div>\n"
+        f'  <div class="row numbers kr-numbers">\n'
+        f"    <span>{_esc(kr_measure(kr))}</span>\n"
+        f'    <span>{_esc(_("Progress"))} <strong class="kr-progress">{_esc(progress)}</strong></span>\n'
+        f"    {progress_bar(kr.progress_raw, kr.title)}\n"
+        f'    <span>{_esc(_("Confidence"))} <strong class="kr-confidence">{kr.confidence}%</strong></span>\n'
+        f"    {owner}\n"
+        f"  </div>\n"
+        f"  {milestones}\n"
+        f"  {_errors(state.general_errors)}\n"
+        f"  {saved}\n"
+        f"  {form}\n"
+        f"</div>\n"
+    )
+
+
+def _checkin_form_html(kr: KeyResult, state: CheckInState, anchor: str, next_url: str, csrf_input: str) -> str:
+    """EXE-3 the inline check-in: the new value (or milestones done), confidence, and a note; EXE-4 the
+    reason once a fall of confidence was refused without one."""
+    url = _esc(reverse("okrs:checkin", args=[kr.pk]))
+    label = _esc(_("Check in on “%(title)s”") % {"title": kr.title})
+    value_errors = state.value_errors
+    if kr.kind == KeyResultKind.MILESTONES:
+        boxes = "".join(
+            f'\n      <label class="check"><input type="checkbox" name="milestones_done" value="{m.pk}"'
+            f"{' checked' if m.pk in state.milestones_done else ''}> {_esc(m.title)}</label>\n      "
+            for m in kr.milestones.all()
+        )
+        value_field = (
+            f'    <fieldset class="field">\n'
+            f"      <legend>{_esc(_('Milestones done'))}</legend>\n"
+            f"      {boxes}\n"
+            f"      {_errors(value_errors, _('Milestones'))}\n"
+            f"    </fieldset>\n"
+        )
+    elif kr.kind == KeyResultKind.BOOLEAN:
+        done = state.value == "1"
+        value_field = (
+            f'    <fieldset class="field">\n'
+            f"      <legend>{_esc(_('Done?'))}</legend>\n"
+            f'      <label class="check"><input type="radio" id="{anchor}-done" name="value" value="1"'
+            f"{' checked' if done else ''}> {_esc(_('Done'))}</label>\n"
+            f'      <label class="check"><input type="radio" id="{anchor}-not-done" name="value" value="0"'
+            f"{'' if done else ' checked'}> {_esc(_('Not done yet'))}</label>\n"
+            f"      {_errors(value_errors, _('Done?'))}\n"
+            f"    </fieldset>\n"
+        )
+    else:
+        unit = f" ({_esc(kr.unit)})" if kr.unit else ""
+        value_invalid = ' aria-invalid="true"' if value_errors else ""
+        value_field = (
+            f'    <div class="field">\n'
+            f'      <label for="{anchor}-value">{_esc(_("New value"))}{unit}</label>\n'
+            f'      <input id="{anchor}-value" name="value" inputmode="decimal" autocomplete="off" '
+            f'value="{_esc(state.value)}"{value_invalid}>\n'
+            f"      {_errors(value_errors, _('New value'))}\n"
+            f"    </div>\n"
+        )
+    errors = state.errors
+    reason = ""
+    if state.ask_reason:
+        reason_invalid = ' aria-invalid="true" autofocus' if errors.get("confidence_reason") else ""
+        reason = (
+            f'  <div class="field reason">\n'
+            f'    <label for="{anchor}-confidence_reason">'
+            f"{_esc(_('Why did confidence fall, and what changed?'))}</label>\n"
+            f"    {_errors(errors.get('confidence_reason', []))}\n"
+            f'    <textarea id="{anchor}-confidence_reason" name="confidence_reason" rows="2"{reason_invalid}>'
+            f"{_esc(state.confidence_reason)}</textarea>\n"
+            f"  </div>\n"
+        )
+    confidence_label = _("Confidence (%)")
+    confidence_invalid = ' aria-invalid="true"' if errors.get("confidence") else ""
+    return (
+        f'\n<form class="checkin" method="post" action="{url}"\n'
+        f'      hx-post="{url}" hx-target="#{anchor}" hx-swap="outerHTML"\n'
+        f'      aria-label="{label}">\n'
+        f"  {csrf_input}\n"
+        f'  <input type="hidden" name="next" value="{_esc(next_url)}">\n'
+        f'  <div class="checkin-fields">\n'
+        f"{value_field}"
+        f'    <div class="field">\n'
+        f'      <label for="{anchor}-confidence">{_esc(confidence_label)}</label>\n'
+        f'      <input id="{anchor}-confidence" name="confidence" type="number" min="0" max="100" step="1" '
+        f'inputmode="numeric" value="{_esc(state.confidence)}"{confidence_invalid}>\n'
+        f"      {_errors(errors.get('confidence', []), confidence_label)}\n"
+        f"    </div>\n"
+        f"  </div>\n"
+        f"{reason}"
+        f'  <div class="field">\n'
+        f'    <label for="{anchor}-note">{_esc(_("Note"))}</label>\n'
+        f'    <textarea id="{anchor}-note" name="note" rows="1">{_esc(state.note)}</textarea>\n'
+        f"    {_errors(errors.get('note', []), _('Note'))}\n"
+        f"  </div>\n"
+        f'  <button type="submit" class="primary">{_esc(_("Check in"))}</button>\n'
+        f"</form>\n"
+    )
+
+
+def _objective_numbers_html(objective: Objective, *, out_of_band: bool = False) -> SafeString:
+    """An objective's health, progress and confidence (MEAS-4 … MEAS-6); needs `decorate_objectives`.
+    The check-in answer sends it out of band, so that the numbers above the key results follow."""
+    progress_label = _("Progress")
+    confidence = f"{_esc(floatformat(objective.confidence, 0))}%" if objective.confidence is not None else "—"
+    oob = ' hx-swap-oob="true"' if out_of_band else ""
+    behind = ""
+    if objective.behind_pace:
+        elapsed = _("%(elapsed)s of the time has passed.") % {"elapsed": pct(objective.elapsed)}
+        behind = f'<span class="tag behind" title="{_esc(elapsed)}">{_esc(_("Behind pace"))}</span>'
+    return mark_safe(  # built from escaped parts only
+        f'<div class="row numbers objective-numbers" id="objective-{objective.pk}-numbers"{oob}>\n'
+        f"  {health_badge(objective.health)}\n"
+        f"  <span>{_esc(progress_label)} <strong>{_esc(pct(objective.progress))}</strong></span>\n"
+        f"  {progress_bar(objective.progress, progress_label)}\n"
+        f"  <span>{_esc(_('Confidence'))} <strong>{confidence}</strong></span>\n"
+        f"  {behind}\n"
+        f"</div>\n"
+    )
+
+
+def _csrf_input(request: HttpRequest) -> str:
+    """What `{% csrf_token %}` writes, for the forms written above."""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_esc(get_token(request))}">'
+
+
 def _key_result_for(person: Person, pk: int) -> tuple[KeyResult, Objective, bool]:
-    """The key result with its objective, if `person` may see the objective (else 404)."""
-    objective_id = KeyResult.objects.filter(pk=pk).values_list("objective_id", flat=True).first()
-    if objective_id is None:
+    """The key result with its objective, if `person` may see the objective (else 404).
+
+    Milestones are read only for a key result made of them: no other kind shows or changes any."""
+    kr = KeyResult.objects.select_related("owner").filter(pk=pk).first()
+    if kr is None:
         raise Http404
-    objective, editable = objective_for(person, objective_id)
-    kr = KeyResult.objects.select_related("owner").prefetch_related("milestones").get(pk=pk)
+    objective, editable = objective_for(person, kr.objective_id)
     kr.objective = objective
+    if kr.kind == KeyResultKind.MILESTONES:
+        prefetch_related_objects([kr], "milestones")
     return kr, objective, editable
 
 
@@ -246,7 +424,7 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_htmx(request):
         messages.success(request, _("Checked in: “%(title)s”.") % {"title": kr.title})
         return HttpResponseRedirect(_safe_next(request, fallback))
-    objective.refresh_from_db(fields=["progress", "confidence"])
+    # checkin_record left the objective's new progress and confidence on it.
     fresh = _fresh_checkin(kr)
     fresh.saved = True
     return _render_key_result(request, kr, objective, fresh, status=200, out_of_band=True)
@@ -268,17 +446,37 @@ def _render_key_result(
     decorate_objectives([objective], organisation, today)
     kr.can_checkin = _is_open(objective)  # type: ignore[attr-defined]
     kr.checkin = state  # type: ignore[attr-defined]
-    context = {
-        "kr": kr,
-        "objective": objective,
-        "next": _safe_next(request, reverse("okrs:objective", args=[objective.pk])),
-        "out_of_band": out_of_band,
-    }
+    kr.html = _key_result_html(  # type: ignore[attr-defined]
+        kr,
+        owner_name=str(kr.owner) if kr.owner_id else "",
+        next_url=_safe_next(request, reverse("okrs:objective", args=[objective.pk])),
+        csrf_input=_csrf_input(request),
+    )
+    if out_of_band:
+        objective.numbers_html = _objective_numbers_html(objective, out_of_band=True)  # type: ignore[attr-defined]
+    context = {"kr": kr, "objective": objective, "out_of_band": out_of_band}
     template = "okrs/_checkin_response.html" if _is_htmx(request) else "okrs/checkin_page.html"
     return render(request, template, context, status=status)
 
 
 # --- my OKRs --------------------------------------------------------------------------------------
+
+
+def _cycle_from(cycles: list[Cycle], asked: str | None, today: dt.date) -> Cycle | None:
+    """`cycle_for_request`, answered from the picker's cycles already read when they hold the answer
+    (they are every cycle but the months): the one asked for, else the current quarter, else the
+    current year, by the rules of `cycle_current`."""
+    if asked:
+        wanted = _int_or_none(asked)
+        found = next((c for c in cycles if c.pk == wanted), None)
+        return found if found is not None else cycle_for_request(asked)
+    for kind in (CycleKind.QUARTER, CycleKind.ANNUAL):
+        of_kind = [c for c in cycles if c.kind == kind]  # newest first
+        running = [c for c in of_kind if c.start <= today <= c.end]
+        started = [c for c in of_kind if c.start <= today]
+        if running or started or of_kind:
+            return (running or started or sorted(of_kind, key=lambda c: c.start))[0]
+    return cycle_for_request(None)
 
 
 @login_required
@@ -287,7 +485,8 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     organisation = _organisation(request)
     today = timezone.localdate()
-    cycle = cycle_for_request(request.GET.get("cycle"))
+    cycles = list(cycle_list())
+    cycle = _cycle_from(cycles, request.GET.get("cycle"), today)
     objectives: list[Objective] = []
     company_objectives: list[Objective] = []
     if cycle is not None:
@@ -295,25 +494,30 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         annual_id = cycle.pk if cycle.kind == CycleKind.ANNUAL else cycle.parent_id
         if annual_id:
             company_objectives = list(
-                objectives_visible(person)
-                .filter(cycle_id=annual_id, level=Level.COMPANY)
+                Objective.objects.filter(visible_objectives_q(person), cycle_id=annual_id, level=Level.COMPANY)
+                .only("id", "title", "progress")
                 .order_by("priority", "id")[:CONTEXT_OBJECTIVES_LIMIT]
             )
     decorate_objectives(objectives, organisation, today)
+    next_url, csrf_input = request.get_full_path(), _csrf_input(request)
     for objective in objectives:
         krs = list(objective.key_results.all())
         decorate_key_results(krs, organisation)
         _decorate_key_result_pace(krs, organisation, today)
         objective.can_edit = can_edit(person, objective)  # type: ignore[attr-defined]
+        objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
         _prepare_key_results(objective, krs, objective.can_edit, person)  # type: ignore[attr-defined]
+        for kr in krs:
+            kr.html = _key_result_html(  # type: ignore[attr-defined]
+                kr, owner_name=str(kr.owner) if kr.owner_id else "", next_url=next_url, csrf_input=csrf_input
+            )
     context = {
         "cycle": cycle,
-        "cycles": list(cycle_list()),
+        "cycles": cycles,
         "objectives": objectives,
         "company_objectives": company_objectives,
         "focus": quality.focus_today(objectives),
         "may_create": cycle is not None and not cycle.is_closed,
-        "next": request.get_full_path(),
     }
     return render(request, "okrs/my.html", context)
 
@@ -327,38 +531,53 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation(request)
     today = timezone.localdate()
     objective, editable = objective_for(person, pk)
-    krs = list(
-        KeyResult.objects.filter(objective=objective)
-        .select_related("owner")
-        .prefetch_related("milestones")
-        .order_by("position", "id")
-    )
+    # Owners' names come with the other names the page needs (one query, only for those not known yet);
+    # milestones only for key results made of them; the chart reads the check-in list's rows when they
+    # are all there are. So the count of queries depends on what the objective holds, never on the size
+    # of the company.
+    krs = list(KeyResult.objects.filter(objective=objective).order_by("position", "id"))
+    milestone_krs = [kr for kr in krs if kr.kind == KeyResultKind.MILESTONES]
+    if milestone_krs:
+        prefetch_related_objects(milestone_krs, "milestones")
     for kr in krs:
         kr.objective = objective
     decorate_key_results(krs, organisation)
     _decorate_key_result_pace(krs, organisation, today)
     _prepare_key_results(objective, krs, editable, person)
     parents = parents_of(objective, person)
-    children = children_of(objective, person)[:CHILDREN_LIMIT]
+    children = children_of(objective, person, limit=CHILDREN_LIMIT)
     decorate_objectives([objective, *children, *(a.rollup_parent for a in parents)], organisation, today)
-    checkins = checkins_for_objective(objective, limit=CHECKIN_LIST_LIMIT)
-    history = list(
-        AuditEntry.objects.filter(objective_id=objective.pk)
-        .select_related("actor")
-        .order_by("-at", "-id")[:HISTORY_LIMIT]
+    objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
+    checkins = list(
+        CheckIn.objects.filter(key_result__objective=objective)
+        .order_by("-created_at", "-id")
+        .values_list(*_CHECKIN_COLUMNS)[:CHECKIN_LIST_LIMIT]
     )
+    history = list(AuditEntry.objects.filter(objective_id=objective.pk).order_by("-at", "-id")[:HISTORY_LIMIT])
     names = _Names(person)
+    names.people[person.pk] = str(person)
     names.know_objective(objective)
     for kr in krs:
         names.key_results[kr.pk] = kr.title
-        if kr.owner is not None:
-            names.people[kr.owner.pk] = str(kr.owner)
     for alignment in parents:
         names.objectives[alignment.rollup_parent_id] = alignment.rollup_parent.title
         if alignment.parent_key_result is not None:
             names.key_results[alignment.parent_key_result.pk] = alignment.parent_key_result.title
     for child in children:
         names.objectives[child.pk] = child.title
+    wanted = _wanted_ids(history)
+    wanted["people"] |= {kr.owner_id for kr in krs if kr.owner_id is not None}
+    wanted["people"] |= {row[2] for row in checkins if row[2] is not None}
+    wanted["people"] |= {entry.actor_id for entry in history if entry.actor_id is not None}
+    names.load(wanted)
+    next_url, csrf_input = request.get_full_path(), _csrf_input(request)
+    for kr in krs:
+        kr.html = _key_result_html(  # type: ignore[attr-defined]
+            kr,
+            owner_name=names.people.get(kr.owner_id, "") if kr.owner_id else "",
+            next_url=next_url,
+            csrf_input=csrf_input,
+        )
     context = {
         "objective": objective,
         "can_edit": editable,
@@ -366,23 +585,110 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "key_results": krs,
         "parents": parents,
         "children": children,
-        "checkins": checkins,
-        "fall_threshold": organisation.confidence_fall_threshold,
-        "chart": _chart(objective, krs, today),
+        "checkins": _checkin_rows(checkins, krs, names, organisation.confidence_fall_threshold),
+        "chart": _chart(objective, krs, today, checkins),
         "history": _history_rows(history, names),
-        "next": request.get_full_path(),
     }
     return render(request, "okrs/objective.html", context)
 
 
-def _chart(objective: Objective, krs: list[KeyResult], today: dt.date) -> Any:
-    rows = list(
-        CheckIn.objects.filter(key_result__objective=objective)
-        .order_by("-created_at", "-id")
-        .values_list("key_result_id", "created_at", "progress", "confidence", "previous_confidence")[
-            :CHART_CHECKIN_LIMIT
+# What the check-in list shows; the chart reads the columns it needs from the same rows.
+_CHECKIN_COLUMNS = (
+    "key_result_id",
+    "created_at",
+    "author_id",
+    "value",
+    "progress_raw",
+    "progress",
+    "confidence",
+    "previous_confidence",
+    "confidence_reason",
+    "note",
+)
+
+
+class _DatetimeFormat:
+    """The `date` filter with one named format of the current language, for many values in a loop:
+    the format is read and parsed once."""
+
+    def __init__(self, format_name: str) -> None:
+        pieces = re_formatchars.split(str(get_format(format_name)))
+        self.pieces = [
+            (True, piece) if i % 2 else (False, re_escaped.sub(r"\1", piece)) for i, piece in enumerate(pieces) if piece
         ]
-    )
+
+    def __call__(self, value: dt.datetime) -> str:
+        formatter = DateFormat(template_localtime(value))
+        return "".join(str(getattr(formatter, piece)()) if code else piece for code, piece in self.pieces)
+
+
+# One line of the check-in list. Up to CHECKIN_LIST_LIMIT of them: written here rather than by a template
+# loop, whose tags and filters cost several times the work they do. Every text put in is escaped (`_esc`).
+_CHECKIN_ROW = """
+    <li class="{css}">
+      <div class="row small muted"><span class="numbers">{at}</span><span>{author}</span></div>
+      <div class="kr-title">{key_result}</div>
+      <div class="row numbers">
+        <span>{value_label} <strong>{value}</strong> <span class="muted small">({progress})</span></span>
+        <span>{confidence_label} {previous}<strong>{confidence}%</strong></span>
+        {fall}
+      </div>
+      {reason}
+      {note}
+    </li>
+  """
+
+
+def _checkin_rows(rows: list[tuple[Any, ...]], krs: list[KeyResult], names: _Names, threshold: int) -> SafeString:
+    """The check-in list's lines from `_CHECKIN_COLUMNS` rows: a fall of confidence of the policy's threshold
+    or more is marked big (EXE-4), with its reason."""
+    titles = {kr.pk: _esc(kr.title) for kr in krs}
+    at = _DatetimeFormat("SHORT_DATETIME_FORMAT")
+    numbers = NumberFormat()
+    value_label, confidence_label = _esc(_("Value")), _esc(_("Confidence"))
+    reason_line = '<p class="reason"><strong>' + _esc(_("Why it fell")) + ":</strong> {}</p>"
+    authors: dict[int | None, str] = {None: "—"}
+    lines = []
+    for kr_id, created_at, author_id, value, progress_raw, _progress, confidence, previous, reason, note in rows:
+        fall = max(0, previous - confidence) if previous is not None else 0
+        if author_id not in authors:
+            authors[author_id] = _esc(names.people.get(author_id) or "—")
+        lines.append(
+            _CHECKIN_ROW.format(
+                css="fall big-fall" if fall >= threshold else ("fall" if fall else ""),
+                at=_esc(at(created_at)),
+                author=authors[author_id],
+                key_result=titles.get(kr_id, ""),
+                value_label=value_label,
+                value=_esc(numbers.number(value)),
+                progress=_esc(numbers.pct(progress_raw)),
+                confidence_label=confidence_label,
+                previous=f"{previous}% → " if previous is not None and previous != confidence else "",
+                confidence=confidence,
+                fall=f'<span class="tag stale">{_esc(_("fell %(fall)s points") % {"fall": fall})}</span>'
+                if fall
+                else "",
+                reason=reason_line.format(linebreaksbr(reason)) if reason else "",
+                note=f'<p class="note">{linebreaksbr(note)}</p>' if note else "",
+            )
+        )
+    # Built above from escaped parts only.
+    return mark_safe("".join(lines))
+
+
+def _chart(objective: Objective, krs: list[KeyResult], today: dt.date, latest: list[tuple[Any, ...]]) -> Any:
+    """The chart from the latest check-ins (`_CHECKIN_COLUMNS`, newest first); they are all of them when
+    fewer than the list's limit, else up to `CHART_CHECKIN_LIMIT` are read."""
+    if len(latest) < CHECKIN_LIST_LIMIT:
+        rows = [(r[0], r[1], r[5], r[6], r[7]) for r in latest]
+    else:
+        rows = list(
+            CheckIn.objects.filter(key_result__objective=objective)
+            .order_by("-created_at", "-id")
+            .values_list("key_result_id", "created_at", "progress", "confidence", "previous_confidence")[
+                :CHART_CHECKIN_LIMIT
+            ]
+        )
     points = charts.objective_series(
         key_results=[charts.KeyResultState(kr.pk, kr.weight, kr.progress, kr.confidence) for kr in krs],
         checkins=[charts.CheckInRow(*row) for row in rows],
@@ -518,7 +824,9 @@ def _field_label(name: str, model: type[models.Model] | None) -> str:
     return name.replace("_", " ")
 
 
-def _display(name: str, value: Any, model: type[models.Model] | None, names: _Names) -> str:
+def _display(
+    name: str, value: Any, model: type[models.Model] | None, names: _Names, numbers: NumberFormat | None = None
+) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if name in _REFERENCE_FIELDS:
@@ -533,7 +841,7 @@ def _display(name: str, value: Any, model: type[models.Model] | None, names: _Na
     if name in _PERCENT_FIELDS:
         return f"{value}%"
     if name in _NUMBER_FIELDS:
-        return number(value)
+        return (numbers or NumberFormat()).number(value)
     if name in _DATE_FIELDS:
         day = _date_or_none(value)
         return date_format(day) if day else str(value)
@@ -551,9 +859,23 @@ def _display(name: str, value: Any, model: type[models.Model] | None, names: _Na
     return Truncator(str(value)).chars(160)
 
 
-def _history_rows(entries: list[AuditEntry], names: _Names) -> list[dict[str, Any]]:
-    names.load(_wanted_ids(entries))
-    rows = []
+def _history_rows(entries: list[AuditEntry], names: _Names) -> SafeString:
+    """The history list's lines (up to HISTORY_LIMIT, written here rather than by a template loop, like the
+    check-ins'). Needs `names.load` done for `_wanted_ids(entries)` and the entries' actors."""
+    at = _DatetimeFormat("SHORT_DATETIME_FORMAT")
+    numbers = NumberFormat()
+    someone = _("someone")
+    labels: dict[tuple[str, type[models.Model] | None], str] = {}
+
+    def label(name: str, model: type[models.Model] | None) -> str:
+        if (name, model) not in labels:
+            labels[name, model] = _field_label(name, model)
+        return labels[name, model]
+
+    def display(name: str, value: Any, model: type[models.Model] | None) -> str:
+        return _display(name, value, model, names, numbers)
+
+    lines = []
     for entry in entries:
         model = _TARGET_MODELS.get(entry.target_type)
         before, after = entry.before or {}, entry.after or {}
@@ -563,38 +885,44 @@ def _history_rows(entries: list[AuditEntry], names: _Names) -> list[dict[str, An
         changes: list[tuple[str, str, str]] = []
         if entry.action == "check_in.create":
             subject = names.key_results.get(after.get("key_result") or 0, "")
-            changes.append((_field_label("value", CheckIn), "", _display("value", after.get("value"), CheckIn, names)))
+            changes.append((label("value", CheckIn), "", display("value", after.get("value"), CheckIn)))
             changes.append(
                 (
-                    _field_label("confidence", CheckIn),
-                    _display("confidence", after.get("previous_confidence"), CheckIn, names),
-                    _display("confidence", after.get("confidence"), CheckIn, names),
+                    label("confidence", CheckIn),
+                    display("confidence", after.get("previous_confidence"), CheckIn),
+                    display("confidence", after.get("confidence"), CheckIn),
                 )
             )
             for name in ("confidence_reason", "note"):
                 if after.get(name):
-                    changes.append((_field_label(name, CheckIn), "", _display(name, after[name], CheckIn, names)))
+                    changes.append((label(name, CheckIn), "", display(name, after[name], CheckIn)))
         else:
             for name, old, new in entry.changes():
                 if name in _HIDDEN_FIELDS or (name not in before and new in (None, "", [])):
                     continue
                 changes.append(
                     (
-                        _field_label(name, model),
-                        _display(name, old, model, names) if name in before else "",
-                        _display(name, new, model, names) if name in after else "",
+                        label(name, model),
+                        display(name, old, model) if name in before else "",
+                        display(name, new, model) if name in after else "",
                     )
                 )
-        rows.append(
-            {
-                "at": entry.at,
-                "actor": entry.actor,
-                "action": str(ACTION_LABELS.get(entry.action, entry.action)),
-                "subject": subject,
-                "changes": changes,
-            }
+        actor = (names.people.get(entry.actor_id) if entry.actor_id is not None else None) or someone
+        action = str(ACTION_LABELS.get(entry.action, entry.action))
+        items = ""
+        for name, old, new in changes:
+            was = f"<del>{_esc(old)}</del> → " if old else ""
+            items += f"\n        <li>{_esc(name)}: {was}<ins>{_esc(new or '—')}</ins></li>\n      "
+        about = f" “{_esc(subject)}”" if subject else ""
+        listed = f'<ul class="small changes">{items}</ul>' if changes else ""
+        lines.append(
+            f'\n    <li><span class="muted small numbers">{_esc(at(entry.at))}</span>\n'
+            f"      <strong>{_esc(actor)}</strong> {_esc(action)}{about}\n"
+            f"      {listed}\n"
+            f"    </li>\n  "
         )
-    return rows
+    # Built from escaped parts only.
+    return mark_safe("".join(lines))
 
 
 # --- the editor -----------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils import numberformat
+from django.utils.formats import get_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 register = template.Library()
 
@@ -20,16 +21,52 @@ HEALTH_LABELS = {
 }
 
 
+class NumberFormat:
+    """The current language's separators and grouping, read once: `number_format` for many numbers."""
+
+    def __init__(self) -> None:
+        lang = get_language()
+        self.decimal_sep = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
+        self.grouping = get_format("NUMBER_GROUPING", lang, use_l10n=True)
+        self.thousand_sep = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
+
+    def format(self, value: Any, decimal_pos: int | None = None, force_grouping: bool = False) -> str:
+        return numberformat.format(
+            value,
+            self.decimal_sep,
+            decimal_pos,
+            self.grouping,
+            self.thousand_sep,
+            force_grouping=force_grouping,
+            use_l10n=True,
+        )
+
+    def pct(self, value: Any, digits: int = 0) -> str:
+        if value is None or value == "":
+            return "—"
+        try:
+            number = Decimal(str(value)) * 100
+        except (InvalidOperation, ValueError):
+            return "—"
+        return f"{self.format(round(number, int(digits)), int(digits))}%"
+
+    def number(self, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        try:
+            d = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            return str(value)
+        d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+        exponent = d.as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) else 0
+        return self.format(d, places, force_grouping=True)
+
+
 @register.filter
 def pct(value: Any, digits: int = 0) -> str:
     """A fraction as a percentage: 0.456 → "46%". Empty for None."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(str(value)) * 100
-    except (InvalidOperation, ValueError):
-        return "—"
-    return f"{number_format(round(number, int(digits)), int(digits))}%"
+    return NumberFormat().pct(value, digits)
 
 
 @register.filter
@@ -45,16 +82,7 @@ def percent_width(value: Any) -> str:
 @register.filter
 def number(value: Any) -> str:
     """A Decimal without trailing zeros, localised: 1200.5000 → "1,200.5"."""
-    if value is None or value == "":
-        return "—"
-    try:
-        d = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
-    exponent = d.as_tuple().exponent
-    places = max(0, -exponent) if isinstance(exponent, int) else 0
-    return number_format(d, places, use_l10n=True, force_grouping=True)
+    return NumberFormat().number(value)
 
 
 @register.simple_tag
@@ -85,16 +113,17 @@ def kr_measure(kr: Any) -> str:
     if kind == "boolean":
         return str(gettext("done") if kr.current_value >= 1 else gettext("not done"))
     unit = f" {kr.unit}" if kr.unit else ""
+    fmt = NumberFormat()
     if kind == "band":
         return gettext("%(current)s%(unit)s (keep between %(low)s and %(high)s)") % {
-            "current": number(kr.current_value),
+            "current": fmt.number(kr.current_value),
             "unit": unit,
-            "low": number(kr.band_low),
-            "high": number(kr.band_high),
+            "low": fmt.number(kr.band_low),
+            "high": fmt.number(kr.band_high),
         }
     return gettext("%(current)s / %(target)s%(unit)s (from %(start)s)") % {
-        "current": number(kr.current_value),
-        "target": number(kr.target_value),
+        "current": fmt.number(kr.current_value),
+        "target": fmt.number(kr.target_value),
         "unit": unit,
-        "start": number(kr.start_value),
+        "start": fmt.number(kr.start_value),
     }
