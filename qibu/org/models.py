@@ -194,6 +194,8 @@ class Person(AbstractUser):
     class Meta:
         ordering: ClassVar = ["full_name", "username"]
         verbose_name = _("person")
+        # People lists are paged in this order: an index scan stops after one page.
+        indexes: ClassVar = [models.Index(fields=["full_name", "username"], name="person_name_order")]
 
     def __str__(self) -> str:
         return self.full_name or self.username
