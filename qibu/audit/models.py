@@ -18,14 +18,18 @@ class AuditEntry(models.Model):
     target_type = models.CharField(max_length=50)
     target_id = models.BigIntegerField(null=True)
     # The objective this change belongs to, so an objective page lists its whole history in one query.
-    objective_id = models.BigIntegerField(null=True, db_index=True)
+    objective_id = models.BigIntegerField(null=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-at", "-id"]
         verbose_name = _("history entry")
-        indexes: ClassVar = [models.Index(fields=["target_type", "target_id"])]
+        indexes: ClassVar = [
+            models.Index(fields=["target_type", "target_id"]),
+            # An objective's page shows its newest history first: read in index order, not sorted.
+            models.Index(fields=["objective_id", "-at", "-id"], name="audit_objective_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}#{self.target_id}"

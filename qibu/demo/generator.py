@@ -873,7 +873,8 @@ class _Builder:
             opened = min(opened, self.now)
             Objective.objects.filter(cycle=cycle).update(created_at=opened, updated_at=opened)
             KeyResult.objects.filter(objective__cycle=cycle).update(created_at=opened)
-        _refresh_objective_rollups()
+        # Key results were computed as they were built; only the objectives remain, leaves first.
+        rollup.refresh_all(key_results=False)
         sales = self.top_units["sales"]
         self.summary.sign_ins = [
             DemoSignIn(self.admin.username, Role.ADMIN, self.admin.full_name, ""),
@@ -893,23 +894,3 @@ class _Builder:
                     dept.name if dept else "",
                 )
             )
-
-
-def _refresh_objective_rollups() -> None:
-    """The objective half of `rollup.refresh_all` (key results are already right): leaves first."""
-    all_ids = set(Objective.objects.values_list("id", flat=True))
-    parents_of: dict[int, list[int]] = {}
-    pending: dict[int, int] = dict.fromkeys(all_ids, 0)
-    for child_id, parent_id in Alignment.objects.values_list("child_id", "rollup_parent_id"):
-        parents_of.setdefault(child_id, []).append(parent_id)
-        pending[parent_id] += 1
-    level = {i for i, n in pending.items() if n == 0}
-    while level:
-        rollup._refresh_level(level)
-        following: set[int] = set()
-        for child_id in level:
-            for parent_id in parents_of.get(child_id, ()):
-                pending[parent_id] -= 1
-                if pending[parent_id] == 0:
-                    following.add(parent_id)
-        level = following
