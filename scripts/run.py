@@ -27,6 +27,10 @@ def main() -> int:
     manage("migrate", "--noinput", "-v", "0")
     manage("collectstatic", "--noinput", "-v", "0")
     manage("load_demo", "--if-empty")
+    # Said before anything starts; a password in DATABASE_URL is not printed.
+    database = os.environ.get("DATABASE_URL", "").split("@")[-1] or str(
+        Path(os.environ.get("QIBU_VAR_DIR", ROOT / "var")) / "qibu.sqlite3"
+    )
     workers = os.environ.get("WEB_CONCURRENCY", "3")
     web = subprocess.Popen(
         [
@@ -44,12 +48,6 @@ def main() -> int:
         cwd=ROOT,
     )
     worker = subprocess.Popen([*MANAGE, "db_worker"], cwd=ROOT)
-    import django
-    from django.conf import settings
-
-    django.setup()
-    db = settings.DATABASES["default"]
-    database = f"{db['ENGINE'].rsplit('.', 1)[-1]} {db['NAME']}"
     print(
         f"\n  Qibu is running at http://127.0.0.1:{port}/  (database: {database})\n"
         "  Demo sign-ins (password “demo”) are listed above.\n"
