@@ -85,6 +85,7 @@ class Row:
     expect: dict[str, Any]
     data: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     api: bool = False
+    headers: dict[str, str] | None = None
 
 
 def _objective_form(objective: Objective, **changes: Any) -> dict[str, Any]:
@@ -182,6 +183,14 @@ ROWS = [
     Row("tree children, company objective", "get", lambda w, c: f"/alignment/{w['company'].pk}/children/", ALL_OK),
     Row("tree children, private", "get", lambda w, c: f"/alignment/{w['private'].pk}/children/", SEE_PRIVATE),
     Row("department page", "get", lambda w, c: f"/departments/{c.sales.pk}/", ALL_OK),
+    Row(
+        "sub-department rows",
+        "get",
+        lambda w, c: f"/departments/{c.sales.pk}/rows/",
+        ALL_OK,
+        headers={"HX-Request": "true"},
+    ),
+    Row("unaligned objectives", "get", lambda w, c: "/alignment/unaligned/", ALL_OK),
     Row("person page", "get", lambda w, c: f"/people/{c.mia.pk}/", ALL_OK),
     # --- settings
     Row("settings", "get", lambda w, c: "/settings/", ADMIN_ONLY),
@@ -334,7 +343,7 @@ CASES = [pytest.param(row, persona, id=f"{row.name}-{persona}") for row in ROWS 
 
 def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
     client = Client()
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = dict(row.headers or {})
     if persona != "anonymous":
         person = getattr(company, persona)
         if row.api:
