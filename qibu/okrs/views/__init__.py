@@ -1,0 +1,35 @@
+"""OKR pages: my OKRs, the objective page, the editor with its warnings, key results, and the inline check-in.
+
+Views parse input, look permissions up through `qibu.okrs.access`, call services (writes) and selectors
+(reads), and render. Pages read a fixed number of queries whatever the size of the company: stored
+roll-ups, prefetches, and limited lists.
+
+    _common       request helpers, lenient parsing, the key result lookup
+    fragments     the key result with its check-in form and an objective's numbers, written in Python (and why)
+    history       the objective page's check-in list and history, and the names their ids stand for
+    pages         my OKRs and the objective page, with the chart
+    checkin       the inline check-in
+    advice        the editor's warnings
+    editor        objective new, edit, delete, with alignment
+    key_results   key result new, edit, delete
+
+The views `qibu.okrs.urls` routes to are imported here."""
+
+from qibu.okrs.views.advice import editor_warnings
+from qibu.okrs.views.checkin import checkin
+from qibu.okrs.views.editor import objective_delete_view, objective_edit, objective_new
+from qibu.okrs.views.key_results import key_result_delete_view, key_result_edit, key_result_new
+from qibu.okrs.views.pages import my_okrs, objective_detail
+
+__all__ = [
+    "checkin",
+    "editor_warnings",
+    "key_result_delete_view",
+    "key_result_edit",
+    "key_result_new",
+    "my_okrs",
+    "objective_delete_view",
+    "objective_detail",
+    "objective_edit",
+    "objective_new",
+]

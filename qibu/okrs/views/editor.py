@@ -1,0 +1,333 @@
+"""The objective editor: a new objective with its first key results (SET-9), changes to one with its
+alignment (SET-6), and deleting one. Each user action is one transaction: every error is shown, nothing is
+half-written.
+
+Who may set an objective for whom is `qibu.okrs.access.can_create`; a change is refused with 403 when it
+would hand the objective to an owner, department or team the editor may not set objectives for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from qibu.cycles.models import Cycle
+from qibu.cycles.selectors import cycle_for_request
+from qibu.okrs.access import can_create, objective_for
+from qibu.okrs.forms import KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm, apply_errors
+from qibu.okrs.models import Alignment, KeyResultKind, Level, Objective
+from qibu.okrs.selectors import objectives_visible, parents_of
+from qibu.okrs.services import alignment_set, key_result_create, objective_create, objective_delete, objective_update
+from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _person, _plain, _Rollback
+from qibu.okrs.views.advice import _key_result_rows, _warnings, _warnings_from_post
+from qibu.org.models import Department, Person, Team
+
+
+def _scope_missing(level: str, owner: Person | None, department: Department | None, team: Team | None) -> bool:
+    return (
+        (level == Level.PERSON and owner is None)
+        or (level == Level.TEAM and team is None)
+        or (level == Level.DEPARTMENT and department is None)
+    )
+
+
+def _objective_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": data.get("title", ""),
+        "description": data.get("description", ""),
+        "owner": data.get("owner"),
+        "department": data.get("department"),
+        "team": data.get("team"),
+        "priority": data.get("priority") if data.get("priority") not in (None, "") else None,
+        "weight": data.get("weight") or None,
+        "commitment": data.get("commitment") or None,
+        "visibility": data.get("visibility") or None,
+        "status": data.get("status") or None,
+        "rollup_mode": data.get("rollup_mode") or None,
+        "start_date": data.get("start_date"),
+        "end_date": data.get("end_date"),
+    }
+
+
+def _context_objectives(person: Person, cycle: Cycle | None) -> list[Objective]:
+    """The company objectives of this cycle and its year, shown beside the editor (VIS-1, SET-6)."""
+    if cycle is None:
+        return []
+    cycles = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    return list(
+        objectives_visible(person)
+        .filter(cycle_id__in=cycles, level=Level.COMPANY)
+        .order_by("cycle__start", "priority", "id")[:CONTEXT_OBJECTIVES_LIMIT]
+    )
+
+
+def _render_editor(
+    request: HttpRequest,
+    *,
+    form: ObjectiveForm,
+    drafts: list[KeyResultDraftForm],
+    objective: Objective | None,
+    advice: dict[str, Any],
+    status: int,
+) -> HttpResponse:
+    person = _person(request)
+    parents = parents_of(objective, person) if objective is not None else []
+    context = {
+        "form": form,
+        "drafts": drafts,
+        "objective": objective,
+        "parents": parents,
+        "context_objectives": _context_objectives(person, form.parent_cycle),
+        **advice,
+    }
+    return render(request, "okrs/objective_form.html", context, status=status)
+
+
+def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[KeyResultDraftForm]) -> Objective | None:
+    """SET-9: the objective and the key results written with it, all or nothing."""
+    data = form.cleaned_data
+    created: Objective | None = None
+    try:
+        with transaction.atomic():
+            try:
+                created = objective_create(
+                    actor=person,
+                    cycle=data["cycle"],
+                    level=data["level"],
+                    parent_objective_ids=[o.pk for o in data.get("parent_objectives") or []],
+                    parent_key_result_ids=[k.pk for k in data.get("parent_key_results") or []],
+                    **_objective_fields(data),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                raise _Rollback from exc
+            failed = False
+            for draft in drafts:
+                if draft.is_blank():
+                    continue
+                row = draft.cleaned_data
+                try:
+                    key_result_create(
+                        actor=person,
+                        objective=created,
+                        title=row["title"],
+                        kind=row["kind"] or KeyResultKind.INCREASE,
+                        start_value=row["start_value"] or "0",
+                        target_value=row["target_value"] if row["kind"] != KeyResultKind.BOOLEAN else None,
+                        unit=row["unit"],
+                    )
+                except ValidationError as exc:
+                    apply_errors(draft, exc)
+                    failed = True
+            if failed:
+                raise _Rollback
+    except _Rollback:
+        return None
+    return created
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_new(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    cycle = cycle_for_request(request.POST.get("cycle") or request.GET.get("cycle"))
+    if request.method == "POST":
+        form = ObjectiveForm(request.POST, actor=person, cycle=cycle)
+        drafts = [KeyResultDraftForm(request.POST, prefix=f"kr{i}") for i in range(KEY_RESULT_DRAFTS)]
+        status = 400
+        valid = form.is_valid()
+        valid = all([d.is_valid() for d in drafts]) and valid
+        if valid:
+            data = form.cleaned_data
+            level, owner, department, team = data["level"], data["owner"], data["department"], data["team"]
+            if not _scope_missing(level, owner, department, team) and not can_create(
+                person, level=level, owner=owner, department=department, team=team
+            ):
+                form.add_error(
+                    None,
+                    _(
+                        "You may not set this objective: choose yourself or someone who reports to you as its "
+                        "owner, or a department you head."
+                    ),
+                )
+                status = 403
+            else:
+                created = _create_with_key_results(person, form, drafts)
+                if created is not None:
+                    messages.success(request, _("Objective created: “%(title)s”.") % {"title": created.title})
+                    return redirect("okrs:objective", pk=created.pk)
+        advice = _warnings_from_post(request, None)
+    else:
+        asked = request.GET.get("level") or ""
+        level = asked if asked in Level.values else str(Level.PERSON)
+        initial: dict[str, Any] = {"level": level, "cycle": cycle.pk if cycle else None}
+        owner_id = _int_or_none(request.GET.get("owner"))
+        initial["owner"] = owner_id or (person.pk if level == Level.PERSON else None)
+        initial["department"] = _int_or_none(request.GET.get("department"))
+        form = ObjectiveForm(initial=initial, actor=person, cycle=cycle)
+        drafts = [KeyResultDraftForm(prefix=f"kr{i}") for i in range(KEY_RESULT_DRAFTS)]
+        status = 200
+        advice = _warnings(
+            request,
+            objective=None,
+            level=level,
+            cycle_id=cycle.pk if cycle else None,
+            owner_id=initial["owner"],
+            key_results=[],
+            has_alignment=False,
+            start_date=None,
+            end_date=None,
+        )
+    return _render_editor(request, form=form, drafts=drafts, objective=None, advice=advice, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    objective, editable = objective_for(person, pk)
+    if not editable:
+        raise PermissionDenied
+    current = list(Alignment.objects.filter(child=objective).values_list("parent_objective_id", "parent_key_result_id"))
+    current_objectives = [o for o, _k in current if o]
+    current_key_results = [k for _o, k in current if k]
+    if request.method == "POST":
+        form = ObjectiveForm(request.POST, actor=person, cycle=objective.cycle, instance=objective)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            owner, department, team = data["owner"], data["department"], data["team"]
+            scope_changed = (
+                (owner.pk if owner else None) != objective.owner_id
+                or (department.pk if department else None) != objective.department_id
+                or (team.pk if team else None) != objective.team_id
+            )
+            if (
+                scope_changed
+                and not _scope_missing(objective.level, owner, department, team)
+                and not can_create(person, level=objective.level, owner=owner, department=department, team=team)
+            ):
+                form.add_error("owner", _("You may not hand this objective to that owner, department or team."))
+                status = 403
+            elif _update_with_alignment(person, objective, form, current_objectives, current_key_results):
+                messages.success(request, _("Objective saved."))
+                return redirect("okrs:objective", pk=objective.pk)
+        # The service may have changed the instance in memory before refusing: show it as stored.
+        objective, _editable = objective_for(person, pk)
+        form.instance = objective
+        advice = _warnings_from_post(request, objective)
+    else:
+        initial = {
+            "title": objective.title,
+            "description": objective.description,
+            "level": objective.level,
+            "cycle": objective.cycle_id,
+            "owner": objective.owner_id,
+            "department": objective.department_id,
+            "team": objective.team_id,
+            "priority": objective.priority,
+            "commitment": objective.commitment,
+            "visibility": objective.visibility,
+            "status": objective.status,
+            "rollup_mode": objective.rollup_mode,
+            "weight": _plain(objective.weight),
+            "start_date": objective.start_date,
+            "end_date": objective.end_date,
+            "parent_objectives": current_objectives,
+            "parent_key_results": current_key_results,
+        }
+        form = ObjectiveForm(initial=initial, actor=person, cycle=objective.cycle, instance=objective)
+        status = 200
+        advice = _warnings(
+            request,
+            objective=objective,
+            level=objective.level,
+            cycle_id=objective.cycle_id,
+            owner_id=objective.owner_id,
+            key_results=_key_result_rows(objective),
+            has_alignment=bool(current),
+            start_date=objective.start_date,
+            end_date=objective.end_date,
+        )
+    return _render_editor(request, form=form, drafts=[], objective=objective, advice=advice, status=status)
+
+
+def _update_with_alignment(
+    person: Person,
+    objective: Objective,
+    form: ObjectiveForm,
+    current_objectives: list[int],
+    current_key_results: list[int],
+) -> bool:
+    """Save the fields and the alignment as one action; every error is shown, nothing half-written."""
+    data = form.cleaned_data
+    # Parents the editor cannot see or choose here stay as they are.
+    offered_objectives = set(form.choice_queryset("parent_objectives").values_list("pk", flat=True))
+    offered_key_results = set(form.choice_queryset("parent_key_results").values_list("pk", flat=True))
+    parent_objectives = [o.pk for o in data["parent_objectives"]] + [
+        pk for pk in current_objectives if pk not in offered_objectives
+    ]
+    parent_key_results = [k.pk for k in data["parent_key_results"]] + [
+        pk for pk in current_key_results if pk not in offered_key_results
+    ]
+    changes = {**_objective_fields(data), "cycle": data["cycle"]}
+    failed = False
+    try:
+        with transaction.atomic():
+            try:
+                objective_update(actor=person, objective=objective, data=changes)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                failed = True
+            if set(parent_objectives) != set(current_objectives) or set(parent_key_results) != set(current_key_results):
+                try:
+                    alignment_set(
+                        actor=person,
+                        objective=objective,
+                        parent_objective_ids=parent_objectives,
+                        parent_key_result_ids=parent_key_results,
+                    )
+                except ValidationError as exc:
+                    apply_errors(form, exc)
+                    failed = True
+            if failed:
+                raise _Rollback
+    except _Rollback:
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks to confirm, then deletes on POST."""
+    person = _person(request)
+    objective, editable = objective_for(person, pk)
+    if not editable:
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        title = objective.title
+        try:
+            objective_delete(actor=person, objective=objective)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Objective deleted: “%(title)s”.") % {"title": title})
+            return redirect(reverse("okrs:my") + f"?cycle={objective.cycle_id}")
+    context = {
+        "thing": objective,
+        "kind": _("objective"),
+        "errors": errors,
+        "cancel": reverse("okrs:objective", args=[objective.pk]),
+        "action": reverse("okrs:objective_delete", args=[objective.pk]),
+    }
+    return render(request, "okrs/confirm_delete.html", context, status=400 if errors else 200)

@@ -1,0 +1,145 @@
+"""Adding, changing and deleting a key result of an objective one may edit (403 otherwise, 404 when the
+objective is invisible). Check-ins are in `checkin`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from qibu.okrs.access import objective_for
+from qibu.okrs.forms import KeyResultForm, apply_errors
+from qibu.okrs.models import KeyResultKind
+from qibu.okrs.services import key_result_create, key_result_delete, key_result_update
+from qibu.okrs.views._common import _key_result_for, _person, _plain
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    objective, editable = objective_for(person, pk)
+    if not editable:
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = KeyResultForm(request.POST, actor=person, objective=objective)
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                kr = key_result_create(
+                    actor=person,
+                    objective=objective,
+                    title=d["title"],
+                    kind=d["kind"],
+                    start_value=d["start_value"],
+                    target_value=d["target_value"] or None,
+                    current_value=d["current_value"] or None,
+                    unit=d["unit"],
+                    band_low=d["band_low"] or None,
+                    band_high=d["band_high"] or None,
+                    weight=d["weight"] or None,
+                    owner=d["owner"],
+                    start_date=d["start_date"],
+                    end_date=d["end_date"],
+                    confidence=d["confidence"] if d["confidence"] != "" else 50,
+                    milestones=form.milestone_titles(),
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Key result added: “%(title)s”.") % {"title": kr.title})
+                return HttpResponseRedirect(reverse("okrs:objective", args=[objective.pk]) + f"#kr-{kr.pk}")
+    else:
+        form = KeyResultForm(actor=person, objective=objective, initial={"owner": objective.owner_id})
+    context = {"form": form, "objective": objective, "key_result": None}
+    return render(request, "okrs/key_result_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    kr, objective, editable = _key_result_for(person, pk)
+    if not editable:
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = KeyResultForm(request.POST, actor=person, objective=objective, instance=kr)
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            data: dict[str, Any] = {
+                "title": d["title"],
+                "kind": d["kind"],
+                "unit": d["unit"],
+                "weight": d["weight"],
+                "owner": d["owner"],
+                "start_date": d["start_date"],
+                "end_date": d["end_date"],
+                "band_low": d["band_low"] or None,
+                "band_high": d["band_high"] or None,
+            }
+            for name in ("start_value", "target_value"):
+                if d[name] != "" or d["kind"] in (KeyResultKind.INCREASE, KeyResultKind.DECREASE):
+                    data[name] = d[name]
+            try:
+                key_result_update(actor=person, key_result=kr, data=data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Key result saved."))
+                return HttpResponseRedirect(reverse("okrs:objective", args=[objective.pk]) + f"#kr-{kr.pk}")
+            kr, objective, editable = _key_result_for(person, pk)
+    else:
+        initial = {
+            "title": kr.title,
+            "kind": kr.kind,
+            "start_value": _plain(kr.start_value),
+            "target_value": _plain(kr.target_value),
+            "unit": kr.unit,
+            "band_low": _plain(kr.band_low),
+            "band_high": _plain(kr.band_high),
+            "weight": _plain(kr.weight),
+            "owner": kr.owner_id,
+            "start_date": kr.start_date,
+            "end_date": kr.end_date,
+        }
+        form = KeyResultForm(actor=person, objective=objective, instance=kr, initial=initial)
+    context = {"form": form, "objective": objective, "key_result": kr}
+    return render(request, "okrs/key_result_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_result_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    kr, objective, editable = _key_result_for(person, pk)
+    if not editable:
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        title = kr.title
+        try:
+            key_result_delete(actor=person, key_result=kr)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Key result deleted: “%(title)s”.") % {"title": title})
+            return redirect("okrs:objective", pk=objective.pk)
+    context = {
+        "thing": kr,
+        "kind": _("key result"),
+        "errors": errors,
+        "cancel": reverse("okrs:objective", args=[objective.pk]),
+        "action": reverse("okrs:kr_delete", args=[kr.pk]),
+    }
+    return render(request, "okrs/confirm_delete.html", context, status=400 if errors else 200)

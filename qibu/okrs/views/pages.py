@@ -1,0 +1,201 @@
+"""The pages people read every day: my OKRs (with what to push first, EXE-7) and the objective page (key
+results with their check-in forms, alignment, the progress chart, check-ins and history).
+
+Each reads a fixed number of queries whatever the size of the company: stored roll-ups, prefetches, and the
+limited lists below; what they repeat per item is written by `fragments` and `history`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qibu.audit.models import AuditEntry
+from qibu.cycles.models import Cycle, CycleKind
+from qibu.cycles.selectors import cycle_for_request, cycle_list
+from qibu.okrs import charts, quality
+from qibu.okrs.access import can_edit, objective_for, visible_objectives_q
+from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Objective
+from qibu.okrs.selectors import children_of, decorate_key_results, decorate_objectives, objectives_for_owner, parents_of
+from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _is_open, _organisation, _person
+from qibu.okrs.views.fragments import (
+    _csrf_input,
+    _decorate_key_result_pace,
+    _key_result_html,
+    _objective_numbers_html,
+    _prepare_key_results,
+)
+from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_rows, _history_rows, _Names, _wanted_ids
+
+# The objective page's lists; the chart reads more check-ins than the list shows only when there are more.
+CHECKIN_LIST_LIMIT = 50
+CHART_CHECKIN_LIMIT = 2000
+HISTORY_LIMIT = 50
+CHILDREN_LIMIT = 100
+
+
+# --- my OKRs --------------------------------------------------------------------------------------
+
+
+def _cycle_from(cycles: list[Cycle], asked: str | None, today: dt.date) -> Cycle | None:
+    """`cycle_for_request`, answered from the picker's cycles already read when they hold the answer
+    (they are every cycle but the months): the one asked for, else the current quarter, else the
+    current year, by the rules of `cycle_current`."""
+    if asked:
+        wanted = _int_or_none(asked)
+        found = next((c for c in cycles if c.pk == wanted), None)
+        return found if found is not None else cycle_for_request(asked)
+    for kind in (CycleKind.QUARTER, CycleKind.ANNUAL):
+        of_kind = [c for c in cycles if c.kind == kind]  # newest first
+        running = [c for c in of_kind if c.start <= today <= c.end]
+        started = [c for c in of_kind if c.start <= today]
+        if running or started or of_kind:
+            return (running or started or sorted(of_kind, key=lambda c: c.start))[0]
+    return cycle_for_request(None)
+
+
+@login_required
+def my_okrs(request: HttpRequest) -> HttpResponse:
+    """My OKRs in the chosen cycle, what to push first today (EXE-7), and the company's direction (VIS-1)."""
+    person = _person(request)
+    organisation = _organisation(request)
+    today = timezone.localdate()
+    cycles = list(cycle_list())
+    cycle = _cycle_from(cycles, request.GET.get("cycle"), today)
+    objectives: list[Objective] = []
+    company_objectives: list[Objective] = []
+    if cycle is not None:
+        objectives = objectives_for_owner(person=person, viewer=person, cycle=cycle)
+        annual_id = cycle.pk if cycle.kind == CycleKind.ANNUAL else cycle.parent_id
+        if annual_id:
+            company_objectives = list(
+                Objective.objects.filter(visible_objectives_q(person), cycle_id=annual_id, level=Level.COMPANY)
+                .only("id", "title", "progress")
+                .order_by("priority", "id")[:CONTEXT_OBJECTIVES_LIMIT]
+            )
+    decorate_objectives(objectives, organisation, today)
+    next_url, csrf_input = request.get_full_path(), _csrf_input(request)
+    for objective in objectives:
+        krs = list(objective.key_results.all())
+        decorate_key_results(krs, organisation)
+        _decorate_key_result_pace(krs, organisation, today)
+        objective.can_edit = can_edit(person, objective)  # type: ignore[attr-defined]
+        objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
+        _prepare_key_results(objective, krs, objective.can_edit, person)  # type: ignore[attr-defined]
+        for kr in krs:
+            kr.html = _key_result_html(  # type: ignore[attr-defined]
+                kr, owner_name=str(kr.owner) if kr.owner_id else "", next_url=next_url, csrf_input=csrf_input
+            )
+    context = {
+        "cycle": cycle,
+        "cycles": cycles,
+        "objectives": objectives,
+        "company_objectives": company_objectives,
+        "focus": quality.focus_today(objectives),
+        "may_create": cycle is not None and not cycle.is_closed,
+    }
+    return render(request, "okrs/my.html", context)
+
+
+# --- the objective page ---------------------------------------------------------------------------
+
+
+@login_required
+def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    organisation = _organisation(request)
+    today = timezone.localdate()
+    objective, editable = objective_for(person, pk)
+    # Owners' names come with the other names the page needs (one query, only for those not known yet);
+    # milestones only for key results made of them; the chart reads the check-in list's rows when they
+    # are all there are. So the count of queries depends on what the objective holds, never on the size
+    # of the company.
+    krs = list(KeyResult.objects.filter(objective=objective).order_by("position", "id"))
+    milestone_krs = [kr for kr in krs if kr.kind == KeyResultKind.MILESTONES]
+    if milestone_krs:
+        prefetch_related_objects(milestone_krs, "milestones")
+    for kr in krs:
+        kr.objective = objective
+    decorate_key_results(krs, organisation)
+    _decorate_key_result_pace(krs, organisation, today)
+    _prepare_key_results(objective, krs, editable, person)
+    parents = parents_of(objective, person)
+    children = children_of(objective, person, limit=CHILDREN_LIMIT)
+    decorate_objectives([objective, *children, *(a.rollup_parent for a in parents)], organisation, today)
+    objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
+    checkins = list(
+        CheckIn.objects.filter(key_result__objective=objective)
+        .order_by("-created_at", "-id")
+        .values_list(*_CHECKIN_COLUMNS)[:CHECKIN_LIST_LIMIT]
+    )
+    history = list(AuditEntry.objects.filter(objective_id=objective.pk).order_by("-at", "-id")[:HISTORY_LIMIT])
+    names = _Names(person)
+    names.people[person.pk] = str(person)
+    names.know_objective(objective)
+    for kr in krs:
+        names.key_results[kr.pk] = kr.title
+    for alignment in parents:
+        names.objectives[alignment.rollup_parent_id] = alignment.rollup_parent.title
+        if alignment.parent_key_result is not None:
+            names.key_results[alignment.parent_key_result.pk] = alignment.parent_key_result.title
+    for child in children:
+        names.objectives[child.pk] = child.title
+    wanted = _wanted_ids(history)
+    wanted["people"] |= {kr.owner_id for kr in krs if kr.owner_id is not None}
+    wanted["people"] |= {row[2] for row in checkins if row[2] is not None}
+    wanted["people"] |= {entry.actor_id for entry in history if entry.actor_id is not None}
+    names.load(wanted)
+    next_url, csrf_input = request.get_full_path(), _csrf_input(request)
+    for kr in krs:
+        kr.html = _key_result_html(  # type: ignore[attr-defined]
+            kr,
+            owner_name=names.people.get(kr.owner_id, "") if kr.owner_id else "",
+            next_url=next_url,
+            csrf_input=csrf_input,
+        )
+    context = {
+        "objective": objective,
+        "can_edit": editable,
+        "is_open": _is_open(objective),
+        "key_results": krs,
+        "parents": parents,
+        "children": children,
+        "checkins": _checkin_rows(checkins, krs, names, organisation.confidence_fall_threshold),
+        "chart": _chart(objective, krs, today, checkins),
+        "history": _history_rows(history, names),
+    }
+    return render(request, "okrs/objective.html", context)
+
+
+def _chart(objective: Objective, krs: list[KeyResult], today: dt.date, latest: list[tuple[Any, ...]]) -> Any:
+    """The chart from the latest check-ins (`_CHECKIN_COLUMNS`, newest first); they are all of them when
+    fewer than the list's limit, else up to `CHART_CHECKIN_LIMIT` are read."""
+    if len(latest) < CHECKIN_LIST_LIMIT:
+        rows = [(r[0], r[1], r[5], r[6], r[7]) for r in latest]
+    else:
+        rows = list(
+            CheckIn.objects.filter(key_result__objective=objective)
+            .order_by("-created_at", "-id")
+            .values_list("key_result_id", "created_at", "progress", "confidence", "previous_confidence")[
+                :CHART_CHECKIN_LIMIT
+            ]
+        )
+    points = charts.objective_series(
+        key_results=[charts.KeyResultState(kr.pk, kr.weight, kr.progress, kr.confidence) for kr in krs],
+        checkins=[charts.CheckInRow(*row) for row in rows],
+        start=objective.start_date,
+    )
+    return charts.progress_chart_svg(
+        points,
+        start=objective.start_date,
+        end=objective.end_date,
+        today=today,
+        chart_id=f"chart-{objective.pk}",
+        title=_("Progress and confidence of “%(title)s” over time") % {"title": objective.title},
+    )
