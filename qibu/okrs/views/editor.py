@@ -2,8 +2,8 @@
 alignment (SET-6), and deleting one. Each user action is one transaction: every error is shown, nothing is
 half-written.
 
-Who may set an objective for whom is `qibu.okrs.access.can_create`; a change is refused with 403 when it
-would hand the objective to an owner, department or team the editor may not set objectives for."""
+Who may set an objective for whom is `qibu.okrs.access.can_create`: a new objective, or an edit that hands
+one over, for an owner, department or team the editor may not set objectives for is refused with 403."""
 
 from __future__ import annotations
 
