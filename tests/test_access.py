@@ -118,6 +118,7 @@ def _objective(objectives: dict, name: str) -> Objective:
 
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name):
+    """PUB-2."""
     people, objectives = world
     objective = _objective(objectives, name)
     viewers, editors = EXPECTED[name]
@@ -130,6 +131,7 @@ def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona):
+    """PUB-2."""
     people, objectives = world
     person = _person(people, persona)
     listed = set(Objective.objects.filter(visible_objectives_q(person)).values_list("title", flat=True))
@@ -140,6 +142,7 @@ def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(world, persona):
+    """PUB-2."""
     people, objectives = world
     person = _person(people, persona)
     for name, (viewers, editors) in EXPECTED.items():
@@ -160,6 +163,7 @@ def test_it_answers_404_for_a_missing_or_malformed_id(world):
 
 
 def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
+    """PUB-2."""
     _people, objectives = world
     visitor = AnonymousUser()
     assert not any(can_view(visitor, _objective(objectives, name)) for name in objectives)
@@ -167,6 +171,7 @@ def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
 
 
 def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(world):
+    """PUB-2."""
     _people, _objectives = world
     newcomer = person_create(username="nina", full_name="Nina")
     listed = set(Objective.objects.filter(visible_objectives_q(newcomer)).values_list("title", flat=True))

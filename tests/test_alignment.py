@@ -33,6 +33,7 @@ def _refused_loop(c, objective: Objective, **kwargs) -> None:
 
 
 def test_it_aligns_to_several_parents_SET_6(company):
+    """SET-6."""
     c = company
     first, second = _objective(c, "P1"), _objective(c, "P2")
     kr = key_result_create(actor=c.erin, objective=_objective(c, "P3"), title="k", start_value=0, target_value=1)
@@ -41,6 +42,7 @@ def test_it_aligns_to_several_parents_SET_6(company):
 
 
 def test_it_replaces_the_parents_SET_6(company):
+    """SET-6."""
     c = company
     first, second = _objective(c, "P1"), _objective(c, "P2")
     child = _objective(c, "C", parent_objective_ids=[first.pk])
@@ -51,12 +53,14 @@ def test_it_replaces_the_parents_SET_6(company):
 
 
 def test_it_refuses_aligning_to_itself_SET_6(company):
+    """SET-6."""
     c = company
     objective = _objective(c, "O")
     _refused_loop(c, objective, parent_objective_ids=[objective.pk])
 
 
 def test_it_refuses_aligning_to_its_own_key_result_SET_6(company):
+    """SET-6."""
     c = company
     objective = _objective(c, "O")
     kr = key_result_create(actor=c.erin, objective=objective, title="k", start_value=0, target_value=1)
@@ -64,6 +68,7 @@ def test_it_refuses_aligning_to_its_own_key_result_SET_6(company):
 
 
 def test_it_refuses_a_direct_loop_SET_6(company):
+    """SET-6."""
     c = company
     parent = _objective(c, "P")
     child = _objective(c, "C", parent_objective_ids=[parent.pk])
@@ -71,6 +76,7 @@ def test_it_refuses_a_direct_loop_SET_6(company):
 
 
 def test_it_refuses_a_loop_through_a_key_result_SET_6(company):
+    """SET-6."""
     c = company
     parent = _objective(c, "P")
     parent_kr = key_result_create(actor=c.erin, objective=parent, title="k", start_value=0, target_value=1)
@@ -81,6 +87,7 @@ def test_it_refuses_a_loop_through_a_key_result_SET_6(company):
 
 
 def test_it_refuses_a_loop_through_a_longer_chain_SET_6(company):
+    """SET-6."""
     c = company
     chain = [_objective(c, "O0")]
     for i in range(1, 6):
@@ -95,7 +102,7 @@ def test_it_refuses_a_loop_through_a_longer_chain_SET_6(company):
 
 
 def test_it_allows_a_diamond_SET_6(company):
-    """Two paths to the same ancestor are not a loop."""
+    """SET-6: Two paths to the same ancestor are not a loop."""
     c = company
     top = _objective(c, "top")
     left = _objective(c, "left", parent_objective_ids=[top.pk])
@@ -105,6 +112,7 @@ def test_it_allows_a_diamond_SET_6(company):
 
 
 def test_it_refuses_an_objective_and_one_of_its_key_results_together_SET_6(company):
+    """SET-6."""
     c = company
     parent = _objective(c, "P")
     kr = key_result_create(actor=c.erin, objective=parent, title="k", start_value=0, target_value=1)
@@ -120,6 +128,7 @@ def test_it_refuses_an_objective_and_one_of_its_key_results_together_SET_6(compa
 
 
 def test_it_refuses_unknown_parents_and_creates_nothing_SET_6(company):
+    """SET-6."""
     c = company
     with pytest.raises(ValidationError) as exc:
         _objective(c, "C", parent_objective_ids=[999999])
@@ -132,6 +141,7 @@ def test_it_refuses_unknown_parents_and_creates_nothing_SET_6(company):
 
 
 def test_it_switches_from_an_objective_to_one_of_its_key_results_SET_6(company):
+    """SET-6."""
     c = company
     parent = _objective(c, "P")
     kr = key_result_create(actor=c.erin, objective=parent, title="k", start_value=0, target_value=1)
@@ -141,6 +151,7 @@ def test_it_switches_from_an_objective_to_one_of_its_key_results_SET_6(company):
 
 
 def test_it_records_alignment_history_SET_6(company):
+    """SET-6."""
     c = company
     first, second = _objective(c, "P1"), _objective(c, "P2")
     child = _objective(c, "C", parent_objective_ids=[first.pk])

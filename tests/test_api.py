@@ -323,6 +323,7 @@ def test_it_returns_html_in_a_title_as_data(call, company):
 
 
 def test_it_sets_and_replaces_the_alignment_SET_6(call, company, okrs):
+    """SET-6."""
     mine = okrs["mine"]
     response = call(
         "put", f"/objectives/{mine.pk}/alignment", company.mia, {"parent_key_result_ids": [okrs["department_kr"].pk]}
@@ -394,6 +395,7 @@ def test_it_opens_the_alignment_tree_level_by_level(call, company, okrs, private
 
 
 def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_8(call, company, okrs):
+    """MEAS-8."""
     c = company
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=8))
     listed = call("get", f"/key-results?objective={okrs['mine'].pk}", c.mia).json()
@@ -450,6 +452,7 @@ def test_it_creates_changes_and_deletes_a_key_result(call, company, okrs):
 
 
 def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_EXE_4(call, company, okrs):
+    """EXE-4."""
     kr = okrs["my_kr"]
     before = snapshot()
     refused = call("post", "/check-ins", company.mia, {"key_result": kr.pk, "value": 1, "confidence": 20})
@@ -551,6 +554,7 @@ def _rows() -> list[tuple[str, str, str, str, Any, int]]:
 def test_it_answers_each_persona_as_the_pages_do_PUB_2(
     call, company, okrs, private, method, path, persona, body, status
 ):
+    """PUB-2."""
     c = company
     ids = {
         **{k: v.pk for k, v in okrs.items()},
@@ -769,7 +773,7 @@ def test_it_pages_each_list_exactly_as_the_whole_list(call, company, okrs, priva
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
 def test_it_lists_what_the_person_may_see_PUB_2(call, company, okrs, private, who):
-    """The lists show exactly the objectives (and their key results, check-ins and parents) that
+    """PUB-2: The lists show exactly the objectives (and their key results, check-ins and parents) that
     `visible_objectives_q` lets the person see."""
     _add_objectives(company, okrs, 13)
     _checked_in_everywhere(company, okrs)

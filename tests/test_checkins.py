@@ -47,6 +47,7 @@ def _refused(field: str, **kwargs) -> ValidationError:
 
 
 def test_it_refuses_a_fall_of_the_threshold_without_a_reason_and_writes_nothing_EXE_4(company, okrs):
+    """EXE-4."""
     kr = _kr(okrs)
     before = _state(kr)
     error = _refused("confidence_reason", actor=company.mia, key_result=kr, value=3, confidence=50)
@@ -55,6 +56,7 @@ def test_it_refuses_a_fall_of_the_threshold_without_a_reason_and_writes_nothing_
 
 
 def test_it_refuses_a_blank_reason_for_a_big_fall_EXE_4(company, okrs):
+    """EXE-4."""
     kr = _kr(okrs)
     before = _state(kr)
     _refused("confidence_reason", actor=company.mia, key_result=kr, value=3, confidence=20, confidence_reason="   ")
@@ -62,6 +64,7 @@ def test_it_refuses_a_blank_reason_for_a_big_fall_EXE_4(company, okrs):
 
 
 def test_it_accepts_a_big_fall_with_a_reason_EXE_4(company, okrs):
+    """EXE-4."""
     kr = _kr(okrs)
     checkin = checkin_record(
         actor=company.mia, key_result=kr, value=1, confidence=20, confidence_reason="客户预算冻结到明年"
@@ -74,17 +77,20 @@ def test_it_accepts_a_big_fall_with_a_reason_EXE_4(company, okrs):
 
 
 def test_it_needs_no_reason_for_a_fall_just_below_the_threshold_EXE_4(company, okrs):
+    """EXE-4."""
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), value=1, confidence=51)
     assert checkin.confidence_fall == 29
     assert checkin.confidence_reason == ""
 
 
 def test_it_needs_no_reason_when_confidence_rises_EXE_4(company, okrs):
+    """EXE-4."""
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), value=1, confidence=100)
     assert checkin.confidence_fall == 0
 
 
 def test_it_follows_a_changed_threshold_EXE_4(company, okrs):
+    """EXE-4."""
     organisation_update(actor=company.alice, organisation=company.org, data={"confidence_fall_threshold": 10})
     kr = _kr(okrs)
     before = _state(kr)
@@ -94,12 +100,14 @@ def test_it_follows_a_changed_threshold_EXE_4(company, okrs):
 
 
 def test_it_follows_a_looser_threshold_passed_in_EXE_4(company, okrs):
+    """EXE-4."""
     company.org.confidence_fall_threshold = 70
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), confidence=11, organisation=company.org)
     assert checkin.confidence_fall == 69
 
 
 def test_it_measures_the_fall_from_the_stored_confidence_not_a_stale_copy_EXE_4(company, okrs):
+    """EXE-4."""
     stale = _kr(okrs)  # read at 80
     checkin_record(actor=company.mia, key_result=_kr(okrs), confidence=60)
     # Another request still holds the 80: the next fall is from 60, so 35 is 25 points and needs no reason.
@@ -111,6 +119,7 @@ def test_it_measures_the_fall_from_the_stored_confidence_not_a_stale_copy_EXE_4(
 
 
 def test_it_records_confidence_and_the_previous_one_at_each_checkin_EXE_3_MEAS_5(company, okrs):
+    """EXE-3, MEAS-5."""
     kr = _kr(okrs)
     first = checkin_record(actor=company.mia, key_result=kr, value=1, confidence=70, note="first")
     second = checkin_record(actor=company.mia, key_result=kr, value=2, confidence=75, note="second")
@@ -126,6 +135,7 @@ def test_it_records_confidence_and_the_previous_one_at_each_checkin_EXE_3_MEAS_5
 
 @pytest.mark.parametrize("confidence", [-1, 101, "", "high", None, "50.5"])
 def test_it_refuses_confidence_outside_0_to_100_MEAS_5(company, okrs, confidence):
+    """MEAS-5."""
     kr = _kr(okrs)
     before = _state(kr)
     error = _refused("confidence", actor=company.mia, key_result=kr, value=1, confidence=confidence)
@@ -136,11 +146,13 @@ def test_it_refuses_confidence_outside_0_to_100_MEAS_5(company, okrs, confidence
 
 @pytest.mark.parametrize("confidence", [0, 100, "90"])
 def test_it_accepts_confidence_at_the_limits_MEAS_5(company, okrs, confidence):
+    """MEAS-5."""
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), confidence=confidence, confidence_reason="r")
     assert checkin.confidence == int(confidence)
 
 
 def test_it_keeps_the_whole_history_in_order_EXE_3(company, okrs):
+    """EXE-3."""
     kr = _kr(okrs)
     start = timezone.now() - dt.timedelta(days=30)
     for week, value in enumerate([1, 1, 2, 3], start=1):
@@ -161,6 +173,7 @@ def _objective(company) -> Objective:
 
 
 def test_it_checks_milestones_in_by_weight_MEAS_3(company):
+    """MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(
         actor=company.mia,
@@ -184,6 +197,7 @@ def test_it_checks_milestones_in_by_weight_MEAS_3(company):
 
 
 def test_it_refuses_milestones_of_another_key_result_MEAS_3(company):
+    """MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="a", kind="milestones", milestones=["x"])
     other = key_result_create(actor=company.mia, objective=objective, title="b", kind="milestones", milestones=["y"])
@@ -194,6 +208,7 @@ def test_it_refuses_milestones_of_another_key_result_MEAS_3(company):
 
 
 def test_it_checks_a_band_in_MEAS_2(company):
+    """MEAS-2."""
     objective = _objective(company)
     kr = key_result_create(
         actor=company.mia,
@@ -209,6 +224,7 @@ def test_it_checks_a_band_in_MEAS_2(company):
 
 
 def test_it_checks_a_yes_no_key_result_in_MEAS_3(company):
+    """MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="通过 ISO 认证", kind="boolean")
     assert KeyResult.objects.get(pk=kr.pk).progress == D(0)
@@ -240,6 +256,7 @@ def test_it_refuses_a_checkin_on_a_closed_objective(company, okrs):
 
 
 def test_it_marks_a_key_result_stale_after_the_cadence_MEAS_8(company, okrs):
+    """MEAS-8."""
     kr = _kr(okrs)
     checkin_record(actor=company.mia, key_result=kr, value=1, confidence=80)
     kr = KeyResult.objects.get(pk=kr.pk)
@@ -259,6 +276,7 @@ def test_it_marks_a_key_result_stale_after_the_cadence_MEAS_8(company, okrs):
 
 
 def test_it_marks_a_key_result_never_checked_in_stale_after_the_cadence_MEAS_8(company, okrs):
+    """MEAS-8."""
     kr = KeyResult.objects.get(pk=okrs["my_kr"].pk)
     decorate_key_results([kr], company.org, now=kr.created_at + dt.timedelta(days=6))
     assert kr.stale is False
@@ -271,6 +289,7 @@ def test_it_marks_a_key_result_never_checked_in_stale_after_the_cadence_MEAS_8(c
 
 @pytest.mark.parametrize("value", ["abc", "about 3", "NaN", "Infinity", "1e20", [1]])
 def test_it_refuses_a_value_that_is_not_a_number_EXE_12(company, okrs, value):
+    """EXE-12."""
     kr = _kr(okrs)
     before = _state(kr)
     _refused("value", actor=company.mia, key_result=kr, value=value, confidence=80)
@@ -279,6 +298,7 @@ def test_it_refuses_a_value_that_is_not_a_number_EXE_12(company, okrs, value):
 
 @pytest.mark.parametrize(("typed", "stored"), [("3", D(3)), (" 2.5 ", D("2.5")), ("1,000", D(1000)), (2, D(2))])
 def test_it_reads_numbers_as_typed_EXE_12(company, okrs, typed, stored):
+    """EXE-12."""
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), value=typed, confidence=80)
     checkin.refresh_from_db()
     assert checkin.value == stored
@@ -286,7 +306,7 @@ def test_it_reads_numbers_as_typed_EXE_12(company, okrs, typed, stored):
 
 
 def test_it_computes_progress_from_the_value_as_stored_EXE_12(company):
-    """A value with more decimals than kept is rounded once, and the progress shown is the progress of
+    """EXE-12: A value with more decimals than kept is rounded once, and the progress shown is the progress of
     the stored value (so a later recomputation gives the same number)."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="t", start_value=0, target_value="0.5")
@@ -298,7 +318,7 @@ def test_it_computes_progress_from_the_value_as_stored_EXE_12(company):
 
 
 def test_it_keeps_a_huge_over_achievement_storable_MEAS_1(company):
-    """A value far past a tiny target gives a raw progress of millions of per cent: it is kept (capped)
+    """MEAS-1: A value far past a tiny target gives a raw progress of millions of per cent: it is kept (capped)
     rather than failing the database write."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="t", start_value=0, target_value="0.0001")
@@ -309,7 +329,7 @@ def test_it_keeps_a_huge_over_achievement_storable_MEAS_1(company):
 
 
 def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs, company):
-    """A key-result correction may not lower confidence past the threshold silently either."""
+    """EXE-4: A key-result correction may not lower confidence past the threshold silently either."""
     from qibu.okrs.services import key_result_update
 
     kr = okrs["my_kr"]
@@ -326,6 +346,7 @@ def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs, c
 
 
 def test_it_leaves_the_new_roll_up_on_the_objective_in_hand_MEAS_4_MEAS_5(company, okrs):
+    """MEAS-4, MEAS-5."""
     kr = _kr(okrs)
     checkin_record(actor=company.mia, key_result=kr, value=2, confidence=60, confidence_reason="慢了")
     stored = Objective.objects.get(pk=kr.objective_id)

@@ -83,6 +83,7 @@ def test_it_builds_the_same_company_from_the_same_seed(demo, db):
 
 
 def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
+    """VIS-1."""
     org = Organisation.objects.get(pk=1)
     assert org.name == content.COMPANY["name"]
     assert org.vision and org.mission
@@ -126,6 +127,7 @@ def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
 
 
 def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
+    """SET-1, SET-6."""
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     year = Cycle.objects.get(kind=CycleKind.ANNUAL, start__year=TODAY.year)
     annual = Objective.objects.filter(cycle=year, level=Level.COMPANY)
@@ -164,6 +166,7 @@ def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
 
 
 def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
+    """EXE-3."""
     counts = Counter(CheckIn.objects.values_list("key_result_id", flat=True))
     assert max(counts.values()) == 8
     assert KeyResult.objects.count() == len(counts)
@@ -186,6 +189,7 @@ def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
 
 
 def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
+    """EXE-4."""
     threshold = Organisation.objects.get(pk=1).confidence_fall_threshold
     falls = [c for c in CheckIn.objects.all() if c.confidence_fall >= threshold]
     assert falls
@@ -196,6 +200,7 @@ def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
 
 
 def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
+    """MEAS-8."""
     cadence = Organisation.objects.get(pk=1).checkin_cadence_days
     now = timezone.now()
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
@@ -211,6 +216,7 @@ def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
 
 
 def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
+    """SET-7."""
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     objectives = Objective.objects.filter(cycle=quarter)
     by_employees = objectives.filter(author__role=Role.MEMBER).count()
@@ -220,6 +226,7 @@ def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
 
 
 def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db):
+    """MEAS-1, MEAS-4."""
     objectives = dict(Objective.objects.values_list("id", "progress"))
     confidences = dict(Objective.objects.values_list("id", "confidence"))
     key_results = {kr.pk: (kr.progress, kr.progress_raw) for kr in KeyResult.objects.all()}

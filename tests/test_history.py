@@ -41,6 +41,7 @@ def since(db):
 
 
 def test_it_records_the_creation_of_an_objective_EXE_11(company):
+    """EXE-11."""
     objective = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="打开苏州市场"
     )
@@ -55,6 +56,7 @@ def test_it_records_the_creation_of_an_objective_EXE_11(company):
 
 
 def test_it_records_what_changed_in_an_objective_EXE_11(company, okrs, since):
+    """EXE-11."""
     objective_update(
         actor=company.hank,
         objective=okrs["mine"],
@@ -75,6 +77,7 @@ def test_it_records_what_changed_in_an_objective_EXE_11(company, okrs, since):
 
 
 def test_it_records_nothing_when_nothing_changed_EXE_11(company, okrs):
+    """EXE-11."""
     kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="t", start_value="0.5", target_value="2.5")
     since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     mine = Objective.objects.get(pk=okrs["mine"].pk)
@@ -87,6 +90,7 @@ def test_it_records_nothing_when_nothing_changed_EXE_11(company, okrs):
 
 
 def test_it_records_nothing_for_a_refused_change_EXE_11(company, okrs, since):
+    """EXE-11."""
     with pytest.raises(ValidationError):
         objective_update(actor=company.mia, objective=okrs["mine"], data={"title": "", "status": Status.DRAFT})
     with pytest.raises(ValidationError):
@@ -95,12 +99,14 @@ def test_it_records_nothing_for_a_refused_change_EXE_11(company, okrs, since):
 
 
 def test_it_records_a_status_change_EXE_11(company, okrs, since):
+    """EXE-11."""
     objective_update(actor=company.mia, objective=okrs["mine"], data={"status": Status.CLOSED})
     entry = _only_entry(action="objective.update", id__gt=since)
     assert (entry.before, entry.after) == ({"status": "active"}, {"status": "closed"})
 
 
 def test_it_records_the_deletion_of_an_objective_EXE_11(company, okrs, since):
+    """EXE-11."""
     pk = okrs["mine"].pk
     objective_delete(actor=company.hank, objective=okrs["mine"])
     entry = _only_entry(action="objective.delete", id__gt=since)
@@ -111,6 +117,7 @@ def test_it_records_the_deletion_of_an_objective_EXE_11(company, okrs, since):
 
 
 def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs, since):
+    """EXE-11."""
     kr = key_result_create(
         actor=company.mia, objective=okrs["mine"], title="拜访 20 家客户", start_value=0, target_value=20, unit="家"
     )
@@ -136,6 +143,7 @@ def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs
 
 
 def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(company, okrs, since):
+    """EXE-3, EXE-11."""
     checkin = checkin_record(
         actor=company.mia,
         key_result=okrs["my_kr"],
@@ -158,6 +166,7 @@ def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(comp
 
 
 def test_it_records_alignment_changes_EXE_11_SET_6(company, okrs, since):
+    """EXE-11, SET-6."""
     mine = okrs["mine"]
     alignment_set(actor=company.hank, objective=mine, parent_key_result_ids=[okrs["department_kr"].pk])
     entry = _only_entry(action="alignment.set", id__gt=since)
@@ -168,7 +177,7 @@ def test_it_records_alignment_changes_EXE_11_SET_6(company, okrs, since):
 
 
 def test_it_records_the_links_lost_when_a_parent_key_result_is_deleted_SET_6(company, okrs, since):
-    """The department objective aligns to the revenue KR; deleting the KR takes the link away."""
+    """SET-6: The department objective aligns to the revenue KR; deleting the KR takes the link away."""
     revenue_id = okrs["revenue"].pk
     key_result_delete(actor=company.erin, key_result=okrs["revenue"])
     entry = _only_entry(action="alignment.set", id__gt=since)
@@ -179,6 +188,7 @@ def test_it_records_the_links_lost_when_a_parent_key_result_is_deleted_SET_6(com
 
 
 def test_it_records_the_links_lost_when_a_parent_objective_is_deleted_SET_6(company, okrs, since):
+    """SET-6."""
     other = objective_create(actor=company.hank, cycle=company.quarter, level=Level.DEPARTMENT,
                              department=company.sales, title="另一个部门目标")  # fmt: skip
     alignment_set(actor=company.mia, objective=okrs["mine"], parent_objective_ids=[okrs["department"].pk, other.pk])
@@ -192,6 +202,7 @@ def test_it_records_the_links_lost_when_a_parent_objective_is_deleted_SET_6(comp
 
 
 def test_it_records_a_policy_change_EXE_11(company, since):
+    """EXE-11."""
     organisation_update(
         actor=company.alice,
         organisation=company.org,

@@ -34,6 +34,7 @@ def _refused(call, field: str, **kwargs) -> dict:
 
 
 def test_it_takes_the_dates_of_the_cycle_by_default_SET_8(company):
+    """SET-8."""
     objective = _objective(company)
     assert (objective.start_date, objective.end_date) == (company.quarter.start, company.quarter.end)
     kr = key_result_create(actor=company.mia, objective=objective, title="k", start_value=0, target_value=4)
@@ -41,6 +42,7 @@ def test_it_takes_the_dates_of_the_cycle_by_default_SET_8(company):
 
 
 def test_it_keeps_explicit_dates_SET_8(company):
+    """SET-8."""
     objective = _objective(company, start_date=dt.date(2026, 10, 15), end_date=dt.date(2026, 11, 30))
     assert (objective.start_date, objective.end_date) == (dt.date(2026, 10, 15), dt.date(2026, 11, 30))
     # A key result defaults to its objective's dates.
@@ -49,6 +51,7 @@ def test_it_keeps_explicit_dates_SET_8(company):
 
 
 def test_it_refuses_an_end_before_the_start_SET_8(company):
+    """SET-8."""
     c = company
     count = Objective.objects.count()
     _refused(
@@ -80,6 +83,7 @@ def test_it_refuses_an_end_before_the_start_SET_8(company):
 
 
 def test_it_refuses_new_objectives_in_a_closed_cycle_SET_8(company):
+    """SET-8."""
     cycle_close(cycle=company.quarter)
     _refused(_objective, "cycle", c=company)
 
@@ -88,6 +92,7 @@ def test_it_refuses_new_objectives_in_a_closed_cycle_SET_8(company):
 
 
 def test_it_orders_by_priority_SET_10(company):
+    """SET-10."""
     c = company
     _objective(c, title="normal", priority=Priority.P2)
     _objective(c, title="must", priority=Priority.P0)
@@ -97,11 +102,13 @@ def test_it_orders_by_priority_SET_10(company):
 
 
 def test_it_refuses_an_unknown_priority_SET_10(company):
+    """SET-10."""
     _refused(_objective, "priority", c=company, priority=9)
     _refused(_objective, "priority", c=company, priority="urgent")
 
 
 def test_it_reads_a_priority_typed_as_text_SET_10(company):
+    """SET-10."""
     assert _objective(company, priority="0").priority == Priority.P0
 
 
@@ -112,6 +119,7 @@ def test_it_refuses_a_position_that_is_not_a_number(company):
 
 
 def test_it_changes_the_priority_SET_10(company):
+    """SET-10."""
     objective = _objective(company)
     objective_update(actor=company.mia, objective=objective, data={"priority": Priority.P0})
     assert Objective.objects.get(pk=objective.pk).priority == Priority.P0
@@ -141,6 +149,7 @@ def test_it_changes_the_priority_SET_10(company):
     ],
 )
 def test_it_refuses_a_key_result_that_cannot_be_measured_SET_4(company, fields, error_field):
+    """SET-4."""
     objective = _objective(company)
     _refused(key_result_create, error_field, actor=company.mia, objective=objective, title="k", **fields)
     assert not KeyResult.objects.filter(objective=objective).exists()
@@ -159,6 +168,7 @@ def test_it_refuses_a_key_result_that_cannot_be_measured_SET_4(company, fields, 
     ],
 )
 def test_it_accepts_each_kind_of_key_result_SET_4_MEAS_1_MEAS_2_MEAS_3(company, fields, progress):
+    """SET-4, MEAS-1, MEAS-2, MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="k", **fields)
     assert KeyResult.objects.get(pk=kr.pk).progress == progress
@@ -166,6 +176,7 @@ def test_it_accepts_each_kind_of_key_result_SET_4_MEAS_1_MEAS_2_MEAS_3(company, 
 
 
 def test_it_checks_the_numbers_again_when_a_key_result_changes_SET_4(company):
+    """SET-4."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="k", start_value=0, target_value=10)
     _refused(key_result_update, "target_value", actor=company.mia, key_result=kr, data={"target_value": 0})

@@ -56,6 +56,7 @@ def test_it_asks_for_a_sign_in(client, okrs):
 
 
 def test_it_shows_my_objectives_with_their_key_results_and_the_vision_VIS_1(client, okrs, company):
+    """VIS-1."""
     response = _login(client, company.mia).get(reverse("okrs:my"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -85,6 +86,7 @@ def test_it_shows_another_cycle_when_picked(client, okrs, company):
 
 
 def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(client, okrs, company):
+    """EXE-7."""
     shaky = key_result_create(
         actor=company.mia,
         objective=okrs["mine"],
@@ -101,6 +103,7 @@ def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(client, okrs, company):
 
 
 def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(client, okrs, company):
+    """MEAS-8."""
     long_ago = timezone.now() - dt.timedelta(days=company.org.checkin_cadence_days + 1)
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=long_ago)
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
@@ -111,6 +114,7 @@ def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(client, ok
 
 
 def test_it_tags_a_key_result_behind_pace_MEAS_6(client, okrs, company):
+    """MEAS-6."""
     today = timezone.localdate()
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(
         start_date=today - dt.timedelta(days=60), end_date=today + dt.timedelta(days=30)
@@ -125,6 +129,7 @@ def test_it_tags_a_key_result_behind_pace_MEAS_6(client, okrs, company):
 
 
 def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client, okrs, company):
+    """MEAS-1."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=6, confidence=100)
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
     assert "150%" in html
@@ -135,6 +140,7 @@ def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client, okrs, compa
 
 
 def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(client, okrs, company):
+    """PUB-2."""
     response = _login(client, company.oscar).get(reverse("okrs:objective", args=[okrs["company"].pk]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -278,6 +284,7 @@ def test_it_escapes_text_in_the_chart():
 
 
 def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(client, okrs, company):
+    """EXE-4."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=1, confidence=20, confidence_reason="大客户流失")
     html = _login(client, company.hank).get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
     table = html[html.index('id="checkins-title"') : html.index('id="history-title"')]
@@ -311,6 +318,7 @@ def test_it_shows_the_history_newest_first_with_before_and_after(client, okrs, c
 
 
 def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(client, okrs, company):
+    """EXE-3."""
     kr = okrs["my_kr"]
     response = _login(client, company.mia).post(
         reverse("okrs:checkin", args=[kr.pk]), {"value": "2", "confidence": "75", "note": "签了两家"}, **HX
@@ -347,6 +355,7 @@ def test_it_records_a_check_in_without_javascript(client, okrs, company):
 
 
 def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs, company):
+    """EXE-4."""
     kr = okrs["my_kr"]  # confidence 80
     _login(client, company.mia)
     before = _snapshot()
@@ -373,6 +382,7 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs,
 
 
 def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client, okrs, company):
+    """EXE-4."""
     response = _login(client, company.mia).post(
         reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "1", "confidence": "10"}
     )
@@ -385,6 +395,7 @@ def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client, okrs, compa
 
 
 def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client, okrs, company):
+    """EXE-4."""
     _login(client, company.mia).post(
         reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "1", "confidence": "60"}, **HX
     )
@@ -392,6 +403,7 @@ def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client, okrs, company)
 
 
 def test_it_checks_in_milestones_MEAS_3(client, okrs, company):
+    """MEAS-3."""
     kr = key_result_create(
         actor=company.mia, objective=okrs["mine"], title="苏州办事处开业", kind="milestones",
         milestones=["选址", "装修", "开业"],
@@ -410,6 +422,7 @@ def test_it_checks_in_milestones_MEAS_3(client, okrs, company):
 
 
 def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client, okrs, company):
+    """MEAS-3."""
     kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="招聘一名助理", kind="boolean")
     response = _login(client, company.mia).post(
         reverse("okrs:checkin", args=[kr.pk]), {"value": "1", "confidence": "100"}, **HX
@@ -472,6 +485,7 @@ def _objective_form(company, **fields) -> dict:
 
 
 def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(client, okrs, company):
+    """VIS-1."""
     _login(client, company.mia)
     html = client.get(reverse("okrs:objective_new") + f"?cycle={company.quarter.pk}").content.decode()
     assert "让每个团队都看清方向" in html
@@ -503,6 +517,7 @@ def test_it_creates_an_objective_aligned_to_its_parent(client, okrs, company):
 
 
 def test_it_creates_the_key_results_written_first_in_one_go_SET_9(client, okrs, company):
+    """SET-9."""
     data = _objective_form(
         company,
         **{
@@ -526,6 +541,7 @@ def test_it_creates_the_key_results_written_first_in_one_go_SET_9(client, okrs, 
 
 
 def test_it_writes_nothing_when_one_key_result_written_first_is_wrong_SET_9(client, okrs, company):
+    """SET-9."""
     before = _snapshot()
     data = _objective_form(
         company,
@@ -588,6 +604,7 @@ def test_it_refuses_creating_an_objective_for_someone_one_does_not_manage(client
 
 
 def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(client, okrs, company):
+    """SET-6."""
     top = okrs["company"]
     values = _objective_values(top.pk)
     before = _snapshot()
@@ -712,6 +729,7 @@ def test_it_refuses_to_delete_in_a_closed_cycle(client, okrs, company):
 
 
 def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_SET_4(client, okrs, company):
+    """SET-3, SET-4."""
     for n in range(3):
         objective_create(actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title=f"O{n}")
     _login(client, company.mia)
@@ -738,6 +756,7 @@ def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_S
 
 
 def test_it_warns_about_key_results_written_first_SET_5_SET_6(client, okrs, company):
+    """SET-5, SET-6."""
     data = _objective_form(company, **{"kr0-title": f"提升满意度{XSS}", "kr0-target_value": ""})
     html = _login(client, company.mia).post(reverse("okrs:editor_warnings"), data, **HX).content.decode()
     assert "SET-5: key result 1" in html

@@ -96,6 +96,7 @@ def test_it_answers_404_for_a_missing_department_or_person(company):
 
 
 def test_it_shows_the_vision_mission_and_strategic_goals_on_the_company_page_VIS_1_VIS_2(company):
+    """VIS-1, VIS-2."""
     StrategicGoal.objects.create(title="三年成为行业第一", description="华东先行")
     status, html = page(company.oscar, "reports:company", cycle=company.quarter)
     assert status == 200
@@ -106,6 +107,7 @@ def test_it_shows_the_vision_mission_and_strategic_goals_on_the_company_page_VIS
 
 
 def test_it_shows_company_annual_and_quarterly_objectives_SET_1(company, okrs):
+    """SET-1."""
     objective_create(
         actor=company.erin, cycle=company.year, level=Level.COMPANY, title="年度营收翻番", owner=company.erin
     )
@@ -118,6 +120,7 @@ def test_it_shows_company_annual_and_quarterly_objectives_SET_1(company, okrs):
 
 
 def test_it_shows_progress_confidence_and_health_of_company_objectives_MEAS_6(company, okrs):
+    """MEAS-6."""
     checkin_record(actor=company.erin, key_result=okrs["revenue"], value=250, confidence=30)
     _status, html = page(company.mia, "reports:company", cycle=company.quarter)
     assert "25%" in html
@@ -215,6 +218,7 @@ def test_it_sends_a_request_for_the_rows_without_javascript_to_the_department_pa
 
 
 def test_it_leaves_hidden_objectives_out_of_the_sub_department_rows_PUB_2(company, okrs, east):
+    """PUB-2."""
     objective_create(
         actor=company.hank,
         cycle=company.quarter,
@@ -232,6 +236,7 @@ def test_it_leaves_hidden_objectives_out_of_the_sub_department_rows_PUB_2(compan
 
 
 def test_it_counts_off_track_at_risk_and_stale_key_results_per_department_MEAS_8(company, okrs):
+    """MEAS-8."""
     second = objective_create(
         actor=company.hank,
         cycle=company.quarter,
@@ -261,6 +266,7 @@ def test_it_counts_off_track_at_risk_and_stale_key_results_per_department_MEAS_8
 
 def test_it_shows_the_bottom_up_share_against_the_target_SET_7(company, okrs):
     # erin (executive), hank (head) and mia (member) wrote one objective each: 1 of 3 by employees.
+    """SET-7."""
     _status, html = page(company.alice, "reports:company", cycle=company.quarter)
     share = html[html.index('id="bottom-up"') :]
     assert "33%" in share
@@ -279,6 +285,7 @@ def test_it_shows_the_bottom_up_share_against_the_target_SET_7(company, okrs):
 
 
 def test_it_counts_a_member_who_heads_a_department_as_a_leader_SET_7(company, okrs):
+    """SET-7."""
     company.marketing.head = company.oscar
     company.marketing.save(update_fields=["head"])
     objective_create(actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title="市场")
@@ -290,6 +297,7 @@ def test_it_counts_a_member_who_heads_a_department_as_a_leader_SET_7(company, ok
 
 
 def test_it_counts_objectives_of_superusers_and_without_author_as_not_by_employees_SET_7(company, okrs):
+    """SET-7."""
     from qibu.reports.selectors import bottom_up_share
 
     root = person_create(username="root", full_name="超级用户")  # a member by role
@@ -354,6 +362,7 @@ def _all_pages(person, company, okrs) -> str:
 
 
 def test_it_hides_department_limited_and_private_objectives_from_outsiders_PUB_2(company, okrs, hidden):
+    """PUB-2."""
     html = _all_pages(company.oscar, company, okrs)
     assert "成为华东市场第一" in html  # company-wide objectives stay visible to everyone
     assert "销售部内部价格策略" not in html
@@ -362,18 +371,21 @@ def test_it_hides_department_limited_and_private_objectives_from_outsiders_PUB_2
 
 
 def test_it_shows_department_limited_objectives_inside_the_department_PUB_2(company, okrs, hidden):
+    """PUB-2."""
     html = _all_pages(company.mia, company, okrs)
     assert "销售部内部价格策略" in html
     assert "内部折扣 KR" in html
 
 
 def test_it_shows_a_private_objective_to_its_owner_and_manager_only_PUB_2(company, okrs, hidden):
+    """PUB-2."""
     assert "米娅的私人目标" in _all_pages(company.mia, company, okrs)
     assert "米娅的私人目标" in _all_pages(company.hank, company, okrs)
     assert "米娅的私人目标" not in _all_pages(company.erin, company, okrs)
 
 
 def test_it_leaves_hidden_objectives_out_of_the_numbers_shown_to_outsiders_PUB_2(company, okrs, hidden):
+    """PUB-2."""
     from qibu.reports.selectors import alignment_tree, member_rows
 
     rows = member_rows(viewer=company.oscar, people=[company.mia], cycle=company.quarter, organisation=company.org)
@@ -387,6 +399,7 @@ def test_it_leaves_hidden_objectives_out_of_the_numbers_shown_to_outsiders_PUB_2
 
 
 def test_it_answers_404_for_the_children_of_a_hidden_objective_PUB_2(company, okrs, hidden):
+    """PUB-2."""
     status, _html = page(company.oscar, "reports:tree_children", hidden["private"].pk, cycle=company.quarter)
     assert status == 404
 
@@ -472,6 +485,7 @@ def test_it_shows_a_person_with_manager_reports_and_objectives(company, okrs):
 
 
 def test_it_marks_a_stale_key_result_on_the_person_page_MEAS_8(company, okrs):
+    """MEAS-8."""
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
     _status, html = page(company.hank, "reports:person", company.mia.pk, cycle=company.quarter)
     assert "tag stale" in html
@@ -491,6 +505,7 @@ def test_it_works_on_the_chosen_cycle(company, okrs):
 
 
 def test_it_shows_company_objectives_at_the_top_of_the_alignment_tree_SET_6(company, okrs):
+    """SET-6."""
     _status, html = page(company.mia, "reports:tree", cycle=company.quarter)
     assert "成为华东市场第一" in html
     url = reverse("reports:tree_children", args=[okrs["company"].pk])
@@ -500,6 +515,7 @@ def test_it_shows_company_objectives_at_the_top_of_the_alignment_tree_SET_6(comp
 
 
 def test_it_loads_the_children_of_a_node_as_a_fragment_with_htmx_SET_6(company, okrs):
+    """SET-6."""
     url = reverse("reports:tree_children", args=[okrs["company"].pk])
     response = client_for(company.oscar).get(url, {"cycle": company.quarter.pk}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
@@ -519,6 +535,7 @@ def test_it_shows_the_children_as_a_whole_page_without_javascript(company, okrs)
 
 
 def test_it_loads_the_objectives_that_align_to_nothing_on_demand_SET_6(company, okrs):
+    """SET-6."""
     objective_create(
         actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title="孤立目标"
     )
@@ -541,11 +558,13 @@ def test_it_loads_the_objectives_that_align_to_nothing_on_demand_SET_6(company, 
 
 
 def test_it_says_so_when_every_objective_aligns_SET_6(company, okrs):
+    """SET-6."""
     html = fragment(company.mia, "reports:tree_unaligned", cycle=company.quarter).content.decode()
     assert "aligns to another one" in html and "<li" not in html
 
 
 def test_it_counts_every_gap_but_lists_only_the_first_SET_6(company, okrs, monkeypatch):
+    """SET-6."""
     from qibu.reports import selectors
 
     monkeypatch.setattr(selectors, "UNALIGNED_SHOWN", 2)
@@ -572,6 +591,7 @@ def test_it_counts_every_gap_but_lists_only_the_first_SET_6(company, okrs, monke
 
 
 def test_it_hides_department_limited_and_private_gaps_from_outsiders_PUB_2(company, okrs):
+    """PUB-2."""
     for title, visibility in (("销售部内部孤立目标", Visibility.DEPARTMENT), ("公开孤立目标", Visibility.COMPANY)):
         objective_create(
             actor=company.hank,

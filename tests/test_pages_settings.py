@@ -144,6 +144,7 @@ def test_it_saves_the_organisation_and_policy_and_records_history(company):
 
 
 def test_it_shows_each_policy_default_and_highlights_departures_from_the_method_SET_3(company):
+    """SET-3."""
     client = client_for(company.alice)
     html = client.get(reverse("org:settings")).content.decode()
     assert 'class="departs"' not in html and "tag departure" not in html
@@ -193,6 +194,7 @@ def test_it_refuses_an_unknown_language_for_the_organisation(company):
 
 
 def test_it_adds_and_deletes_strategic_goals_VIS_2(company):
+    """VIS-2."""
     client = client_for(company.alice)
     response = client.post(reverse("org:strategy"), {"title": "成为华东第一", "description": "三年内"})
     assert response.status_code == 302
@@ -215,6 +217,7 @@ def test_it_refuses_a_strategic_goal_without_title(company):
 
 
 def test_it_generates_a_fiscal_year_with_quarters_and_months_SET_8(company):
+    """SET-8."""
     response = client_for(company.alice).post(reverse("org:cycles_generate"), {"fiscal_year": 2027, "start_month": 4})
     assert response.status_code == 302
     annual = Cycle.objects.get(kind=CycleKind.ANNUAL, start=dt.date(2027, 4, 1))

@@ -363,6 +363,7 @@ def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
 
 @pytest.mark.parametrize(("row", "persona"), CASES)
 def test_it_answers_each_persona_as_the_table_says_PUB_2(row: Row, persona: str, world, company):
+    """PUB-2."""
     expected = row.expect[persona]
     # Tokens created for the call are not part of what a refusal must leave alone.
     before = _state()

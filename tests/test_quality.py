@@ -48,6 +48,7 @@ def test_it_has_nothing_to_say_about_a_well_formed_objective():
 
 
 def test_it_warns_past_three_objectives_per_owner_SET_3():
+    """SET-3."""
     assert _warnings(owner_objective_count=3) == []
     warnings = _warnings(owner_objective_count=4)
     assert _rules(warnings) == ["SET-3"]
@@ -57,6 +58,7 @@ def test_it_warns_past_three_objectives_per_owner_SET_3():
 
 
 def test_it_names_the_organisations_own_limit_and_the_departure_SET_3():
+    """SET-3."""
     organisation = Organisation(name="Test", max_objectives_per_owner=5)
     assert _warnings(organisation, owner_objective_count=5) == []
     warnings = _warnings(organisation, owner_objective_count=6)
@@ -66,6 +68,7 @@ def test_it_names_the_organisations_own_limit_and_the_departure_SET_3():
 
 
 def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4():
+    """SET-4."""
     assert _rules(_warnings(key_results=[])) == ["SET-4"]
     assert "0 key results" in _warnings(key_results=[])[0]
     assert _warnings(key_results=[GOOD_KR] * 3) == []
@@ -75,11 +78,13 @@ def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4():
 
 
 def test_it_does_not_count_untitled_draft_rows_SET_4():
+    """SET-4."""
     blank = {"title": "  ", "kind": "increase", "start_value": "0", "target_value": ""}
     assert _warnings(key_results=[GOOD_KR, blank, blank]) == []
 
 
 def test_it_uses_the_organisations_key_result_range_SET_4():
+    """SET-4."""
     organisation = Organisation(name="Test", min_key_results=2, max_key_results=5)
     warnings = _warnings(organisation, key_results=[GOOD_KR])
     assert _rules(warnings) == ["SET-4"]
@@ -88,6 +93,7 @@ def test_it_uses_the_organisations_key_result_range_SET_4():
 
 
 def test_it_warns_about_a_key_result_without_a_target_number_SET_5():
+    """SET-5."""
     no_target = {"title": "Make customers happier", "kind": "increase", "start_value": "0", "target_value": ""}
     not_a_number = {"title": "Grow revenue", "kind": "decrease", "start_value": "10", "target_value": "lots"}
     warnings = _warnings(key_results=[GOOD_KR, no_target, not_a_number])
@@ -97,6 +103,7 @@ def test_it_warns_about_a_key_result_without_a_target_number_SET_5():
 
 
 def test_it_warns_when_the_target_equals_the_start_SET_5():
+    """SET-5."""
     flat = {"title": "Keep 10 accounts", "kind": "increase", "start_value": "10", "target_value": "10.0"}
     warnings = _warnings(key_results=[flat])
     assert _rules(warnings) == ["SET-5"]
@@ -104,20 +111,24 @@ def test_it_warns_when_the_target_equals_the_start_SET_5():
 
 
 def test_it_accepts_done_or_not_key_results_without_numbers_SET_5():
+    """SET-5."""
     launch = {"title": "Launch the Suzhou office", "kind": "boolean", "start_value": "", "target_value": ""}
     assert _warnings(key_results=[launch]) == []
 
 
 def test_it_warns_about_an_objective_aligned_to_nothing_SET_6():
+    """SET-6."""
     assert _rules(_warnings(has_alignment=False)) == ["SET-6"]
     assert _rules(_warnings(has_alignment=False, level=Level.DEPARTMENT)) == ["SET-6"]
 
 
 def test_it_does_not_ask_a_company_objective_to_align_upwards_SET_6():
+    """SET-6."""
     assert _warnings(has_alignment=False, level=Level.COMPANY) == []
 
 
 def test_it_warns_when_dates_are_missing_SET_8():
+    """SET-8."""
     assert _rules(_warnings(start_date=None)) == ["SET-8"]
     assert _rules(_warnings(end_date=None)) == ["SET-8"]
     assert _rules(_warnings(start_date=None, end_date=None)) == ["SET-8"]
@@ -154,6 +165,7 @@ def _decorated(company):
 
 
 def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs, company):
+    """EXE-7."""
     urgent = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="续约老客户", priority=0
     )
@@ -170,11 +182,13 @@ def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(
 
 
 def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs, company):
+    """EXE-7."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=4, confidence=100)
     assert focus_today(_decorated(company)) == []
 
 
 def test_it_limits_the_focus_to_three_EXE_7(okrs, company):
+    """EXE-7."""
     for n in range(4):
         key_result_create(
             actor=company.mia, objective=okrs["mine"], title=f"KR {n}", start_value=0, target_value=Decimal(10)

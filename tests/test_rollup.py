@@ -67,6 +67,7 @@ def _checkin(c, kr: KeyResult, value, confidence=None) -> None:
 
 
 def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company):
+    """MEAS-4."""
     c = company
     objective = _objective(c, "O")
     heavy = _kr(c, objective, weight=3)
@@ -78,6 +79,7 @@ def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company):
 
 
 def test_it_weighs_key_results_equally_by_default_MEAS_4(company):
+    """MEAS-4."""
     c = company
     objective = _objective(c, "O")
     first = key_result_create(actor=c.erin, objective=objective, title="a", start_value=0, target_value=10)
@@ -88,6 +90,7 @@ def test_it_weighs_key_results_equally_by_default_MEAS_4(company):
 
 
 def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company):
+    """MEAS-4."""
     c = company
     parent = _objective(c, "P")
     _kr(c, parent)
@@ -98,6 +101,7 @@ def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company):
 
 
 def test_it_uses_only_the_children_in_children_mode_MEAS_4(company):
+    """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.CHILDREN)
     own = _kr(c, parent)
@@ -112,6 +116,7 @@ def test_it_uses_only_the_children_in_children_mode_MEAS_4(company):
 
 
 def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company):
+    """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
     own = _kr(c, parent, weight=1)
@@ -124,6 +129,7 @@ def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company):
 
 
 def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company):
+    """MEAS-1, MEAS-4."""
     c = company
     objective = _objective(c, "O")
     kr = _kr(c, objective, target=10)
@@ -143,6 +149,7 @@ def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company):
 
 
 def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(company):
+    """MEAS-5."""
     c = company
     objective = _objective(c, "O")
     assert _confidence(objective) is None
@@ -157,6 +164,7 @@ def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(c
 
 
 def test_it_rolls_confidence_up_from_children_MEAS_5(company):
+    """MEAS-5."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.CHILDREN)
     first = _objective(c, "C1", parent_objective_ids=[parent.pk])
@@ -180,12 +188,14 @@ def tree(company):
 
 
 def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company, tree):
+    """MEAS-4."""
     _checkin(company, tree["left_kr"], 50)
     assert _progress(tree["left"]) == D("0.5")
     assert _progress(tree["top"]) == D("0.25")
 
 
 def test_it_follows_a_key_result_weight_change_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     extra = _kr(c, tree["left"])
     _checkin(c, extra, 100)
@@ -197,6 +207,7 @@ def test_it_follows_a_key_result_weight_change_MEAS_4(company, tree):
 
 
 def test_it_follows_an_objective_weight_change_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
     assert _progress(tree["top"]) == D("0.5")
@@ -205,6 +216,7 @@ def test_it_follows_an_objective_weight_change_MEAS_4(company, tree):
 
 
 def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
     assert _progress(tree["top"]) == D("0.5")
@@ -215,6 +227,7 @@ def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company, tree):
 
 
 def test_it_moves_the_progress_with_a_realignment_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     other_top = _objective(c, "Other top", mode=RollupMode.CHILDREN)
     _checkin(c, tree["left_kr"], 100)
@@ -226,6 +239,7 @@ def test_it_moves_the_progress_with_a_realignment_MEAS_4(company, tree):
 
 
 def test_it_drops_a_deleted_child_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
     assert _progress(tree["top"]) == D("0.5")
@@ -234,6 +248,7 @@ def test_it_drops_a_deleted_child_MEAS_4(company, tree):
 
 
 def test_it_follows_a_deleted_key_result_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     done = _kr(c, tree["left"])
     _checkin(c, done, 100)
@@ -245,6 +260,7 @@ def test_it_follows_a_deleted_key_result_MEAS_4(company, tree):
 
 
 def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company):
+    """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
     anchor = _kr(c, parent)
@@ -257,6 +273,7 @@ def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company):
 
 
 def test_it_counts_a_child_in_every_parent_MEAS_4(company):
+    """MEAS-4."""
     c = company
     first = _objective(c, "P1", mode=RollupMode.CHILDREN)
     second = _objective(c, "P2", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
@@ -268,6 +285,7 @@ def test_it_counts_a_child_in_every_parent_MEAS_4(company):
 
 
 def test_it_follows_a_rollup_mode_change_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     own = _kr(c, tree["top"])
     _checkin(c, own, 100)
@@ -280,6 +298,7 @@ def test_it_follows_a_rollup_mode_change_MEAS_4(company, tree):
 
 
 def test_it_rolls_three_levels_up_MEAS_4(company, tree):
+    """MEAS-4."""
     c = company
     grandchild = _objective(c, "Grandchild", parent_objective_ids=[tree["left"].pk])
     objective_update(actor=c.erin, objective=tree["left"], data={"rollup_mode": RollupMode.CHILDREN})
@@ -383,6 +402,7 @@ def _random_tree(c, rng: random.Random) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company, seed):
+    """MEAS-4, MEAS-5."""
     _random_tree(company, random.Random(seed))
     incremental = _snapshot()
     Objective.objects.update(progress=0, confidence=None)
@@ -404,6 +424,7 @@ def _checkin_queries(c, siblings: int) -> int:
 
 
 def test_it_refreshes_a_checkin_in_as_many_queries_for_2_siblings_as_for_40_MEAS_4(company):
+    """MEAS-4."""
     assert _checkin_queries(company, 2) == _checkin_queries(company, 40)
 
 

@@ -37,6 +37,7 @@ def demo(transactional_db):
 
 
 def test_it_lets_a_demo_employee_check_in_with_a_confidence_fall_and_its_reason_EXE_4(live_server, page: Page, demo):
+    """EXE-4."""
     summary, member, kr = demo
     objective = kr.objective
     page.goto(live_server.url + "/login/")
