@@ -1,9 +1,10 @@
 """URL map. Each app owns its pages; the API lives under /api/v1."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
+from qibu.api.errors import api_not_found
 from qibu.api.urls import api
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/(?P<path>.*)$", api_not_found),
     path("settings/", include("qibu.org.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.okrs.urls")),

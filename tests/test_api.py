@@ -855,3 +855,10 @@ def test_it_answers_a_full_page_in_the_same_number_of_queries_for_ten_times_more
         large = call("get", url, company.mia).json()
     assert small["count"] < large["count"]
     assert len(small["items"]) == len(large["items"]) == 2
+
+
+def test_it_answers_an_unknown_api_address_with_json(client, db):
+    response = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": [{"field": None, "message": "There is no such address in the API."}]}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -140,3 +140,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other address under /api/v1 answers JSON in the API's error shape, not an HTML page."""
+    return JsonResponse(error_body([(None, _("There is no such address in the API."))]), status=404)
