@@ -16,16 +16,15 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from qibu.api.errors import CsrfFailed
-from qibu.org.middleware import choose_language
+from qibu.org.middleware import choose_language, request_organisation
 from qibu.org.models import Person
-from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_authenticate
 
 
 def _activate_person_language(request: HttpRequest, person: Person) -> None:
     """The same choice as for pages (`choose_language`), made again now that the person is known:
     the middleware cannot do it for token callers, as it runs before the token is read."""
-    organisation = getattr(request, "organisation", None) or organisation_get()
+    organisation = request_organisation(request)
     language = choose_language(request, person_language=person.language or "", default=organisation.default_language)
     translation.activate(language)
     request.LANGUAGE_CODE = language  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Path, Query, Router, Status
 
-from qibu.api.okrs import caller, organisation_of, refuse_change, resolve_references, visible_through
+from qibu.api.okrs import caller, refuse_change, resolve_references, visible_through
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
@@ -27,6 +27,7 @@ from qibu.api.schemas import (
 from qibu.okrs import access, services
 from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.selectors import decorate_key_results, objectives_visible
+from qibu.org.middleware import request_organisation
 from qibu.org.models import Person
 
 router = Router(tags=["key results"])
@@ -80,7 +81,7 @@ def key_result_out(kr: KeyResult) -> dict[str, Any]:
 
 def key_result_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     key_result, _can_edit = key_result_for(caller(request), pk)
-    decorate_key_results([key_result], organisation_of(request))
+    decorate_key_results([key_result], request_organisation(request))
     return key_result_out(key_result)
 
 
@@ -141,7 +142,7 @@ def key_results_list(
         order=("objective_id", "position", "id"),
         counted=counted,
     )
-    decorate_key_results(items, organisation_of(request))
+    decorate_key_results(items, request_organisation(request))
     return {**meta, "items": [key_result_out(kr) for kr in items]}
 
 
@@ -220,6 +221,6 @@ def checkins_create(request: HttpRequest, payload: CheckInCreate) -> Status[dict
         raise refuse_change()
     data = payload.model_dump(exclude_unset=True, exclude={"key_result"})
     checkin = services.checkin_record(
-        actor=person, key_result=key_result, organisation=organisation_of(request), **data
+        actor=person, key_result=key_result, organisation=request_organisation(request), **data
     )
     return Status(201, checkin_out(checkin))

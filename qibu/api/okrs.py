@@ -35,8 +35,9 @@ from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs import access, services
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective
 from qibu.okrs.selectors import decorate_objectives, objectives_visible
-from qibu.org.models import Department, Organisation, Person, Team
-from qibu.org.selectors import department_list, organisation_get, person_list, team_list
+from qibu.org.middleware import request_organisation
+from qibu.org.models import Department, Person, Team
+from qibu.org.selectors import department_list, person_list, team_list
 
 router = Router(tags=["objectives"])
 
@@ -44,11 +45,6 @@ router = Router(tags=["objectives"])
 def caller(request: HttpRequest) -> Person:
     person: Person = request.auth  # type: ignore[attr-defined]
     return person
-
-
-def organisation_of(request: HttpRequest) -> Organisation:
-    organisation: Organisation | None = getattr(request, "organisation", None)
-    return organisation or organisation_get()
 
 
 def refuse_change() -> PermissionDenied:
@@ -222,7 +218,7 @@ def objective_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     person = caller(request)
     objective, _can_edit = access.objective_for(person, pk)
     attach_links([objective], person)
-    decorate_objectives([objective], organisation_of(request))
+    decorate_objectives([objective], request_organisation(request))
     return objective_out(objective, person)
 
 
@@ -248,7 +244,7 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], pagi
     rows = Objective.objects.select_related("owner", "department", "team")
     items, meta = paginate(objectives.order_by("priority", "id"), paging, rows=rows)
     attach_links(items, person)
-    decorate_objectives(items, organisation_of(request))
+    decorate_objectives(items, request_organisation(request))
     return {**meta, "items": [objective_out(o, person) for o in items]}
 
 
@@ -364,7 +360,7 @@ def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[
         api_key_result_count=_count(KeyResult.objects.filter(objective=OuterRef("pk")), "objective"),
     )
     items, meta = paginate(nodes.order_by("priority", "id"), paging, rows=rows)
-    decorate_objectives(items, organisation_of(request))
+    decorate_objectives(items, request_organisation(request))
     return {
         **meta,
         "cycle": cycle_id,

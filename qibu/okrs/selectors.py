@@ -14,7 +14,7 @@ from django.utils import timezone
 from qibu.cycles.models import Cycle
 from qibu.okrs import progress as meas
 from qibu.okrs.access import can_view, objective_queryset, visible_objectives_q
-from qibu.okrs.models import Alignment, CheckIn, KeyResult, Objective
+from qibu.okrs.models import Alignment, KeyResult, Objective
 from qibu.org.models import Organisation, Person
 
 
@@ -97,14 +97,6 @@ def objectives_for_owner(*, person: Person, viewer: Person, cycle: Cycle) -> lis
         objective.cycle = cycle
         objective.owner = person
     return objectives
-
-
-def checkins_for_objective(objective: Objective, limit: int = 200) -> list[CheckIn]:
-    return list(
-        CheckIn.objects.filter(key_result__objective=objective)
-        .select_related("author", "key_result")
-        .order_by("-created_at", "-id")[:limit]
-    )
 
 
 def parents_of(objective: Objective, viewer: Person) -> list[Alignment]:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from qibu.org.models import Organisation
 from qibu.org.selectors import organisation_get
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -30,6 +31,12 @@ def choose_language(request: HttpRequest, *, person_language: str | None, defaul
         except LookupError:
             continue
     return default if default in _SUPPORTED else settings.LANGUAGE_CODE
+
+
+def request_organisation(request: HttpRequest) -> Organisation:
+    """The organisation this request already read (set by PersonLocaleMiddleware), else a fresh read."""
+    found: Organisation | None = getattr(request, "organisation", None)
+    return found if found is not None else organisation_get()
 
 
 class PersonLocaleMiddleware:

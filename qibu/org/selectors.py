@@ -19,10 +19,6 @@ def department_list() -> QuerySet[Department]:
     return Department.objects.select_related("head", "parent").order_by("path")
 
 
-def department_descendant_ids(department: Department) -> list[int]:
-    return list(Department.objects.filter(path__startswith=department.path).values_list("id", flat=True))
-
-
 def team_list() -> QuerySet[Team]:
     return Team.objects.select_related("department", "lead")
 

@@ -21,6 +21,7 @@ from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
+from qibu.org.middleware import request_organisation
 from qibu.org.models import ApiToken, Organisation, Person, StrategicGoal, Team
 from qibu.org.selectors import (
     departments_with_counts,
@@ -77,7 +78,7 @@ def admin_required(view: ViewFunc) -> ViewFunc:
 
 
 def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, status: int = 200) -> HttpResponse:
-    saved: Organisation = request.organisation  # type: ignore[attr-defined]
+    saved = request_organisation(request)
     departures = set(saved.departures_from_method())
     policy = [
         {
@@ -96,7 +97,7 @@ def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, statu
 @admin_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        initial = forms.OrganisationForm.initial_from(request.organisation)  # type: ignore[attr-defined]
+        initial = forms.OrganisationForm.initial_from(request_organisation(request))
         return _organisation_page(request, forms.OrganisationForm(initial=initial))
     form = forms.OrganisationForm(request.POST)
     if form.is_valid():
@@ -151,7 +152,7 @@ def _cycles_page(
     cycle_form: forms.CycleForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    organisation: Organisation = request.organisation  # type: ignore[attr-defined]
+    organisation = request_organisation(request)
     context = {
         "cycles": list(cycle_list().select_related("parent")),
         "year_form": year_form or forms.GenerateYearForm(initial={"start_month": organisation.fiscal_year_start_month}),

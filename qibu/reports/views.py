@@ -23,17 +23,13 @@ from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs.access import objective_for
 from qibu.okrs.templatetags.okr_tags import HEALTH_LABELS, health_badge, pct, percent_width
-from qibu.org.models import Department, Organisation, Person
+from qibu.org.middleware import request_organisation
+from qibu.org.models import Department, Person
 from qibu.reports import selectors
 
 
 def _viewer(request: HttpRequest) -> Person:
     return cast(Person, request.user)
-
-
-def _organisation(request: HttpRequest) -> Organisation:
-    """Read once per request by `PersonLocaleMiddleware`."""
-    return cast(Organisation, request.organisation)  # type: ignore[attr-defined]
 
 
 def _cycle_context(request: HttpRequest) -> tuple[Cycle | None, dict[str, Any]]:
@@ -218,7 +214,9 @@ def people_table_rows(members: Iterable[selectors.MemberRow], cells: Cells) -> S
 @login_required
 def company(request: HttpRequest) -> HttpResponse:
     cycle, context = _cycle_context(request)
-    overview = selectors.company_overview(viewer=_viewer(request), cycle=cycle, organisation=_organisation(request))
+    overview = selectors.company_overview(
+        viewer=_viewer(request), cycle=cycle, organisation=request_organisation(request)
+    )
     context["overview"] = overview
     context["department_rows"] = department_table_rows(overview.departments, Cells(cycle))
     return render(request, "reports/company.html", context)
@@ -234,7 +232,7 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
         viewer=_viewer(request),
         department=found,
         cycle=cycle,
-        organisation=_organisation(request),
+        organisation=request_organisation(request),
         page=request.GET.get("page") or 1,
     )
     cells = Cells(cycle)
@@ -259,7 +257,9 @@ def department_rows(request: HttpRequest, pk: int) -> HttpResponse:
     table of sub-departments); `?base=` is the depth that table shows unindented. Without JavaScript the
     department's own page lists its sub-departments."""
     cycle = cycle_for_request(request.GET.get("cycle"))
-    rows = selectors.department_rows(viewer=_viewer(request), pk=pk, cycle=cycle, organisation=_organisation(request))
+    rows = selectors.department_rows(
+        viewer=_viewer(request), pk=pk, cycle=cycle, organisation=request_organisation(request)
+    )
     if rows is None:
         raise Http404
     if not request.headers.get("HX-Request"):
@@ -282,7 +282,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     cycle, context = _cycle_context(request)
     context["report"] = selectors.person_report(
-        viewer=_viewer(request), person=found, cycle=cycle, organisation=_organisation(request)
+        viewer=_viewer(request), person=found, cycle=cycle, organisation=request_organisation(request)
     )
     return render(request, "reports/person.html", context)
 
@@ -292,7 +292,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     cycle, context = _cycle_context(request)
     if cycle is not None:
         context["tree"] = selectors.alignment_tree(
-            viewer=_viewer(request), cycle=cycle, organisation=_organisation(request)
+            viewer=_viewer(request), cycle=cycle, organisation=request_organisation(request)
         )
     return render(request, "reports/tree.html", context)
 
@@ -304,7 +304,9 @@ def tree_unaligned(request: HttpRequest) -> HttpResponse:
     cycle = cycle_for_request(request.GET.get("cycle"))
     if cycle is None:
         raise Http404
-    gaps = selectors.unaligned_objectives(viewer=_viewer(request), cycle=cycle, organisation=_organisation(request))
+    gaps = selectors.unaligned_objectives(
+        viewer=_viewer(request), cycle=cycle, organisation=request_organisation(request)
+    )
     context: dict[str, Any] = {"gaps": gaps, "cycle": cycle}
     if request.headers.get("HX-Request"):
         response = render(request, "reports/_unaligned.html", context)
@@ -324,7 +326,7 @@ def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     if cycle is None:
         raise Http404
     nodes = selectors.tree_children(
-        viewer=_viewer(request), parent=parent, cycle=cycle, organisation=_organisation(request)
+        viewer=_viewer(request), parent=parent, cycle=cycle, organisation=request_organisation(request)
     )
     context: dict[str, Any] = {"parent": parent, "nodes": nodes, "cycle": cycle}
     if request.headers.get("HX-Request"):

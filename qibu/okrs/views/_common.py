@@ -15,16 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from qibu.okrs.access import objective_for
 from qibu.okrs.models import KeyResult, KeyResultKind, Objective, Status
-from qibu.org.models import Organisation, Person
-from qibu.org.selectors import organisation_get
+from qibu.org.models import Person
 
 # The company objectives shown beside my OKRs and the editor (VIS-1): the first few by priority.
 CONTEXT_OBJECTIVES_LIMIT = 10
-
-
-def _organisation(request: HttpRequest) -> Organisation:
-    found = getattr(request, "organisation", None)
-    return found if found is not None else organisation_get()
 
 
 def _person(request: HttpRequest) -> Person:

@@ -15,7 +15,8 @@ from qibu.okrs import quality
 from qibu.okrs.access import objective_for
 from qibu.okrs.forms import KEY_RESULT_DRAFTS
 from qibu.okrs.models import KeyResult, Level, Objective
-from qibu.okrs.views._common import _date_or_none, _int_or_none, _organisation, _person
+from qibu.okrs.views._common import _date_or_none, _int_or_none, _person
+from qibu.org.middleware import request_organisation
 
 
 def _warnings(
@@ -31,7 +32,7 @@ def _warnings(
     end_date: dt.date | None,
 ) -> dict[str, Any]:
     """The template context of `okrs/_warnings.html`; counts the owner's objectives in the cycle (one query)."""
-    organisation = _organisation(request)
+    organisation = request_organisation(request)
     count = 0
     if owner_id and cycle_id:
         others = Objective.objects.filter(cycle_id=cycle_id, owner_id=owner_id)

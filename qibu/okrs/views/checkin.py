@@ -28,7 +28,6 @@ from qibu.okrs.views._common import (
     _is_htmx,
     _is_open,
     _key_result_for,
-    _organisation,
     _person,
     _safe_next,
 )
@@ -40,6 +39,7 @@ from qibu.okrs.views.fragments import (
     _key_result_html,
     _objective_numbers_html,
 )
+from qibu.org.middleware import request_organisation
 
 
 @login_required
@@ -47,7 +47,7 @@ from qibu.okrs.views.fragments import (
 def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a check-in (EXE-3); answers the key result's fragment to htmx, else redirects back."""
     person = _person(request)
-    organisation = _organisation(request)
+    organisation = request_organisation(request)
     kr, objective, _editable = _key_result_for(person, pk)
     if not can_check_in(person, objective, kr):
         raise PermissionDenied
@@ -98,7 +98,7 @@ def _render_key_result(
     status: int,
     out_of_band: bool = False,
 ) -> HttpResponse:
-    organisation = _organisation(request)
+    organisation = request_organisation(request)
     today = timezone.localdate()
     decorate_key_results([kr], organisation)
     _decorate_key_result_pace([kr], organisation, today)

@@ -23,7 +23,7 @@ from qibu.okrs import charts, quality
 from qibu.okrs.access import can_edit, objective_for, visible_objectives_q
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.selectors import children_of, decorate_key_results, decorate_objectives, objectives_for_owner, parents_of
-from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _is_open, _organisation, _person
+from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _is_open, _person
 from qibu.okrs.views.fragments import (
     _csrf_input,
     _decorate_key_result_pace,
@@ -32,6 +32,7 @@ from qibu.okrs.views.fragments import (
     _prepare_key_results,
 )
 from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_rows, _history_rows, _Names, _wanted_ids
+from qibu.org.middleware import request_organisation
 
 # The objective page's lists; the chart reads more check-ins than the list shows only when there are more.
 CHECKIN_LIST_LIMIT = 50
@@ -64,7 +65,7 @@ def _cycle_from(cycles: list[Cycle], asked: str | None, today: dt.date) -> Cycle
 def my_okrs(request: HttpRequest) -> HttpResponse:
     """My OKRs in the chosen cycle, what to push first today (EXE-7), and the company's direction (VIS-1)."""
     person = _person(request)
-    organisation = _organisation(request)
+    organisation = request_organisation(request)
     today = timezone.localdate()
     cycles = list(cycle_list())
     cycle = _cycle_from(cycles, request.GET.get("cycle"), today)
@@ -109,7 +110,7 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
 @login_required
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
-    organisation = _organisation(request)
+    organisation = request_organisation(request)
     today = timezone.localdate()
     objective, editable = objective_for(person, pk)
     # Owners' names come with the other names the page needs (one query, only for those not known yet);
