@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "qibu.core",
     "qibu.audit",
     "qibu.org",
     "qibu.cycles",

@@ -76,7 +76,8 @@ def main() -> int:
                 child.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 child.kill()
-    return web.returncode or 0
+    # Stopped by the signal passed on above is a clean stop, whichever of gunicorn's states it found it in.
+    return 0 if web.returncode in (0, -signal.SIGTERM) else web.returncode
 
 
 if __name__ == "__main__":

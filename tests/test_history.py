@@ -47,7 +47,7 @@ def test_it_records_the_creation_of_an_objective_EXE_11(company):
     )
     entry = _only_entry(action="objective.create", target_id=objective.pk)
     assert entry.actor == company.mia
-    assert (entry.target_type, entry.objective_id) == ("objective", objective.pk)
+    assert (entry.target_type, entry.subject_type, entry.subject_id) == ("okrs.objective", "okrs.objective", objective.pk)
     assert entry.before is None
     assert entry.after["title"] == "打开苏州市场"
     assert entry.after["owner"] == company.mia.pk
@@ -64,7 +64,7 @@ def test_it_records_what_changed_in_an_objective_EXE_11(company, okrs, since):
     )
     entry = _only_entry(action="objective.update", id__gt=since)
     assert entry.actor == company.hank
-    assert entry.objective_id == okrs["mine"].pk
+    assert entry.subject_id == okrs["mine"].pk
     # Only what changed; the empty description was already empty.
     assert entry.before == {"title": "打开苏州市场", "weight": "1", "priority": 1}
     assert entry.after == {"title": "打开苏州和无锡市场", "weight": "2.5", "priority": 0}
@@ -111,7 +111,7 @@ def test_it_records_the_deletion_of_an_objective_EXE_11(company, okrs, since):
     objective_delete(actor=company.hank, objective=okrs["mine"])
     entry = _only_entry(action="objective.delete", id__gt=since)
     assert entry.actor == company.hank
-    assert (entry.target_id, entry.objective_id) == (pk, pk)
+    assert (entry.target_id, entry.subject_id) == (pk, pk)
     assert entry.before["title"] == "打开苏州市场"
     assert entry.after is None
 
@@ -122,7 +122,7 @@ def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs
         actor=company.mia, objective=okrs["mine"], title="拜访 20 家客户", start_value=0, target_value=20, unit="家"
     )
     created = _only_entry(action="key_result.create", id__gt=since)
-    assert (created.actor, created.target_type, created.objective_id) == (company.mia, "keyresult", okrs["mine"].pk)
+    assert (created.actor, created.target_type, created.subject_id) == (company.mia, "okrs.keyresult", okrs["mine"].pk)
     assert created.before is None
     assert created.after["target_value"] == "20"
     assert created.after["title"] == "拜访 20 家客户"
@@ -137,7 +137,7 @@ def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs
     key_result_delete(actor=company.alice, key_result=kr)
     deleted = _only_entry(action="key_result.delete", id__gt=since)
     assert deleted.actor == company.alice
-    assert (deleted.target_id, deleted.objective_id) == (kr_id, okrs["mine"].pk)
+    assert (deleted.target_id, deleted.subject_id) == (kr_id, okrs["mine"].pk)
     assert deleted.before["target_value"] == "1000"
     assert deleted.after is None
 
@@ -154,7 +154,7 @@ def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(comp
     )
     entry = _only_entry(action="check_in.create", id__gt=since)
     assert entry.actor == company.mia
-    assert (entry.target_type, entry.target_id, entry.objective_id) == ("checkin", checkin.pk, okrs["mine"].pk)
+    assert (entry.target_type, entry.target_id, entry.subject_id) == ("okrs.checkin", checkin.pk, okrs["mine"].pk)
     assert entry.before["confidence"] == 80
     assert entry.after["confidence"] == 40
     assert entry.after["previous_confidence"] == 80
@@ -171,7 +171,7 @@ def test_it_records_alignment_changes_EXE_11_SET_6(company, okrs, since):
     alignment_set(actor=company.hank, objective=mine, parent_key_result_ids=[okrs["department_kr"].pk])
     entry = _only_entry(action="alignment.set", id__gt=since)
     assert entry.actor == company.hank
-    assert entry.objective_id == mine.pk
+    assert entry.subject_id == mine.pk
     assert entry.before == {"parents": [f"objective:{okrs['department'].pk}"]}
     assert entry.after == {"parents": [f"kr:{okrs['department_kr'].pk}"]}
 
@@ -182,7 +182,7 @@ def test_it_records_the_links_lost_when_a_parent_key_result_is_deleted_SET_6(com
     key_result_delete(actor=company.erin, key_result=okrs["revenue"])
     entry = _only_entry(action="alignment.set", id__gt=since)
     assert entry.actor == company.erin
-    assert entry.objective_id == okrs["department"].pk
+    assert entry.subject_id == okrs["department"].pk
     assert entry.before == {"parents": [f"kr:{revenue_id}"]}
     assert entry.after == {"parents": []}
 
@@ -193,8 +193,8 @@ def test_it_records_the_links_lost_when_a_parent_objective_is_deleted_SET_6(comp
                              department=company.sales, title="另一个部门目标")  # fmt: skip
     alignment_set(actor=company.mia, objective=okrs["mine"], parent_objective_ids=[okrs["department"].pk, other.pk])
     objective_delete(actor=company.hank, objective=Objective.objects.get(pk=okrs["department"].pk))
-    entries = {e.objective_id: e for e in AuditEntry.objects.filter(action="alignment.set", id__gt=since)}
-    last = AuditEntry.objects.filter(action="alignment.set", objective_id=okrs["mine"].pk).first()
+    entries = {e.subject_id: e for e in AuditEntry.objects.filter(action="alignment.set", id__gt=since)}
+    last = AuditEntry.objects.filter(action="alignment.set", subject_id=okrs["mine"].pk).first()
     assert last.actor == company.hank
     assert last.before == {"parents": sorted([f"objective:{okrs['department'].pk}", f"objective:{other.pk}"])}
     assert last.after == {"parents": [f"objective:{other.pk}"]}
@@ -210,7 +210,7 @@ def test_it_records_a_policy_change_EXE_11(company, since):
     )
     entry = _only_entry(action="organisation.update", id__gt=since)
     assert entry.actor == company.alice
-    assert (entry.target_type, entry.target_id) == ("organisation", company.org.pk)
+    assert (entry.target_type, entry.target_id) == ("org.organisation", company.org.pk)
     assert entry.before == {"confidence_fall_threshold": 30, "checkin_cadence_days": 7}
     assert entry.after == {"confidence_fall_threshold": 20, "checkin_cadence_days": 14}
     assert company.org.departures_from_method() == ["confidence_fall_threshold", "checkin_cadence_days"]

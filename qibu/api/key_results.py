@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Path, Query, Router, Status
 
 from qibu.api.okrs import caller, refuse_change, resolve_references, visible_through
@@ -25,10 +26,9 @@ from qibu.api.schemas import (
     PageQuery,
 )
 from qibu.okrs import access, services
-from qibu.okrs.models import CheckIn, KeyResult, Objective
-from qibu.okrs.selectors import decorate_key_results, objectives_visible
+from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Objective
+from qibu.okrs.selectors import KeyResultStatus, key_result_status, objectives_visible
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Person
 
 router = Router(tags=["key results"])
 
@@ -37,18 +37,8 @@ def _key_results() -> Any:
     return KeyResult.objects.prefetch_related("milestones")
 
 
-def key_result_for(person: Person, pk: int) -> tuple[KeyResult, bool]:
-    """The key result if its objective is visible (else Http404), and whether the person may change it."""
-    key_result = _key_results().filter(pk=pk).first()
-    if key_result is None:
-        raise Http404
-    objective, can_edit = access.objective_for(person, key_result.objective_id)
-    key_result.objective = objective
-    return key_result, can_edit
-
-
-def key_result_out(kr: KeyResult) -> dict[str, Any]:
-    """The key result as the API shows it; needs `decorate_key_results` applied and milestones prefetched."""
+def key_result_out(kr: KeyResult, status: KeyResultStatus) -> dict[str, Any]:
+    """The key result as the API shows it, with its status today; needs milestones prefetched."""
     return {
         "id": kr.pk,
         "objective": kr.objective_id,
@@ -67,22 +57,22 @@ def key_result_out(kr: KeyResult) -> dict[str, Any]:
         "confidence": kr.confidence,
         "progress_raw": kr.progress_raw,
         "progress": kr.progress,
-        "health": kr.health,  # type: ignore[attr-defined]
-        "stale": kr.stale,  # type: ignore[attr-defined]
+        "health": status.health,
+        "stale": status.stale,
+        "behind_pace": status.behind_pace,
         "last_checkin_at": kr.last_checkin_at,
         "score": kr.score,
         "position": kr.position,
         "milestones": [
             {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done, "position": m.position}
-            for m in kr.milestones.all()
+            for m in (kr.milestones.all() if kr.kind == KeyResultKind.MILESTONES else [])
         ],
     }
 
 
 def key_result_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
-    key_result, _can_edit = key_result_for(caller(request), pk)
-    decorate_key_results([key_result], request_organisation(request))
-    return key_result_out(key_result)
+    key_result, _objective, _can_edit = access.key_result_for(caller(request), pk)
+    return key_result_out(key_result, key_result_status(key_result, request_organisation(request)))
 
 
 def checkin_out(checkin: CheckIn) -> dict[str, Any]:
@@ -142,8 +132,12 @@ def key_results_list(
         order=("objective_id", "position", "id"),
         counted=counted,
     )
-    decorate_key_results(items, request_organisation(request))
-    return {**meta, "items": [key_result_out(kr) for kr in items]}
+    organisation, now = request_organisation(request), timezone.now()
+    today = timezone.localdate(now)
+    return {
+        **meta,
+        "items": [key_result_out(kr, key_result_status(kr, organisation, now=now, today=today)) for kr in items],
+    }
 
 
 @router.get("/key-results/{key_result_id}", response={200: KeyResultOut, **ERRORS}, summary="Get a key result")
@@ -169,7 +163,7 @@ def key_results_update(
     request: HttpRequest, payload: KeyResultUpdate, key_result_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict[str, Any]:
     person = caller(request)
-    key_result, can_edit = key_result_for(person, key_result_id)
+    key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
     if not can_edit:
         raise refuse_change()
     data = resolve_references(payload.model_dump(exclude_unset=True), ("owner",))
@@ -180,7 +174,7 @@ def key_results_update(
 @router.delete("/key-results/{key_result_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a key result")
 def key_results_delete(request: HttpRequest, key_result_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
     person = caller(request)
-    key_result, can_edit = key_result_for(person, key_result_id)
+    key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
     if not can_edit:
         raise refuse_change()
     services.key_result_delete(actor=person, key_result=key_result)
@@ -199,7 +193,7 @@ def checkins_list(request: HttpRequest, filters: Query[CheckInFilters], paging: 
     checkins = CheckIn.objects.all()
     counted = None
     if filters.key_result is not None:
-        key_result, _can_edit = key_result_for(person, filters.key_result)
+        key_result, _objective, _can_edit = access.key_result_for(person, filters.key_result)
         checkins = checkins.filter(key_result=key_result)
     elif filters.objective is not None:
         objective, _can_edit = access.objective_for(person, filters.objective)
@@ -216,8 +210,8 @@ def checkins_create(request: HttpRequest, payload: CheckInCreate) -> Status[dict
     """A new value (or the milestones done) and the confidence. A fall in confidence of the policy's
     threshold or more (default 30 points) is refused unless `confidence_reason` says why (EXE-4)."""
     person = caller(request)
-    key_result, _can_edit = key_result_for(person, payload.key_result)
-    if not access.can_check_in(person, key_result.objective, key_result):
+    key_result, objective, can_edit = access.key_result_for(person, payload.key_result)
+    if not access.can_check_in(person, objective, key_result, editable=can_edit):
         raise refuse_change()
     data = payload.model_dump(exclude_unset=True, exclude={"key_result"})
     checkin = services.checkin_record(

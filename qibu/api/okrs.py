@@ -6,12 +6,15 @@ caller may not make), `access.can_create` for new objectives, `visible_objective
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
@@ -34,7 +37,7 @@ from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs import access, services
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective
-from qibu.okrs.selectors import decorate_objectives, objectives_visible
+from qibu.okrs.selectors import ObjectiveStatus, objective_status, objectives_visible
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Department, Person, Team
 from qibu.org.selectors import department_list, person_list, team_list
@@ -131,55 +134,37 @@ def resolve_references(data: dict[str, Any], fields: tuple[str, ...]) -> dict[st
     return data
 
 
-def require_visible_parents(person: Person, objective_ids: list[int], key_result_ids: list[int]) -> None:
-    """SET-6 parents must be objectives (or key results of objectives) the caller may see; any other is
-    answered as if it did not exist, so the answer tells nothing about private objectives."""
-    visible = objectives_visible(person)
-    wanted_objectives, wanted_key_results = set(objective_ids), set(key_result_ids)
-    seen_objectives = set(visible.filter(pk__in=wanted_objectives).values_list("pk", flat=True))
-    seen_key_results = set(
-        KeyResult.objects.filter(visible_through(person, "objective"), pk__in=wanted_key_results).values_list(
-            "pk", flat=True
-        )
-    )
-    errors: dict[str, list[str]] = {}
-    for pk in sorted(wanted_objectives - seen_objectives):
-        errors.setdefault("parent_objective_ids", []).append(_("There is no objective #%(id)s.") % {"id": pk})
-    for pk in sorted(wanted_key_results - seen_key_results):
-        errors.setdefault("parent_key_result_ids", []).append(_("There is no key result #%(id)s.") % {"id": pk})
-    if errors:
-        raise ValidationError(errors)
-
-
 # --- output -------------------------------------------------------------------------------------------
 
 
-def attach_links(objectives: list[Objective], person: Person) -> None:
-    """Key result ids and the parents the caller may see, as plain values: two queries for any number of
-    objectives (none for none)."""
+@dataclass(frozen=True)
+class Links:
+    """An objective's key results and the parents the caller may see, as ids."""
+
+    key_result_ids: list[int] = dataclasses.field(default_factory=list)
+    parents: list[tuple[int | None, int | None]] = dataclasses.field(default_factory=list)
+
+
+def objective_links(objectives: list[Objective], person: Person) -> dict[int, Links]:
+    """`Links` by objective id: two queries for any number of objectives (none for none)."""
+    links = {o.pk: Links() for o in objectives}
     if not objectives:
-        return
-    ids = [o.pk for o in objectives]
-    key_results: dict[int, list[int]] = {pk: [] for pk in ids}
+        return links
     for objective_id, pk in (
-        KeyResult.objects.filter(objective_id__in=ids).order_by("position", "id").values_list("objective_id", "id")
+        KeyResult.objects.filter(objective_id__in=links).order_by("position", "id").values_list("objective_id", "id")
     ):
-        key_results[objective_id].append(pk)
-    parents: dict[int, list[tuple[int | None, int | None]]] = {pk: [] for pk in ids}
+        links[objective_id].key_result_ids.append(pk)
     for child_id, parent_objective_id, parent_key_result_id in (
-        Alignment.objects.filter(visible_through(person, "rollup_parent"), child_id__in=ids)
+        Alignment.objects.filter(visible_through(person, "rollup_parent"), child_id__in=links)
         .order_by("id")
         .values_list("child_id", "parent_objective_id", "parent_key_result_id")
     ):
-        parents[child_id].append((parent_objective_id, parent_key_result_id))
-    for o in objectives:
-        o.api_key_result_ids = key_results[o.pk]  # type: ignore[attr-defined]
-        o.api_parents = parents[o.pk]  # type: ignore[attr-defined]
+        links[child_id].parents.append((parent_objective_id, parent_key_result_id))
+    return links
 
 
-def objective_out(objective: Objective, person: Person) -> dict[str, Any]:
-    """The objective as the API shows it; needs `attach_links` and `decorate_objectives` applied."""
-    parents: list[tuple[int | None, int | None]] = objective.api_parents  # type: ignore[attr-defined]
+def objective_out(objective: Objective, person: Person, status: ObjectiveStatus, links: Links) -> dict[str, Any]:
+    """The objective as the API shows it, with its status today and its links."""
     return {
         "id": objective.pk,
         "title": objective.title,
@@ -201,25 +186,29 @@ def objective_out(objective: Objective, person: Person) -> dict[str, Any]:
         "end_date": objective.end_date,
         "progress": objective.progress,
         "confidence": objective.confidence,
-        "health": objective.health,  # type: ignore[attr-defined]
-        "behind_pace": objective.behind_pace,  # type: ignore[attr-defined]
+        "health": status.health,
+        "behind_pace": status.behind_pace,
         "score": objective.score,
-        "key_result_ids": objective.api_key_result_ids,  # type: ignore[attr-defined]
-        "parent_objective_ids": [objective_id for objective_id, _kr in parents if objective_id],
-        "parent_key_result_ids": [key_result_id for _o, key_result_id in parents if key_result_id],
+        "key_result_ids": links.key_result_ids,
+        "parent_objective_ids": [objective_id for objective_id, _kr in links.parents if objective_id],
+        "parent_key_result_ids": [key_result_id for _o, key_result_id in links.parents if key_result_id],
         "can_edit": access.can_edit(person, objective),
         "created_at": objective.created_at,
         "updated_at": objective.updated_at,
     }
 
 
+def objectives_out(request: HttpRequest, objectives: list[Objective]) -> list[dict[str, Any]]:
+    """`objective_out` for each objective, with what it needs read for all of them at once."""
+    person, organisation, today = caller(request), request_organisation(request), timezone.localdate()
+    links = objective_links(objectives, person)
+    return [objective_out(o, person, objective_status(o, organisation, today), links[o.pk]) for o in objectives]
+
+
 def objective_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     """The one lookup (404 when invisible), then the objective as the API shows it."""
-    person = caller(request)
-    objective, _can_edit = access.objective_for(person, pk)
-    attach_links([objective], person)
-    decorate_objectives([objective], request_organisation(request))
-    return objective_out(objective, person)
+    objective, _can_edit = access.objective_for(caller(request), pk)
+    return objectives_out(request, [objective])[0]
 
 
 # --- objectives ---------------------------------------------------------------------------------------
@@ -243,9 +232,7 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], pagi
         objectives = objectives.filter(status=filters.status)
     rows = Objective.objects.select_related("owner", "department", "team")
     items, meta = paginate(objectives.order_by("priority", "id"), paging, rows=rows)
-    attach_links(items, person)
-    decorate_objectives(items, request_organisation(request))
-    return {**meta, "items": [objective_out(o, person) for o in items]}
+    return {**meta, "items": objectives_out(request, items)}
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS}, summary="Get an objective")
@@ -260,9 +247,8 @@ def objectives_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[
     owner: Person | None = data["owner"]
     team: Team | None = data["team"]
     department: Department | None = data["department"]
-    if not access.can_create(person, level=data["level"], owner=owner, department=department, team=team):
-        raise PermissionDenied(_("You may not create an objective at this level for this owner or department."))
-    require_visible_parents(person, data["parent_objective_ids"], data["parent_key_result_ids"])
+    if not access.creation_allowed(person, level=data["level"], owner=owner, department=department, team=team):
+        raise PermissionDenied(access.CREATE_REFUSED)
     objective = services.objective_create(actor=person, **data)
     return Status(201, objective_detail(request, objective.pk))
 
@@ -276,16 +262,14 @@ def objectives_update(
     if not can_edit:
         raise refuse_change()
     data = resolve_references(payload.model_dump(exclude_unset=True), ("cycle", "owner", "department", "team"))
-    # Handing the objective to another owner, department or team needs the right to create it there,
-    # as on the editor page.
-    if {"owner", "department", "team"} & data.keys() and not access.can_create(
+    if not access.can_hand_over(
         person,
-        level=objective.level,
+        objective,
         owner=data.get("owner", objective.owner),
         department=data.get("department", objective.department),
         team=data.get("team", objective.team),
     ):
-        raise refuse_change()
+        raise PermissionDenied(access.HAND_OVER_REFUSED)
     services.objective_update(actor=person, objective=objective, data=data)
     return objective_detail(request, objective.pk)
 
@@ -308,12 +292,12 @@ def objectives_delete(request: HttpRequest, objective_id: int = Path(..., ge=1, 
 def objectives_align(
     request: HttpRequest, payload: AlignmentIn, objective_id: int = Path(..., ge=1, le=MAX_ID)
 ) -> dict[str, Any]:
-    """Replace the objective's parents. A parent the caller cannot see is answered as if it did not exist."""
+    """Replace the objective's parents. A parent the caller cannot see is answered as if it did not exist, and a
+    link to one they cannot see stays as it is."""
     person = caller(request)
     objective, can_edit = access.objective_for(person, objective_id)
     if not can_edit:
         raise refuse_change()
-    require_visible_parents(person, payload.parent_objective_ids, payload.parent_key_result_ids)
     services.alignment_set(
         actor=person,
         objective=objective,
@@ -360,7 +344,8 @@ def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[
         api_key_result_count=_count(KeyResult.objects.filter(objective=OuterRef("pk")), "objective"),
     )
     items, meta = paginate(nodes.order_by("priority", "id"), paging, rows=rows)
-    decorate_objectives(items, request_organisation(request))
+    organisation, today = request_organisation(request), timezone.localdate()
+    statuses = {o.pk: objective_status(o, organisation, today) for o in items}
     return {
         **meta,
         "cycle": cycle_id,
@@ -377,8 +362,8 @@ def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[
                 "status": o.status,
                 "progress": o.progress,
                 "confidence": o.confidence,
-                "health": o.health,  # type: ignore[attr-defined]
-                "behind_pace": o.behind_pace,  # type: ignore[attr-defined]
+                "health": statuses[o.pk].health,
+                "behind_pace": statuses[o.pk].behind_pace,
                 "child_count": o.api_child_count,  # type: ignore[attr-defined]
                 "key_result_count": o.api_key_result_count,  # type: ignore[attr-defined]
             }

@@ -20,9 +20,9 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from qibu.core.validation import TEXT_MAX, TITLE_MAX
 from qibu.cycles.models import CycleKind
 from qibu.okrs.models import Commitment, KeyResultKind, Level, Priority, RollupMode, Status, Visibility
-from qibu.okrs.services import TEXT_MAX, TITLE_MAX
 from qibu.org.models import Role
 
 # Ids are database keys: positive and within a signed 64-bit integer.
@@ -305,6 +305,7 @@ class KeyResultOut(Schema):
     progress: Decimal = Field(description="Clamped to [0, 1]; what rolls up.")
     health: str
     stale: bool = Field(description="MEAS-8: no check-in within the organisation's cadence.")
+    behind_pace: bool = Field(description="MEAS-6: progress well below the share of its period elapsed.")
     last_checkin_at: dt.datetime | None
     score: Decimal | None
     position: int

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from qibu.okrs.models import KeyResult, Level, Objective, Visibility
+from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Visibility
 from qibu.org.models import Department, Person, Team
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+
+
+# Why a request to create or hand over an objective is refused (403), the same through pages and API.
+CREATE_REFUSED = _(
+    "You may not set this objective: choose yourself or someone who reports to you as its owner, or a department "
+    "you head."
+)
+HAND_OVER_REFUSED = _("You may not hand this objective to that owner, department or team.")
 
 
 def headed_department_paths(person: Person) -> list[str]:
@@ -115,12 +124,71 @@ def can_create(
     return any(department.path.startswith(p) for p in headed_department_paths(person))
 
 
-def can_check_in(person: Person, objective: Objective, key_result: KeyResult) -> bool:
+def can_check_in(person: Person, objective: Objective, key_result: KeyResult, *, editable: bool | None = None) -> bool:
     """Those who may change the objective, and the key result's own owner (who may not otherwise
-    edit, e.g. a department head owning a key result of a company objective)."""
-    if not can_view(person, objective):
-        return False
-    return key_result.owner_id == person.pk or can_edit(person, objective)
+    edit, e.g. a department head owning a key result of a company objective). `editable`, when the
+    caller already looked it up, is `can_edit(person, objective)`."""
+    if key_result.owner_id == person.pk and person.is_authenticated and person.is_active:
+        return can_view(person, objective)
+    return can_edit(person, objective) if editable is None else editable
+
+
+def creation_allowed(
+    person: Person, *, level: str, owner: Person | None, department: Department | None, team: Team | None
+) -> bool:
+    """`can_create` for a request to create: a scope the level does not allow (a personal objective without an
+    owner) is not refused here but by the service, naming the missing field, through pages and API alike."""
+    return _scope_missing(level, owner, department, team) or can_create(
+        person, level=level, owner=owner, department=department, team=team
+    )
+
+
+def may_check_in_now(
+    person: Person, objective: Objective, key_result: KeyResult, *, editable: bool | None = None
+) -> bool:
+    """Whether a check-in form is offered: the person may check in and the objective takes check-ins now.
+    (A check-in sent anyway to a closed objective is refused by the service, with the reason.)"""
+    return objective.takes_check_ins and can_check_in(person, objective, key_result, editable=editable)
+
+
+def can_hand_over(
+    person: Person,
+    objective: Objective,
+    *,
+    owner: Person | None,
+    department: Department | None,
+    team: Team | None,
+) -> bool:
+    """May `person` give the objective this owner, department and team? Keeping them as they are needs nothing
+    more than the right to edit; a change needs the right to create the objective there (`can_create`). A scope
+    the level does not allow (a personal objective without an owner) is the service's to refuse, by field."""
+    wanted = _stored_scope(objective.level, owner, department, team)
+    unchanged = wanted == (objective.owner_id, objective.department_id, objective.team_id)
+    return unchanged or creation_allowed(person, level=objective.level, owner=owner, department=department, team=team)
+
+
+def _stored_scope(
+    level: str, owner: Person | None, department: Department | None, team: Team | None
+) -> tuple[int | None, int | None, int | None]:
+    """(owner, department, team) ids as the service will store them for the level: a personal objective's
+    department is its owner's, a team objective's its team's; only a team objective has a team."""
+    if level == Level.PERSON:
+        department = owner.department if owner is not None else None
+    elif level == Level.TEAM:
+        department = team.department if team is not None else None
+    elif level == Level.COMPANY:
+        department = None
+    if level != Level.TEAM:
+        team = None
+    return (owner.pk if owner else None, department.pk if department else None, team.pk if team else None)
+
+
+def _scope_missing(level: str, owner: Person | None, department: Department | None, team: Team | None) -> bool:
+    return (
+        (level == Level.PERSON and owner is None)
+        or (level == Level.TEAM and team is None)
+        or (level == Level.DEPARTMENT and department is None)
+    )
 
 
 def objective_queryset() -> QuerySet[Objective]:
@@ -136,6 +204,22 @@ def objective_for(person: Person, pk: int) -> tuple[Objective, bool]:
     if not can_view(person, objective):
         raise Http404
     return objective, can_edit(person, objective)
+
+
+def key_result_for(person: Person, pk: int) -> tuple[KeyResult, Objective, bool]:
+    """The key result with its objective if `person` may see the objective (else Http404), and whether they may
+    change it. Its owner comes with it; milestones only for a key result made of them."""
+    try:
+        kr = KeyResult.objects.select_related("owner").filter(pk=pk).first()
+    except (ValueError, TypeError):
+        kr = None
+    if kr is None:
+        raise Http404
+    objective, editable = objective_for(person, kr.objective_id)
+    kr.objective = objective
+    if kr.kind == KeyResultKind.MILESTONES:
+        prefetch_related_objects([kr], "milestones")
+    return kr, objective, editable
 
 
 def visible_objectives_q(person: Person) -> Q:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class OkrsConfig(AppConfig):
     name = "qibu.okrs"
     label = "okrs"
+
+    def ready(self) -> None:
+        from qibu.okrs import history
+
+        history.register()

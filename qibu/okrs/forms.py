@@ -6,10 +6,10 @@ answers with a message naming the field, which `apply_errors` places next to tha
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.okrs.access import headed_department_paths
 from qibu.okrs.models import (
+    Alignment,
     Commitment,
     KeyResult,
     KeyResultKind,
@@ -40,21 +41,6 @@ ERROR_ALIASES = {
 KEY_RESULT_DRAFTS = 3  # SET-9: key results written with the objective, before its title
 
 
-def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError next to the matching fields; the rest above the form."""
-    aliases = {**ERROR_ALIASES, **(aliases or {})}
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, messages in exc.message_dict.items():
-        name = aliases.get(key, key)
-        if name in form.fields and not form.fields[name].disabled:
-            for message in messages:
-                form.add_error(name, message)
-        else:
-            form.add_error(None, messages)
-
-
 def owner_choices(actor: Person, current: Person | None = None) -> QuerySet[Person]:
     """The people `actor` may set OKRs for: everyone for executives, else themself, their reports and
     the people of the departments they head (plus the current owner, so an edit keeps it)."""
@@ -70,21 +56,28 @@ def owner_choices(actor: Person, current: Person | None = None) -> QuerySet[Pers
 
 
 def parent_objective_choices(
-    actor: Person, cycle: Cycle | None, owner: Person | None, exclude_pk: int | None
+    actor: Person,
+    cycle: Cycle | None,
+    owner: Person | None,
+    exclude_pk: int | None,
+    current: Collection[int] = (),
 ) -> QuerySet[Objective]:
     """Objectives one may align to (SET-6): visible, in the same or the parent cycle; personal ones only
-    when they belong to the actor, the owner or the owner's manager."""
+    when they belong to the actor, the owner or the owner's manager; and the `current` parents the actor
+    may see, wherever they are, so that an edit shows every link it may keep or remove."""
     if cycle is None:
-        return Objective.objects.none()
+        return objectives_visible(actor).filter(pk__in=current).order_by("cycle__start", "level", "priority", "id")
     cycles = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
     people = {actor.pk, actor.manager_id}
     if owner is not None:
         people |= {owner.pk, owner.manager_id}
     people.discard(None)
+    candidates = Q(cycle_id__in=cycles) & (
+        Q(level__in=[Level.COMPANY, Level.DEPARTMENT, Level.TEAM]) | Q(owner_id__in=people)
+    )
     qs = (
         objectives_visible(actor)
-        .filter(cycle_id__in=cycles)
-        .filter(Q(level__in=[Level.COMPANY, Level.DEPARTMENT, Level.TEAM]) | Q(owner_id__in=people))
+        .filter(candidates | Q(pk__in=current))
         .order_by("cycle__start", "level", "priority", "id")
     )
     if exclude_pk:
@@ -92,12 +85,26 @@ def parent_objective_choices(
     return qs
 
 
-class ParentKeyResultField(forms.ModelMultipleChoiceField):
+class _ParentIdsField(forms.ModelMultipleChoiceField):
+    """Offers the candidate parents as boxes but answers the ids ticked, whatever they are: whether each exists
+    for the editor is `alignment_set`'s to decide, as it does for the API (SET-6)."""
+
+    def clean(self, value: Any) -> list[int]:  # type: ignore[override]  # ids, not rows: see the class
+        ids: list[int] = []
+        for item in value or []:
+            try:
+                ids.append(int(item))
+            except (TypeError, ValueError):
+                raise forms.ValidationError(_("Choose from the list."), code="invalid_choice") from None
+        return ids
+
+
+class ParentKeyResultField(_ParentIdsField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.objective.title} › {obj.title}"
 
 
-class ParentObjectiveField(forms.ModelMultipleChoiceField):
+class ParentObjectiveField(_ParentIdsField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} ({obj.get_level_display()}, {obj.cycle.name})"
 
@@ -182,11 +189,21 @@ class ObjectiveForm(forms.Form):
             except (TypeError, ValueError):
                 chosen = cycle
         self.parent_cycle = chosen
-        parents = parent_objective_choices(actor, chosen, owner or actor, instance.pk if instance else None)
+        links = list(
+            Alignment.objects.filter(child=instance).values_list("rollup_parent_id", "parent_key_result_id")
+            if instance is not None
+            else []
+        )
+        parents = parent_objective_choices(
+            actor, chosen, owner or actor, instance.pk if instance else None, current=[o for o, k in links if not k]
+        )
         self._set_queryset("parent_objectives", parents)
         self._set_queryset(
             "parent_key_results",
-            KeyResult.objects.filter(objective__in=parents.values("pk"))
+            KeyResult.objects.filter(
+                Q(objective__in=parents.values("pk"))
+                | Q(pk__in=[k for _o, k in links if k], objective__in=objectives_visible(actor).values("pk"))
+            )
             .select_related("objective")
             .order_by("objective__level", "objective__priority", "objective_id", "position", "id"),
         )

@@ -141,6 +141,11 @@ class Objective(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def takes_check_ins(self) -> bool:
+        """Check-ins go to an objective that is not closed, in a cycle that is not closed (EXE-3)."""
+        return not self.cycle.is_closed and self.status != Status.CLOSED
+
 
 class KeyResultKind(models.TextChoices):
     INCREASE = "increase", _("increase to a target")

@@ -18,19 +18,71 @@ from qibu.okrs.models import Alignment, KeyResult, Objective
 from qibu.org.models import Organisation, Person
 
 
-def decorate_key_results(krs: Iterable[KeyResult], organisation: Organisation, now: dt.datetime | None = None) -> None:
-    """Attach health (MEAS-6) and staleness (MEAS-8) for display; no queries."""
+@dataclass(frozen=True)
+class KeyResultStatus:
+    """Where a key result stands today: health (MEAS-6), staleness (MEAS-8) and pace (MEAS-6)."""
+
+    health: str
+    stale: bool
+    behind_pace: bool
+
+
+@dataclass(frozen=True)
+class ObjectiveStatus:
+    """Where an objective stands today: health and pace (MEAS-6), and the share of its time gone."""
+
+    health: str
+    elapsed: Decimal
+    behind_pace: bool
+
+
+def key_result_status(
+    kr: KeyResult, organisation: Organisation, *, now: dt.datetime | None = None, today: dt.date | None = None
+) -> KeyResultStatus:
+    """The status of a key result from its stored numbers and dates; no queries. Pages and API alike."""
     now = now or timezone.now()
-    for kr in krs:
-        kr.health = meas.health_for(
+    today = today or timezone.localdate(now)
+    return KeyResultStatus(
+        health=meas.health_for(
             kr.confidence, on_track=organisation.on_track_confidence, at_risk=organisation.at_risk_confidence
-        )
-        kr.stale = meas.is_stale(
+        ),
+        stale=meas.is_stale(
             last_checkin_at=kr.last_checkin_at,
             created_at=kr.created_at,
             now=now,
             cadence_days=organisation.checkin_cadence_days,
-        )
+        ),
+        behind_pace=meas.behind_pace(
+            progress=kr.progress,
+            elapsed_share=elapsed_share(kr.start_date, kr.end_date, today),
+            points=organisation.behind_pace_points,
+        ),
+    )
+
+
+def objective_status(objective: Objective, organisation: Organisation, today: dt.date | None = None) -> ObjectiveStatus:
+    """The status of an objective from its stored roll-up and dates; no queries. Pages and API alike."""
+    today = today or timezone.localdate()
+    elapsed = Decimal(str(round(elapsed_share(objective.start_date, objective.end_date, today), 4)))
+    return ObjectiveStatus(
+        health=meas.health_for(
+            objective.confidence, on_track=organisation.on_track_confidence, at_risk=organisation.at_risk_confidence
+        ),
+        elapsed=elapsed,
+        behind_pace=meas.behind_pace(
+            progress=objective.progress, elapsed_share=float(elapsed), points=organisation.behind_pace_points
+        ),
+    )
+
+
+def decorate_key_results(krs: Iterable[KeyResult], organisation: Organisation, now: dt.datetime | None = None) -> None:
+    """Attach `key_result_status` to each key result for the templates that read it there; no queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    for kr in krs:
+        status = key_result_status(kr, organisation, now=now, today=today)
+        kr.health, kr.stale = status.health, status.stale
+        kr.behind_pace = status.behind_pace  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -56,13 +108,8 @@ def decorate_objectives(
     """Attach health and pace (MEAS-6) to objectives whose cycle is loaded; no queries."""
     today = today or timezone.localdate()
     for obj in objectives:
-        obj.health = meas.health_for(
-            obj.confidence, on_track=organisation.on_track_confidence, at_risk=organisation.at_risk_confidence
-        )
-        obj.elapsed = Decimal(str(round(elapsed_share(obj.start_date, obj.end_date, today), 4)))
-        obj.behind_pace = meas.behind_pace(
-            progress=obj.progress, elapsed_share=float(obj.elapsed), points=organisation.behind_pace_points
-        )
+        status = objective_status(obj, organisation, today)
+        obj.health, obj.elapsed, obj.behind_pace = status.health, status.elapsed, status.behind_pace
 
 
 def key_results_prefetch() -> Prefetch:

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
+from qibu.audit.services import history_entry, history_record_many
 from qibu.org.models import Department, Person, Role, Team
 from qibu.org.services import department_create, team_create
 
@@ -616,20 +617,13 @@ def _write(plan: _Plan, checker: _Checker, actor: Person | None) -> None:
             headed.append(headed_department)
     if headed:
         Department.objects.bulk_update(headed, ["head"])
-    AuditEntry.objects.bulk_create(audit, batch_size=BATCH_SIZE)
+    history_record_many(audit, batch_size=BATCH_SIZE)
 
 
 def _audit_entry(
     actor: Person | None, action: str, pk: int | None, before: dict[str, Any] | None, after: dict[str, Any]
 ) -> AuditEntry:
-    return AuditEntry(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        target_type="person",
-        target_id=pk,
-        before=before,
-        after=after,
-    )
+    return history_entry(actor=actor, action=action, subject=("org.person", pk), before=before, after=after)
 
 
 # ---------------------------------------------------------------- the entry point

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qibu.audit.services import audit_record, snapshot
+from qibu.audit.services import history_record, snapshot
 from qibu.org.models import ApiToken, Department, Organisation, Person, Role, StrategicGoal, Team
 
 ORGANISATION_FIELDS = (
@@ -58,10 +58,10 @@ def organisation_update(*, actor: Person | None, organisation: Organisation, dat
     changed = [k for k in ORGANISATION_FIELDS if before[k] != after[k]]
     if changed:
         organisation.save(update_fields=changed)
-        audit_record(
+        history_record(
             actor=actor,
             action="organisation.update",
-            target=organisation,
+            subject=organisation,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
@@ -188,8 +188,8 @@ def api_token_authenticate(secret: str) -> Person | None:
 
 @transaction.atomic
 def strategic_goal_delete(*, actor: Person, goal: StrategicGoal) -> None:
-    audit_record(
-        actor=actor, action="strategic_goal.delete", target=goal, before=snapshot(goal, ("title", "description"))
+    history_record(
+        actor=actor, action="strategic_goal.delete", subject=goal, before=snapshot(goal, ("title", "description"))
     )
     goal.delete()
 
@@ -199,10 +199,10 @@ def department_set_head(*, actor: Person, department: Department, head: Person |
     before = snapshot(department, ("head",))
     department.head = head
     department.save(update_fields=["head"])
-    audit_record(
+    history_record(
         actor=actor,
         action="department.set_head",
-        target=department,
+        subject=department,
         before=before,
         after=snapshot(department, ("head",)),
     )

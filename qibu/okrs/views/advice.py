@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from qibu.core.http import current_person
 from qibu.okrs import quality
 from qibu.okrs.access import objective_for
 from qibu.okrs.forms import KEY_RESULT_DRAFTS
 from qibu.okrs.models import KeyResult, Level, Objective
-from qibu.okrs.views._common import _date_or_none, _int_or_none, _person
+from qibu.okrs.views._common import _date_or_none, _int_or_none
 from qibu.org.middleware import request_organisation
 
 
@@ -96,5 +97,5 @@ def editor_warnings(request: HttpRequest) -> HttpResponse:
     """The method's advice on the objective being typed (SET-3 … SET-8), as a fragment for htmx."""
     objective = None
     if request.POST.get("objective"):
-        objective, _editable = objective_for(_person(request), _int_or_none(request.POST["objective"]) or 0)
+        objective, _editable = objective_for(current_person(request), _int_or_none(request.POST["objective"]) or 0)
     return render(request, "okrs/_warnings.html", _warnings_from_post(request, objective))

@@ -19,24 +19,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from qibu.core.forms import apply_errors
+from qibu.core.http import current_person
+from qibu.core.numbers import plain
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
-from qibu.okrs.access import can_create, objective_for
-from qibu.okrs.forms import KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm, apply_errors
+from qibu.okrs.access import CREATE_REFUSED, HAND_OVER_REFUSED, can_hand_over, creation_allowed, objective_for
+from qibu.okrs.forms import ERROR_ALIASES, KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm
 from qibu.okrs.models import Alignment, KeyResultKind, Level, Objective
 from qibu.okrs.selectors import objectives_visible, parents_of
 from qibu.okrs.services import alignment_set, key_result_create, objective_create, objective_delete, objective_update
-from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _person, _plain, _Rollback
+from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _Rollback
 from qibu.okrs.views.advice import _key_result_rows, _warnings, _warnings_from_post
-from qibu.org.models import Department, Person, Team
-
-
-def _scope_missing(level: str, owner: Person | None, department: Department | None, team: Team | None) -> bool:
-    return (
-        (level == Level.PERSON and owner is None)
-        or (level == Level.TEAM and team is None)
-        or (level == Level.DEPARTMENT and department is None)
-    )
+from qibu.org.models import Person
 
 
 def _objective_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -78,7 +73,7 @@ def _render_editor(
     advice: dict[str, Any],
     status: int,
 ) -> HttpResponse:
-    person = _person(request)
+    person = current_person(request)
     parents = parents_of(objective, person) if objective is not None else []
     context = {
         "form": form,
@@ -102,12 +97,12 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
                     actor=person,
                     cycle=data["cycle"],
                     level=data["level"],
-                    parent_objective_ids=[o.pk for o in data.get("parent_objectives") or []],
-                    parent_key_result_ids=[k.pk for k in data.get("parent_key_results") or []],
+                    parent_objective_ids=data.get("parent_objectives") or [],
+                    parent_key_result_ids=data.get("parent_key_results") or [],
                     **_objective_fields(data),
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(form, exc, ERROR_ALIASES)
                 raise _Rollback from exc
             failed = False
             for draft in drafts:
@@ -125,7 +120,7 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
                         unit=row["unit"],
                     )
                 except ValidationError as exc:
-                    apply_errors(draft, exc)
+                    apply_errors(draft, exc, ERROR_ALIASES)
                     failed = True
             if failed:
                 raise _Rollback
@@ -137,7 +132,7 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_new(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = current_person(request)
     cycle = cycle_for_request(request.POST.get("cycle") or request.GET.get("cycle"))
     if request.method == "POST":
         form = ObjectiveForm(request.POST, actor=person, cycle=cycle)
@@ -148,16 +143,8 @@ def objective_new(request: HttpRequest) -> HttpResponse:
         if valid:
             data = form.cleaned_data
             level, owner, department, team = data["level"], data["owner"], data["department"], data["team"]
-            if not _scope_missing(level, owner, department, team) and not can_create(
-                person, level=level, owner=owner, department=department, team=team
-            ):
-                form.add_error(
-                    None,
-                    _(
-                        "You may not set this objective: choose yourself or someone who reports to you as its "
-                        "owner, or a department you head."
-                    ),
-                )
+            if not creation_allowed(person, level=level, owner=owner, department=department, team=team):
+                form.add_error(None, str(CREATE_REFUSED))
                 status = 403
             else:
                 created = _create_with_key_results(person, form, drafts)
@@ -192,7 +179,7 @@ def objective_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = current_person(request)
     objective, editable = objective_for(person, pk)
     if not editable:
         raise PermissionDenied
@@ -204,18 +191,10 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            owner, department, team = data["owner"], data["department"], data["team"]
-            scope_changed = (
-                (owner.pk if owner else None) != objective.owner_id
-                or (department.pk if department else None) != objective.department_id
-                or (team.pk if team else None) != objective.team_id
-            )
-            if (
-                scope_changed
-                and not _scope_missing(objective.level, owner, department, team)
-                and not can_create(person, level=objective.level, owner=owner, department=department, team=team)
+            if not can_hand_over(
+                person, objective, owner=data["owner"], department=data["department"], team=data["team"]
             ):
-                form.add_error("owner", _("You may not hand this objective to that owner, department or team."))
+                form.add_error("owner", str(HAND_OVER_REFUSED))
                 status = 403
             elif _update_with_alignment(person, objective, form, current_objectives, current_key_results):
                 messages.success(request, _("Objective saved."))
@@ -238,7 +217,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "visibility": objective.visibility,
             "status": objective.status,
             "rollup_mode": objective.rollup_mode,
-            "weight": _plain(objective.weight),
+            "weight": plain(objective.weight),
             "start_date": objective.start_date,
             "end_date": objective.end_date,
             "parent_objectives": current_objectives,
@@ -269,15 +248,9 @@ def _update_with_alignment(
 ) -> bool:
     """Save the fields and the alignment as one action; every error is shown, nothing half-written."""
     data = form.cleaned_data
-    # Parents the editor cannot see or choose here stay as they are.
-    offered_objectives = set(form.choice_queryset("parent_objectives").values_list("pk", flat=True))
-    offered_key_results = set(form.choice_queryset("parent_key_results").values_list("pk", flat=True))
-    parent_objectives = [o.pk for o in data["parent_objectives"]] + [
-        pk for pk in current_objectives if pk not in offered_objectives
-    ]
-    parent_key_results = [k.pk for k in data["parent_key_results"]] + [
-        pk for pk in current_key_results if pk not in offered_key_results
-    ]
+    # Every parent the editor may see is on the form; those they cannot see stay (`alignment_set`).
+    parent_objectives: list[int] = data["parent_objectives"]
+    parent_key_results: list[int] = data["parent_key_results"]
     changes = {**_objective_fields(data), "cycle": data["cycle"]}
     failed = False
     try:
@@ -285,7 +258,7 @@ def _update_with_alignment(
             try:
                 objective_update(actor=person, objective=objective, data=changes)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(form, exc, ERROR_ALIASES)
                 failed = True
             if set(parent_objectives) != set(current_objectives) or set(parent_key_results) != set(current_key_results):
                 try:
@@ -296,7 +269,7 @@ def _update_with_alignment(
                         parent_key_result_ids=parent_key_results,
                     )
                 except ValidationError as exc:
-                    apply_errors(form, exc)
+                    apply_errors(form, exc, ERROR_ALIASES)
                     failed = True
             if failed:
                 raise _Rollback
@@ -309,7 +282,7 @@ def _update_with_alignment(
 @require_http_methods(["GET", "POST"])
 def objective_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Asks to confirm, then deletes on POST."""
-    person = _person(request)
+    person = current_person(request)
     objective, editable = objective_for(person, pk)
     if not editable:
         raise PermissionDenied

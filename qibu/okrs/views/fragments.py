@@ -19,7 +19,6 @@ tests/test_pages_okrs.py and tests/browser/test_html_is_shown_not_run.py check t
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,12 +30,11 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from qibu.okrs import progress as meas
+from qibu.core.numbers import plain
+from qibu.okrs.access import may_check_in_now
 from qibu.okrs.models import KeyResult, KeyResultKind, Objective
-from qibu.okrs.selectors import elapsed_share
 from qibu.okrs.templatetags.okr_tags import health_badge, kr_measure, pct, progress_bar
-from qibu.okrs.views._common import _is_open, _plain
-from qibu.org.models import Organisation, Person
+from qibu.org.models import Person
 
 _CHECKIN_FIELDS = ("value", "milestones_done", "confidence", "confidence_reason", "note")
 
@@ -71,32 +69,18 @@ def _fresh_checkin(kr: KeyResult) -> CheckInState:
     """The form as it first shows: the key result's current value and confidence, its milestones done."""
     milestones = kr.milestones.all() if kr.kind == KeyResultKind.MILESTONES else []
     boolean = kr.kind == KeyResultKind.BOOLEAN
-    value = ("1" if kr.current_value >= 1 else "0") if boolean else _plain(kr.current_value)
+    value = ("1" if kr.current_value >= 1 else "0") if boolean else plain(kr.current_value)
     return CheckInState(
         value=value, confidence=str(kr.confidence), milestones_done={m.pk for m in milestones if m.done}
     )
 
 
-def _prepare_key_results(
-    objective: Objective, krs: list[KeyResult], editable: bool, person: Person | None = None
-) -> None:
-    """Set what `_key_result_html` needs beside the decorations: whether the viewer may check in, and the
-    form's state as it first shows."""
-    is_open = _is_open(objective)
+def _prepare_key_results(objective: Objective, krs: list[KeyResult], editable: bool, person: Person) -> None:
+    """Set what `_key_result_html` needs beside the decorations: whether the viewer may check in now
+    (`access.may_check_in_now`), and the form's state as it first shows."""
     for kr in krs:
-        # Editors check in on every key result; a key result's own owner on theirs (access.can_check_in).
-        owns = person is not None and kr.owner_id == person.pk
-        kr.can_checkin = is_open and (editable or owns)  # type: ignore[attr-defined]
+        kr.can_checkin = may_check_in_now(person, objective, kr, editable=editable)  # type: ignore[attr-defined]
         kr.checkin = _fresh_checkin(kr)  # type: ignore[attr-defined]
-
-
-def _decorate_key_result_pace(krs: list[KeyResult], organisation: Organisation, today: dt.date) -> None:
-    """MEAS-6 behind pace per key result, from its own dates (no queries)."""
-    for kr in krs:
-        elapsed = elapsed_share(kr.start_date, kr.end_date, today)
-        kr.behind_pace = meas.behind_pace(  # type: ignore[attr-defined]
-            progress=kr.progress, elapsed_share=elapsed, points=organisation.behind_pace_points
-        )
 
 
 def _esc(text: Any) -> str:

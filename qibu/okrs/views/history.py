@@ -9,23 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import models
 from django.template.defaultfilters import linebreaksbr
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
-from django.utils.formats import date_format, get_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
 from qibu.okrs.access import visible_objectives_q
-from qibu.okrs.models import CheckIn, KeyResult, Objective
+from qibu.okrs.models import KeyResult, Objective
 from qibu.okrs.templatetags.okr_tags import NumberFormat
-from qibu.okrs.views._common import _date_or_none
 from qibu.okrs.views.fragments import _esc
 from qibu.org.models import Department, Person, Team
 
@@ -118,40 +112,6 @@ def _checkin_rows(rows: list[tuple[Any, ...]], krs: list[KeyResult], names: _Nam
     return mark_safe("".join(lines))
 
 
-# --- history (who, when, what: before → after) ----------------------------------------------------
-
-ACTION_LABELS = {
-    "objective.create": gettext_lazy("created the objective"),
-    "objective.update": gettext_lazy("changed the objective"),
-    "objective.delete": gettext_lazy("deleted the objective"),
-    "key_result.create": gettext_lazy("added a key result"),
-    "key_result.update": gettext_lazy("changed a key result"),
-    "key_result.delete": gettext_lazy("deleted a key result"),
-    "check_in.create": gettext_lazy("checked in"),
-    "alignment.set": gettext_lazy("changed the alignment"),
-}
-EXTRA_LABELS = {
-    "parents": gettext_lazy("aligned to"),
-    "milestones": gettext_lazy("milestones"),
-    "key_result": gettext_lazy("key result"),
-    "confidence": gettext_lazy("confidence"),
-    "previous_confidence": gettext_lazy("confidence before"),
-    "confidence_reason": gettext_lazy("why confidence fell"),
-}
-_TARGET_MODELS: dict[str, type[models.Model]] = {
-    "objective": Objective,
-    "keyresult": KeyResult,
-    "checkin": CheckIn,
-}
-_NUMBER_FIELDS = {"start_value", "target_value", "current_value", "band_low", "band_high", "weight", "value", "score"}
-# Kept in history for completeness but of no interest to a reader.
-_HIDDEN_FIELDS = {"position"}
-_PERCENT_FIELDS = {"confidence", "previous_confidence"}
-_DATE_FIELDS = {"start_date", "end_date"}
-_REFERENCE_FIELDS = {"owner": "people", "author": "people", "department": "departments", "team": "teams",
-                     "cycle": "cycles", "key_result": "key_results"}  # fmt: skip
-
-
 class _Names:
     """Titles and names for the ids kept in history, read in one query per kind and only when the page
     does not already hold them."""
@@ -175,6 +135,18 @@ class _Names:
             self.departments[objective.department.pk] = objective.department.name
         if objective.team is not None:
             self.teams[objective.team.pk] = objective.team.name
+
+    def refs(self) -> dict[tuple[str, int], str]:
+        """The names known, as `qibu.audit.display.history_rows` takes them."""
+        labels = {
+            "people": "org.person",
+            "departments": "org.department",
+            "teams": "org.team",
+            "cycles": "cycles.cycle",
+            "objectives": "okrs.objective",
+            "key_results": "okrs.keyresult",
+        }
+        return {(label, pk): name for kind, label in labels.items() for pk, name in getattr(self, kind).items()}
 
     def load(self, wanted: dict[str, set[int]]) -> None:
         missing = {kind: ids - getattr(self, kind).keys() for kind, ids in wanted.items()}
@@ -200,138 +172,3 @@ class _Names:
                     pk__in=missing["key_results"], objective__in=Objective.objects.filter(visible)
                 ).values_list("pk", "title")
             )
-
-
-def _parent_refs(value: Any) -> list[tuple[str, int]]:
-    refs = []
-    for item in value or []:
-        kind, _sep, pk = str(item).partition(":")
-        if pk.isdigit():
-            refs.append((kind, int(pk)))
-    return refs
-
-
-def _wanted_ids(entries: list[AuditEntry]) -> dict[str, set[int]]:
-    wanted: dict[str, set[int]] = {k: set() for k in ("people", "departments", "teams", "cycles", "objectives",
-                                                      "key_results")}  # fmt: skip
-    for entry in entries:
-        if entry.target_type == "keyresult" and entry.target_id:
-            wanted["key_results"].add(entry.target_id)
-        for snapshot in (entry.before or {}, entry.after or {}):
-            for name, value in snapshot.items():
-                if name in _REFERENCE_FIELDS and isinstance(value, int):
-                    wanted[_REFERENCE_FIELDS[name]].add(value)
-                elif name == "parents":
-                    for kind, pk in _parent_refs(value):
-                        wanted["key_results" if kind == "kr" else "objectives"].add(pk)
-    return wanted
-
-
-def _field_label(name: str, model: type[models.Model] | None) -> str:
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    if model is not None:
-        try:
-            return str(getattr(model._meta.get_field(name), "verbose_name", name))
-        except FieldDoesNotExist:
-            pass
-    return name.replace("_", " ")
-
-
-def _display(name: str, value: Any, model: type[models.Model] | None, names: _Names, numbers: NumberFormat) -> str:
-    if value is None or value == "" or value == []:
-        return "—"
-    if name in _REFERENCE_FIELDS:
-        table: dict[int, str] = getattr(names, _REFERENCE_FIELDS[name])
-        return table.get(value, f"#{value}") if isinstance(value, int) else str(value)
-    if name == "parents":
-        labels = []
-        for kind, pk in _parent_refs(value):
-            table = names.key_results if kind == "kr" else names.objectives
-            labels.append(table.get(pk, f"#{pk}"))
-        return ", ".join(labels) or "—"
-    if name in _PERCENT_FIELDS:
-        return f"{value}%"
-    if name in _NUMBER_FIELDS:
-        return numbers.number(value)
-    if name in _DATE_FIELDS:
-        day = _date_or_none(value)
-        return date_format(day) if day else str(value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if model is not None:
-        try:
-            choices = getattr(model._meta.get_field(name), "choices", None)
-        except FieldDoesNotExist:
-            choices = None
-        if choices:
-            return str(dict(choices).get(value, value))
-    return Truncator(str(value)).chars(160)
-
-
-def _history_rows(entries: list[AuditEntry], names: _Names) -> SafeString:
-    """The history list's lines (up to `pages.HISTORY_LIMIT`). Needs `names.load` done for
-    `_wanted_ids(entries)` and the entries' actors."""
-    at = _DatetimeFormat("SHORT_DATETIME_FORMAT")
-    numbers = NumberFormat()
-    someone = _("someone")
-    labels: dict[tuple[str, type[models.Model] | None], str] = {}
-
-    def label(name: str, model: type[models.Model] | None) -> str:
-        if (name, model) not in labels:
-            labels[name, model] = _field_label(name, model)
-        return labels[name, model]
-
-    def display(name: str, value: Any, model: type[models.Model] | None) -> str:
-        return _display(name, value, model, names, numbers)
-
-    lines = []
-    for entry in entries:
-        model = _TARGET_MODELS.get(entry.target_type)
-        before, after = entry.before or {}, entry.after or {}
-        subject = ""
-        if entry.target_type == "keyresult":
-            subject = names.key_results.get(entry.target_id or 0) or str((before or after).get("title", ""))
-        changes: list[tuple[str, str, str]] = []
-        if entry.action == "check_in.create":
-            subject = names.key_results.get(after.get("key_result") or 0, "")
-            changes.append((label("value", CheckIn), "", display("value", after.get("value"), CheckIn)))
-            changes.append(
-                (
-                    label("confidence", CheckIn),
-                    display("confidence", after.get("previous_confidence"), CheckIn),
-                    display("confidence", after.get("confidence"), CheckIn),
-                )
-            )
-            for name in ("confidence_reason", "note"):
-                if after.get(name):
-                    changes.append((label(name, CheckIn), "", display(name, after[name], CheckIn)))
-        else:
-            for name, old, new in entry.changes():
-                if name in _HIDDEN_FIELDS or (name not in before and new in (None, "", [])):
-                    continue
-                changes.append(
-                    (
-                        label(name, model),
-                        display(name, old, model) if name in before else "",
-                        display(name, new, model) if name in after else "",
-                    )
-                )
-        actor = (names.people.get(entry.actor_id) if entry.actor_id is not None else None) or someone
-        action = str(ACTION_LABELS.get(entry.action, entry.action))
-        items = ""
-        for name, old, new in changes:
-            was = f"<del>{_esc(old)}</del> → " if old else ""
-            items += f"\n        <li>{_esc(name)}: {was}<ins>{_esc(new or '—')}</ins></li>\n      "
-        about = f" “{_esc(subject)}”" if subject else ""
-        listed = f'<ul class="small changes">{items}</ul>' if changes else ""
-        lines.append(
-            f'\n    <li><span class="muted small numbers">{_esc(at(entry.at))}</span>\n'
-            f"      <strong>{_esc(actor)}</strong> {_esc(action)}{about}\n"
-            f"      {listed}\n"
-            f"    </li>\n  "
-        )
-    # Built from escaped parts only.
-    return mark_safe("".join(lines))

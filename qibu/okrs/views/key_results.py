@@ -14,17 +14,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from qibu.okrs.access import objective_for
-from qibu.okrs.forms import KeyResultForm, apply_errors
+from qibu.core.forms import apply_errors
+from qibu.core.http import current_person
+from qibu.core.numbers import plain
+from qibu.okrs.access import key_result_for, objective_for
+from qibu.okrs.forms import ERROR_ALIASES, KeyResultForm
 from qibu.okrs.models import KeyResultKind
 from qibu.okrs.services import key_result_create, key_result_delete, key_result_update
-from qibu.okrs.views._common import _key_result_for, _person, _plain
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = current_person(request)
     objective, editable = objective_for(person, pk)
     if not editable:
         raise PermissionDenied
@@ -54,7 +56,7 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
                     milestones=form.milestone_titles(),
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(form, exc, ERROR_ALIASES)
             else:
                 messages.success(request, _("Key result added: “%(title)s”.") % {"title": kr.title})
                 return HttpResponseRedirect(reverse("okrs:objective", args=[objective.pk]) + f"#kr-{kr.pk}")
@@ -67,8 +69,8 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    kr, objective, editable = _key_result_for(person, pk)
+    person = current_person(request)
+    kr, objective, editable = key_result_for(person, pk)
     if not editable:
         raise PermissionDenied
     status = 200
@@ -94,21 +96,21 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 key_result_update(actor=person, key_result=kr, data=data)
             except ValidationError as exc:
-                apply_errors(form, exc)
+                apply_errors(form, exc, ERROR_ALIASES)
             else:
                 messages.success(request, _("Key result saved."))
                 return HttpResponseRedirect(reverse("okrs:objective", args=[objective.pk]) + f"#kr-{kr.pk}")
-            kr, objective, editable = _key_result_for(person, pk)
+            kr, objective, editable = key_result_for(person, pk)
     else:
         initial = {
             "title": kr.title,
             "kind": kr.kind,
-            "start_value": _plain(kr.start_value),
-            "target_value": _plain(kr.target_value),
+            "start_value": plain(kr.start_value),
+            "target_value": plain(kr.target_value),
             "unit": kr.unit,
-            "band_low": _plain(kr.band_low),
-            "band_high": _plain(kr.band_high),
-            "weight": _plain(kr.weight),
+            "band_low": plain(kr.band_low),
+            "band_high": plain(kr.band_high),
+            "weight": plain(kr.weight),
             "owner": kr.owner_id,
             "start_date": kr.start_date,
             "end_date": kr.end_date,
@@ -121,8 +123,8 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_result_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
-    kr, objective, editable = _key_result_for(person, pk)
+    person = current_person(request)
+    kr, objective, editable = key_result_for(person, pk)
     if not editable:
         raise PermissionDenied
     errors: list[str] = []

@@ -16,22 +16,23 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qibu.audit.models import AuditEntry
+from qibu.audit.display import history_rows
+from qibu.audit.selectors import subject_entries
+from qibu.core.http import current_person
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
 from qibu.okrs import charts, quality
 from qibu.okrs.access import can_edit, objective_for, visible_objectives_q
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.selectors import children_of, decorate_key_results, decorate_objectives, objectives_for_owner, parents_of
-from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _is_open, _person
+from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none
 from qibu.okrs.views.fragments import (
     _csrf_input,
-    _decorate_key_result_pace,
     _key_result_html,
     _objective_numbers_html,
     _prepare_key_results,
 )
-from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_rows, _history_rows, _Names, _wanted_ids
+from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_rows, _Names
 from qibu.org.middleware import request_organisation
 
 # The objective page's lists; the chart reads more check-ins than the list shows only when there are more.
@@ -64,7 +65,7 @@ def _cycle_from(cycles: list[Cycle], asked: str | None, today: dt.date) -> Cycle
 @login_required
 def my_okrs(request: HttpRequest) -> HttpResponse:
     """My OKRs in the chosen cycle, what to push first today (EXE-7), and the company's direction (VIS-1)."""
-    person = _person(request)
+    person = current_person(request)
     organisation = request_organisation(request)
     today = timezone.localdate()
     cycles = list(cycle_list())
@@ -85,7 +86,6 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
     for objective in objectives:
         krs = list(objective.key_results.all())
         decorate_key_results(krs, organisation)
-        _decorate_key_result_pace(krs, organisation, today)
         objective.can_edit = can_edit(person, objective)  # type: ignore[attr-defined]
         objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
         _prepare_key_results(objective, krs, objective.can_edit, person)  # type: ignore[attr-defined]
@@ -109,7 +109,7 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person(request)
+    person = current_person(request)
     organisation = request_organisation(request)
     today = timezone.localdate()
     objective, editable = objective_for(person, pk)
@@ -124,7 +124,6 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for kr in krs:
         kr.objective = objective
     decorate_key_results(krs, organisation)
-    _decorate_key_result_pace(krs, organisation, today)
     _prepare_key_results(objective, krs, editable, person)
     parents = parents_of(objective, person)
     children = children_of(objective, person, limit=CHILDREN_LIMIT)
@@ -135,7 +134,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-created_at", "-id")
         .values_list(*_CHECKIN_COLUMNS)[:CHECKIN_LIST_LIMIT]
     )
-    history = list(AuditEntry.objects.filter(objective_id=objective.pk).order_by("-at", "-id")[:HISTORY_LIMIT])
+    history = subject_entries(objective, limit=HISTORY_LIMIT)
     names = _Names(person)
     names.people[person.pk] = str(person)
     names.know_objective(objective)
@@ -147,11 +146,7 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             names.key_results[alignment.parent_key_result.pk] = alignment.parent_key_result.title
     for child in children:
         names.objectives[child.pk] = child.title
-    wanted = _wanted_ids(history)
-    wanted["people"] |= {kr.owner_id for kr in krs if kr.owner_id is not None}
-    wanted["people"] |= {row[2] for row in checkins if row[2] is not None}
-    wanted["people"] |= {entry.actor_id for entry in history if entry.actor_id is not None}
-    names.load(wanted)
+    names.load({"people": {kr.owner_id for kr in krs if kr.owner_id} | {row[2] for row in checkins if row[2]}})
     next_url, csrf_input = request.get_full_path(), _csrf_input(request)
     for kr in krs:
         kr.html = _key_result_html(  # type: ignore[attr-defined]
@@ -163,13 +158,13 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "objective": objective,
         "can_edit": editable,
-        "is_open": _is_open(objective),
+        "is_open": objective.takes_check_ins,
         "key_results": krs,
         "parents": parents,
         "children": children,
         "checkins": _checkin_rows(checkins, krs, names, organisation.confidence_fall_threshold),
         "chart": _chart(objective, krs, today, checkins),
-        "history": _history_rows(history, names),
+        "history": history_rows(history, viewer=person, known=names.refs()),
     }
     return render(request, "okrs/objective.html", context)
 

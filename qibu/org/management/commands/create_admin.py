@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qibu.audit.services import audit_record, snapshot
+from qibu.audit.services import history_record, snapshot
 from qibu.org.models import Person, Role
 from qibu.org.services import person_create
 
@@ -75,8 +75,8 @@ class Command(BaseCommand):
                 person.is_superuser = True
                 person.is_active = True
                 person.save(update_fields=[*PROMOTED_FIELDS, "password"])
-                audit_record(
-                    actor=None, action=action, target=person, before=before, after=snapshot(person, PROMOTED_FIELDS)
+                history_record(
+                    actor=None, action=action, subject=person, before=before, after=snapshot(person, PROMOTED_FIELDS)
                 )
         except ValidationError as exc:
             raise CommandError(

@@ -1,0 +1,28 @@
+"""Writes on OKRs, one module per noun:
+
+    objectives   objective_create, objective_update, objective_delete
+    alignment    alignment_set (SET-6)
+    key_results  key_result_create, key_result_update, key_result_delete
+    checkins     checkin_record (EXE-3, EXE-4)
+
+Every function is one transaction: it validates (a `FieldErrors` keyed by field, in the user's language),
+writes, records history and refreshes the roll-ups, or writes nothing. Who may do what is decided once, in
+`qibu.okrs.access`, by the caller (page, API or command); the services keep the rules about the data itself,
+including those that depend on what the actor may see (a parent objective the actor cannot see does not exist
+for them)."""
+
+from qibu.okrs.services.alignment import alignment_set
+from qibu.okrs.services.checkins import checkin_record
+from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_update
+from qibu.okrs.services.objectives import objective_create, objective_delete, objective_update
+
+__all__ = [
+    "alignment_set",
+    "checkin_record",
+    "key_result_create",
+    "key_result_delete",
+    "key_result_update",
+    "objective_create",
+    "objective_delete",
+    "objective_update",
+]

@@ -1,0 +1,238 @@
+"""Writes on key results: create (with milestones), change, delete. Value and confidence move by check-ins
+(`checkins`); a change of confidence here is a correction, held to EXE-4 as a check-in is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qibu.audit.services import changed_fields, history_record, snapshot
+from qibu.core.validation import (
+    TITLE_MAX,
+    FieldErrors,
+    clean_choice,
+    clean_confidence,
+    clean_decimal,
+    clean_text,
+    clean_title,
+    clean_weight,
+)
+from qibu.okrs.models import Alignment, KeyResult, KeyResultKind, Milestone, Objective
+from qibu.okrs.rollup import key_result_compute, refresh_objectives
+from qibu.okrs.services._common import (
+    KEY_RESULT_FIELDS,
+    dates_within,
+    fall_message,
+    lock_key_result,
+    require_open_cycle,
+)
+from qibu.okrs.services.alignment import record_lost_alignments
+from qibu.org.models import Person
+from qibu.org.selectors import organisation_get
+
+UNIT_MAX = 20
+NUMERIC_KINDS = (KeyResultKind.INCREASE, KeyResultKind.DECREASE)
+# Kinds measured by something other than a target number: theirs is 1 (all milestones, done).
+_UNMEASURED_TARGET = (KeyResultKind.MILESTONES, KeyResultKind.BOOLEAN)
+
+
+def _check_numbers(errors: FieldErrors, kr: KeyResult, milestone_count: int) -> None:
+    """MEAS-1 … MEAS-3: what each kind needs to be measured."""
+    if kr.kind in NUMERIC_KINDS:
+        if kr.target_value == kr.start_value:
+            errors.add("target_value", _("The target equals the start: there is nothing to measure."))
+        elif kr.kind == KeyResultKind.INCREASE and kr.target_value < kr.start_value:
+            errors.add("target_value", _("An increasing key result needs a target above its start."))
+        elif kr.kind == KeyResultKind.DECREASE and kr.target_value > kr.start_value:
+            errors.add("target_value", _("A decreasing key result needs a target below its start."))
+    elif kr.kind == KeyResultKind.BAND:
+        if kr.band_low is None:
+            errors.add("band_low", _("A band needs its low limit."))
+        if kr.band_high is None:
+            errors.add("band_high", _("A band needs its high limit."))
+        if kr.band_low is not None and kr.band_high is not None and kr.band_low > kr.band_high:
+            errors.add("band_low", _("The band's low limit is above its high limit."))
+    elif kr.kind == KeyResultKind.MILESTONES and milestone_count == 0:
+        errors.add("milestones", _("A milestone key result needs at least one milestone."))
+
+
+def _milestone_rows(errors: FieldErrors, milestones: Iterable[Any]) -> list[tuple[str, Decimal]]:
+    """(title, weight) of each milestone given as a title or a {"title", "weight"} mapping; blank ones skipped."""
+    rows = []
+    for i, item in enumerate(milestones, start=1):
+        title, weight = (item, None) if isinstance(item, str) else (item.get("title"), item.get("weight"))
+        title = (title or "").strip()
+        if not title:
+            continue
+        if len(title) > TITLE_MAX:
+            errors.add("milestones", _("Milestone %(n)d: at most %(max)d characters.") % {"n": i, "max": TITLE_MAX})
+        rows.append((title, clean_weight(errors, "milestones", weight)))
+    return rows
+
+
+def _clean_unit(errors: FieldErrors, value: Any) -> str:
+    return clean_text(errors, "unit", value, max_length=UNIT_MAX)
+
+
+@transaction.atomic
+def key_result_create(
+    *,
+    actor: Person,
+    objective: Objective,
+    title: str,
+    kind: str = KeyResultKind.INCREASE,
+    start_value: Any = 0,
+    target_value: Any = None,
+    current_value: Any = None,
+    unit: str = "",
+    band_low: Any = None,
+    band_high: Any = None,
+    weight: Any = None,
+    owner: Person | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    confidence: Any = 50,
+    milestones: Iterable[Any] = (),
+) -> KeyResult:
+    errors = FieldErrors()
+    require_open_cycle(errors, objective.cycle)
+    kind = clean_choice(errors, "kind", kind, KeyResultKind, str(KeyResultKind.INCREASE))
+    numeric = kind in NUMERIC_KINDS
+    start = clean_decimal(errors, "start_value", start_value, required=numeric) or Decimal(0)
+    target = clean_decimal(errors, "target_value", target_value, required=numeric)
+    current = clean_decimal(errors, "current_value", current_value, required=False)
+    milestone_rows = _milestone_rows(errors, milestones) if kind == KeyResultKind.MILESTONES else []
+    kr = KeyResult(
+        objective=objective,
+        title=clean_title(errors, "title", title),
+        kind=kind,
+        start_value=start if kind != KeyResultKind.MILESTONES else Decimal(0),
+        target_value=target if target is not None and kind not in _UNMEASURED_TARGET else Decimal(1),
+        current_value=current if current is not None else (start if numeric else Decimal(0)),
+        unit=_clean_unit(errors, unit),
+        band_low=clean_decimal(errors, "band_low", band_low, required=False),
+        band_high=clean_decimal(errors, "band_high", band_high, required=False),
+        weight=clean_weight(errors, "weight", weight),
+        owner=owner or objective.owner,
+        confidence=clean_confidence(errors, "confidence", confidence),
+        position=objective.key_results.count(),
+    )
+    kr.start_date, kr.end_date = dates_within(
+        errors, start_date or objective.start_date, end_date or objective.end_date, objective.cycle
+    )
+    if kind == KeyResultKind.BAND and current is None and kr.band_low is not None:
+        kr.current_value = kr.band_low
+    _check_numbers(errors, kr, len(milestone_rows))
+    errors.raise_if_any()
+    kr.save()
+    Milestone.objects.bulk_create(
+        [Milestone(key_result=kr, title=t, weight=w, position=i) for i, (t, w) in enumerate(milestone_rows)]
+    )
+    key_result_compute(kr, [(w, False) for _t, w in milestone_rows])
+    kr.save(update_fields=["progress", "progress_raw"])
+    history_record(
+        actor=actor,
+        action="key_result.create",
+        subject=objective,
+        target=kr,
+        after={**snapshot(kr, KEY_RESULT_FIELDS), "milestones": [t for t, _w in milestone_rows]},
+    )
+    refresh_objectives([objective.pk])
+    return kr
+
+
+def _apply_changes(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> str:
+    """Set the fields named in `data`, each checked as on creation; answers the reason of a confidence fall."""
+    if "title" in data:
+        kr.title = clean_title(errors, "title", data["title"])
+    if "kind" in data:
+        kr.kind = clean_choice(errors, "kind", data["kind"], KeyResultKind, kr.kind)
+    for field in ("start_value", "target_value", "current_value"):
+        if field in data:
+            number = clean_decimal(errors, field, data[field])
+            if number is not None:
+                setattr(kr, field, number)
+    for field in ("band_low", "band_high"):
+        if field in data:
+            setattr(kr, field, clean_decimal(errors, field, data[field], required=False))
+    if "unit" in data:
+        kr.unit = _clean_unit(errors, data["unit"])
+    if "weight" in data:
+        kr.weight = clean_weight(errors, "weight", data["weight"])
+    if "owner" in data:
+        kr.owner = data["owner"]
+    if "position" in data:
+        try:
+            kr.position = max(0, int(data["position"]))
+        except (TypeError, ValueError):
+            errors.add("position", _("A position is a whole number."))
+    if "start_date" in data or "end_date" in data:
+        kr.start_date, kr.end_date = dates_within(
+            errors, data.get("start_date", kr.start_date), data.get("end_date", kr.end_date), kr.objective.cycle
+        )
+    return _apply_confidence(errors, kr, data)
+
+
+def _apply_confidence(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> str:
+    """EXE-4 holds for a correction too: confidence may not fall past the threshold without a reason."""
+    if "confidence" not in data:
+        return ""
+    previous = kr.confidence
+    kr.confidence = clean_confidence(errors, "confidence", data["confidence"])
+    reason = clean_text(errors, "confidence_reason", data.get("confidence_reason"))
+    fall = previous - kr.confidence
+    if "confidence" not in errors and fall >= organisation_get().confidence_fall_threshold and not reason:
+        errors.add("confidence_reason", fall_message(fall, previous, kr.confidence))
+    return reason
+
+
+@transaction.atomic
+def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, Any]) -> KeyResult:
+    errors = FieldErrors()
+    kr = key_result
+    lock_key_result(kr)
+    require_open_cycle(errors, kr.objective.cycle)
+    before = snapshot(kr, KEY_RESULT_FIELDS)
+    reason = _apply_changes(errors, kr, data)
+    _check_numbers(errors, kr, kr.milestones.count() if kr.kind == KeyResultKind.MILESTONES else 0)
+    errors.raise_if_any()
+    key_result_compute(kr)
+    after = snapshot(kr, KEY_RESULT_FIELDS)
+    changed = changed_fields(before, after)
+    if not changed:
+        return kr
+    kr.save(update_fields=[*changed, "progress", "progress_raw"])
+    history_record(
+        actor=actor,
+        action="key_result.update",
+        subject=kr.objective,
+        target=kr,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed} | ({"confidence_reason": reason} if reason else {}),
+    )
+    refresh_objectives([kr.objective_id])
+    return kr
+
+
+@transaction.atomic
+def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
+    errors = FieldErrors()
+    require_open_cycle(errors, key_result.objective.cycle)
+    errors.raise_if_any()
+    objective_id = key_result.objective_id
+    # Objectives aligned to this key result now roll up to nothing through it.
+    record_lost_alignments(actor, Alignment.objects.filter(parent_key_result=key_result))
+    history_record(
+        actor=actor,
+        action="key_result.delete",
+        subject=("okrs.objective", objective_id),
+        target=key_result,
+        before=snapshot(key_result, KEY_RESULT_FIELDS),
+    )
+    key_result.delete()
+    refresh_objectives({objective_id})
