@@ -156,7 +156,9 @@ def test_it_records_alignment_history_SET_6(company):
     first, second = _objective(c, "P1"), _objective(c, "P2")
     child = _objective(c, "C", parent_objective_ids=[first.pk])
     alignment_set(actor=c.hank, objective=child, parent_objective_ids=[second.pk])
-    entry = AuditEntry.objects.filter(action="alignment.set", subject_type="okrs.objective", subject_id=child.pk).first()
+    entry = AuditEntry.objects.filter(
+        action="alignment.set", subject_type="okrs.objective", subject_id=child.pk
+    ).first()
     assert entry.actor == c.hank
     assert entry.at is not None
     assert entry.before == {"parents": [f"objective:{first.pk}"]}

@@ -47,7 +47,11 @@ def test_it_records_the_creation_of_an_objective_EXE_11(company):
     )
     entry = _only_entry(action="objective.create", target_id=objective.pk)
     assert entry.actor == company.mia
-    assert (entry.target_type, entry.subject_type, entry.subject_id) == ("okrs.objective", "okrs.objective", objective.pk)
+    assert (entry.target_type, entry.subject_type, entry.subject_id) == (
+        "okrs.objective",
+        "okrs.objective",
+        objective.pk,
+    )
     assert entry.before is None
     assert entry.after["title"] == "打开苏州市场"
     assert entry.after["owner"] == company.mia.pk
