@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "template_partials",
     "ninja",
     "django_tasks",
     "django_tasks_db",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from qibu.cycles.models import Cycle
 from qibu.okrs import progress as meas
-from qibu.okrs.access import can_view, objective_queryset, visible_objectives_q
+from qibu.okrs.access import can_edit, can_view, may_check_in_now, objective_queryset, visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Objective
 from qibu.org.models import Organisation, Person
 
@@ -73,6 +73,62 @@ def objective_status(objective: Objective, organisation: Organisation, today: dt
             progress=objective.progress, elapsed_share=float(elapsed), points=organisation.behind_pace_points
         ),
     )
+
+
+@dataclass(frozen=True)
+class KeyResultCard:
+    """A key result as a page shows it: its row, its status today, and whether the viewer may check in now."""
+
+    key_result: KeyResult
+    status: KeyResultStatus
+    can_check_in: bool = False
+
+
+@dataclass(frozen=True)
+class ObjectiveCard:
+    """An objective as a page shows it: its row, its status today, its key results, whether the viewer may edit."""
+
+    objective: Objective
+    status: ObjectiveStatus
+    key_results: list[KeyResultCard]
+    can_edit: bool = False
+
+
+def objective_cards(
+    objectives: Iterable[Objective],
+    *,
+    viewer: Person,
+    organisation: Organisation,
+    with_key_results: bool = True,
+    with_permissions: bool = False,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[ObjectiveCard]:
+    """Cards for objectives read with what they show (key results prefetched when `with_key_results`; owner,
+    department and team loaded when `with_permissions`, which decides `can_edit` and `can_check_in` through
+    `access`). No queries of its own."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    cards = []
+    for objective in objectives:
+        editable = with_permissions and can_edit(viewer, objective)
+        key_results = [
+            KeyResultCard(
+                key_result=kr,
+                status=key_result_status(kr, organisation, now=now, today=today),
+                can_check_in=with_permissions and may_check_in_now(viewer, objective, kr, editable=editable),
+            )
+            for kr in (objective.key_results.all() if with_key_results else ())
+        ]
+        cards.append(
+            ObjectiveCard(
+                objective=objective,
+                status=objective_status(objective, organisation, today),
+                key_results=key_results,
+                can_edit=editable,
+            )
+        )
+    return cards
 
 
 def decorate_key_results(krs: Iterable[KeyResult], organisation: Organisation, now: dt.datetime | None = None) -> None:
