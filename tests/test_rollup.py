@@ -318,18 +318,88 @@ def _snapshot() -> dict:
     }
 
 
+def _random_parents(rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> tuple[list[int], list[int]]:
+    """Up to two earlier objectives (or one of their key results) to align a new one to: never a loop."""
+    parent_objectives: list[int] = []
+    parent_krs: list[int] = []
+    for parent in rng.sample(objectives, k=min(len(objectives), rng.randint(0, 2))):
+        own_krs = [k for k in krs if k.objective_id == parent.pk]
+        if own_krs and rng.random() < 0.5:
+            parent_krs.append(rng.choice(own_krs).pk)
+        else:
+            parent_objectives.append(parent.pk)
+    return parent_objectives, parent_krs
+
+
+def _random_key_result(c, rng: random.Random, objective: Objective, title: str) -> KeyResult:
+    kind = rng.choice(KeyResultKind.values)
+    extra: dict = {
+        KeyResultKind.DECREASE: {"start_value": 50, "target_value": rng.choice([10, 7, 0])},
+        KeyResultKind.BAND: {"band_low": 90, "band_high": 99},
+        KeyResultKind.MILESTONES: {"milestones": [{"title": "m1", "weight": 1}, {"title": "m2", "weight": 2}, "m3"]},
+    }.get(kind, {})
+    return key_result_create(
+        actor=c.erin,
+        objective=objective,
+        title=title,
+        kind=kind,
+        start_value=extra.pop("start_value", 0),
+        target_value=extra.pop("target_value", rng.choice([1, 3, 7, 100])),
+        weight=rng.choice(["1", "2", "0.25"]),
+        confidence=rng.randint(0, 100),
+        **extra,
+    )
+
+
+def _random_checkin(c, rng: random.Random, kr: KeyResult) -> None:
+    done = None
+    if kr.kind == KeyResultKind.MILESTONES:
+        done = [m.pk for m in kr.milestones.all() if rng.random() < 0.5]
+    value = {
+        KeyResultKind.BOOLEAN: rng.choice([0, 1]),
+        KeyResultKind.BAND: rng.choice([85, 95, 100]),
+        KeyResultKind.DECREASE: rng.randint(-5, 60),
+    }.get(kr.kind, rng.randint(-10, 120))
+    checkin_record(
+        actor=c.erin,
+        key_result=kr,
+        value=None if kr.kind == KeyResultKind.MILESTONES else value,
+        milestones_done=done,
+        confidence=rng.randint(0, 100),
+        confidence_reason="random walk",
+    )
+
+
+def _random_change(c, rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> None:
+    """One of the changes that move roll-ups: a check-in, a weight, a status, a roll-up mode, a re-alignment."""
+    kr = KeyResult.objects.select_related("objective__cycle").get(pk=rng.choice(krs).pk)
+    action = rng.random()
+    if action < 0.6:
+        _random_checkin(c, rng, kr)
+    elif action < 0.75:
+        key_result_update(actor=c.erin, key_result=kr, data={"weight": rng.choice(["1", "4", "0.5"])})
+    elif action < 0.85:
+        objective = Objective.objects.get(pk=rng.choice(objectives).pk)
+        objective_update(
+            actor=c.erin,
+            objective=objective,
+            data={"weight": rng.choice(["1", "2"]), "status": rng.choice([Status.ACTIVE, Status.DRAFT])},
+        )
+    elif action < 0.95:
+        objective = Objective.objects.get(pk=rng.choice(objectives).pk)
+        objective_update(actor=c.erin, objective=objective, data={"rollup_mode": rng.choice(RollupMode.values)})
+    else:
+        objective = Objective.objects.get(pk=rng.choice(objectives[4:]).pk)
+        # Re-align to an earlier objective: never a loop, since links always point to earlier ones.
+        earlier = [o.pk for o in objectives if o.pk < objective.pk]
+        alignment_set(actor=c.erin, objective=objective, parent_objective_ids=rng.sample(earlier, k=1))
+
+
 def _random_tree(c, rng: random.Random) -> None:
     objectives: list[Objective] = []
     krs: list[KeyResult] = []
     for i in range(18):
-        parent_objectives: list[int] = []
-        parent_krs: list[int] = []
-        for parent in rng.sample(objectives, k=min(len(objectives), rng.randint(0, 2))):
-            own_krs = [k for k in krs if k.objective_id == parent.pk]
-            if own_krs and rng.random() < 0.5:
-                parent_krs.append(rng.choice(own_krs).pk)
-            else:
-                parent_objectives.append(parent.pk)
+        parent_objectives, parent_krs = _random_parents(rng, objectives, krs)
         objective = _objective(
             c,
             f"O{i}",
@@ -340,64 +410,9 @@ def _random_tree(c, rng: random.Random) -> None:
             parent_key_result_ids=parent_krs,
         )
         objectives.append(objective)
-        for _k in range(rng.randint(0, 3)):
-            kind = rng.choice(KeyResultKind.values)
-            extra: dict = {}
-            if kind == KeyResultKind.DECREASE:
-                extra = {"start_value": 50, "target_value": rng.choice([10, 7, 0])}
-            elif kind == KeyResultKind.BAND:
-                extra = {"band_low": 90, "band_high": 99}
-            elif kind == KeyResultKind.MILESTONES:
-                extra = {"milestones": [{"title": "m1", "weight": 1}, {"title": "m2", "weight": 2}, "m3"]}
-            kr = key_result_create(
-                actor=c.erin,
-                objective=objective,
-                title=f"KR {i}",
-                kind=kind,
-                start_value=extra.pop("start_value", 0),
-                target_value=extra.pop("target_value", rng.choice([1, 3, 7, 100])),
-                weight=rng.choice(["1", "2", "0.25"]),
-                confidence=rng.randint(0, 100),
-                **extra,
-            )
-            krs.append(kr)
+        krs.extend(_random_key_result(c, rng, objective, f"KR {i}") for _k in range(rng.randint(0, 3)))
     for _step in range(40):
-        kr = KeyResult.objects.select_related("objective__cycle").get(pk=rng.choice(krs).pk)
-        action = rng.random()
-        if action < 0.6:
-            done = None
-            if kr.kind == KeyResultKind.MILESTONES:
-                done = [m.pk for m in kr.milestones.all() if rng.random() < 0.5]
-            value = {
-                KeyResultKind.BOOLEAN: rng.choice([0, 1]),
-                KeyResultKind.BAND: rng.choice([85, 95, 100]),
-                KeyResultKind.DECREASE: rng.randint(-5, 60),
-            }.get(kr.kind, rng.randint(-10, 120))
-            checkin_record(
-                actor=c.erin,
-                key_result=kr,
-                value=None if kr.kind == KeyResultKind.MILESTONES else value,
-                milestones_done=done,
-                confidence=rng.randint(0, 100),
-                confidence_reason="random walk",
-            )
-        elif action < 0.75:
-            key_result_update(actor=c.erin, key_result=kr, data={"weight": rng.choice(["1", "4", "0.5"])})
-        elif action < 0.85:
-            objective = Objective.objects.get(pk=rng.choice(objectives).pk)
-            objective_update(
-                actor=c.erin,
-                objective=objective,
-                data={"weight": rng.choice(["1", "2"]), "status": rng.choice([Status.ACTIVE, Status.DRAFT])},
-            )
-        elif action < 0.95:
-            objective = Objective.objects.get(pk=rng.choice(objectives).pk)
-            objective_update(actor=c.erin, objective=objective, data={"rollup_mode": rng.choice(RollupMode.values)})
-        else:
-            objective = Objective.objects.get(pk=rng.choice(objectives[4:]).pk)
-            # Re-align to an earlier objective: never a loop, since links always point to earlier ones.
-            earlier = [o.pk for o in objectives if o.pk < objective.pk]
-            alignment_set(actor=c.erin, objective=objective, parent_objective_ids=rng.sample(earlier, k=1))
+        _random_change(c, rng, objectives, krs)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

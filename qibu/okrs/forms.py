@@ -7,7 +7,7 @@ answers with a message naming the field, which `apply_errors` places next to tha
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -114,6 +114,11 @@ class OwnerField(forms.ModelChoiceField):
         return f"{obj} ({obj.department})" if obj.department_id else str(obj)
 
 
+def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """The rows a model choice field offers (and accepts), set once the form knows who fills it in."""
+    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+
+
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -178,9 +183,9 @@ class ObjectiveForm(forms.Form):
             cycles = Cycle.objects.filter(Q(pk__in=cycles.values("pk")) | Q(pk=instance.cycle_id)).order_by(
                 "-start", "kind"
             )
-        self._set_queryset("cycle", cycles)
+        _set_choices(self, "cycle", cycles)
         owner = instance.owner if instance else None
-        self._set_queryset("owner", owner_choices(actor, owner))
+        _set_choices(self, "owner", owner_choices(actor, owner))
         # The candidate parents follow the cycle chosen in the submitted form when there is one.
         chosen = cycle
         if self.is_bound and self.data.get("cycle"):
@@ -197,8 +202,9 @@ class ObjectiveForm(forms.Form):
         parents = parent_objective_choices(
             actor, chosen, owner or actor, instance.pk if instance else None, current=[o for o, k in links if not k]
         )
-        self._set_queryset("parent_objectives", parents)
-        self._set_queryset(
+        _set_choices(self, "parent_objectives", parents)
+        _set_choices(
+            self,
             "parent_key_results",
             KeyResult.objects.filter(
                 Q(objective__in=parents.values("pk"))
@@ -214,16 +220,6 @@ class ObjectiveForm(forms.Form):
         if instance is not None:
             # The level is fixed once created (SET-1); the cycle, owner and everything else may change.
             self.fields["level"].disabled = True
-
-    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
-        field = self.fields[name]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = queryset
-
-    def choice_queryset(self, name: str) -> QuerySet[Any]:
-        field = self.fields[name]
-        assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
-        return field.queryset
 
 
 class KeyResultDraftForm(forms.Form):
@@ -303,9 +299,7 @@ class KeyResultForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instance = instance
-        owner_field = self.fields["owner"]
-        assert isinstance(owner_field, forms.ModelChoiceField)
-        owner_field.queryset = owner_choices(actor, (instance.owner if instance else None) or objective.owner)
+        _set_choices(self, "owner", owner_choices(actor, (instance.owner if instance else None) or objective.owner))
         self.fields["start_date"].help_text = _("Empty: the objective's dates.")
         if instance is not None:
             for name in self.CREATE_ONLY:

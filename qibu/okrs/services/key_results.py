@@ -152,6 +152,14 @@ def _apply_changes(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> 
         kr.title = clean_title(errors, "title", data["title"])
     if "kind" in data:
         kr.kind = clean_choice(errors, "kind", data["kind"], KeyResultKind, kr.kind)
+    if "unit" in data:
+        kr.unit = _clean_unit(errors, data["unit"])
+    _apply_numbers(errors, kr, data)
+    _apply_placement(errors, kr, data)
+    return _apply_confidence(errors, kr, data)
+
+
+def _apply_numbers(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> None:
     for field in ("start_value", "target_value", "current_value"):
         if field in data:
             number = clean_decimal(errors, field, data[field])
@@ -160,10 +168,12 @@ def _apply_changes(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> 
     for field in ("band_low", "band_high"):
         if field in data:
             setattr(kr, field, clean_decimal(errors, field, data[field], required=False))
-    if "unit" in data:
-        kr.unit = _clean_unit(errors, data["unit"])
     if "weight" in data:
         kr.weight = clean_weight(errors, "weight", data["weight"])
+
+
+def _apply_placement(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> None:
+    """Who owns it, where it is listed, and when it runs."""
     if "owner" in data:
         kr.owner = data["owner"]
     if "position" in data:
@@ -175,7 +185,6 @@ def _apply_changes(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> 
         kr.start_date, kr.end_date = dates_within(
             errors, data.get("start_date", kr.start_date), data.get("end_date", kr.end_date), kr.objective.cycle
         )
-    return _apply_confidence(errors, kr, data)
 
 
 def _apply_confidence(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> str:
