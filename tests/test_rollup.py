@@ -318,7 +318,9 @@ def _snapshot() -> dict:
     }
 
 
-def _random_parents(rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> tuple[list[int], list[int]]:
+def _random_parents(
+    rng: random.Random, objectives: list[Objective], krs: list[KeyResult]
+) -> tuple[list[int], list[int]]:
     """Up to two earlier objectives (or one of their key results) to align a new one to: never a loop."""
     parent_objectives: list[int] = []
     parent_krs: list[int] = []
