@@ -77,16 +77,21 @@ def test_it_accepts_a_big_fall_with_a_reason_EXE_4(company, okrs):
 
 
 def test_it_needs_no_reason_for_a_fall_just_below_the_threshold_EXE_4(company, okrs):
-    """EXE-4."""
-    checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), value=1, confidence=51)
-    assert checkin.confidence_fall == 29
-    assert checkin.confidence_reason == ""
+    """EXE-4: 80 % → 51 % falls 29 points, under the 30 of the policy: stored without a reason."""
+    kr = _kr(okrs)
+    checkin = checkin_record(actor=company.mia, key_result=kr, value=1, confidence=51)
+    stored = CheckIn.objects.get(pk=checkin.pk)
+    assert (stored.confidence_fall, stored.confidence_reason) == (29, "")
+    assert KeyResult.objects.get(pk=kr.pk).confidence == 51
 
 
 def test_it_needs_no_reason_when_confidence_rises_EXE_4(company, okrs):
-    """EXE-4."""
-    checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), value=1, confidence=100)
-    assert checkin.confidence_fall == 0
+    """EXE-4: a rise (80 % → 100 %) is stored as given, with no reason asked for or kept."""
+    kr = _kr(okrs)
+    checkin = checkin_record(actor=company.mia, key_result=kr, value=1, confidence=100)
+    stored = CheckIn.objects.get(pk=checkin.pk)
+    assert (stored.previous_confidence, stored.confidence, stored.confidence_reason) == (80, 100, "")
+    assert KeyResult.objects.get(pk=kr.pk).confidence == 100
 
 
 def test_it_follows_a_changed_threshold_EXE_4(company, okrs):

@@ -3,7 +3,8 @@
 Personas: admin (alice), executive (erin), head of sales (hank), member of sales reporting to hank (mia),
 member of marketing (oscar), anonymous. Each row names a request and the answer each persona gets:
 "ok" (2xx, or a redirect that is not to the sign-in page), 403, 404, or "login" (anonymous: pages redirect
-to sign in, the API answers 401). Every refusal is checked to have left the data exactly as it was.
+to sign in, the API answers 401). Every refusal is checked to have left the data exactly as it was; every
+allowed write to have changed it (at least its history), every allowed read to have changed nothing.
 """
 
 from __future__ import annotations
@@ -338,6 +339,7 @@ ROWS = [
     ),
 ]
 
+WRITES = {"post", "put", "patch", "delete"}
 CASES = [pytest.param(row, persona, id=f"{row.name}-{persona}") for row in ROWS for persona in PERSONAS]
 
 
@@ -373,6 +375,10 @@ def test_it_answers_each_persona_as_the_table_says_PUB_2(row: Row, persona: str,
         assert status < 400, f"{row.name} as {persona}: {status}"
         if status in (301, 302):
             assert "/login/" not in response["Location"]
+        if row.method in WRITES:
+            assert _state() != before, f"an allowed {row.name} as {persona} wrote nothing"
+        else:
+            assert _state() == before, f"reading {row.name} as {persona} changed data"
         return
     if expected == "login":
         if row.api:

@@ -10,6 +10,7 @@ from collections.abc import Collection
 from typing import Any, cast
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -109,9 +110,37 @@ class ParentObjectiveField(_ParentIdsField):
         return f"{obj.title} ({obj.get_level_display()}, {obj.cycle.name})"
 
 
+class _OfferedChoices(ModelChoiceIterator):
+    """The rows a field offers, which may be fewer than those it accepts."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:
+        super().__init__(field)
+        offered: QuerySet[Any] | None = getattr(field, "offered", None)
+        if offered is not None:
+            self.queryset = offered
+
+
 class OwnerField(forms.ModelChoiceField):
+    """Offers the people the editor may set OKRs for, and accepts anyone active in the company: whether the
+    editor may give it to the one chosen is `qibu.okrs.access`'s to decide (403), as it is for the API."""
+
+    iterator = _OfferedChoices
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered: QuerySet[Person] | None = None
+
+    def offer(self, people: QuerySet[Person]) -> None:
+        self.queryset = Person.objects.filter(is_active=True).select_related("department")
+        self.offered = people
+        self.widget.choices = self.choices
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj} ({obj.department})" if obj.department_id else str(obj)
+
+
+def _offer_owners(form: forms.Form, people: QuerySet[Person]) -> None:
+    cast(OwnerField, form.fields["owner"]).offer(people)
 
 
 def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
@@ -185,7 +214,7 @@ class ObjectiveForm(forms.Form):
             )
         _set_choices(self, "cycle", cycles)
         owner = instance.owner if instance else None
-        _set_choices(self, "owner", owner_choices(actor, owner))
+        _offer_owners(self, owner_choices(actor, owner))
         # The candidate parents follow the cycle chosen in the submitted form when there is one.
         chosen = cycle
         if self.is_bound and self.data.get("cycle"):
@@ -299,7 +328,7 @@ class KeyResultForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.instance = instance
-        _set_choices(self, "owner", owner_choices(actor, (instance.owner if instance else None) or objective.owner))
+        _offer_owners(self, owner_choices(actor, (instance.owner if instance else None) or objective.owner))
         self.fields["start_date"].help_text = _("Empty: the objective's dates.")
         if instance is not None:
             for name in self.CREATE_ONLY:
