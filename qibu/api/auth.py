@@ -27,7 +27,7 @@ def _activate_person_language(request: HttpRequest, person: Person) -> None:
     organisation = request_organisation(request)
     language = choose_language(request, person_language=person.language or "", default=organisation.default_language)
     translation.activate(language)
-    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    request.LANGUAGE_CODE = language
 
 
 class TokenAuth(HttpBearer):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router
+from ninja import Query, Router
 
 from qibu.api.pagination import paginate
-from qibu.api.schemas import ERRORS, MAX_ID, CycleFilters, CycleOut, CyclePage, PageQuery
+from qibu.api.schemas import ERRORS, CycleFilters, CycleOut, CyclePage, PageQuery, PathId
 from qibu.cycles.models import Cycle
 
 router = Router(tags=["cycles"])
@@ -39,7 +39,7 @@ def cycles_list(request: HttpRequest, filters: Query[CycleFilters], paging: Quer
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, **ERRORS}, summary="Get a cycle")
-def cycles_get(request: HttpRequest, cycle_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def cycles_get(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     cycle = Cycle.objects.filter(pk=cycle_id).first()
     if cycle is None:
         raise Http404

@@ -6,13 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 
 from qibu.api.okrs import caller, refuse_change, resolve_references, visible_through
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
-    MAX_ID,
     WRITE_ERRORS,
     CheckInCreate,
     CheckInFilters,
@@ -24,6 +23,7 @@ from qibu.api.schemas import (
     KeyResultPage,
     KeyResultUpdate,
     PageQuery,
+    PathId,
 )
 from qibu.okrs import access, services
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Objective
@@ -141,7 +141,7 @@ def key_results_list(
 
 
 @router.get("/key-results/{key_result_id}", response={200: KeyResultOut, **ERRORS}, summary="Get a key result")
-def key_results_get(request: HttpRequest, key_result_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def key_results_get(request: HttpRequest, key_result_id: PathId) -> dict[str, Any]:
     return key_result_detail(request, key_result_id)
 
 
@@ -159,9 +159,7 @@ def key_results_create(request: HttpRequest, payload: KeyResultCreate) -> Status
 @router.patch(
     "/key-results/{key_result_id}", response={200: KeyResultOut, **WRITE_ERRORS}, summary="Change a key result"
 )
-def key_results_update(
-    request: HttpRequest, payload: KeyResultUpdate, key_result_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def key_results_update(request: HttpRequest, payload: KeyResultUpdate, key_result_id: PathId) -> dict[str, Any]:
     person = caller(request)
     key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
     if not can_edit:
@@ -172,7 +170,7 @@ def key_results_update(
 
 
 @router.delete("/key-results/{key_result_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a key result")
-def key_results_delete(request: HttpRequest, key_result_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
+def key_results_delete(request: HttpRequest, key_result_id: PathId) -> Status[None]:
     person = caller(request)
     key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
     if not can_edit:

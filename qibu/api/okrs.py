@@ -16,12 +16,11 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
-    MAX_ID,
     WRITE_ERRORS,
     AlignmentIn,
     ObjectiveCreate,
@@ -30,6 +29,7 @@ from qibu.api.schemas import (
     ObjectivePage,
     ObjectiveUpdate,
     PageQuery,
+    PathId,
     TreePage,
     TreeQuery,
 )
@@ -236,7 +236,7 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], pagi
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS}, summary="Get an objective")
-def objectives_get(request: HttpRequest, objective_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def objectives_get(request: HttpRequest, objective_id: PathId) -> dict[str, Any]:
     return objective_detail(request, objective_id)
 
 
@@ -254,9 +254,7 @@ def objectives_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[
 
 
 @router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **WRITE_ERRORS}, summary="Change an objective")
-def objectives_update(
-    request: HttpRequest, payload: ObjectiveUpdate, objective_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def objectives_update(request: HttpRequest, payload: ObjectiveUpdate, objective_id: PathId) -> dict[str, Any]:
     person = caller(request)
     objective, can_edit = access.objective_for(person, objective_id)
     if not can_edit:
@@ -275,7 +273,7 @@ def objectives_update(
 
 
 @router.delete("/objectives/{objective_id}", response={204: None, **WRITE_ERRORS}, summary="Delete an objective")
-def objectives_delete(request: HttpRequest, objective_id: int = Path(..., ge=1, le=MAX_ID)) -> Status[None]:
+def objectives_delete(request: HttpRequest, objective_id: PathId) -> Status[None]:
     person = caller(request)
     objective, can_edit = access.objective_for(person, objective_id)
     if not can_edit:
@@ -289,9 +287,7 @@ def objectives_delete(request: HttpRequest, objective_id: int = Path(..., ge=1, 
     response={200: ObjectiveOut, **WRITE_ERRORS},
     summary="Set what an objective aligns to (SET-6)",
 )
-def objectives_align(
-    request: HttpRequest, payload: AlignmentIn, objective_id: int = Path(..., ge=1, le=MAX_ID)
-) -> dict[str, Any]:
+def objectives_align(request: HttpRequest, payload: AlignmentIn, objective_id: PathId) -> dict[str, Any]:
     """Replace the objective's parents. A parent the caller cannot see is answered as if it did not exist, and a
     link to one they cannot see stays as it is."""
     person = caller(request)

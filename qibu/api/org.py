@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router
+from ninja import Query, Router
 
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
-    MAX_ID,
     DepartmentFilters,
     DepartmentOut,
     DepartmentPage,
     PageQuery,
+    PathId,
     PersonFilters,
     PersonOut,
     PersonPage,
@@ -70,7 +70,7 @@ def people_list(request: HttpRequest, filters: Query[PersonFilters], paging: Que
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
-def people_get(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def people_get(request: HttpRequest, person_id: PathId) -> dict[str, Any]:
     person = person_list().filter(pk=person_id).first()
     if person is None:
         raise Http404
@@ -89,7 +89,7 @@ def departments_list(
 
 
 @router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS}, summary="Get a department")
-def departments_get(request: HttpRequest, department_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+def departments_get(request: HttpRequest, department_id: PathId) -> dict[str, Any]:
     department = department_list().filter(pk=department_id).first()
     if department is None:
         raise Http404

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, Schema
+from ninja.params.functions import Path as PathParam
 from pydantic import ConfigDict
 
 from qibu.core.validation import TEXT_MAX, TITLE_MAX
@@ -28,6 +29,8 @@ from qibu.org.models import Role
 # Ids are database keys: positive and within a signed 64-bit integer.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An id in the address, e.g. /objectives/{objective_id}.
+PathId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 # A page beyond this is certainly empty; the bound keeps the SQL offset within every database's range.

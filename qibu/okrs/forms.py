@@ -86,7 +86,7 @@ def parent_objective_choices(
     return qs
 
 
-class _ParentIdsField(forms.ModelMultipleChoiceField):
+class _ParentIdsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # ids, not rows (see clean)
     """Offers the candidate parents as boxes but answers the ids ticked, whatever they are: whether each exists
     for the editor is `alignment_set`'s to decide, as it does for the API (SET-6)."""
 
@@ -110,17 +110,17 @@ class ParentObjectiveField(_ParentIdsField):
         return f"{obj.title} ({obj.get_level_display()}, {obj.cycle.name})"
 
 
-class _OfferedChoices(ModelChoiceIterator):
+class _OfferedChoices(ModelChoiceIterator):  # type: ignore[type-arg]
     """The rows a field offers, which may be fewer than those it accepts."""
 
-    def __init__(self, field: forms.ModelChoiceField) -> None:
+    def __init__(self, field: forms.ModelChoiceField[Any]) -> None:
         super().__init__(field)
         offered: QuerySet[Any] | None = getattr(field, "offered", None)
         if offered is not None:
             self.queryset = offered
 
 
-class OwnerField(forms.ModelChoiceField):
+class OwnerField(forms.ModelChoiceField[Person]):
     """Offers the people the editor may set OKRs for, and accepts anyone active in the company: whether the
     editor may give it to the one chosen is `qibu.okrs.access`'s to decide (403), as it is for the API."""
 
@@ -145,7 +145,7 @@ def _offer_owners(form: forms.Form, people: QuerySet[Person]) -> None:
 
 def _set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     """The rows a model choice field offers (and accepts), set once the form knows who fills it in."""
-    cast(forms.ModelChoiceField, form.fields[name]).queryset = queryset
+    cast(forms.ModelChoiceField[Any], form.fields[name]).queryset = queryset
 
 
 def _date_input() -> forms.DateInput:

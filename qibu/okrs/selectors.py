@@ -168,7 +168,7 @@ def decorate_objectives(
         obj.health, obj.elapsed, obj.behind_pace = status.health, status.elapsed, status.behind_pace
 
 
-def key_results_prefetch() -> Prefetch:
+def key_results_prefetch() -> Prefetch[str, QuerySet[KeyResult]]:
     return Prefetch(
         "key_results",
         queryset=KeyResult.objects.select_related("owner").prefetch_related("milestones").order_by("position", "id"),
