@@ -10,8 +10,8 @@ from collections.abc import Collection
 from typing import Any, cast
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from qibu.cycles.models import Cycle
