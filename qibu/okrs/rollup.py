@@ -1,7 +1,8 @@
 """Keeping the stored roll-ups right (MEAS-1 … MEAS-5).
 
 After any change that moves a number — a check-in, a new weight, a re-alignment, a deletion — the
-service that made it calls `refresh_objectives` with the objectives it touched. Their progress and
+service that made it first locks what it will refresh (`lock_upwards`, at the start of its transaction) and
+then calls `refresh_objectives` with the objectives it touched. Their progress and
 confidence are recomputed from their key results and aligned children in SQL aggregates, then the
 same is done for the objectives they align to, level by level up to the company. The number of queries
 depends on the depth of the alignment tree, never on the number of people.
@@ -155,6 +156,40 @@ def _save(values: dict[int, tuple[Decimal, Decimal | None]]) -> None:
         )
 
 
+# Every objective from these up through alignment, locked in one order (by id) in one statement, so that writers
+# walking overlapping parts of the tree wait for each other instead of crossing (a deadlock) or losing an update.
+_LOCK_UPWARDS_SQL = """\
+WITH RECURSIVE up(id) AS (
+    SELECT id FROM {objective} WHERE id IN ({ids})
+    UNION
+    SELECT al.rollup_parent_id FROM {alignment} al INNER JOIN up ON al.child_id = up.id
+)
+SELECT o.id FROM {objective} o WHERE o.id IN (SELECT id FROM up) ORDER BY o.id FOR UPDATE OF o
+"""
+
+
+def lock_upwards(ids: Iterable[int]) -> None:
+    """Lock these objectives and every objective they roll up into, before a write that will refresh them.
+
+    Two writers that read the same objective's totals (two check-ins on key results of one objective, or of two
+    objectives aligned under one parent) must not both compute it from totals read before the other committed:
+    the second waits here until the first commits, then reads its totals. Locks are taken in one order (key
+    results first, by the service; then objectives, by id) so that waiting never goes round in a circle. On
+    SQLite, whose write transactions run one at a time (IMMEDIATE), there is nothing to lock."""
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted or not connection.features.has_select_for_update:
+        return
+    qn = connection.ops.quote_name
+    sql = _LOCK_UPWARDS_SQL.format(
+        objective=qn(Objective._meta.db_table),
+        alignment=qn(Alignment._meta.db_table),
+        ids=", ".join(["%s"] * len(wanted)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, wanted)
+        cursor.fetchall()
+
+
 def refresh_objectives(ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal | None]]:
     """Recompute the roll-ups of these objectives and of every objective above them.
 
@@ -180,6 +215,16 @@ def refresh_objectives(ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal |
             _save(changed)
         frontier = following
     return answer
+
+
+def computed_rollups(ids: Iterable[int]) -> dict[int, tuple[Decimal, Decimal | None]]:
+    """(progress, confidence) of these objectives as their key results and aligned objectives give them now,
+    without storing anything: what `refresh_objectives` would store, to check the stored roll-ups against."""
+    computed: dict[int, tuple[Decimal, Decimal | None]] = {}
+    for chunk in _chunks(sorted(set(ids)), _LEVEL_CHUNK):
+        for pk, row in _read_level(chunk).items():
+            computed[pk] = _combine(row.mode, row.key_results, row.children)
+    return computed
 
 
 def refresh_all(*, key_results: bool = True) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from qibu.core.validation import FieldErrors, clean_date_range
 from qibu.cycles.models import Cycle
 from qibu.okrs.models import KeyResult, Objective
+from qibu.okrs.rollup import lock_upwards
 
 OBJECTIVE_FIELDS = (
     "title",
@@ -82,12 +83,18 @@ _KEY_RESULT_STATE = (
 )
 
 
-def lock_objective(objective: Objective) -> None:
-    objective.refresh_from_db(fields=_OBJECTIVE_STATE, from_queryset=Objective.objects.select_for_update())
+def lock_objective(objective: Objective, *also: int) -> None:
+    """Lock the objective and every objective above it (and above `also`: parents it will align to), then read
+    its state as stored; for a write that changes it and refreshes the roll-ups above."""
+    lock_upwards([objective.pk, *also])
+    objective.refresh_from_db(fields=_OBJECTIVE_STATE)
 
 
 def lock_key_result(key_result: KeyResult) -> None:
+    """Lock the key result, then its objective and every objective above (key results before objectives: the one
+    order every write takes), and read its state as stored."""
     key_result.refresh_from_db(fields=_KEY_RESULT_STATE, from_queryset=KeyResult.objects.select_for_update())
+    lock_upwards([key_result.objective_id])
 
 
 def require_open_cycle(errors: FieldErrors, cycle: Cycle) -> None:

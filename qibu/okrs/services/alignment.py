@@ -13,7 +13,7 @@ from qibu.audit.services import history_record
 from qibu.core.validation import FieldErrors
 from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Objective
-from qibu.okrs.rollup import refresh_objectives
+from qibu.okrs.rollup import lock_upwards, refresh_objectives
 from qibu.org.models import Person
 
 # Each parent objective, and the key result of it the link goes to (None: to the objective itself).
@@ -111,6 +111,16 @@ def alignment_set(
     A parent the actor cannot see does not exist for them: asking for one is refused as for an unknown id, and a
     link to one stays as it is (they could not have chosen to remove what they cannot see)."""
     errors = FieldErrors()
+    wanted_objectives = {int(i) for i in parent_objective_ids}
+    wanted_key_results = {int(i) for i in parent_key_result_ids}
+    # The objective, the parents it leaves and those it joins, and all above them, are refreshed below.
+    lock_upwards(
+        [
+            objective.pk,
+            *wanted_objectives,
+            *KeyResult.objects.filter(pk__in=wanted_key_results).values_list("objective_id", flat=True),
+        ]
+    )
     current = {a.rollup_parent_id: a for a in Alignment.objects.filter(child=objective)}
     targets = _targets(
         errors,

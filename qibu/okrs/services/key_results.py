@@ -23,7 +23,7 @@ from qibu.core.validation import (
     clean_weight,
 )
 from qibu.okrs.models import Alignment, KeyResult, KeyResultKind, Milestone, Objective
-from qibu.okrs.rollup import key_result_compute, refresh_objectives
+from qibu.okrs.rollup import key_result_compute, lock_upwards, refresh_objectives
 from qibu.okrs.services._common import (
     KEY_RESULT_FIELDS,
     dates_within,
@@ -100,6 +100,7 @@ def key_result_create(
     milestones: Iterable[Any] = (),
 ) -> KeyResult:
     errors = FieldErrors()
+    lock_upwards([objective.pk])
     require_open_cycle(errors, objective.cycle)
     kind = clean_choice(errors, "kind", kind, KeyResultKind, str(KeyResultKind.INCREASE))
     numeric = kind in NUMERIC_KINDS
@@ -231,6 +232,7 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
 @transaction.atomic
 def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
     errors = FieldErrors()
+    lock_key_result(key_result)
     require_open_cycle(errors, key_result.objective.cycle)
     errors.raise_if_any()
     objective_id = key_result.objective_id

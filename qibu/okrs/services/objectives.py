@@ -12,8 +12,18 @@ from django.utils.translation import gettext as _
 from qibu.audit.services import changed_fields, history_record, snapshot
 from qibu.core.validation import FieldErrors, clean_choice, clean_text, clean_title, clean_weight
 from qibu.cycles.models import Cycle
-from qibu.okrs.models import Alignment, Commitment, Level, Objective, Priority, RollupMode, Status, Visibility
-from qibu.okrs.rollup import refresh_objectives
+from qibu.okrs.models import (
+    Alignment,
+    Commitment,
+    KeyResult,
+    Level,
+    Objective,
+    Priority,
+    RollupMode,
+    Status,
+    Visibility,
+)
+from qibu.okrs.rollup import lock_upwards, refresh_objectives
 from qibu.okrs.services._common import OBJECTIVE_FIELDS, dates_within, lock_objective, require_open_cycle
 from qibu.okrs.services.alignment import alignment_set, record_lost_alignments
 from qibu.org.models import Department, Person, Team
@@ -175,6 +185,9 @@ def rollup_parent_ids(objective_id: int) -> list[int]:
 @transaction.atomic
 def objective_delete(*, actor: Person, objective: Objective) -> None:
     errors = FieldErrors()
+    # Its key results go with it: locked first, as every writer locks key results before objectives.
+    list(KeyResult.objects.filter(objective=objective).select_for_update().values_list("pk", flat=True))
+    lock_upwards([objective.pk])
     require_open_cycle(errors, objective.cycle)
     errors.raise_if_any()
     parents = rollup_parent_ids(objective.pk)
