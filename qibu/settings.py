@@ -111,7 +111,11 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'qibu.sqlite3'}"
 if DATABASE_URL.startswith("sqlite"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+# Persistent connections, checked before each request reuses one: after the database restarts, a dead connection
+# is replaced instead of answering 500 once per pooled connection.
+_db = dj_database_url.parse(
+    DATABASE_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the worker proceed while one writer commits; IMMEDIATE avoids the
     # "database is locked" upgrade deadlock when two transactions both read then write.
