@@ -18,10 +18,15 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Choices, IntegerChoices
 from django.utils.translation import gettext as _
 
+from qibu.core.numbers import NumberFormat
+
 TITLE_MAX = 200
 TEXT_MAX = 5000
-# Numbers are stored in 18 digits with 4 decimals: below this they fit on every database.
-NUMBER_LIMIT = Decimal("1e14")
+# Numbers are stored with 4 decimals. SQLite keeps a decimal column as a double, exact to 15 significant digits
+# (Django reads it back with 15), so values keep 11 digits before the point: up to 99,999,999,999.9999, stored
+# and read back exactly on SQLite and PostgreSQL alike. Beyond it a value would come back changed (or not at all).
+NUMBER_PLACES = 4
+NUMBER_LIMIT = Decimal("1e11")
 
 C = TypeVar("C")
 
@@ -84,10 +89,11 @@ def clean_title(errors: FieldErrors, field: str, value: Any, *, max_length: int 
 
 
 def clean_decimal(
-    errors: FieldErrors, field: str, value: Any, *, required: bool = True, places: int = 4
+    errors: FieldErrors, field: str, value: Any, *, required: bool = True, places: int = NUMBER_PLACES
 ) -> Decimal | None:
-    """A number as it will be stored (rounded to `places` decimals), so that what is computed from it now equals
-    what is computed later from the database, on SQLite and PostgreSQL alike. Grouping commas are allowed."""
+    """A number as it will be stored (rounded to `places` decimals, below `NUMBER_LIMIT`), so that what is computed
+    from it now equals what is computed later from the database, on SQLite and PostgreSQL alike. Grouping commas
+    are allowed. Every number a person types into Qibu passes here."""
     if value is None or value == "":
         if required:
             errors.add(field, _("Enter a number."))
@@ -102,7 +108,11 @@ def clean_decimal(
     if abs(number) < NUMBER_LIMIT:
         number = number.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     if abs(number) >= NUMBER_LIMIT:
-        errors.add(field, _("This number is too large."))
+        errors.add(
+            field,
+            _("Enter a number smaller than %(limit)s (and greater than −%(limit)s).")
+            % {"limit": NumberFormat().number(NUMBER_LIMIT)},
+        )
         return None
     return number
 
