@@ -17,7 +17,10 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QIBU_VAR_DIR", BASE_DIR / "var"))
@@ -59,9 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "ninja",
-    "django_tasks",
-    "django_tasks_db",
     "qibu.core",
+    "qibu.jobs",
     "qibu.audit",
     "qibu.org",
     "qibu.cycles",
@@ -128,12 +130,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
-}
+# Background jobs (qibu.jobs): how long a worker's claim holds without a heartbeat.
+QIBU_JOB_LEASE_SECONDS = int(os.environ.get("QIBU_JOB_LEASE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,6 +1,6 @@
 """`make run`: prepare the database, load the demo company when it is empty, then serve.
 
-Starts the production web server (gunicorn) and the background worker (`manage.py db_worker`) side by
+Starts the production web server (gunicorn) and the background worker (`manage.py run_worker`) side by
 side, and stops both when either ends or on Ctrl-C.
 """
 
@@ -47,7 +47,7 @@ def main() -> int:
         ],
         cwd=ROOT,
     )
-    worker = subprocess.Popen([*MANAGE, "db_worker"], cwd=ROOT)
+    worker = subprocess.Popen([*MANAGE, "run_worker"], cwd=ROOT)
     print(
         f"\n  Qibu is running at http://127.0.0.1:{port}/  (database: {database})\n"
         "  Demo sign-ins (password “demo”) are listed above.\n"
