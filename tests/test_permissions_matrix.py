@@ -337,6 +337,12 @@ ROWS = [
         data=lambda w, c: {"key_result": w["private_kr"].pk, "value": 3, "confidence": 70},
         api=True,
     ),
+    # --- history of the organisation, departments, teams, cycles and people (administrators only)
+    Row("organisation history", "get", lambda w, c: "/settings/history/", ADMIN_ONLY),
+    Row("department history", "get", lambda w, c: f"/settings/departments/{c.sales.pk}/history/", ADMIN_ONLY),
+    Row("team history", "get", lambda w, c: f"/settings/teams/{c.sales_team.pk}/history/", ADMIN_ONLY),
+    Row("cycle history", "get", lambda w, c: f"/settings/cycles/{c.quarter.pk}/history/", ADMIN_ONLY),
+    Row("person history", "get", lambda w, c: f"/settings/people/{c.mia.pk}/history/", ADMIN_ONLY),
 ]
 
 CASES = [pytest.param(row, persona, id=f"{row.name}-{persona}") for row in ROWS for persona in PERSONAS]

@@ -1,9 +1,9 @@
-"""The settings pages: organisation and method policy, strategy, cycles, departments, people, import
-(administrators only), and each person's own language and API tokens."""
+"""The settings pages: organisation and method policy, strategy, cycles, departments, people, import and the
+history of each of them (administrators only), and each person's own language and API tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qibu.audit.registry import Ref
+from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
 from qibu.core.http import current_person
 from qibu.cycles.models import Cycle
@@ -24,7 +27,7 @@ from qibu.cycles.selectors import cycle_list
 from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
-from qibu.org.models import ApiToken, Organisation, StrategicGoal, Team
+from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.org.selectors import (
     departments_with_counts,
     organisation_get,
@@ -413,3 +416,82 @@ def profile(request: HttpRequest) -> HttpResponse:
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
     return render(request, "org/profile.html", {"form": form, "section": "profile"}, status=400)
+
+
+# --- history (administrators only) ------------------------------------------------------------------
+
+
+def _history_page(
+    request: HttpRequest,
+    *,
+    kind: str,
+    subject: Any,
+    back: str,
+    section: str,
+    known: Mapping[Ref, str] | None = None,
+) -> HttpResponse:
+    """The subject's newest history, every id in it named (one query per kind of row named)."""
+    rows = subject_history(subject, viewer=current_person(request), known=known)
+    context = {"kind": kind, "subject": subject, "rows": rows, "back": back, "section": section}
+    return render(request, "org/history.html", context)
+
+
+@admin_required
+def organisation_history(request: HttpRequest) -> HttpResponse:
+    """The organisation's settings, its method policy and its strategic goals."""
+    organisation = request_organisation(request)
+    return _history_page(
+        request, kind="organisation", subject=organisation, back=reverse("org:settings"), section="organisation"
+    )
+
+
+@admin_required
+def department_history(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=pk)
+    return _history_page(
+        request,
+        kind="department",
+        subject=department,
+        back=reverse("org:departments"),
+        section="departments",
+        known={("org.department", department.pk): department.name},
+    )
+
+
+@admin_required
+def team_history(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("department"), pk=pk)
+    return _history_page(
+        request,
+        kind="team",
+        subject=team,
+        back=reverse("org:departments"),
+        section="departments",
+        known={("org.team", team.pk): team.name, ("org.department", team.department.pk): team.department.name},
+    )
+
+
+@admin_required
+def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=pk)
+    return _history_page(
+        request,
+        kind="cycle",
+        subject=cycle,
+        back=reverse("org:cycles"),
+        section="cycles",
+        known={("cycles.cycle", cycle.pk): cycle.name},
+    )
+
+
+@admin_required
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    return _history_page(
+        request,
+        kind="person",
+        subject=person,
+        back=reverse("org:people"),
+        section="people",
+        known={("org.person", person.pk): str(person)},
+    )
