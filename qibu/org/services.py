@@ -289,7 +289,7 @@ def person_make_admin(
         errors.raise_if_any()
         _grant_admin(person)
         person.save()
-        after = snapshot(person, (*PERSON_FIELDS, *ADMIN_FIELDS[1:]))
+        after = snapshot(person, (*PERSON_FIELDS, "is_staff", "is_superuser", "is_active"))
         history_record(actor=actor, action="person.create_admin", subject=person, after=after)
         return person, True
     _check_password(errors, password, existing)
