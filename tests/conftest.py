@@ -57,13 +57,14 @@ def company(db) -> Company:
     org = Organisation.objects.create(
         pk=1, name="云舟科技", vision="让每个团队都看清方向", mission="用数据帮助企业成长", default_language="en"
     )
-    annual = cycles_generate_year(fiscal_year=2026)
+    annual = cycles_generate_year(actor=None, fiscal_year=2026)
     quarter = Cycle.objects.get(kind="quarter", start=dt.date(2026, 10, 1))
-    sales = department_create(name="销售部")
-    marketing = department_create(name="市场部")
-    alice = person_create(username="alice", full_name="Alice 管理员", password=PASSWORD, role=Role.ADMIN)
-    erin = person_create(username="erin", full_name="Erin 执行官", password=PASSWORD, role=Role.EXECUTIVE)
+    sales = department_create(actor=None, name="销售部")
+    marketing = department_create(actor=None, name="市场部")
+    alice = person_create(actor=None, username="alice", full_name="Alice 管理员", password=PASSWORD, role=Role.ADMIN)
+    erin = person_create(actor=None, username="erin", full_name="Erin 执行官", password=PASSWORD, role=Role.EXECUTIVE)
     hank = person_create(
+        actor=None,
         username="hank",
         full_name="韩销售",
         password=PASSWORD,
@@ -73,11 +74,11 @@ def company(db) -> Company:
     )
     sales.head = hank
     sales.save(update_fields=["head"])
-    sales_team = team_create(name="华东大客户组", department=sales, lead=hank)
+    sales_team = team_create(actor=None, name="华东大客户组", department=sales, lead=hank)
     mia = person_create(
-        username="mia", full_name="米娅", password=PASSWORD, department=sales, team=sales_team, manager=hank
+        actor=None, username="mia", full_name="米娅", password=PASSWORD, department=sales, team=sales_team, manager=hank
     )
-    oscar = person_create(username="oscar", full_name="欧斯卡", password=PASSWORD, department=marketing)
+    oscar = person_create(actor=None, username="oscar", full_name="欧斯卡", password=PASSWORD, department=marketing)
     return Company(org, alice, erin, hank, mia, oscar, sales, marketing, sales_team, annual, quarter)
 
 

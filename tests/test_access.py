@@ -77,12 +77,14 @@ EXPECTED = {
 @pytest.fixture
 def world(company):
     c = company
-    east = department_create(name="华东区", parent=c.sales)
-    sue = person_create(username="sue", full_name="Sue", role=Role.DEPARTMENT_HEAD, department=east, manager=c.hank)
+    east = department_create(actor=None, name="华东区", parent=c.sales)
+    sue = person_create(
+        actor=None, username="sue", full_name="Sue", role=Role.DEPARTMENT_HEAD, department=east, manager=c.hank
+    )
     east.head = sue
     east.save(update_fields=["head"])
-    sid = person_create(username="sid", full_name="Sid", department=east, manager=sue)
-    ivan = person_create(username="ivan", full_name="Ivan", department=c.sales, manager=c.hank)
+    sid = person_create(actor=None, username="sid", full_name="Sid", department=east, manager=sue)
+    ivan = person_create(actor=None, username="ivan", full_name="Ivan", department=c.sales, manager=c.hank)
     people = {"alice": c.alice, "erin": c.erin, "hank": c.hank, "sue": sue, "sid": sid, "mia": c.mia,
               "oscar": c.oscar, "ivan": ivan}  # fmt: skip
     scopes = {"sales": c.sales, "east": east}
@@ -173,7 +175,7 @@ def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
 def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(world):
     """PUB-2."""
     _people, _objectives = world
-    newcomer = person_create(username="nina", full_name="Nina")
+    newcomer = person_create(actor=None, username="nina", full_name="Nina")
     listed = set(Objective.objects.filter(visible_objectives_q(newcomer)).values_list("title", flat=True))
     assert listed == {"company", "sales", "mia", "sid"}
 

@@ -242,7 +242,7 @@ def test_it_checks_a_yes_no_key_result_in_MEAS_3(company):
 
 
 def test_it_refuses_a_checkin_on_a_closed_cycle(company, okrs):
-    cycle_close(cycle=company.quarter)
+    cycle_close(actor=None, cycle=company.quarter)
     kr = _kr(okrs)
     before = _state(kr)
     _refused("cycle", actor=company.mia, key_result=kr, value=2, confidence=80)

@@ -43,6 +43,15 @@ def test_it_imports_people_from_a_file(tmp_path):
     assert err == ""
     assert Person.objects.get(username="li").manager.username == "zhang"
     assert Department.objects.get(name="平台研发部").parent.name == "产品研发部"
+    # The system imported them: one entry per person and per department, in its own history, by nobody.
+    entries = AuditEntry.objects.all()
+    assert sorted(entries.values_list("action", "subject_type")) == [
+        ("department.create", "org.department"),
+        ("department.create", "org.department"),
+        ("person.import_create", "org.person"),
+        ("person.import_create", "org.person"),
+    ]
+    assert {e.actor for e in entries} == {None}
 
 
 def test_it_checks_without_writing_on_a_dry_run(tmp_path):
@@ -110,7 +119,10 @@ def test_it_creates_an_administrator_with_the_given_password():
     assert (root.role, root.is_staff, root.is_superuser, root.full_name) == (Role.ADMIN, True, True, "系统管理员")
     assert root.email == "root@example.com"
     assert root.check_password(STRONG)
-    assert AuditEntry.objects.filter(action="person.create_admin", target_id=root.pk).exists()
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.subject_id, entry.actor) == ("person.create_admin", root.pk, None)
+    assert entry.after["role"] == Role.ADMIN and entry.after["is_superuser"] is True
+    assert "password" not in entry.after
 
 
 def test_it_takes_the_password_from_the_environment(monkeypatch):

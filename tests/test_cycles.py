@@ -31,7 +31,7 @@ def _assert_tiles(parent: Cycle, children: list[Cycle]) -> None:
 @pytest.mark.django_db
 def test_it_generates_a_calendar_year_SET_8():
     """SET-8."""
-    annual = cycles_generate_year(fiscal_year=2026)
+    annual = cycles_generate_year(actor=None, fiscal_year=2026)
     assert (annual.name, annual.kind, annual.start, annual.end) == (
         "2026",
         CycleKind.ANNUAL,
@@ -58,7 +58,7 @@ def test_it_generates_a_calendar_year_SET_8():
 @pytest.mark.django_db
 def test_it_generates_a_fiscal_year_starting_in_april_SET_8():
     """SET-8."""
-    annual = cycles_generate_year(fiscal_year=2027, start_month=4)
+    annual = cycles_generate_year(actor=None, fiscal_year=2027, start_month=4)
     assert (annual.name, annual.start, annual.end) == ("FY2027", D(2027, 4, 1), D(2028, 3, 31))
     assert _spans(CycleKind.QUARTER) == [
         (D(2027, 4, 1), D(2027, 6, 30)),
@@ -79,8 +79,8 @@ def test_it_generates_a_fiscal_year_starting_in_april_SET_8():
 @pytest.mark.django_db
 def test_it_generates_a_year_once_however_often_asked_SET_8(start_month):
     """SET-8."""
-    first = cycles_generate_year(fiscal_year=2026, start_month=start_month)
-    again = cycles_generate_year(fiscal_year=2026, start_month=start_month)
+    first = cycles_generate_year(actor=None, fiscal_year=2026, start_month=start_month)
+    again = cycles_generate_year(actor=None, fiscal_year=2026, start_month=start_month)
     assert first.pk == again.pk
     assert Cycle.objects.filter(kind=CycleKind.ANNUAL).count() == 1
     assert Cycle.objects.filter(kind=CycleKind.QUARTER).count() == 4
@@ -90,8 +90,8 @@ def test_it_generates_a_year_once_however_often_asked_SET_8(start_month):
 @pytest.mark.django_db
 def test_it_generates_consecutive_years_SET_8():
     """SET-8."""
-    cycles_generate_year(fiscal_year=2026)
-    cycles_generate_year(fiscal_year=2027)
+    cycles_generate_year(actor=None, fiscal_year=2026)
+    cycles_generate_year(actor=None, fiscal_year=2027)
     quarters = _spans(CycleKind.QUARTER)
     assert len(quarters) == 8
     for (_s1, end), (start, _e2) in itertools.pairwise(quarters):
@@ -103,7 +103,7 @@ def test_it_generates_consecutive_years_SET_8():
 def test_it_refuses_a_month_that_does_not_exist_SET_8(start_month):
     """SET-8."""
     with pytest.raises(ValidationError) as exc:
-        cycles_generate_year(fiscal_year=2026, start_month=start_month)
+        cycles_generate_year(actor=None, fiscal_year=2026, start_month=start_month)
     assert "start_month" in exc.value.message_dict
     assert not Cycle.objects.exists()
 
@@ -111,7 +111,7 @@ def test_it_refuses_a_month_that_does_not_exist_SET_8(start_month):
 @pytest.mark.django_db
 def test_it_finds_the_current_cycle_SET_8():
     """SET-8."""
-    cycles_generate_year(fiscal_year=2026)
+    cycles_generate_year(actor=None, fiscal_year=2026)
     assert cycle_current(today=D(2026, 5, 17)).name == "2026 Q2"
     assert cycle_current(today=D(2026, 3, 31)).name == "2026 Q1"
     assert cycle_current(today=D(2026, 4, 1)).name == "2026 Q2"
@@ -131,8 +131,8 @@ def test_it_has_no_current_cycle_without_cycles_SET_8():
 @pytest.mark.django_db
 def test_it_prefers_the_latest_started_of_overlapping_cycles_SET_8():
     """SET-8."""
-    cycle_create(name="Stage 1", start=D(2026, 1, 1), end=D(2026, 6, 30))
-    cycle_create(name="Stage 2", start=D(2026, 3, 1), end=D(2026, 9, 30))
+    cycle_create(actor=None, name="Stage 1", start=D(2026, 1, 1), end=D(2026, 6, 30))
+    cycle_create(actor=None, name="Stage 2", start=D(2026, 3, 1), end=D(2026, 9, 30))
     assert cycle_current(kind=CycleKind.CUSTOM, today=D(2026, 4, 1)).name == "Stage 2"
 
 
@@ -140,7 +140,11 @@ def test_it_prefers_the_latest_started_of_overlapping_cycles_SET_8():
 def test_it_creates_a_custom_cycle_SET_8():
     """SET-8."""
     cycle = cycle_create(
-        name="  新品上市项目 阶段一 ", start=D(2026, 2, 10), end=D(2026, 2, 10), kind=CycleKind.PROJECT_STAGE
+        actor=None,
+        name="  新品上市项目 阶段一 ",
+        start=D(2026, 2, 10),
+        end=D(2026, 2, 10),
+        kind=CycleKind.PROJECT_STAGE,
     )
     assert (cycle.name, cycle.days) == ("新品上市项目 阶段一", 1)
 
@@ -159,7 +163,7 @@ def test_it_creates_a_custom_cycle_SET_8():
 def test_it_refuses_a_bad_cycle_SET_8(fields, error_field):
     """SET-8."""
     with pytest.raises(ValidationError) as exc:
-        cycle_create(**fields)
+        cycle_create(actor=None, **fields)
     assert error_field in exc.value.message_dict
     assert not Cycle.objects.exists()
 
@@ -178,8 +182,8 @@ def test_it_measures_the_share_of_a_cycle_elapsed_MEAS_6():
 @pytest.mark.django_db
 def test_it_gives_a_fiscal_year_all_its_quarters_after_the_start_month_changed_SET_8():
     """SET-8."""
-    calendar = cycles_generate_year(fiscal_year=2026)
-    fiscal = cycles_generate_year(fiscal_year=2026, start_month=4)
+    calendar = cycles_generate_year(actor=None, fiscal_year=2026)
+    fiscal = cycles_generate_year(actor=None, fiscal_year=2026, start_month=4)
     assert [q.name for q in fiscal.children.order_by("start")] == ["FY2026 Q1", "FY2026 Q2", "FY2026 Q3", "FY2026 Q4"]
     for quarter in fiscal.children.all():
         assert quarter.children.count() == 3

@@ -259,7 +259,13 @@ def test_it_updates_existing_people_and_counts_only_real_changes(company):
     assert entry.actor == company.alice
     assert entry.before["department"] == company.sales.pk
     assert entry.after["department"] == company.marketing.pk
-    assert AuditEntry.objects.get(action="person.import_create").after == {"usernames": ["newbie"]}
+    # One entry per person, in that person's history.
+    assert (entry.subject_type, entry.subject_id) == ("org.person", mia.pk)
+    created = AuditEntry.objects.get(action="person.import_create")
+    assert (created.actor, created.subject_type, created.subject_id) == (company.alice, "org.person", newbie.pk)
+    assert created.before is None
+    assert created.after["username"] == "newbie"
+    assert (created.after["team"], created.after["manager"]) == (company.sales_team.pk, company.hank.pk)
 
     again = people_import(actor=company.alice, filename="p.csv", content=content)
     assert (again.created, again.updated) == (0, 0)
@@ -277,7 +283,7 @@ def test_it_leaves_fields_of_absent_columns_alone(company):
 
 
 def test_it_takes_a_single_name_as_the_one_existing_sub_department_of_that_name(company):
-    east = department_create(name="华东区", parent=company.sales)
+    east = department_create(actor=None, name="华东区", parent=company.sales)
     content = csv_text([["username", "full_name", "department"], ["lu", "陆", "华东区"], ["ma", "马", "华东区/苏州组"]])
 
     result = people_import(actor=None, filename="p.csv", content=content.encode())
@@ -289,8 +295,8 @@ def test_it_takes_a_single_name_as_the_one_existing_sub_department_of_that_name(
 
 
 def test_it_asks_for_the_full_path_when_a_department_name_is_ambiguous(company):
-    department_create(name="华东区", parent=company.sales)
-    department_create(name="华东区", parent=company.marketing)
+    department_create(actor=None, name="华东区", parent=company.sales)
+    department_create(actor=None, name="华东区", parent=company.marketing)
     before = counts()
 
     result = people_import(

@@ -84,7 +84,7 @@ def test_it_refuses_an_end_before_the_start_SET_8(company):
 
 def test_it_refuses_new_objectives_in_a_closed_cycle_SET_8(company):
     """SET-8."""
-    cycle_close(cycle=company.quarter)
+    cycle_close(actor=None, cycle=company.quarter)
     _refused(_objective, "cycle", c=company)
 
 
@@ -234,7 +234,7 @@ def test_it_files_a_personal_objective_under_its_owners_department(company):
 
 def test_it_files_a_team_objective_under_its_teams_department(company):
     c = company
-    design = team_create(name="设计组", department=c.marketing)
+    design = team_create(actor=None, name="设计组", department=c.marketing)
     objective = objective_create(
         actor=c.hank, cycle=c.quarter, level=Level.TEAM, team=c.sales_team, department=c.marketing, title="t"
     )
@@ -257,10 +257,10 @@ def test_it_needs_what_each_level_needs(company):
 
 def test_it_files_a_personal_objective_of_someone_without_department(company):
     c = company
-    loner = person_create(username="lone", full_name="Lone")
+    loner = person_create(actor=None, username="lone", full_name="Lone")
     objective = _objective(c, owner=loner)
     assert objective.department is None
-    sub = department_create(name="华南", parent=c.sales)
+    sub = department_create(actor=None, name="华南", parent=c.sales)
     assert (
         objective_create(actor=c.hank, cycle=c.quarter, level=Level.DEPARTMENT, department=sub, title="t").department
         == sub

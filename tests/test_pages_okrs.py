@@ -452,7 +452,7 @@ def test_it_refuses_a_value_that_is_not_a_number(client, okrs, company):
 
 
 def test_it_refuses_a_check_in_on_a_closed_cycle(client, okrs, company):
-    cycle_close(cycle=company.quarter)
+    cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     _login(client, company.mia)
     response = client.post(reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "2", "confidence": "80"}, **HX)
@@ -717,7 +717,7 @@ def test_it_confirms_before_deleting_an_objective(client, okrs, company):
 
 
 def test_it_refuses_to_delete_in_a_closed_cycle(client, okrs, company):
-    cycle_close(cycle=company.quarter)
+    cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     response = _login(client, company.mia).post(reverse("okrs:objective_delete", args=[okrs["mine"].pk]))
     assert response.status_code == 400
@@ -852,7 +852,7 @@ def _grow(company, okrs, n: int = 5) -> None:
     """More people, objectives, key results, alignments and check-ins everywhere."""
     for i in range(n):
         person = person_create(
-            username=f"extra{i}", full_name=f"员工{i}", password="x" * 12, department=company.sales,
+            actor=None, username=f"extra{i}", full_name=f"员工{i}", password="x" * 12, department=company.sales,
             manager=company.hank, role=Role.MEMBER,
         )  # fmt: skip
         objective = objective_create(

@@ -142,8 +142,8 @@ def test_it_rolls_up_each_department_and_links_to_its_page(company, okrs):
 @pytest.fixture
 def east(company, okrs):
     """Sales → 华东销售 → 苏州小组, each with a department objective: 华东销售 at 30 % (3 of 10), confidence 60 %."""
-    east = department_create(name="华东销售", parent=company.sales)
-    suzhou = department_create(name="苏州小组", parent=east)
+    east = department_create(actor=None, name="华东销售", parent=company.sales)
+    suzhou = department_create(actor=None, name="苏州小组", parent=east)
     objective = objective_create(
         actor=company.hank,
         cycle=company.quarter,
@@ -300,7 +300,7 @@ def test_it_counts_objectives_of_superusers_and_without_author_as_not_by_employe
     """SET-7."""
     from qibu.reports.selectors import bottom_up_share
 
-    root = person_create(username="root", full_name="超级用户")  # a member by role
+    root = person_create(actor=None, username="root", full_name="超级用户")  # a member by role
     Person.objects.filter(pk=root.pk).update(is_superuser=True)
     for actor in (root, company.oscar, company.oscar):
         objective_create(actor=actor, cycle=company.quarter, level=Level.PERSON, owner=actor, title="自下而上")
@@ -408,8 +408,8 @@ def test_it_answers_404_for_the_children_of_a_hidden_objective_PUB_2(company, ok
 
 
 def test_it_shows_the_department_its_teams_okrs_and_people(company, okrs):
-    sub = department_create(name="华东销售", parent=company.sales)
-    person_create(username="sam", full_name="孙华东", department=sub, job_title="销售代表")
+    sub = department_create(actor=None, name="华东销售", parent=company.sales)
+    person_create(actor=None, username="sam", full_name="孙华东", department=sub, job_title="销售代表")
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=2, confidence=80)
     _status, html = page(company.oscar, "reports:department", company.sales.pk, cycle=company.quarter)
     assert "韩销售" in html  # the head
@@ -424,8 +424,8 @@ def test_it_shows_the_department_its_teams_okrs_and_people(company, okrs):
 
 
 def test_it_lists_the_direct_sub_departments_and_loads_theirs_on_demand(company, okrs, east):
-    deeper = department_create(name="苏州一组", parent=east["suzhou"])
-    person_create(username="deep", full_name="深层成员", department=deeper)
+    deeper = department_create(actor=None, name="苏州一组", parent=east["suzhou"])
+    person_create(actor=None, username="deep", full_name="深层成员", department=deeper)
     _status, html = page(company.oscar, "reports:department", company.sales.pk, cycle=company.quarter)
     east_row = row_of(html, "华东销售")
     assert "calc(.5rem + 0 * 1rem)" in east_row
@@ -468,7 +468,7 @@ def test_it_pages_through_a_large_department(company, okrs):
     from qibu.reports.selectors import MEMBERS_PER_PAGE
 
     for i in range(MEMBERS_PER_PAGE + 5):
-        person_create(username=f"p{i:03}", full_name=f"销售{i:03}", department=company.sales)
+        person_create(actor=None, username=f"p{i:03}", full_name=f"销售{i:03}", department=company.sales)
     _status, first = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter)
     _status, second = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter, page=2)
     assert "销售000" in first and "销售054" not in first
@@ -629,9 +629,9 @@ def test_it_hides_department_limited_and_private_gaps_from_outsiders_PUB_2(compa
 
 def test_it_escapes_html_in_names_and_titles(company, okrs):
     evil = "<script>alert(1)</script>"
-    dept = department_create(name=f"部门{evil}")
-    team_create(name=f"组{evil}", department=dept)
-    person = person_create(username="evil", full_name=f"人{evil}", department=dept, job_title=evil)
+    dept = department_create(actor=None, name=f"部门{evil}")
+    team_create(actor=None, name=f"组{evil}", department=dept)
+    person = person_create(actor=None, username="evil", full_name=f"人{evil}", department=dept, job_title=evil)
     objective = objective_create(
         actor=person,
         cycle=company.quarter,
@@ -652,7 +652,7 @@ def test_it_escapes_html_in_names_and_titles(company, okrs):
     StrategicGoal.objects.create(title=f"战略{evil}", description=evil)
     company.org.vision = f"愿景{evil}"
     company.org.save()
-    sub = department_create(name=f"子部门{evil}", parent=dept)
+    sub = department_create(actor=None, name=f"子部门{evil}", parent=dept)
     sub.head = person
     sub.save(update_fields=["head"])
     html = _all_pages(company.alice, company, okrs)
@@ -709,11 +709,13 @@ def test_it_formats_table_cells_as_the_template_tags_do(company, language):
 def _grow_company(company, okrs, n: int) -> None:
     """n more departments, each with a head, a team, members with objectives, key results and alignments."""
     for i in range(n):
-        dept = department_create(name=f"事业部{i}", parent=company.sales if i % 2 else None)
-        head = person_create(username=f"head{i}", full_name=f"负责人{i}", role=Role.DEPARTMENT_HEAD, department=dept)
+        dept = department_create(actor=None, name=f"事业部{i}", parent=company.sales if i % 2 else None)
+        head = person_create(
+            actor=None, username=f"head{i}", full_name=f"负责人{i}", role=Role.DEPARTMENT_HEAD, department=dept
+        )
         dept.head = head
         dept.save(update_fields=["head"])
-        team = team_create(name=f"小组{i}", department=dept, lead=head)
+        team = team_create(actor=None, name=f"小组{i}", department=dept, lead=head)
         dept_obj = objective_create(
             actor=head,
             cycle=company.quarter,
@@ -735,6 +737,7 @@ def _grow_company(company, okrs, n: int) -> None:
         for j in range(3):
             member_dept = company.sales if j == 0 else dept
             member = person_create(
+                actor=None,
                 username=f"m{i}_{j}",
                 full_name=f"成员{i}_{j}",
                 department=member_dept,
@@ -764,7 +767,7 @@ def _count(fetch: Callable[[], object]) -> int:
 def test_it_makes_the_same_number_of_queries_for_a_bigger_company(company, okrs, persona, django_assert_num_queries):
     viewer = getattr(company, persona)
     # The small company already has one of each kind of thing (an empty list is never queried at all).
-    department_create(name="华东销售", parent=company.sales)
+    department_create(actor=None, name="华东销售", parent=company.sales)
     gap = {"cycle": company.quarter, "level": Level.PERSON, "owner": company.oscar}
     objective_create(actor=company.oscar, title="孤立目标", **gap)
     client = client_for(viewer)

@@ -120,6 +120,47 @@ def test_it_refuses_every_change_from_a_member_and_changes_nothing(company):
     assert state() == before
 
 
+def test_it_records_who_made_each_change_on_the_settings_pages(company):
+    """Every page write passes its signed-in person to the service, which records it in the right history."""
+    client = client_for(company.alice)
+    since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    posts = [
+        ("org:strategy", (), {"title": "出海"}),
+        ("org:cycles_generate", (), {"fiscal_year": 2030, "start_month": 1}),
+        ("org:cycle_new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
+        ("org:cycle_close", (company.quarter.pk,), {"closed": "1"}),
+        ("org:department_new", (), {"name": "新部门", "parent": company.sales.pk}),
+        ("org:department_move", (), {"department": company.marketing.pk, "parent": company.sales.pk}),
+        ("org:department_head", (), {"department": company.marketing.pk, "head": "mia"}),
+        ("org:team_new", (), {"name": "新组", "department": company.sales.pk}),
+        ("org:profile", (), {"language": "en"}),
+        ("org:tokens", (), {"name": "脚本"}),
+    ]
+    for name, args, data in posts:
+        assert client.post(reverse(name, args=args), data).status_code in (201, 302), name
+    token = ApiToken.objects.get(person=company.alice)
+    client.post(reverse("org:token_revoke", args=[token.pk]))
+    client.post(reverse("org:strategy_delete", args=[StrategicGoal.objects.get(title="出海").pk]))
+    entries = AuditEntry.objects.filter(id__gt=since)
+    assert {e.actor for e in entries} == {company.alice}
+    subjects = {(e.action, e.subject_type) for e in entries}
+    assert subjects == {
+        ("strategic_goal.create", "org.organisation"),
+        ("strategic_goal.delete", "org.organisation"),
+        ("cycle.create", "cycles.cycle"),
+        ("cycle.close", "cycles.cycle"),
+        ("department.create", "org.department"),
+        ("department.move", "org.department"),
+        ("department.set_head", "org.department"),
+        ("team.create", "org.team"),
+        ("person.set_language", "org.person"),
+        ("api_token.create", "org.person"),
+        ("api_token.revoke", "org.person"),
+    }
+    # A generated year is 17 cycles, each in its own history; a custom one is one more.
+    assert entries.filter(action="cycle.create").count() == 18
+
+
 # --- organisation and method policy --------------------------------------------------------------
 
 
@@ -272,7 +313,7 @@ def test_it_creates_moves_and_heads_departments(company):
 
 
 def test_it_refuses_to_move_a_department_under_its_own_sub_department(company):
-    sub = department_create(name="华东销售", parent=company.sales)
+    sub = department_create(actor=None, name="华东销售", parent=company.sales)
     before = state()
     response = client_for(company.alice).post(
         reverse("org:department_move"), {"department": company.sales.pk, "parent": sub.pk}
@@ -318,7 +359,7 @@ def test_it_lists_and_searches_people_with_a_link_to_import(company):
 
 def test_it_escapes_html_in_names_on_the_settings_pages(company):
     evil = "<script>alert(1)</script>"
-    department_create(name=f"部{evil}")
+    department_create(actor=None, name=f"部{evil}")
     StrategicGoal.objects.create(title=f"战{evil}")
     Person.objects.filter(pk=company.mia.pk).update(full_name=f"米{evil}")
     client = client_for(company.alice)
@@ -395,8 +436,8 @@ def test_it_shows_a_new_token_once_and_stores_only_its_hash(company):
 
 
 def test_it_lists_only_your_own_tokens_and_revokes_them(company):
-    mine, _secret = api_token_create(person=company.mia, name="我的")
-    theirs, _secret = api_token_create(person=company.oscar, name="别人的")
+    mine, _secret = api_token_create(actor=None, person=company.mia, name="我的")
+    theirs, _secret = api_token_create(actor=None, person=company.oscar, name="别人的")
     client = client_for(company.mia)
     html = client.get(reverse("org:tokens")).content.decode()
     assert "我的" in html and "别人的" not in html

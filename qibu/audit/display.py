@@ -84,14 +84,17 @@ def _refs_of(label: str, key: str, value: Any) -> Iterable[Ref]:
 
 
 def _shown_keys(entry: AuditEntry) -> list[tuple[str, Any, Any]]:
-    """(key, before, after) of the changes worth showing."""
+    """(key, before, after) of the changes worth showing: an empty value is not, when the row is created with it
+    or deleted with it (a deleted empty description would read "— → —")."""
     action = registry.actions.get(entry.action)
     hidden = registry.hidden | (action.hidden if action else frozenset())
     before = entry.before or {}
+    after = entry.after or {}
+    empty: tuple[Any, ...] = (None, "", [])
     return [
         (key, old, new)
         for key, old, new in entry.changes()
-        if key not in hidden and not (key not in before and new in (None, "", []))
+        if key not in hidden and not (key not in before and new in empty) and not (key not in after and old in empty)
     ]
 
 

@@ -271,7 +271,7 @@ class _Builder:
         self.now = now
 
     def _cycles(self) -> None:
-        self.year = cycles_generate_year(fiscal_year=self.today.year, start_month=1)
+        self.year = cycles_generate_year(actor=None, fiscal_year=self.today.year, start_month=1)
         self.quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=self.today, end__gte=self.today)
         self.quarter_number = (self.quarter.start.month - 1) // 3 + 1
         self.quarter_slots = self._slots(self.quarter)
@@ -299,7 +299,7 @@ class _Builder:
         self.units: list[_Unit] = []
         for spec in content.DEPARTMENTS:
             parent = self.top_units[spec["parent"]].department if spec["parent"] else None
-            top = _Unit(key=spec["key"], department=department_create(name=spec["name"], parent=parent))
+            top = _Unit(key=spec["key"], department=department_create(actor=None, name=spec["name"], parent=parent))
             self.top_units[spec["key"]] = top
             share = shares[spec["key"]]
             if share <= UNIT_CAPACITY:
@@ -312,7 +312,9 @@ class _Builder:
             for i in range(splits):
                 sub = _Unit(
                     key=spec["key"],
-                    department=department_create(name=f"{stem}{_chinese_number(i + 1)}部", parent=top.department),
+                    department=department_create(
+                        actor=None, name=f"{stem}{_chinese_number(i + 1)}部", parent=top.department
+                    ),
                     parent_unit=top,
                 )
                 # One of each split's people is its head.

@@ -1,5 +1,5 @@
 """Forms for the settings pages. They only parse input; the rules live in the services, whose
-ValidationError (keyed by field) is put back on the form by `add_service_errors`."""
+ValidationError (keyed by field) is put back on the form by `qibu.core.forms.apply_errors`."""
 
 from __future__ import annotations
 
@@ -25,19 +25,8 @@ def time_zone_names() -> list[str]:
     return sorted(zoneinfo.available_timezones())
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's errors next to their fields; errors about a field the form lacks go on top, named."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for name, messages in errors.items():
-        for message in messages:
-            if name in form.fields:
-                form.add_error(name, message)
-            else:
-                form.add_error(None, f"{name}: {message}" if name != "__all__" else message)
-
-
 def _field_label(name: str) -> Any:
-    return cast(models.Field, Organisation._meta.get_field(name)).verbose_name
+    return cast("models.Field[Any, Any]", Organisation._meta.get_field(name)).verbose_name
 
 
 class OrganisationForm(forms.Form):
@@ -114,7 +103,7 @@ class _PersonByUsername(forms.CharField):
         kwargs.setdefault("max_length", 150)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> Person | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Person | None:
         username = (super().clean(value) or "").strip()
         if not username:
             return None
@@ -124,8 +113,8 @@ class _PersonByUsername(forms.CharField):
         return person
 
 
-class _DepartmentChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Department) -> str:  # type: ignore[override]
+class _DepartmentChoice(forms.ModelChoiceField[Department]):
+    def label_from_instance(self, obj: Department) -> str:
         return "— " * obj.depth + obj.name
 
 
@@ -158,14 +147,6 @@ class TeamCreateForm(forms.Form):
     name = forms.CharField(label=_("team name"), max_length=200)
     department = _department_field(_("department"), required=True)
     lead = _PersonByUsername(label=_("lead (username)"))
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        department = data.get("department")
-        name = (data.get("name") or "").strip()
-        if department is not None and name and department.teams.filter(name=name).exists():
-            self.add_error("name", _("This department already has a team called “%(name)s”.") % {"name": name})
-        return data
 
 
 class PeopleSearchForm(forms.Form):

@@ -1,19 +1,91 @@
 """How the history of the organisation, its policy, strategy, departments, teams and people reads
-(registered at start-up by `OrgConfig.ready`)."""
+(registered at start-up by `OrgConfig.ready`).
+
+Values read as a person reads them: departments, teams and people by name (one query per kind for a whole
+list), roles by their label, languages and months by name; a token by its name and the prefix its page shows."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
-from qibu.audit.registry import register_action, register_labels
+from qibu.audit.registry import (
+    Names,
+    Ref,
+    ValueFormat,
+    register_action,
+    register_format,
+    register_labels,
+    register_namer,
+)
+from qibu.org.models import Department, Person, Team
+
+ORGANISATION = "org.organisation"
+PERSON = "org.person"
+DEPARTMENT = "org.department"
+TEAM = "org.team"
+
+
+def _language(value: Any, names: Names) -> str:
+    """A language as the switcher names it, in its own language whatever the reader's (an empty one, the
+    organisation's default, shows as no value)."""
+    return {"zh-hans": "简体中文", "en": "English"}.get(value, str(value))
+
+
+def _month(value: Any, names: Names) -> str:
+    return str(dates.MONTHS.get(value, value)) if isinstance(value, int) else str(value)
+
+
+def _nothing_else(before: dict[str, Any], after: dict[str, Any]) -> Ref | None:
+    """The entry is about its subject only: a token reads by the name and prefix shown with the entry."""
+    return None
+
+
+def _people(ids: set[int], viewer: Any) -> dict[int, str]:
+    return {
+        pk: full_name or username
+        for pk, full_name, username in Person.objects.filter(pk__in=ids).values_list("pk", "full_name", "username")
+    }
+
+
+def _departments(ids: set[int], viewer: Any) -> dict[int, str]:
+    return dict(Department.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def _teams(ids: set[int], viewer: Any) -> dict[int, str]:
+    return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def register() -> None:
     register_action("organisation.update", _("changed the organisation's settings"))
+    register_action("strategic_goal.create", _("added a strategic goal"))
     register_action("strategic_goal.delete", _("deleted a strategic goal"))
+    register_action("department.create", _("created the department"))
+    register_action("department.move", _("moved the department"))
     register_action("department.set_head", _("set the head of the department"))
-    register_action("person.import_create", _("imported new people"))
-    register_action("person.import_update", _("changed a person by import"))
+    register_action("team.create", _("created the team"))
+    register_action("person.create", _("added the person"))
+    register_action("person.import_create", _("added the person by import"))
+    register_action("person.import_update", _("changed the person by import"))
     register_action("person.create_admin", _("created an administrator"))
     register_action("person.promote_admin", _("made the person an administrator"))
-    register_labels({"usernames": _("user names")})
+    register_action("person.set_language", _("changed the language"))
+    register_action("api_token.create", _("created an API token"), about=_nothing_else)
+    register_action("api_token.revoke", _("revoked an API token"), about=_nothing_else)
+    register_labels(
+        {
+            # Entries of imports before each person had their own entry listed the user names.
+            "usernames": _("user names"),
+            "prefix": _("starts with"),
+            "new_password": _("new password"),
+        }
+    )
+    language = ValueFormat(show=_language)
+    register_format(PERSON, "language", language)
+    register_format(ORGANISATION, "default_language", language)
+    register_format(ORGANISATION, "fiscal_year_start_month", ValueFormat(show=_month))
+    register_namer(PERSON, _people)
+    register_namer(DEPARTMENT, _departments)
+    register_namer(TEAM, _teams)

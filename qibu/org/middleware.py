@@ -57,7 +57,7 @@ class PersonLocaleMiddleware:
             default=organisation.default_language,
         )
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         try:
             timezone.activate(zoneinfo.ZoneInfo(organisation.time_zone))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -1,11 +1,11 @@
-"""The settings pages: organisation and method policy, strategy, cycles, departments, people, import
-(administrators only), and each person's own language and API tokens."""
+"""The settings pages: organisation and method policy, strategy, cycles, departments, people, import and the
+history of each of them (administrators only), and each person's own language and API tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,15 +14,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qibu.audit.registry import Ref
+from qibu.audit.selectors import subject_history
+from qibu.core.forms import apply_errors
+from qibu.core.http import current_person
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
-from qibu.org.models import ApiToken, Organisation, Person, StrategicGoal, Team
+from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.org.selectors import (
     departments_with_counts,
     organisation_get,
@@ -58,16 +63,12 @@ PEOPLE_PER_PAGE = 50
 ViewFunc = Callable[..., HttpResponse]
 
 
-def _person(request: HttpRequest) -> Person:
-    return cast(Person, request.user)
-
-
 def admin_required(view: ViewFunc) -> ViewFunc:
     """Signed-out people go to the sign-in page; signed-in people who are not administrators get 403."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not _person(request).is_admin:
+        if not current_person(request).is_admin:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -104,9 +105,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         # A fresh copy: a refused change must not leave half-set values on the request's organisation.
         organisation = organisation_get()
         try:
-            organisation_update(actor=_person(request), organisation=organisation, data=form.cleaned_data)
+            organisation_update(actor=current_person(request), organisation=organisation, data=form.cleaned_data)
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The organisation settings are saved."))
             return redirect("org:settings")
@@ -127,9 +128,13 @@ def strategy(request: HttpRequest) -> HttpResponse:
         return _strategy_page(request, forms.StrategicGoalForm())
     form = forms.StrategicGoalForm(request.POST)
     if form.is_valid():
-        strategic_goal_create(title=form.cleaned_data["title"].strip(), description=form.cleaned_data["description"])
-        messages.success(request, _("The strategic goal is added."))
-        return redirect("org:strategy")
+        try:
+            strategic_goal_create(actor=current_person(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The strategic goal is added."))
+            return redirect("org:strategy")
     return _strategy_page(request, form, status=400)
 
 
@@ -137,7 +142,7 @@ def strategy(request: HttpRequest) -> HttpResponse:
 @require_POST
 def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     goal = get_object_or_404(StrategicGoal, pk=pk)
-    strategic_goal_delete(actor=_person(request), goal=goal)
+    strategic_goal_delete(actor=current_person(request), goal=goal)
     messages.success(request, _("The strategic goal “%(title)s” is deleted.") % {"title": goal.title})
     return redirect("org:strategy")
 
@@ -173,11 +178,9 @@ def cycles_generate(request: HttpRequest) -> HttpResponse:
     form = forms.GenerateYearForm(request.POST)
     if form.is_valid():
         try:
-            annual = cycles_generate_year(
-                fiscal_year=form.cleaned_data["fiscal_year"], start_month=form.cleaned_data["start_month"]
-            )
+            annual = cycles_generate_year(actor=current_person(request), **form.cleaned_data)
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The year %(name)s with its quarters and months is ready.") % {"name": annual})
             return redirect("org:cycles")
@@ -190,9 +193,9 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
     form = forms.CycleForm(request.POST)
     if form.is_valid():
         try:
-            cycle = cycle_create(**form.cleaned_data)
+            cycle = cycle_create(actor=current_person(request), **form.cleaned_data)
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The cycle “%(name)s” is created.") % {"name": cycle.name})
             return redirect("org:cycles")
@@ -204,7 +207,7 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
 def cycle_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=pk)
     closed = request.POST.get("closed") == "1"
-    cycle_close(cycle=cycle, closed=closed)
+    cycle_close(actor=current_person(request), cycle=cycle, closed=closed)
     if closed:
         messages.success(request, _("The cycle “%(name)s” is closed.") % {"name": cycle.name})
     else:
@@ -216,14 +219,12 @@ def cycle_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _departments_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
-    departments = list(departments_with_counts())
     teams_by_department: dict[int, list[Team]] = {}
     for team in team_list().order_by("name"):
         teams_by_department.setdefault(team.department_id, []).append(team)
-    for department in departments:
-        department.team_list = teams_by_department.get(department.pk, [])  # type: ignore[attr-defined]
     context = {
-        "departments": departments,
+        # Each department with its teams.
+        "departments": [(d, teams_by_department.get(d.pk, [])) for d in departments_with_counts()],
         "create_form": bound.get("create_form") or forms.DepartmentCreateForm(),
         "move_form": bound.get("move_form") or forms.DepartmentMoveForm(),
         "head_form": bound.get("head_form") or forms.DepartmentHeadForm(),
@@ -244,9 +245,9 @@ def department_new(request: HttpRequest) -> HttpResponse:
     form = forms.DepartmentCreateForm(request.POST)
     if form.is_valid():
         try:
-            department = department_create(**form.cleaned_data)
+            department = department_create(actor=current_person(request), **form.cleaned_data)
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The department “%(name)s” is created.") % {"name": department.name})
             return redirect("org:departments")
@@ -259,9 +260,9 @@ def department_move_view(request: HttpRequest) -> HttpResponse:
     form = forms.DepartmentMoveForm(request.POST)
     if form.is_valid():
         try:
-            department = department_move(department=form.cleaned_data["department"], parent=form.cleaned_data["parent"])
+            department = department_move(actor=current_person(request), **form.cleaned_data)
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The department “%(name)s” is moved.") % {"name": department.name})
             return redirect("org:departments")
@@ -273,9 +274,7 @@ def department_move_view(request: HttpRequest) -> HttpResponse:
 def department_head_view(request: HttpRequest) -> HttpResponse:
     form = forms.DepartmentHeadForm(request.POST)
     if form.is_valid():
-        department = department_set_head(
-            actor=_person(request), department=form.cleaned_data["department"], head=form.cleaned_data["head"]
-        )
+        department = department_set_head(actor=current_person(request), **form.cleaned_data)
         messages.success(request, _("The head of “%(name)s” is set.") % {"name": department.name})
         return redirect("org:departments")
     return _departments_page(request, status=400, head_form=form)
@@ -286,9 +285,13 @@ def department_head_view(request: HttpRequest) -> HttpResponse:
 def team_new(request: HttpRequest) -> HttpResponse:
     form = forms.TeamCreateForm(request.POST)
     if form.is_valid():
-        team = team_create(**form.cleaned_data)
-        messages.success(request, _("The team “%(name)s” is created.") % {"name": team.name})
-        return redirect("org:departments")
+        try:
+            team = team_create(actor=current_person(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The team “%(name)s” is created.") % {"name": team.name})
+            return redirect("org:departments")
     return _departments_page(request, status=400, team_form=form)
 
 
@@ -315,7 +318,7 @@ def people_import_view(request: HttpRequest) -> HttpResponse:
 
             upload = form.cleaned_data["file"]
             result = people_import(
-                actor=_person(request),
+                actor=current_person(request),
                 filename=upload.name,
                 content=upload.read(),
                 dry_run=form.cleaned_data["dry_run"],
@@ -360,7 +363,7 @@ def import_template_csv(request: HttpRequest) -> HttpResponse:
 def _tokens_page(
     request: HttpRequest, form: forms.TokenCreateForm, *, secret: str = "", status: int = 200
 ) -> HttpResponse:
-    tokens = list(ApiToken.objects.filter(person=_person(request)).order_by("-created_at"))
+    tokens = list(ApiToken.objects.filter(person=current_person(request)).order_by("-created_at"))
     context = {"form": form, "tokens": tokens, "secret": secret, "section": "tokens"}
     response = render(request, "org/tokens.html", context, status=status)
     if secret:
@@ -376,14 +379,16 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _tokens_page(request, form, status=400)
     # Shown in this answer only: the secret is never stored, so it cannot be shown again.
-    _token, secret = api_token_create(person=_person(request), name=form.cleaned_data["name"])
+    person = current_person(request)
+    _token, secret = api_token_create(actor=person, person=person, name=form.cleaned_data["name"])
     return _tokens_page(request, forms.TokenCreateForm(), secret=secret, status=201)
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    if not api_token_revoke(person=_person(request), token_id=pk):
+    person = current_person(request)
+    if not api_token_revoke(actor=person, person=person, token_id=pk):
         raise Http404
     messages.success(request, _("The token is revoked; programs using it can no longer sign in."))
     return redirect("org:tokens")
@@ -391,16 +396,16 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
+    person = current_person(request)
     if request.method != "POST":
         form = forms.ProfileForm(initial={"language": person.language})
         return render(request, "org/profile.html", {"form": form, "section": "profile"})
     form = forms.ProfileForm(request.POST)
     if form.is_valid():
         try:
-            person_set_language(person=person, language=form.cleaned_data["language"])
+            person_set_language(actor=person, person=person, language=form.cleaned_data["language"])
         except ValidationError as exc:
-            forms.add_service_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your language is saved."))
             response = redirect("org:profile")
@@ -411,3 +416,82 @@ def profile(request: HttpRequest) -> HttpResponse:
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
     return render(request, "org/profile.html", {"form": form, "section": "profile"}, status=400)
+
+
+# --- history (administrators only) ------------------------------------------------------------------
+
+
+def _history_page(
+    request: HttpRequest,
+    *,
+    kind: str,
+    subject: Any,
+    back: str,
+    section: str,
+    known: Mapping[Ref, str] | None = None,
+) -> HttpResponse:
+    """The subject's newest history, every id in it named (one query per kind of row named)."""
+    rows = subject_history(subject, viewer=current_person(request), known=known)
+    context = {"kind": kind, "subject": subject, "rows": rows, "back": back, "section": section}
+    return render(request, "org/history.html", context)
+
+
+@admin_required
+def organisation_history(request: HttpRequest) -> HttpResponse:
+    """The organisation's settings, its method policy and its strategic goals."""
+    organisation = request_organisation(request)
+    return _history_page(
+        request, kind="organisation", subject=organisation, back=reverse("org:settings"), section="organisation"
+    )
+
+
+@admin_required
+def department_history(request: HttpRequest, pk: int) -> HttpResponse:
+    department = get_object_or_404(Department, pk=pk)
+    return _history_page(
+        request,
+        kind="department",
+        subject=department,
+        back=reverse("org:departments"),
+        section="departments",
+        known={("org.department", department.pk): department.name},
+    )
+
+
+@admin_required
+def team_history(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("department"), pk=pk)
+    return _history_page(
+        request,
+        kind="team",
+        subject=team,
+        back=reverse("org:departments"),
+        section="departments",
+        known={("org.team", team.pk): team.name, ("org.department", team.department.pk): team.department.name},
+    )
+
+
+@admin_required
+def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=pk)
+    return _history_page(
+        request,
+        kind="cycle",
+        subject=cycle,
+        back=reverse("org:cycles"),
+        section="cycles",
+        known={("cycles.cycle", cycle.pk): cycle.name},
+    )
+
+
+@admin_required
+def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    return _history_page(
+        request,
+        kind="person",
+        subject=person,
+        back=reverse("org:people"),
+        section="people",
+        known={("org.person", person.pk): str(person)},
+    )

@@ -11,17 +11,13 @@ import os
 import sys
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qibu.audit.services import history_record, snapshot
-from qibu.org.models import Person, Role
-from qibu.org.services import person_create
-
-PROMOTED_FIELDS = ("role", "is_staff", "is_superuser", "is_active")
+from qibu.core.validation import field_problems
+from qibu.org.models import Person
+from qibu.org.services import person_make_admin
 
 
 class Command(BaseCommand):
@@ -46,43 +42,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = options["username"].strip()
-        full_name = options["full_name"].strip()
-        email = options["email"].strip()
-        existing = Person.objects.filter(username=username).first()
-        password = self._password(options["password"], needed=existing is None)
-        if password:
-            probe = existing or Person(username=username, full_name=full_name, email=email)
-            try:
-                validate_password(password, probe)
-            except ValidationError as exc:
-                raise CommandError(" ".join(exc.messages)) from exc
+        existing = Person.objects.filter(username=username).exists()
+        password = self._password(options["password"], needed=not existing)
         try:
-            with transaction.atomic():
-                if existing is None:
-                    person = person_create(
-                        username=username, full_name=full_name, email=email, password=password, role=Role.ADMIN
-                    )
-                    action = "person.create_admin"
-                    before: dict[str, Any] | None = None
-                else:
-                    person = existing
-                    action = "person.promote_admin"
-                    before = snapshot(person, PROMOTED_FIELDS)
-                    if password:
-                        person.set_password(password)
-                person.role = Role.ADMIN
-                person.is_staff = True
-                person.is_superuser = True
-                person.is_active = True
-                person.save(update_fields=[*PROMOTED_FIELDS, "password"])
-                history_record(
-                    actor=None, action=action, subject=person, before=before, after=snapshot(person, PROMOTED_FIELDS)
-                )
+            _person, created = person_make_admin(
+                actor=None,
+                username=username,
+                full_name=options["full_name"],
+                email=options["email"],
+                password=password,
+            )
         except ValidationError as exc:
-            raise CommandError(
-                "; ".join(f"{name}: {' '.join(messages)}" for name, messages in exc.message_dict.items())
-            ) from exc
-        if existing is None:
+            raise CommandError(" ".join(message for _field, message in field_problems(exc))) from exc
+        if created:
             self.stdout.write(self.style.SUCCESS(_("Administrator %(username)s created.") % {"username": username}))
         else:
             self.stdout.write(self.style.SUCCESS(_("%(username)s is now an administrator.") % {"username": username}))
