@@ -24,7 +24,7 @@ import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -111,7 +111,7 @@ def generate_company(
     seed: int = 7,
     today: dt.date | None = None,
     checkin_weeks: int = 8,
-    password: str | None = "demo",
+    password: str | None = "demo",  # noqa: S107 — the demo company's published password
 ) -> DemoSummary:
     """Build the demo company in an empty database; the same seed and day give the same company.
 
@@ -222,7 +222,7 @@ def _allocate(total: int, weights: Mapping[_K, int]) -> dict[_K, int]:
 class _Builder:
     def __init__(self, *, people: int, seed: int, today: dt.date | None, weeks: int, password: str | None) -> None:
         self.people = people
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 — a repeatable demo, not a secret
         self.weeks = weeks
         self.password = password
         self.password_hash = make_password(password)  # once: hashing per person is far too slow
@@ -366,6 +366,14 @@ class _Builder:
 
     def _people(self) -> None:
         """People in layers, so that everyone's manager is written before them."""
+        self._leadership()
+        specs = {d["key"]: d for d in content.DEPARTMENTS}
+        self._department_heads(specs)
+        self._teams_and_members(specs)
+        self.summary.people = self.people
+
+    def _leadership(self) -> None:
+        """The administrator, the CEO and the executives, each heading a top department or none."""
         admin = self._person(
             role=Role.ADMIN,
             job_title="系统管理员",
@@ -390,27 +398,30 @@ class _Builder:
         Person.objects.bulk_create(self.executives[1:])
         self.exec_key = {p.pk: e["department"] for p, e in zip(self.executives, execs, strict=True)}
 
-        # Heads of the content departments: parents before children.
-        specs = {d["key"]: d for d in content.DEPARTMENTS}
+    def _head_manager(self, key: str, spec: Any) -> Person | None:
+        """Who a content department's head reports to: its executive, else its parent's head, else the CEO."""
+        if key in self.exec_by_key:
+            return self.exec_by_key[key]
+        if spec["parent"]:
+            return self.top_units[spec["parent"]].head
+        return self.ceo
+
+    def _department_heads(self, specs: dict[str, Any]) -> None:
+        """Heads of the content departments (parents before children), then of the splits."""
         for depth_parent in (False, True):
             layer = []
             for key, unit in self.top_units.items():
                 spec = specs[key]
                 if (spec["parent"] is not None) != depth_parent:
                     continue
-                manager: Person | None
-                if key in self.exec_by_key:
-                    manager = self.exec_by_key[key]
-                elif spec["parent"]:
-                    manager = self.top_units[spec["parent"]].head
-                else:
-                    manager = ceo
                 unit.head = self._person(
-                    role=Role.DEPARTMENT_HEAD, job_title=spec["head_title"], department=unit.department, manager=manager
+                    role=Role.DEPARTMENT_HEAD,
+                    job_title=spec["head_title"],
+                    department=unit.department,
+                    manager=self._head_manager(key, spec),
                 )
                 layer.append(unit.head)
             Person.objects.bulk_create(layer)
-        # Heads of the splits.
         layer = []
         for unit in self.units:
             if unit.parent_unit is not None:
@@ -430,7 +441,8 @@ class _Builder:
             batch_size=BATCH,
         )
 
-        # Teams, then their leads, then everyone else.
+    def _teams_and_members(self, specs: dict[str, Any]) -> None:
+        """Teams, then their leads, then everyone else."""
         teams: list[Team] = []
         for unit in self.units:
             names = specs[unit.key]["teams"]
@@ -442,32 +454,33 @@ class _Builder:
         leads: list[Person] = []
         others: list[Person] = []
         for unit in self.units:
-            titles = specs[unit.key]["member_titles"]
-            placed: list[Person] = []
-            for i in range(unit.size):
-                team = unit.teams[i % len(unit.teams)]
-                if i < len(unit.teams):
-                    title = f"{team.name}组长" if team.name.endswith("组") else f"{team.name}负责人"
-                    person = self._person(
-                        role=Role.MEMBER, job_title=title, department=unit.department, manager=unit.head, team=team
-                    )
-                    team.lead = person
-                    leads.append(person)
-                else:
-                    person = self._person(
-                        role=Role.MEMBER,
-                        job_title=self.rng.choice(titles),
-                        department=unit.department,
-                        manager=team.lead,
-                        team=team,
-                    )
-                    others.append(person)
-                placed.append(person)
-            unit.members = placed
+            unit.members = [
+                self._member(unit, i, specs[unit.key]["member_titles"], leads, others) for i in range(unit.size)
+            ]
         Person.objects.bulk_create(leads, batch_size=BATCH)
         Team.objects.bulk_update(teams, ["lead"], batch_size=BATCH)
         Person.objects.bulk_create(others, batch_size=BATCH)
-        self.summary.people = self.people
+
+    def _member(self, unit: _Unit, i: int, titles: list[str], leads: list[Person], others: list[Person]) -> Person:
+        """The unit's i-th member: the first of each team leads it, the others report to their team's lead."""
+        team = unit.teams[i % len(unit.teams)]
+        if i < len(unit.teams):
+            title = f"{team.name}组长" if team.name.endswith("组") else f"{team.name}负责人"
+            person = self._person(
+                role=Role.MEMBER, job_title=title, department=unit.department, manager=unit.head, team=team
+            )
+            team.lead = person
+            leads.append(person)
+        else:
+            person = self._person(
+                role=Role.MEMBER,
+                job_title=self.rng.choice(titles),
+                department=unit.department,
+                manager=team.lead,
+                team=team,
+            )
+            others.append(person)
+        return person
 
     # --- OKRs --------------------------------------------------------------------------------
 
@@ -589,21 +602,11 @@ class _Builder:
                 at = self.now - dt.timedelta(minutes=len(slots) - k)  # still in order, just before now
             elapsed = cycle.elapsed_share(timezone.localtime(slots[k], self.tz).date())
             fraction = max(fraction, min(1.15, perf * elapsed + rng.uniform(-0.04, 0.05)))
-            if kind in ("increase", "decrease"):
-                raw_value = start + (target - start) * _decimal(round(fraction, 4))
-                value = raw_value.quantize(quantum, rounding=ROUND_HALF_UP)
-            elif kind == "band":
-                assert low is not None and high is not None
-                half = (high - low) / 2
-                value = target + half * _decimal(round(rng.uniform(-0.5, 0.5), 3))
-                value = min(high, max(low, value)).quantize(quantum, rounding=ROUND_HALF_UP)
-                if k == slip_at:
-                    value = (low - quantum * rng.randint(1, 5)).quantize(quantum)
-            elif kind == "boolean":
-                value = Decimal(1) if fraction >= 0.9 else Decimal(0)
-            else:
+            if kind == "milestones":
                 done = min(len(milestones), math.floor(fraction * len(milestones) + 0.15))
                 value = kr.current_value
+            else:
+                value = self._value(kr, fraction, quantum, slipped=k == slip_at)
             result = meas.key_result_progress(
                 kind=kind,
                 start=start,
@@ -648,6 +651,25 @@ class _Builder:
         ]
         return plan
 
+    def _value(self, kr: KeyResult, fraction: float, quantum: Decimal, *, slipped: bool) -> Decimal:
+        """A numeric key result's value once `fraction` of the way: on the line from start to target, inside its
+        band (or just below it, the week it slips), done from 90 %."""
+        start, target = kr.start_value, kr.target_value
+        if kr.kind in ("increase", "decrease"):
+            raw_value = start + (target - start) * _decimal(round(fraction, 4))
+            return raw_value.quantize(quantum, rounding=ROUND_HALF_UP)
+        if kr.kind == "band":
+            low, high = kr.band_low, kr.band_high
+            if low is None or high is None:
+                raise ValueError(f"the band key result {kr.title!r} has no limits")
+            half = (high - low) / 2
+            value = target + half * _decimal(round(self.rng.uniform(-0.5, 0.5), 3))
+            value = min(high, max(low, value)).quantize(quantum, rounding=ROUND_HALF_UP)
+            if slipped:
+                value = (low - quantum * self.rng.randint(1, 5)).quantize(quantum)
+            return value
+        return Decimal(1) if fraction >= 0.9 else Decimal(0)
+
     def _notes(self, topic: str | None) -> list[str]:
         return [
             note
@@ -668,21 +690,7 @@ class _Builder:
     def _write(self, plans: list[_ObjectivePlan]) -> None:
         """Write a batch of planned objectives with their alignments, key results and check-ins."""
         Objective.objects.bulk_create([p.objective for p in plans], batch_size=BATCH)
-        alignments = []
-        for p in plans:
-            if p.parent_key_result is not None:
-                alignments.append(
-                    Alignment(
-                        child=p.objective,
-                        parent_key_result=p.parent_key_result,
-                        rollup_parent_id=p.parent_key_result.objective_id,
-                    )
-                )
-            elif p.parent_objective is not None:
-                alignments.append(
-                    Alignment(child=p.objective, parent_objective=p.parent_objective, rollup_parent=p.parent_objective)
-                )
-        Alignment.objects.bulk_create(alignments, batch_size=BATCH)
+        Alignment.objects.bulk_create([a for p in plans if (a := self._alignment(p)) is not None], batch_size=BATCH)
         krs = [k for p in plans for k in p.key_results]
         for p in plans:
             for k in p.key_results:
@@ -696,25 +704,8 @@ class _Builder:
         Milestone.objects.bulk_create(milestones, batch_size=BATCH)
         rows: list[CheckIn] = []
         for p in plans:
-            author = p.objective.owner
             for k in p.key_results:
-                ids = [m.pk for m in k.milestones]
-                for at, value, done, confidence, previous, reason, note, raw, clamped in k.check_ins:
-                    rows.append(
-                        CheckIn(
-                            key_result=k.key_result,
-                            author=author,
-                            created_at=at,
-                            value=value,
-                            milestones_done=ids[:done],
-                            confidence=confidence,
-                            previous_confidence=previous,
-                            confidence_reason=reason,
-                            note=note,
-                            progress_raw=raw,
-                            progress=clamped,
-                        )
-                    )
+                rows.extend(self._check_in_rows(k, author=p.objective.owner))
                 if len(rows) >= BATCH:
                     CheckIn.objects.bulk_create(rows, batch_size=BATCH)
                     self.summary.check_ins += len(rows)
@@ -723,6 +714,40 @@ class _Builder:
         self.summary.check_ins += len(rows)
         self.summary.objectives += len(plans)
         self.summary.key_results += len(krs)
+
+    @staticmethod
+    def _alignment(plan: _ObjectivePlan) -> Alignment | None:
+        if plan.parent_key_result is not None:
+            return Alignment(
+                child=plan.objective,
+                parent_key_result=plan.parent_key_result,
+                rollup_parent_id=plan.parent_key_result.objective_id,
+            )
+        if plan.parent_objective is not None:
+            return Alignment(
+                child=plan.objective, parent_objective=plan.parent_objective, rollup_parent=plan.parent_objective
+            )
+        return None
+
+    @staticmethod
+    def _check_in_rows(plan: _KeyResultPlan, *, author: Person | None) -> list[CheckIn]:
+        ids = [m.pk for m in plan.milestones]
+        return [
+            CheckIn(
+                key_result=plan.key_result,
+                author=author,
+                created_at=at,
+                value=value,
+                milestones_done=ids[:done],
+                confidence=confidence,
+                previous_confidence=previous,
+                confidence_reason=reason,
+                note=note,
+                progress_raw=raw,
+                progress=clamped,
+            )
+            for at, value, done, confidence, previous, reason, note, raw, clamped in plan.check_ins
+        ]
 
     def _company_okrs(self) -> None:
         """Annual OKRs owned by the CEO; quarterly ones owned by the executive who answers for them."""
@@ -801,72 +826,80 @@ class _Builder:
         people_in_chunk = 0
         self.sales_member: Person | None = None
         for unit in self.units:
-            led_with_objective: set[int] = set()
-            dept_objectives = unit.objectives
-            for t, team in enumerate(unit.teams):
-                first_sales_team = unit.key == "sales" and self.sales_member is None and t == 0
-                if not (first_sales_team or self.rng.random() < 0.5):
-                    continue
-                index = self.rng.randrange(len(dept_objectives))
-                parent = dept_objectives[index]
-                spec = content.DEPARTMENT_OKRS[unit.key][index]
-                assert team.lead is not None
-                plan = self._objective(
-                    spec,
-                    cycle=self.quarter,
-                    level=Level.TEAM,
-                    owner=team.lead,
-                    author=team.lead,
-                    department=unit.department,
-                    team=team,
-                    title=f"{team.name}:{spec['title']}",
-                    priority=Priority.P1,
-                    topic=unit.key,
-                )
-                plan.parent_objective = parent.objective
-                plans.append(plan)
-                led_with_objective.add(team.lead.pk)
-            templates = content.PERSONAL_OKRS[unit.key]
+            led_with_objective = self._team_objectives(unit, plans)
             for person in unit.members:
-                # SET-3: at most three objectives per owner and cycle, a team objective included.
-                count = self.rng.choices((1, 2, 3), weights=(1, 3, 6))[0]
-                showcase = False
-                if unit.key == "sales" and self.sales_member is None and person.team and person.team.lead is not person:
-                    self.sales_member, showcase, count = person, True, 3
-                if person.pk in led_with_objective:
-                    count = min(count, 2)
-                chosen = self.rng.sample(range(len(templates)), min(count, len(templates)))
-                for n, index in enumerate(chosen):
-                    spec = templates[index]
-                    krs = list(spec["krs"])
-                    if len(krs) > 1 and self.rng.random() < 0.2:
-                        krs = krs[:-1]
-                    # SET-7: most personal OKRs are written by their owners, some by their manager.
-                    author = person if (showcase or self.rng.random() < 0.85) else (person.manager or person)
-                    plan = self._objective(
-                        spec,
-                        cycle=self.quarter,
-                        level=Level.PERSON,
-                        owner=person,
-                        author=author,
-                        department=unit.department,
-                        priority=min(n, Priority.P2),
-                        key_results=krs,
-                        topic=unit.key,
-                        visibility=Visibility.DEPARTMENT if self.rng.random() < 0.04 else Visibility.COMPANY,
-                        force_fall=0 if showcase and n == 0 else None,
-                        force_stale=len(krs) - 1 if showcase and n == len(chosen) - 1 else None,
-                    )
-                    parent_index = spec.get("parent_dept_okr", 0)
-                    if parent_index >= len(dept_objectives):
-                        parent_index = 0
-                    plan.parent_objective = dept_objectives[parent_index].objective
-                    plans.append(plan)
+                self._personal_objectives(unit, person, plans, led=person.pk in led_with_objective)
                 people_in_chunk += 1
                 if people_in_chunk >= PEOPLE_PER_CHUNK:
                     self._write(plans)
                     plans, people_in_chunk = [], 0
         self._write(plans)
+
+    def _team_objectives(self, unit: _Unit, plans: list[_ObjectivePlan]) -> set[int]:
+        """About half the teams take on one of their department's objectives (the first sales team always);
+        answers the leads of those teams."""
+        led: set[int] = set()
+        for t, team in enumerate(unit.teams):
+            first_sales_team = unit.key == "sales" and self.sales_member is None and t == 0
+            if not (first_sales_team or self.rng.random() < 0.5):
+                continue
+            index = self.rng.randrange(len(unit.objectives))
+            spec = content.DEPARTMENT_OKRS[unit.key][index]
+            if team.lead is None:
+                raise ValueError(f"the team {team.name!r} has no lead")
+            plan = self._objective(
+                spec,
+                cycle=self.quarter,
+                level=Level.TEAM,
+                owner=team.lead,
+                author=team.lead,
+                department=unit.department,
+                team=team,
+                title=f"{team.name}:{spec['title']}",
+                priority=Priority.P1,
+                topic=unit.key,
+            )
+            plan.parent_objective = unit.objectives[index].objective
+            plans.append(plan)
+            led.add(team.lead.pk)
+        return led
+
+    def _personal_objectives(self, unit: _Unit, person: Person, plans: list[_ObjectivePlan], *, led: bool) -> None:
+        templates = content.PERSONAL_OKRS[unit.key]
+        # SET-3: at most three objectives per owner and cycle, a team objective included.
+        count = self.rng.choices((1, 2, 3), weights=(1, 3, 6))[0]
+        showcase = False
+        if unit.key == "sales" and self.sales_member is None and person.team and person.team.lead is not person:
+            self.sales_member, showcase, count = person, True, 3
+        if led:
+            count = min(count, 2)
+        chosen = self.rng.sample(range(len(templates)), min(count, len(templates)))
+        for n, index in enumerate(chosen):
+            spec = templates[index]
+            krs = list(spec["krs"])
+            if len(krs) > 1 and self.rng.random() < 0.2:
+                krs = krs[:-1]
+            # SET-7: most personal OKRs are written by their owners, some by their manager.
+            author = person if (showcase or self.rng.random() < 0.85) else (person.manager or person)
+            plan = self._objective(
+                spec,
+                cycle=self.quarter,
+                level=Level.PERSON,
+                owner=person,
+                author=author,
+                department=unit.department,
+                priority=min(n, Priority.P2),
+                key_results=krs,
+                topic=unit.key,
+                visibility=Visibility.DEPARTMENT if self.rng.random() < 0.04 else Visibility.COMPANY,
+                force_fall=0 if showcase and n == 0 else None,
+                force_stale=len(krs) - 1 if showcase and n == len(chosen) - 1 else None,
+            )
+            parent_index = spec.get("parent_dept_okr", 0)
+            if parent_index >= len(unit.objectives):
+                parent_index = 0
+            plan.parent_objective = unit.objectives[parent_index].objective
+            plans.append(plan)
 
     def _finish(self) -> None:
         # Objectives and key results were written when the cycle opened.
