@@ -748,6 +748,20 @@ def test_it_reverses_a_path_once_for_a_whole_table():
         assert with_pk(url_pattern(name), 42) == reverse(name, args=[42]), name
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_it_shows_the_badge_of_each_health_as_the_okr_tag_does(language):
+    from django.template import engines
+    from django.utils import translation
+
+    engine = engines["django"]
+    with translation.override(language):
+        for health in ("on_track", "at_risk", "off_track", "no_data", None, "unknown"):
+            context = {"health": health}
+            by_tag = engine.from_string("{% load okr_tags %}{% health_badge health %}").render(context)
+            by_table = engine.from_string("{% load report_tags %}{% health_badges as b %}{{ b|badge:health }}")
+            assert by_table.render(context) == by_tag, health
+
+
 def test_it_writes_a_confidence_as_a_whole_number_rounded_half_up():
     from qibu.reports.templatetags.report_tags import whole
 
