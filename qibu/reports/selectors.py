@@ -89,14 +89,31 @@ def _stale_key_results(organisation: Organisation, now: dt.datetime) -> Subquery
     return Subquery(counted, output_field=IntegerField())
 
 
+# What the objective cards of these pages show (`reports/_objective_list.html`) and their status needs, read
+# alone: the owner's whole row, with its password and settings, costs more to load than the card to render.
+_CARD_FIELDS = (
+    *("title", "cycle", "level", "status", "visibility", "priority", "progress", "confidence"),
+    *("start_date", "end_date", "owner", "department", "team"),
+    *("owner__full_name", "owner__username", "department__name", "team__name"),
+)
+_CARD_KEY_RESULT_FIELDS = (
+    *("objective", "position", "title", "kind", "unit", "current_value", "target_value", "progress"),
+    *("progress_raw", "confidence", "last_checkin_at", "created_at", "start_date", "end_date"),
+    *("owner", "owner__full_name", "owner__username"),
+)
+
+
 def _card_objectives() -> QuerySet[Objective]:
     """Objectives with what their cards show (`reports/_objective_list.html`): owner, team and department."""
-    return Objective.objects.select_related("owner", "department", "team")
+    return Objective.objects.select_related("owner", "department", "team").only(*_CARD_FIELDS)
 
 
 def _card_key_results() -> Prefetch:
     """Key results as the objective cards of these pages show them: with their owner; milestones are not shown."""
-    return Prefetch("key_results", queryset=KeyResult.objects.select_related("owner").order_by("position", "id"))
+    return Prefetch(
+        "key_results",
+        queryset=KeyResult.objects.select_related("owner").only(*_CARD_KEY_RESULT_FIELDS).order_by("position", "id"),
+    )
 
 
 # --- cycles ----------------------------------------------------------------------------------------
