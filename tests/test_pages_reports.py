@@ -207,6 +207,19 @@ def test_it_loads_the_rows_of_the_sub_departments_on_demand(company, okrs, east)
     assert "expand" not in suzhou
 
 
+def test_it_answers_the_rows_as_rows_only_and_says_it_varies_on_htmx(company, okrs, east):
+    response = fragment(company.oscar, "reports:department_rows", company.sales.pk, cycle=company.quarter)
+    html = response.content.decode()
+    assert "HX-Request" in response["Vary"]
+    assert html.lstrip().startswith("<tr>") and "<table" not in html and "<tbody" not in html
+    # a `?base=` deeper than the department is read as the department's own depth: nothing left of the table
+    html = fragment(
+        company.oscar, "reports:department_rows", east["east"].pk, cycle=company.quarter, table="department", base=9
+    ).content.decode()
+    assert "calc(.5rem + 0 * 1rem)" in row_of(html, "华东销售") and "calc(.5rem + 1 * 1rem)" in row_of(html, "苏州小组")
+    assert "-1 * 1rem" not in html
+
+
 def test_it_sends_a_request_for_the_rows_without_javascript_to_the_department_page(company, okrs, east):
     response = client_for(company.mia).get(
         reverse("reports:department_rows", args=[company.sales.pk]), {"cycle": company.quarter.pk}
@@ -501,6 +514,31 @@ def test_it_works_on_the_chosen_cycle(company, okrs):
     assert "第三季度的目标" not in html and "打开苏州市场" in html
 
 
+def test_it_shows_each_person_of_the_department_as_a_row(company, okrs):
+    """A person without objectives reads as a dash, not as 0 %; stale key results are counted and tagged."""
+    person_create(username="nora", full_name="诺拉新人", department=company.sales, job_title="实习生")
+    KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    _status, html = page(company.hank, "reports:department", company.sales.pk, cycle=company.quarter)
+    members = html[html.index('class="members"') :]
+    nora = row_of(members, "诺拉新人")
+    assert f'href="{reverse("reports:person", args=[Person.objects.get(username="nora").pk])}?cycle=' in nora
+    assert '<span class="muted small">实习生</span>' in nora  # the job title under the name
+    assert '<td class="numbers">0</td>' in nora and '<td class="numbers">—</td>' in nora
+    assert 'title="No confidence yet"' in nora and 'class="health' not in nora
+    mia = row_of(members, "米娅")
+    assert '<span class="tag stale">1</span>' in mia and "80%" in mia and 'class="health on_track"' in mia
+
+
+def test_it_pages_through_people_keeping_the_cycle(company, okrs):
+    from qibu.reports.selectors import MEMBERS_PER_PAGE
+
+    for i in range(MEMBERS_PER_PAGE + 1):
+        person_create(username=f"q{i:03}", full_name=f"同事{i:03}", department=company.sales)
+    _status, html = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter)
+    assert f'href="?cycle={company.quarter.pk}&amp;page=2"' in html
+    assert html[html.index('class="members"') :].count("<tr>") == MEMBERS_PER_PAGE + 1  # the header row too
+
+
 # --- alignment tree ------------------------------------------------------------------------------
 
 
@@ -529,9 +567,24 @@ def test_it_loads_the_children_of_a_node_as_a_fragment_with_htmx_SET_6(company, 
 
 
 def test_it_shows_the_children_as_a_whole_page_without_javascript(company, okrs):
+    checkin_record(actor=company.hank, key_result=okrs["department_kr"], value=5, confidence=45)
     status, html = page(company.oscar, "reports:tree_children", okrs["department"].pk, cycle=company.quarter)
     assert status == 200
     assert "<html" in html and "打开苏州市场" in html
+    parent = html[html.index('<section class="card tree">') : html.index("<ul>", html.index('class="card tree"'))]
+    assert "销售部拿下十家标杆客户" in parent and 'class="health at_risk"' in parent  # the parent's own line
+    assert "1 aligned" in parent
+    assert "data-autosubmit" in html
+
+
+def test_it_colours_each_tree_node_by_its_health_MEAS_6(company, okrs):
+    """MEAS-6."""
+    checkin_record(actor=company.erin, key_result=okrs["revenue"], value=250, confidence=30)
+    _status, html = page(company.mia, "reports:tree", cycle=company.quarter)
+    at = html.index('<li class="node')
+    node = html[at : html.index("</summary>", at)]
+    assert node.startswith('<li class="node off_track">')
+    assert 'class="health off_track"' in node and "25%" in node
 
 
 def test_it_loads_the_objectives_that_align_to_nothing_on_demand_SET_6(company, okrs):
@@ -624,6 +677,98 @@ def test_it_hides_department_limited_and_private_gaps_from_outsiders_PUB_2(compa
         assert f"{n} objective{'s' if n > 1 else ''} align{'' if n > 1 else 's'} to nothing" in html, persona
 
 
+# --- typed page data ------------------------------------------------------------------------------
+
+
+def test_it_gives_the_pages_typed_cards_and_nodes_not_attributes_on_objectives(company, okrs):
+    """The selectors hand the templates typed data (`ObjectiveCard`, `TreeNode`); the objectives and key results
+    are left as the database gave them."""
+    from qibu.okrs.selectors import KeyResultCard, ObjectiveCard
+    from qibu.reports import selectors
+
+    KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
+    report = selectors.person_report(
+        viewer=company.hank, person=company.mia, cycle=company.quarter, organisation=company.org
+    )
+    [card] = report.objectives
+    assert isinstance(card, ObjectiveCard) and card.objective.title == "打开苏州市场"
+    assert card.status.health == "on_track"  # 80 % confidence
+    [line] = card.key_results
+    assert isinstance(line, KeyResultCard) and line.status.stale
+    tree = selectors.alignment_tree(viewer=company.mia, cycle=company.quarter, organisation=company.org)
+    [root] = tree.roots
+    assert root.status.health == "at_risk" and root.children == 1  # its key result's 50 % confidence
+    branch = selectors.tree_children(
+        viewer=company.mia, parent=okrs["company"], cycle=company.quarter, organisation=company.org
+    )
+    assert branch.parent.objective == okrs["company"] and branch.parent.children == len(branch.nodes) == 1
+    assert branch.nodes[0].via_key_result == okrs["revenue"]
+    for objective in (card.objective, root.objective, branch.parent.objective, branch.nodes[0].objective):
+        assert not hasattr(objective, "health") and not hasattr(objective, "behind_pace")
+    assert not hasattr(line.key_result, "stale")
+
+
+# --- scripts ---------------------------------------------------------------------------------------
+
+
+def test_it_has_no_inline_script_or_event_handler_in_the_report_templates():
+    """A Content-Security-Policy without inline script must not break these pages: behaviour comes from
+    `static/js/qibu.js` through data attributes (`data-autosubmit` on the cycle picker)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "templates" / "reports"
+    for template in sorted(folder.glob("*.html")):
+        source = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script", source, re.IGNORECASE), template.name
+        assert not re.search(r"\son[a-z]+\s*=", source, re.IGNORECASE), template.name
+        assert "javascript:" not in source, template.name
+
+
+def test_it_submits_the_cycle_picker_through_a_data_attribute(company, okrs):
+    for name, args in urls_for(company, okrs):
+        _status, html = page(company.mia, name, *args, cycle=company.quarter)
+        picker = html[
+            html.index('<form method="get" class="cycle-picker') : html.index("</form>", html.index("cycle-picker"))
+        ]
+        assert '<select id="cycle-select" name="cycle" data-autosubmit>' in picker, name
+        assert "onchange" not in picker, name
+        assert "<noscript><button" in picker, name  # without JavaScript, a button
+
+
+# --- helpers of the tables -------------------------------------------------------------------------
+
+
+def test_it_reverses_a_path_once_for_a_whole_table():
+    from qibu.reports.templatetags.report_tags import url_pattern, with_pk
+
+    for name in ("reports:person", "reports:department", "reports:department_rows", "okrs:objective"):
+        assert with_pk(url_pattern(name), 42) == reverse(name, args=[42]), name
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_it_shows_the_badge_of_each_health_as_the_okr_tag_does(language):
+    from django.template import engines
+    from django.utils import translation
+
+    engine = engines["django"]
+    with translation.override(language):
+        for health in ("on_track", "at_risk", "off_track", "no_data", None, "unknown"):
+            context = {"health": health}
+            by_tag = engine.from_string("{% load okr_tags %}{% health_badge health %}").render(context)
+            by_table = engine.from_string("{% load report_tags %}{% health_badges as b %}{{ b|badge:health }}")
+            assert by_table.render(context) == by_tag, health
+
+
+def test_it_writes_a_confidence_as_a_whole_number_rounded_half_up():
+    from qibu.reports.templatetags.report_tags import whole
+
+    assert [whole(Decimal(v)) for v in ("55.5", "54.5", "54.4999", "0", "100")] == ["56", "55", "54", "0", "100"]
+    assert whole(80) == "80" and whole(None) == "" and whole("abc") == ""
+
+
 # --- escaping ------------------------------------------------------------------------------------
 
 
@@ -662,45 +807,43 @@ def test_it_escapes_html_in_names_and_titles(company, okrs):
         html += fragment(
             company.alice, "reports:department_rows", dept.pk, cycle=company.quarter, **params
         ).content.decode()
+    html += fragment(company.alice, "reports:tree_unaligned", cycle=company.quarter).content.decode()
     assert "<script>alert" not in html
-    assert "<b>u</b>" not in html
-    for text in ("部门", "子部门", "组", "人", "目标", "KR", "战略", "愿景"):
+    assert "<b>u</b>" not in html and "&lt;b&gt;u&lt;/b&gt;" in html
+    for text in ("部门", "子部门", "组", "人", "目标", "KR", "战略", "愿景", "部门目标"):
         assert f"{text}&lt;script&gt;alert(1)&lt;/script&gt;" in html, text
 
 
-# --- table rows ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_it_formats_table_cells_as_the_template_tags_do(company, language):
-    """The department and people tables are built in Python for speed; their cells must read exactly as the
-    `okr_tags` helpers and `reports/_confidence.html` would write them."""
-    from decimal import Decimal
-
-    from django.template.loader import render_to_string
-    from django.utils import translation
-    from django.utils.formats import localize
-
-    from qibu.okrs.templatetags.okr_tags import HEALTH_LABELS, health_badge, pct, progress_bar
-    from qibu.reports.views import Cells, number, percent
-
-    with translation.override(language):
-        cells = Cells(company.quarter)
-        fractions = [Decimal(n) / 10000 for n in range(0, 12001, 5)] + [Decimal("0.005"), Decimal("0.015"), None]
-        for value in fractions:
-            assert percent(value) == pct(value), value
-            if value is not None:
-                assert cells.progress_bar(value) == progress_bar(value, translation.gettext("Progress")), value
-        for value in [Decimal(n) / 100 for n in range(0, 100001, 25)] + [None]:
-            expected = render_to_string("reports/_confidence.html", {"value": value}).strip()
-            assert cells.confidence(value) == expected, value
-        for key in [*HEALTH_LABELS, None, "unknown"]:
-            assert cells.health(key) == health_badge(key)
-        for count in [*range(-1200, 1200, 7), 12345, 1234567]:
-            assert number(count) == localize(count)
-        assert cells.department_url.format(7) == reverse("reports:department", args=[7])
-        assert cells.person_url.format(7) == reverse("reports:person", args=[7])
-        assert cells.department_rows_url.format(7) == reverse("reports:department_rows", args=[7])
+def test_it_escapes_html_in_every_cell_of_the_tables_and_their_fragments(company, okrs):
+    """The rows of the department and people tables, on the pages and as htmx loads them, escape every text
+    they show: department, head and person names, job titles."""
+    evil = '<img src=x onerror="alert(1)">'
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
+    top = department_create(name=f"顶层{evil}")
+    below = department_create(name=f"下层{evil}", parent=top)
+    department_create(name=f"更下层{evil}", parent=below)
+    head = person_create(username="evilhead", full_name=f"负责人{evil}", department=below, job_title=f"职位{evil}")
+    for department in (top, below):
+        department.head = head
+        department.save(update_fields=["head"])
+    pages = {
+        "company": page(company.alice, "reports:company", cycle=company.quarter)[1],
+        "department": page(company.alice, "reports:department", top.pk, cycle=company.quarter)[1],
+        "rows": fragment(company.alice, "reports:department_rows", top.pk, cycle=company.quarter).content.decode(),
+        "sub-rows": fragment(
+            company.alice, "reports:department_rows", below.pk, cycle=company.quarter, table="department", base=1
+        ).content.decode(),
+    }
+    expected = {
+        "company": ["顶层", "负责人"],
+        "department": ["顶层", "下层", "负责人", "职位"],  # its sub-department, then its people
+        "rows": ["顶层", "下层", "负责人"],
+        "sub-rows": ["下层", "更下层", "负责人"],
+    }
+    for name, html in pages.items():
+        assert "<img" not in html, name
+        for text in expected[name]:
+            assert f"{text}{escaped}" in html, (name, text)
 
 
 # --- constant queries ----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from qibu.cycles.selectors import cycle_list
 from qibu.okrs import progress as meas
 from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status
-from qibu.okrs.selectors import decorate_key_results, decorate_objectives
+from qibu.okrs.selectors import ObjectiveCard, ObjectiveStatus, objective_cards, objective_status
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 
 _DEC = DecimalField(max_digits=30, decimal_places=8)
@@ -89,14 +89,31 @@ def _stale_key_results(organisation: Organisation, now: dt.datetime) -> Subquery
     return Subquery(counted, output_field=IntegerField())
 
 
+# What the objective cards of these pages show (`reports/_objective_list.html`) and their status needs, read
+# alone: whole rows of owners (password, settings) made a fifth of the Python work of reading the cards.
+_CARD_FIELDS = (
+    *("title", "cycle", "level", "status", "visibility", "priority", "progress", "confidence"),
+    *("start_date", "end_date", "owner", "department", "team"),
+    *("owner__full_name", "owner__username", "department__name", "team__name"),
+)
+_CARD_KEY_RESULT_FIELDS = (
+    *("objective", "position", "title", "kind", "unit", "current_value", "target_value", "progress"),
+    *("progress_raw", "confidence", "last_checkin_at", "created_at", "start_date", "end_date"),
+    *("owner", "owner__full_name", "owner__username"),
+)
+
+
 def _card_objectives() -> QuerySet[Objective]:
-    """Objectives with what their cards show (`reports/_objective.html`): owner, team and department."""
-    return Objective.objects.select_related("owner", "department", "team")
+    """Objectives with what their cards show (`reports/_objective_list.html`): owner, team and department."""
+    return Objective.objects.select_related("owner", "department", "team").only(*_CARD_FIELDS)
 
 
 def _card_key_results() -> Prefetch:
     """Key results as the objective cards of these pages show them: with their owner; milestones are not shown."""
-    return Prefetch("key_results", queryset=KeyResult.objects.select_related("owner").order_by("position", "id"))
+    return Prefetch(
+        "key_results",
+        queryset=KeyResult.objects.select_related("owner").only(*_CARD_KEY_RESULT_FIELDS).order_by("position", "id"),
+    )
 
 
 # --- cycles ----------------------------------------------------------------------------------------
@@ -175,30 +192,21 @@ class BottomUpShare:
 class CompanyOverview:
     strategic_goals: list[StrategicGoal]
     annual_cycle: Cycle | None
-    annual_objectives: list[Objective]
-    quarterly_objectives: list[Objective]
+    annual_objectives: list[ObjectiveCard]
+    quarterly_objectives: list[ObjectiveCard]
     departments: list[DepartmentRollup]
     bottom_up: BottomUpShare | None
 
 
-def _company_objectives(viewer: Person, cycles: list[Cycle], organisation: Organisation) -> list[Objective]:
-    """The company objectives of these cycles (the year and the chosen one), read together."""
-    objectives = list(
+def _company_objectives(viewer: Person, cycles: list[Cycle], organisation: Organisation) -> list[ObjectiveCard]:
+    """The company objectives of these cycles (the year and the chosen one), read together, as cards."""
+    objectives = (
         _card_objectives()
         .filter(visible_objectives_q(viewer), cycle_id__in=[c.pk for c in cycles], level=Level.COMPANY)
         .prefetch_related(_card_key_results())
         .order_by("priority", "id")
     )
-    _decorate(objectives, organisation)
-    return objectives
-
-
-def _decorate(objectives: list[Objective], organisation: Organisation) -> None:
-    decorate_objectives(objectives, organisation)
-    now = timezone.now()
-    for objective in objectives:
-        if "key_results" in getattr(objective, "_prefetched_objects_cache", {}):
-            decorate_key_results(objective.key_results.all(), organisation, now=now)
+    return objective_cards(objectives, viewer=viewer, organisation=organisation)
 
 
 def _departments_with_heads() -> QuerySet[Department]:
@@ -323,8 +331,8 @@ def company_overview(*, viewer: Person, cycle: Cycle | None, organisation: Organ
     annual = annual_cycle_of(cycle)
     own_list = annual is None or annual.pk != cycle.pk
     objectives = _company_objectives(viewer, [c for c in (annual, cycle if own_list else None) if c], organisation)
-    annual_objectives = [o for o in objectives if o.cycle_id == annual.pk] if annual else []
-    quarterly = [o for o in objectives if o.cycle_id == cycle.pk] if own_list else []
+    annual_objectives = [c for c in objectives if c.objective.cycle_id == annual.pk] if annual else []
+    quarterly = [c for c in objectives if c.objective.cycle_id == cycle.pk] if own_list else []
     return CompanyOverview(
         strategic_goals=goals,
         annual_cycle=annual,
@@ -381,8 +389,8 @@ class DepartmentReport:
     department: Department
     sub_departments: list[DepartmentRollup]
     teams: list[Team]
-    department_objectives: list[Objective]
-    team_objectives: list[Objective]
+    department_objectives: list[ObjectiveCard]
+    team_objectives: list[ObjectiveCard]
     members: Page[Any]
     member_rows: list[MemberRow] = field(default_factory=list)
 
@@ -446,21 +454,22 @@ def department_report(
     members = Paginator(people, MEMBERS_PER_PAGE).get_page(page)
     if cycle is None:
         return DepartmentReport(department, [_bare_rollup(d) for d in subs], teams, [], [], members)
-    objectives = list(
+    objectives = objective_cards(
         _card_objectives()
         .filter(
             visible_objectives_q(viewer), cycle=cycle, department=department, level__in=[Level.DEPARTMENT, Level.TEAM]
         )
         .prefetch_related(_card_key_results())
-        .order_by("priority", "id")
+        .order_by("priority", "id"),
+        viewer=viewer,
+        organisation=organisation,
     )
-    _decorate(objectives, organisation)
     return DepartmentReport(
         department=department,
         sub_departments=department_rollups(viewer=viewer, cycle=cycle, organisation=organisation, departments=subs),
         teams=teams,
-        department_objectives=[o for o in objectives if o.level == Level.DEPARTMENT],
-        team_objectives=[o for o in objectives if o.level == Level.TEAM],
+        department_objectives=[c for c in objectives if c.objective.level == Level.DEPARTMENT],
+        team_objectives=[c for c in objectives if c.objective.level == Level.TEAM],
         members=members,
         member_rows=member_rows(
             viewer=viewer, people=list(members.object_list), cycle=cycle, organisation=organisation
@@ -476,7 +485,7 @@ class PersonReport:
     person: Person
     reports: list[Person]
     reports_total: int
-    objectives: list[Objective]
+    objectives: list[ObjectiveCard]
 
 
 def person_get(pk: int) -> Person | None:
@@ -490,26 +499,39 @@ def person_report(*, viewer: Person, person: Person, cycle: Cycle | None, organi
         .order_by("full_name", "username")[: REPORTS_SHOWN + 1]
     )
     total = len(reports)
-    objectives: list[Objective] = []
+    objectives: list[ObjectiveCard] = []
     if cycle is not None:
-        objectives = list(
+        objectives = objective_cards(
             _card_objectives()
             .filter(visible_objectives_q(viewer), cycle=cycle, owner=person)
             .prefetch_related(_card_key_results())
-            .order_by("priority", "id")
+            .order_by("priority", "id"),
+            viewer=viewer,
+            organisation=organisation,
         )
-        _decorate(objectives, organisation)
     return PersonReport(person=person, reports=reports[:REPORTS_SHOWN], reports_total=total, objectives=objectives)
 
 
 # --- alignment tree --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class TreeNode:
+    """An objective in the alignment tree: where it stands today, how many visible objectives align under it
+    (in the cycle), and the key result of its parent it aligns to, when it aligns to one."""
+
     objective: Objective
+    status: ObjectiveStatus
     children: int = 0
     via_key_result: KeyResult | None = None
+
+
+@dataclass(frozen=True)
+class TreeBranch:
+    """An objective and the visible objectives aligned under it (to it or to its key results)."""
+
+    parent: TreeNode
+    nodes: list[TreeNode]
 
 
 @dataclass
@@ -567,8 +589,8 @@ def alignment_tree(*, viewer: Person, cycle: Cycle, organisation: Organisation) 
         .annotate(aligned=_aligned_count(_visible_child_in(viewer, cycle), "pk"))
         .order_by("-cycle__end", "priority", "id")
     )
-    decorate_objectives(roots, organisation)
-    return Tree(roots=[TreeNode(o, children=o.aligned) for o in roots])
+    today = timezone.localdate()
+    return Tree(roots=[TreeNode(o, objective_status(o, organisation, today), children=o.aligned) for o in roots])
 
 
 def unaligned_objectives(*, viewer: Person, cycle: Cycle, organisation: Organisation) -> Gaps:
@@ -588,12 +610,15 @@ def unaligned_objectives(*, viewer: Person, cycle: Cycle, organisation: Organisa
         .annotate(gaps=Window(Count("pk")), aligned=_aligned_count(_visible_child_in(viewer, cycle), "pk"))
         .order_by("level", "priority", "id")[:UNALIGNED_SHOWN]
     )
-    decorate_objectives(unaligned, organisation)
-    return Gaps(nodes=[TreeNode(o, children=o.aligned) for o in unaligned], total=unaligned[0].gaps if unaligned else 0)
+    today = timezone.localdate()
+    return Gaps(
+        nodes=[TreeNode(o, objective_status(o, organisation, today), children=o.aligned) for o in unaligned],
+        total=unaligned[0].gaps if unaligned else 0,
+    )
 
 
-def tree_children(*, viewer: Person, parent: Objective, cycle: Cycle, organisation: Organisation) -> list[TreeNode]:
-    """The visible objectives of the cycle aligned under `parent` or one of its key results."""
+def tree_children(*, viewer: Person, parent: Objective, cycle: Cycle, organisation: Organisation) -> TreeBranch:
+    """`parent` and the visible objectives of the cycle aligned under it or one of its key results."""
     visible_child = _visible_child_in(viewer, cycle)
     links = list(
         Alignment.objects.filter(visible_child, rollup_parent=parent)
@@ -601,6 +626,14 @@ def tree_children(*, viewer: Person, parent: Objective, cycle: Cycle, organisati
         .annotate(aligned=_aligned_count(visible_child, "child_id"))
         .order_by("child__level", "child__priority", "child_id")
     )
-    nodes = [TreeNode(link.child, children=link.aligned, via_key_result=link.parent_key_result) for link in links]
-    decorate_objectives([parent, *(n.objective for n in nodes)], organisation)
-    return nodes
+    today = timezone.localdate()
+    nodes = [
+        TreeNode(
+            link.child,
+            objective_status(link.child, organisation, today),
+            children=link.aligned,
+            via_key_result=link.parent_key_result,
+        )
+        for link in links
+    ]
+    return TreeBranch(parent=TreeNode(parent, objective_status(parent, organisation, today), len(nodes)), nodes=nodes)
