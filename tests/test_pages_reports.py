@@ -516,7 +516,7 @@ def test_it_works_on_the_chosen_cycle(company, okrs):
 
 def test_it_shows_each_person_of_the_department_as_a_row(company, okrs):
     """A person without objectives reads as a dash, not as 0 %; stale key results are counted and tagged."""
-    person_create(username="nora", full_name="诺拉新人", department=company.sales, job_title="实习生")
+    person_create(actor=None, username="nora", full_name="诺拉新人", department=company.sales, job_title="实习生")
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
     _status, html = page(company.hank, "reports:department", company.sales.pk, cycle=company.quarter)
     members = html[html.index('class="members"') :]
@@ -533,7 +533,7 @@ def test_it_pages_through_people_keeping_the_cycle(company, okrs):
     from qibu.reports.selectors import MEMBERS_PER_PAGE
 
     for i in range(MEMBERS_PER_PAGE + 1):
-        person_create(username=f"q{i:03}", full_name=f"同事{i:03}", department=company.sales)
+        person_create(actor=None, username=f"q{i:03}", full_name=f"同事{i:03}", department=company.sales)
     _status, html = page(company.mia, "reports:department", company.sales.pk, cycle=company.quarter)
     assert f'href="?cycle={company.quarter.pk}&amp;page=2"' in html
     assert html[html.index('class="members"') :].count("<tr>") == MEMBERS_PER_PAGE + 1  # the header row too
@@ -819,10 +819,12 @@ def test_it_escapes_html_in_every_cell_of_the_tables_and_their_fragments(company
     they show: department, head and person names, job titles."""
     evil = '<img src=x onerror="alert(1)">'
     escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
-    top = department_create(name=f"顶层{evil}")
-    below = department_create(name=f"下层{evil}", parent=top)
-    department_create(name=f"更下层{evil}", parent=below)
-    head = person_create(username="evilhead", full_name=f"负责人{evil}", department=below, job_title=f"职位{evil}")
+    top = department_create(actor=None, name=f"顶层{evil}")
+    below = department_create(actor=None, name=f"下层{evil}", parent=top)
+    department_create(actor=None, name=f"更下层{evil}", parent=below)
+    head = person_create(
+        actor=None, username="evilhead", full_name=f"负责人{evil}", department=below, job_title=f"职位{evil}"
+    )
     for department in (top, below):
         department.head = head
         department.save(update_fields=["head"])
@@ -854,7 +856,12 @@ def _grow_company(company, okrs, n: int) -> None:
     for i in range(n):
         dept = department_create(actor=None, name=f"事业部{i}", parent=company.sales if i % 2 else None)
         head = person_create(
-            actor=None, username=f"head{i}", full_name=f"负责人{i}", role=Role.DEPARTMENT_HEAD, department=dept
+            actor=None,
+            actor=None,
+            username=f"head{i}",
+            full_name=f"负责人{i}",
+            role=Role.DEPARTMENT_HEAD,
+            department=dept,
         )
         dept.head = head
         dept.save(update_fields=["head"])
@@ -880,6 +887,7 @@ def _grow_company(company, okrs, n: int) -> None:
         for j in range(3):
             member_dept = company.sales if j == 0 else dept
             member = person_create(
+                actor=None,
                 actor=None,
                 username=f"m{i}_{j}",
                 full_name=f"成员{i}_{j}",
