@@ -857,7 +857,6 @@ def _grow_company(company, okrs, n: int) -> None:
         dept = department_create(actor=None, name=f"事业部{i}", parent=company.sales if i % 2 else None)
         head = person_create(
             actor=None,
-            actor=None,
             username=f"head{i}",
             full_name=f"负责人{i}",
             role=Role.DEPARTMENT_HEAD,
@@ -887,7 +886,6 @@ def _grow_company(company, okrs, n: int) -> None:
         for j in range(3):
             member_dept = company.sales if j == 0 else dept
             member = person_create(
-                actor=None,
                 actor=None,
                 username=f"m{i}_{j}",
                 full_name=f"成员{i}_{j}",
