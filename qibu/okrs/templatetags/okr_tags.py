@@ -58,14 +58,17 @@ def pct(value: Any, digits: int = 0) -> str:
     return _numbers().pct(value, digits)
 
 
+_ZERO, _ONE, _HUNDRED = Decimal(0), Decimal(1), Decimal(100)
+
+
 @register.filter
 def percent_width(value: Any) -> str:
     """A fraction clamped to 0–100 as a CSS width."""
     try:
-        number = max(Decimal(0), min(Decimal(1), value if isinstance(value, Decimal) else Decimal(str(value or 0))))
+        number = max(_ZERO, min(_ONE, value if isinstance(value, Decimal) else Decimal(str(value or 0))))
     except (InvalidOperation, ValueError):
-        number = Decimal(0)
-    return f"{(number * 100):.1f}%"
+        number = _ZERO
+    return f"{(number * _HUNDRED):.1f}%"
 
 
 @register.filter

@@ -188,5 +188,5 @@ def _render_card(
         "with_pace": urlsplit(safe_next(request, "")).path == objective_url,
     }
     if is_htmx(request):
-        return render(request, f"{CARDS}#checkin_answer", context, status=status)
+        return render(request, f"{CARDS}#checkin_answer", {**context, "standalone": False}, status=status)
     return render(request, "okrs/checkin_page.html", {**context, "standalone": True}, status=status)
