@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,11 +277,15 @@ def test_it_replays_check_ins_into_a_daily_series():
 
 
 def test_it_escapes_text_in_the_chart():
-    svg = charts.progress_chart_svg(
+    chart = charts.progress_chart(
         [], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), today=dt.date(2026, 2, 1), chart_id="c", title=XSS
     )
+    svg = render_to_string("okrs/objective.html#progress_chart", {"chart": chart})
     assert XSS not in svg
-    assert "&lt;script&gt;" in svg
+    assert '<title id="c-title">&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</title>' in svg
+    assert '<desc id="c-desc">No check-ins yet.</desc>' in svg
+    assert "<polyline" not in svg  # nothing to draw but the grid, the pace and today
+    assert svg.count("<line") == 7
 
 
 def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(client, okrs, company):
@@ -317,41 +322,126 @@ def test_it_shows_the_history_newest_first_with_before_and_after(client, okrs, c
 # --- the inline check-in --------------------------------------------------------------------------
 
 
+def _checkin_url(kr) -> str:
+    return reverse("okrs:checkin", args=[kr.pk])
+
+
+def test_it_offers_a_check_in_control_instead_of_an_open_form_per_key_result_EXE_3(client, okrs, company):
+    """EXE-3."""
+    kr = okrs["my_kr"]
+    html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
+    card = html[html.index(f'id="kr-{kr.pk}"') :]
+    card = card[: card.index("</form>")]
+    assert f'action="{_checkin_url(kr)}"' in card and f'hx-get="{_checkin_url(kr)}"' in card
+    assert 'method="get"' in card
+    assert f'aria-expanded="false" aria-controls="kr-{kr.pk}-checkin" aria-describedby="kr-{kr.pk}-title"' in card
+    assert ">Check in</button>" in card
+    assert '<input type="hidden" name="next" value="/">' in card
+    # No form fields until one is asked for.
+    assert 'name="confidence"' not in html and 'name="value"' not in html
+    # Someone who may only look gets no control.
+    html = _login(client, company.oscar).get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
+    assert "data-disclosure" not in html
+
+
+def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(client, okrs, company):
+    """EXE-3."""
+    kr = okrs["my_kr"]
+    _login(client, company.mia)
+    before = _snapshot()
+    response = client.get(_checkin_url(kr), {"next": reverse("okrs:my")}, **HX)
+    assert response.status_code == 200
+    assert "HX-Request" in response["Vary"]
+    html = response.content.decode()
+    assert "<html" not in html  # the card alone, to replace the one on the page
+    assert html.strip().startswith(f'<div class="kr" id="kr-{kr.pk}">')
+    assert f'aria-expanded="true" aria-controls="kr-{kr.pk}-checkin"' in html
+    form = html[html.index(f'<form class="checkin" id="kr-{kr.pk}-checkin"') : html.rindex("</form>")]
+    assert 'method="post"' in form and f'hx-post="{_checkin_url(kr)}"' in form
+    assert f'hx-target="#kr-{kr.pk}" hx-swap="outerHTML"' in form
+    assert 'aria-label="Check in on “苏州新签 4 家客户”"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+    assert '<input type="hidden" name="next" value="/">' in form
+    # Labelled fields with what stands now, the cursor in the first one.
+    assert f'<label for="kr-{kr.pk}-value">New value (家)</label>' in form
+    assert f'id="kr-{kr.pk}-value" name="value" inputmode="decimal" autocomplete="off" value="0" autofocus' in form
+    assert f'<label for="kr-{kr.pk}-confidence">Confidence (%)</label>' in form
+    assert 'name="confidence" type="number" min="0" max="100" step="1" inputmode="numeric" value="80"' in form
+    assert f'<label for="kr-{kr.pk}-note">Note</label>' in form
+    assert "Save the check-in</button>" in form
+    assert 'name="confidence_reason"' not in form  # asked for only after a refused fall (EXE-4)
+    assert _snapshot() == before
+
+
+def test_it_opens_the_check_in_form_on_a_page_of_its_own_without_javascript(client, okrs, company):
+    kr = okrs["my_kr"]
+    response = _login(client, company.mia).get(_checkin_url(kr), {"next": reverse("okrs:my")})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert "<title>Check in · 苏州新签 4 家客户" in html
+    assert f'href="{reverse("okrs:objective", args=[okrs["mine"].pk])}">← 打开苏州市场</a>' in html
+    assert f'<form class="checkin" id="kr-{kr.pk}-checkin" method="post" action="{_checkin_url(kr)}"' in html
+    assert "data-disclosure" not in html  # the form is the page: nothing to open
+    assert '<input type="hidden" name="next" value="/">' in html
+    # An address on another site is not kept: the form sends back to the objective.
+    html = client.get(_checkin_url(kr), {"next": "https://evil.example/"}).content.decode()
+    form = html[html.index('<form class="checkin"') :]
+    assert f'<input type="hidden" name="next" value="{reverse("okrs:objective", args=[okrs["mine"].pk])}">' in form
+    assert "evil.example" not in form
+
+
 def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(client, okrs, company):
     """EXE-3."""
     kr = okrs["my_kr"]
+    mine = okrs["mine"]
     response = _login(client, company.mia).post(
-        reverse("okrs:checkin", args=[kr.pk]), {"value": "2", "confidence": "75", "note": "签了两家"}, **HX
+        _checkin_url(kr), {"value": "2", "confidence": "75", "note": "签了两家", "next": reverse("okrs:my")}, **HX
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert f'id="kr-{kr.pk}"' in html
     assert '<strong class="kr-progress">50%</strong>' in html
     assert '<strong class="kr-confidence">75%</strong>' in html
-    assert "Checked in." in html
-    # The objective's numbers are swapped out of band.
-    assert f'id="objective-{okrs["mine"].pk}-numbers" hx-swap-oob="true"' in html
+    assert '<p class="saved" role="status">Checked in.</p>' in html
+    # The form closes; the control comes back, with the focus on it.
+    assert 'name="confidence"' not in html
+    assert 'aria-expanded="false"' in html and " autofocus>Check in</button>" in html
+    # The objective's numbers are swapped out of band; my OKRs shows no pace line, so none is sent.
+    numbers = html[html.index(f'id="objective-{mine.pk}-numbers" hx-swap-oob="true"') :]
+    assert "<strong>50%</strong>" in numbers and "<strong>75%</strong>" in numbers
+    assert f'id="objective-{mine.pk}-pace"' not in html
     checkin = CheckIn.objects.get(key_result=kr)
     assert (checkin.value, checkin.confidence, checkin.note) == (Decimal(2), 75, "签了两家")
+    assert checkin.created_at.date() == timezone.now().date()  # recorded as of now
     kr.refresh_from_db()
     assert kr.progress == Decimal("0.5")
+
+
+def test_it_refreshes_the_pace_with_the_numbers_on_the_objective_page_MEAS_6(client, okrs, company):
+    """MEAS-6."""
+    kr, mine = okrs["my_kr"], okrs["mine"]
+    url = reverse("okrs:objective", args=[mine.pk])
+    _login(client, company.mia)
+    page = client.get(url).content.decode()
+    assert f'<span id="objective-{mine.pk}-pace">0% done,' in page
+    html = client.post(_checkin_url(kr), {"value": "3", "confidence": "80", "next": url}, **HX).content.decode()
+    assert f'<div class="row numbers objective-numbers" id="objective-{mine.pk}-numbers" hx-swap-oob="true">' in html
+    assert f'<span id="objective-{mine.pk}-pace" hx-swap-oob="true">75% done,' in html
 
 
 def test_it_records_a_check_in_without_javascript(client, okrs, company):
     kr = okrs["my_kr"]
     _login(client, company.mia)
-    response = client.post(
-        reverse("okrs:checkin", args=[kr.pk]), {"value": "3", "confidence": "85", "next": reverse("okrs:my")}
-    )
+    response = client.post(_checkin_url(kr), {"value": "3", "confidence": "85", "next": reverse("okrs:my")})
     assert response.status_code == 302
-    assert response["Location"] == reverse("okrs:my")
+    assert response["Location"] == reverse("okrs:my") + f"#kr-{kr.pk}"  # back at the key result
     html = client.get(reverse("okrs:my")).content.decode()
+    assert '<li class="msg-success">Checked in: “苏州新签 4 家客户”.</li>' in html
     assert '<strong class="kr-progress">75%</strong>' in html
     # An address on another site is not followed.
-    response = client.post(
-        reverse("okrs:checkin", args=[kr.pk]), {"value": "3", "confidence": "85", "next": "https://evil.example/"}
-    )
-    assert response["Location"].startswith(reverse("okrs:objective", args=[okrs["mine"].pk]))
+    response = client.post(_checkin_url(kr), {"value": "3", "confidence": "85", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("okrs:objective", args=[okrs["mine"].pk]) + f"#kr-{kr.pk}"
 
 
 def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs, company):
@@ -359,18 +449,23 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs,
     kr = okrs["my_kr"]  # confidence 80
     _login(client, company.mia)
     before = _snapshot()
-    response = client.post(reverse("okrs:checkin", args=[kr.pk]), {"value": "1", "confidence": "20"}, **HX)
+    response = client.post(_checkin_url(kr), {"value": "1", "confidence": "20", "note": "客户流失"}, **HX)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Confidence fell by 60 points" in html
-    assert 'name="confidence_reason"' in html
-    assert 'value="20"' in html  # what was typed is kept
+    reason = html[html.index('<div class="field reason">') :]
+    assert f'<label for="kr-{kr.pk}-confidence_reason">Why did confidence fall, and what changed?</label>' in reason
+    assert 'role="alert"' in reason[: reason.index("<textarea")]
+    assert 'name="confidence_reason" rows="2" aria-invalid="true" autofocus>' in reason  # the cursor goes there
+    assert 'value="1"' in html and 'value="20"' in html and ">客户流失</textarea>" in html  # what was typed is kept
+    assert 'aria-expanded="true"' in html  # the form stays open
+    assert "hx-swap-oob" not in html  # nothing changed, so the numbers stay
     assert _snapshot() == before
+    kr.refresh_from_db()
+    assert kr.confidence == 80
 
     response = client.post(
-        reverse("okrs:checkin", args=[kr.pk]),
-        {"value": "1", "confidence": "20", "confidence_reason": "主要客户推迟了采购"},
-        **HX,
+        _checkin_url(kr), {"value": "1", "confidence": "20", "confidence_reason": "主要客户推迟了采购"}, **HX
     )
     html = response.content.decode()
     assert "Checked in." in html
@@ -384,21 +479,22 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs,
 def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client, okrs, company):
     """EXE-4."""
     response = _login(client, company.mia).post(
-        reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "1", "confidence": "10"}
+        _checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "10", "next": reverse("okrs:my")}
     )
     assert response.status_code == 400
     html = response.content.decode()
     assert "<html" in html
     assert "Confidence fell by 70 points" in html
     assert 'name="confidence_reason"' in html
+    assert '<input type="hidden" name="next" value="/">' in html  # and back to my OKRs once given
     assert not CheckIn.objects.exists()
 
 
 def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client, okrs, company):
     """EXE-4."""
-    _login(client, company.mia).post(
-        reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "1", "confidence": "60"}, **HX
-    )
+    response = _login(client, company.mia).post(_checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "60"}, **HX)
+    assert "Checked in." in response.content.decode()
+    assert "confidence_reason" not in response.content.decode()
     assert CheckIn.objects.get().confidence == 60
 
 
@@ -411,43 +507,49 @@ def test_it_checks_in_milestones_MEAS_3(client, okrs, company):
     first, second, _third = kr.milestones.all()
     _login(client, company.mia)
     html = client.get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
-    assert f'name="milestones_done" value="{first.pk}"' in html
-    response = client.post(
-        reverse("okrs:checkin", args=[kr.pk]), {"milestones_done": [first.pk, second.pk], "confidence": "50"}, **HX
-    )
+    assert '<ul class="milestones small"><li>☐ 选址</li><li>☐ 装修</li><li>☐ 开业</li></ul>' in html
+    html = client.get(_checkin_url(kr), **HX).content.decode()
+    assert f'name="milestones_done" value="{first.pk}" autofocus> 选址' in html
+    assert '<ul class="milestones' not in html  # the boxes take the list's place
+    response = client.post(_checkin_url(kr), {"milestones_done": [first.pk, second.pk], "confidence": "50"}, **HX)
     html = response.content.decode()
     assert "2 of 3 milestones done" in html
     assert '<strong class="kr-progress">67%</strong>' in html
-    assert f'value="{first.pk}" checked' in html
+    assert "<li>☑ 选址</li><li>☑ 装修</li><li>☐ 开业</li>" in html
+    html = client.get(_checkin_url(kr), **HX).content.decode()
+    assert f'value="{first.pk}" checked' in html and f'value="{second.pk}" checked' in html
 
 
 def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client, okrs, company):
     """MEAS-3."""
     kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="招聘一名助理", kind="boolean")
-    response = _login(client, company.mia).post(
-        reverse("okrs:checkin", args=[kr.pk]), {"value": "1", "confidence": "100"}, **HX
-    )
+    _login(client, company.mia)
+    html = client.get(_checkin_url(kr), **HX).content.decode()
+    assert f'id="kr-{kr.pk}-not-done" name="value" value="0" checked> Not done yet' in html
+    response = client.post(_checkin_url(kr), {"value": "1", "confidence": "100"}, **HX)
     html = response.content.decode()
     assert '<strong class="kr-progress">100%</strong>' in html
+    html = client.get(_checkin_url(kr), **HX).content.decode()
     assert 'value="1" checked' in html
 
 
 def test_it_refuses_a_confidence_above_100(client, okrs, company):
     before = _snapshot()
-    response = _login(client, company.mia).post(
-        reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "1", "confidence": "101"}, **HX
-    )
+    response = _login(client, company.mia).post(_checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "101"}, **HX)
     html = response.content.decode()
     assert "Confidence (%): Confidence is a whole number from 0 to 100." in html
+    assert 'value="101" aria-invalid="true" autofocus>' in html
     assert _snapshot() == before
 
 
 def test_it_refuses_a_value_that_is_not_a_number(client, okrs, company):
     before = _snapshot()
     response = _login(client, company.mia).post(
-        reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "three", "confidence": "80"}, **HX
+        _checkin_url(okrs["my_kr"]), {"value": "three", "confidence": "80"}, **HX
     )
-    assert "New value: “three” is not a number." in response.content.decode()
+    html = response.content.decode()
+    assert "New value: “three” is not a number." in html
+    assert 'value="three" aria-invalid="true" autofocus>' in html
     assert _snapshot() == before
 
 
@@ -455,13 +557,41 @@ def test_it_refuses_a_check_in_on_a_closed_cycle(client, okrs, company):
     cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     _login(client, company.mia)
-    response = client.post(reverse("okrs:checkin", args=[okrs["my_kr"].pk]), {"value": "2", "confidence": "80"}, **HX)
+    response = client.post(_checkin_url(okrs["my_kr"]), {"value": "2", "confidence": "80"}, **HX)
     assert "The cycle “2026 Q4” is closed" in response.content.decode()
     assert _snapshot() == before
-    # And the page offers no check-in form any more.
+    # And the page offers no check-in any more; a form asked for from a page left open says why.
     html = client.get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
-    assert 'name="confidence"' not in html
+    assert 'name="confidence"' not in html and "data-disclosure" not in html
     assert "takes no more check-ins" in html
+    html = client.get(_checkin_url(okrs["my_kr"]), **HX).content.decode()
+    assert "This objective takes no more check-ins: its cycle or the objective is closed." in html
+    assert 'name="confidence"' not in html
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("persona", "target", "status"),
+    [
+        ("mia", "my_kr", 200),
+        ("hank", "my_kr", 200),  # her manager
+        ("oscar", "my_kr", 403),  # may see, not check in
+        ("mia", "department_kr", 403),
+        ("hank", "department_kr", 200),
+    ],
+)
+def test_it_opens_the_check_in_form_only_for_those_who_may_check_in(client, okrs, company, persona, target, status):
+    _login(client, getattr(company, persona))
+    before = _snapshot()
+    assert client.get(_checkin_url(okrs[target]), **HX).status_code == status
+    assert client.get(_checkin_url(okrs[target])).status_code == status
+    assert _snapshot() == before
+
+
+def test_it_answers_404_for_the_check_in_form_of_a_private_objective(client, okrs, company):
+    Objective.objects.filter(pk=okrs["mine"].pk).update(visibility=Visibility.PRIVATE)
+    assert _login(client, company.oscar).get(_checkin_url(okrs["my_kr"]), **HX).status_code == 404
+    assert client.get(reverse("okrs:checkin", args=[99999])).status_code == 404
 
 
 # --- the editor -----------------------------------------------------------------------------------
@@ -798,6 +928,8 @@ def test_it_escapes_html_in_titles_on_every_page(client, okrs, company):
         client.get(reverse("okrs:kr_edit", args=[kr.pk])),
         client.get(reverse("okrs:kr_delete", args=[kr.pk])),
         client.get(reverse("okrs:objective_delete", args=[evil.pk])),
+        client.get(reverse("okrs:checkin", args=[kr.pk]), **HX),
+        client.get(reverse("okrs:checkin", args=[kr.pk])),
         client.post(reverse("okrs:checkin", args=[kr.pk]), {"value": "2", "confidence": "10", "note": XSS}, **HX),
         client.post(reverse("okrs:checkin", args=[kr.pk]), {"value": "2", "confidence": "1000"}),
         client.post(reverse("okrs:editor_warnings"), {"objective": evil.pk}, **HX),
@@ -807,8 +939,16 @@ def test_it_escapes_html_in_titles_on_every_page(client, okrs, company):
         html = response.content.decode()
         assert "<script>alert" not in html, response.request["PATH_INFO"]
         assert "<b>" not in html
-    assert "&lt;script&gt;" in pages[0].content.decode()
-    assert "&lt;script&gt;" in pages[1].content.decode()
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;"
+    for response in pages[:2]:
+        assert escaped in response.content.decode()
+    # The check-in form names the key result in its label and its page's title, as text.
+    for response in pages[8:10]:
+        html = response.content.decode()
+        assert f'aria-label="Check in on “{escaped}”"' in html
+        assert f'<span class="kr-title" id="kr-{kr.pk}-title">{escaped}</span>' in html
+        assert "New value (&lt;b&gt;)" in html
+    assert f"<title>Check in · {escaped}" in pages[9].content.decode()
 
 
 def test_it_escapes_what_was_typed_when_a_check_in_is_refused(client, okrs, company):
@@ -873,6 +1013,8 @@ def _grow(company, okrs, n: int = 5) -> None:
 
 MY_OKRS_QUERIES = 9
 OBJECTIVE_QUERIES = 10
+CHECKIN_FORM_QUERIES = 5
+CHECKIN_QUERIES = 14  # a check-in that moves the progress, rolled up to the objectives above
 
 
 def test_it_reads_my_okrs_in_a_constant_number_of_queries(client, okrs, company, django_assert_num_queries):
@@ -883,7 +1025,8 @@ def test_it_reads_my_okrs_in_a_constant_number_of_queries(client, okrs, company,
     _grow(company, okrs)
     with django_assert_num_queries(MY_OKRS_QUERIES):
         html = client.get(url).content.decode()
-    assert html.count('class="checkin"') == 11  # every key result of mia's 6 objectives
+    assert html.count("data-disclosure") == 11  # a control for every key result of mia's 6 objectives
+    assert 'name="confidence"' not in html  # and no form until one is opened
 
 
 def test_it_reads_every_check_in_for_the_chart_beyond_the_list_in_one_more_query(
@@ -927,3 +1070,19 @@ def test_it_reads_the_objective_page_in_a_constant_number_of_queries(client, okr
     url = reverse("okrs:objective", args=[okrs["department"].pk])
     with django_assert_num_queries(OBJECTIVE_QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_it_opens_the_check_in_form_and_records_a_check_in_in_a_constant_number_of_queries(
+    client, okrs, company, django_assert_num_queries
+):
+    kr = okrs["my_kr"]
+    _login(client, company.mia)
+    url, page = _checkin_url(kr), reverse("okrs:objective", args=[okrs["mine"].pk])
+    for value in ("1", "3"):
+        with django_assert_num_queries(CHECKIN_FORM_QUERIES):
+            assert 'name="confidence"' in client.get(url, {"next": page}, **HX).content.decode()
+        with django_assert_num_queries(CHECKIN_QUERIES):
+            html = client.post(url, {"value": value, "confidence": "80", "next": page}, **HX).content.decode()
+        assert "Checked in." in html
+        if value == "1":
+            _grow(company, okrs)

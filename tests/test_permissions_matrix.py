@@ -158,6 +158,23 @@ ROWS = [
         data=lambda w, c: {},
     ),
     Row(
+        "check-in form, personal",
+        "get",
+        lambda w, c: f"/key-results/{w['my_kr'].pk}/check-in/",
+        EDIT_MINE,
+        headers={"HX-Request": "true"},
+    ),
+    Row(
+        "check-in form page, private", "get", lambda w, c: f"/key-results/{w['private_kr'].pk}/check-in/", EDIT_PRIVATE
+    ),
+    Row(
+        "check-in form, department only",
+        "get",
+        lambda w, c: f"/key-results/{w['limited_kr'].pk}/check-in/",
+        EDIT_LIMITED,
+        headers={"HX-Request": "true"},
+    ),
+    Row(
         "check in, personal",
         "post",
         lambda w, c: f"/key-results/{w['my_kr'].pk}/check-in/",

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from qibu.okrs.models import Level
 from qibu.okrs.quality import focus_today, objective_warnings, policy_departures
-from qibu.okrs.selectors import decorate_key_results, decorate_objectives, objectives_for_owner
+from qibu.okrs.selectors import objective_cards, objectives_for_owner
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Organisation
 
@@ -158,10 +158,7 @@ def test_it_translates_the_warnings_but_keeps_the_rule_id():
 
 def _decorated(company):
     objectives = objectives_for_owner(person=company.mia, viewer=company.mia, cycle=company.quarter)
-    decorate_objectives(objectives, company.org)
-    for objective in objectives:
-        decorate_key_results(objective.key_results.all(), company.org)
-    return objectives
+    return objective_cards(objectives, viewer=company.mia, organisation=company.org)
 
 
 def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs, company):

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from qibu.okrs.models import Objective, RollupMode
+from qibu.okrs.models import KeyResult, Objective, RollupMode
 from qibu.okrs.services import checkin_record, objective_update
 
 
@@ -28,4 +28,8 @@ def test_it_refuses_a_confidence_fall_without_reason_EXE_4(okrs, company):
     """EXE-4."""
     with pytest.raises(ValidationError) as exc:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=1, confidence=20)
-    assert "confidence_reason" in exc.value.message_dict
+    assert "Confidence fell by 60 points" in exc.value.message_dict["confidence_reason"][0]
+    # Nothing was written: no check-in, the key result and its objective as they were.
+    kr = KeyResult.objects.get(pk=okrs["my_kr"].pk)
+    assert (kr.confidence, kr.current_value, kr.check_ins.count()) == (80, Decimal(0), 0)
+    assert Objective.objects.get(pk=okrs["mine"].pk).progress == Decimal(0)

@@ -1,8 +1,9 @@
 """Progress and confidence over time, drawn server-side as inline SVG (no JavaScript library).
 
 `objective_series` replays the check-ins of an objective's key results into one point per day (MEAS-4/5:
-weighted means), and `progress_chart_svg` draws it with the pace line (MEAS-6) and today's date. The SVG
-has a title and a description for screen readers and scales to the width of a phone.
+weighted means), and `progress_chart` lays it out with the pace line (MEAS-6) and today's date; the template
+`okrs/objective.html#progress_chart` writes the SVG, with a title and a description for screen readers,
+scaled to the width of a phone.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from qibu.okrs import progress as meas
@@ -24,9 +23,6 @@ from qibu.okrs import progress as meas
 WIDTH = 360
 HEIGHT = 200
 LEFT, RIGHT, TOP, BOTTOM = 38, 12, 10, 26
-PROGRESS_COLOUR = "#2f6fde"
-CONFIDENCE_COLOUR = "#b7791f"
-PACE_COLOUR = "#9aa5b1"
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,97 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def progress_chart_svg(
+@dataclass(frozen=True)
+class GridLine:
+    """A horizontal line of the grid at `y`; `label` ("50%") for the ones that carry one."""
+
+    y: str
+    label: str = ""
+    label_y: str = ""
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    x: str
+    anchor: str  # "start" or "end"
+    text: str
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: str
+    y: str
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    """What `okrs/objective.html#progress_chart` draws, every coordinate computed here and written as text: a
+    step chart of progress (solid, a dot per day with check-ins) and confidence (dashed) from the objective's
+    start to its end, the pace line (MEAS-6), today's line, and a title and description for screen readers."""
+
+    chart_id: str
+    title: str
+    description: str
+    grid: list[GridLine]
+    pace: tuple[str, str, str, str]  # x1, y1, x2, y2
+    today_x: str | None
+    axis: list[AxisLabel]
+    progress_points: str
+    confidence_points: str
+    dots: list[Dot]
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = HEIGHT - BOTTOM
+    label_x: int = LEFT - 4
+    axis_y: int = HEIGHT - 8
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The plot's scales: a day to x, a share (0–1) to y."""
+
+    start: dt.date
+    span: int
+
+    def x(self, day: dt.date) -> float:
+        share = min(1.0, max(0.0, (day - self.start).days / self.span))
+        return LEFT + share * (WIDTH - LEFT - RIGHT)
+
+    def y(self, share: Decimal | float) -> float:
+        return TOP + (1 - min(1.0, max(0.0, float(share)))) * (HEIGHT - TOP - BOTTOM)
+
+    def steps(self, values: list[tuple[dt.date, Decimal]], until: dt.date) -> str:
+        """The polyline of a step function: flat until the next day with a value, then up or down."""
+        coords: list[str] = []
+        for i, (day, value) in enumerate(values):
+            if i:
+                coords.append(f"{_fmt(self.x(day))},{_fmt(self.y(values[i - 1][1]))}")
+            coords.append(f"{_fmt(self.x(day))},{_fmt(self.y(value))}")
+        if values:
+            coords.append(f"{_fmt(self.x(max(until, values[-1][0])))},{_fmt(self.y(values[-1][1]))}")
+        return " ".join(coords)
+
+
+def _description(points: Sequence[ChartPoint], start: dt.date, end: dt.date) -> str:
+    if not points:
+        return _("No check-ins yet.")
+    last = points[-1]
+    return _(
+        "From %(start)s to %(end)s. Progress now %(progress)s%%, confidence %(confidence)s, "
+        "after %(n)d days with check-ins. The grey line is the steady pace to 100%%."
+    ) % {
+        "start": date_format(start, "SHORT_DATE_FORMAT"),
+        "end": date_format(end, "SHORT_DATE_FORMAT"),
+        "progress": round(last.progress * 100),
+        "confidence": f"{round(last.confidence)}%" if last.confidence is not None else "—",
+        "n": max(0, len(points) - 1),
+    }
+
+
+def progress_chart(
     points: Sequence[ChartPoint],
     *,
     start: dt.date,
@@ -107,89 +193,32 @@ def progress_chart_svg(
     today: dt.date,
     chart_id: str,
     title: str,
-) -> SafeString:
-    """A step chart of progress (solid) and confidence (dashed) from `start` to `end`, with the pace line."""
-    span = max(1, (end - start).days)
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
-
-    def x(day: dt.date) -> float:
-        share = min(1.0, max(0.0, (day - start).days / span))
-        return LEFT + share * plot_w
-
-    def y(share: Decimal | float) -> float:
-        return TOP + (1 - min(1.0, max(0.0, float(share)))) * plot_h
-
-    def steps(values: list[tuple[dt.date, Decimal]], until: dt.date) -> str:
-        coords: list[str] = []
-        for i, (day, value) in enumerate(values):
-            if i:
-                coords.append(f"{_fmt(x(day))},{_fmt(y(values[i - 1][1]))}")
-            coords.append(f"{_fmt(x(day))},{_fmt(y(value))}")
-        if values:
-            coords.append(f"{_fmt(x(max(until, values[-1][0])))},{_fmt(y(values[-1][1]))}")
-        return " ".join(coords)
-
+) -> ProgressChart:
+    """The chart of `objective_series` from `start` to `end`, for the template to draw."""
+    frame = _Frame(start, max(1, (end - start).days))
     until = min(max(today, start), end)
     progress_values = [(p.day, p.progress) for p in points]
     confidence_values = [(p.day, p.confidence / 100) for p in points if p.confidence is not None]
-
-    if points:
-        last = points[-1]
-        desc = _(
-            "From %(start)s to %(end)s. Progress now %(progress)s%%, confidence %(confidence)s, "
-            "after %(n)d days with check-ins. The grey line is the steady pace to 100%%."
-        ) % {
-            "start": date_format(start, "SHORT_DATE_FORMAT"),
-            "end": date_format(end, "SHORT_DATE_FORMAT"),
-            "progress": round(last.progress * 100),
-            "confidence": f"{round(last.confidence)}%" if last.confidence is not None else "—",
-            "n": max(0, len(points) - 1),
-        }
-    else:
-        desc = _("No check-ins yet.")
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" class="progress-chart">',
-        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
+    grid = [
+        GridLine(
+            y=_fmt(frame.y(share)),
+            label=f"{round(share * 100)}%" if share in (0, 0.5, 1) else "",
+            label_y=_fmt(frame.y(share) + 4),
+        )
+        for share in (0, 0.25, 0.5, 0.75, 1)
     ]
-    for share in (0, 0.25, 0.5, 0.75, 1):
-        yy = _fmt(y(share))
-        parts.append(f'<line x1="{LEFT}" y1="{yy}" x2="{WIDTH - RIGHT}" y2="{yy}" stroke="#e4e7eb" stroke-width="1"/>')
-        if share in (0, 0.5, 1):
-            parts.append(
-                f'<text x="{LEFT - 4}" y="{_fmt(y(share) + 4)}" text-anchor="end" font-size="11" '
-                f'fill="#616e7c">{round(share * 100)}%</text>'
-            )
-    parts.append(
-        f'<line x1="{_fmt(x(start))}" y1="{_fmt(y(0))}" x2="{_fmt(x(end))}" y2="{_fmt(y(1))}" '
-        f'stroke="{PACE_COLOUR}" stroke-width="1" stroke-dasharray="2 3"/>'
+    return ProgressChart(
+        chart_id=chart_id,
+        title=title,
+        description=_description(points, start, end),
+        grid=grid,
+        pace=(_fmt(frame.x(start)), _fmt(frame.y(0)), _fmt(frame.x(end)), _fmt(frame.y(1))),
+        today_x=_fmt(frame.x(today)) if start <= today <= end else None,
+        axis=[
+            AxisLabel(_fmt(frame.x(start)), "start", date_format(start, "SHORT_DATE_FORMAT")),
+            AxisLabel(_fmt(frame.x(end)), "end", date_format(end, "SHORT_DATE_FORMAT")),
+        ],
+        progress_points=frame.steps(progress_values, until),
+        confidence_points=frame.steps(confidence_values, until),
+        dots=[Dot(_fmt(frame.x(day)), _fmt(frame.y(value))) for day, value in progress_values[1:]],
     )
-    if start <= today <= end:
-        tx = _fmt(x(today))
-        parts.append(f'<line x1="{tx}" y1="{TOP}" x2="{tx}" y2="{HEIGHT - BOTTOM}" stroke="#cbd2d9" stroke-width="1"/>')
-    for label, day, anchor in (
-        (date_format(start, "SHORT_DATE_FORMAT"), start, "start"),
-        (date_format(end, "SHORT_DATE_FORMAT"), end, "end"),
-    ):
-        parts.append(
-            f'<text x="{_fmt(x(day))}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" '
-            f'fill="#616e7c">{escape(label)}</text>'
-        )
-    if confidence_values:
-        parts.append(
-            f'<polyline fill="none" stroke="{CONFIDENCE_COLOUR}" stroke-width="2" stroke-dasharray="6 4" '
-            f'points="{steps(confidence_values, until)}"/>'
-        )
-    if progress_values:
-        parts.append(
-            f'<polyline fill="none" stroke="{PROGRESS_COLOUR}" stroke-width="2.5" '
-            f'points="{steps(progress_values, until)}"/>'
-        )
-        for day, value in progress_values[1:]:
-            parts.append(f'<circle cx="{_fmt(x(day))}" cy="{_fmt(y(value))}" r="2.5" fill="{PROGRESS_COLOUR}"/>')
-    parts.append("</svg>")
-    # Every interpolated text is escaped above; numbers are formatted by this module.
-    return mark_safe("".join(parts))

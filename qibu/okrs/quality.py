@@ -1,7 +1,7 @@
 """The quality coach: warnings shown while an objective is drafted, and what to push first today.
 
-Pure functions on plain values (no queries), so the editor can call them on every keystroke and the
-tests can exercise each rule by its ID. Every warning names its rule (SET-3 …) and the policy number it
+Pure functions on plain values and page data (no queries), so the editor can call them on every keystroke
+and the tests can exercise each rule by its ID. Every warning names its rule (SET-3 …) and the policy number it
 applies; when the organisation's policy departs from the method's default, the warning says so.
 """
 
@@ -15,7 +15,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from qibu.okrs.models import KeyResultKind, Level, Objective, Status
+from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Status
+from qibu.okrs.selectors import KeyResultStatus, ObjectiveCard
 from qibu.org.models import Organisation
 
 NUMERIC_KINDS = (KeyResultKind.INCREASE, KeyResultKind.DECREASE)
@@ -129,34 +130,42 @@ _HEALTH_RANK = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
 class FocusItem:
     """A key result to push today and why it was picked."""
 
-    key_result: Any
+    key_result: KeyResult
     objective: Objective
     reasons: list[str] = field(default_factory=list)
 
 
-def focus_today(objectives: Iterable[Objective], limit: int = 3) -> list[FocusItem]:
+def focus_today(cards: Iterable[ObjectiveCard], limit: int = 3) -> list[FocusItem]:
     """EXE-7: the key results to push first: highest priority, then the least confident.
 
-    Works on objectives already decorated (health, behind_pace) whose key results are loaded and
-    decorated (health, stale); finished key results and closed or draft objectives are left out.
-    """
+    Works on the cards of `selectors.objective_cards` (their status today: health, staleness, pace);
+    finished key results and closed or draft objectives are left out."""
     candidates: list[tuple[tuple[Any, ...], FocusItem]] = []
-    for objective in objectives:
+    for card in cards:
+        objective = card.objective
         if objective.status != Status.ACTIVE or objective.cycle.is_closed:
             continue
-        for kr in objective.key_results.all():
+        for kr_card in card.key_results:
+            kr, status = kr_card.key_result, kr_card.status
             if kr.progress_raw >= 1:
                 continue
-            health = getattr(kr, "health", "no_data")
-            stale = bool(getattr(kr, "stale", False))
-            behind = bool(getattr(kr, "behind_pace", False))
-            key = (objective.priority, _HEALTH_RANK.get(health, 2), not stale, not behind, kr.confidence, kr.pk)
-            reasons = [objective.get_priority_display()]
-            reasons.append(_("confidence %(n)d%%") % {"n": kr.confidence})
-            if stale:
-                reasons.append(_("no recent check-in"))
-            if behind:
-                reasons.append(_("behind pace"))
-            candidates.append((key, FocusItem(kr, objective, reasons)))
+            key = (
+                objective.priority,
+                _HEALTH_RANK.get(status.health, 2),
+                not status.stale,
+                not status.behind_pace,
+                kr.confidence,
+                kr.pk,
+            )
+            candidates.append((key, FocusItem(kr, objective, _reasons(objective, kr, status))))
     candidates.sort(key=lambda pair: pair[0])
     return [item for _key, item in candidates[:limit]]
+
+
+def _reasons(objective: Objective, kr: KeyResult, status: KeyResultStatus) -> list[str]:
+    reasons = [str(objective.get_priority_display()), _("confidence %(n)d%%") % {"n": kr.confidence}]
+    if status.stale:
+        reasons.append(_("no recent check-in"))
+    if status.behind_pace:
+        reasons.append(_("behind pace"))
+    return reasons

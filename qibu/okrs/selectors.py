@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -14,7 +14,7 @@ from django.utils import timezone
 from qibu.cycles.models import Cycle
 from qibu.okrs import progress as meas
 from qibu.okrs.access import can_edit, can_view, may_check_in_now, objective_queryset, visible_objectives_q
-from qibu.okrs.models import Alignment, KeyResult, Objective
+from qibu.okrs.models import Alignment, KeyResult, KeyResultKind, Milestone, Objective
 from qibu.org.models import Organisation, Person
 
 
@@ -77,11 +77,14 @@ def objective_status(objective: Objective, organisation: Organisation, today: dt
 
 @dataclass(frozen=True)
 class KeyResultCard:
-    """A key result as a page shows it: its row, its status today, and whether the viewer may check in now."""
+    """A key result as a page shows it: its row, its status today, whether the viewer may check in now, and
+    (when the page asked for them) its owner's name and its milestones."""
 
     key_result: KeyResult
     status: KeyResultStatus
     can_check_in: bool = False
+    owner_name: str = ""
+    milestones: tuple[Milestone, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,56 @@ class ObjectiveCard:
     can_edit: bool = False
 
 
+def key_result_cards(
+    key_results: Iterable[KeyResult],
+    *,
+    objective: Objective,
+    viewer: Person,
+    organisation: Organisation,
+    editable: bool | None = None,
+    with_permissions: bool = True,
+    with_details: bool = True,
+    owner_names: Mapping[int, str] | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[KeyResultCard]:
+    """Cards for an objective's key results. `editable` is `can_edit(viewer, objective)` when the caller knows
+    it; `with_permissions` decides `can_check_in` through `access.may_check_in_now`. `with_details` names the
+    owner (from `owner_names`, else the owner loaded with the key result) and lists the milestones of a key
+    result made of them (prefetched). No queries of its own: what is not loaded is left out, not read."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    if with_permissions and editable is None:
+        editable = can_edit(viewer, objective)
+    cards = []
+    for kr in key_results:
+        cards.append(
+            KeyResultCard(
+                key_result=kr,
+                status=key_result_status(kr, organisation, now=now, today=today),
+                can_check_in=with_permissions and may_check_in_now(viewer, objective, kr, editable=editable),
+                owner_name=_owner_name(kr, owner_names) if with_details else "",
+                milestones=_milestones(kr) if with_details else (),
+            )
+        )
+    return cards
+
+
+def _owner_name(kr: KeyResult, known: Mapping[int, str] | None) -> str:
+    if kr.owner_id is None:
+        return ""
+    if known is not None and kr.owner_id in known:
+        return known[kr.owner_id]
+    return str(kr.owner) if KeyResult.owner.is_cached(kr) else ""
+
+
+def _milestones(kr: KeyResult) -> tuple[Milestone, ...]:
+    prefetched = getattr(kr, "_prefetched_objects_cache", {})
+    if kr.kind != KeyResultKind.MILESTONES or "milestones" not in prefetched:
+        return ()
+    return tuple(kr.milestones.all())
+
+
 def objective_cards(
     objectives: Iterable[Objective],
     *,
@@ -101,25 +154,29 @@ def objective_cards(
     organisation: Organisation,
     with_key_results: bool = True,
     with_permissions: bool = False,
+    with_details: bool = False,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> list[ObjectiveCard]:
     """Cards for objectives read with what they show (key results prefetched when `with_key_results`; owner,
     department and team loaded when `with_permissions`, which decides `can_edit` and `can_check_in` through
-    `access`). No queries of its own."""
+    `access`; `with_details` as `key_result_cards`). No queries of its own."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     cards = []
     for objective in objectives:
         editable = with_permissions and can_edit(viewer, objective)
-        key_results = [
-            KeyResultCard(
-                key_result=kr,
-                status=key_result_status(kr, organisation, now=now, today=today),
-                can_check_in=with_permissions and may_check_in_now(viewer, objective, kr, editable=editable),
-            )
-            for kr in (objective.key_results.all() if with_key_results else ())
-        ]
+        key_results = key_result_cards(
+            objective.key_results.all() if with_key_results else (),
+            objective=objective,
+            viewer=viewer,
+            organisation=organisation,
+            editable=editable,
+            with_permissions=with_permissions,
+            with_details=with_details,
+            today=today,
+            now=now,
+        )
         cards.append(
             ObjectiveCard(
                 objective=objective,

@@ -1,12 +1,64 @@
-// Small progressive enhancements; every page works without them.
-document.addEventListener("htmx:responseError", function (event) {
-  var box = document.getElementById("htmx-error");
-  if (!box) {
-    box = document.createElement("p");
-    box.id = "htmx-error";
-    box.className = "error";
-    box.setAttribute("role", "alert");
-    document.getElementById("main").prepend(box);
+// Small progressive enhancements; every page works without them. No inline handlers in the templates (a
+// Content-Security-Policy without inline script): the markup says what it wants with data-* attributes.
+(function () {
+  "use strict";
+
+  // <select data-autosubmit>: choosing an option sends its form (the language switcher, cycle pickers);
+  // without JavaScript the form's own button does.
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
+    }
+  });
+
+  function firstField(region) {
+    return region.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
   }
-  box.textContent = event.detail.xhr.status + " " + event.detail.xhr.statusText;
-});
+
+  // <button data-disclosure aria-controls="ID" aria-expanded="…">: once the region ID is on the page, the
+  // button shows and hides it (and the request that would fetch it is not sent again); before, the button's
+  // form asks the server for it (with htmx into the page, else as a page of its own).
+  document.addEventListener("click", function (event) {
+    var control = event.target.closest ? event.target.closest("[data-disclosure]") : null;
+    if (!control) return;
+    var region = document.getElementById(control.getAttribute("aria-controls"));
+    if (!region) return;
+    event.preventDefault();
+    var open = control.getAttribute("aria-expanded") !== "true";
+    control.setAttribute("aria-expanded", open ? "true" : "false");
+    region.hidden = !open;
+    if (open) {
+      var field = firstField(region);
+      if (field) field.focus();
+    }
+  });
+
+  // Escape inside an opened region closes it and puts the focus back on its control.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var region = event.target.closest("[id]");
+    while (region) {
+      var control = document.querySelector('[data-disclosure][aria-controls="' + CSS.escape(region.id) + '"]');
+      if (control && control.getAttribute("aria-expanded") === "true") {
+        control.setAttribute("aria-expanded", "false");
+        region.hidden = true;
+        control.focus();
+        return;
+      }
+      region = region.parentElement ? region.parentElement.closest("[id]") : null;
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var box = document.getElementById("htmx-error");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "htmx-error";
+      box.className = "error";
+      box.setAttribute("role", "alert");
+      document.getElementById("main").prepend(box);
+    }
+    box.textContent = event.detail.xhr.status + " " + event.detail.xhr.statusText;
+  });
+})();

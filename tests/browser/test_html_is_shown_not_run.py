@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
-from qibu.okrs.models import Level
+from qibu.okrs.models import KeyResult, Level
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Department, Person, StrategicGoal
 from qibu.org.services import organisation_update
@@ -52,9 +54,28 @@ def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, p
         f"/people/{company.mia.pk}/",
         "/alignment/",
         f"/alignment/{poisoned.alignments_up.first().rollup_parent_id}/children/",
+        f"/key-results/{KeyResult.objects.get(objective=poisoned).pk}/check-in/",  # the form's page, without JS
     ]
     for path in pages:
         page.goto(live_server.url + path)
         expect(page.locator("body")).to_contain_text("<script>window.__xss=2</script>")
         assert page.evaluate("window.__xss") is None, f"script ran on {path}"
         assert page.locator("body img[src='x']").count() == 0, f"an <img> was injected on {path}"
+
+
+def test_it_shows_html_as_text_in_the_check_in_form_opened_on_the_page(live_server, page: Page, company, poisoned):
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", "mia")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.goto(live_server.url + f"/objectives/{poisoned.pk}/")
+    card = page.locator(f"#kr-{KeyResult.objects.get(objective=poisoned).pk}")
+    card.get_by_role("button", name="更新进展").click()
+    expect(card.locator("form.checkin")).to_be_visible()
+    expect(card.locator("form.checkin")).to_have_attribute("aria-label", re.compile(re.escape("<script>")))
+    expect(card.get_by_label(re.compile(re.escape("(<b>)")))).to_be_visible()
+    card.locator("textarea[name=note]").fill(PAYLOAD)
+    card.get_by_role("button", name="保存这次进展").click()
+    expect(card.get_by_role("status")).to_be_visible()
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("body img[src='x']").count() == 0

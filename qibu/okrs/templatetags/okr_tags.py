@@ -1,4 +1,5 @@
-"""Display helpers for OKR numbers: percentages, health badges, progress bars."""
+"""Display helpers for OKR numbers: percentages, health badges, progress bars. The markup of the badges and bars
+is in `okrs/_marks.html`; the reports pages use these too."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils import numberformat
-from django.utils.formats import get_format
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext, gettext_lazy
+
+from qibu.core.numbers import NumberFormat
 
 register = template.Library()
 
@@ -21,85 +22,92 @@ HEALTH_LABELS = {
 }
 
 
-class NumberFormat:
-    """The current language's separators and grouping, read once: `number_format` for many numbers."""
-
-    def __init__(self) -> None:
-        lang = get_language()
-        self.decimal_sep = get_format("DECIMAL_SEPARATOR", lang, use_l10n=True)
-        self.grouping = get_format("NUMBER_GROUPING", lang, use_l10n=True)
-        self.thousand_sep = get_format("THOUSAND_SEPARATOR", lang, use_l10n=True)
-
-    def format(self, value: Any, decimal_pos: int | None = None, force_grouping: bool = False) -> str:
-        return numberformat.format(
-            value,
-            self.decimal_sep,
-            decimal_pos,
-            self.grouping,
-            self.thousand_sep,
-            force_grouping=force_grouping,
-            use_l10n=True,
-        )
-
-    def pct(self, value: Any, digits: int = 0) -> str:
-        if value is None or value == "":
-            return "—"
-        try:
-            number = Decimal(str(value)) * 100
-        except (InvalidOperation, ValueError):
-            return "—"
-        return f"{self.format(round(number, int(digits)), int(digits))}%"
+class _Numbers(NumberFormat):
+    """`NumberFormat` that writes whole numbers under a thousand itself: they read the same in every language (no
+    grouping, no decimal separator), and they are most of what OKR pages show, a dozen times a key result."""
 
     def number(self, value: Any) -> str:
-        if value is None or value == "":
-            return "—"
-        try:
-            d = Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            return str(value)
-        d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
-        exponent = d.as_tuple().exponent
-        places = max(0, -exponent) if isinstance(exponent, int) else 0
-        return self.format(d, places, force_grouping=True)
+        if isinstance(value, Decimal) and value.is_finite() and -1000 < value < 1000 and value == value.to_integral():
+            return str(int(value))
+        return super().number(value)
+
+    def pct(self, value: Any, digits: int = 0) -> str:
+        if not digits and isinstance(value, Decimal) and value.is_finite():
+            whole = round(value * 100)  # half to even, as `NumberFormat.pct` rounds
+            if -1000 < whole < 1000:
+                return f"{whole}%"
+        return super().pct(value, digits)
+
+
+_NUMBER_FORMATS: dict[str, NumberFormat] = {}
+
+
+def _numbers() -> NumberFormat:
+    """The current language's number format, made once per language: its separators come from the language's
+    format module and the settings, which do not change while the process runs."""
+    language = get_language() or ""
+    found = _NUMBER_FORMATS.get(language)
+    if found is None:
+        found = _NUMBER_FORMATS[language] = _Numbers()
+    return found
 
 
 @register.filter
 def pct(value: Any, digits: int = 0) -> str:
     """A fraction as a percentage: 0.456 → "46%". Empty for None."""
-    return NumberFormat().pct(value, digits)
+    return _numbers().pct(value, digits)
+
+
+_ZERO, _ONE, _HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 
 
 @register.filter
 def percent_width(value: Any) -> str:
     """A fraction clamped to 0–100 as a CSS width."""
     try:
-        number = max(Decimal(0), min(Decimal(1), Decimal(str(value or 0))))
+        number = max(_ZERO, min(_ONE, value if isinstance(value, Decimal) else Decimal(str(value or 0))))
     except (InvalidOperation, ValueError):
-        number = Decimal(0)
-    return f"{(number * 100):.1f}%"
+        number = _ZERO
+    return f"{(number * _HUNDRED):.1f}%"
 
 
 @register.filter
 def number(value: Any) -> str:
     """A Decimal without trailing zeros, localised: 1200.5000 → "1,200.5"."""
-    return NumberFormat().number(value)
+    return _numbers().number(value)
 
 
-@register.simple_tag
-def health_badge(health: str | None) -> str:
+# The marks every OKR page repeats, written by the partials of `okrs/_marks.html`: in templates as inclusion tags
+# (`{% health_badge health %}`, `{% progress_bar value label %}`), and for Python that still writes table rows
+# (the reports' until they are templates too) as functions of the same names giving the same HTML.
+BADGE = "okrs/_marks.html#health_badge"
+BAR = "okrs/_marks.html#progress_bar"
+
+
+def _badge(health: str | None) -> dict[str, Any]:
+    """The health as a coloured label (MEAS-6)."""
     key = health or "no_data"
-    return format_html('<span class="health {}">{}</span>', key, HEALTH_LABELS.get(key, HEALTH_LABELS["no_data"]))
+    return {"key": key, "label": HEALTH_LABELS.get(key, HEALTH_LABELS["no_data"])}
 
 
-@register.simple_tag
+def _bar(value: Any, label: str = "") -> dict[str, Any]:
+    """A fraction as a bar, clamped to 0–100 % (MEAS-1: over-achievement shows in the number beside it)."""
+    width = percent_width(value)
+    return {"now": width.rstrip("%"), "width": width, "label": label}
+
+
+register.inclusion_tag(BADGE, name="health_badge")(_badge)
+register.inclusion_tag(BAR, name="progress_bar")(_bar)
+
+
+def health_badge(health: str | None) -> str:
+    """`{% health_badge health %}` as HTML (a `SafeString`, from the template)."""
+    return render_to_string(BADGE, _badge(health))
+
+
 def progress_bar(value: Any, label: str = "") -> str:
-    return format_html(
-        '<div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}"'
-        ' aria-label="{}"><span style="width:{}"></span></div>',
-        percent_width(value).rstrip("%"),
-        label,
-        percent_width(value),
-    )
+    """`{% progress_bar value label %}` as HTML (a `SafeString`, from the template)."""
+    return render_to_string(BAR, _bar(value, label))
 
 
 @register.simple_tag
@@ -113,7 +121,7 @@ def kr_measure(kr: Any) -> str:
     if kind == "boolean":
         return str(gettext("done") if kr.current_value >= 1 else gettext("not done"))
     unit = f" {kr.unit}" if kr.unit else ""
-    fmt = NumberFormat()
+    fmt = _numbers()
     if kind == "band":
         return gettext("%(current)s%(unit)s (keep between %(low)s and %(high)s)") % {
             "current": fmt.number(kr.current_value),

@@ -1,14 +1,15 @@
 """OKR pages: my OKRs, the objective page, the editor with its warnings, key results, and the inline check-in.
 
 Views parse input, look permissions up through `qibu.okrs.access`, call services (writes) and selectors
-(reads), and render. Pages read a fixed number of queries whatever the size of the company: stored
-roll-ups, prefetches, and limited lists.
+(reads), and render templates with typed page data (`selectors.ObjectiveCard`, `KeyResultCard`, …): no HTML is
+written here. A page and its htmx fragments share one template file through django-template-partials
+(`okrs/_cards.html#key_result`, `okrs/objective.html#pace`). Pages read a fixed number of queries whatever the
+size of the company: stored roll-ups, prefetches, and limited lists.
 
-    _common       request helpers, lenient parsing, the key result lookup
-    fragments     the key result with its check-in form and an objective's numbers, written in Python (and why)
-    history       the objective page's check-in list and history, and the names their ids stand for
+    _common       lenient parsing of submitted values, the undo of a half-done user action
+    history       the objective page's check-in list, and the names the ids of it and of history stand for
     pages         my OKRs and the objective page, with the chart
-    checkin       the inline check-in
+    checkin       the inline check-in: its form on demand, and the check-in
     advice        the editor's warnings
     editor        objective new, edit, delete, with alignment
     key_results   key result new, edit, delete

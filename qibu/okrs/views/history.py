@@ -1,26 +1,20 @@
-"""What happened to an objective, as its page lists it: the latest check-ins and the history entries
-(who, when, what: before → after), with the names and titles the ids in them stand for.
-
-Both lists are written in Python like the key results (see `fragments` for why and how they are escaped):
-up to fifty lines each, where a template loop's tags and filters cost several times the work they do."""
+"""What happened to an objective, as its page lists it: the latest check-ins (`objective.html` writes them)
+and the names and titles the ids in them and in its history stand for."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypedDict
 
-from django.template.defaultfilters import linebreaksbr
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
 from django.utils.translation import gettext as _
 
+from qibu.core.numbers import NumberFormat
 from qibu.cycles.models import Cycle
 from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import KeyResult, Objective
-from qibu.okrs.templatetags.okr_tags import NumberFormat
-from qibu.okrs.views.fragments import _esc
 from qibu.org.models import Department, Person, Team
 
 # What the check-in list shows; the chart reads the columns it needs from the same rows.
@@ -59,57 +53,51 @@ class _DatetimeFormat:
         return "".join(str(getattr(formatter, piece)()) if code else piece for code, piece in self.pieces)
 
 
-# One line of the check-in list (up to `pages.CHECKIN_LIST_LIMIT` of them). Every text put in is escaped.
-_CHECKIN_ROW = """
-    <li class="{css}">
-      <div class="row small muted"><span class="numbers">{at}</span><span>{author}</span></div>
-      <div class="kr-title">{key_result}</div>
-      <div class="row numbers">
-        <span>{value_label} <strong>{value}</strong> <span class="muted small">({progress})</span></span>
-        <span>{confidence_label} {previous}<strong>{confidence}%</strong></span>
-        {fall}
-      </div>
-      {reason}
-      {note}
-    </li>
-  """
+class CheckInLine(TypedDict):
+    """A line of the objective page's check-in list, as the template shows it: dates, numbers and the fall
+    written in the viewer's language. A dict, not a dataclass: the list runs to fifty lines of a dozen values,
+    and the template engine reads a dict's keys directly where it tries an object by key first and fails
+    (measured over 40 lines of six values: 1.23 ms for dicts, 1.90 ms for dataclasses)."""
+
+    css: str  # "fall big-fall" for a fall of the policy's threshold or more (EXE-4), "fall", or ""
+    at: str
+    author: str
+    key_result: str
+    value: str
+    progress: str
+    previous: str  # "80% → " when the confidence changed, else ""
+    confidence: str
+    fall: str  # "fell 20 points", or ""
+    reason: str
+    note: str
 
 
-def _checkin_rows(rows: list[tuple[Any, ...]], krs: list[KeyResult], names: _Names, threshold: int) -> SafeString:
-    """The check-in list's lines from `_CHECKIN_COLUMNS` rows: a fall of confidence of the policy's threshold
-    or more is marked big (EXE-4), with its reason."""
-    titles = {kr.pk: _esc(kr.title) for kr in krs}
+def _checkin_lines(
+    rows: list[tuple[Any, ...]], krs: list[KeyResult], names: _Names, threshold: int
+) -> list[CheckInLine]:
+    """The check-in list's lines from `_CHECKIN_COLUMNS` rows."""
+    titles = {kr.pk: kr.title for kr in krs}
     at = _DatetimeFormat("SHORT_DATETIME_FORMAT")
     numbers = NumberFormat()
-    value_label, confidence_label = _esc(_("Value")), _esc(_("Confidence"))
-    reason_line = '<p class="reason"><strong>' + _esc(_("Why it fell")) + ":</strong> {}</p>"
-    authors: dict[int | None, str] = {None: "—"}
     lines = []
     for kr_id, created_at, author_id, value, progress_raw, _progress, confidence, previous, reason, note in rows:
         fall = max(0, previous - confidence) if previous is not None else 0
-        if author_id not in authors:
-            authors[author_id] = _esc(names.people.get(author_id) or "—")
         lines.append(
-            _CHECKIN_ROW.format(
-                css="fall big-fall" if fall >= threshold else ("fall" if fall else ""),
-                at=_esc(at(created_at)),
-                author=authors[author_id],
+            CheckInLine(
+                css=("fall big-fall" if fall >= threshold else "fall") if fall else "",
+                at=at(created_at),
+                author=names.people.get(author_id, "") if author_id else "",
                 key_result=titles.get(kr_id, ""),
-                value_label=value_label,
-                value=_esc(numbers.number(value)),
-                progress=_esc(numbers.pct(progress_raw)),
-                confidence_label=confidence_label,
+                value=numbers.number(value),
+                progress=numbers.pct(progress_raw),
                 previous=f"{previous}% → " if previous is not None and previous != confidence else "",
-                confidence=confidence,
-                fall=f'<span class="tag stale">{_esc(_("fell %(fall)s points") % {"fall": fall})}</span>'
-                if fall
-                else "",
-                reason=reason_line.format(linebreaksbr(reason)) if reason else "",
-                note=f'<p class="note">{linebreaksbr(note)}</p>' if note else "",
+                confidence=f"{confidence}%",
+                fall=_("fell %(fall)s points") % {"fall": fall} if fall else "",
+                reason=reason,
+                note=note,
             )
         )
-    # Built above from escaped parts only.
-    return mark_safe("".join(lines))
+    return lines
 
 
 class _Names:

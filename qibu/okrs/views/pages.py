@@ -1,8 +1,9 @@
 """The pages people read every day: my OKRs (with what to push first, EXE-7) and the objective page (key
-results with their check-in forms, alignment, the progress chart, check-ins and history).
+results, each with its "Check in" control, alignment, the progress chart, check-ins and history).
 
 Each reads a fixed number of queries whatever the size of the company: stored roll-ups, prefetches, and the
-limited lists below; what they repeat per item is written by `fragments` and `history`."""
+limited lists below. They hand the templates typed page data (`selectors.ObjectiveCard`, `KeyResultCard`,
+`history.CheckInLine`, `charts.ProgressChart`); `okrs/_cards.html` writes the cards."""
 
 from __future__ import annotations
 
@@ -22,18 +23,21 @@ from qibu.core.http import current_person
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
 from qibu.okrs import charts, quality
-from qibu.okrs.access import can_edit, objective_for, visible_objectives_q
-from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Objective
-from qibu.okrs.selectors import children_of, decorate_key_results, decorate_objectives, objectives_for_owner, parents_of
-from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none
-from qibu.okrs.views.fragments import (
-    _csrf_input,
-    _key_result_html,
-    _objective_numbers_html,
-    _prepare_key_results,
+from qibu.okrs.access import objective_for, visible_objectives_q
+from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level, Objective
+from qibu.okrs.selectors import (
+    ObjectiveCard,
+    children_of,
+    key_result_cards,
+    objective_cards,
+    objective_status,
+    objectives_for_owner,
+    parents_of,
 )
-from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_rows, _Names
+from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none
+from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_lines, _Names
 from qibu.org.middleware import request_organisation
+from qibu.org.models import Person
 
 # The objective page's lists; the chart reads more check-ins than the list shows only when there are more.
 CHECKIN_LIST_LIMIT = 50
@@ -81,25 +85,17 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
                 .only("id", "title", "progress")
                 .order_by("priority", "id")[:CONTEXT_OBJECTIVES_LIMIT]
             )
-    decorate_objectives(objectives, organisation, today)
-    next_url, csrf_input = request.get_full_path(), _csrf_input(request)
-    for objective in objectives:
-        krs = list(objective.key_results.all())
-        decorate_key_results(krs, organisation)
-        objective.can_edit = can_edit(person, objective)  # type: ignore[attr-defined]
-        objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
-        _prepare_key_results(objective, krs, objective.can_edit, person)  # type: ignore[attr-defined]
-        for kr in krs:
-            kr.html = _key_result_html(  # type: ignore[attr-defined]
-                kr, owner_name=str(kr.owner) if kr.owner_id else "", next_url=next_url, csrf_input=csrf_input
-            )
+    cards = objective_cards(
+        objectives, viewer=person, organisation=organisation, with_permissions=True, with_details=True, today=today
+    )
     context = {
         "cycle": cycle,
         "cycles": cycles,
-        "objectives": objectives,
+        "objective_cards": cards,
         "company_objectives": company_objectives,
-        "focus": quality.focus_today(objectives),
+        "focus": quality.focus_today(cards),
         "may_create": cycle is not None and not cycle.is_closed,
+        "next_url": request.get_full_path(),
     }
     return render(request, "okrs/my.html", context)
 
@@ -123,18 +119,48 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         prefetch_related_objects(milestone_krs, "milestones")
     for kr in krs:
         kr.objective = objective
-    decorate_key_results(krs, organisation)
-    _prepare_key_results(objective, krs, editable, person)
     parents = parents_of(objective, person)
     children = children_of(objective, person, limit=CHILDREN_LIMIT)
-    decorate_objectives([objective, *children, *(a.rollup_parent for a in parents)], organisation, today)
-    objective.numbers_html = _objective_numbers_html(objective)  # type: ignore[attr-defined]
     checkins = list(
         CheckIn.objects.filter(key_result__objective=objective)
         .order_by("-created_at", "-id")
         .values_list(*_CHECKIN_COLUMNS)[:CHECKIN_LIST_LIMIT]
     )
     history = subject_entries(objective, limit=HISTORY_LIMIT)
+    names = _page_names(person, objective, krs, parents, children)
+    names.load({"people": {kr.owner_id for kr in krs if kr.owner_id} | {row[2] for row in checkins if row[2]}})
+    kr_cards = key_result_cards(
+        krs,
+        objective=objective,
+        viewer=person,
+        organisation=organisation,
+        editable=editable,
+        owner_names=names.people,
+        today=today,
+    )
+    context = {
+        "objective": objective,
+        "objective_card": ObjectiveCard(
+            objective, objective_status(objective, organisation, today), kr_cards, editable
+        ),
+        "can_edit": editable,
+        "is_open": objective.takes_check_ins,
+        "parents": parents,
+        "children": objective_cards(
+            children, viewer=person, organisation=organisation, with_key_results=False, today=today
+        ),
+        "checkins": _checkin_lines(checkins, krs, names, organisation.confidence_fall_threshold),
+        "chart": _chart(objective, krs, today, checkins),
+        "history": history_rows(history, viewer=person, known=names.refs()),
+        "next_url": request.get_full_path(),
+    }
+    return render(request, "okrs/objective.html", context)
+
+
+def _page_names(
+    person: Person, objective: Objective, krs: list[KeyResult], parents: list[Alignment], children: list[Objective]
+) -> _Names:
+    """The names the page already holds, so that history and the check-in list read only the others."""
     names = _Names(person)
     names.people[person.pk] = str(person)
     names.know_objective(objective)
@@ -146,30 +172,12 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
             names.key_results[alignment.parent_key_result.pk] = alignment.parent_key_result.title
     for child in children:
         names.objectives[child.pk] = child.title
-    names.load({"people": {kr.owner_id for kr in krs if kr.owner_id} | {row[2] for row in checkins if row[2]}})
-    next_url, csrf_input = request.get_full_path(), _csrf_input(request)
-    for kr in krs:
-        kr.html = _key_result_html(  # type: ignore[attr-defined]
-            kr,
-            owner_name=names.people.get(kr.owner_id, "") if kr.owner_id else "",
-            next_url=next_url,
-            csrf_input=csrf_input,
-        )
-    context = {
-        "objective": objective,
-        "can_edit": editable,
-        "is_open": objective.takes_check_ins,
-        "key_results": krs,
-        "parents": parents,
-        "children": children,
-        "checkins": _checkin_rows(checkins, krs, names, organisation.confidence_fall_threshold),
-        "chart": _chart(objective, krs, today, checkins),
-        "history": history_rows(history, viewer=person, known=names.refs()),
-    }
-    return render(request, "okrs/objective.html", context)
+    return names
 
 
-def _chart(objective: Objective, krs: list[KeyResult], today: dt.date, latest: list[tuple[Any, ...]]) -> Any:
+def _chart(
+    objective: Objective, krs: list[KeyResult], today: dt.date, latest: list[tuple[Any, ...]]
+) -> charts.ProgressChart:
     """The chart from the latest check-ins (`_CHECKIN_COLUMNS`, newest first); they are all of them when
     fewer than the list's limit, else up to `CHART_CHECKIN_LIMIT` are read."""
     if len(latest) < CHECKIN_LIST_LIMIT:
@@ -187,7 +195,7 @@ def _chart(objective: Objective, krs: list[KeyResult], today: dt.date, latest: l
         checkins=[charts.CheckInRow(*row) for row in rows],
         start=objective.start_date,
     )
-    return charts.progress_chart_svg(
+    return charts.progress_chart(
         points,
         start=objective.start_date,
         end=objective.end_date,
