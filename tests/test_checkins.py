@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from qibu.cycles.services import cycle_close
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Objective, Status
-from qibu.okrs.selectors import decorate_key_results
+from qibu.okrs.selectors import key_result_status
 from qibu.okrs.services import checkin_record, key_result_create, objective_create, objective_update
 from qibu.org.services import organisation_update
 
@@ -266,27 +266,21 @@ def test_it_marks_a_key_result_stale_after_the_cadence_MEAS_8(company, okrs):
     checkin_record(actor=company.mia, key_result=kr, value=1, confidence=80)
     kr = KeyResult.objects.get(pk=kr.pk)
     now = kr.last_checkin_at
-    decorate_key_results([kr], company.org, now=now + dt.timedelta(days=7))
-    assert kr.stale is False
-    decorate_key_results([kr], company.org, now=now + dt.timedelta(days=7, minutes=1))
-    assert kr.stale is True
+    assert key_result_status(kr, company.org, now=now + dt.timedelta(days=7)).stale is False
+    assert key_result_status(kr, company.org, now=now + dt.timedelta(days=7, minutes=1)).stale is True
     organisation_update(actor=company.alice, organisation=company.org, data={"checkin_cadence_days": 14})
-    decorate_key_results([kr], company.org, now=now + dt.timedelta(days=8))
-    assert kr.stale is False
+    assert key_result_status(kr, company.org, now=now + dt.timedelta(days=8)).stale is False
     # A new check-in makes it fresh again.
     checkin_record(actor=company.mia, key_result=kr, value=2, confidence=80, at=now + dt.timedelta(days=20))
     kr = KeyResult.objects.get(pk=kr.pk)
-    decorate_key_results([kr], company.org, now=now + dt.timedelta(days=21))
-    assert kr.stale is False
+    assert key_result_status(kr, company.org, now=now + dt.timedelta(days=21)).stale is False
 
 
 def test_it_marks_a_key_result_never_checked_in_stale_after_the_cadence_MEAS_8(company, okrs):
     """MEAS-8."""
     kr = KeyResult.objects.get(pk=okrs["my_kr"].pk)
-    decorate_key_results([kr], company.org, now=kr.created_at + dt.timedelta(days=6))
-    assert kr.stale is False
-    decorate_key_results([kr], company.org, now=kr.created_at + dt.timedelta(days=8))
-    assert kr.stale is True
+    assert key_result_status(kr, company.org, now=kr.created_at + dt.timedelta(days=6)).stale is False
+    assert key_result_status(kr, company.org, now=kr.created_at + dt.timedelta(days=8)).stale is True
 
 
 # --- EXE-12: progress is data ---------------------------------------------------------------------

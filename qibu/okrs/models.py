@@ -114,11 +114,6 @@ class Objective(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Set for display by selectors.decorate_objectives (they depend on today's date, so are not stored).
-    health: str
-    elapsed: Decimal
-    behind_pace: bool
-
     class Meta:
         ordering: ClassVar = ["priority", "id"]
         verbose_name = _("objective")
@@ -190,10 +185,6 @@ class KeyResult(models.Model):
     last_checkin_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    # Set for display by selectors.decorate_key_results (MEAS-6 health, MEAS-8 staleness).
-    health: str
-    stale: bool
 
     class Meta:
         ordering: ClassVar = ["objective_id", "position", "id"]

@@ -188,19 +188,9 @@ def objective_cards(
     return cards
 
 
-def decorate_key_results(krs: Iterable[KeyResult], organisation: Organisation, now: dt.datetime | None = None) -> None:
-    """Attach `key_result_status` to each key result for the templates that read it there; no queries."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    for kr in krs:
-        status = key_result_status(kr, organisation, now=now, today=today)
-        kr.health, kr.stale = status.health, status.stale
-        kr.behind_pace = status.behind_pace  # type: ignore[attr-defined]
-
-
 @dataclass(frozen=True)
 class _Span:
-    """Dates with `Cycle`'s arithmetic, without building a model instance for each row decorated."""
+    """Dates with `Cycle`'s arithmetic, without building a model instance for each row."""
 
     start: dt.date
     end: dt.date
@@ -213,16 +203,6 @@ class _Span:
 def elapsed_share(start: dt.date, end: dt.date, today: dt.date) -> float:
     """`Cycle.elapsed_share` of the span from `start` to `end` (MEAS-6 pace)."""
     return Cycle.elapsed_share(cast(Cycle, _Span(start, end)), today)
-
-
-def decorate_objectives(
-    objectives: Iterable[Objective], organisation: Organisation, today: dt.date | None = None
-) -> None:
-    """Attach health and pace (MEAS-6) to objectives whose cycle is loaded; no queries."""
-    today = today or timezone.localdate()
-    for obj in objectives:
-        status = objective_status(obj, organisation, today)
-        obj.health, obj.elapsed, obj.behind_pace = status.health, status.elapsed, status.behind_pace
 
 
 def key_results_prefetch() -> Prefetch[str, QuerySet[KeyResult]]:

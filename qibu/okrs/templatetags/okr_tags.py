@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from qibu.core.numbers import NumberFormat
@@ -98,16 +97,6 @@ def _bar(value: Any, label: str = "") -> dict[str, Any]:
 
 register.inclusion_tag(BADGE, name="health_badge")(_badge)
 register.inclusion_tag(BAR, name="progress_bar")(_bar)
-
-
-def health_badge(health: str | None) -> str:
-    """`{% health_badge health %}` as HTML (a `SafeString`, from the template)."""
-    return render_to_string(BADGE, _badge(health))
-
-
-def progress_bar(value: Any, label: str = "") -> str:
-    """`{% progress_bar value label %}` as HTML (a `SafeString`, from the template)."""
-    return render_to_string(BAR, _bar(value, label))
 
 
 @register.simple_tag
