@@ -193,3 +193,15 @@ def test_it_finds_english_where_there_is_some():
         "'fell' in 'Alice 管理员 fell 30 points'",
         "'points' in 'Alice 管理员 fell 30 points'",
     ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_it_names_each_language_in_itself_on_the_switcher(language: str, company):
+    """The switcher says 简体中文 / English in both languages, so anyone finds their own."""
+    client = Client(headers={"Accept-Language": language})
+    client.cookies["qibu_language"] = language
+    client.force_login(company.mia)
+    page = client.get("/").content.decode()
+    switcher = page[page.index('id="lang-select"') : page.index("</select>")]
+    options = re.findall(r"<option [^>]*>([^<]+)</option>", switcher)
+    assert options == ["简体中文", "English"]
