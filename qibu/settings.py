@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ninja",
     "qibu.core",
     "qibu.jobs",
+    "qibu.notify",
     "qibu.audit",
     "qibu.org",
     "qibu.cycles",
@@ -176,10 +177,20 @@ if _flag("QIBU_SECURE"):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Outgoing mail (qibu.notify). Without EMAIL_HOST nothing is sent: mail is kept in the outbox, where
+# administrators read it as it would be sent (Settings → Mail).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qibu@localhost")
+QIBU_MAIL_SENDS = bool(os.environ.get("EMAIL_HOST"))
+# How long a worker's claim on a batch of mail holds without renewal (it renews while sending).
+QIBU_MAIL_LEASE_SECONDS = int(os.environ.get("QIBU_MAIL_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -43,6 +43,31 @@ class Company:
     quarter: Cycle
 
 
+@pytest.fixture
+def own_database(tmp_path):
+    """A database of the test's own, on the suite's engine, for processes the test starts (tests/processes.py)."""
+    from tests.processes import Database
+
+    database = Database(tmp_path)
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 that Qibu's mail goes to (qibu.notify sends only with a server set)."""
+    from tests.smtp_sink import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.QIBU_MAIL_SENDS = True
+        yield sink
+
+
 @pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Services called directly by a test speak English, like the organisation of `company`."""
