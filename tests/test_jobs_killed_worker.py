@@ -14,6 +14,10 @@ from tests.processes import Database, manage, wait_for, worker
 PROBES = 6
 
 
+def _probes(database: Database, status: str) -> int:
+    return int(database.rows("SELECT count(*) FROM jobs_job WHERE task = 'jobs.probe' AND status = %s", status)[0][0])
+
+
 @pytest.mark.django_db
 def test_it_finishes_every_job_once_after_a_worker_is_killed_mid_job(own_database: Database):
     database = own_database
@@ -29,13 +33,12 @@ def test_it_finishes_every_job_once_after_a_worker_is_killed_mid_job(own_databas
     first = worker(database, "first")
     try:
         wait_for(
-            lambda: (
-                database.rows("SELECT count(*) FROM jobs_job WHERE task = 'jobs.probe' AND status = 'done'")[0][0] >= 2
-                and database.rows("SELECT count(*) FROM jobs_job WHERE task = 'jobs.probe' AND status = 'running'")[0][0] == 1
-            ),
+            lambda: _probes(database, "done") >= 2 and _probes(database, "running") == 1,
             "the first worker to be in the middle of its third job",
         )
-        killed_job, killed_token = database.rows("SELECT id, args FROM jobs_job WHERE task = 'jobs.probe' AND status = 'running'")[0]
+        killed_job, killed_token = database.rows(
+            "SELECT id, args FROM jobs_job WHERE task = 'jobs.probe' AND status = 'running'"
+        )[0]
     finally:
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
