@@ -18,6 +18,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.notify.models import MailStatus, OutboxMail
+from qibu.notify.services import mail_queue
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
@@ -56,7 +58,16 @@ def world(company, okrs) -> dict[str, Any]:
     limited_kr = key_result_create(
         actor=c.hank, objective=limited, title="回款 500 万", start_value=0, target_value=500
     )
-    return {**okrs, "private": private, "private_kr": private_kr, "limited": limited, "limited_kr": limited_kr}
+    mail = mail_queue(key="matrix:1", kind="test", to_address="mia@yunzhou.example", subject="通知", text="你好")
+    OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.FAILED, last_error="550")
+    return {
+        **okrs,
+        "private": private,
+        "private_kr": private_kr,
+        "limited": limited,
+        "limited_kr": limited_kr,
+        "mail": mail,
+    }
 
 
 def _state() -> str:
@@ -74,6 +85,7 @@ def _state() -> str:
             "organisation": list(Organisation.objects.values_list("name", "max_objectives_per_owner")),
             "goals": StrategicGoal.objects.count(),
             "people": list(Person.objects.order_by("pk").values_list("pk", "role", "language")),
+            "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
         },
         default=str,
     )
@@ -361,6 +373,11 @@ ROWS = [
     Row("team history", "get", lambda w, c: f"/settings/teams/{c.sales_team.pk}/history/", ADMIN_ONLY),
     Row("cycle history", "get", lambda w, c: f"/settings/cycles/{c.quarter.pk}/history/", ADMIN_ONLY),
     Row("person history", "get", lambda w, c: f"/settings/people/{c.mia.pk}/history/", ADMIN_ONLY),
+    # --- outgoing mail (administrators only)
+    Row("mail outbox", "get", lambda w, c: "/settings/mail/", ADMIN_ONLY),
+    Row("a message in the outbox", "get", lambda w, c: f"/settings/mail/{w['mail'].pk}/", ADMIN_ONLY),
+    Row("a message's HTML", "get", lambda w, c: f"/settings/mail/{w['mail'].pk}/preview/", ADMIN_ONLY),
+    Row("send a message again", "post", lambda w, c: f"/settings/mail/{w['mail'].pk}/retry/", ADMIN_ONLY),
 ]
 
 WRITES = {"post", "put", "patch", "delete"}

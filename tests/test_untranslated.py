@@ -104,11 +104,15 @@ def _user_data(company: Any) -> set[str]:
     return words
 
 
+# Not words of a language: e-mail addresses and message ids, and setting names such as EMAIL_HOST.
+TECHNICAL = re.compile(r"<?[\w.+-]+@[\w.-]+>?|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+
+
 def english_words(texts: list[str], allowed: set[str]) -> list[str]:
     """Latin words in the texts that are neither allowed nor codes, with the text they were found in."""
     found = []
     for text in texts:
-        for word in LATIN_WORD.findall(text):
+        for word in LATIN_WORD.findall(TECHNICAL.sub(" ", text)):
             if word in allowed or CODE.match(word) or (len(word) == 1 and not text.strip().isascii()):
                 continue
             found.append(f"{word!r} in {' '.join(text.split())[:80]!r}")
