@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "qibu.reports",
     "qibu.api",
     "qibu.demo",
+    "qibu.backup",
 ]
 
 MIDDLEWARE = [
