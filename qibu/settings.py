@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "qibu.reports",
     "qibu.api",
     "qibu.demo",
+    "qibu.backup",
 ]
 
 MIDDLEWARE = [

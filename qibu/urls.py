@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", api_not_found),
     path("settings/", include("qibu.notify.urls")),
+    path("settings/export/", include("qibu.backup.urls")),
     path("settings/", include("qibu.org.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.okrs.urls")),

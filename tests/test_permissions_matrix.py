@@ -254,6 +254,9 @@ ROWS = [
     Row("people", "get", lambda w, c: "/settings/people/", ADMIN_ONLY),
     Row("import", "get", lambda w, c: "/settings/import/", ADMIN_ONLY),
     Row("import template", "get", lambda w, c: "/settings/import/template.xlsx", ADMIN_ONLY),
+    Row("export page", "get", lambda w, c: "/settings/export/", ADMIN_ONLY),
+    # The download is a write: it is recorded in the organisation's history.
+    Row("download the export", "post", lambda w, c: "/settings/export/download/", ADMIN_ONLY, data=lambda w, c: {}),
     Row("own API tokens", "get", lambda w, c: "/settings/tokens/", ALL_OK),
     Row("own profile", "get", lambda w, c: "/settings/profile/", ALL_OK),
     # --- API (a personal token; anonymous gets 401)

@@ -48,6 +48,9 @@ PRODUCT_WORDS = {
     "ID",
     "FY",
     "English",
+    "zip",
+    "SQLite",
+    "PostgreSQL",
     "htmx",
     "Swagger",
     "YYYY",
@@ -68,11 +71,16 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        # Elements marked translate="no" (HTML's own mark for commands and codes shown as they are).
+        self.kept_as_is: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
         if tag in HIDDEN_TAGS:
             self.hidden += 1
-        values = dict(attrs)
+        elif values.get("translate") == "no":
+            self.kept_as_is.append(tag)
+            self.hidden += 1
         for name in SHOWN_ATTRIBUTES:
             if values.get(name):
                 self.parts.append(str(values[name]))
@@ -80,8 +88,10 @@ class _VisibleText(HTMLParser):
             self.parts.append(str(values["value"]))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in HIDDEN_TAGS and self.hidden:
+        if (tag in HIDDEN_TAGS or (self.kept_as_is and tag == self.kept_as_is[-1])) and self.hidden:
             self.hidden -= 1
+            if tag not in HIDDEN_TAGS:
+                self.kept_as_is.pop()
 
     def handle_data(self, data: str) -> None:
         if not self.hidden and data.strip():

@@ -1,0 +1,289 @@
+"""The export file: what it holds and how each value is written (docs/EXPORT.md describes it for readers).
+
+One zip archive:
+
+- `manifest.json`: `{"format": "qibu-export", "version": 1, "exported_at", "database", "migrations", "tables":
+  [{"table", "file", "fields", "rows"}, ...]}`, written last (it counts the rows);
+- `README.txt`: what the file is and that it must be kept like a password;
+- `tables/<app>.<model>.jsonl`: one table, one JSON object per line, one row per object, keyed by column
+  (foreign keys by their `…_id` column), in primary-key order.
+
+Values are the database's own, so that an import gives the same rows back: integers, strings and booleans as
+JSON; decimals as strings in plain notation with the column's places ("0.6750"); dates as "2026-10-01"; times as
+ISO 8601 in UTC to the microsecond ("2026-10-01T01:00:00.123456+00:00"); JSON columns as JSON.
+
+`VERSION` goes up whenever an exported table or field changes; the importer refuses a file of a newer version
+and is taught to read every older one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from qibu.audit.models import AuditEntry
+from qibu.cycles.models import Cycle
+from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
+from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+
+FORMAT = "qibu-export"
+VERSION = 1
+MANIFEST = "manifest.json"
+README = "README.txt"
+# Rows read, encoded and written at a time: bounds memory whatever the size of the company.
+BATCH = 2000
+
+# Every table of the company, in an order where a row comes after the rows it points to (but for the
+# self-references and the department ↔ head cycle, which the import's deferred constraints allow).
+MODELS: tuple[type[models.Model], ...] = (
+    Organisation,
+    StrategicGoal,
+    Department,
+    Team,
+    Person,
+    ApiToken,
+    Cycle,
+    Objective,
+    KeyResult,
+    Milestone,
+    Alignment,
+    CheckIn,
+    AuditEntry,
+)
+
+# Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
+LEFT_OUT: dict[str, str] = {
+    "jobs.job": "background work, not company data: a restored installation starts with an empty queue and "
+    "the worker enqueues its periodic work again",
+    "jobs.probe": "an administrator's check that the background worker answers, not company data",
+    "org.person_groups": "Django's groups, which Qibu does not use (roles are `org.person.role`)",
+    "org.person_user_permissions": "Django's per-user permissions, which Qibu does not use (roles are "
+    "`org.person.role`)",
+}
+
+
+class BadValue(ValueError):
+    """A value of the file that its column cannot hold; the message says what was expected."""
+
+
+def _expect(kind: str) -> BadValue:
+    return BadValue(_("expected %(kind)s") % {"kind": kind})
+
+
+def _encode_datetime(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _decode_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
+    raise _expect(_("a time with its offset from UTC, e.g. 2026-10-01T01:00:00.000000+00:00"))
+
+
+def _decode_date(value: Any) -> dt.date:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _expect(_("a date, e.g. 2026-10-01"))
+
+
+def _decode_decimal(value: Any) -> Decimal:
+    if isinstance(value, str):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    raise _expect(_("a decimal number as a string, e.g. “0.6750”"))
+
+
+def _decode_integer(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _expect(_("a whole number"))
+
+
+def _decode_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    raise _expect(_("text"))
+
+
+def _decode_boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _expect(_("true or false"))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# By Django's internal type of a column: (encode a database value for the file, decode a file value).
+_INTEGERS = (
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+)
+CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    **{kind: (_same, _decode_integer) for kind in _INTEGERS},
+    "CharField": (_same, _decode_text),
+    "TextField": (_same, _decode_text),
+    "BooleanField": (_same, _decode_boolean),
+    "DateField": (dt.date.isoformat, _decode_date),
+    "DateTimeField": (_encode_datetime, _decode_datetime),
+    "DecimalField": (lambda value: format(value, "f"), _decode_decimal),
+    "JSONField": (_same, _same),
+}
+
+# How the documentation names each kind of value.
+KIND_NAMES: dict[str, str] = {
+    **dict.fromkeys(_INTEGERS, "integer"),
+    "CharField": "string",
+    "TextField": "string",
+    "BooleanField": "boolean",
+    "DateField": "date",
+    "DateTimeField": "time (UTC, µs)",
+    "DecimalField": "decimal string",
+    "JSONField": "JSON",
+}
+
+
+def _internal_type(field: models.Field[Any, Any]) -> str:
+    """The stored kind of a column; a foreign key is stored as the key it points to."""
+    if field.remote_field is not None and field.concrete:
+        return _internal_type(field.target_field)  # type: ignore[attr-defined]
+    return field.get_internal_type()
+
+
+@dataclass(frozen=True)
+class Column:
+    field: models.Field[Any, Any]
+    name: str  # the attribute name: `manager_id` for the foreign key `manager`
+    db_column: str
+    kind: str
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+
+    @property
+    def nullable(self) -> bool:
+        return bool(self.field.null)
+
+
+@dataclass(frozen=True)
+class Table:
+    model: type[models.Model]
+    columns: tuple[Column, ...]
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def file(self) -> str:
+        return f"tables/{self.label}.jsonl"
+
+    @property
+    def db_table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def encode(self, values: tuple[Any, ...]) -> dict[str, Any]:
+        """One row as read from the database (in column order) → the JSON object of the file."""
+        return {
+            column.name: None if value is None else column.encode(value)
+            for column, value in zip(self.columns, values, strict=True)
+        }
+
+
+def _table(model: type[models.Model]) -> Table:
+    columns = []
+    for field in model._meta.concrete_fields:
+        kind = _internal_type(field)
+        if kind not in CODECS:
+            raise TypeError(f"{model._meta.label}.{field.name}: the export does not know how to write a {kind}")
+        encode, decode = CODECS[kind]
+        attname, db_column = field.get_attname_column()
+        columns.append(
+            Column(field=field, name=attname, db_column=db_column or attname, kind=kind, encode=encode, decode=decode)
+        )
+    return Table(model=model, columns=tuple(columns))
+
+
+TABLES: tuple[Table, ...] = tuple(_table(model) for model in MODELS)
+TABLES_BY_LABEL: dict[str, Table] = {table.label: table for table in TABLES}
+
+
+# What a field's verbose name does not say, for the documentation.
+NOTES: dict[tuple[str, str], str] = {
+    ("org.person", "password"): "the password hash as Django stores it (`algorithm$…`), never the password",
+    ("org.apitoken", "key_hash"): "SHA-256 of the token's secret; the secret itself is stored nowhere",
+    ("org.apitoken", "prefix"): "the token's first characters, shown on its page",
+    ("org.department", "path"): "ids from the root down to this department, e.g. `/1/4/9/`",
+    ("okrs.objective", "progress"): "stored roll-up (MEAS-4), 0–1",
+    ("okrs.objective", "confidence"): "stored roll-up (MEAS-5), 0–100",
+    ("okrs.keyresult", "progress_raw"): "MEAS-1 progress before clamping (over 1 = over-achieved)",
+    ("okrs.keyresult", "progress"): "MEAS-1 progress clamped to 0–1",
+    ("okrs.checkin", "milestones_done"): "ids of the `okrs.milestone` rows done at this check-in",
+    ("okrs.checkin", "progress_raw"): "the key result's raw progress after this check-in",
+    ("okrs.checkin", "progress"): "the key result's progress after this check-in",
+    ("okrs.alignment", "rollup_parent_id"): "the objective the link rolls up into",
+    ("audit.auditentry", "subject_type"): "model label of the row whose history lists the entry",
+    ("audit.auditentry", "subject_id"): "its id",
+    ("audit.auditentry", "target_type"): "model label of the row that changed",
+    ("audit.auditentry", "target_id"): "its id",
+    ("audit.auditentry", "before"): "the changed values before (JSON object)",
+    ("audit.auditentry", "after"): "the changed values after (JSON object)",
+}
+
+
+def _meaning(table: Table, column: Column) -> str:
+    field = column.field
+    parts = [str(field.verbose_name)]
+    note = NOTES.get((table.label, field.name))
+    if note:
+        parts.append(note)
+    if field.remote_field is not None:
+        parts.append(f"→ `{field.remote_field.model._meta.label_lower}`")
+    if field.choices:
+        parts.append("one of " + ", ".join(f"`{value}`" for value, _label in field.flatchoices))
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        parts.append("set by Qibu when the row is written; the import keeps it as it is")
+    return "; ".join(parts)
+
+
+def fields_markdown() -> str:
+    """The tables and fields of this version as docs/EXPORT.md lists them (a test keeps the two equal)."""
+    lines: list[str] = []
+    for table in TABLES:
+        lines += ["", f"### `{table.label}` — `{table.file}`", "", "| field | value | null | meaning |"]
+        lines.append("|---|---|---|---|")
+        for column in table.columns:
+            null = "yes" if column.nullable else ""
+            lines.append(f"| `{column.name}` | {KIND_NAMES[column.kind]} | {null} | {_meaning(table, column)} |")
+    return "\n".join(lines[1:]) + "\n"

@@ -1,0 +1,566 @@
+"""A company's data is its own (issue 6, item 11): `manage.py export` writes everything of the company to one file
+and `manage.py import` restores it into an empty database exactly, on either engine and across them; the same
+export downloads from the settings; every refusal writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import uuid
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import Client
+from django.utils import translation
+
+from qibu.audit.models import AuditEntry
+from qibu.backup import exporting
+from qibu.backup.format import LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
+from qibu.cycles.models import Cycle
+from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
+from qibu.okrs.services import checkin_record, key_result_create
+from qibu.org.models import ApiToken, Department, Person, StrategicGoal
+from qibu.org.selectors import organisation_get
+from qibu.org.services import api_token_create, department_create, strategic_goal_create
+
+ROOT = Path(__file__).resolve().parent.parent
+# A time with microseconds, long before any test runs: an import that stamped `auto_now` fields would show.
+PAST = dt.datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
+
+
+# --- the world: a row in every exported table ------------------------------------------------------------
+
+
+@pytest.fixture
+def world(company, okrs) -> dict[str, Any]:
+    c = company
+    strategic_goal_create(actor=c.alice, title="出海", description="东南亚市场")
+    east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
+    c.mia.department = east
+    c.mia.save(update_fields=["department"])
+    website = key_result_create(
+        actor=c.mia,
+        objective=okrs["mine"],
+        title="上线新官网",
+        kind=KeyResultKind.MILESTONES,
+        milestones=[{"title": "设计", "weight": 1}, {"title": "开发", "weight": 2}],
+    )
+    design, _build = website.milestones.all()
+    checkin_record(actor=c.mia, key_result=website, milestones_done=[design.pk], confidence=60, note="设计稿已定")
+    checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=Decimal("1.2345"), confidence=70)
+    checkin_record(actor=c.erin, key_result=okrs["revenue"], value=Decimal("99999999999.9999"), confidence=55)
+    token, secret = api_token_create(actor=c.mia, person=c.mia, name="脚本")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=PAST)
+    Person.objects.filter(pk=c.mia.pk).update(last_login=PAST, date_joined=PAST)
+    # Every auto_now / auto_now_add field, set to a time an import cannot have made.
+    for n, pk in enumerate(Objective.objects.values_list("pk", flat=True)):
+        at = PAST + dt.timedelta(days=n, microseconds=n)
+        Objective.objects.filter(pk=pk).update(created_at=at, updated_at=at + dt.timedelta(seconds=1))
+    KeyResult.objects.update(created_at=PAST)
+    Alignment.objects.update(created_at=PAST)
+    ApiToken.objects.update(created_at=PAST)
+    AuditEntry.objects.filter(action="key_result.create").update(at=PAST)
+    return {**okrs, "token_secret": secret}
+
+
+def _rows() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every exported table, as the product reads it."""
+    return {table.label: list(table.model._base_manager.order_by("pk").values_list(*table.names)) for table in TABLES}
+
+
+def _wipe() -> None:
+    """Empty every exported table (foreign keys are checked at commit, so any order)."""
+    with connection.cursor() as cursor:
+        for table in reversed(TABLES):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table.db_table)}")  # noqa: S608
+
+
+def _run(*args: str) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def _file_rows(path: Path) -> dict[str, list[dict[str, Any]]]:
+    with zipfile.ZipFile(path) as archive:
+        return {t.label: [json.loads(line) for line in archive.read(t.file).decode().splitlines()] for t in TABLES}
+
+
+@pytest.mark.django_db
+def test_the_world_fills_every_exported_table(world):
+    assert all(_rows().values()), {label: len(rows) for label, rows in _rows().items()}
+
+
+# --- round trip on the suite's engine --------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_restores_every_row_of_every_table_exactly(world, tmp_path):
+    before = _rows()
+    path = tmp_path / "qibu.zip"
+
+    out, _err = _run("export", str(path))
+    assert "keep it like a password" in out
+    _wipe()
+    assert not any(_rows().values())
+    out, _err = _run("import", str(path))
+
+    assert f"Imported {sum(map(len, before.values()))} rows of {len(TABLES)} tables" in out
+    after = _rows()
+    for label in before:
+        assert after[label] == before[label], label
+    # Self-references, the department ↔ head cycle, timestamps to the microsecond, decimals, JSON.
+    mia = Person.objects.get(username="mia")
+    assert (mia.manager.username, mia.department.parent.name, mia.last_login) == ("hank", "销售部", PAST)
+    assert Department.objects.get(name="销售部").head.username == "hank"
+    assert Cycle.objects.filter(parent__isnull=False).exists()
+    assert Objective.objects.order_by("pk").first().created_at == PAST
+    assert CheckIn.objects.filter(value=Decimal("99999999999.9999")).exists()
+    assert CheckIn.objects.exclude(milestones_done=[]).get().milestones_done == [Milestone.objects.first().pk]
+
+
+@pytest.mark.django_db
+def test_new_rows_get_fresh_ids_after_an_import(world, tmp_path):
+    path = tmp_path / "qibu.zip"
+    _run("export", str(path))
+    highest = {model: model._base_manager.order_by("-pk").values_list("pk", flat=True)[0] for model in MODELS}
+    _wipe()
+    _run("import", str(path))
+
+    goal = strategic_goal_create(actor=None, title="新目标")
+    checkin = checkin_record(
+        actor=Person.objects.get(username="mia"), key_result=world["my_kr"], value=2, confidence=70
+    )
+    assert goal.pk > highest[StrategicGoal]
+    assert checkin.pk > highest[CheckIn]
+    assert AuditEntry.objects.order_by("-pk").first().pk > highest[AuditEntry]
+
+
+@pytest.mark.django_db
+def test_the_file_is_the_documented_one(world, tmp_path):
+    path = tmp_path / "qibu.zip"
+    _run("export", str(path))
+
+    assert path.stat().st_mode & 0o077 == 0, "password hashes: readable by its owner only"
+    with zipfile.ZipFile(path) as archive:
+        manifest = json.loads(archive.read(MANIFEST))
+        assert "keep it like a password" in archive.read("README.txt").decode()
+    assert (manifest["format"], manifest["version"], manifest["database"]) == (
+        "qibu-export",
+        VERSION,
+        connection.vendor,
+    )
+    assert [t["table"] for t in manifest["tables"]] == [t.label for t in TABLES]
+    rows = _file_rows(path)
+    assert {t["table"]: t["rows"] for t in manifest["tables"]} == {label: len(r) for label, r in rows.items()}
+    mia = next(p for p in rows["org.person"] if p["username"] == "mia")
+    assert mia["password"].startswith("md5$"), "the hash, so that people sign in after a restore"
+    assert mia["last_login"] == "2025-03-04T05:06:07.891011+00:00"
+    assert {r["value"] for r in rows["okrs.checkin"]} >= {"1.2345", "99999999999.9999"}
+    assert len(rows["org.apitoken"][0]["key_hash"]) == 64
+    assert world["token_secret"] not in json.dumps(rows, ensure_ascii=False), "the token's hash, never its secret"
+    assert not any("jobs" in t["table"] for t in manifest["tables"])
+
+
+@pytest.mark.django_db
+def test_it_accepts_the_blank_organisation_a_first_page_view_creates(world, tmp_path):
+    path = tmp_path / "qibu.zip"
+    _run("export", str(path))
+    before = _rows()
+    _wipe()
+    organisation_get()  # what any request to a new installation does
+
+    _run("import", str(path))
+    assert _rows() == before
+
+
+# --- across engines ---------------------------------------------------------------------------------------
+
+
+class OtherDatabase:
+    """A database of the test's own, for manage.py run in a subprocess: SQLite (a file) or PostgreSQL."""
+
+    def __init__(self, vendor: str, tmp_path: Path, server_url: str) -> None:
+        self.vendor = vendor
+        if vendor == "sqlite":
+            self.path = tmp_path / f"{uuid.uuid4().hex[:8]}.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+            return
+        server = urlsplit(server_url)
+        self.server = {"host": server.hostname or "127.0.0.1", "port": server.port or 5432, "user": server.username}
+        # Named after the suite's own database, so that runs of several suites on one server do not collide.
+        self.name = f"{server.path.lstrip('/') or 'qibu'}_export_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **self.server) as admin:
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+        self.url = f"postgres://{self.server['user']}@{self.server['host']}:{self.server['port']}/{self.name}"
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "DATABASE_URL": self.url, "QIBU_TESTING": "1", "PYTHONPATH": str(ROOT)}
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    def value(self, sql: str) -> Any:
+        if self.vendor == "sqlite":
+            with sqlite3.connect(self.path) as conn:
+                return conn.execute(sql).fetchone()[0]
+        with psycopg.connect(dbname=self.name, autocommit=True, **self.server) as conn:
+            row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+            return row[0] if row else None
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [self.name])
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+
+
+def _postgres_server() -> str:
+    """The server the suite runs on, or (on SQLite) the one `make test` runs the PostgreSQL suite on."""
+    if connection.vendor == "postgresql":
+        return os.environ["DATABASE_URL"]
+    url = os.environ.get("DATABASE_URL_PG", "postgres://postgres@127.0.0.1:5432/qibu")
+    server = urlsplit(url)
+    try:
+        psycopg.connect(
+            dbname="postgres", host=server.hostname, port=server.port, user=server.username, connect_timeout=3
+        ).close()
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server at {server.hostname}:{server.port} for the round trip across engines: {exc}")
+    return url
+
+
+@pytest.fixture
+def databases_of_both_engines(tmp_path) -> Iterator[tuple[OtherDatabase, OtherDatabase]]:
+    """(a database of the other engine, a fresh one of the suite's engine)."""
+    here = connection.vendor
+    other = "sqlite" if here == "postgresql" else "postgresql"
+    server = _postgres_server()
+    created: list[OtherDatabase] = []
+    try:
+        created.append(OtherDatabase(other, tmp_path, server))
+        created.append(OtherDatabase(here, tmp_path, server))
+        yield created[0], created[1]
+    finally:
+        for db in created:
+            db.drop()
+
+
+def _import_and_export_again(db: OtherDatabase, source: Path, target: Path) -> None:
+    for args in (("migrate", "-v", "0"), ("import", str(source)), ("export", str(target))):
+        done = db.manage(*args)
+        assert done.returncode == 0, f"{args} on {db.vendor}: {done.stderr}"
+
+
+@pytest.mark.django_db
+def test_it_moves_a_company_to_the_other_engine_and_back(world, tmp_path, databases_of_both_engines):
+    other, back_home = databases_of_both_engines
+    first, there, back = tmp_path / "first.zip", tmp_path / "there.zip", tmp_path / "back.zip"
+    _run("export", str(first))
+
+    _import_and_export_again(other, first, there)
+    _import_and_export_again(back_home, there, back)
+
+    # Every row of every table, value for value (PostgreSQL keeps a JSON object's keys in its own order, which
+    # json.loads forgives).
+    expected = _file_rows(first)
+    assert _file_rows(there) == expected
+    assert _file_rows(back) == expected
+    # Read by the other engine itself: the microseconds, the decimal, the JSON and the sequences are its own.
+    stamp = other.value("SELECT updated_at FROM okrs_objective ORDER BY id LIMIT 1")
+    if other.vendor == "sqlite":
+        assert stamp == "2025-03-04 05:06:08.891011"
+    else:
+        assert stamp == PAST + dt.timedelta(seconds=1)
+    assert Decimal(str(other.value("SELECT max(value) FROM okrs_checkin"))) == Decimal("99999999999.9999")
+    done = other.manage(
+        "shell", "-c", "from qibu.org.models import StrategicGoal as G; print(G.objects.create(title='x').pk)"
+    )
+    assert int(done.stdout.split()[-1]) > max(g["id"] for g in expected["org.strategicgoal"]), done.stderr
+
+
+SNAPSHOT_SCRIPT = """
+import io, json, sqlite3, zipfile
+import psycopg
+from django.db import connection
+from qibu.backup import exporting
+from qibu.org.models import Department, StrategicGoal
+
+for n in range(3):
+    StrategicGoal.objects.create(title=f"goal {n}")
+Department.objects.create(name="before")
+exporting.BATCH = 1
+pipe = exporting._Pipe()
+export = exporting.write_export(pipe, exporting.ExportSummary())
+next(export)  # the first strategic goal is read: the snapshot has begun
+
+# Another connection writes meanwhile, to a table already read and to one not read yet: it is not held up.
+sql = ("INSERT INTO org_strategicgoal (title, description, position) VALUES ('late', '', 0)",
+       "INSERT INTO org_department (name, path, position) VALUES ('late', '/', 0)")
+settings = connection.settings_dict
+if connection.vendor == "sqlite":
+    with sqlite3.connect(settings["NAME"], timeout=2) as other:
+        for statement in sql:
+            other.execute(statement)
+else:
+    with psycopg.connect(dbname=settings["NAME"], host=settings["HOST"], port=settings["PORT"],
+                         user=settings["USER"], autocommit=True, connect_timeout=5) as other:
+        other.execute("SET statement_timeout = 2000")
+        for statement in sql:
+            other.execute(statement)
+data = b""
+for _batch in export:
+    data += pipe.take()
+data += pipe.take()
+written = StrategicGoal.objects.filter(title="late").exists()  # once the export's snapshot is over
+with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    goals = [json.loads(l)["title"] for l in archive.read("tables/org.strategicgoal.jsonl").splitlines()]
+    departments = [json.loads(l)["name"] for l in archive.read("tables/org.department.jsonl").splitlines()]
+print(json.dumps({"written": written, "goals": goals, "departments": departments}))
+"""
+
+
+@pytest.mark.django_db
+def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path):
+    """Read as of one moment (a department added while the goals were being read is not in it), while the
+    people using Qibu go on writing (on SQLite too, where a write transaction would lock them out)."""
+    db = OtherDatabase(connection.vendor, tmp_path, _postgres_server())
+    try:
+        assert db.manage("migrate", "-v", "0").returncode == 0
+        done = db.manage("shell", "-v", "0", "-c", SNAPSHOT_SCRIPT)
+    finally:
+        db.drop()
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"written": True, "goals": ["goal 0", "goal 1", "goal 2"], "departments": ["before"]}
+
+
+# --- refusals: each with its message, none writing anything ---------------------------------------------------
+
+
+@pytest.fixture
+def export_file(world, tmp_path) -> Path:
+    """An export of the world, with the database emptied afterwards."""
+    path = tmp_path / "qibu.zip"
+    _run("export", str(path))
+    _wipe()
+    return path
+
+
+def _rewrite(path: Path, target: Path, *, manifest: dict[str, Any] | None = None, **members: bytes) -> Path:
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == MANIFEST and manifest is not None:
+                data = json.dumps({**json.loads(data), **manifest}).encode()
+            out.writestr(item.filename, members.get(item.filename, data))
+    return target
+
+
+def _refused(path: Path) -> str:
+    with pytest.raises(CommandError) as refusal:
+        _run("import", str(path))
+    return str(refusal.value)
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world, tmp_path):
+    path = tmp_path / "qibu.zip"
+    _run("export", str(path))
+    before = _rows()
+
+    message = _refused(path)
+
+    assert "The database is not empty (org.organisation (1), org.strategicgoal (1)" in message
+    assert "Nothing was imported." in message
+    assert _rows() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["text", "zip without manifest", "other manifest", "not json"])
+def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(export_file, tmp_path, kind):
+    if kind == "text":
+        path = tmp_path / "people.csv"
+        path.write_text("username,full_name\nzhang,张伟\n")
+    elif kind == "zip without manifest":
+        path = tmp_path / "photos.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("photo.txt", "not an export")
+    elif kind == "other manifest":
+        path = _rewrite(export_file, tmp_path / "other.zip", manifest={"format": "something-else"})
+    else:
+        path = _rewrite(export_file, tmp_path / "broken.zip", **{MANIFEST: b"{not json"})
+
+    assert _refused(path) == f"{path} is not a Qibu export."
+    assert not any(_rows().values())
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export_file, tmp_path):
+    newer = _rewrite(export_file, tmp_path / "newer.zip", manifest={"version": VERSION + 1})
+
+    message = _refused(newer)
+
+    assert message == (
+        f"{newer} was written by a newer Qibu (export version {VERSION + 1}); this Qibu reads export versions up to "
+        f"{VERSION}. Upgrade Qibu, then import it. Nothing was imported."
+    )
+    assert not any(_rows().values())
+
+
+@pytest.mark.django_db
+def test_it_refuses_in_the_users_language(export_file, tmp_path):
+    newer = _rewrite(export_file, tmp_path / "newer.zip", manifest={"version": VERSION + 1})
+    with translation.override("zh-hans"):
+        message = _refused(newer)
+    assert "更新的" in message and "什么也没有导入" in message, message
+
+
+def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("username\n")
+    env = {**os.environ, "QIBU_TESTING": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import", str(path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    # The product's language (LANGUAGE_CODE) on the command line, as the other commands speak.
+    assert f"{path} 不是七步的导出文件。" in done.stderr, done.stderr
+
+
+@pytest.mark.django_db
+def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file, tmp_path):
+    """The history table comes last: every table before it was inserted, then all of it is rolled back."""
+    with zipfile.ZipFile(export_file) as archive:
+        lines = archive.read("tables/audit.auditentry.jsonl").decode().splitlines()
+    last = json.loads(lines[-1]) | {"at": "yesterday"}
+    broken = _rewrite(
+        export_file,
+        tmp_path / "broken.zip",
+        **{"tables/audit.auditentry.jsonl": ("\n".join([*lines[:-1], json.dumps(last)]) + "\n").encode()},
+    )
+
+    message = _refused(broken)
+
+    assert f"table audit.auditentry, row {len(lines)}: at: expected a time with its offset from UTC" in message
+    assert not any(_rows().values())
+
+
+@pytest.mark.django_db
+def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file, tmp_path):
+    with zipfile.ZipFile(export_file) as archive:
+        people = [json.loads(line) for line in archive.read("tables/org.person.jsonl").decode().splitlines()]
+    people[-1]["manager_id"] = 999_999
+    broken = _rewrite(
+        export_file,
+        tmp_path / "broken.zip",
+        **{"tables/org.person.jsonl": "".join(json.dumps(p) + "\n" for p in people).encode()},
+    )
+
+    message = _refused(broken)
+
+    assert "The file's rows do not hold together" in message
+    assert not any(_rows().values())
+
+
+@pytest.mark.django_db
+def test_a_truncated_table_is_refused(export_file, tmp_path):
+    with zipfile.ZipFile(export_file) as archive:
+        lines = archive.read("tables/okrs.checkin.jsonl").decode().splitlines(keepends=True)
+    short = _rewrite(export_file, tmp_path / "short.zip", **{"tables/okrs.checkin.jsonl": "".join(lines[1:]).encode()})
+
+    message = _refused(short)
+
+    assert f"table okrs.checkin has {len(lines) - 1} rows where the export wrote {len(lines)}" in message
+    assert not any(_rows().values())
+
+
+# --- the download from the settings --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_administrator_downloads_the_same_export_and_it_restores(world, company, tmp_path):
+    client = Client()
+    client.force_login(company.alice)
+    page = client.get("/settings/export/")
+    assert page.status_code == 200
+    assert b'action="/settings/export/download/"' in page.content
+
+    response = client.post("/settings/export/download/")
+
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith('attachment; filename="qibu-export-')
+    assert response["Cache-Control"] == "private, no-store"
+    path = tmp_path / "download.zip"
+    path.write_bytes(b"".join(response.streaming_content))  # type: ignore[arg-type]
+    entry = AuditEntry.objects.get(action="organisation.export_download")
+    assert (entry.actor, entry.subject_type) == (company.alice, "org.organisation")
+    before = _rows()
+    assert [e["id"] for e in _file_rows(path)["audit.auditentry"]][-1] == entry.pk, "the download is in its export"
+    _wipe()
+    _run("import", str(path))
+    assert _rows() == before
+
+
+@pytest.mark.django_db
+def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(world, company, monkeypatch):
+    kr = world["my_kr"]
+    CheckIn.objects.bulk_create(
+        CheckIn(key_result=kr, author=company.mia, created_at=PAST, confidence=50, note=uuid.uuid4().hex * 4)
+        for _n in range(6000)
+    )
+    monkeypatch.setattr(exporting, "BATCH", 500)
+
+    pieces = list(exporting.export_stream())
+
+    whole = b"".join(pieces)
+    assert len(pieces) >= 10, "sent while it is written"
+    assert max(map(len, pieces)) < len(whole) / 5
+    with zipfile.ZipFile(io.BytesIO(whole)) as archive:
+        assert archive.testzip() is None
+        assert len(archive.read("tables/okrs.checkin.jsonl").splitlines()) == CheckIn.objects.count()
+
+
+# --- the format is documented and covers every model ---------------------------------------------------------
+
+
+def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason():
+    qibu_models = {
+        model._meta.label_lower
+        for config in apps.get_app_configs()
+        if config.name.startswith("qibu.")
+        for model in config.get_models(include_auto_created=True)
+    }
+    exported = {model._meta.label_lower for model in MODELS}
+    assert qibu_models - exported - set(LEFT_OUT) == set(), "add it to MODELS (and bump VERSION) or to LEFT_OUT"
+    assert exported | set(LEFT_OUT) <= qibu_models
+
+
+def test_the_documentation_lists_every_table_and_field_and_what_is_left_out():
+    docs = (ROOT / "docs" / "EXPORT.md").read_text()
+    with translation.override("en"):
+        assert fields_markdown() in docs, "docs/EXPORT.md is behind the export: paste format.fields_markdown()"
+    assert f"Export version: **{VERSION}**" in docs
+    for label in LEFT_OUT:
+        assert f"`{label}`" in docs
