@@ -62,6 +62,8 @@ LEFT_OUT: dict[str, str] = {
     "jobs.job": "background work, not company data: a restored installation starts with an empty queue and "
     "the worker enqueues its periodic work again",
     "jobs.probe": "an administrator's check that the background worker answers, not company data",
+    "notify.outboxmail": "mail already sent or on its way, not company data: a restored installation must not send it "
+    "again, and what it said is in the OKRs and history it was made from",
     "org.person_groups": "Django's groups, which Qibu does not use (roles are `org.person.role`)",
     "org.person_user_permissions": "Django's per-user permissions, which Qibu does not use (roles are "
     "`org.person.role`)",
