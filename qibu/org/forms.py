@@ -177,3 +177,8 @@ class ProfileForm(forms.Form):
         choices=[("", _("The organisation's default")), ("zh-hans", "简体中文"), ("en", "English")],
         required=False,
     )
+
+
+class UnlockForm(forms.Form):
+    account = forms.CharField(required=False, max_length=255)
+    address = forms.GenericIPAddressField(required=False)

@@ -72,6 +72,8 @@ def register() -> None:
     register_action("person.create_admin", _("created an administrator"))
     register_action("person.promote_admin", _("made the person an administrator"))
     register_action("person.set_language", _("changed the language"))
+    register_action("sign_in.unlock_account", _("unlocked signing in to an account"))
+    register_action("sign_in.unlock_address", _("unlocked signing in from an address"))
     register_action("api_token.create", _("created an API token"), about=_nothing_else)
     register_action("api_token.revoke", _("revoked an API token"), about=_nothing_else)
     register_labels(
@@ -80,6 +82,8 @@ def register() -> None:
             "usernames": _("user names"),
             "prefix": _("starts with"),
             "new_password": _("new password"),
+            "account": _("account"),
+            "address": _("network address"),
         }
     )
     language = ValueFormat(show=_language)

@@ -1,4 +1,5 @@
-"""Writes on the organisation: policy, strategy, departments, teams, people, API tokens.
+"""Writes on the organisation: policy, strategy, departments, teams, people, API tokens and the sign-in
+throttle's locks.
 
 Every write takes its `actor` (the signed-in person, or None for the system: a command, the demo generator,
 the importer run from the command line), runs in one transaction, collects every problem of its input in one
@@ -9,10 +10,12 @@ the organisation (its settings and strategic goals), a department, a team, or a 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import zoneinfo
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -327,6 +330,37 @@ def person_set_language(*, actor: Person | None, person: Person, language: str) 
             after=snapshot(person, ("language",)),
         )
     return person
+
+
+# --- the sign-in throttle ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor: Person | None, account: str = "", address: str = "") -> int:
+    """Lift the sign-in throttle's lock on an account (every failure recorded for that user name, from anywhere) or
+    on an address (every failure from it, whatever the account); answers how many failure records went. Recorded
+    in the person's history for an account that is someone's, in the organisation's otherwise."""
+    errors = FieldErrors()
+    if not account and not address:
+        errors.add(None, _("Say which account or address to unlock."))
+    if address:
+        try:
+            address = str(ipaddress.ip_address(address))
+        except ValueError:
+            errors.add("address", _("“%(value)s” is not an IP address.") % {"value": address})
+    errors.raise_if_any()
+    removed = 0
+    if account:
+        removed += int(axes_reset(username=account))
+        person = Person.objects.filter(username=account).first()
+        subject: Any = person if person is not None else organisation_get()
+        history_record(actor=actor, action="sign_in.unlock_account", subject=subject, after={"account": account})
+    if address:
+        removed += int(axes_reset(ip=address))
+        history_record(
+            actor=actor, action="sign_in.unlock_address", subject=organisation_get(), after={"address": address}
+        )
+    return removed
 
 
 # --- API tokens: in their person's history ----------------------------------------------------------

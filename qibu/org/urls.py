@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qibu.org import views
+from qibu.org import views, views_access
 
 app_name = "org"
 urlpatterns = [
@@ -22,6 +22,8 @@ urlpatterns = [
     path("teams/<int:pk>/history/", views.team_history, name="team_history"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/history/", views.person_history, name="person_history"),
+    path("sign-in-locks/", views_access.sign_in_locks, name="sign_in_locks"),
+    path("sign-in-locks/unlock/", views_access.sign_in_unlock_view, name="sign_in_unlock"),
     path("import/", views.people_import_view, name="import"),
     path("import/template.xlsx", views.import_template_xlsx, name="import_template_xlsx"),
     path("import/template.csv", views.import_template_csv, name="import_template_csv"),
