@@ -1,21 +1,83 @@
-"""The sign-in throttle's locks, which administrators lift."""
+"""Getting in: changing one's own password, choosing one through a set-password link, and the sign-in throttle's
+locks that administrators lift."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qibu.core.forms import apply_errors
 from qibu.core.http import current_person
 from qibu.org import forms
 from qibu.org.models import Person
-from qibu.org.services import sign_in_unlock
+from qibu.org.passwords import tokens
+from qibu.org.services import password_change, password_set_by_link, sign_in_unlock
 from qibu.org.signin import account_limit, address_limit, cool_off, locks_now
-from qibu.org.views import admin_required
+from qibu.org.views import admin_required, profile_page
+
+# --- one's own password -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (on the profile page); this session stays signed in, any other one ends."""
+    person = current_person(request)
+    form = forms.PasswordChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            password_change(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, person)
+            messages.success(request, _("Your password is changed."))
+            return redirect("org:profile")
+    return profile_page(request, password_form=form, status=400)
+
+
+# --- a set-password link ----------------------------------------------------------------------------
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The page a set-password link opens, for anyone holding the link (`qibu.org.passwords`). Django's view
+    checks the token, keeps it in the session and moves to an address without it (so that it does not leak in a
+    Referer header); the password is chosen through `password_set_by_link`."""
+
+    token_generator = tokens
+    form_class = forms.SetPasswordLinkForm  # type: ignore[assignment]  # not a SetPasswordForm: the service decides
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64: str) -> Any:
+        person = super().get_user(uidb64)
+        # A deactivated person's link no longer works: they could not sign in with the password anyway.
+        return person if isinstance(person, Person) and person.is_active else None
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        person = self.user  # the form is shown only for a valid link, which names its person
+        if not isinstance(person, Person):
+            return self.render_to_response(self.get_context_data())
+        try:
+            password_set_by_link(person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(self.request, _("Your password is set: sign in with it."))
+        return HttpResponseRedirect(str(self.success_url))
+
 
 # --- the sign-in throttle's locks (administrators) -------------------------------------------------
 
