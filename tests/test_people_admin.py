@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from qibu.audit.models import AuditEntry
 from qibu.okrs.models import Objective
@@ -392,3 +393,20 @@ def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company, ok
     # A deactivated person is still no one to give an objective to.
     other = _objective_form(okrs["department"], owner=c.mia.pk)
     assert editor.post(reverse("okrs:objective_edit", args=[okrs["department"].pk]), other).status_code == 400
+
+
+def test_it_checks_only_what_changes_so_a_person_with_a_departed_manager_stays_editable(company):
+    c = company
+    person_deactivate(actor=c.alice, person=c.hank)  # mia's manager leaves
+    # An address shared from before the rule (written around the services) is not this edit's doing either.
+    Person.objects.filter(pk__in=[c.mia.pk, c.oscar.pk]).update(email="shared@example.com")
+    mia = Person.objects.select_related("manager").get(pk=c.mia.pk)
+
+    response = admin_client(c).post(reverse("org:person", args=[mia.pk]), form_of(mia, job_title="客户经理"))
+
+    assert response.status_code == 302
+    assert Person.objects.get(pk=mia.pk).job_title == "客户经理"
+    # (The request's middleware leaves the default language active: ask for English again.)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        person_move(actor=c.alice, person=c.oscar, department=c.marketing, team=None, manager=c.hank)
+    assert problems(refused)["manager"] == ["韩销售 is deactivated; choose an active manager."]

@@ -448,22 +448,22 @@ def _clean_person_texts(errors: FieldErrors, person: Person, data: Mapping[str, 
 
 
 def _check_person(
-    errors: FieldErrors, person: Person, *, actor: Person | None, losing_admin: bool, moved: bool, new_manager: bool
+    errors: FieldErrors, person: Person, *, actor: Person | None, changed: set[str], losing_admin: bool
 ) -> None:
     """The person as they would be stored: the model's rules (user name characters and uniqueness, e-mail form,
-    role), then those that tie fields together or depend on who is acting. A manager is checked when it changes:
-    someone whose manager has left can still be edited."""
+    role), then those that tie fields together or depend on who is acting. Those are checked for what changes
+    only: someone whose manager has left, or who shares an address from before, can still be edited."""
     try:
         person.full_clean(exclude=["password", *(name for name in EDITABLE_FIELDS if name in errors)])
     except ValidationError as exc:
         errors.merge(exc)
     if person.language not in ("", *LANGUAGES):
         errors.add("language", _("Choose Chinese (zh-hans), English (en) or the default."))
-    if "email" not in errors:
+    if "email" in changed and "email" not in errors:
         _check_email_free(errors, person)
-    if moved:
+    if changed & {"department", "team"}:
         _check_team(errors, person)
-    if new_manager:
+    if "manager" in changed:
         _check_manager(errors, person)
     if losing_admin:
         if actor is not None and actor.pk == person.pk:
@@ -491,20 +491,13 @@ def _person_change(*, actor: Person | None, person: Person, data: Mapping[str, A
     if before["role"] == Role.ADMIN and person.role != Role.ADMIN:
         # The role is what makes an administrator in Qibu: leaving it takes the rights that came with it.
         person.is_superuser = person.is_staff = False
-    _check_person(
-        errors,
-        person,
-        actor=actor,
-        losing_admin=was_admin and not person.is_admin,
-        moved=(person.department_id, person.team_id) != (before["department"], before["team"]),
-        new_manager=person.manager_id != before["manager"],
-    )
+    after = snapshot(person, PERSON_HISTORY_FIELDS)
+    changed = [name for name in PERSON_HISTORY_FIELDS if before[name] != after[name]]
+    _check_person(errors, person, actor=actor, changed=set(changed), losing_admin=was_admin and not person.is_admin)
     if errors:
         # The caller's instance is the page's: leave it as stored, not half-changed.
         person.refresh_from_db(fields=[*EDITABLE_FIELDS, "is_superuser", "is_staff"])
         errors.raise_if_any()
-    after = snapshot(person, PERSON_HISTORY_FIELDS)
-    changed = [name for name in PERSON_HISTORY_FIELDS if before[name] != after[name]]
     if not changed:
         return person
     person.save(update_fields=changed)
