@@ -8,10 +8,13 @@ development, tests and production:
 - SECRET_KEY     required when QIBU_DEBUG is off and not under tests
 - ALLOWED_HOSTS  comma-separated (default "localhost,127.0.0.1")
 - QIBU_SECURE    "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+- QIBU_PROXY_COUNT  reverse proxies in front of Qibu that append to X-Forwarded-For (default 0: the client is
+                 REMOTE_ADDR); the sign-in throttle counts failures by the client's address
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "ninja",
+    "axes",
     "qibu.core",
     "qibu.jobs",
     "qibu.notify",
@@ -85,12 +89,15 @@ MIDDLEWARE = [
     "qibu.org.middleware.PersonLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused by the throttle into the sign-in page saying why.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qibu.urls"
 WSGI_APPLICATION = "qibu.wsgi.application"
 AUTH_USER_MODEL = "org.Person"
-AUTHENTICATION_BACKENDS = ["qibu.org.backends.PersonBackend"]
+# The throttle first: it refuses a locked account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "qibu.org.backends.PersonBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "okrs:my"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,6 +149,25 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The sign-in throttle (django-axes; the rules are in qibu/org/signin.py). Failures count for 15 minutes: 5 wrong
+# passwords for one account lock that account, from anywhere; 20 failed sign-ins from one address (whatever the
+# accounts) lock that address, for every account: offices share one address behind their router, so it takes more.
+# The lock ends 15 minutes after the failure that set it (tries while locked do not extend it), or when an
+# administrator unlocks it (Settings → Sign-in locks). A right password forgives that account's earlier failures.
+AXES_HANDLER = "qibu.org.signin.SignInHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+QIBU_SIGN_IN_ADDRESS_LIMIT = 20
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "qibu.org.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qibu.org.signin.client_address"
+QIBU_PROXY_COUNT = int(os.environ.get("QIBU_PROXY_COUNT", "0"))
+# Successful sign-ins are not kept: Person.last_login says what the product needs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -40,6 +40,7 @@ def test_it_imports_people_from_a_file(tmp_path):
     out, err = run("import_people", str(path))
 
     assert "People created: 2, updated: 0; departments created: 2; teams created: 0." in out
+    assert "2 people have no password yet: download their set-password links under Settings → People." in out
     assert err == ""
     assert Person.objects.get(username="li").manager.username == "zhang"
     assert Department.objects.get(name="平台研发部").parent.name == "产品研发部"

@@ -123,7 +123,7 @@ def test_it_imports_a_csv_with_chinese_headers_and_english_values():
                 "是",
                 "",
             ],
-            ["lilei", "李雷", "", "销售部/华东区", "大客户组", "hanmei", "", "销售", "English", "", "Qibu-s3cret-pass"],
+            ["lilei", "李雷", "", "销售部/华东区", "大客户组", "hanmei", "", "销售", "English", "", ""],
         ]
     ).encode()
 
@@ -135,7 +135,8 @@ def test_it_imports_a_csv_with_chinese_headers_and_english_values():
     assert lilei.role == Role.MEMBER
     assert lilei.language == "en"
     assert lilei.team.name == "大客户组"
-    assert lilei.check_password("Qibu-s3cret-pass")
+    # An empty password column (an older template) is no problem; nobody gets a password from a file.
+    assert not lilei.has_usable_password()
     assert Department.objects.get(name="华东区").head.username == "hanmei"
     assert Person.objects.get(username="hanmei").language == "zh-hans"
 
@@ -355,7 +356,7 @@ GOOD = ["good", "好人", "good@example.com", "研发部", "", "", "", "", "", "
         (["head", "头", "", "", "", "", "", "", "maybe", ""], "is_head", "not “maybe”"),
         (["head2", "头", "", "", "", "", "", "", "是", ""], "is_head", "needs a department"),
         (["head3", "头", "", "研发部", "", "", "", "", "yes", ""], "is_head", "already gets a head on row 2"),
-        (["weak", "弱", "", "", "", "", "", "", "", "123"], "password", "too short"),
+        (["pw", "密码", "", "", "", "", "", "", "", "Qibu-s3cret-pass"], "password", "Passwords are not imported"),
     ],
 )
 def test_it_reports_a_bad_row_with_its_row_column_and_reason_and_writes_nothing(bad, column, reason):
@@ -501,3 +502,70 @@ def test_it_imports_thousands_of_people_without_a_query_per_row(django_assert_ma
     assert result.created == 3000
     assert result.departments_created == 40
     assert Person.objects.get(username="p25").manager.username == "p2"
+
+
+# ---------------------------------------------------------------- e-mail addresses: one person's each
+
+
+def test_it_refuses_two_rows_with_one_email_address_in_any_letter_case():
+    content = csv_text(
+        [
+            ["username", "full_name", "email"],
+            ["a", "甲", "zhang.wei@example.com"],
+            ["b", "乙", "b@example.com"],
+            ["c", "丙", "Zhang.Wei@EXAMPLE.com"],
+        ]
+    ).encode()
+
+    result = people_import(actor=None, filename="p.csv", content=content)
+
+    assert problems(result) == [(4, "email")]
+    assert "“Zhang.Wei@example.com” is already used on row 2" in result.errors[0].message
+    assert Person.objects.count() == 0
+
+
+def test_it_refuses_an_email_address_someone_in_qibu_has(company):
+    from qibu.org.services import person_update
+
+    person_update(actor=None, person=company.hank, data={"email": "Hank@Example.com"})
+    content = csv_text([["用户名", "姓名", "邮箱"], ["newbie", "新人", "hank@example.COM"]]).encode()
+
+    result = people_import(actor=None, filename="p.csv", content=content)
+
+    assert problems(result) == [(2, "邮箱")]
+    assert "is already the e-mail address of 韩销售 (hank)" in result.errors[0].message
+    assert not Person.objects.filter(username="newbie").exists()
+
+
+def test_it_lets_a_file_swap_or_keep_addresses(company):
+    from qibu.org.services import person_update
+
+    person_update(actor=None, person=company.hank, data={"email": "one@example.com"})
+    person_update(actor=None, person=company.mia, data={"email": "two@example.com"})
+    content = csv_text(
+        [
+            ["username", "full_name", "email"],
+            ["hank", "韩销售", "two@example.com"],
+            ["mia", "米娅", "ONE@example.com"],
+            ["oscar", "欧斯卡", ""],
+            ["nina", "妮娜", ""],
+        ]
+    ).encode()
+
+    result = people_import(actor=None, filename="p.csv", content=content)
+
+    assert result.ok, result.errors
+    assert Person.objects.get(username="hank").email == "two@example.com"
+    assert Person.objects.get(username="mia").email == "ONE@example.com"
+
+
+def test_it_refuses_a_password_column_once_naming_its_first_row():
+    content = csv_text(
+        [["username", "full_name", "初始密码"], ["a", "甲", ""], ["b", "乙", "Secret-123456"], ["c", "丙", "x" * 12]]
+    ).encode()
+
+    result = people_import(actor=None, filename="p.csv", content=content)
+
+    assert problems(result) == [(3, "初始密码")]
+    assert "Passwords are not imported, and 2 rows give one" in result.errors[0].message
+    assert Person.objects.count() == 0

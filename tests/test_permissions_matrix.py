@@ -23,7 +23,9 @@ from qibu.notify.services import mail_queue
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
+from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
+from tests.conftest import PASSWORD
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
 ALL_OK = dict.fromkeys(PERSONAS[:-1], "ok") | {"anonymous": "login"}
@@ -100,6 +102,32 @@ class Row:
     data: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     api: bool = False
     headers: dict[str, str] | None = None
+
+
+NEW_PASSWORD = "a quite different horse 42"
+PUBLIC = dict.fromkeys(PERSONAS, "ok")
+
+
+def _person_form(person: Person, **changes: Any) -> dict[str, Any]:
+    data = {
+        "full_name": person.full_name,
+        "username": person.username,
+        "email": person.email,
+        "job_title": person.job_title,
+        "role": person.role,
+        "department": person.department_id or "",
+        "team": person.team_id or "",
+        "manager": person.manager.username if person.manager else "",
+        "language": person.language,
+    }
+    data.update(changes)
+    return data
+
+
+def _deactivated(person: Person) -> dict[str, Any]:
+    """Deactivate `person` as the row's set-up (no history: what the request does is what the table checks)."""
+    Person.objects.filter(pk=person.pk).update(is_active=False)
+    return {}
 
 
 def _objective_form(objective: Objective, **changes: Any) -> dict[str, Any]:
@@ -381,6 +409,64 @@ ROWS = [
     Row("a message in the outbox", "get", lambda w, c: f"/settings/mail/{w['mail'].pk}/", ADMIN_ONLY),
     Row("a message's HTML", "get", lambda w, c: f"/settings/mail/{w['mail'].pk}/preview/", ADMIN_ONLY),
     Row("send a message again", "post", lambda w, c: f"/settings/mail/{w['mail'].pk}/retry/", ADMIN_ONLY),
+    # --- people administration, passwords and the sign-in throttle (issue 6, items 3 and 8)
+    Row("person page", "get", lambda w, c: f"/settings/people/{c.mia.pk}/", ADMIN_ONLY),
+    Row(
+        "save person",
+        "post",
+        lambda w, c: f"/settings/people/{c.mia.pk}/",
+        ADMIN_ONLY,
+        data=lambda w, c: _person_form(c.mia, job_title="大客户经理", manager=c.erin.username),
+    ),
+    Row("deactivate person", "post", lambda w, c: f"/settings/people/{c.oscar.pk}/deactivate/", ADMIN_ONLY),
+    Row(
+        "reactivate person",
+        "post",
+        lambda w, c: f"/settings/people/{c.mia.pk}/reactivate/",
+        # mia is deactivated just before the request (see `_deactivated`), which signs her own session out.
+        ADMIN_ONLY | {"mia": "login"},
+        data=lambda w, c: _deactivated(c.mia),
+    ),
+    Row(
+        "set a person's password",
+        "post",
+        lambda w, c: f"/settings/people/{c.mia.pk}/password/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD},
+    ),
+    Row(
+        "reset a person's password",
+        "post",
+        lambda w, c: f"/settings/people/{c.mia.pk}/password-link/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"disable": "1"},
+    ),
+    Row("people export xlsx", "get", lambda w, c: "/settings/people/export.xlsx", ADMIN_ONLY),
+    Row("people export csv", "get", lambda w, c: "/settings/people/export.csv?status=all", ADMIN_ONLY),
+    Row(
+        "set-password links",
+        "post",
+        lambda w, c: "/settings/people/password-links/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"format": "csv"},
+    ),
+    Row(
+        "change own password",
+        "post",
+        lambda w, c: "/settings/profile/password/",
+        ALL_OK,
+        data=lambda w, c: {"old_password": PASSWORD, "new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD},
+    ),
+    # Whoever holds the link, signed in or not: the link is the permission.
+    Row("set-password link", "get", lambda w, c: link_for(Person.objects.get(pk=c.mia.pk)).path, PUBLIC),
+    Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
+    Row(
+        "unlock an account",
+        "post",
+        lambda w, c: "/settings/sign-in-locks/unlock/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"account": "mia"},
+    ),
 ]
 
 WRITES = {"post", "put", "patch", "delete"}

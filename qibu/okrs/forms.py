@@ -44,8 +44,9 @@ KEY_RESULT_DRAFTS = 3  # SET-9: key results written with the objective, before i
 
 def owner_choices(actor: Person, current: Person | None = None) -> QuerySet[Person]:
     """The people `actor` may set OKRs for: everyone for executives, else themself, their reports and
-    the people of the departments they head (plus the current owner, so an edit keeps it)."""
-    people = Person.objects.filter(is_active=True).select_related("department").order_by("full_name", "username")
+    the people of the departments they head (plus the current owner, so an edit keeps it, deactivated or not)."""
+    active = Q(is_active=True) | Q(pk=current.pk) if current is not None else Q(is_active=True)
+    people = Person.objects.filter(active).select_related("department").order_by("full_name", "username")
     if actor.is_executive:
         return people
     scope = Q(pk=actor.pk) | Q(manager_id=actor.pk)
@@ -121,8 +122,9 @@ class _OfferedChoices(ModelChoiceIterator):  # type: ignore[type-arg]
 
 
 class OwnerField(forms.ModelChoiceField[Person]):
-    """Offers the people the editor may set OKRs for, and accepts anyone active in the company: whether the
-    editor may give it to the one chosen is `qibu.okrs.access`'s to decide (403), as it is for the API."""
+    """Offers the people the editor may set OKRs for, and accepts anyone active in the company (and a deactivated
+    owner offered because the objective is theirs): whether the editor may give it to the one chosen is
+    `qibu.okrs.access`'s to decide (403), as it is for the API."""
 
     iterator = _OfferedChoices
 
@@ -131,7 +133,8 @@ class OwnerField(forms.ModelChoiceField[Person]):
         self.offered: QuerySet[Person] | None = None
 
     def offer(self, people: QuerySet[Person]) -> None:
-        self.queryset = Person.objects.filter(is_active=True).select_related("department")
+        kept = people.filter(is_active=False).values("pk")
+        self.queryset = Person.objects.filter(Q(is_active=True) | Q(pk__in=kept)).select_related("department")
         self.offered = people
         self.widget.choices = self.choices
 

@@ -14,7 +14,7 @@ from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
 from qibu.cycles.models import CycleKind
-from qibu.org.models import Department, Organisation, Person
+from qibu.org.models import Department, Organisation, Person, Role, Team
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 MONTHS = sorted(dates.MONTHS.items())
@@ -96,18 +96,21 @@ class CycleForm(forms.Form):
 
 
 class _PersonByUsername(forms.CharField):
-    """A person named by username: scales to any company, unlike a drop-down of everyone."""
+    """A person named by username: scales to any company, unlike a drop-down of everyone. With `active_only`
+    False, a deactivated person is found too, for the service to say why it will not take them."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, active_only: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 150)
         super().__init__(**kwargs)
+        self.active_only = active_only
 
     def clean(self, value: Any) -> Person | None:
         username = (super().clean(value) or "").strip()
         if not username:
             return None
-        person = Person.objects.filter(username=username, is_active=True).first()
+        people = Person.objects.filter(is_active=True) if self.active_only else Person.objects.all()
+        person = people.filter(username=username).first()
         if person is None:
             raise ValidationError(_("Nobody has the username “%(username)s”."), params={"username": username})
         return person
@@ -149,8 +152,97 @@ class TeamCreateForm(forms.Form):
     lead = _PersonByUsername(label=_("lead (username)"))
 
 
+PEOPLE_STATUS = (("active", _("active people")), ("inactive", _("deactivated people")), ("all", _("everyone")))
+LANGUAGE_CHOICES = [("", _("The organisation's default")), ("zh-hans", "简体中文"), ("en", "English")]
+
+
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Show"), choices=PEOPLE_STATUS, required=False)
+
+    def query(self) -> tuple[str, str]:
+        """The search text and which people to show (active ones unless asked otherwise)."""
+        if not self.is_valid():
+            return "", "active"
+        return self.cleaned_data["q"].strip(), self.cleaned_data["status"] or "active"
+
+
+class _TeamChoice(forms.ModelChoiceField[Team]):
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.department.name} / {obj.name}"
+
+
+class PersonForm(forms.Form):
+    """A person's details on their page. Presence, lengths and every rule are `person_update`'s to check."""
+
+    full_name = forms.CharField(label=_("full name"), required=False, strip=False)
+    username = forms.CharField(label=_("username"), required=False, strip=False)
+    email = forms.CharField(label=_("e-mail address"), required=False, widget=forms.EmailInput())
+    job_title = forms.CharField(label=_("job title"), required=False)
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    department = _department_field(_("department"), required=False, empty=_("(none)"))
+    team = _TeamChoice(
+        label=_("team"),
+        queryset=Team.objects.select_related("department").order_by("department__path", "name"),
+        required=False,
+        empty_label=_("(none)"),
+    )
+    manager = _PersonByUsername(label=_("manager (username)"), active_only=False)
+    language = forms.ChoiceField(label=_("language"), choices=LANGUAGE_CHOICES, required=False)
+
+    @classmethod
+    def initial_from(cls, person: Person) -> dict[str, Any]:
+        return {
+            "full_name": person.full_name,
+            "username": person.username,
+            "email": person.email,
+            "job_title": person.job_title,
+            "role": person.role,
+            "department": person.department_id,
+            "team": person.team_id,
+            "manager": person.manager.username if person.manager else "",
+            "language": person.language,
+        }
+
+
+def _password_field(label: Any, autocomplete: str = "new-password") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class AdminPasswordForm(forms.Form):
+    password = _password_field(_("new password"))
+    password_again = _password_field(_("new password again"))
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = _password_field(_("current password"), autocomplete="current-password")
+    new_password = _password_field(_("new password"))
+    new_password_again = _password_field(_("new password again"))
+
+
+class SetPasswordLinkForm(forms.Form):
+    """The page of a set-password link (Django's view passes the person as `user`)."""
+
+    new_password = _password_field(_("new password"))
+    new_password_again = _password_field(_("new password again"))
+
+    def __init__(self, user: Person, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class DownloadForm(forms.Form):
+    format = forms.ChoiceField(choices=(("xlsx", "Excel"), ("csv", "CSV")))
+
+
+class UnlockForm(forms.Form):
+    account = forms.CharField(required=False, max_length=255)
+    address = forms.GenericIPAddressField(required=False)
 
 
 class ImportForm(forms.Form):
@@ -172,8 +264,4 @@ class TokenCreateForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    language = forms.ChoiceField(
-        label=_("language"),
-        choices=[("", _("The organisation's default")), ("zh-hans", "简体中文"), ("en", "English")],
-        required=False,
-    )
+    language = forms.ChoiceField(label=_("language"), choices=LANGUAGE_CHOICES, required=False)

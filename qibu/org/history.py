@@ -72,6 +72,18 @@ def register() -> None:
     register_action("person.create_admin", _("created an administrator"))
     register_action("person.promote_admin", _("made the person an administrator"))
     register_action("person.set_language", _("changed the language"))
+    register_action("person.update", _("changed the person"))
+    register_action("person.move", _("moved the person"))
+    register_action("person.deactivate", _("deactivated the person"))
+    register_action("person.reactivate", _("reactivated the person"))
+    register_action("person.set_password", _("set the password"))
+    register_action("person.reset_password", _("reset the password and made a set-password link"))
+    register_action("person.password_link", _("made a set-password link"))
+    register_action("person.password_links_export", _("downloaded the set-password links"))
+    register_action("person.change_password", _("changed their password"))
+    register_action("person.set_password_by_link", _("chose their password with a set-password link"))
+    register_action("sign_in.unlock_account", _("unlocked signing in to an account"))
+    register_action("sign_in.unlock_address", _("unlocked signing in from an address"))
     register_action("api_token.create", _("created an API token"), about=_nothing_else)
     register_action("api_token.revoke", _("revoked an API token"), about=_nothing_else)
     register_labels(
@@ -80,6 +92,9 @@ def register() -> None:
             "usernames": _("user names"),
             "prefix": _("starts with"),
             "new_password": _("new password"),
+            "people": _("people"),
+            "account": _("account"),
+            "address": _("network address"),
         }
     )
     language = ValueFormat(show=_language)

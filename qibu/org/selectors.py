@@ -31,8 +31,14 @@ def departments_with_counts() -> QuerySet[Department]:
     return department_list().annotate(member_count=Count("members", filter=Q(members__is_active=True)))
 
 
-def people_search(query: str) -> QuerySet[Person]:
-    people = person_list().order_by("full_name", "username")
+def people_search(query: str, status: str = "active") -> QuerySet[Person]:
+    """People whose name, user name, e-mail address or job title holds `query`: the active ones, the deactivated
+    ones (`status` "inactive") or everyone ("all")."""
+    people = Person.objects.select_related("department", "team", "manager").order_by("full_name", "username")
+    if status == "active":
+        people = people.filter(is_active=True)
+    elif status == "inactive":
+        people = people.filter(is_active=False)
     if query:
         people = people.filter(
             Q(full_name__icontains=query)

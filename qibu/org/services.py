@@ -1,29 +1,36 @@
-"""Writes on the organisation: policy, strategy, departments, teams, people, API tokens.
+"""Writes on the organisation: policy, strategy, departments, teams, people, passwords, API tokens and the
+sign-in throttle's locks.
 
 Every write takes its `actor` (the signed-in person, or None for the system: a command, the demo generator,
 the importer run from the command line), runs in one transaction, collects every problem of its input in one
 `FieldErrors` before it writes anything, and records what it changed in the history of the subject concerned:
 the organisation (its settings and strategic goals), a department, a team, or a person (their tokens too).
+History never holds a password or its hash: a password change is recorded as having happened, nothing more.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 import zoneinfo
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qibu.audit.services import history_record, snapshot
 from qibu.core.validation import TITLE_MAX, FieldErrors, clean_text
 from qibu.org.models import ApiToken, Department, Organisation, Person, Role, StrategicGoal, Team
+from qibu.org.passwords import SetPasswordLink, link_for, links_for
 from qibu.org.selectors import organisation_get
 
 ORGANISATION_FIELDS = (
@@ -44,6 +51,13 @@ DEPARTMENT_FIELDS = ("name", "parent", "head")
 TEAM_FIELDS = ("name", "department", "lead")
 PERSON_FIELDS = ("username", "full_name", "email", "role", "department", "team", "manager", "job_title", "language")
 ADMIN_FIELDS = ("role", "is_staff", "is_superuser", "is_active")
+# What an administrator may change on a person's page; moving someone changes the last three only.
+EDITABLE_FIELDS = ("full_name", "username", "email", "job_title", "role", "department", "team", "manager", "language")
+PLACEMENT_FIELDS = ("department", "team", "manager")
+# Kept in history when a person changes: their fields, and the rights that go with leaving the administrator role.
+PERSON_HISTORY_FIELDS = (*PERSON_FIELDS, "is_superuser", "is_staff")
+# Following managers upwards stops here: no company is this deep, so a longer chain is a loop already stored.
+MANAGER_CHAIN_MAX = 500
 TOKEN_FIELDS = ("name", "prefix")
 
 
@@ -221,7 +235,22 @@ def _new_person(errors: FieldErrors, *, password: str | None, **fields: Any) -> 
         person.full_clean(exclude=["password"])
     except ValidationError as exc:
         errors.merge(exc)
+    if "email" not in errors:
+        _check_email_free(errors, person)
     return person
+
+
+def _check_email_free(errors: FieldErrors, person: Person) -> None:
+    """An e-mail address is one person's, whatever its letter case (Zhang.Wei@ and zhang.wei@ are one mailbox)."""
+    if not person.email:
+        return
+    other = Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).first()
+    if other is not None:
+        errors.add(
+            "email",
+            _("%(name)s (%(username)s) already has the e-mail address “%(email)s”.")
+            % {"name": other, "username": other.username, "email": person.email},
+        )
 
 
 @transaction.atomic
@@ -253,19 +282,42 @@ def person_create(
         job_title=job_title,
         language=language,
     )
+    _check_team(errors, person)
     errors.raise_if_any()
     person.save()
     history_record(actor=actor, action="person.create", subject=person, after=snapshot(person, PERSON_FIELDS))
     return person
 
 
+def password_problems(password: str, person: Person) -> list[str]:
+    """What Django's password validators (settings.AUTH_PASSWORD_VALIDATORS) say against this password for this
+    person, in the reader's language. Django 5.2's "too short" message changed its wording and its Chinese
+    translation did not follow, so it would stay English: that one is ours."""
+    try:
+        validate_password(password, person)
+    except ValidationError as exc:
+        problems: list[str] = []
+        for error in exc.error_list:
+            if error.code == "password_too_short":
+                least = int((error.params or {}).get("min_length", 8))
+                problems.append(
+                    ngettext(
+                        "This password is too short: it needs at least %(least)d character.",
+                        "This password is too short: it needs at least %(least)d characters.",
+                        least,
+                    )
+                    % {"least": least}
+                )
+            else:
+                problems.extend(error.messages)
+        return problems
+    return []
+
+
 def _check_password(errors: FieldErrors, password: str | None, person: Person) -> None:
     if password:
-        try:
-            validate_password(password, person)
-        except ValidationError as exc:
-            for message in exc.messages:
-                errors.add("password", message)
+        for message in password_problems(password, person):
+            errors.add("password", message)
 
 
 def _grant_admin(person: Person) -> None:
@@ -327,6 +379,312 @@ def person_set_language(*, actor: Person | None, person: Person, language: str) 
             after=snapshot(person, ("language",)),
         )
     return person
+
+
+# --- people: edit, move, deactivate and reactivate ---------------------------------------------------
+
+
+def _other_active_admins(person: Person) -> int:
+    """Active administrators besides `person`. Their rows stay locked to the end of the transaction, so two
+    administrators taking each other's rights at the same moment cannot leave the company with none."""
+    admins = Person.objects.select_for_update().filter(Q(role=Role.ADMIN) | Q(is_superuser=True), is_active=True)
+    return len(admins.exclude(pk=person.pk).values_list("pk", flat=True))
+
+
+def _last_admin_message(person: Person) -> str:
+    return _(
+        "%(name)s is the last active administrator: make someone else an administrator first, "
+        "or nobody could manage Qibu."
+    ) % {"name": person}
+
+
+def _check_manager(errors: FieldErrors, person: Person) -> None:
+    """A manager is an active person other than oneself, and following managers upwards never comes back."""
+    manager = person.manager
+    if manager is None:
+        return
+    if manager.pk == person.pk:
+        errors.add("manager", _("A person cannot be their own manager."))
+        return
+    if not manager.is_active:
+        errors.add("manager", _("%(name)s is deactivated; choose an active manager.") % {"name": manager})
+        return
+    chain = [str(person), str(manager)]
+    seen = {manager.pk}
+    above = manager.manager_id
+    # One query per level of the management chain, which is as deep as the company, not as large.
+    while above is not None and above not in seen and len(seen) < MANAGER_CHAIN_MAX:
+        if above == person.pk:
+            chain.append(str(person))
+            errors.add("manager", _("The managers form a loop: %(chain)s.") % {"chain": " → ".join(chain)})
+            return
+        seen.add(above)
+        row = Person.objects.filter(pk=above).values_list("manager_id", "full_name", "username").first()
+        if row is None:
+            return
+        above, full_name, username = row
+        chain.append(full_name or username)
+
+
+def _check_team(errors: FieldErrors, person: Person) -> None:
+    team = person.team
+    if team is not None and team.department_id != person.department_id:
+        errors.add(
+            "team",
+            _("The team “%(team)s” is part of the department “%(department)s”: choose that department or another team.")
+            % {"team": team.name, "department": team.department.name},
+        )
+
+
+def _clean_person_texts(errors: FieldErrors, person: Person, data: Mapping[str, Any]) -> None:
+    """The texts given, without surrounding blanks, checked for presence and length."""
+    required = {"username": _("Give the person a user name."), "full_name": _("Give the person a full name.")}
+    for name in ("username", "full_name", "email", "job_title"):
+        if name in data:
+            limit = int(getattr(Person._meta.get_field(name), "max_length", NAME_MAX) or NAME_MAX)
+            setattr(person, name, clean_text(errors, name, data[name], max_length=limit, missing=required.get(name)))
+    if "email" in data:
+        person.email = Person.objects.normalize_email(person.email)
+
+
+def _check_person(
+    errors: FieldErrors, person: Person, *, actor: Person | None, changed: set[str], losing_admin: bool
+) -> None:
+    """The person as they would be stored: the model's rules (user name characters and uniqueness, e-mail form,
+    role), then those that tie fields together or depend on who is acting. Those are checked for what changes
+    only: someone whose manager has left, or who shares an address from before, can still be edited."""
+    try:
+        person.full_clean(exclude=["password", *(name for name in EDITABLE_FIELDS if name in errors)])
+    except ValidationError as exc:
+        errors.merge(exc)
+    if person.language not in ("", *LANGUAGES):
+        errors.add("language", _("Choose Chinese (zh-hans), English (en) or the default."))
+    if "email" in changed and "email" not in errors:
+        _check_email_free(errors, person)
+    if changed & {"department", "team"}:
+        _check_team(errors, person)
+    if "manager" in changed:
+        _check_manager(errors, person)
+    if losing_admin:
+        if actor is not None and actor.pk == person.pk:
+            errors.add("role", _("You cannot take away your own administrator role: ask another administrator."))
+        elif not _other_active_admins(person):
+            errors.add("role", _last_admin_message(person))
+
+
+def _person_change(*, actor: Person | None, person: Person, data: Mapping[str, Any], action: str | None) -> Person:
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not fields a person's page changes: {sorted(unknown)}")
+    before = snapshot(person, PERSON_HISTORY_FIELDS)
+    was_admin = person.is_admin
+    errors = FieldErrors()
+    _clean_person_texts(errors, person, data)
+    for name in ("role", "department", "team", "manager"):
+        if name in data:
+            setattr(person, name, data[name])
+    if "language" in data:
+        person.language = data["language"] or ""
+    if "team" not in data and person.team is not None and person.team.department_id != person.department_id:
+        # As in an import: a move to another department leaves the old department's team.
+        person.team = None
+    if before["role"] == Role.ADMIN and person.role != Role.ADMIN:
+        # The role is what makes an administrator in Qibu: leaving it takes the rights that came with it.
+        person.is_superuser = person.is_staff = False
+    after = snapshot(person, PERSON_HISTORY_FIELDS)
+    changed = [name for name in PERSON_HISTORY_FIELDS if before[name] != after[name]]
+    _check_person(errors, person, actor=actor, changed=set(changed), losing_admin=was_admin and not person.is_admin)
+    if errors:
+        # The caller's instance is the page's: leave it as stored, not half-changed.
+        person.refresh_from_db(fields=[*EDITABLE_FIELDS, "is_superuser", "is_staff"])
+        errors.raise_if_any()
+    if not changed:
+        return person
+    person.save(update_fields=changed)
+    if action is None:
+        action = "person.move" if set(changed) <= set(PLACEMENT_FIELDS) else "person.update"
+    history_record(
+        actor=actor,
+        action=action,
+        subject=person,
+        before={name: before[name] for name in changed},
+        after={name: after[name] for name in changed},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Person | None, person: Person, data: Mapping[str, Any]) -> Person:
+    """Change any of a person's `EDITABLE_FIELDS` given in `data` (a field not given is left as it is).
+
+    Refused, naming the field: what the model refuses (an invalid or taken user name, an invalid e-mail address),
+    an e-mail address another person has (in any letter case), a team outside the person's department, a manager
+    who is the person, is deactivated or would make a loop, and taking the administrator role from the last active
+    administrator or from oneself."""
+    return _person_change(actor=actor, person=person, data=data, action=None)
+
+
+@transaction.atomic
+def person_move(
+    *, actor: Person | None, person: Person, department: Department | None, team: Team | None, manager: Person | None
+) -> Person:
+    """Move a person to another department, team or manager (the rules of `person_update`)."""
+    data = {"department": department, "team": team, "manager": manager}
+    return _person_change(actor=actor, person=person, data=data, action="person.move")
+
+
+@transaction.atomic
+def person_deactivate(*, actor: Person | None, person: Person) -> Person:
+    """Sign a person out of Qibu for good, until reactivated: their password, sessions and API tokens stop working
+    and nobody can give them new OKRs, while the OKRs, check-ins and history they own stay, under their name.
+    The last active administrator cannot be deactivated, nor can an administrator deactivate themself."""
+    if not person.is_active:
+        return person
+    errors = FieldErrors()
+    if actor is not None and actor.pk == person.pk:
+        errors.add(None, _("You cannot deactivate yourself: ask another administrator."))
+    elif person.is_admin and not _other_active_admins(person):
+        errors.add(None, _last_admin_message(person))
+    errors.raise_if_any()
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    history_record(
+        actor=actor, action="person.deactivate", subject=person, before={"is_active": True}, after={"is_active": False}
+    )
+    return person
+
+
+@transaction.atomic
+def person_reactivate(*, actor: Person | None, person: Person) -> Person:
+    """Let a deactivated person sign in again, with the password and tokens they had."""
+    if person.is_active:
+        return person
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    history_record(
+        actor=actor, action="person.reactivate", subject=person, before={"is_active": False}, after={"is_active": True}
+    )
+    return person
+
+
+# --- passwords: recorded as set or changed, never their value ----------------------------------------
+
+
+def _check_new_password(
+    errors: FieldErrors, person: Person, password: str, again: str, *, field: str, again_field: str
+) -> None:
+    """A new password typed twice alike and accepted by Django's validators (their messages in the reader's
+    language: too short, too common, too like the person's name, entirely numeric)."""
+    if not password:
+        errors.add(field, _("Enter the new password."))
+    elif password != again:
+        errors.add(again_field, _("The two passwords are not the same."))
+    else:
+        for message in password_problems(password, person):
+            errors.add(field, message)
+
+
+def _store_password(person: Person, password: str) -> None:
+    person.set_password(password)
+    person.save(update_fields=["password"])
+
+
+@transaction.atomic
+def person_set_password(*, actor: Person | None, person: Person, password: str, password_again: str) -> Person:
+    """An administrator sets a person's password; the person's other sessions end with the old one."""
+    errors = FieldErrors()
+    _check_new_password(errors, person, password, password_again, field="password", again_field="password_again")
+    errors.raise_if_any()
+    _store_password(person, password)
+    history_record(actor=actor, action="person.set_password", subject=person)
+    return person
+
+
+@transaction.atomic
+def person_password_link(*, actor: Person | None, person: Person, disable_password: bool) -> SetPasswordLink:
+    """A one-time link for the person to choose their own password (`qibu.org.passwords`). With `disable_password`
+    the password they have stops working now: a reset, for a forgotten or exposed password."""
+    errors = FieldErrors()
+    if not person.is_active:
+        errors.add(None, _("%(name)s is deactivated: reactivate them before they set a password.") % {"name": person})
+    errors.raise_if_any()
+    if disable_password and person.has_usable_password():
+        person.set_unusable_password()
+        person.save(update_fields=["password"])
+        history_record(actor=actor, action="person.reset_password", subject=person)
+    else:
+        history_record(actor=actor, action="person.password_link", subject=person)
+    return link_for(person)
+
+
+@transaction.atomic
+def password_links_export(*, actor: Person | None, people: Sequence[Person]) -> list[SetPasswordLink]:
+    """The set-password links of these people, for the administrator to hand out; the organisation's history says
+    who took how many (a link is a key to an account until it is used)."""
+    links = links_for(people)
+    history_record(
+        actor=actor, action="person.password_links_export", subject=organisation_get(), after={"people": len(links)}
+    )
+    return links
+
+
+@transaction.atomic
+def password_change(*, person: Person, old_password: str, new_password: str, new_password_again: str) -> Person:
+    """A person changes their own password, giving the one they have."""
+    errors = FieldErrors()
+    if not person.check_password(old_password):
+        errors.add("old_password", _("That is not your current password."))
+    _check_new_password(
+        errors, person, new_password, new_password_again, field="new_password", again_field="new_password_again"
+    )
+    errors.raise_if_any()
+    _store_password(person, new_password)
+    history_record(actor=person, action="person.change_password", subject=person)
+    return person
+
+
+@transaction.atomic
+def password_set_by_link(*, person: Person, new_password: str, new_password_again: str) -> Person:
+    """A person chooses their password through a set-password link (the page has checked the link)."""
+    errors = FieldErrors()
+    _check_new_password(
+        errors, person, new_password, new_password_again, field="new_password", again_field="new_password_again"
+    )
+    errors.raise_if_any()
+    _store_password(person, new_password)
+    history_record(actor=person, action="person.set_password_by_link", subject=person)
+    return person
+
+
+# --- the sign-in throttle ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor: Person | None, account: str = "", address: str = "") -> int:
+    """Lift the sign-in throttle's lock on an account (every failure recorded for that user name, from anywhere) or
+    on an address (every failure from it, whatever the account); answers how many failure records went. Recorded
+    in the person's history for an account that is someone's, in the organisation's otherwise."""
+    errors = FieldErrors()
+    if not account and not address:
+        errors.add(None, _("Say which account or address to unlock."))
+    if address:
+        try:
+            address = str(ipaddress.ip_address(address))
+        except ValueError:
+            errors.add("address", _("“%(value)s” is not an IP address.") % {"value": address})
+    errors.raise_if_any()
+    removed = 0
+    if account:
+        removed += int(axes_reset(username=account))
+        person = Person.objects.filter(username=account).first()
+        subject: Any = person if person is not None else organisation_get()
+        history_record(actor=actor, action="sign_in.unlock_account", subject=subject, after={"account": account})
+    if address:
+        removed += int(axes_reset(ip=address))
+        history_record(
+            actor=actor, action="sign_in.unlock_address", subject=organisation_get(), after={"address": address}
+        )
+    return removed
 
 
 # --- API tokens: in their person's history ----------------------------------------------------------

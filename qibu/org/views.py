@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -28,6 +29,7 @@ from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.org.passwords import link_days, without_password
 from qibu.org.selectors import (
     departments_with_counts,
     organisation_get,
@@ -301,9 +303,20 @@ def team_new(request: HttpRequest) -> HttpResponse:
 @admin_required
 def people(request: HttpRequest) -> HttpResponse:
     form = forms.PeopleSearchForm(request.GET)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = Paginator(people_search(query), PEOPLE_PER_PAGE).get_page(request.GET.get("page") or 1)
-    return render(request, "org/people.html", {"form": form, "query": query, "page": page, "section": "people"})
+    query, status = form.query()
+    page = Paginator(people_search(query, status), PEOPLE_PER_PAGE).get_page(request.GET.get("page") or 1)
+    context = {
+        "form": form,
+        "query": query,
+        "status": status,
+        "statuses": forms.PEOPLE_STATUS,
+        "filters": urlencode({"q": query, "status": status}),
+        "page": page,
+        "without_password": without_password().count(),
+        "link_days": link_days(),
+        "section": "people",
+    }
+    return render(request, "org/people.html", context)
 
 
 @admin_required
@@ -329,7 +342,13 @@ def people_import_view(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         form = forms.ImportForm()
-    context = {"form": form, "result": result, "section": "import"}
+    context = {
+        "form": form,
+        "result": result,
+        "without_password": without_password().count(),
+        "link_days": link_days(),
+        "section": "import",
+    }
     return render(request, "org/import.html", context, status=status)
 
 
@@ -394,12 +413,28 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("org:tokens")
 
 
+def profile_page(
+    request: HttpRequest,
+    *,
+    form: forms.ProfileForm | None = None,
+    password_form: forms.PasswordChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The person's own language and password (`views_access.password_change_view` takes the password form)."""
+    person = current_person(request)
+    context = {
+        "form": form or forms.ProfileForm(initial={"language": person.language}),
+        "password_form": password_form or forms.PasswordChangeForm(),
+        "section": "profile",
+    }
+    return render(request, "org/profile.html", context, status=status)
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
     if request.method != "POST":
-        form = forms.ProfileForm(initial={"language": person.language})
-        return render(request, "org/profile.html", {"form": form, "section": "profile"})
+        return profile_page(request)
     form = forms.ProfileForm(request.POST)
     if form.is_valid():
         try:
@@ -415,7 +450,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             else:
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
-    return render(request, "org/profile.html", {"form": form, "section": "profile"}, status=400)
+    return profile_page(request, form=form, status=400)
 
 
 # --- history (administrators only) ------------------------------------------------------------------

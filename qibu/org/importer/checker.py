@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qibu.org.importer.header import Row
 from qibu.org.importer.results import RowError
@@ -64,6 +64,7 @@ class Checker:
             self.teams.setdefault((f"d{t.department_id}", t.name), f"t{t.pk}")
             self.team_department[t.pk] = t.department_id
         self.head_rows: dict[str, int] = {}
+        self.bad_email_rows: set[int] = set()
 
     def error(self, row: int, name: str, message: str) -> None:
         self.errors.append(RowError(row=row, column=self.headers.get(name, name), message=message))
@@ -98,6 +99,10 @@ class Checker:
             elif planned["username"] not in managers:
                 managers[planned["username"]] = None
         self._check_loops(managers, manager_rows)
+        if "email" in self.headers:
+            self._check_emails()
+        if "password" in self.headers:
+            self._refuse_passwords(rows)
 
     def _first_rows(self, rows: list[Row]) -> dict[str, int]:
         """The row of each username's first appearance; every later one is an error."""
@@ -128,6 +133,50 @@ class Checker:
             if current is not None and current in seen:
                 self._loop_errors(chain[chain.index(current) :], manager_rows)
             done.update(chain)
+
+    def _check_emails(self) -> None:
+        """An e-mail address is one person's, in any letter case, once the file is imported: a row may not give an
+        address that an earlier row gives or that someone the file leaves alone has (a swap between two rows is
+        fine)."""
+        in_file = {planned["username"] for planned in self.plan.rows}
+        holders: dict[str, tuple[Person | None, int]] = {}  # address → a person in Qibu, or the row giving it
+        for someone in self.people.values():
+            if someone.email and someone.username not in in_file:
+                holders.setdefault(someone.email.casefold(), (someone, 0))
+        for planned in self.plan.rows:
+            email = planned.get("email")
+            if not email or planned["row"] in self.bad_email_rows:
+                continue
+            holder = holders.setdefault(email.casefold(), (None, planned["row"]))
+            if holder == (None, planned["row"]):
+                continue
+            holder_person, row = holder
+            if holder_person is not None:
+                message = _("“%(email)s” is already the e-mail address of %(name)s (%(username)s).") % {
+                    "email": email,
+                    "name": holder_person,
+                    "username": holder_person.username,
+                }
+            else:
+                message = _("The e-mail address “%(email)s” is already used on row %(row)d.") % {
+                    "email": email,
+                    "row": row,
+                }
+            self.error(planned["row"], "email", message)
+
+    def _refuse_passwords(self, rows: list[Row]) -> None:
+        """Passwords are not imported (`qibu.org.passwords` says why): one problem, on the first row giving one."""
+        giving = [row.number for row in rows if row.get("password")]
+        if not giving:
+            return
+        message = ngettext(
+            "Passwords are not imported, and %(count)d row gives one: empty this column or remove it. After the "
+            "import, download a one-time link for each new person to choose their own password.",
+            "Passwords are not imported, and %(count)d rows give one: empty this column or remove it. After the "
+            "import, download a one-time link for each new person to choose their own password.",
+            len(giving),
+        ) % {"count": len(giving)}
+        self.error(giving[0], "password", message)
 
     def _loop_errors(self, loop: list[str], manager_rows: dict[str, int]) -> None:
         """The loop named on each of its rows in the file, starting from that row's person."""
@@ -163,7 +212,6 @@ class Checker:
         planned["role"] = self._final_role(row, role, is_head, existing)
         if "manager" in self.headers:
             planned["manager"] = self._manager(row, first_row_of)
-        self._check_password(row, planned)
         if not username or first_row_of.get(username) != row.number:
             return None
         if existing is not None:
@@ -196,6 +244,7 @@ class Checker:
                     validate_email(email)
                 except ValidationError:
                     self.error(row.number, "email", _("“%(value)s” is not a valid email address.") % {"value": email})
+                    self.bad_email_rows.add(row.number)
             planned["email"] = Person.objects.normalize_email(email)
         if "job_title" in self.headers:
             job_title = row.get("job_title")
@@ -299,27 +348,13 @@ class Checker:
             return None
         return manager
 
-    def _check_password(self, row: Row, planned: dict[str, Any]) -> None:
-        password = row.get("password")
-        if not password:
-            return
-        probe = Person(username=planned["username"], full_name=planned["full_name"], email=row.get("email"))
-        try:
-            validate_password(password, probe)
-        except ValidationError as exc:
-            self.error(row.number, "password", " ".join(exc.messages))
-        planned["password"] = password
-
     def _changes(self, person: Person, planned: dict[str, Any]) -> list[str]:
         """The fields of an existing person the row changes (departments and teams compared by reference)."""
         current: dict[str, Any] = {key: getattr(person, key) for key in SIMPLE_FIELDS}
         current["department"] = f"d{person.department_id}" if person.department_id else None
         current["team"] = f"t{person.team_id}" if person.team_id else None
         current["manager"] = self.username_by_id.get(person.manager_id) if person.manager_id else None
-        changes = [key for key in current if key in planned and planned[key] != current[key]]
-        if planned.get("password"):
-            changes.append("password")
-        return changes
+        return [key for key in current if key in planned and planned[key] != current[key]]
 
     # --- departments and teams, by path
 

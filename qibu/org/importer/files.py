@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from qibu.org.importer.cells import restore
 from qibu.org.importer.results import FileProblem
 
 # (spreadsheet row number from 1, the texts of its cells)
@@ -27,7 +28,7 @@ def cell_text(value: Any) -> str:
         # Excel stores employee numbers typed as 10023 as the float 10023.0.
         return str(int(value))
     # NUL cannot be stored in PostgreSQL text and is never meant.
-    return str(value).replace("\x00", "").strip()
+    return restore(str(value).replace("\x00", "").strip()).strip()
 
 
 def _unreadable_workbook() -> FileProblem:

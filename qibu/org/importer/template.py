@@ -1,10 +1,16 @@
 """The files to fill in: an .xlsx workbook (a sheet of people with two example rows and drop-downs, and a
-sheet of instructions) and the same columns as CSV."""
+sheet of instructions) and the same columns as CSV. People exports (`export`) have the same columns.
+
+There is no password column: passwords are not imported (see `qibu.org.passwords`)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from qibu.org.importer.cells import neutralise
 
 # The templates are deliberately bilingual (both languages side by side, whatever the reader's language),
 # so their text is written here rather than translated.
@@ -19,10 +25,9 @@ TEMPLATE_HEADERS = (
     ("job_title", "职位 job_title"),
     ("language", "语言 language"),
     ("is_head", "部门负责人 is_head"),
-    ("password", "初始密码 password"),
 )
 TEMPLATE_EXAMPLES = (
-    ("zhangwei", "张伟", "zhangwei@example.com", "产品研发部", "", "", "部门负责人", "研发总监", "zh-hans", "是", ""),
+    ("zhangwei", "张伟", "zhangwei@example.com", "产品研发部", "", "", "部门负责人", "研发总监", "zh-hans", "是"),
     (
         "lina",
         "李娜",
@@ -34,7 +39,6 @@ TEMPLATE_EXAMPLES = (
         "后端工程师",
         "zh-hans",
         "否",
-        "",
     ),
 )
 TEMPLATE_INSTRUCTIONS = (
@@ -90,10 +94,13 @@ TEMPLATE_INSTRUCTIONS = (
         "department_head). “no” never removes an existing head.",
     ),
     (
-        "初始密码 password",
-        "选填 optional",
-        "空白时不设密码（已有的人保持原密码），由管理员稍后设置。",
-        "Empty: no password is set (people already in Qibu keep theirs); an administrator sets one later.",
+        "密码 password",
+        "不导入 not imported",
+        "不导入密码。导入后，在导入结果或“人员”页面下载每位还没有密码的人的一次性设置密码链接，发给本人，由本人设置自己的密码"
+        "（链接 14 天内有效，用过即失效）。文件里如有密码列，必须留空。",
+        "Passwords are not imported. After the import, download the one-time set-password link of each person "
+        "without a password (from the import result or the People page) and give it to them: they choose their own "
+        "password (a link works once, for 14 days). A password column in the file must be empty.",
     ),
     ("", "", "", ""),
     (
@@ -118,12 +125,10 @@ def template_workbook() -> bytes:
     workbook = openpyxl.Workbook()
     people = workbook.active
     people.title = "人员 People"
-    people.append([header for _name, header in TEMPLATE_HEADERS])
-    for example in TEMPLATE_EXAMPLES:
-        people.append(list(example))
+    append_rows(people, [[header for _name, header in TEMPLATE_HEADERS], *TEMPLATE_EXAMPLES])
     for cell in people[1]:
         cell.font = Font(bold=True)
-    widths = (16, 14, 26, 28, 14, 16, 16, 16, 16, 20, 18)
+    widths = (16, 14, 26, 28, 14, 16, 16, 16, 16, 20)
     for index, width in enumerate(widths):
         people.column_dimensions[openpyxl.utils.get_column_letter(index + 1)].width = width
     people.freeze_panes = "A2"
@@ -138,9 +143,7 @@ def template_workbook() -> bytes:
         people.add_data_validation(validation)
 
     notes = workbook.create_sheet("说明 Instructions")
-    notes.append(["列 column", "必填 required", "说明", "Instructions"])
-    for line in TEMPLATE_INSTRUCTIONS:
-        notes.append(list(line))
+    append_rows(notes, [["列 column", "必填 required", "说明", "Instructions"], *TEMPLATE_INSTRUCTIONS])
     for cell in notes[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCD", (22, 16, 60, 70), strict=True):
@@ -155,9 +158,20 @@ def template_workbook() -> bytes:
 
 def template_csv() -> bytes:
     """The same columns and examples as CSV, UTF-8 with a byte-order mark so that Excel shows the Chinese right."""
+    return csv_bytes([[header for _name, header in TEMPLATE_HEADERS], *TEMPLATE_EXAMPLES])
+
+
+def append_rows(sheet: Any, rows: Iterable[Sequence[Any]]) -> None:
+    """Rows onto a worksheet, every cell as neutralised text (`cells.neutralise`): openpyxl would store a text
+    starting with = as a formula."""
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+
+
+def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows as CSV, every cell neutralised, UTF-8 with a byte-order mark so that Excel shows the Chinese right."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header for _name, header in TEMPLATE_HEADERS])
-    for example in TEMPLATE_EXAMPLES:
-        writer.writerow(example)
+    for row in rows:
+        writer.writerow([neutralise(value) for value in row])
     return out.getvalue().encode("utf-8-sig")

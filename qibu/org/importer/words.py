@@ -51,3 +51,10 @@ ROLES = _alias_map(ROLE_ALIASES)
 LANGUAGES = _alias_map(LANGUAGE_ALIASES)
 YES = {compact(w) for w in YES_WORDS}
 NO = {compact(w) for w in NO_WORDS}
+
+# What an export writes, in the reader's language: words the import reads back.
+EXPORT_ROLES: dict[str, dict[str, str]] = {
+    "zh": {Role.ADMIN: "管理员", Role.EXECUTIVE: "高管", Role.DEPARTMENT_HEAD: "部门负责人", Role.MEMBER: "员工"},
+    "en": {role.value: role.value for role in Role},
+}
+EXPORT_YES_NO: dict[str, tuple[str, str]] = {"zh": ("是", "否"), "en": ("yes", "no")}

@@ -133,10 +133,8 @@ class Writer:
                     **{k: planned[k] for k in SIMPLE_FIELDS if k in planned},
                     **{f"{k}_id": self._resolve(planned, k) for k in LINK_FIELDS},
                 )
-                if planned.get("password"):
-                    person.set_password(planned["password"])
-                else:
-                    person.password = _unusable_password()
+                # No password: each new person chooses theirs through a set-password link (qibu.org.passwords).
+                person.password = _unusable_password()
                 people.append(person)
             Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
             # Not every database returns the new ids from a bulk insert; one query per layer does.
@@ -147,12 +145,10 @@ class Writer:
                 self._entry("person.import_create", subject, None, self._created(planned))
 
     def _created(self, planned: dict[str, Any]) -> dict[str, Any]:
-        """What history keeps of a new person: the fields the file gave, never the password."""
+        """What history keeps of a new person: the fields the file gave."""
         after: dict[str, Any] = {"username": planned["username"]}
         after.update({k: planned[k] for k in SIMPLE_FIELDS if k in planned})
         after.update({k: self._resolve(planned, k) for k in LINK_FIELDS if k in planned})
-        if planned.get("password"):
-            after["new_password"] = True
         return after
 
     def _update_people(self) -> None:
@@ -170,14 +166,10 @@ class Writer:
             Person.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH_SIZE)
 
     def _apply(self, person: Person, planned: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Set the row's changes on the person; the values before and after (a new password only as a mark)."""
+        """Set the row's changes on the person; the values before and after."""
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for key in planned["changes"]:
-            if key == "password":
-                person.set_password(planned["password"])
-                after["new_password"] = True
-                continue
             attname = f"{key}_id" if key in LINK_FIELDS else key
             before[key] = getattr(person, attname)
             after[key] = self._resolve(planned, key) if key in LINK_FIELDS else planned[key]

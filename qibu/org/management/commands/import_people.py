@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qibu.org.importer import people_import
+from qibu.org.passwords import without_password
 
 
 class Command(BaseCommand):
@@ -54,3 +55,13 @@ class Command(BaseCommand):
         if options["dry_run"]:
             summary = _("Dry run, nothing was written: %(summary)s") % {"summary": summary}
         self.stdout.write(self.style.SUCCESS(summary))
+        waiting = without_password().count()
+        if waiting and not options["dry_run"]:
+            self.stdout.write(
+                ngettext(
+                    "%(count)d person has no password yet: download their set-password link under Settings → People.",
+                    "%(count)d people have no password yet: download their set-password links under Settings → People.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
