@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from qibu.backup.exporting import export_filename, export_stream
 from qibu.backup.selectors import export_contents
 from qibu.backup.services import export_download_record
-from qibu.core.http import current_person
+from qibu.core.http import admin_required, current_person
 from qibu.org.middleware import request_organisation
-from qibu.org.views import admin_required
 
 
 @admin_required

@@ -3,15 +3,14 @@ history of each of them (administrators only), and each person's own language an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import wraps
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_POST
 from qibu.audit.registry import Ref
 from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
-from qibu.core.http import current_person
+from qibu.core.http import admin_required, current_person
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
@@ -62,19 +61,6 @@ POLICY_RULES = {
     "behind_pace_points": "MEAS-6",
 }
 PEOPLE_PER_PAGE = 50
-ViewFunc = Callable[..., HttpResponse]
-
-
-def admin_required(view: ViewFunc) -> ViewFunc:
-    """Signed-out people go to the sign-in page; signed-in people who are not administrators get 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not current_person(request).is_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 # --- organisation and method policy -----------------------------------------------------------------

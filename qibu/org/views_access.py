@@ -18,13 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qibu.core.forms import apply_errors
-from qibu.core.http import current_person
+from qibu.core.http import admin_required, current_person
 from qibu.org import forms
 from qibu.org.models import Person
 from qibu.org.passwords import tokens
 from qibu.org.services import password_change, password_set_by_link, sign_in_unlock
 from qibu.org.signin import account_limit, address_limit, cool_off, locks_now
-from qibu.org.views import admin_required, profile_page
+from qibu.org.views import profile_page
 
 # --- one's own password -----------------------------------------------------------------------------
 

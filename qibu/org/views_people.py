@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qibu.core.forms import apply_errors
-from qibu.core.http import current_person
+from qibu.core.http import admin_required, current_person
 from qibu.org import forms
 from qibu.org.importer.export import CSV_TYPE, XLSX_TYPE, links_csv, links_workbook, people_csv, people_workbook
 from qibu.org.models import Person
@@ -25,7 +25,6 @@ from qibu.org.services import (
     person_set_password,
     person_update,
 )
-from qibu.org.views import admin_required
 
 
 def _person(pk: int) -> Person:
