@@ -38,7 +38,7 @@ from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # A time with microseconds, long before any test runs: an import that stamped `auto_now` fields would show.
 PAST = dt.datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
 

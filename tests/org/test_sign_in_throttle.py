@@ -222,7 +222,7 @@ def test_it_counts_by_the_address_the_outermost_trusted_proxy_saw(settings, prox
 
 
 def test_it_shows_the_locks_page_in_chinese_with_locks_on_it(company):
-    from tests.test_untranslated import PRODUCT_WORDS, _user_data, english_words, visible_text
+    from tests.project.test_untranslated import PRODUCT_WORDS, _user_data, english_words, visible_text
 
     fail("mia", ACCOUNT_LIMIT)
     for index in range(ADDRESS_LIMIT // (ACCOUNT_LIMIT - 1) + 1):

@@ -373,7 +373,7 @@ def test_it_pages_people_in_constant_queries(company, django_assert_num_queries)
 
 def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company, okrs):
     """The editor offers the deactivated owner as the current one: saving it without a hand-over keeps them."""
-    from tests.test_permissions_matrix import _objective_form
+    from tests.project.test_permissions_matrix import _objective_form
 
     c, mine = company, okrs["mine"]
     person_deactivate(actor=c.alice, person=c.mia)

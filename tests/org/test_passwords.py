@@ -274,7 +274,7 @@ def test_it_gives_imported_people_links_to_choose_their_password(company, fmt):
 
 
 def test_it_shows_the_set_password_page_and_its_refusals_in_chinese(company):
-    from tests.test_untranslated import PRODUCT_WORDS, _user_data, english_words, visible_text
+    from tests.project.test_untranslated import PRODUCT_WORDS, _user_data, english_words, visible_text
 
     link = person_password_link(actor=company.alice, person=company.mia, disable_password=True)
     client = Client(headers={"Accept-Language": "zh-hans"})

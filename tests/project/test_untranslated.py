@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from qibu.okrs.models import KeyResult, KeyResultKind
 from qibu.okrs.services import checkin_record, key_result_create
-from tests.test_permissions_matrix import ROWS, Row, world  # noqa: F401  (the fixture, used by name)
+from tests.project.test_permissions_matrix import ROWS, Row, world  # noqa: F401  (the fixture, used by name)
 
 # Names of the product, of formats and standards, and of things whose name is not translated.
 PRODUCT_WORDS = {
