@@ -6,12 +6,15 @@ from django.views.i18n import set_language
 
 from qibu.api.errors import api_not_found
 from qibu.api.urls import api
+from qibu.notify.views_password import ResetPasswordView, password_reset
 from qibu.org.views_access import SetPasswordView
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("set-password/<uidb64>/<token>/", SetPasswordView.as_view(), name="set_password"),
+    path("password-reset/", password_reset, name="password_reset"),
+    path("reset-password/<uidb64>/<token>/", ResetPasswordView.as_view(), name="reset_password"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", api_not_found),

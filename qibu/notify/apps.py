@@ -6,3 +6,8 @@ class NotifyConfig(AppConfig):
     name = "qibu.notify"
     label = "notify"
     verbose_name = _("notifications")
+
+    def ready(self) -> None:
+        from qibu.notify import history
+
+        history.register()

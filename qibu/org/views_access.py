@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,7 +56,7 @@ class SetPasswordView(PasswordResetConfirmView):
     checks the token, keeps it in the session and moves to an address without it (so that it does not leak in a
     Referer header); the password is chosen through `password_set_by_link`."""
 
-    token_generator = tokens
+    token_generator: PasswordResetTokenGenerator = tokens
     form_class = forms.SetPasswordLinkForm  # type: ignore[assignment]  # not a SetPasswordForm: the service decides
     template_name = "registration/set_password.html"
     success_url = reverse_lazy("login")

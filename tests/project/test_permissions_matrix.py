@@ -459,6 +459,7 @@ ROWS = [
     ),
     # Whoever holds the link, signed in or not: the link is the permission.
     Row("set-password link", "get", lambda w, c: link_for(Person.objects.get(pk=c.mia.pk)).path, PUBLIC),
+    Row("forgotten password", "get", lambda w, c: "/password-reset/", PUBLIC),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
     Row(
         "unlock an account",
