@@ -8,6 +8,7 @@ development, tests and production:
 - SECRET_KEY     required when QIBU_DEBUG is off and not under tests
 - ALLOWED_HOSTS  comma-separated (default "localhost,127.0.0.1")
 - QIBU_SECURE    "1" behind HTTPS: secure cookies, HSTS, SSL redirect
+- QIBU_SITE_URL  the address people open Qibu at, for links in mail (default http://localhost:$PORT)
 - QIBU_PROXY_COUNT  reverse proxies in front of Qibu that append to X-Forwarded-For (default 0: the client is
                  REMOTE_ADDR); the sign-in throttle counts failures by the client's address
 """
@@ -218,6 +219,8 @@ EMAIL_USE_SSL = _flag("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qibu@localhost")
 QIBU_MAIL_SENDS = bool(os.environ.get("EMAIL_HOST"))
+# Where mail's links point (notifications, digests, the publication): the address people open Qibu at.
+QIBU_SITE_URL = os.environ.get("QIBU_SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}")
 # How long a worker's claim on a batch of mail holds without renewal (it renews while sending).
 QIBU_MAIL_LEASE_SECONDS = int(os.environ.get("QIBU_MAIL_LEASE_SECONDS", "300"))
 

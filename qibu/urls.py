@@ -18,7 +18,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/(?P<path>.*)$", api_not_found),
-    path("settings/", include("qibu.notify.urls")),
+    path("", include("qibu.notify.urls")),
     path("settings/export/", include("qibu.backup.urls")),
     path("settings/", include("qibu.org.urls")),
     path("", include("qibu.reports.urls")),

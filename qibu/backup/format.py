@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
+from qibu.notify.models import Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 
 FORMAT = "qibu-export"
-VERSION = 1
+VERSION = 2
 MANIFEST = "manifest.json"
 README = "README.txt"
 # Rows read, encoded and written at a time: bounds memory whatever the size of the company.
@@ -55,7 +56,13 @@ MODELS: tuple[type[models.Model], ...] = (
     Alignment,
     CheckIn,
     AuditEntry,
+    NotificationSettings,
+    Notification,
 )
+
+# Tables that came in a later version (label → the first version holding them): an older file has none of them,
+# and imports with those tables empty. Version 2: the inbox and each person's notification choices.
+ADDED_IN: dict[str, int] = {"notify.notificationsettings": 2, "notify.notification": 2}
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
 LEFT_OUT: dict[str, str] = {
@@ -101,6 +108,18 @@ def _decode_date(value: Any) -> dt.date:
         except ValueError:
             pass
     raise _expect(_("a date, e.g. 2026-10-01"))
+
+
+def _decode_time(value: Any) -> dt.time:
+    if isinstance(value, str):
+        try:
+            parsed = dt.time.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is None:
+                return parsed
+    raise _expect(_("a time of day, e.g. 21:30:00"))
 
 
 def _decode_decimal(value: Any) -> Decimal:
@@ -156,6 +175,7 @@ CODECS: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "BooleanField": (_same, _decode_boolean),
     "DateField": (dt.date.isoformat, _decode_date),
     "DateTimeField": (_encode_datetime, _decode_datetime),
+    "TimeField": (dt.time.isoformat, _decode_time),
     "DecimalField": (lambda value: format(value, "f"), _decode_decimal),
     "JSONField": (_same, _same),
 }
@@ -168,6 +188,7 @@ KIND_NAMES: dict[str, str] = {
     "BooleanField": "boolean",
     "DateField": "date",
     "DateTimeField": "time (UTC, µs)",
+    "TimeField": "time of day",
     "DecimalField": "decimal string",
     "JSONField": "JSON",
 }

@@ -24,7 +24,18 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
-from qibu.backup.format import BATCH, FORMAT, MANIFEST, TABLES, TABLES_BY_LABEL, VERSION, BadValue, Column, Table
+from qibu.backup.format import (
+    ADDED_IN,
+    BATCH,
+    FORMAT,
+    MANIFEST,
+    TABLES,
+    TABLES_BY_LABEL,
+    VERSION,
+    BadValue,
+    Column,
+    Table,
+)
 from qibu.org.models import Organisation
 
 Progress = Callable[[str, int], None]
@@ -122,8 +133,10 @@ def read_manifest(archive: zipfile.ZipFile, name: str) -> Manifest:
     if not isinstance(items, list):
         raise _damaged(name, _("the list of tables is not readable."))
     entries = [_entry(name, item) for item in items]
-    missing = [t.label for t in TABLES if t.label not in {e.table.label for e in entries}]
-    if missing or len(entries) != len(TABLES):
+    present = [e.table.label for e in entries]
+    expected = [t.label for t in TABLES if ADDED_IN.get(t.label, 1) <= version]
+    missing = [label for label in expected if label not in present]
+    if missing or len(present) != len(set(present)) or not set(present) <= set(expected):
         raise _damaged(name, _("tables are missing or repeated: %(tables)s.") % {"tables": ", ".join(missing) or "—"})
     order = {table.label: n for n, table in enumerate(TABLES)}
     entries.sort(key=lambda entry: order[entry.table.label])
@@ -187,6 +200,8 @@ def _to_database(column: Column, ops: BaseDatabaseOperations) -> Callable[[Any],
         return lambda value: ops.adapt_datetimefield_value(decode(value))
     if column.kind == "DateField":
         return lambda value: ops.adapt_datefield_value(decode(value))
+    if column.kind == "TimeField":
+        return lambda value: ops.adapt_timefield_value(decode(value))
     if column.kind == "DecimalField":
         digits, places = model_field.max_digits, model_field.decimal_places  # type: ignore[attr-defined]
         return lambda value: ops.adapt_decimalfield_value(decode(value), digits, places)

@@ -25,6 +25,8 @@ LABELS: dict[str, Promise] = {
     "okrs.alignment": _("alignment links"),
     "okrs.checkin": _("check-ins"),
     "audit.auditentry": _("history entries"),
+    "notify.notificationsettings": _("people's notification choices"),
+    "notify.notification": _("notifications in inboxes"),
 }
 
 

@@ -9,5 +9,8 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from qibu.notify import history
+        from qibu.notify.inbox import unread_count_expression
+        from qibu.org.backends import annotate_signed_in_person
 
         history.register()
+        annotate_signed_in_person("unread_notifications", unread_count_expression)

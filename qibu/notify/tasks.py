@@ -7,7 +7,7 @@ import os
 import socket
 
 from qibu.jobs.registry import task
-from qibu.notify import services
+from qibu.notify import inbox, services
 
 
 def _worker() -> str:
@@ -24,3 +24,15 @@ def send_mail() -> None:
 def send_mail_retries() -> None:
     """Messages whose back-off ended, and any left by a worker that died."""
     services.drain(_worker())
+
+
+@task("notify.mail_notifications", every=dt.timedelta(minutes=1))
+def mail_notifications() -> None:
+    """Notifications to be mailed at once, as soon as their recipient's quiet hours allow."""
+    inbox.mail_due()
+
+
+@task("notify.mail_digests", every=dt.timedelta(hours=1))
+def mail_digests() -> None:
+    """The daily digests of the people whose digest hour it is."""
+    inbox.mail_digests()

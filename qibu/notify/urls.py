@@ -1,11 +1,15 @@
 from django.urls import path
 
-from qibu.notify import views
+from qibu.notify import views, views_inbox
 
 app_name = "notify"
 urlpatterns = [
-    path("mail/", views.mail_outbox, name="mail_outbox"),
-    path("mail/<int:pk>/", views.mail_detail, name="mail_detail"),
-    path("mail/<int:pk>/preview/", views.mail_preview, name="mail_preview"),
-    path("mail/<int:pk>/retry/", views.mail_retry, name="mail_retry"),
+    path("settings/mail/", views.mail_outbox, name="mail_outbox"),
+    path("settings/mail/<int:pk>/", views.mail_detail, name="mail_detail"),
+    path("settings/mail/<int:pk>/preview/", views.mail_preview, name="mail_preview"),
+    path("settings/mail/<int:pk>/retry/", views.mail_retry, name="mail_retry"),
+    path("inbox/", views_inbox.inbox, name="inbox"),
+    path("inbox/read/", views_inbox.inbox_read, name="inbox_read"),
+    path("inbox/<int:pk>/", views_inbox.inbox_open, name="inbox_open"),
+    path("settings/profile/notifications/", views_inbox.notification_settings, name="notification_settings"),
 ]

@@ -32,6 +32,7 @@ from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
 from qibu.backup.format import LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
 from qibu.cycles.models import Cycle
+from qibu.notify.models import Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
 from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
@@ -75,6 +76,12 @@ def world(company, okrs) -> dict[str, Any]:
     Alignment.objects.update(created_at=PAST)
     ApiToken.objects.update(created_at=PAST)
     AuditEntry.objects.filter(action="key_result.create").update(at=PAST)
+    # The inbox and a person's choices (export version 2): a fall in confidence tells hank.
+    checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=2, confidence=20, confidence_reason="客户流失")
+    Notification.objects.update(created_at=PAST, read_at=PAST + dt.timedelta(microseconds=7))
+    NotificationSettings.objects.create(
+        person=c.hank, deliveries={"mention": "digest"}, quiet_from=dt.time(22, 30), quiet_until=dt.time(7)
+    )
     return {**okrs, "token_secret": secret}
 
 
@@ -421,6 +428,29 @@ def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export
         f"{VERSION}. Upgrade Qibu, then import it. Nothing was imported."
     )
     assert not any(_rows().values())
+
+
+@pytest.mark.django_db
+def test_it_imports_a_version_1_file_which_has_no_inbox(export_file, tmp_path):
+    """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
+    with zipfile.ZipFile(export_file) as archive:
+        manifest = json.loads(archive.read(MANIFEST))
+    added = {"notify.notificationsettings", "notify.notification"}
+    tables = [t for t in manifest["tables"] if t["table"] not in added]
+    older = tmp_path / "v1.zip"
+    with zipfile.ZipFile(export_file) as source, zipfile.ZipFile(older, "w") as out:
+        for item in source.infolist():
+            if item.filename in {f"tables/{label}.jsonl" for label in added}:
+                continue
+            data = source.read(item)
+            if item.filename == MANIFEST:
+                data = json.dumps({**manifest, "version": 1, "tables": tables}).encode()
+            out.writestr(item.filename, data)
+
+    _run("import", str(older))
+
+    assert Person.objects.filter(username="mia").exists()
+    assert not Notification.objects.exists() and not NotificationSettings.objects.exists()
 
 
 @pytest.mark.django_db

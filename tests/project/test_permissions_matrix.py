@@ -18,7 +18,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
-from qibu.notify.models import MailStatus, OutboxMail
+from qibu.notify.inbox import notify
+from qibu.notify.models import MailStatus, Notification, NotificationKind, NotificationSettings, OutboxMail
 from qibu.notify.services import mail_queue
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
@@ -62,7 +63,11 @@ def world(company, okrs) -> dict[str, Any]:
     )
     mail = mail_queue(key="matrix:1", kind="test", to_address="mia@yunzhou.example", subject="通知", text="你好")
     OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.FAILED, last_error="550")
+    # One unread notification for each person, in the inbox.
+    people = [c.alice, c.erin, c.hank, c.mia, c.oscar]
+    told = notify(kind=NotificationKind.REMINDER, recipients=people, text=lambda p: "本周签到提醒", key="matrix")
     return {
+        "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
         "private_kr": private_kr,
@@ -88,6 +93,8 @@ def _state() -> str:
             "goals": StrategicGoal.objects.count(),
             "people": list(Person.objects.order_by("pk").values_list("pk", "role", "language")),
             "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
+            "inbox": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+            "notification_settings": list(NotificationSettings.objects.values_list("person_id", "deliveries")),
         },
         default=str,
     )
@@ -102,6 +109,8 @@ class Row:
     data: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
     api: bool = False
     headers: dict[str, str] | None = None
+    # A GET that writes on purpose (opening a notification marks it read).
+    writes: bool = False
 
 
 NEW_PASSWORD = "a quite different horse 42"
@@ -460,6 +469,24 @@ ROWS = [
     # Whoever holds the link, signed in or not: the link is the permission.
     Row("set-password link", "get", lambda w, c: link_for(Person.objects.get(pk=c.mia.pk)).path, PUBLIC),
     Row("forgotten password", "get", lambda w, c: "/password-reset/", PUBLIC),
+    Row("inbox", "get", lambda w, c: "/inbox/", ALL_OK),
+    Row("mark the inbox read", "post", lambda w, c: "/inbox/read/", ALL_OK),
+    # Only one's own: mia's notification, opened by each persona.
+    Row(
+        "open a notification",
+        "get",
+        lambda w, c: f"/inbox/{w['told']['mia'].pk}/",
+        {"alice": 404, "erin": 404, "hank": 404, "mia": "ok", "oscar": 404, "anonymous": "login"},
+        writes=True,
+    ),
+    Row("notification settings", "get", lambda w, c: "/settings/profile/notifications/", ALL_OK),
+    Row(
+        "save notification settings",
+        "post",
+        lambda w, c: "/settings/profile/notifications/",
+        ALL_OK,
+        data=lambda w, c: {f"delivery_{kind}": "inbox" for kind in NotificationKind.values} | {"digest_hour": "8"},
+    ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
     Row(
         "unlock an account",
@@ -506,7 +533,7 @@ def test_it_answers_each_persona_as_the_table_says_PUB_2(row: Row, persona: str,
         assert status < 400, f"{row.name} as {persona}: {status}"
         if status in (301, 302):
             assert "/login/" not in response["Location"]
-        if row.method in WRITES:
+        if row.method in WRITES or row.writes:
             assert _state() != before, f"an allowed {row.name} as {persona} wrote nothing"
         else:
             assert _state() == before, f"reading {row.name} as {persona} changed data"

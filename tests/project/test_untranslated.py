@@ -156,8 +156,9 @@ def lived_in(world: dict[str, Any], company: Any) -> dict[str, Any]:  # noqa: F8
 
 # Every page and fragment a signed-in person reads (the table's GET rows that are not the API), as the persona
 # who may see the most of it.
-# Spreadsheet downloads, and a set-password link, which moves to its form (its page is checked in test_passwords).
-NOT_HTML = {"import template", "people export xlsx", "people export csv", "set-password link"}
+# Spreadsheet downloads, a set-password link, which moves to its form (its page is checked in test_passwords), and
+# opening a notification, which moves to what it is about.
+NOT_HTML = {"import template", "people export xlsx", "people export csv", "set-password link", "open a notification"}
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qibu.audit.services import history_record
 from qibu.core.validation import FieldErrors, clean_confidence, clean_decimal, clean_text
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Milestone, Objective, Status
+from qibu.okrs.notifications import confidence_fell
 from qibu.okrs.rollup import key_result_compute, refresh_objectives
 from qibu.okrs.services._common import fall_message, lock_key_result
 from qibu.org.models import Organisation, Person
@@ -140,6 +141,8 @@ def checkin_record(
             **({"milestones_done": checkin.milestones_done} if milestones else {}),
         },
     )
+    if fall >= policy.confidence_fall_threshold:
+        confidence_fell(actor=actor, checkin=checkin, objective=objective, policy=policy)
     rolled_up = refresh_objectives([objective.pk])
     # The objective in hand shows its new roll-up without reading it back.
     if objective.pk in rolled_up:
