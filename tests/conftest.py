@@ -12,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
+from pytest_django.fixtures import SettingsWrapper
 
 from qibu.cycles.models import Cycle
 from qibu.cycles.services import cycles_generate_year
@@ -44,7 +47,7 @@ class Company:
 
 
 @pytest.fixture
-def own_database(tmp_path):
+def own_database(tmp_path: Path):
     """A database of the test's own, on the suite's engine, for processes the test starts (tests/processes.py)."""
     from tests.processes import Database
 
@@ -56,7 +59,7 @@ def own_database(tmp_path):
 
 
 @pytest.fixture
-def smtp(settings):
+def smtp(settings: SettingsWrapper):
     """A real SMTP server on 127.0.0.1 that Qibu's mail goes to (qibu.notify sends only with a server set)."""
     from tests.smtp_sink import SmtpSink
 
@@ -76,7 +79,7 @@ def _english_outside_requests():
 
 
 @pytest.fixture
-def company(db) -> Company:
+def company(db: None) -> Company:
     # English by default so that assertions read the English msgids; tests of Chinese ask for it
     # (cookie, Accept-Language or Person.language), as a user would.
     org = Organisation.objects.create(
@@ -108,7 +111,7 @@ def company(db) -> Company:
 
 
 @pytest.fixture
-def okrs(company: Company) -> dict:
+def okrs(company: Company) -> dict[str, Any]:
     """Company → sales department → mia's personal objective, each with key results, aligned upwards."""
     c = company
     company_obj = objective_create(

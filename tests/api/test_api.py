@@ -12,6 +12,7 @@ import pytest
 from django.db.models import Exists, F, Q
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.services import cycle_close
@@ -20,6 +21,7 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Vi
 from qibu.okrs.services import alignment_set, key_result_create, objective_create
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
+from tests.conftest import Company
 
 API = "/api/v1"
 
@@ -76,7 +78,7 @@ def snapshot() -> dict[str, Any]:
 
 
 @pytest.fixture
-def private(company: Any, okrs: dict) -> dict:
+def private(company: Any, okrs: dict[str, Any]) -> dict[str, Any]:
     """Oscar's private objective, aligned under the sales department's objective (PUB-2's limit)."""
     c = company
     objective = objective_create(
@@ -121,7 +123,9 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_it_answers_anonymous_callers_with_401_json(call, okrs, method, path):
+def test_it_answers_anonymous_callers_with_401_json(
+    call: Callable[..., Any], okrs: dict[str, Any], method, path
+) -> None:
     before = snapshot()
     response = call(method, path, body={} if method in ("post", "patch", "put") else None)
     assert response.status_code == 401
@@ -131,12 +135,12 @@ def test_it_answers_anonymous_callers_with_401_json(call, okrs, method, path):
     assert snapshot() == before
 
 
-def test_it_refuses_an_unknown_token(call, okrs):
+def test_it_refuses_an_unknown_token(call: Callable[..., Any], okrs: dict[str, Any]) -> None:
     response = call("get", "/objectives", headers={"Authorization": "Bearer qibu_not-a-real-token"})
     assert response.status_code == 401
 
 
-def test_it_accepts_a_personal_token(call, company, okrs):
+def test_it_accepts_a_personal_token(call: Callable[..., Any], company: Company, okrs: dict[str, Any]) -> None:
     response = call("get", "/objectives", company.mia)
     assert response.status_code == 200
     assert {o["title"] for o in response.json()["items"]} == {
@@ -146,21 +150,23 @@ def test_it_accepts_a_personal_token(call, company, okrs):
     }
 
 
-def test_it_does_not_accept_a_token_of_a_deactivated_person(call, company, okrs, tokens):
+def test_it_does_not_accept_a_token_of_a_deactivated_person(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], tokens: Callable[[Person], str]
+) -> None:
     token = tokens(company.mia)
     Person.objects.filter(pk=company.mia.pk).update(is_active=False)
     response = call("get", "/objectives", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
 
 
-def test_it_accepts_the_session_of_a_signed_in_person(client, company, okrs):
+def test_it_accepts_the_session_of_a_signed_in_person(client: Client, company: Company, okrs: dict[str, Any]) -> None:
     client.force_login(company.mia)
     response = client.get(f"{API}/objectives/{okrs['mine'].pk}")
     assert response.status_code == 200
     assert response.json()["can_edit"] is True
 
 
-def test_it_enforces_csrf_on_session_writes(company, okrs):
+def test_it_enforces_csrf_on_session_writes(company: Company, okrs: dict[str, Any]) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(company.mia)
     body = json.dumps({"key_result": okrs["my_kr"].pk, "confidence": 70, "value": 1})
@@ -182,7 +188,7 @@ def test_it_enforces_csrf_on_session_writes(company, okrs):
     assert CheckIn.objects.count() == 1
 
 
-def test_it_needs_no_csrf_with_a_token(company, okrs, tokens):
+def test_it_needs_no_csrf_with_a_token(company: Company, okrs: dict[str, Any], tokens: Callable[[Person], str]) -> None:
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
         f"{API}/check-ins",
@@ -193,7 +199,7 @@ def test_it_needs_no_csrf_with_a_token(company, okrs, tokens):
     assert response.status_code == 201
 
 
-def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs):
+def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs: dict[str, Any]) -> None:
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(f"{API}/objectives", data="{}", content_type="application/json")
     assert response.status_code == 401
@@ -202,7 +208,9 @@ def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs):
 # --- the organisation and cycles ----------------------------------------------------------------------
 
 
-def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(call, company):
+def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(
+    call: Callable[..., Any], company: Company
+) -> None:
     c = company
     people = call("get", "/people", c.oscar).json()
     assert people["count"] == 5
@@ -233,7 +241,7 @@ def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(call, 
 # --- objectives ---------------------------------------------------------------------------------------
 
 
-def test_it_filters_and_pages_objectives(call, company, okrs):
+def test_it_filters_and_pages_objectives(call: Callable[..., Any], company: Company, okrs: dict[str, Any]):
     c = company
 
     def titles(query: str) -> list[str]:
@@ -258,7 +266,9 @@ def test_it_filters_and_pages_objectives(call, company, okrs):
     assert fields_of(call("get", "/objectives?level=galaxy", c.mia)) == ["level"]
 
 
-def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(call, company, okrs):
+def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     body = call("get", f"/objectives/{okrs['mine'].pk}", company.mia).json()
     assert body["title"] == "打开苏州市场"
     assert body["owner"] == company.mia.pk
@@ -272,7 +282,9 @@ def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(ca
     assert body["can_edit"] is True
 
 
-def test_it_creates_changes_and_deletes_an_objective(call, company, okrs):
+def test_it_creates_changes_and_deletes_an_objective(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     c = company
     created = call(
         "post",
@@ -309,7 +321,7 @@ def test_it_creates_changes_and_deletes_an_objective(call, company, okrs):
     assert call("get", f"/objectives/{objective.pk}", c.mia).status_code == 404
 
 
-def test_it_returns_html_in_a_title_as_data(call, company):
+def test_it_returns_html_in_a_title_as_data(call: Callable[..., Any], company: Company) -> None:
     title = '<script>alert("x")</script><b>粗</b>'
     created = call(
         "post",
@@ -323,7 +335,9 @@ def test_it_returns_html_in_a_title_as_data(call, company):
     assert fetched.json()["title"] == title
 
 
-def test_it_sets_and_replaces_the_alignment_SET_6(call, company, okrs):
+def test_it_sets_and_replaces_the_alignment_SET_6(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     """SET-6."""
     mine = okrs["mine"]
     response = call(
@@ -337,7 +351,9 @@ def test_it_sets_and_replaces_the_alignment_SET_6(call, company, okrs):
     ]
 
 
-def test_it_does_not_align_to_an_objective_the_caller_cannot_see(call, company, okrs, private):
+def test_it_does_not_align_to_an_objective_the_caller_cannot_see(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any]
+) -> None:
     """Answered as if the private objective did not exist (PUB-2's limit), on alignment and on creation."""
     before = snapshot()
     response = call(
@@ -372,7 +388,9 @@ def test_it_does_not_align_to_an_objective_the_caller_cannot_see(call, company, 
 # --- the alignment tree -------------------------------------------------------------------------------
 
 
-def test_it_opens_the_alignment_tree_level_by_level(call, company, okrs, private):
+def test_it_opens_the_alignment_tree_level_by_level(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any]
+) -> None:
     c = company
     top = call("get", f"/alignment-tree?cycle={c.quarter.pk}", c.mia).json()
     assert top["cycle"] == c.quarter.pk
@@ -395,7 +413,9 @@ def test_it_opens_the_alignment_tree_level_by_level(call, company, okrs, private
 # --- key results and check-ins ------------------------------------------------------------------------
 
 
-def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_8(call, company, okrs):
+def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_8(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     """MEAS-8."""
     c = company
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=8))
@@ -422,7 +442,9 @@ def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_
     assert call("get", f"/key-results?owner={c.hank.pk}", c.mia).json()["count"] == 1
 
 
-def test_it_creates_changes_and_deletes_a_key_result(call, company, okrs):
+def test_it_creates_changes_and_deletes_a_key_result(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     c = company
     created = call(
         "post",
@@ -452,7 +474,9 @@ def test_it_creates_changes_and_deletes_a_key_result(call, company, okrs):
     assert not KeyResult.objects.filter(pk=body["id"]).exists()
 
 
-def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_EXE_4(call, company, okrs):
+def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_EXE_4(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     """EXE-4."""
     kr = okrs["my_kr"]
     before = snapshot()
@@ -479,7 +503,9 @@ def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_
     assert call("get", f"/check-ins?objective={okrs['mine'].pk}", company.hank).json()["count"] == 1
 
 
-def test_it_refuses_a_checkin_on_a_closed_cycle(call, company, okrs):
+def test_it_refuses_a_checkin_on_a_closed_cycle(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = snapshot()
     response = call("post", "/check-ins", company.mia, {"key_result": okrs["my_kr"].pk, "value": 2, "confidence": 80})
@@ -553,7 +579,15 @@ def _rows() -> list[tuple[str, str, str, str, Any, int]]:
 
 @pytest.mark.parametrize(("method", "path", "persona", "body", "status"), _rows())
 def test_it_answers_each_persona_as_the_pages_do_PUB_2(
-    call, company, okrs, private, method, path, persona, body, status
+    call: Callable[..., Any],
+    company: Company,
+    okrs: dict[str, Any],
+    private: dict[str, Any],
+    method,
+    path,
+    persona,
+    body,
+    status,
 ):
     """PUB-2."""
     c = company
@@ -636,7 +670,9 @@ def _bad_inputs() -> list[tuple[str, str, str, Any, str]]:
 
 
 @pytest.mark.parametrize(("what", "method", "path", "body", "field"), _bad_inputs(), ids=[r[0] for r in _bad_inputs()])
-def test_it_names_the_field_of_bad_input_and_writes_nothing(call, company, okrs, what, method, path, body, field):
+def test_it_names_the_field_of_bad_input_and_writes_nothing(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], what, method, path, body, field
+):
     c = company
     ids = {**{k: v.pk for k, v in okrs.items()}, "quarter": c.quarter.pk, "mia": c.mia.pk}
 
@@ -658,7 +694,9 @@ def test_it_names_the_field_of_bad_input_and_writes_nothing(call, company, okrs,
     assert snapshot() == before
 
 
-def test_it_answers_a_body_that_is_not_json_with_400(client, company, tokens):
+def test_it_answers_a_body_that_is_not_json_with_400(
+    client: Client, company: Company, tokens: Callable[[Person], str]
+) -> None:
     response = client.post(
         f"{API}/objectives",
         data="{not json",
@@ -672,7 +710,7 @@ def test_it_answers_a_body_that_is_not_json_with_400(client, company, tokens):
 # --- language -----------------------------------------------------------------------------------------
 
 
-def test_it_answers_in_the_language_of_the_request(call, company):
+def test_it_answers_in_the_language_of_the_request(call: Callable[..., Any], company: Company) -> None:
     """Accept-Language, the language cookie, or the person's own language, as for pages."""
     c = company
     english = call("get", "/objectives/abc", c.mia, headers={"Accept-Language": "en"})
@@ -686,7 +724,9 @@ def test_it_answers_in_the_language_of_the_request(call, company):
     assert own_language.json()["detail"][0]["message"] == "Enter a whole number."
 
 
-def test_it_prefers_the_language_cookie_over_the_persons_language(client, company, tokens):
+def test_it_prefers_the_language_cookie_over_the_persons_language(
+    client: Client, company: Company, tokens: Callable[[Person], str]
+) -> None:
     Person.objects.filter(pk=company.mia.pk).update(language="en")
     client.cookies["qibu_language"] = "zh-hans"
     response = client.get(f"{API}/objectives/abc", headers={"Authorization": f"Bearer {tokens(company.mia)}"})
@@ -696,7 +736,7 @@ def test_it_prefers_the_language_cookie_over_the_persons_language(client, compan
 # --- queries ------------------------------------------------------------------------------------------
 
 
-def _add_objectives(company: Any, okrs: dict, count: int) -> None:
+def _add_objectives(company: Any, okrs: dict[str, Any], count: int) -> None:
     c = company
     owners = [c.mia, c.oscar, c.hank]
     for i in range(count):
@@ -716,8 +756,8 @@ def _add_objectives(company: Any, okrs: dict, count: int) -> None:
 
 
 def test_it_lists_objectives_in_the_same_number_of_queries_for_ten_times_more(
-    call, company, okrs, django_assert_num_queries
-):
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     _add_objectives(company, okrs, 6)
     call("get", "/objectives", company.mia)  # the token's first use is noted once
 
@@ -745,7 +785,7 @@ LISTS = [
 ]
 
 
-def _checked_in_everywhere(company: Any, okrs: dict) -> None:
+def _checked_in_everywhere(company: Any, okrs: dict[str, Any]) -> None:
     """A check-in on every key result, by someone who may make it."""
     for kr in KeyResult.objects.select_related("objective"):
         CheckIn.objects.create(key_result=kr, author=company.alice, created_at=timezone.now(), value=1, confidence=50)
@@ -753,7 +793,9 @@ def _checked_in_everywhere(company: Any, okrs: dict) -> None:
 
 @pytest.mark.parametrize("path", LISTS)
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
-def test_it_pages_each_list_exactly_as_the_whole_list(call, company, okrs, private, path, who):
+def test_it_pages_each_list_exactly_as_the_whole_list(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any], path, who
+) -> None:
     """Every page, full, partial or past the end, has the count of the whole list and its slice of it."""
     _add_objectives(company, okrs, 13)
     for i in range(3):
@@ -773,7 +815,9 @@ def test_it_pages_each_list_exactly_as_the_whole_list(call, company, okrs, priva
 
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
-def test_it_lists_what_the_person_may_see_PUB_2(call, company, okrs, private, who):
+def test_it_lists_what_the_person_may_see_PUB_2(
+    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any], who
+):
     """PUB-2: The lists show exactly the objectives (and their key results, check-ins and parents) that
     `visible_objectives_q` lets the person see."""
     _add_objectives(company, okrs, 13)
@@ -806,8 +850,8 @@ def test_it_lists_what_the_person_may_see_PUB_2(call, company, okrs, private, wh
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "alice"])
 def test_it_applies_visibility_through_a_join_or_else_exists_with_the_same_answer(
-    company, okrs, private, monkeypatch, who
-):
+    company: Company, okrs: dict[str, Any], private: dict[str, Any], monkeypatch: pytest.MonkeyPatch, who
+) -> None:
     """Plain lookups and stand-alone subqueries are joined through the foreign key; a filter that names
     fields of the row (here F()) is applied as EXISTS. All give the rows of the visible objectives."""
     from qibu.api.okrs import visible_through
@@ -842,8 +886,13 @@ def test_it_applies_visibility_through_a_join_or_else_exists_with_the_same_answe
     ],
 )
 def test_it_answers_a_full_page_in_the_same_number_of_queries_for_ten_times_more(
-    call, company, okrs, path, queries, django_assert_num_queries
-):
+    call: Callable[..., Any],
+    company: Company,
+    okrs: dict[str, Any],
+    path,
+    queries,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     _add_objectives(company, okrs, 6)
     _checked_in_everywhere(company, okrs)
     url = path.format(quarter=company.quarter.pk, department=okrs["department"].pk)
@@ -858,7 +907,7 @@ def test_it_answers_a_full_page_in_the_same_number_of_queries_for_ten_times_more
     assert len(small["items"]) == len(large["items"]) == 2
 
 
-def test_it_answers_an_unknown_api_address_with_json(client, db):
+def test_it_answers_an_unknown_api_address_with_json(client: Client, db: None) -> None:
     response = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")

@@ -10,6 +10,7 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
@@ -35,7 +36,7 @@ PATHS = {
 }
 
 
-def test_it_publishes_a_valid_openapi_document_listing_every_path(client, db):
+def test_it_publishes_a_valid_openapi_document_listing_every_path(client: Client, db: None) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     document = response.json()
@@ -54,7 +55,7 @@ def test_it_publishes_a_valid_openapi_document_listing_every_path(client, db):
 
 
 @pytest.fixture
-def api_token(okrs: dict, company: Any) -> str:
+def api_token(okrs: dict[str, Any], company: Any) -> str:
     """Mia's token: she sees the company's objectives but not everyone's private ones."""
     return api_token_create(actor=None, person=company.mia, name="schemathesis")[1]
 
@@ -110,7 +111,7 @@ def test_it_answers_every_get_within_its_schema(
 
 @pytest.mark.parametrize("path", GETS)
 def test_it_answers_with_real_data_within_its_schema(
-    api_schema: Any, same_connection: None, api_token: str, company: Any, okrs: dict, path: str
+    api_schema: Any, same_connection: None, api_token: str, company: Any, okrs: dict[str, Any], path: str
 ) -> None:
     """The same checks on the answers a client mostly sees: existing rows, full pages."""
     c = company

@@ -37,6 +37,7 @@ from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from tests.conftest import Company
 
 ROOT = Path(__file__).resolve().parents[2]
 # A time with microseconds, long before any test runs: an import that stamped `auto_now` fields would show.
@@ -47,7 +48,7 @@ PAST = dt.datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def world(company, okrs) -> dict[str, Any]:
+def world(company: Company, okrs: dict[str, Any]) -> dict[str, Any]:
     c = company
     strategic_goal_create(actor=c.alice, title="出海", description="东南亚市场")
     east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
@@ -80,7 +81,9 @@ def world(company, okrs) -> dict[str, Any]:
 
 def _rows() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every exported table, as the product reads it."""
-    return {table.label: list(table.model._base_manager.order_by("pk").values_list(*table.names)) for table in TABLES}
+    return {
+        table.label: list[Any](table.model._base_manager.order_by("pk").values_list(*table.names)) for table in TABLES
+    }
 
 
 def _wipe() -> None:
@@ -102,7 +105,7 @@ def _file_rows(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.mark.django_db
-def test_the_world_fills_every_exported_table(world):
+def test_the_world_fills_every_exported_table(world: dict[str, Any]) -> None:
     assert all(_rows().values()), {label: len(rows) for label, rows in _rows().items()}
 
 
@@ -110,7 +113,7 @@ def test_the_world_fills_every_exported_table(world):
 
 
 @pytest.mark.django_db
-def test_it_restores_every_row_of_every_table_exactly(world, tmp_path):
+def test_it_restores_every_row_of_every_table_exactly(world: dict[str, Any], tmp_path: Path) -> None:
     before = _rows()
     path = tmp_path / "qibu.zip"
 
@@ -135,7 +138,7 @@ def test_it_restores_every_row_of_every_table_exactly(world, tmp_path):
 
 
 @pytest.mark.django_db
-def test_new_rows_get_fresh_ids_after_an_import(world, tmp_path):
+def test_new_rows_get_fresh_ids_after_an_import(world: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
     highest = {model: model._base_manager.order_by("-pk").values_list("pk", flat=True)[0] for model in MODELS}
@@ -152,7 +155,7 @@ def test_new_rows_get_fresh_ids_after_an_import(world, tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_file_is_the_documented_one(world, tmp_path):
+def test_the_file_is_the_documented_one(world: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
 
@@ -178,7 +181,7 @@ def test_the_file_is_the_documented_one(world, tmp_path):
 
 
 @pytest.mark.django_db
-def test_it_accepts_the_blank_organisation_a_first_page_view_creates(world, tmp_path):
+def test_it_accepts_the_blank_organisation_a_first_page_view_creates(world: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
     before = _rows()
@@ -246,7 +249,7 @@ def _postgres_server() -> str:
 
 
 @pytest.fixture
-def databases_of_both_engines(tmp_path) -> Iterator[tuple[OtherDatabase, OtherDatabase]]:
+def databases_of_both_engines(tmp_path: Path) -> Iterator[tuple[OtherDatabase, OtherDatabase]]:
     """(a database of the other engine, a fresh one of the suite's engine)."""
     here = connection.vendor
     other = "sqlite" if here == "postgresql" else "postgresql"
@@ -268,7 +271,9 @@ def _import_and_export_again(db: OtherDatabase, source: Path, target: Path) -> N
 
 
 @pytest.mark.django_db
-def test_it_moves_a_company_to_the_other_engine_and_back(world, tmp_path, databases_of_both_engines):
+def test_it_moves_a_company_to_the_other_engine_and_back(
+    world: dict[str, Any], tmp_path: Path, databases_of_both_engines: tuple[OtherDatabase, OtherDatabase]
+) -> None:
     other, back_home = databases_of_both_engines
     first, there, back = tmp_path / "first.zip", tmp_path / "there.zip", tmp_path / "back.zip"
     _run("export", str(first))
@@ -336,7 +341,7 @@ print(json.dumps({"written": written, "goals": goals, "departments": departments
 
 
 @pytest.mark.django_db
-def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path):
+def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path: Path) -> None:
     """Read as of one moment (a department added while the goals were being read is not in it), while the
     people using Qibu go on writing (on SQLite too, where a write transaction would lock them out)."""
     db = OtherDatabase(connection.vendor, tmp_path, _postgres_server())
@@ -354,7 +359,7 @@ def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path):
 
 
 @pytest.fixture
-def export_file(world, tmp_path) -> Path:
+def export_file(world: dict[str, Any], tmp_path: Path) -> Path:
     """An export of the world, with the database emptied afterwards."""
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
@@ -379,7 +384,7 @@ def _refused(path: Path) -> str:
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world, tmp_path):
+def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
     before = _rows()
@@ -393,7 +398,7 @@ def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world, tmp_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["text", "zip without manifest", "other manifest", "not json"])
-def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(export_file, tmp_path, kind):
+def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(export_file: Path, tmp_path: Path, kind) -> None:
     if kind == "text":
         path = tmp_path / "people.csv"
         path.write_text("username,full_name\nzhang,张伟\n")
@@ -411,7 +416,7 @@ def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(export_file,
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export_file, tmp_path):
+def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export_file: Path, tmp_path: Path) -> None:
     newer = _rewrite(export_file, tmp_path / "newer.zip", manifest={"version": VERSION + 1})
 
     message = _refused(newer)
@@ -424,14 +429,14 @@ def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export
 
 
 @pytest.mark.django_db
-def test_it_refuses_in_the_users_language(export_file, tmp_path):
+def test_it_refuses_in_the_users_language(export_file: Path, tmp_path: Path) -> None:
     newer = _rewrite(export_file, tmp_path / "newer.zip", manifest={"version": VERSION + 1})
     with translation.override("zh-hans"):
         message = _refused(newer)
     assert "更新的" in message and "什么也没有导入" in message, message
 
 
-def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path):
+def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("username\n")
     env = {**os.environ, "QIBU_TESTING": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
@@ -449,7 +454,7 @@ def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file, tmp_path):
+def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file: Path, tmp_path: Path) -> None:
     """The history table comes last: every table before it was inserted, then all of it is rolled back."""
     with zipfile.ZipFile(export_file) as archive:
         lines = archive.read("tables/audit.auditentry.jsonl").decode().splitlines()
@@ -467,7 +472,7 @@ def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file, 
 
 
 @pytest.mark.django_db
-def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file, tmp_path):
+def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(export_file) as archive:
         people = [json.loads(line) for line in archive.read("tables/org.person.jsonl").decode().splitlines()]
     people[-1]["manager_id"] = 999_999
@@ -484,7 +489,7 @@ def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file, tmp_pa
 
 
 @pytest.mark.django_db
-def test_a_truncated_table_is_refused(export_file, tmp_path):
+def test_a_truncated_table_is_refused(export_file: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(export_file) as archive:
         lines = archive.read("tables/okrs.checkin.jsonl").decode().splitlines(keepends=True)
     short = _rewrite(export_file, tmp_path / "short.zip", **{"tables/okrs.checkin.jsonl": "".join(lines[1:]).encode()})
@@ -499,7 +504,9 @@ def test_a_truncated_table_is_refused(export_file, tmp_path):
 
 
 @pytest.mark.django_db
-def test_an_administrator_downloads_the_same_export_and_it_restores(world, company, tmp_path):
+def test_an_administrator_downloads_the_same_export_and_it_restores(
+    world: dict[str, Any], company: Company, tmp_path: Path
+) -> None:
     client = Client()
     client.force_login(company.alice)
     page = client.get("/settings/export/")
@@ -524,7 +531,9 @@ def test_an_administrator_downloads_the_same_export_and_it_restores(world, compa
 
 
 @pytest.mark.django_db
-def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(world, company, monkeypatch):
+def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(
+    world: dict[str, Any], company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kr = world["my_kr"]
     CheckIn.objects.bulk_create(
         CheckIn(key_result=kr, author=company.mia, created_at=PAST, confidence=50, note=uuid.uuid4().hex * 4)
@@ -545,7 +554,7 @@ def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(world, co
 # --- the format is documented and covers every model ---------------------------------------------------------
 
 
-def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason():
+def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason() -> None:
     qibu_models = {
         model._meta.label_lower
         for config in apps.get_app_configs()
@@ -557,7 +566,7 @@ def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason():
     assert exported | set(LEFT_OUT) <= qibu_models
 
 
-def test_the_documentation_lists_every_table_and_field_and_what_is_left_out():
+def test_the_documentation_lists_every_table_and_field_and_what_is_left_out() -> None:
     docs = (ROOT / "docs" / "EXPORT.md").read_text()
     with translation.override("en"):
         assert fields_markdown() in docs, "docs/EXPORT.md is behind the export: paste format.fields_markdown()"

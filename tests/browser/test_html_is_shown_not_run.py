@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from qibu.okrs.models import KeyResult, Level
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Department, Person, StrategicGoal
 from qibu.org.services import organisation_update
+from tests.conftest import Company
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +21,7 @@ PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
 @pytest.fixture
-def poisoned(company, okrs):
+def poisoned(company: Company, okrs: dict[str, Any]):
     c = company
     organisation_update(actor=c.alice, organisation=c.org, data={"vision": "愿景" + PAYLOAD, "mission": PAYLOAD})
     StrategicGoal.objects.create(title="战略" + PAYLOAD)
@@ -40,7 +43,7 @@ def poisoned(company, okrs):
     return objective
 
 
-def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, poisoned):
+def test_it_shows_html_as_text_on_every_page(live_server: LiveServer, page: Page, company: Company, poisoned) -> None:
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", "mia")
     page.fill("#id_password", "correct horse battery staple")
@@ -63,7 +66,9 @@ def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, p
         assert page.locator("body img[src='x']").count() == 0, f"an <img> was injected on {path}"
 
 
-def test_it_shows_html_as_text_in_the_check_in_form_opened_on_the_page(live_server, page: Page, company, poisoned):
+def test_it_shows_html_as_text_in_the_check_in_form_opened_on_the_page(
+    live_server: LiveServer, page: Page, company: Company, poisoned
+) -> None:
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", "mia")
     page.fill("#id_password", "correct horse battery staple")

@@ -29,7 +29,7 @@ def _assert_tiles(parent: Cycle, children: list[Cycle]) -> None:
 
 
 @pytest.mark.django_db
-def test_it_generates_a_calendar_year_SET_8():
+def test_it_generates_a_calendar_year_SET_8() -> None:
     """SET-8."""
     annual = cycles_generate_year(actor=None, fiscal_year=2026)
     assert (annual.name, annual.kind, annual.start, annual.end) == (
@@ -56,7 +56,7 @@ def test_it_generates_a_calendar_year_SET_8():
 
 
 @pytest.mark.django_db
-def test_it_generates_a_fiscal_year_starting_in_april_SET_8():
+def test_it_generates_a_fiscal_year_starting_in_april_SET_8() -> None:
     """SET-8."""
     annual = cycles_generate_year(actor=None, fiscal_year=2027, start_month=4)
     assert (annual.name, annual.start, annual.end) == ("FY2027", D(2027, 4, 1), D(2028, 3, 31))
@@ -77,7 +77,7 @@ def test_it_generates_a_fiscal_year_starting_in_april_SET_8():
 
 @pytest.mark.parametrize("start_month", [1, 4])
 @pytest.mark.django_db
-def test_it_generates_a_year_once_however_often_asked_SET_8(start_month):
+def test_it_generates_a_year_once_however_often_asked_SET_8(start_month) -> None:
     """SET-8."""
     first = cycles_generate_year(actor=None, fiscal_year=2026, start_month=start_month)
     again = cycles_generate_year(actor=None, fiscal_year=2026, start_month=start_month)
@@ -88,7 +88,7 @@ def test_it_generates_a_year_once_however_often_asked_SET_8(start_month):
 
 
 @pytest.mark.django_db
-def test_it_generates_consecutive_years_SET_8():
+def test_it_generates_consecutive_years_SET_8() -> None:
     """SET-8."""
     cycles_generate_year(actor=None, fiscal_year=2026)
     cycles_generate_year(actor=None, fiscal_year=2027)
@@ -100,7 +100,7 @@ def test_it_generates_consecutive_years_SET_8():
 
 @pytest.mark.parametrize("start_month", [0, 13, -1])
 @pytest.mark.django_db
-def test_it_refuses_a_month_that_does_not_exist_SET_8(start_month):
+def test_it_refuses_a_month_that_does_not_exist_SET_8(start_month) -> None:
     """SET-8."""
     with pytest.raises(ValidationError) as exc:
         cycles_generate_year(actor=None, fiscal_year=2026, start_month=start_month)
@@ -109,7 +109,7 @@ def test_it_refuses_a_month_that_does_not_exist_SET_8(start_month):
 
 
 @pytest.mark.django_db
-def test_it_finds_the_current_cycle_SET_8():
+def test_it_finds_the_current_cycle_SET_8() -> None:
     """SET-8."""
     cycles_generate_year(actor=None, fiscal_year=2026)
     assert cycle_current(today=D(2026, 5, 17)).name == "2026 Q2"
@@ -123,13 +123,13 @@ def test_it_finds_the_current_cycle_SET_8():
 
 
 @pytest.mark.django_db
-def test_it_has_no_current_cycle_without_cycles_SET_8():
+def test_it_has_no_current_cycle_without_cycles_SET_8() -> None:
     """SET-8."""
     assert cycle_current(today=D(2026, 5, 17)) is None
 
 
 @pytest.mark.django_db
-def test_it_prefers_the_latest_started_of_overlapping_cycles_SET_8():
+def test_it_prefers_the_latest_started_of_overlapping_cycles_SET_8() -> None:
     """SET-8."""
     cycle_create(actor=None, name="Stage 1", start=D(2026, 1, 1), end=D(2026, 6, 30))
     cycle_create(actor=None, name="Stage 2", start=D(2026, 3, 1), end=D(2026, 9, 30))
@@ -137,7 +137,7 @@ def test_it_prefers_the_latest_started_of_overlapping_cycles_SET_8():
 
 
 @pytest.mark.django_db
-def test_it_creates_a_custom_cycle_SET_8():
+def test_it_creates_a_custom_cycle_SET_8() -> None:
     """SET-8."""
     cycle = cycle_create(
         actor=None,
@@ -160,7 +160,7 @@ def test_it_creates_a_custom_cycle_SET_8():
     ],
 )
 @pytest.mark.django_db
-def test_it_refuses_a_bad_cycle_SET_8(fields, error_field):
+def test_it_refuses_a_bad_cycle_SET_8(fields, error_field) -> None:
     """SET-8."""
     with pytest.raises(ValidationError) as exc:
         cycle_create(actor=None, **fields)
@@ -168,7 +168,7 @@ def test_it_refuses_a_bad_cycle_SET_8(fields, error_field):
     assert not Cycle.objects.exists()
 
 
-def test_it_measures_the_share_of_a_cycle_elapsed_MEAS_6():
+def test_it_measures_the_share_of_a_cycle_elapsed_MEAS_6() -> None:
     """MEAS-6."""
     quarter = Cycle(start=D(2026, 10, 1), end=D(2026, 12, 31))
     assert quarter.days == 92
@@ -180,7 +180,7 @@ def test_it_measures_the_share_of_a_cycle_elapsed_MEAS_6():
 
 
 @pytest.mark.django_db
-def test_it_gives_a_fiscal_year_all_its_quarters_after_the_start_month_changed_SET_8():
+def test_it_gives_a_fiscal_year_all_its_quarters_after_the_start_month_changed_SET_8() -> None:
     """SET-8."""
     calendar = cycles_generate_year(actor=None, fiscal_year=2026)
     fiscal = cycles_generate_year(actor=None, fiscal_year=2026, start_month=4)

@@ -12,11 +12,13 @@ import re
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.demo import content
@@ -31,7 +33,7 @@ TODAY = timezone.localdate()
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker):
     with django_db_blocker.unblock():
         summary = generate_company(people=60, seed=7, today=TODAY)
         yield summary
@@ -40,12 +42,12 @@ def demo(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def empty(db) -> None:
+def empty(db: None) -> None:
     """No company, inside this test's transaction (the module's company comes back afterwards)."""
     wipe_company()
 
 
-def _fingerprint() -> dict:
+def _fingerprint() -> dict[str, Any]:
     """What a user would see of the company, without database ids or clock times."""
     return {
         "people": sorted(
@@ -71,7 +73,7 @@ def _fingerprint() -> dict:
     }
 
 
-def test_it_builds_the_same_company_from_the_same_seed(demo, db):
+def test_it_builds_the_same_company_from_the_same_seed(demo, db: None) -> None:
     first = _fingerprint()
     wipe_company()
     again = generate_company(people=60, seed=7, today=TODAY)
@@ -82,7 +84,7 @@ def test_it_builds_the_same_company_from_the_same_seed(demo, db):
     assert _fingerprint()["people"] != first["people"]
 
 
-def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
+def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db: None) -> None:
     """VIS-1."""
     org = Organisation.objects.get(pk=1)
     assert org.name == content.COMPANY["name"]
@@ -126,7 +128,7 @@ def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
     assert all(Person.objects.get(username=s.username).check_password("demo") for s in demo.sign_ins)
 
 
-def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
+def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db: None) -> None:
     """SET-1, SET-6."""
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     year = Cycle.objects.get(kind=CycleKind.ANNUAL, start__year=TODAY.year)
@@ -165,7 +167,7 @@ def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
             assert (kr.start_date, kr.end_date) == (objective.start_date, objective.end_date)
 
 
-def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
+def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db: None) -> None:
     """EXE-3."""
     counts = Counter(CheckIn.objects.values_list("key_result_id", flat=True))
     assert max(counts.values()) == 8
@@ -188,7 +190,7 @@ def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
         )
 
 
-def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
+def test_it_explains_every_fall_in_confidence_EXE_4(demo, db: None) -> None:
     """EXE-4."""
     threshold = Organisation.objects.get(pk=1).confidence_fall_threshold
     falls = [c for c in CheckIn.objects.all() if c.confidence_fall >= threshold]
@@ -199,7 +201,7 @@ def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
     assert any(c.key_result.owner.username == member for c in falls)
 
 
-def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
+def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db: None) -> None:
     """MEAS-8."""
     cadence = Organisation.objects.get(pk=1).checkin_cadence_days
     now = timezone.now()
@@ -215,7 +217,7 @@ def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
     assert 1 <= len(stale) <= len(krs) * 0.15
 
 
-def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
+def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db: None) -> None:
     """SET-7."""
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     objectives = Objective.objects.filter(cycle=quarter)
@@ -225,7 +227,7 @@ def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
     assert personal.filter(author_id=F("owner_id")).count() / personal.count() >= 0.75
 
 
-def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db):
+def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db: None) -> None:
     """MEAS-1, MEAS-4."""
     objectives = dict(Objective.objects.values_list("id", "progress"))
     confidences = dict(Objective.objects.values_list("id", "confidence"))
@@ -245,7 +247,7 @@ def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db):
     assert {kr.pk: (kr.progress, kr.progress_raw) for kr in KeyResult.objects.all()} == key_results
 
 
-def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo, db):
+def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo, db: None) -> None:
     member = Person.objects.get(username=demo.sign_ins[3].username)
     kr = KeyResult.objects.filter(owner=member, kind="increase").select_related("objective__cycle").first()
     value = kr.start_value + (kr.target_value - kr.start_value) * Decimal("0.9")
@@ -255,7 +257,7 @@ def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo, db):
     assert Objective.objects.get(pk=kr.objective_id).progress == stored
 
 
-def test_it_splits_big_departments_into_sub_departments(empty):
+def test_it_splits_big_departments_into_sub_departments(empty: None) -> None:
     summary = generate_company(people=240, seed=3, today=TODAY, checkin_weeks=1)
     assert summary.people == 240
     sales = Department.objects.get(name="销售部")
@@ -273,7 +275,7 @@ def test_it_splits_big_departments_into_sub_departments(empty):
     assert max(Counter(CheckIn.objects.values_list("key_result_id", flat=True)).values()) == 1
 
 
-def test_it_does_nothing_with_if_empty_once_people_exist(demo, db):
+def test_it_does_nothing_with_if_empty_once_people_exist(demo, db: None) -> None:
     before = (Person.objects.count(), Objective.objects.count(), CheckIn.objects.count())
     out = StringIO()
     call_command("load_demo", "--if-empty", stdout=out)
@@ -281,14 +283,14 @@ def test_it_does_nothing_with_if_empty_once_people_exist(demo, db):
     assert "not loaded" in out.getvalue()
 
 
-def test_it_refuses_a_database_with_people_without_force(demo, db):
+def test_it_refuses_a_database_with_people_without_force(demo, db: None) -> None:
     before = (Person.objects.count(), Objective.objects.count())
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo", stdout=StringIO())
     assert (Person.objects.count(), Objective.objects.count()) == before
 
 
-def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo, db):
+def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo, db: None) -> None:
     out = StringIO()
     call_command("load_demo", "--force", "--people", "25", "--seed", "11", "--checkin-weeks", "2", stdout=out)
     assert Person.objects.exclude(username="admin").count() == 25
@@ -301,7 +303,7 @@ def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo, db):
         assert username in text
 
 
-def test_it_refuses_too_few_people(empty):
+def test_it_refuses_too_few_people(empty: None) -> None:
     with pytest.raises(CommandError, match="--people"):
         call_command("load_demo", "--people", "3", stdout=StringIO())
     assert not Person.objects.exists()

@@ -12,6 +12,8 @@ The organisation for this matrix:
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
@@ -20,6 +22,7 @@ from qibu.okrs.access import can_create, can_edit, can_view, objective_for, visi
 from qibu.okrs.models import Level, Objective, Visibility
 from qibu.org.models import Person, Role
 from qibu.org.services import department_create, person_create
+from tests.conftest import Company
 
 COMPANY, DEPARTMENT, PRIVATE = Visibility.COMPANY, Visibility.DEPARTMENT, Visibility.PRIVATE
 PERSONAS = ("alice", "erin", "hank", "sue", "sid", "mia", "oscar", "ivan")
@@ -75,7 +78,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def world(company):
+def world(company: Company):
     c = company
     east = department_create(actor=None, name="华东区", parent=c.sales)
     sue = person_create(
@@ -109,17 +112,17 @@ def world(company):
     return people, objectives
 
 
-def _person(people: dict, name: str) -> Person:
+def _person(people: dict[str, Any], name: str) -> Person:
     """A fresh copy, as a request would load it (nothing memoised)."""
     return Person.objects.select_related("department").get(pk=people[name].pk)
 
 
-def _objective(objectives: dict, name: str) -> Objective:
+def _objective(objectives: dict[str, Any], name: str) -> Objective:
     return Objective.objects.select_related("owner", "department", "team").get(pk=objectives[name].pk)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name):
+def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name) -> None:
     """PUB-2."""
     people, objectives = world
     objective = _objective(objectives, name)
@@ -132,7 +135,7 @@ def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona):
+def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona) -> None:
     """PUB-2."""
     people, objectives = world
     person = _person(people, persona)
@@ -143,7 +146,7 @@ def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(world, persona):
+def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(world, persona) -> None:
     """PUB-2."""
     people, objectives = world
     person = _person(people, persona)
@@ -157,14 +160,14 @@ def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(world, 
                 objective_for(person, objectives[name].pk)
 
 
-def test_it_answers_404_for_a_missing_or_malformed_id(world):
+def test_it_answers_404_for_a_missing_or_malformed_id(world) -> None:
     people, _objectives = world
     for pk in (999999, "abc", None):
         with pytest.raises(Http404):
             objective_for(_person(people, "alice"), pk)
 
 
-def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
+def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world) -> None:
     """PUB-2."""
     _people, objectives = world
     visitor = AnonymousUser()
@@ -172,7 +175,7 @@ def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
     assert not Objective.objects.filter(visible_objectives_q(visitor)).exists()
 
 
-def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(world):
+def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(world) -> None:
     """PUB-2."""
     _people, _objectives = world
     newcomer = person_create(actor=None, username="nina", full_name="Nina")
@@ -180,7 +183,7 @@ def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(worl
     assert listed == {"company", "sales", "mia", "sid"}
 
 
-def test_it_lets_the_right_people_create(world):
+def test_it_lets_the_right_people_create(world) -> None:
     people, _objectives = world
     hank, mia, sue, erin = (_person(people, n) for n in ("hank", "mia", "sue", "erin"))
     east = sue.department

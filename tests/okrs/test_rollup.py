@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -21,6 +22,7 @@ from qibu.okrs.services import (
     objective_delete,
     objective_update,
 )
+from tests.conftest import Company
 
 D = Decimal
 
@@ -66,7 +68,7 @@ def _checkin(c, kr: KeyResult, value, confidence=None) -> None:
 # --- the three modes --------------------------------------------------------------------------------
 
 
-def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company):
+def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     objective = _objective(c, "O")
@@ -78,7 +80,7 @@ def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company):
     assert _progress(objective) == D("1")
 
 
-def test_it_weighs_key_results_equally_by_default_MEAS_4(company):
+def test_it_weighs_key_results_equally_by_default_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     objective = _objective(c, "O")
@@ -89,7 +91,7 @@ def test_it_weighs_key_results_equally_by_default_MEAS_4(company):
     assert _progress(objective) == D("0.3333")
 
 
-def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company):
+def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P")
@@ -100,7 +102,7 @@ def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company):
     assert _progress(parent) == D("0")
 
 
-def test_it_uses_only_the_children_in_children_mode_MEAS_4(company):
+def test_it_uses_only_the_children_in_children_mode_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.CHILDREN)
@@ -115,7 +117,7 @@ def test_it_uses_only_the_children_in_children_mode_MEAS_4(company):
     assert _progress(parent) == D("1")
 
 
-def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company):
+def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
@@ -128,7 +130,7 @@ def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company):
     assert _progress(parent) == D("0.7333")
 
 
-def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company):
+def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company: Company) -> None:
     """MEAS-1, MEAS-4."""
     c = company
     objective = _objective(c, "O")
@@ -148,7 +150,7 @@ def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company):
 # --- confidence -----------------------------------------------------------------------------------
 
 
-def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(company):
+def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(company: Company) -> None:
     """MEAS-5."""
     c = company
     objective = _objective(c, "O")
@@ -163,7 +165,7 @@ def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(c
     assert _confidence(objective) == D("60")
 
 
-def test_it_rolls_confidence_up_from_children_MEAS_5(company):
+def test_it_rolls_confidence_up_from_children_MEAS_5(company: Company) -> None:
     """MEAS-5."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.CHILDREN)
@@ -178,7 +180,7 @@ def test_it_rolls_confidence_up_from_children_MEAS_5(company):
 
 
 @pytest.fixture
-def tree(company):
+def tree(company: Company):
     """company (children mode) ← two department objectives, each with one KR at 0 %."""
     c = company
     top = _objective(c, "Top", mode=RollupMode.CHILDREN)
@@ -187,14 +189,14 @@ def tree(company):
     return {"top": top, "left": left, "right": right, "left_kr": _kr(c, left), "right_kr": _kr(c, right)}
 
 
-def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company, tree):
+def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     _checkin(company, tree["left_kr"], 50)
     assert _progress(tree["left"]) == D("0.5")
     assert _progress(tree["top"]) == D("0.25")
 
 
-def test_it_follows_a_key_result_weight_change_MEAS_4(company, tree):
+def test_it_follows_a_key_result_weight_change_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     extra = _kr(c, tree["left"])
@@ -206,7 +208,7 @@ def test_it_follows_a_key_result_weight_change_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.375")
 
 
-def test_it_follows_an_objective_weight_change_MEAS_4(company, tree):
+def test_it_follows_an_objective_weight_change_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -215,7 +217,7 @@ def test_it_follows_an_objective_weight_change_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.75")
 
 
-def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company, tree):
+def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -226,7 +228,7 @@ def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_moves_the_progress_with_a_realignment_MEAS_4(company, tree):
+def test_it_moves_the_progress_with_a_realignment_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     other_top = _objective(c, "Other top", mode=RollupMode.CHILDREN)
@@ -238,7 +240,7 @@ def test_it_moves_the_progress_with_a_realignment_MEAS_4(company, tree):
     assert _progress(other_top) == D("1")  # new parent rises
 
 
-def test_it_drops_a_deleted_child_MEAS_4(company, tree):
+def test_it_drops_a_deleted_child_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -247,7 +249,7 @@ def test_it_drops_a_deleted_child_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("1")
 
 
-def test_it_follows_a_deleted_key_result_MEAS_4(company, tree):
+def test_it_follows_a_deleted_key_result_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     done = _kr(c, tree["left"])
@@ -259,7 +261,7 @@ def test_it_follows_a_deleted_key_result_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company):
+def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
@@ -272,7 +274,7 @@ def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company):
     assert _progress(parent) == D("0")
 
 
-def test_it_counts_a_child_in_every_parent_MEAS_4(company):
+def test_it_counts_a_child_in_every_parent_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     first = _objective(c, "P1", mode=RollupMode.CHILDREN)
@@ -284,7 +286,7 @@ def test_it_counts_a_child_in_every_parent_MEAS_4(company):
     assert _progress(second) == D("0.4")
 
 
-def test_it_follows_a_rollup_mode_change_MEAS_4(company, tree):
+def test_it_follows_a_rollup_mode_change_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     own = _kr(c, tree["top"])
@@ -297,7 +299,7 @@ def test_it_follows_a_rollup_mode_change_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_rolls_three_levels_up_MEAS_4(company, tree):
+def test_it_rolls_three_levels_up_MEAS_4(company: Company, tree) -> None:
     """MEAS-4."""
     c = company
     grandchild = _objective(c, "Grandchild", parent_objective_ids=[tree["left"].pk])
@@ -310,10 +312,10 @@ def test_it_rolls_three_levels_up_MEAS_4(company, tree):
 # --- a full recomputation agrees with the incremental one -------------------------------------------
 
 
-def _snapshot() -> dict:
+def _snapshot() -> dict[str, Any]:
     return {
-        "objectives": dict(Objective.objects.values_list("id", "progress")),
-        "confidence": dict(Objective.objects.values_list("id", "confidence")),
+        "objectives": dict[str, Any](Objective.objects.values_list("id", "progress")),
+        "confidence": dict[str, Any](Objective.objects.values_list("id", "confidence")),
         "krs": {pk: (p, raw) for pk, p, raw in KeyResult.objects.values_list("id", "progress", "progress_raw")},
     }
 
@@ -335,7 +337,7 @@ def _random_parents(
 
 def _random_key_result(c, rng: random.Random, objective: Objective, title: str) -> KeyResult:
     kind = rng.choice(KeyResultKind.values)
-    extra: dict = {
+    extra: dict[str, Any] = {
         KeyResultKind.DECREASE: {"start_value": 50, "target_value": rng.choice([10, 7, 0])},
         KeyResultKind.BAND: {"band_low": 90, "band_high": 99},
         KeyResultKind.MILESTONES: {"milestones": [{"title": "m1", "weight": 1}, {"title": "m2", "weight": 2}, "m3"]},
@@ -418,7 +420,7 @@ def _random_tree(c, rng: random.Random) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company, seed):
+def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company: Company, seed) -> None:
     """MEAS-4, MEAS-5."""
     _random_tree(company, random.Random(seed))
     incremental = _snapshot()
@@ -440,12 +442,12 @@ def _checkin_queries(c, siblings: int) -> int:
     return len(queries)
 
 
-def test_it_refreshes_a_checkin_in_as_many_queries_for_2_siblings_as_for_40_MEAS_4(company):
+def test_it_refreshes_a_checkin_in_as_many_queries_for_2_siblings_as_for_40_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     assert _checkin_queries(company, 2) == _checkin_queries(company, 40)
 
 
-def test_it_answers_the_roll_up_it_stored_for_the_objectives_asked_for(company):
+def test_it_answers_the_roll_up_it_stored_for_the_objectives_asked_for(company: Company) -> None:
     c = company
     top = _objective(c, "Top", mode=RollupMode.CHILDREN)
     child = _objective(c, "Child", parent_objective_ids=[top.pk])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +13,7 @@ from django.utils import translation
 
 from qibu.audit.models import AuditEntry
 from qibu.org.models import Department, Person, Role
+from tests.conftest import Company
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def run(*args: str, **options: object) -> tuple[str, str]:
 # ---------------------------------------------------------------- import_people
 
 
-def test_it_imports_people_from_a_file(tmp_path):
+def test_it_imports_people_from_a_file(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("用户名,姓名,部门,上级\nzhang,张伟,产品研发部/平台研发部,\nli,李娜,产品研发部,zhang\n", "utf-8-sig")
 
@@ -55,7 +57,7 @@ def test_it_imports_people_from_a_file(tmp_path):
     assert {e.actor for e in entries} == {None}
 
 
-def test_it_checks_without_writing_on_a_dry_run(tmp_path):
+def test_it_checks_without_writing_on_a_dry_run(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("username,full_name\nzhang,张伟\n")
 
@@ -66,7 +68,7 @@ def test_it_checks_without_writing_on_a_dry_run(tmp_path):
     assert not Person.objects.exists()
 
 
-def test_it_prints_every_problem_with_row_and_column_and_fails(tmp_path):
+def test_it_prints_every_problem_with_row_and_column_and_fails(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("username,full_name,role,email\nzhang,,boss,zhang@example.com\nli,李娜,member,not-mail\n")
 
@@ -83,7 +85,7 @@ def test_it_prints_every_problem_with_row_and_column_and_fails(tmp_path):
     assert not Person.objects.exists()
 
 
-def test_it_reports_a_file_that_is_not_a_spreadsheet(tmp_path):
+def test_it_reports_a_file_that_is_not_a_spreadsheet(tmp_path: Path) -> None:
     path = tmp_path / "people.xlsx"
     path.write_bytes(b"this is not a workbook")
 
@@ -94,7 +96,7 @@ def test_it_reports_a_file_that_is_not_a_spreadsheet(tmp_path):
     assert err.getvalue().startswith("row 0: The file is not a readable .xlsx workbook.")
 
 
-def test_it_says_when_the_file_cannot_be_read(tmp_path):
+def test_it_says_when_the_file_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         run("import_people", str(tmp_path / "missing.xlsx"))
 
@@ -102,7 +104,7 @@ def test_it_says_when_the_file_cannot_be_read(tmp_path):
 # ---------------------------------------------------------------- create_admin
 
 
-def test_it_creates_an_administrator_with_the_given_password():
+def test_it_creates_an_administrator_with_the_given_password() -> None:
     out, _err = run(
         "create_admin",
         "--username",
@@ -126,7 +128,7 @@ def test_it_creates_an_administrator_with_the_given_password():
     assert "password" not in entry.after
 
 
-def test_it_takes_the_password_from_the_environment(monkeypatch):
+def test_it_takes_the_password_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QIBU_ADMIN_PASSWORD", STRONG)
 
     run("create_admin", "--username", "root", "--full-name", "Root")
@@ -134,7 +136,7 @@ def test_it_takes_the_password_from_the_environment(monkeypatch):
     assert Person.objects.get(username="root").check_password(STRONG)
 
 
-def test_it_prompts_for_the_password_in_a_terminal(monkeypatch):
+def test_it_prompts_for_the_password_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QIBU_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     answers = iter([STRONG, STRONG])
@@ -145,7 +147,7 @@ def test_it_prompts_for_the_password_in_a_terminal(monkeypatch):
     assert Person.objects.get(username="root").check_password(STRONG)
 
 
-def test_it_refuses_two_different_typed_passwords(monkeypatch):
+def test_it_refuses_two_different_typed_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QIBU_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
     answers = iter([STRONG, STRONG + "x"])
@@ -156,7 +158,7 @@ def test_it_refuses_two_different_typed_passwords(monkeypatch):
     assert not Person.objects.exists()
 
 
-def test_it_asks_for_a_password_when_none_can_be_prompted_for(monkeypatch):
+def test_it_asks_for_a_password_when_none_can_be_prompted_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QIBU_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
 
@@ -165,13 +167,15 @@ def test_it_asks_for_a_password_when_none_can_be_prompted_for(monkeypatch):
     assert not Person.objects.exists()
 
 
-def test_it_refuses_a_weak_password():
+def test_it_refuses_a_weak_password() -> None:
     with pytest.raises(CommandError, match="too short"):
         run("create_admin", "--username", "root", "--full-name", "Root", "--password", "abc")
     assert not Person.objects.exists()
 
 
-def test_it_promotes_an_existing_person_and_keeps_their_password(company, monkeypatch):
+def test_it_promotes_an_existing_person_and_keeps_their_password(
+    company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("QIBU_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
 
@@ -185,7 +189,7 @@ def test_it_promotes_an_existing_person_and_keeps_their_password(company, monkey
     assert entry.before["role"] == Role.MEMBER and entry.after["role"] == Role.ADMIN
 
 
-def test_it_sets_a_new_password_when_promoting_with_one(company):
+def test_it_sets_a_new_password_when_promoting_with_one(company: Company) -> None:
     run("create_admin", "--username", "oscar", "--full-name", "欧斯卡", "--password", STRONG)
 
     oscar = Person.objects.get(username="oscar")

@@ -39,7 +39,7 @@ def _end(pid: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_answers_after_the_database_ended_its_connections():
+def test_it_answers_after_the_database_ended_its_connections() -> None:
     assert _get("/login/").startswith("200")
     kept = connection.connection
     assert kept is not None, "the connection is kept between requests"

@@ -25,10 +25,11 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level
 from qibu.okrs.selectors import key_result_status
 from qibu.okrs.services import alignment_set, key_result_create, objective_create, objective_update
 from qibu.org.services import api_token_create
+from tests.conftest import Company
 
 
 @pytest.fixture
-def world(company, okrs) -> dict[str, Any]:
+def world(company: Company, okrs: dict[str, Any]) -> dict[str, Any]:
     c = company
     milestone_kr = key_result_create(
         actor=c.mia,
@@ -56,9 +57,9 @@ def _stored() -> str:
     and alignment."""
     return json.dumps(
         {
-            "check_ins": list(CheckIn.objects.order_by("pk").values_list("key_result_id", "value", "confidence")),
-            "key_results": list(KeyResult.objects.order_by("pk").values_list("pk", "current_value", "confidence")),
-            "objectives": list(Objective.objects.order_by("pk").values_list("pk", "title", "owner_id")),
+            "check_ins": list[Any](CheckIn.objects.order_by("pk").values_list("key_result_id", "value", "confidence")),
+            "key_results": list[Any](KeyResult.objects.order_by("pk").values_list("pk", "current_value", "confidence")),
+            "objectives": list[Any](Objective.objects.order_by("pk").values_list("pk", "title", "owner_id")),
             "alignment": sorted(Alignment.objects.values_list("child_id", "rollup_parent_id", "parent_key_result_id")),
         },
         default=str,
@@ -285,7 +286,9 @@ def _through_api(intent: Intent, world: dict[str, Any], company: Any) -> Result:
     return Result(_outcome(response.status_code, api=True), _stored(), said)
 
 
-def _in_a_savepoint(run: Callable[[Intent, dict[str, Any], Any], Result], intent: Intent, world, company) -> Result:
+def _in_a_savepoint(
+    run: Callable[[Intent, dict[str, Any], Any], Result], intent: Intent, world: dict[str, Any], company: Company
+) -> Result:
     """Run one channel from the same starting point, then undo it, so that the other starts there too."""
     with transaction.atomic():
         if intent.prepare:
@@ -296,7 +299,9 @@ def _in_a_savepoint(run: Callable[[Intent, dict[str, Any], Any], Result], intent
 
 
 @pytest.mark.parametrize("intent", INTENTS, ids=[i.name for i in INTENTS])
-def test_it_meets_the_same_rule_through_the_page_and_the_api(intent: Intent, world, company):
+def test_it_meets_the_same_rule_through_the_page_and_the_api(
+    intent: Intent, world: dict[str, Any], company: Company
+) -> None:
     """Both channels answer as expected; a refusal leaves everything as it was and gives the same reason (the
     API's message for the field is on the page); an acceptance stores the same thing either way."""
     with transaction.atomic():
@@ -346,7 +351,9 @@ def _text_of(page: str, element_id: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def test_it_shows_the_same_pace_of_a_key_result_on_the_page_and_in_the_api_MEAS_6(world, company):
+def test_it_shows_the_same_pace_of_a_key_result_on_the_page_and_in_the_api_MEAS_6(
+    world: dict[str, Any], company: Company
+) -> None:
     """MEAS-6: a key result well behind the share of its period gone is "behind pace" on the page and in the API
     alike (the rule lives in `selectors.key_result_status`); one already done is not."""
     behind, done = world["my_kr"], world["done_kr"]

@@ -25,7 +25,7 @@ from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Company
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
 ALL_OK = dict.fromkeys(PERSONAS[:-1], "ok") | {"anonymous": "login"}
@@ -42,7 +42,7 @@ EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 4
 
 
 @pytest.fixture
-def world(company, okrs) -> dict[str, Any]:
+def world(company: Company, okrs: dict[str, Any]) -> dict[str, Any]:
     c = company
     private = objective_create(
         actor=c.mia, cycle=c.quarter, level=Level.PERSON, owner=c.mia, title="私人目标", visibility=Visibility.PRIVATE
@@ -76,18 +76,18 @@ def _state() -> str:
     """Everything a refused request must not change."""
     return json.dumps(
         {
-            "objectives": list(Objective.objects.order_by("pk").values_list("pk", "title", "status", "progress")),
-            "key_results": list(
+            "objectives": list[Any](Objective.objects.order_by("pk").values_list("pk", "title", "status", "progress")),
+            "key_results": list[Any](
                 KeyResult.objects.order_by("pk").values_list("pk", "title", "current_value", "confidence")
             ),
             "check_ins": CheckIn.objects.count(),
-            "alignments": list(Alignment.objects.order_by("pk").values_list("pk", "child_id", "rollup_parent_id")),
+            "alignments": list[Any](Alignment.objects.order_by("pk").values_list("pk", "child_id", "rollup_parent_id")),
             # The tokens made for the API rows (`_call`) are in their people's history, not the request's doing.
             "history": AuditEntry.objects.exclude(action="api_token.create").count(),
-            "organisation": list(Organisation.objects.values_list("name", "max_objectives_per_owner")),
+            "organisation": list[Any](Organisation.objects.values_list("name", "max_objectives_per_owner")),
             "goals": StrategicGoal.objects.count(),
-            "people": list(Person.objects.order_by("pk").values_list("pk", "role", "language")),
-            "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
+            "people": list[Any](Person.objects.order_by("pk").values_list("pk", "role", "language")),
+            "mail": list[Any](OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
         },
         default=str,
     )
@@ -494,7 +494,9 @@ def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
 
 
 @pytest.mark.parametrize(("row", "persona"), CASES)
-def test_it_answers_each_persona_as_the_table_says_PUB_2(row: Row, persona: str, world, company):
+def test_it_answers_each_persona_as_the_table_says_PUB_2(
+    row: Row, persona: str, world: dict[str, Any], company: Company
+) -> None:
     """PUB-2."""
     expected = row.expect[persona]
     # Tokens created for the call are not part of what a refusal must leave alone.

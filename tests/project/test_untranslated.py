@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from qibu.okrs.models import KeyResult, KeyResultKind
 from qibu.okrs.services import checkin_record, key_result_create
+from tests.conftest import Company
 from tests.project.test_permissions_matrix import ROWS, Row, world  # noqa: F401  (the fixture, used by name)
 
 # Names of the product, of formats and standards, and of things whose name is not translated.
@@ -169,7 +170,7 @@ def _assert_chinese(response: Any, what: str, company: Any) -> None:
 
 
 @pytest.mark.parametrize("row", PAGES, ids=[row.name for row in PAGES])
-def test_it_shows_no_english_on_a_chinese_page(row: Row, lived_in, company):
+def test_it_shows_no_english_on_a_chinese_page(row: Row, lived_in: dict[str, Any], company: Company) -> None:
     persona = next(p for p in ("alice", "erin", "hank", "mia", "oscar") if row.expect.get(p) == "ok")
     response = _chinese_client(getattr(company, persona)).get(row.url(lived_in, company), headers=row.headers or {})
     assert response.status_code == 200, response.status_code
@@ -185,7 +186,9 @@ CHECK_INS = {
 
 @pytest.mark.parametrize("case", CHECK_INS, ids=list(CHECK_INS))
 @pytest.mark.parametrize("htmx", [True, False], ids=["fragment", "page"])
-def test_it_answers_a_check_in_in_chinese_EXE_4(case: str, htmx: bool, lived_in, company):
+def test_it_answers_a_check_in_in_chinese_EXE_4(
+    case: str, htmx: bool, lived_in: dict[str, Any], company: Company
+) -> None:
     """EXE-4: the check-in answer — the updated key result, or the form asking why confidence fell, or the error
     — is Chinese, as a fragment for htmx and as a page without JavaScript."""
     data, status = CHECK_INS[case]
@@ -196,7 +199,7 @@ def test_it_answers_a_check_in_in_chinese_EXE_4(case: str, htmx: bool, lived_in,
     _assert_chinese(response, case, company)
 
 
-def test_it_finds_english_where_there_is_some():
+def test_it_finds_english_where_there_is_some() -> None:
     """The check itself: English words are found, Chinese, codes and allowed names are not."""
     texts = visible_text(
         '<p>检查 OKR 进度 P1 · 2026 Q4 · SET-7</p><button aria-label="Check in">签到</button>'
@@ -211,7 +214,7 @@ def test_it_finds_english_where_there_is_some():
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_it_names_each_language_in_itself_on_the_switcher(language: str, company):
+def test_it_names_each_language_in_itself_on_the_switcher(language: str, company: Company) -> None:
     """The switcher says 简体中文 / English in both languages, so anyone finds their own."""
     client = Client(headers={"Accept-Language": language})
     client.cookies["qibu_language"] = language
