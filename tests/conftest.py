@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import pytest
 from django.utils import translation
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django import Settings
 
 from qibu.cycles.models import Cycle
 from qibu.cycles.services import cycles_generate_year
-from qibu.okrs.models import Level
+from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Department, Organisation, Person, Role, Team
 from qibu.org.services import department_create, person_create, team_create
+
+if TYPE_CHECKING:
+    from tests.processes import Database
+    from tests.smtp_sink import SmtpSink
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -46,8 +51,24 @@ class Company:
     quarter: Cycle
 
 
+class Okrs(TypedDict):
+    """What `okrs` makes: the company's objective and key result, sales' pair aligned to it, mia's pair below."""
+
+    company: Objective
+    revenue: KeyResult
+    department: Objective
+    department_kr: KeyResult
+    mine: Objective
+    my_kr: KeyResult
+
+
+OkrName = Literal["company", "revenue", "department", "department_kr", "mine", "my_kr"]
+KeyResultName = Literal["revenue", "department_kr", "my_kr"]
+ObjectiveName = Literal["company", "department", "mine"]
+
+
 @pytest.fixture
-def own_database(tmp_path: Path):
+def own_database(tmp_path: Path) -> Iterator[Database]:
     """A database of the test's own, on the suite's engine, for processes the test starts (tests/processes.py)."""
     from tests.processes import Database
 
@@ -59,7 +80,7 @@ def own_database(tmp_path: Path):
 
 
 @pytest.fixture
-def smtp(settings: SettingsWrapper):
+def smtp(settings: Settings) -> Iterator[SmtpSink]:
     """A real SMTP server on 127.0.0.1 that Qibu's mail goes to (qibu.notify sends only with a server set)."""
     from tests.smtp_sink import SmtpSink
 
@@ -72,7 +93,7 @@ def smtp(settings: SettingsWrapper):
 
 
 @pytest.fixture(autouse=True)
-def _english_outside_requests():
+def _english_outside_requests() -> Iterator[None]:
     """Services called directly by a test speak English, like the organisation of `company`."""
     with translation.override("en"):
         yield
@@ -111,7 +132,7 @@ def company(db: None) -> Company:
 
 
 @pytest.fixture
-def okrs(company: Company) -> dict[str, Any]:
+def okrs(company: Company) -> Okrs:
     """Company → sales department → mia's personal objective, each with key results, aligned upwards."""
     c = company
     company_obj = objective_create(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -11,7 +13,7 @@ from qibu.okrs.services import alignment_set, key_result_create, objective_creat
 from tests.conftest import Company
 
 
-def _objective(c, title: str, **kwargs) -> Objective:
+def _objective(c: Company, title: str, **kwargs: Any) -> Objective:
     return objective_create(actor=c.erin, cycle=c.quarter, level=Level.COMPANY, owner=c.erin, title=title, **kwargs)
 
 
@@ -22,7 +24,7 @@ def _links(objective: Objective) -> set[str]:
     }
 
 
-def _refused_loop(c, objective: Objective, **kwargs) -> None:
+def _refused_loop(c: Company, objective: Objective, **kwargs: Any) -> None:
     links_before = set(Alignment.objects.values_list("child_id", "rollup_parent_id"))
     entries_before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -160,6 +162,7 @@ def test_it_records_alignment_history_SET_6(company: Company) -> None:
     entry = AuditEntry.objects.filter(
         action="alignment.set", subject_type="okrs.objective", subject_id=child.pk
     ).first()
+    assert entry is not None
     assert entry.actor == c.hank
     assert entry.at is not None
     assert entry.before == {"parents": [f"objective:{first.pk}"]}

@@ -4,6 +4,7 @@ SET-5), titles, and the department an objective belongs to."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,13 +20,19 @@ from tests.conftest import Company
 D = Decimal
 
 
-def _objective(c, **kwargs) -> Objective:
-    fields = {"actor": c.mia, "cycle": c.quarter, "level": Level.PERSON, "owner": c.mia, "title": "打开苏州市场"}
+def _objective(c: Company, **kwargs: Any) -> Objective:
+    fields: dict[str, Any] = {
+        "actor": c.mia,
+        "cycle": c.quarter,
+        "level": Level.PERSON,
+        "owner": c.mia,
+        "title": "打开苏州市场",
+    }
     fields.update(kwargs)
     return objective_create(**fields)
 
 
-def _refused(call, field: str, **kwargs) -> dict[str, Any]:
+def _refused(call: Callable[..., object], field: str, **kwargs: Any) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as exc:
         call(**kwargs)
     assert field in exc.value.message_dict, exc.value.message_dict
@@ -150,7 +157,9 @@ def test_it_changes_the_priority_SET_10(company: Company) -> None:
         ({"start_value": 0, "target_value": 1, "confidence": 120}, "confidence"),
     ],
 )
-def test_it_refuses_a_key_result_that_cannot_be_measured_SET_4(company: Company, fields, error_field) -> None:
+def test_it_refuses_a_key_result_that_cannot_be_measured_SET_4(
+    company: Company, fields: dict[str, Any], error_field: str
+) -> None:
     """SET-4."""
     objective = _objective(company)
     _refused(key_result_create, error_field, actor=company.mia, objective=objective, title="k", **fields)
@@ -169,7 +178,9 @@ def test_it_refuses_a_key_result_that_cannot_be_measured_SET_4(company: Company,
         ({"kind": "boolean"}, D(0)),
     ],
 )
-def test_it_accepts_each_kind_of_key_result_SET_4_MEAS_1_MEAS_2_MEAS_3(company: Company, fields, progress) -> None:
+def test_it_accepts_each_kind_of_key_result_SET_4_MEAS_1_MEAS_2_MEAS_3(
+    company: Company, fields: dict[str, Any], progress: Decimal
+) -> None:
     """SET-4, MEAS-1, MEAS-2, MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="k", **fields)
@@ -191,7 +202,7 @@ def test_it_checks_the_numbers_again_when_a_key_result_changes_SET_4(company: Co
 
 
 @pytest.mark.parametrize("title", ["", "   ", None, "长" * 201])
-def test_it_refuses_an_empty_or_too_long_title(company: Company, title) -> None:
+def test_it_refuses_an_empty_or_too_long_title(company: Company, title: str | None) -> None:
     count = Objective.objects.count()
     _refused(_objective, "title", c=company, title=title)
     assert Objective.objects.count() == count

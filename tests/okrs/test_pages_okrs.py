@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -19,11 +20,11 @@ from qibu.cycles.services import cycle_close
 from qibu.okrs import charts
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import alignment_set, checkin_record, key_result_create, objective_create
-from qibu.org.models import Role
+from qibu.org.models import Person, Role
 from qibu.org.services import person_create
-from tests.conftest import Company
+from tests.conftest import Company, KeyResultName, ObjectiveName, Okrs
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 XSS = "<script>alert('x')</script>"
 
 
@@ -32,7 +33,7 @@ def english(client: Client) -> None:
     client.cookies["qibu_language"] = "en"
 
 
-def _login(client: Client, person):
+def _login(client: Client, person: Person) -> Client:
     client.force_login(person)
     return client
 
@@ -48,21 +49,21 @@ def _snapshot() -> tuple[int, ...]:
     )
 
 
-def _objective_values(pk: int) -> dict[str, Any]:
+def _objective_values(pk: int) -> Mapping[str, object]:
     return Objective.objects.filter(pk=pk).values().get()
 
 
 # --- my OKRs --------------------------------------------------------------------------------------
 
 
-def test_it_asks_for_a_sign_in(client: Client, okrs: dict[str, Any]) -> None:
+def test_it_asks_for_a_sign_in(client: Client, okrs: Okrs) -> None:
     response = client.get(reverse("okrs:my"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
 def test_it_shows_my_objectives_with_their_key_results_and_the_vision_VIS_1(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """VIS-1."""
     response = _login(client, company.mia).get(reverse("okrs:my"))
@@ -78,15 +79,13 @@ def test_it_shows_my_objectives_with_their_key_results_and_the_vision_VIS_1(
     assert "销售部拿下十家标杆客户" not in html
 
 
-def test_it_shows_the_annual_company_objectives_for_context(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_shows_the_annual_company_objectives_for_context(client: Client, okrs: Okrs, company: Company) -> None:
     objective_create(actor=company.erin, cycle=company.year, level=Level.COMPANY, title="全年收入翻一番")
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
     assert "全年收入翻一番" in html
 
 
-def test_it_shows_another_cycle_when_picked(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_shows_another_cycle_when_picked(client: Client, okrs: Okrs, company: Company) -> None:
     q1 = company.year.children.get(name="2026 Q1")
     objective_create(actor=company.mia, cycle=q1, level=Level.PERSON, owner=company.mia, title="一季度目标")
     html = _login(client, company.mia).get(reverse("okrs:my") + f"?cycle={q1.pk}").content.decode()
@@ -95,9 +94,7 @@ def test_it_shows_another_cycle_when_picked(client: Client, okrs: dict[str, Any]
     assert f'<option value="{q1.pk}" selected>' in html
 
 
-def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     shaky = key_result_create(
         actor=company.mia,
@@ -115,7 +112,7 @@ def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(
 
 
 def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """MEAS-8."""
     long_ago = timezone.now() - dt.timedelta(days=company.org.checkin_cadence_days + 1)
@@ -127,7 +124,7 @@ def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(
     assert "Stale: no recent check-in" not in html
 
 
-def test_it_tags_a_key_result_behind_pace_MEAS_6(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_tags_a_key_result_behind_pace_MEAS_6(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-6."""
     today = timezone.localdate()
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(
@@ -142,9 +139,7 @@ def test_it_tags_a_key_result_behind_pace_MEAS_6(client: Client, okrs: dict[str,
     assert "Behind pace" not in kr_html[: kr_html.index("</form>")]
 
 
-def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-1."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=6, confidence=100)
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
@@ -155,9 +150,7 @@ def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(
 # --- the objective page ---------------------------------------------------------------------------
 
 
-def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(client: Client, okrs: Okrs, company: Company) -> None:
     """PUB-2."""
     response = _login(client, company.oscar).get(reverse("okrs:objective", args=[okrs["company"].pk]))
     assert response.status_code == 200
@@ -169,9 +162,7 @@ def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(
     assert reverse("okrs:objective_edit", args=[okrs["company"].pk]) not in html
 
 
-def test_it_answers_404_to_an_outsider_on_a_private_objective(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_answers_404_to_an_outsider_on_a_private_objective(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     Objective.objects.filter(pk=mine.pk).update(visibility=Visibility.PRIVATE)
     _login(client, company.oscar)
@@ -189,9 +180,7 @@ def test_it_answers_404_to_an_outsider_on_a_private_objective(
     assert _login(client, company.hank).get(reverse("okrs:objective", args=[mine.pk])).status_code == 200
 
 
-def test_it_answers_404_for_an_objective_that_does_not_exist(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_answers_404_for_an_objective_that_does_not_exist(client: Client, okrs: Okrs, company: Company) -> None:
     assert _login(client, company.alice).get(reverse("okrs:objective", args=[99999])).status_code == 404
 
 
@@ -211,7 +200,7 @@ def test_it_answers_404_for_an_objective_that_does_not_exist(
     ],
 )
 def test_it_lets_only_editors_open_the_editor(
-    client: Client, okrs: dict[str, Any], company: Company, persona, target, status
+    client: Client, okrs: Okrs, company: Company, persona: str, target: ObjectiveName, status: int
 ) -> None:
     _login(client, getattr(company, persona))
     assert client.get(reverse("okrs:objective_edit", args=[okrs[target].pk])).status_code == status
@@ -220,7 +209,7 @@ def test_it_lets_only_editors_open_the_editor(
 
 
 def test_it_refuses_a_member_editing_anothers_objective_and_changes_nothing(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     department = okrs["department"]
     before_values = _objective_values(department.pk)
@@ -245,7 +234,7 @@ def test_it_refuses_a_member_editing_anothers_objective_and_changes_nothing(
     assert _snapshot() == before
 
 
-def test_it_shows_every_detail_of_the_objective(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_shows_every_detail_of_the_objective(client: Client, okrs: Okrs, company: Company) -> None:
     html = _login(client, company.mia).get(reverse("okrs:objective", args=[okrs["department"].pk])).content.decode()
     for text in (
         "销售部拿下十家标杆客户",
@@ -270,9 +259,7 @@ def test_it_shows_every_detail_of_the_objective(client: Client, okrs: dict[str, 
     assert reverse("okrs:objective", args=[okrs["mine"].pk]) in children
 
 
-def test_it_draws_progress_and_confidence_over_time_as_svg(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_draws_progress_and_confidence_over_time_as_svg(client: Client, okrs: Okrs, company: Company) -> None:
     kr = okrs["my_kr"]
     checkin_record(actor=company.mia, key_result=kr, value=1, confidence=70, at=timezone.now() - dt.timedelta(days=10))
     checkin_record(actor=company.mia, key_result=kr, value=2, confidence=75, at=timezone.now() - dt.timedelta(days=3))
@@ -316,7 +303,7 @@ def test_it_escapes_text_in_the_chart() -> None:
 
 
 def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """EXE-4."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=1, confidence=20, confidence_reason="大客户流失")
@@ -328,9 +315,7 @@ def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(
     assert "大客户流失" in table
 
 
-def test_it_shows_the_history_newest_first_with_before_and_after(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_shows_the_history_newest_first_with_before_and_after(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.mia)
     client.post(
         reverse("okrs:objective_edit", args=[okrs["mine"].pk]),
@@ -353,12 +338,12 @@ def test_it_shows_the_history_newest_first_with_before_and_after(
 # --- the inline check-in --------------------------------------------------------------------------
 
 
-def _checkin_url(kr) -> str:
+def _checkin_url(kr: KeyResult) -> str:
     return reverse("okrs:checkin", args=[kr.pk])
 
 
 def test_it_offers_a_check_in_control_instead_of_an_open_form_per_key_result_EXE_3(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """EXE-3."""
     kr = okrs["my_kr"]
@@ -377,9 +362,7 @@ def test_it_offers_a_check_in_control_instead_of_an_open_form_per_key_result_EXE
     assert "data-disclosure" not in html
 
 
-def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-3."""
     kr = okrs["my_kr"]
     _login(client, company.mia)
@@ -409,7 +392,7 @@ def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(
 
 
 def test_it_opens_the_check_in_form_on_a_page_of_its_own_without_javascript(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     kr = okrs["my_kr"]
     response = _login(client, company.mia).get(_checkin_url(kr), {"next": reverse("okrs:my")})
@@ -429,7 +412,7 @@ def test_it_opens_the_check_in_form_on_a_page_of_its_own_without_javascript(
 
 
 def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """EXE-3."""
     kr = okrs["my_kr"]
@@ -458,7 +441,7 @@ def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(
 
 
 def test_it_refreshes_the_pace_with_the_numbers_on_the_objective_page_MEAS_6(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """MEAS-6."""
     kr, mine = okrs["my_kr"], okrs["mine"]
@@ -471,7 +454,7 @@ def test_it_refreshes_the_pace_with_the_numbers_on_the_objective_page_MEAS_6(
     assert f'<span id="objective-{mine.pk}-pace" hx-swap-oob="true">75% done,' in html
 
 
-def test_it_records_a_check_in_without_javascript(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_records_a_check_in_without_javascript(client: Client, okrs: Okrs, company: Company) -> None:
     kr = okrs["my_kr"]
     _login(client, company.mia)
     response = client.post(_checkin_url(kr), {"value": "3", "confidence": "85", "next": reverse("okrs:my")})
@@ -486,7 +469,7 @@ def test_it_records_a_check_in_without_javascript(client: Client, okrs: dict[str
 
 
 def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """EXE-4."""
     kr = okrs["my_kr"]  # confidence 80
@@ -519,9 +502,7 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(
     assert checkin.confidence_reason == "主要客户推迟了采购"
 
 
-def test_it_asks_for_the_reason_without_javascript_too_EXE_4(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-4."""
     response = _login(client, company.mia).post(
         _checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "10", "next": reverse("okrs:my")}
@@ -535,9 +516,7 @@ def test_it_asks_for_the_reason_without_javascript_too_EXE_4(
     assert not CheckIn.objects.exists()
 
 
-def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-4."""
     response = _login(client, company.mia).post(_checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "60"}, **HX)
     assert "Checked in." in response.content.decode()
@@ -545,7 +524,7 @@ def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(
     assert CheckIn.objects.get().confidence == 60
 
 
-def test_it_checks_in_milestones_MEAS_3(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_checks_in_milestones_MEAS_3(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-3."""
     kr = key_result_create(
         actor=company.mia, objective=okrs["mine"], title="苏州办事处开业", kind="milestones",
@@ -567,7 +546,7 @@ def test_it_checks_in_milestones_MEAS_3(client: Client, okrs: dict[str, Any], co
     assert f'value="{first.pk}" checked' in html and f'value="{second.pk}" checked' in html
 
 
-def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-3."""
     kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="招聘一名助理", kind="boolean")
     _login(client, company.mia)
@@ -580,7 +559,7 @@ def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client: Client, okrs: dict
     assert 'value="1" checked' in html
 
 
-def test_it_refuses_a_confidence_above_100(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_refuses_a_confidence_above_100(client: Client, okrs: Okrs, company: Company) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(_checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "101"}, **HX)
     html = response.content.decode()
@@ -589,7 +568,7 @@ def test_it_refuses_a_confidence_above_100(client: Client, okrs: dict[str, Any],
     assert _snapshot() == before
 
 
-def test_it_refuses_a_value_that_is_not_a_number(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_refuses_a_value_that_is_not_a_number(client: Client, okrs: Okrs, company: Company) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(
         _checkin_url(okrs["my_kr"]), {"value": "three", "confidence": "80"}, **HX
@@ -600,7 +579,7 @@ def test_it_refuses_a_value_that_is_not_a_number(client: Client, okrs: dict[str,
     assert _snapshot() == before
 
 
-def test_it_refuses_a_check_in_on_a_closed_cycle(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_refuses_a_check_in_on_a_closed_cycle(client: Client, okrs: Okrs, company: Company) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     _login(client, company.mia)
@@ -628,7 +607,7 @@ def test_it_refuses_a_check_in_on_a_closed_cycle(client: Client, okrs: dict[str,
     ],
 )
 def test_it_opens_the_check_in_form_only_for_those_who_may_check_in(
-    client: Client, okrs: dict[str, Any], company: Company, persona, target, status
+    client: Client, okrs: Okrs, company: Company, persona: str, target: KeyResultName, status: int
 ) -> None:
     _login(client, getattr(company, persona))
     before = _snapshot()
@@ -638,7 +617,7 @@ def test_it_opens_the_check_in_form_only_for_those_who_may_check_in(
 
 
 def test_it_answers_404_for_the_check_in_form_of_a_private_objective(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     Objective.objects.filter(pk=okrs["mine"].pk).update(visibility=Visibility.PRIVATE)
     assert _login(client, company.oscar).get(_checkin_url(okrs["my_kr"]), **HX).status_code == 404
@@ -648,7 +627,7 @@ def test_it_answers_404_for_the_check_in_form_of_a_private_objective(
 # --- the editor -----------------------------------------------------------------------------------
 
 
-def _objective_form(company: Company, **fields) -> dict[str, Any]:
+def _objective_form(company: Company, **fields: Any) -> dict[str, Any]:
     data = {
         "title": "开拓杭州市场",
         "level": "person",
@@ -665,9 +644,7 @@ def _objective_form(company: Company, **fields) -> dict[str, Any]:
     return data
 
 
-def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(client: Client, okrs: Okrs, company: Company) -> None:
     """VIS-1."""
     _login(client, company.mia)
     html = client.get(reverse("okrs:objective_new") + f"?cycle={company.quarter.pk}").content.decode()
@@ -680,7 +657,7 @@ def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(
     assert "销售部拿下十家标杆客户" in aside
 
 
-def test_it_prefills_the_editor_from_the_address(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_prefills_the_editor_from_the_address(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.hank)
     url = reverse("okrs:objective_new") + f"?level=department&cycle={company.quarter.pk}&department={company.sales.pk}"
     html = client.get(url).content.decode()
@@ -688,7 +665,7 @@ def test_it_prefills_the_editor_from_the_address(client: Client, okrs: dict[str,
     assert f'<option value="{company.sales.pk}" selected>' in html
 
 
-def test_it_creates_an_objective_aligned_to_its_parent(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_creates_an_objective_aligned_to_its_parent(client: Client, okrs: Okrs, company: Company) -> None:
     response = _login(client, company.mia).post(
         reverse("okrs:objective_new"), _objective_form(company, parent_objectives=[okrs["department"].pk])
     )
@@ -699,9 +676,7 @@ def test_it_creates_an_objective_aligned_to_its_parent(client: Client, okrs: dic
     assert list(created.alignments_up.values_list("rollup_parent_id", flat=True)) == [okrs["department"].pk]
 
 
-def test_it_creates_the_key_results_written_first_in_one_go_SET_9(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_creates_the_key_results_written_first_in_one_go_SET_9(client: Client, okrs: Okrs, company: Company) -> None:
     """SET-9."""
     data = _objective_form(
         company,
@@ -726,7 +701,7 @@ def test_it_creates_the_key_results_written_first_in_one_go_SET_9(
 
 
 def test_it_writes_nothing_when_one_key_result_written_first_is_wrong_SET_9(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """SET-9."""
     before = _snapshot()
@@ -751,7 +726,7 @@ def test_it_writes_nothing_when_one_key_result_written_first_is_wrong_SET_9(
     ],
 )
 def test_it_refuses_a_bad_title_and_writes_nothing(
-    client: Client, okrs: dict[str, Any], company: Company, title, message
+    client: Client, okrs: Okrs, company: Company, title: str, message: str
 ) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(reverse("okrs:objective_new"), _objective_form(company, title=title))
@@ -768,7 +743,7 @@ def test_it_refuses_a_bad_title_and_writes_nothing(
     assert _snapshot() == before
 
 
-def test_it_refuses_an_end_before_the_start(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_refuses_an_end_before_the_start(client: Client, okrs: Okrs, company: Company) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(
         reverse("okrs:objective_new"), _objective_form(company, start_date="2026-12-01", end_date="2026-11-01")
@@ -778,7 +753,7 @@ def test_it_refuses_an_end_before_the_start(client: Client, okrs: dict[str, Any]
 
 
 def test_it_refuses_creating_an_objective_for_someone_one_does_not_manage(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(
@@ -794,9 +769,7 @@ def test_it_refuses_creating_an_objective_for_someone_one_does_not_manage(
     assert _snapshot() == before
 
 
-def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(client: Client, okrs: Okrs, company: Company) -> None:
     """SET-6."""
     top = okrs["company"]
     values = _objective_values(top.pk)
@@ -816,9 +789,7 @@ def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(
     assert _snapshot() == before
 
 
-def test_it_changes_the_alignment_to_a_parent_key_result(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_changes_the_alignment_to_a_parent_key_result(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     response = _login(client, company.mia).post(
         reverse("okrs:objective_edit", args=[mine.pk]),
@@ -829,7 +800,7 @@ def test_it_changes_the_alignment_to_a_parent_key_result(
     assert alignment.parent_key_result_id == okrs["department_kr"].pk
 
 
-def test_it_adds_edits_and_deletes_a_key_result(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_adds_edits_and_deletes_a_key_result(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     _login(client, company.mia)
     response = client.post(
@@ -857,7 +828,7 @@ def test_it_adds_edits_and_deletes_a_key_result(client: Client, okrs: dict[str, 
     assert not KeyResult.objects.filter(pk=kr.pk).exists()
 
 
-def test_it_adds_a_milestone_key_result(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_adds_a_milestone_key_result(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.mia).post(
         reverse("okrs:kr_new", args=[okrs["mine"].pk]),
         {"title": "办事处开业", "kind": "milestones", "milestones": "选址\n装修\n\n开业\n"},
@@ -878,7 +849,7 @@ def test_it_adds_a_milestone_key_result(client: Client, okrs: dict[str, Any], co
     ],
 )
 def test_it_refuses_a_bad_key_result_and_writes_nothing(
-    client: Client, okrs: dict[str, Any], company: Company, fields, message
+    client: Client, okrs: Okrs, company: Company, fields: dict[str, str], message: str
 ) -> None:
     before = _snapshot()
     data = {"title": "苏州回款", "kind": "increase", "start_value": "0", "target_value": "100", **fields}
@@ -888,9 +859,7 @@ def test_it_refuses_a_bad_key_result_and_writes_nothing(
     assert _snapshot() == before
 
 
-def test_it_refuses_a_bad_key_result_edit_and_changes_nothing(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_refuses_a_bad_key_result_edit_and_changes_nothing(client: Client, okrs: Okrs, company: Company) -> None:
     kr = okrs["my_kr"]
     before = _snapshot()
     response = _login(client, company.mia).post(
@@ -904,7 +873,7 @@ def test_it_refuses_a_bad_key_result_edit_and_changes_nothing(
     assert _snapshot() == before
 
 
-def test_it_confirms_before_deleting_an_objective(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_confirms_before_deleting_an_objective(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     _login(client, company.mia)
     html = client.get(reverse("okrs:objective_delete", args=[mine.pk])).content.decode()
@@ -915,7 +884,7 @@ def test_it_confirms_before_deleting_an_objective(client: Client, okrs: dict[str
     assert not Objective.objects.filter(pk=mine.pk).exists()
 
 
-def test_it_refuses_to_delete_in_a_closed_cycle(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_refuses_to_delete_in_a_closed_cycle(client: Client, okrs: Okrs, company: Company) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     response = _login(client, company.mia).post(reverse("okrs:objective_delete", args=[okrs["mine"].pk]))
@@ -928,7 +897,7 @@ def test_it_refuses_to_delete_in_a_closed_cycle(client: Client, okrs: dict[str, 
 
 
 def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_SET_4(
-    client: Client, okrs: dict[str, Any], company: Company
+    client: Client, okrs: Okrs, company: Company
 ) -> None:
     """SET-3, SET-4."""
     for n in range(3):
@@ -956,9 +925,7 @@ def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_S
     assert "SET-6" not in html and "SET-8" not in html
 
 
-def test_it_warns_about_key_results_written_first_SET_5_SET_6(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_warns_about_key_results_written_first_SET_5_SET_6(client: Client, okrs: Okrs, company: Company) -> None:
     """SET-5, SET-6."""
     data = _objective_form(company, **{"kr0-title": f"提升满意度{XSS}", "kr0-target_value": ""})
     html = _login(client, company.mia).post(reverse("okrs:editor_warnings"), data, **HX).content.decode()
@@ -967,16 +934,14 @@ def test_it_warns_about_key_results_written_first_SET_5_SET_6(
     assert XSS not in html
 
 
-def test_it_shows_where_the_policy_departs_from_the_method(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_shows_where_the_policy_departs_from_the_method(client: Client, okrs: Okrs, company: Company) -> None:
     company.org.max_objectives_per_owner = 5
     company.org.save()
     html = _login(client, company.mia).get(reverse("okrs:objective_new")).content.decode()
     assert "5 (the method&#x27;s default: 3)" in html
 
 
-def test_it_wires_the_warnings_to_the_form_with_htmx(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_wires_the_warnings_to_the_form_with_htmx(client: Client, okrs: Okrs, company: Company) -> None:
     html = _login(client, company.mia).get(reverse("okrs:objective_new")).content.decode()
     assert f'hx-post="{reverse("okrs:editor_warnings")}"' in html
     assert 'hx-trigger="keyup changed delay:400ms, input changed delay:400ms, change"' in html
@@ -986,7 +951,7 @@ def test_it_wires_the_warnings_to_the_form_with_htmx(client: Client, okrs: dict[
 # --- escaping -------------------------------------------------------------------------------------
 
 
-def test_it_escapes_html_in_titles_on_every_page(client: Client, okrs: dict[str, Any], company: Company) -> None:
+def test_it_escapes_html_in_titles_on_every_page(client: Client, okrs: Okrs, company: Company) -> None:
     evil = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title=XSS,
         description=XSS, parent_objective_ids=[okrs["department"].pk],
@@ -1026,9 +991,7 @@ def test_it_escapes_html_in_titles_on_every_page(client: Client, okrs: dict[str,
     assert f"<title>Check in · {escaped}" in pages[9].content.decode()
 
 
-def test_it_escapes_what_was_typed_when_a_check_in_is_refused(
-    client: Client, okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_escapes_what_was_typed_when_a_check_in_is_refused(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.mia)
     url = reverse("okrs:checkin", args=[okrs["my_kr"].pk])
     typed = {"value": XSS, "confidence": XSS, "note": XSS, "confidence_reason": XSS}
@@ -1042,9 +1005,7 @@ def test_it_escapes_what_was_typed_when_a_check_in_is_refused(
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_it_renders_every_page_in_both_languages(
-    client: Client, okrs: dict[str, Any], company: Company, language
-) -> None:
+def test_it_renders_every_page_in_both_languages(client: Client, okrs: Okrs, company: Company, language: str) -> None:
     client.cookies["qibu_language"] = language
     _login(client, company.mia)
     urls = [
@@ -1067,7 +1028,7 @@ def test_it_renders_every_page_in_both_languages(
 # --- queries --------------------------------------------------------------------------------------
 
 
-def _grow(company: Company, okrs: dict[str, Any], n: int = 5) -> None:
+def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
     """More people, objectives, key results, alignments and check-ins everywhere."""
     for i in range(n):
         person = person_create(
@@ -1099,7 +1060,7 @@ CHECKIN_QUERIES = 14 + (connection.vendor == "postgresql")
 
 
 def test_it_reads_my_okrs_in_a_constant_number_of_queries(
-    client: Client, okrs: dict[str, Any], company: Company, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     _login(client, company.mia)
     url = reverse("okrs:my")
@@ -1113,7 +1074,7 @@ def test_it_reads_my_okrs_in_a_constant_number_of_queries(
 
 
 def test_it_reads_every_check_in_for_the_chart_beyond_the_list_in_one_more_query(
-    client: Client, okrs: dict[str, Any], company: Company, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     kr, objective = okrs["my_kr"], okrs["mine"]
     for i in range(55, 0, -1):  # more than the list shows (50), one a day
@@ -1141,7 +1102,7 @@ def test_it_reads_every_check_in_for_the_chart_beyond_the_list_in_one_more_query
 
 
 def test_it_reads_the_objective_page_in_a_constant_number_of_queries(
-    client: Client, okrs: dict[str, Any], company: Company, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     _login(client, company.mia)
     url = reverse("okrs:objective", args=[okrs["mine"].pk])
@@ -1158,7 +1119,7 @@ def test_it_reads_the_objective_page_in_a_constant_number_of_queries(
 
 
 def test_it_opens_the_check_in_form_and_records_a_check_in_in_a_constant_number_of_queries(
-    client: Client, okrs: dict[str, Any], company: Company, django_assert_num_queries: DjangoAssertNumQueries
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     kr = okrs["my_kr"]
     _login(client, company.mia)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 from django.db import connection
@@ -24,16 +24,33 @@ from qibu.okrs.services import (
 )
 from tests.conftest import Company
 
+
+class Tree(TypedDict):
+    top: Objective
+    left: Objective
+    right: Objective
+    left_kr: KeyResult
+    right_kr: KeyResult
+
+
+class Snapshot(TypedDict):
+    objectives: dict[int, Decimal]
+    confidence: dict[int, Decimal | None]
+    krs: dict[int, tuple[Decimal, Decimal]]
+
+
 D = Decimal
 
 
-def _objective(c, title: str, *, mode: str = RollupMode.KEY_RESULTS, **kwargs) -> Objective:
+def _objective(c: Company, title: str, *, mode: str = RollupMode.KEY_RESULTS, **kwargs: Any) -> Objective:
     return objective_create(
         actor=c.erin, cycle=c.quarter, level=Level.COMPANY, owner=c.erin, title=title, rollup_mode=mode, **kwargs
     )
 
 
-def _kr(c, objective: Objective, *, weight=1, confidence=50, target=100, **kwargs) -> KeyResult:
+def _kr(
+    c: Company, objective: Objective, *, weight: int = 1, confidence: int = 50, target: int = 100, **kwargs: Any
+) -> KeyResult:
     return key_result_create(
         actor=c.erin,
         objective=objective,
@@ -54,7 +71,7 @@ def _confidence(objective: Objective) -> Decimal | None:
     return Objective.objects.get(pk=objective.pk).confidence
 
 
-def _checkin(c, kr: KeyResult, value, confidence=None) -> None:
+def _checkin(c: Company, kr: KeyResult, value: int, confidence: int | None = None) -> None:
     kr = KeyResult.objects.select_related("objective__cycle").get(pk=kr.pk)
     checkin_record(
         actor=c.erin,
@@ -180,7 +197,7 @@ def test_it_rolls_confidence_up_from_children_MEAS_5(company: Company) -> None:
 
 
 @pytest.fixture
-def tree(company: Company):
+def tree(company: Company) -> Tree:
     """company (children mode) ← two department objectives, each with one KR at 0 %."""
     c = company
     top = _objective(c, "Top", mode=RollupMode.CHILDREN)
@@ -189,14 +206,14 @@ def tree(company: Company):
     return {"top": top, "left": left, "right": right, "left_kr": _kr(c, left), "right_kr": _kr(c, right)}
 
 
-def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company: Company, tree) -> None:
+def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     _checkin(company, tree["left_kr"], 50)
     assert _progress(tree["left"]) == D("0.5")
     assert _progress(tree["top"]) == D("0.25")
 
 
-def test_it_follows_a_key_result_weight_change_MEAS_4(company: Company, tree) -> None:
+def test_it_follows_a_key_result_weight_change_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     extra = _kr(c, tree["left"])
@@ -208,7 +225,7 @@ def test_it_follows_a_key_result_weight_change_MEAS_4(company: Company, tree) ->
     assert _progress(tree["top"]) == D("0.375")
 
 
-def test_it_follows_an_objective_weight_change_MEAS_4(company: Company, tree) -> None:
+def test_it_follows_an_objective_weight_change_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -217,7 +234,7 @@ def test_it_follows_an_objective_weight_change_MEAS_4(company: Company, tree) ->
     assert _progress(tree["top"]) == D("0.75")
 
 
-def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company: Company, tree) -> None:
+def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -228,7 +245,7 @@ def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company: Company, tree) -> No
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_moves_the_progress_with_a_realignment_MEAS_4(company: Company, tree) -> None:
+def test_it_moves_the_progress_with_a_realignment_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     other_top = _objective(c, "Other top", mode=RollupMode.CHILDREN)
@@ -240,7 +257,7 @@ def test_it_moves_the_progress_with_a_realignment_MEAS_4(company: Company, tree)
     assert _progress(other_top) == D("1")  # new parent rises
 
 
-def test_it_drops_a_deleted_child_MEAS_4(company: Company, tree) -> None:
+def test_it_drops_a_deleted_child_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -249,7 +266,7 @@ def test_it_drops_a_deleted_child_MEAS_4(company: Company, tree) -> None:
     assert _progress(tree["top"]) == D("1")
 
 
-def test_it_follows_a_deleted_key_result_MEAS_4(company: Company, tree) -> None:
+def test_it_follows_a_deleted_key_result_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     done = _kr(c, tree["left"])
@@ -286,7 +303,7 @@ def test_it_counts_a_child_in_every_parent_MEAS_4(company: Company) -> None:
     assert _progress(second) == D("0.4")
 
 
-def test_it_follows_a_rollup_mode_change_MEAS_4(company: Company, tree) -> None:
+def test_it_follows_a_rollup_mode_change_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     own = _kr(c, tree["top"])
@@ -299,7 +316,7 @@ def test_it_follows_a_rollup_mode_change_MEAS_4(company: Company, tree) -> None:
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_rolls_three_levels_up_MEAS_4(company: Company, tree) -> None:
+def test_it_rolls_three_levels_up_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     grandchild = _objective(c, "Grandchild", parent_objective_ids=[tree["left"].pk])
@@ -312,10 +329,10 @@ def test_it_rolls_three_levels_up_MEAS_4(company: Company, tree) -> None:
 # --- a full recomputation agrees with the incremental one -------------------------------------------
 
 
-def _snapshot() -> dict[str, Any]:
+def _snapshot() -> Snapshot:
     return {
-        "objectives": dict[str, Any](Objective.objects.values_list("id", "progress")),
-        "confidence": dict[str, Any](Objective.objects.values_list("id", "confidence")),
+        "objectives": dict(Objective.objects.values_list("id", "progress")),
+        "confidence": dict(Objective.objects.values_list("id", "confidence")),
         "krs": {pk: (p, raw) for pk, p, raw in KeyResult.objects.values_list("id", "progress", "progress_raw")},
     }
 
@@ -335,13 +352,14 @@ def _random_parents(
     return parent_objectives, parent_krs
 
 
-def _random_key_result(c, rng: random.Random, objective: Objective, title: str) -> KeyResult:
+def _random_key_result(c: Company, rng: random.Random, objective: Objective, title: str) -> KeyResult:
     kind = rng.choice(KeyResultKind.values)
-    extra: dict[str, Any] = {
+    extras: dict[str, dict[str, Any]] = {
         KeyResultKind.DECREASE: {"start_value": 50, "target_value": rng.choice([10, 7, 0])},
         KeyResultKind.BAND: {"band_low": 90, "band_high": 99},
         KeyResultKind.MILESTONES: {"milestones": [{"title": "m1", "weight": 1}, {"title": "m2", "weight": 2}, "m3"]},
-    }.get(kind, {})
+    }
+    extra = extras.get(kind, {})
     return key_result_create(
         actor=c.erin,
         objective=objective,
@@ -355,15 +373,16 @@ def _random_key_result(c, rng: random.Random, objective: Objective, title: str) 
     )
 
 
-def _random_checkin(c, rng: random.Random, kr: KeyResult) -> None:
+def _random_checkin(c: Company, rng: random.Random, kr: KeyResult) -> None:
     done = None
     if kr.kind == KeyResultKind.MILESTONES:
         done = [m.pk for m in kr.milestones.all() if rng.random() < 0.5]
-    value = {
+    values: dict[str, int] = {
         KeyResultKind.BOOLEAN: rng.choice([0, 1]),
         KeyResultKind.BAND: rng.choice([85, 95, 100]),
         KeyResultKind.DECREASE: rng.randint(-5, 60),
-    }.get(kr.kind, rng.randint(-10, 120))
+    }
+    value = values.get(kr.kind, rng.randint(-10, 120))
     checkin_record(
         actor=c.erin,
         key_result=kr,
@@ -374,7 +393,7 @@ def _random_checkin(c, rng: random.Random, kr: KeyResult) -> None:
     )
 
 
-def _random_change(c, rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> None:
+def _random_change(c: Company, rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> None:
     """One of the changes that move roll-ups: a check-in, a weight, a status, a roll-up mode, a re-alignment."""
     kr = KeyResult.objects.select_related("objective__cycle").get(pk=rng.choice(krs).pk)
     action = rng.random()
@@ -399,7 +418,7 @@ def _random_change(c, rng: random.Random, objectives: list[Objective], krs: list
         alignment_set(actor=c.erin, objective=objective, parent_objective_ids=rng.sample(earlier, k=1))
 
 
-def _random_tree(c, rng: random.Random) -> None:
+def _random_tree(c: Company, rng: random.Random) -> None:
     objectives: list[Objective] = []
     krs: list[KeyResult] = []
     for i in range(18):
@@ -420,7 +439,7 @@ def _random_tree(c, rng: random.Random) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company: Company, seed) -> None:
+def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company: Company, seed: int) -> None:
     """MEAS-4, MEAS-5."""
     _random_tree(company, random.Random(seed))
     incremental = _snapshot()
@@ -431,7 +450,7 @@ def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(co
     assert any(p > 0 for p in incremental["objectives"].values())
 
 
-def _checkin_queries(c, siblings: int) -> int:
+def _checkin_queries(c: Company, siblings: int) -> int:
     top = _objective(c, f"Top {siblings}", mode=RollupMode.CHILDREN)
     children = [_objective(c, f"C{i}", parent_objective_ids=[top.pk]) for i in range(siblings)]
     krs = [_kr(c, child) for child in children]
