@@ -62,6 +62,18 @@ class Okrs(TypedDict):
     my_kr: KeyResult
 
 
+def okr_pks(okrs: Okrs) -> dict[str, int]:
+    """The primary keys of `okrs` by name, to fill paths such as /objectives/{mine}."""
+    return {
+        "company": okrs["company"].pk,
+        "revenue": okrs["revenue"].pk,
+        "department": okrs["department"].pk,
+        "department_kr": okrs["department_kr"].pk,
+        "mine": okrs["mine"].pk,
+        "my_kr": okrs["my_kr"].pk,
+    }
+
+
 OkrName = Literal["company", "revenue", "department", "department_kr", "mine", "my_kr"]
 KeyResultName = Literal["revenue", "department_kr", "my_kr"]
 ObjectiveName = Literal["company", "department", "mine"]

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 import pytest
 from django.db.models import Exists, F, Q
@@ -21,9 +21,28 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Vi
 from qibu.okrs.services import alignment_set, key_result_create, objective_create
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
-from tests.conftest import Company
+from tests.conftest import Company, Okrs, okr_pks
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 API = "/api/v1"
+
+
+class Call(Protocol):
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        person: Person | None = None,
+        body: object = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response: ...
+
+
+class Private(TypedDict):
+    objective: Objective
+    kr: KeyResult
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -46,20 +65,21 @@ def call(client: Client, tokens: Callable[[Person], str]) -> Callable[..., Any]:
     """call("get", "/objectives", person) → the response; `body` is sent as JSON."""
 
     def _call(
-        method: str, path: str, person: Person | None = None, body: Any = None, headers: dict[str, str] | None = None
-    ) -> Any:
+        method: str, path: str, person: Person | None = None, body: object = None, headers: dict[str, str] | None = None
+    ) -> Response:
         sent = dict(headers or {})
         if person is not None:
             sent["Authorization"] = f"Bearer {tokens(person)}"
         kwargs: dict[str, Any] = {"headers": sent}
         if body is not None:
             kwargs.update(data=json.dumps(body), content_type="application/json")
-        return getattr(client, method.lower())(API + path, **kwargs)
+        response: Response = getattr(client, method.lower())(API + path, **kwargs)
+        return response
 
     return _call
 
 
-def fields_of(response: Any) -> list[str | None]:
+def fields_of(response: Response) -> list[str | None]:
     return [item["field"] for item in response.json()["detail"]]
 
 
@@ -78,7 +98,7 @@ def snapshot() -> dict[str, Any]:
 
 
 @pytest.fixture
-def private(company: Any, okrs: dict[str, Any]) -> dict[str, Any]:
+def private(company: Company, okrs: Okrs) -> Private:
     """Oscar's private objective, aligned under the sales department's objective (PUB-2's limit)."""
     c = company
     objective = objective_create(
@@ -123,9 +143,7 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_it_answers_anonymous_callers_with_401_json(
-    call: Callable[..., Any], okrs: dict[str, Any], method, path
-) -> None:
+def test_it_answers_anonymous_callers_with_401_json(call: Call, okrs: Okrs, method: str, path: str) -> None:
     before = snapshot()
     response = call(method, path, body={} if method in ("post", "patch", "put") else None)
     assert response.status_code == 401
@@ -135,12 +153,12 @@ def test_it_answers_anonymous_callers_with_401_json(
     assert snapshot() == before
 
 
-def test_it_refuses_an_unknown_token(call: Callable[..., Any], okrs: dict[str, Any]) -> None:
+def test_it_refuses_an_unknown_token(call: Call, okrs: Okrs) -> None:
     response = call("get", "/objectives", headers={"Authorization": "Bearer qibu_not-a-real-token"})
     assert response.status_code == 401
 
 
-def test_it_accepts_a_personal_token(call: Callable[..., Any], company: Company, okrs: dict[str, Any]) -> None:
+def test_it_accepts_a_personal_token(call: Call, company: Company, okrs: Okrs) -> None:
     response = call("get", "/objectives", company.mia)
     assert response.status_code == 200
     assert {o["title"] for o in response.json()["items"]} == {
@@ -151,7 +169,7 @@ def test_it_accepts_a_personal_token(call: Callable[..., Any], company: Company,
 
 
 def test_it_does_not_accept_a_token_of_a_deactivated_person(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], tokens: Callable[[Person], str]
+    call: Call, company: Company, okrs: Okrs, tokens: Callable[[Person], str]
 ) -> None:
     token = tokens(company.mia)
     Person.objects.filter(pk=company.mia.pk).update(is_active=False)
@@ -159,14 +177,14 @@ def test_it_does_not_accept_a_token_of_a_deactivated_person(
     assert response.status_code == 401
 
 
-def test_it_accepts_the_session_of_a_signed_in_person(client: Client, company: Company, okrs: dict[str, Any]) -> None:
+def test_it_accepts_the_session_of_a_signed_in_person(client: Client, company: Company, okrs: Okrs) -> None:
     client.force_login(company.mia)
     response = client.get(f"{API}/objectives/{okrs['mine'].pk}")
     assert response.status_code == 200
     assert response.json()["can_edit"] is True
 
 
-def test_it_enforces_csrf_on_session_writes(company: Company, okrs: dict[str, Any]) -> None:
+def test_it_enforces_csrf_on_session_writes(company: Company, okrs: Okrs) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(company.mia)
     body = json.dumps({"key_result": okrs["my_kr"].pk, "confidence": 70, "value": 1})
@@ -188,7 +206,7 @@ def test_it_enforces_csrf_on_session_writes(company: Company, okrs: dict[str, An
     assert CheckIn.objects.count() == 1
 
 
-def test_it_needs_no_csrf_with_a_token(company: Company, okrs: dict[str, Any], tokens: Callable[[Person], str]) -> None:
+def test_it_needs_no_csrf_with_a_token(company: Company, okrs: Okrs, tokens: Callable[[Person], str]) -> None:
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
         f"{API}/check-ins",
@@ -199,7 +217,7 @@ def test_it_needs_no_csrf_with_a_token(company: Company, okrs: dict[str, Any], t
     assert response.status_code == 201
 
 
-def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs: dict[str, Any]) -> None:
+def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs: Okrs) -> None:
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(f"{API}/objectives", data="{}", content_type="application/json")
     assert response.status_code == 401
@@ -208,9 +226,7 @@ def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs: dict
 # --- the organisation and cycles ----------------------------------------------------------------------
 
 
-def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(
-    call: Callable[..., Any], company: Company
-) -> None:
+def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(call: Call, company: Company) -> None:
     c = company
     people = call("get", "/people", c.oscar).json()
     assert people["count"] == 5
@@ -241,7 +257,7 @@ def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(
 # --- objectives ---------------------------------------------------------------------------------------
 
 
-def test_it_filters_and_pages_objectives(call: Callable[..., Any], company: Company, okrs: dict[str, Any]):
+def test_it_filters_and_pages_objectives(call: Call, company: Company, okrs: Okrs) -> None:
     c = company
 
     def titles(query: str) -> list[str]:
@@ -267,7 +283,7 @@ def test_it_filters_and_pages_objectives(call: Callable[..., Any], company: Comp
 
 
 def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+    call: Call, company: Company, okrs: Okrs
 ) -> None:
     body = call("get", f"/objectives/{okrs['mine'].pk}", company.mia).json()
     assert body["title"] == "打开苏州市场"
@@ -282,9 +298,7 @@ def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(
     assert body["can_edit"] is True
 
 
-def test_it_creates_changes_and_deletes_an_objective(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
-) -> None:
+def test_it_creates_changes_and_deletes_an_objective(call: Call, company: Company, okrs: Okrs) -> None:
     c = company
     created = call(
         "post",
@@ -321,7 +335,7 @@ def test_it_creates_changes_and_deletes_an_objective(
     assert call("get", f"/objectives/{objective.pk}", c.mia).status_code == 404
 
 
-def test_it_returns_html_in_a_title_as_data(call: Callable[..., Any], company: Company) -> None:
+def test_it_returns_html_in_a_title_as_data(call: Call, company: Company) -> None:
     title = '<script>alert("x")</script><b>粗</b>'
     created = call(
         "post",
@@ -335,9 +349,7 @@ def test_it_returns_html_in_a_title_as_data(call: Callable[..., Any], company: C
     assert fetched.json()["title"] == title
 
 
-def test_it_sets_and_replaces_the_alignment_SET_6(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
-) -> None:
+def test_it_sets_and_replaces_the_alignment_SET_6(call: Call, company: Company, okrs: Okrs) -> None:
     """SET-6."""
     mine = okrs["mine"]
     response = call(
@@ -352,7 +364,7 @@ def test_it_sets_and_replaces_the_alignment_SET_6(
 
 
 def test_it_does_not_align_to_an_objective_the_caller_cannot_see(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any]
+    call: Call, company: Company, okrs: Okrs, private: Private
 ) -> None:
     """Answered as if the private objective did not exist (PUB-2's limit), on alignment and on creation."""
     before = snapshot()
@@ -388,9 +400,7 @@ def test_it_does_not_align_to_an_objective_the_caller_cannot_see(
 # --- the alignment tree -------------------------------------------------------------------------------
 
 
-def test_it_opens_the_alignment_tree_level_by_level(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any]
-) -> None:
+def test_it_opens_the_alignment_tree_level_by_level(call: Call, company: Company, okrs: Okrs, private: Private) -> None:
     c = company
     top = call("get", f"/alignment-tree?cycle={c.quarter.pk}", c.mia).json()
     assert top["cycle"] == c.quarter.pk
@@ -414,7 +424,7 @@ def test_it_opens_the_alignment_tree_level_by_level(
 
 
 def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_8(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+    call: Call, company: Company, okrs: Okrs
 ) -> None:
     """MEAS-8."""
     c = company
@@ -442,9 +452,7 @@ def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_
     assert call("get", f"/key-results?owner={c.hank.pk}", c.mia).json()["count"] == 1
 
 
-def test_it_creates_changes_and_deletes_a_key_result(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
-) -> None:
+def test_it_creates_changes_and_deletes_a_key_result(call: Call, company: Company, okrs: Okrs) -> None:
     c = company
     created = call(
         "post",
@@ -475,7 +483,7 @@ def test_it_creates_changes_and_deletes_a_key_result(
 
 
 def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_EXE_4(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
+    call: Call, company: Company, okrs: Okrs
 ) -> None:
     """EXE-4."""
     kr = okrs["my_kr"]
@@ -503,9 +511,7 @@ def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_
     assert call("get", f"/check-ins?objective={okrs['mine'].pk}", company.hank).json()["count"] == 1
 
 
-def test_it_refuses_a_checkin_on_a_closed_cycle(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any]
-) -> None:
+def test_it_refuses_a_checkin_on_a_closed_cycle(call: Call, company: Company, okrs: Okrs) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = snapshot()
     response = call("post", "/check-ins", company.mia, {"key_result": okrs["my_kr"].pk, "value": 2, "confidence": 80})
@@ -517,9 +523,9 @@ def test_it_refuses_a_checkin_on_a_closed_cycle(
 # --- permissions: the same lookup as the pages (invisible → 404, read-only → 403) ---------------------
 
 
-def _rows() -> list[tuple[str, str, str, str, Any, int]]:
+def _rows() -> list[tuple[str, str, str, dict[str, object] | None, int]]:
     """(method, path, persona, …, body, status): paths name fixture objects as {company}, {private_kr}, …"""
-    patch = {"title": "改过的标题"}
+    patch: dict[str, object] = {"title": "改过的标题"}
     return [
         ("get", "/objectives/{private}", "mia", None, 404),
         ("get", "/objectives/{private}", "hank", None, 404),
@@ -579,20 +585,20 @@ def _rows() -> list[tuple[str, str, str, str, Any, int]]:
 
 @pytest.mark.parametrize(("method", "path", "persona", "body", "status"), _rows())
 def test_it_answers_each_persona_as_the_pages_do_PUB_2(
-    call: Callable[..., Any],
+    call: Call,
     company: Company,
-    okrs: dict[str, Any],
-    private: dict[str, Any],
-    method,
-    path,
-    persona,
-    body,
-    status,
-):
+    okrs: Okrs,
+    private: Private,
+    method: str,
+    path: str,
+    persona: str,
+    body: dict[str, object] | None,
+    status: int,
+) -> None:
     """PUB-2."""
     c = company
     ids = {
-        **{k: v.pk for k, v in okrs.items()},
+        **okr_pks(okrs),
         "private": private["objective"].pk,
         "private_kr": private["kr"].pk,
         "quarter": c.quarter.pk,
@@ -619,7 +625,7 @@ def test_it_answers_each_persona_as_the_pages_do_PUB_2(
 # --- bad input: JSON naming the field, nothing written ------------------------------------------------
 
 
-def _bad_inputs() -> list[tuple[str, str, str, Any, str]]:
+def _bad_inputs() -> list[tuple[str, str, str, dict[str, object], str]]:
     """(what, method, path, body, field) — all sent by the objective's owner."""
     person_objective = {"cycle": "{quarter}", "level": "person", "owner": "{mia}"}
     kr = {"objective": "{mine}", "title": "新增客户"}
@@ -671,10 +677,17 @@ def _bad_inputs() -> list[tuple[str, str, str, Any, str]]:
 
 @pytest.mark.parametrize(("what", "method", "path", "body", "field"), _bad_inputs(), ids=[r[0] for r in _bad_inputs()])
 def test_it_names_the_field_of_bad_input_and_writes_nothing(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], what, method, path, body, field
-):
+    call: Call,
+    company: Company,
+    okrs: Okrs,
+    what: str,
+    method: str,
+    path: str,
+    body: dict[str, object] | None,
+    field: str,
+) -> None:
     c = company
-    ids = {**{k: v.pk for k, v in okrs.items()}, "quarter": c.quarter.pk, "mia": c.mia.pk}
+    ids = {**okr_pks(okrs), "quarter": c.quarter.pk, "mia": c.mia.pk}
 
     def fill(value: Any) -> Any:
         if isinstance(value, dict):
@@ -710,7 +723,7 @@ def test_it_answers_a_body_that_is_not_json_with_400(
 # --- language -----------------------------------------------------------------------------------------
 
 
-def test_it_answers_in_the_language_of_the_request(call: Callable[..., Any], company: Company) -> None:
+def test_it_answers_in_the_language_of_the_request(call: Call, company: Company) -> None:
     """Accept-Language, the language cookie, or the person's own language, as for pages."""
     c = company
     english = call("get", "/objectives/abc", c.mia, headers={"Accept-Language": "en"})
@@ -736,7 +749,7 @@ def test_it_prefers_the_language_cookie_over_the_persons_language(
 # --- queries ------------------------------------------------------------------------------------------
 
 
-def _add_objectives(company: Any, okrs: dict[str, Any], count: int) -> None:
+def _add_objectives(company: Any, okrs: Okrs, count: int) -> None:
     c = company
     owners = [c.mia, c.oscar, c.hank]
     for i in range(count):
@@ -756,7 +769,7 @@ def _add_objectives(company: Any, okrs: dict[str, Any], count: int) -> None:
 
 
 def test_it_lists_objectives_in_the_same_number_of_queries_for_ten_times_more(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], django_assert_num_queries: DjangoAssertNumQueries
+    call: Call, company: Company, okrs: Okrs, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     _add_objectives(company, okrs, 6)
     call("get", "/objectives", company.mia)  # the token's first use is noted once
@@ -785,7 +798,7 @@ LISTS = [
 ]
 
 
-def _checked_in_everywhere(company: Any, okrs: dict[str, Any]) -> None:
+def _checked_in_everywhere(company: Any, okrs: Okrs) -> None:
     """A check-in on every key result, by someone who may make it."""
     for kr in KeyResult.objects.select_related("objective"):
         CheckIn.objects.create(key_result=kr, author=company.alice, created_at=timezone.now(), value=1, confidence=50)
@@ -794,7 +807,7 @@ def _checked_in_everywhere(company: Any, okrs: dict[str, Any]) -> None:
 @pytest.mark.parametrize("path", LISTS)
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
 def test_it_pages_each_list_exactly_as_the_whole_list(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any], path, who
+    call: Call, company: Company, okrs: Okrs, private: Private, path: str, who: str
 ) -> None:
     """Every page, full, partial or past the end, has the count of the whole list and its slice of it."""
     _add_objectives(company, okrs, 13)
@@ -816,8 +829,8 @@ def test_it_pages_each_list_exactly_as_the_whole_list(
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
 def test_it_lists_what_the_person_may_see_PUB_2(
-    call: Callable[..., Any], company: Company, okrs: dict[str, Any], private: dict[str, Any], who
-):
+    call: Call, company: Company, okrs: Okrs, private: Private, who: str
+) -> None:
     """PUB-2: The lists show exactly the objectives (and their key results, check-ins and parents) that
     `visible_objectives_q` lets the person see."""
     _add_objectives(company, okrs, 13)
@@ -828,8 +841,9 @@ def test_it_lists_what_the_person_may_see_PUB_2(
     expected_krs = KeyResult.objects.filter(objective__in=visible).order_by("objective_id", "position", "id")
     expected_checkins = CheckIn.objects.filter(key_result__objective__in=visible).order_by("-created_at", "-id")
 
-    def listed(path: str) -> list[dict]:
-        return call("get", f"{path}?page_size=200", person).json()["items"]
+    def listed(path: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = call("get", f"{path}?page_size=200", person).json()["items"]
+        return items
 
     objectives = listed("/objectives")
     assert [o["id"] for o in objectives] == expected_objectives
@@ -850,7 +864,7 @@ def test_it_lists_what_the_person_may_see_PUB_2(
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "alice"])
 def test_it_applies_visibility_through_a_join_or_else_exists_with_the_same_answer(
-    company: Company, okrs: dict[str, Any], private: dict[str, Any], monkeypatch: pytest.MonkeyPatch, who
+    company: Company, okrs: Okrs, private: Private, monkeypatch: pytest.MonkeyPatch, who: str
 ) -> None:
     """Plain lookups and stand-alone subqueries are joined through the foreign key; a filter that names
     fields of the row (here F()) is applied as EXISTS. All give the rows of the visible objectives."""
@@ -886,11 +900,11 @@ def test_it_applies_visibility_through_a_join_or_else_exists_with_the_same_answe
     ],
 )
 def test_it_answers_a_full_page_in_the_same_number_of_queries_for_ten_times_more(
-    call: Callable[..., Any],
+    call: Call,
     company: Company,
-    okrs: dict[str, Any],
-    path,
-    queries,
+    okrs: Okrs,
+    path: str,
+    queries: int,
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     _add_objectives(company, okrs, 6)
