@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -27,6 +28,9 @@ from qibu.org.services import (
 )
 from tests.conftest import Company
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 
 def client_for(person: Person | None) -> Client:
     client = Client()
@@ -35,7 +39,7 @@ def client_for(person: Person | None) -> Client:
     return client
 
 
-def history_text(response) -> str:
+def history_text(response: Response) -> str:
     """The visible text of the page's history list, each entry starting with "¶"."""
     assert response.status_code == 200
     html = response.content.decode()
@@ -193,7 +197,7 @@ def test_it_answers_404_for_a_subject_that_does_not_exist(company: Company) -> N
 
 
 @pytest.mark.parametrize("persona", ["erin", "hank", "mia", "oscar"])
-def test_it_shows_history_to_administrators_only(company: Company, persona) -> None:
+def test_it_shows_history_to_administrators_only(company: Company, persona: str) -> None:
     person = getattr(company, persona)
     urls = [
         reverse("org:history"),
