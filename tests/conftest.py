@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
 
 import pytest
 from django.utils import translation
@@ -34,6 +34,14 @@ if TYPE_CHECKING:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse battery staple"
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """The value, failing the test where it is missing (an optional field or `.first()` the test expects set)."""
+    assert value is not None
+    return value
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Iterator, Sequence
 
 import openpyxl
 import pytest
@@ -15,13 +16,13 @@ from qibu.audit.models import AuditEntry
 from qibu.org.importer import ImportResult, RowError, people_import, template_csv, template_workbook
 from qibu.org.models import Department, Person, Role, Team
 from qibu.org.services import department_create
-from tests.conftest import Company
+from tests.conftest import Company, present
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     """Reasons are checked against the English msgids, whatever catalogue is compiled."""
     with translation.override("en"):
         yield
@@ -42,7 +43,7 @@ ENGLISH = [
 CHINESE = ["用户名", "姓名", "邮箱", "部门", "团队", "上级", "角色", "职位", "语言", "部门负责人"]
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for row in rows:
@@ -87,12 +88,16 @@ def test_it_imports_a_workbook_with_nested_departments_teams_managers_heads_and_
     platform = Department.objects.get(name="平台研发部")
     assert platform.parent == product
     assert platform.path == f"{product.path}{platform.pk}/"
+    assert product.head is not None
     assert product.head.username == "zhangwei"
+    assert platform.head is not None
     assert platform.head.username == "wangfang"
     lina = Person.objects.select_related("team", "manager", "department").get(username="lina")
     assert (lina.full_name, lina.email, lina.language) == ("李娜", "lina@example.com", "en")
     assert lina.department == platform
+    assert lina.team is not None
     assert lina.team.name == "后端组" and lina.team.department == platform
+    assert lina.manager is not None
     assert lina.manager.username == "wangfang"
     assert not lina.has_usable_password()
     roles = dict(Person.objects.values_list("username", "role"))
@@ -105,7 +110,7 @@ def test_it_imports_a_workbook_with_nested_departments_teams_managers_heads_and_
         "admin2": Role.ADMIN,
         "exec2": Role.EXECUTIVE,
     }
-    assert Person.objects.get(username="zhangwei").manager.username == "ceo"
+    assert present(Person.objects.get(username="zhangwei").manager).username == "ceo"
 
 
 def test_it_imports_a_csv_with_chinese_headers_and_english_values() -> None:
@@ -136,10 +141,11 @@ def test_it_imports_a_csv_with_chinese_headers_and_english_values() -> None:
     lilei = Person.objects.get(username="lilei")
     assert lilei.role == Role.MEMBER
     assert lilei.language == "en"
+    assert lilei.team is not None
     assert lilei.team.name == "大客户组"
     # An empty password column (an older template) is no problem; nobody gets a password from a file.
     assert not lilei.has_usable_password()
-    assert Department.objects.get(name="华东区").head.username == "hanmei"
+    assert present(Department.objects.get(name="华东区").head).username == "hanmei"
     assert Person.objects.get(username="hanmei").language == "zh-hans"
 
 
@@ -205,8 +211,8 @@ def test_it_parses_its_own_template_workbook_back_with_the_example_rows() -> Non
 
     result = people_import(actor=None, filename="qibu-people.xlsx", content=content)
     assert result.ok
-    assert Person.objects.get(username="lina").manager.username == "zhangwei"
-    assert Department.objects.get(name="产品研发部").head.username == "zhangwei"
+    assert present(Person.objects.get(username="lina").manager).username == "zhangwei"
+    assert present(Department.objects.get(name="产品研发部").head).username == "zhangwei"
 
 
 def test_it_parses_its_own_template_csv_back() -> None:
@@ -260,13 +266,16 @@ def test_it_updates_existing_people_and_counts_only_real_changes(company: Compan
     assert newbie.manager == company.hank
     entry = AuditEntry.objects.get(action="person.import_update", target_id=mia.pk)
     assert entry.actor == company.alice
+    assert entry.before is not None
     assert entry.before["department"] == company.sales.pk
+    assert entry.after is not None
     assert entry.after["department"] == company.marketing.pk
     # One entry per person, in that person's history.
     assert (entry.subject_type, entry.subject_id) == ("org.person", mia.pk)
     created = AuditEntry.objects.get(action="person.import_create")
     assert (created.actor, created.subject_type, created.subject_id) == (company.alice, "org.person", newbie.pk)
     assert created.before is None
+    assert created.after is not None
     assert created.after["username"] == "newbie"
     assert (created.after["team"], created.after["manager"]) == (company.sales_team.pk, company.hank.pk)
 
@@ -361,7 +370,9 @@ GOOD = ["good", "好人", "good@example.com", "研发部", "", "", "", "", "", "
         (["pw", "密码", "", "", "", "", "", "", "", "Qibu-s3cret-pass"], "password", "Passwords are not imported"),
     ],
 )
-def test_it_reports_a_bad_row_with_its_row_column_and_reason_and_writes_nothing(bad, column, reason) -> None:
+def test_it_reports_a_bad_row_with_its_row_column_and_reason_and_writes_nothing(
+    bad: list[str], column: str, reason: str
+) -> None:
     good = [*GOOD[:8], "是", ""]
     content = csv_text([HEADER, good, bad]).encode()
     before = counts()
@@ -478,7 +489,7 @@ def _zip_without_workbook() -> bytes:
         "empty-sheet",
     ],
 )
-def test_it_reports_a_malformed_file_as_a_whole_file_problem(filename, content, reason) -> None:
+def test_it_reports_a_malformed_file_as_a_whole_file_problem(filename: str, content: bytes, reason: str) -> None:
     result = people_import(actor=None, filename=filename, content=content)
 
     assert not result.ok
@@ -505,7 +516,7 @@ def test_it_imports_thousands_of_people_without_a_query_per_row(
     assert result.ok, result.errors[:3]
     assert result.created == 3000
     assert result.departments_created == 40
-    assert Person.objects.get(username="p25").manager.username == "p2"
+    assert present(Person.objects.get(username="p25").manager).username == "p2"
 
 
 # ---------------------------------------------------------------- e-mail addresses: one person's each

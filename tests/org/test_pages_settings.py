@@ -4,6 +4,7 @@ API tokens and each person's language."""
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ def client_for(person: Person | None) -> Client:
     return client
 
 
-def policy_data(org: Organisation, **changes) -> dict[str, Any]:
+def policy_data(org: Organisation, **changes: Any) -> dict[str, Any]:
     data = {
         name: getattr(org, name)
         for name in (
@@ -75,7 +76,9 @@ def state() -> dict[str, Any]:
     ("persona", "expected"),
     [("alice", 200), ("erin", 403), ("hank", 403), ("mia", 403), ("oscar", 403), (None, 302)],
 )
-def test_it_opens_the_administrator_pages_to_administrators_only(company: Company, persona, expected) -> None:
+def test_it_opens_the_administrator_pages_to_administrators_only(
+    company: Company, persona: str | None, expected: int
+) -> None:
     person = getattr(company, persona) if persona else None
     for name in ADMIN_PAGES:
         response = client_for(person).get(reverse(name))
@@ -85,7 +88,7 @@ def test_it_opens_the_administrator_pages_to_administrators_only(company: Compan
 
 
 @pytest.mark.parametrize("persona", ["alice", "erin", "hank", "mia", "oscar"])
-def test_it_opens_the_personal_pages_to_everyone_signed_in(company: Company, persona) -> None:
+def test_it_opens_the_personal_pages_to_everyone_signed_in(company: Company, persona: str) -> None:
     person = getattr(company, persona)
     for name in PERSONAL_PAGES:
         assert client_for(person).get(reverse(name)).status_code == 200, name
@@ -212,7 +215,7 @@ def test_it_shows_each_policy_default_and_highlights_departures_from_the_method_
     ],
 )
 def test_it_refuses_a_bad_policy_value_naming_the_field_and_changes_nothing(
-    company: Company, field, value, label
+    company: Company, field: str, value: object, label: str
 ) -> None:
     before = state()
     data = policy_data(company.org, name="不该保存", **{field: value})
@@ -376,11 +379,12 @@ def test_it_escapes_html_in_names_on_the_settings_pages(company: Company) -> Non
 
 
 @pytest.fixture
-def importer():
-    return pytest.importorskip("qibu.org.importer")
+def importer() -> ModuleType:
+    importer: ModuleType = pytest.importorskip("qibu.org.importer")
+    return importer
 
 
-def test_it_offers_the_import_templates(company: Company, importer) -> None:
+def test_it_offers_the_import_templates(company: Company, importer: ModuleType) -> None:
     client = client_for(company.alice)
     xlsx = client.get(reverse("org:import_template_xlsx"))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
@@ -389,7 +393,7 @@ def test_it_offers_the_import_templates(company: Company, importer) -> None:
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
 
 
-def test_it_imports_the_filled_template_and_lists_every_error_otherwise(company: Company, importer) -> None:
+def test_it_imports_the_filled_template_and_lists_every_error_otherwise(company: Company, importer: ModuleType) -> None:
     client = client_for(company.alice)
     template = client.get(reverse("org:import_template_csv")).content
     people_before = Person.objects.count()
@@ -456,7 +460,8 @@ def _api_get_path() -> str | None:
     response = Client().get("/api/v1/openapi.json")
     if response.status_code != 200:
         return None
-    for path, operations in sorted(response.json().get("paths", {}).items()):
+    paths: dict[str, dict[str, Any]] = response.json().get("paths", {})
+    for path, operations in sorted(paths.items()):
         if "get" in operations and "{" not in path:
             return path
     return None

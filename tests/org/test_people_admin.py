@@ -25,7 +25,7 @@ from qibu.org.services import (
     person_update,
     team_create,
 )
-from tests.conftest import PASSWORD, Company
+from tests.conftest import PASSWORD, Company, Okrs
 
 
 @pytest.fixture(autouse=True)
@@ -40,8 +40,8 @@ def admin_client(company: Company) -> Client:
     return client
 
 
-def form_of(person: Person, **changes) -> dict[str, Any]:
-    data = {
+def form_of(person: Person, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "full_name": person.full_name,
         "username": person.username,
         "email": person.email,
@@ -56,7 +56,7 @@ def form_of(person: Person, **changes) -> dict[str, Any]:
     return data
 
 
-def stored(person: Person) -> tuple:
+def stored(person: Person) -> tuple[object, ...]:
     return tuple(
         Person.objects.filter(pk=person.pk).values_list(
             "full_name", "username", "email", "role", "department", "team", "manager", "is_active", "is_superuser"
@@ -101,6 +101,7 @@ def test_it_edits_every_field_of_a_person_on_their_page_and_records_it(company: 
     )
     entry = AuditEntry.objects.get(action="person.update", subject_id=mia.pk)
     assert entry.actor == c.alice
+    assert entry.before is not None and entry.after is not None
     assert entry.before["username"] == "mia" and entry.after["username"] == "mia.wang"
     assert set(entry.after) == {"full_name", "username", "email", "job_title", "role", "language"}
     history = client.get(reverse("org:person_history", args=[mia.pk])).content.decode()
@@ -154,7 +155,7 @@ def test_it_refuses_a_team_of_another_department_naming_the_field(company: Compa
         ("self-loop-through-report", "The managers form a loop: 韩销售 → 米娅 → 韩销售."),
     ],
 )
-def test_it_refuses_a_manager_loop_and_changes_nothing(company: Company, manager, reason) -> None:
+def test_it_refuses_a_manager_loop_and_changes_nothing(company: Company, manager: str, reason: str) -> None:
     c = company
     person, new_manager = (c.mia, c.mia) if manager == "mia" else (c.hank, c.mia)
     before = stored(person)
@@ -206,7 +207,9 @@ def test_it_refuses_an_email_address_another_person_has_in_any_letter_case(compa
         ({"language": "fr"}, "language", "Choose Chinese"),
     ],
 )
-def test_it_refuses_bad_details_naming_the_field(company: Company, changes, field, reason) -> None:
+def test_it_refuses_bad_details_naming_the_field(
+    company: Company, changes: dict[str, str], field: str, reason: str
+) -> None:
     before = stored(company.mia)
 
     with pytest.raises(ValidationError) as refused:
@@ -287,7 +290,7 @@ def test_it_takes_the_superuser_rights_with_the_administrator_role(company: Comp
 # --- deactivate and reactivate ----------------------------------------------------------------------
 
 
-def test_it_deactivates_and_reactivates_a_person_from_their_page(company: Company, okrs: dict[str, Any]) -> None:
+def test_it_deactivates_and_reactivates_a_person_from_their_page(company: Company, okrs: Okrs) -> None:
     c = company
     client = admin_client(c)
     mia = Client()
@@ -315,9 +318,7 @@ def test_it_deactivates_and_reactivates_a_person_from_their_page(company: Compan
     assert "deactivated the person" in history and "reactivated the person" in history
 
 
-def test_it_keeps_a_deactivated_owners_okrs_under_their_name_on_every_page(
-    company: Company, okrs: dict[str, Any]
-) -> None:
+def test_it_keeps_a_deactivated_owners_okrs_under_their_name_on_every_page(company: Company, okrs: Okrs) -> None:
     c = company
     mine = okrs["mine"]
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=2, confidence=60, note="进展顺利")
@@ -378,7 +379,7 @@ def test_it_pages_people_in_constant_queries(
     assert "员工29" in response.content.decode()
 
 
-def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company: Company, okrs: dict[str, Any]) -> None:
+def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company: Company, okrs: Okrs) -> None:
     """The editor offers the deactivated owner as the current one: saving it without a hand-over keeps them."""
     from tests.project.test_permissions_matrix import _objective_form
 

@@ -66,13 +66,13 @@ def export(client: Client, fmt: str, query: str = "") -> bytes:
         ("'quoted", "'quoted"),
     ],
 )
-def test_it_neutralises_what_a_spreadsheet_would_run_and_reads_it_back(text, written) -> None:
+def test_it_neutralises_what_a_spreadsheet_would_run_and_reads_it_back(text: str, written: str) -> None:
     assert neutralise(text) == written
     assert restore(written) == text
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_it_exports_people_in_the_template_columns_and_imports_them_back_unchanged(company: Company, fmt) -> None:
+def test_it_exports_people_in_the_template_columns_and_imports_them_back_unchanged(company: Company, fmt: str) -> None:
     c = company
     c.sales.head = c.hank
     person_update(actor=None, person=c.mia, data={"email": "mia@example.com", "job_title": "销售", "language": "en"})
@@ -113,7 +113,9 @@ def test_it_exports_the_words_of_the_readers_language_which_the_import_reads(com
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_it_neutralises_formulas_in_an_export_and_an_edited_export_imports_them_as_text(company: Company, fmt) -> None:
+def test_it_neutralises_formulas_in_an_export_and_an_edited_export_imports_them_as_text(
+    company: Company, fmt: str
+) -> None:
     c = company
     person_update(actor=None, person=c.mia, data=EVIL)
 
@@ -144,7 +146,7 @@ def test_it_neutralises_the_import_templates_cells(monkeypatch: pytest.MonkeyPat
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_it_exports_the_people_the_page_shows(company: Company):
+def test_it_exports_the_people_the_page_shows(company: Company) -> None:
     c = company
     person_deactivate(actor=c.alice, person=c.oscar)
     client = admin(c)
@@ -161,7 +163,7 @@ def test_it_exports_the_people_the_page_shows(company: Company):
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_it_exports_in_the_same_queries_for_few_and_many_people(
-    company: Company, fmt, django_assert_num_queries: DjangoAssertNumQueries
+    company: Company, fmt: str, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client = admin(company)
     export(client, fmt)

@@ -4,6 +4,7 @@ reader's language, an administrator's unlock, and nothing else affected (API tok
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -11,12 +12,16 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
-from pytest_django.fixtures import SettingsWrapper
+from pytest_django import Settings
 
 from qibu.audit.models import AuditEntry
 from qibu.org.services import api_token_create, sign_in_unlock
 from qibu.org.signin import client_address, locks_now
 from tests.conftest import PASSWORD, Company
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 
 ACCOUNT_LIMIT = settings.AXES_FAILURE_LIMIT
 ADDRESS_LIMIT = settings.QIBU_SIGN_IN_ADDRESS_LIMIT
@@ -24,7 +29,7 @@ OFFICE = "203.0.113.7"
 HOME = "198.51.100.20"
 
 
-def sign_in(client: Client, username: str, password: str, *, address: str = OFFICE, language: str = "en"):
+def sign_in(client: Client, username: str, password: str, *, address: str = OFFICE, language: str = "en") -> Response:
     return client.post(
         reverse("login"),
         {"username": username, "password": password},
@@ -33,7 +38,7 @@ def sign_in(client: Client, username: str, password: str, *, address: str = OFFI
     )
 
 
-def signed_in(response) -> bool:
+def signed_in(response: Response) -> bool:
     return response.status_code == 302 and response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
 
 
@@ -216,7 +221,7 @@ def test_it_refuses_to_unlock_something_that_is_not_an_address(company: Company)
     ids=["no-proxy-ignores-the-header", "one-proxy", "two-proxies", "proxy-without-header", "garbage"],
 )
 def test_it_counts_by_the_address_the_outermost_trusted_proxy_saw(
-    settings: SettingsWrapper, proxies, meta, expected
+    settings: Settings, proxies: int, meta: dict[str, Any], expected: str | None
 ) -> None:
     """A client can write anything into X-Forwarded-For: only the entries the trusted proxies appended count."""
     settings.QIBU_PROXY_COUNT = proxies
