@@ -4,6 +4,7 @@ lease, taken over when a worker stops heartbeating, retried with back-off, perio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def only_this_tests_periodic_work():
+def only_this_tests_periodic_work() -> Iterator[None]:
     """The apps' own periodic tasks (the mail retry sweep) are set aside, so a worker here runs only what the
     test enqueued; the test's count of jobs run is then exact."""
     apps_periodic = {name: t for name, t in TASKS.items() if t.every is not None}
@@ -29,7 +30,7 @@ def only_this_tests_periodic_work():
 
 
 @pytest.fixture
-def failing():
+def failing() -> Iterator[list[int]]:
     """A task that fails its first `times` runs, registered for the test only."""
     runs: list[int] = []
 
@@ -78,7 +79,7 @@ def test_it_runs_a_job_and_marks_it_done() -> None:
     assert Probe.objects.get(token="t1").answered_at is not None
 
 
-def test_it_retries_a_failure_after_a_back_off_then_gives_up(failing) -> None:
+def test_it_retries_a_failure_after_a_back_off_then_gives_up(failing: list[int]) -> None:
     job = services.enqueue("test.failing", {"times": 5})
     worker = Worker(name="w1")
     assert worker.run_one()
@@ -152,7 +153,7 @@ def test_it_enqueues_periodic_work_once_per_period_whoever_asks() -> None:
         TASKS.pop("test.every_minute")
 
 
-def test_it_lets_an_administrator_retry_a_failed_job(failing) -> None:
+def test_it_lets_an_administrator_retry_a_failed_job(failing: list[int]) -> None:
     job = services.enqueue("test.failing", {"times": 0})
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, attempts=3)
     job.refresh_from_db()
