@@ -749,7 +749,7 @@ def test_it_prefers_the_language_cookie_over_the_persons_language(
 # --- queries ------------------------------------------------------------------------------------------
 
 
-def _add_objectives(company: Any, okrs: Okrs, count: int) -> None:
+def _add_objectives(company: Company, okrs: Okrs, count: int) -> None:
     c = company
     owners = [c.mia, c.oscar, c.hank]
     for i in range(count):
@@ -798,7 +798,7 @@ LISTS = [
 ]
 
 
-def _checked_in_everywhere(company: Any, okrs: Okrs) -> None:
+def _checked_in_everywhere(company: Company, okrs: Okrs) -> None:
     """A check-in on every key result, by someone who may make it."""
     for kr in KeyResult.objects.select_related("objective"):
         CheckIn.objects.create(key_result=kr, author=company.alice, created_at=timezone.now(), value=1, confidence=50)

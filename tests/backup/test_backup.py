@@ -95,9 +95,7 @@ def world(company: Company, okrs: Okrs) -> World:
 
 def _rows() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every exported table, as the product reads it."""
-    return {
-        table.label: list[Any](table.model._base_manager.order_by("pk").values_list(*table.names)) for table in TABLES
-    }
+    return {table.label: list(table.model._base_manager.order_by("pk").values_list(*table.names)) for table in TABLES}
 
 
 def _wipe() -> None:

@@ -59,12 +59,12 @@ def state() -> dict[str, Any]:
     org = Organisation.objects.get()
     return {
         "org": policy_data(org),
-        "goals": list[Any](StrategicGoal.objects.values_list("title", flat=True)),
-        "cycles": list[Any](Cycle.objects.values_list("name", "is_closed")),
-        "departments": list[Any](Department.objects.values_list("name", "path", "head_id")),
-        "teams": list[Any](Team.objects.values_list("name", "lead_id")),
-        "people": list[Any](Person.objects.values_list("username", "language")),
-        "tokens": list[Any](ApiToken.objects.values_list("person_id", "name")),
+        "goals": list(StrategicGoal.objects.values_list("title", flat=True)),
+        "cycles": list(Cycle.objects.values_list("name", "is_closed")),
+        "departments": list(Department.objects.values_list("name", "path", "head_id")),
+        "teams": list(Team.objects.values_list("name", "lead_id")),
+        "people": list(Person.objects.values_list("username", "language")),
+        "tokens": list(ApiToken.objects.values_list("person_id", "name")),
         "history": AuditEntry.objects.count(),
     }
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 import openpyxl
 import pytest
@@ -81,7 +80,7 @@ def test_it_exports_people_in_the_template_columns_and_imports_them_back_unchang
 
     header, *rows = rows_of(content, fmt)
     assert header == HEADERS
-    by_username = {row[0]: dict[str, Any](zip(HEADERS, row, strict=True)) for row in rows}
+    by_username = {row[0]: dict(zip(HEADERS, row, strict=True)) for row in rows}
     assert set(by_username) == {"alice", "erin", "hank", "mia", "oscar"}
     mia = by_username["mia"]
     assert (mia["部门 department"], mia["团队 team"], mia["上级 manager"], mia["角色 role"]) == (
@@ -121,7 +120,7 @@ def test_it_neutralises_formulas_in_an_export_and_an_edited_export_imports_them_
 
     content = export(admin(c), fmt)
 
-    rows = {row[0]: dict[str, Any](zip(HEADERS, row, strict=True)) for row in rows_of(content, fmt)[1:]}
+    rows = {row[0]: dict(zip(HEADERS, row, strict=True)) for row in rows_of(content, fmt)[1:]}
     assert rows["mia"]["姓名 full_name"] == "'" + EVIL["full_name"]
     assert rows["mia"]["职位 job_title"] == "'" + EVIL["job_title"].strip()  # stored without surrounding blanks
     if fmt == "xlsx":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +15,7 @@ from django.utils import translation
 
 from qibu.audit.models import AuditEntry
 from qibu.org.models import Department, Person, Role
-from tests.conftest import Company
+from tests.conftest import Company, present
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +23,12 @@ STRONG = "Qibu-admin-2026!"
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
-def run(*args: str, **options: object) -> tuple[str, str]:
+def run(*args: str, **options: Any) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command(*args, stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
@@ -44,8 +46,8 @@ def test_it_imports_people_from_a_file(tmp_path: Path) -> None:
     assert "People created: 2, updated: 0; departments created: 2; teams created: 0." in out
     assert "2 people have no password yet: download their set-password links under Settings → People." in out
     assert err == ""
-    assert Person.objects.get(username="li").manager.username == "zhang"
-    assert Department.objects.get(name="平台研发部").parent.name == "产品研发部"
+    assert present(Person.objects.get(username="li").manager).username == "zhang"
+    assert present(Department.objects.get(name="平台研发部").parent).name == "产品研发部"
     # The system imported them: one entry per person and per department, in its own history, by nobody.
     entries = AuditEntry.objects.all()
     assert sorted(entries.values_list("action", "subject_type")) == [
@@ -124,6 +126,7 @@ def test_it_creates_an_administrator_with_the_given_password() -> None:
     assert root.check_password(STRONG)
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.subject_id, entry.actor) == ("person.create_admin", root.pk, None)
+    assert entry.after is not None
     assert entry.after["role"] == Role.ADMIN and entry.after["is_superuser"] is True
     assert "password" not in entry.after
 
@@ -186,6 +189,8 @@ def test_it_promotes_an_existing_person_and_keeps_their_password(
     assert (mia.role, mia.is_staff, mia.is_superuser) == (Role.ADMIN, True, True)
     assert mia.check_password("correct horse battery staple")
     entry = AuditEntry.objects.get(action="person.promote_admin", target_id=mia.pk)
+    assert entry.before is not None
+    assert entry.after is not None
     assert entry.before["role"] == Role.MEMBER and entry.after["role"] == Role.ADMIN
 
 

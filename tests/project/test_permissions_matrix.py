@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.test import Client
@@ -25,7 +25,21 @@ from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
-from tests.conftest import PASSWORD, Company
+from tests.conftest import PASSWORD, Company, Okrs
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+
+class World(Okrs):
+    """`okrs`, with mia's private objective, a sales objective limited to the department, and a failed mail."""
+
+    private: Objective
+    private_kr: KeyResult
+    limited: Objective
+    limited_kr: KeyResult
+    mail: OutboxMail
+
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
 ALL_OK = dict.fromkeys(PERSONAS[:-1], "ok") | {"anonymous": "login"}
@@ -42,7 +56,7 @@ EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 4
 
 
 @pytest.fixture
-def world(company: Company, okrs: dict[str, Any]) -> dict[str, Any]:
+def world(company: Company, okrs: Okrs) -> World:
     c = company
     private = objective_create(
         actor=c.mia, cycle=c.quarter, level=Level.PERSON, owner=c.mia, title="私人目标", visibility=Visibility.PRIVATE
@@ -76,18 +90,18 @@ def _state() -> str:
     """Everything a refused request must not change."""
     return json.dumps(
         {
-            "objectives": list[Any](Objective.objects.order_by("pk").values_list("pk", "title", "status", "progress")),
-            "key_results": list[Any](
+            "objectives": list(Objective.objects.order_by("pk").values_list("pk", "title", "status", "progress")),
+            "key_results": list(
                 KeyResult.objects.order_by("pk").values_list("pk", "title", "current_value", "confidence")
             ),
             "check_ins": CheckIn.objects.count(),
-            "alignments": list[Any](Alignment.objects.order_by("pk").values_list("pk", "child_id", "rollup_parent_id")),
+            "alignments": list(Alignment.objects.order_by("pk").values_list("pk", "child_id", "rollup_parent_id")),
             # The tokens made for the API rows (`_call`) are in their people's history, not the request's doing.
             "history": AuditEntry.objects.exclude(action="api_token.create").count(),
-            "organisation": list[Any](Organisation.objects.values_list("name", "max_objectives_per_owner")),
+            "organisation": list(Organisation.objects.values_list("name", "max_objectives_per_owner")),
             "goals": StrategicGoal.objects.count(),
-            "people": list[Any](Person.objects.order_by("pk").values_list("pk", "role", "language")),
-            "mail": list[Any](OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
+            "people": list(Person.objects.order_by("pk").values_list("pk", "role", "language")),
+            "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
         },
         default=str,
     )
@@ -97,11 +111,16 @@ def _state() -> str:
 class Row:
     name: str
     method: str
-    url: Callable[[dict[str, Any], Any], str]
+    url: Callable[[World, Company], str]
     expect: dict[str, Any]
-    data: Callable[[dict[str, Any], Any], dict[str, Any]] | None = None
+    data: Callable[[World, Company], dict[str, Any]] | None = None
     api: bool = False
     headers: dict[str, str] | None = None
+
+
+def _fixed_url(url: str) -> Callable[[World, Company], str]:
+    """The address of a row that needs nothing from the world."""
+    return lambda w, c: url
 
 
 NEW_PASSWORD = "a quite different horse 42"
@@ -289,7 +308,7 @@ ROWS = [
     Row("own profile", "get", lambda w, c: "/settings/profile/", ALL_OK),
     # --- API (a personal token; anonymous gets 401)
     *[
-        Row(f"API list {path}", "get", lambda w, c, p=path: f"/api/v1/{p}", ALL_OK, api=True)
+        Row(f"API list {path}", "get", _fixed_url(f"/api/v1/{path}"), ALL_OK, api=True)
         for path in (
             "people",
             "departments",
@@ -473,7 +492,7 @@ WRITES = {"post", "put", "patch", "delete"}
 CASES = [pytest.param(row, persona, id=f"{row.name}-{persona}") for row in ROWS for persona in PERSONAS]
 
 
-def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
+def _call(row: Row, persona: str, world: World, company: Company) -> Response:
     client = Client()
     headers: dict[str, str] = dict(row.headers or {})
     if persona != "anonymous":
@@ -487,7 +506,10 @@ def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
     data = row.data(world, company) if row.data else None
     if row.api:
         body = json.dumps(data) if data is not None else None
-        return getattr(client, row.method)(url, data=body, content_type="application/json", headers=headers)
+        response: Response = getattr(client, row.method)(
+            url, data=body, content_type="application/json", headers=headers
+        )
+        return response
     if row.method == "get":
         return client.get(url, headers=headers)
     return client.post(url, data=data or {}, headers=headers)
@@ -495,7 +517,7 @@ def _call(row: Row, persona: str, world: dict[str, Any], company: Any) -> Any:
 
 @pytest.mark.parametrize(("row", "persona"), CASES)
 def test_it_answers_each_persona_as_the_table_says_PUB_2(
-    row: Row, persona: str, world: dict[str, Any], company: Company
+    row: Row, persona: str, world: World, company: Company
 ) -> None:
     """PUB-2."""
     expected = row.expect[persona]

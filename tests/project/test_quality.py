@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -11,10 +12,10 @@ from django.utils import translation
 
 from qibu.okrs.models import Level
 from qibu.okrs.quality import focus_today, objective_warnings, policy_departures
-from qibu.okrs.selectors import objective_cards, objectives_for_owner
+from qibu.okrs.selectors import ObjectiveCard, objective_cards, objectives_for_owner
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Organisation
-from tests.conftest import Company
+from tests.conftest import Company, Okrs
 
 GOOD_KR = {"title": "Sign 4 new customers", "kind": "increase", "start_value": "0", "target_value": "4"}
 START = dt.date(2026, 10, 1)
@@ -22,13 +23,13 @@ END = dt.date(2026, 12, 31)
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
-def _warnings(organisation: Organisation | None = None, **overrides) -> list[str]:
-    arguments = {
+def _warnings(organisation: Organisation | None = None, **overrides: Any) -> list[str]:
+    arguments: dict[str, Any] = {
         "organisation": organisation or Organisation(name="Test"),
         "owner_objective_count": 1,
         "key_results": [GOOD_KR],
@@ -158,14 +159,12 @@ def test_it_translates_the_warnings_but_keeps_the_rule_id() -> None:
 # --- EXE-7 ---------------------------------------------------------------------------------------
 
 
-def _decorated(company: Company):
+def _decorated(company: Company) -> list[ObjectiveCard]:
     objectives = objectives_for_owner(person=company.mia, viewer=company.mia, cycle=company.quarter)
     return objective_cards(objectives, viewer=company.mia, organisation=company.org)
 
 
-def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(
-    okrs: dict[str, Any], company: Company
-) -> None:
+def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     urgent = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="续约老客户", priority=0
@@ -182,13 +181,13 @@ def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(
     assert focus[0].objective.pk == urgent.pk
 
 
-def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs: dict[str, Any], company: Company) -> None:
+def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=4, confidence=100)
     assert focus_today(_decorated(company)) == []
 
 
-def test_it_limits_the_focus_to_three_EXE_7(okrs: dict[str, Any], company: Company) -> None:
+def test_it_limits_the_focus_to_three_EXE_7(okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     for n in range(4):
         key_result_create(
