@@ -31,7 +31,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 types: venv
-	$(BIN)/mypy qibu
+	$(BIN)/mypy qibu tests bench scripts
 
 # The suite runs on SQLite, then the same suite on PostgreSQL (DATABASE_URL_PG), then the browser tests.
 DATABASE_URL_PG ?= postgres://postgres@127.0.0.1:5432/qibu

@@ -255,12 +255,15 @@ def _run_child(size: int, database_url: str) -> dict[str, Any]:
         out = handle.name
     try:
         subprocess.run([sys.executable, __file__, "--child", str(size), out], env=env, cwd=ROOT, check=True)
-        return json.loads(Path(out).read_text(encoding="utf-8"))
+        result: dict[str, Any] = json.loads(Path(out).read_text(encoding="utf-8"))
+        return result
     finally:
         Path(out).unlink(missing_ok=True)
 
 
-def run_database(db: str, base_url: str | None, sizes: list[int]) -> tuple[list[dict[str, Any]], dict, bool]:
+def run_database(
+    db: str, base_url: str | None, sizes: list[int]
+) -> tuple[list[dict[str, Any]], dict[str, set[str]], bool]:
     rows: list[dict[str, Any]] = []
     notes: dict[str, set[str]] = {}
     for size in sizes:

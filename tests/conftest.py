@@ -11,21 +11,37 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
 
 import pytest
 from django.utils import translation
+from pytest_django import Settings
 
 from qibu.cycles.models import Cycle
 from qibu.cycles.services import cycles_generate_year
-from qibu.okrs.models import Level
+from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Department, Organisation, Person, Role, Team
 from qibu.org.services import department_create, person_create, team_create
 
+if TYPE_CHECKING:
+    from tests.processes import Database
+    from tests.smtp_sink import SmtpSink
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "correct horse battery staple"
+
+T = TypeVar("T")
+
+
+def present(value: T | None) -> T:
+    """The value, failing the test where it is missing (an optional field or `.first()` the test expects set)."""
+    assert value is not None
+    return value
 
 
 @dataclass
@@ -43,8 +59,36 @@ class Company:
     quarter: Cycle
 
 
+class Okrs(TypedDict):
+    """What `okrs` makes: the company's objective and key result, sales' pair aligned to it, mia's pair below."""
+
+    company: Objective
+    revenue: KeyResult
+    department: Objective
+    department_kr: KeyResult
+    mine: Objective
+    my_kr: KeyResult
+
+
+def okr_pks(okrs: Okrs) -> dict[str, int]:
+    """The primary keys of `okrs` by name, to fill paths such as /objectives/{mine}."""
+    return {
+        "company": okrs["company"].pk,
+        "revenue": okrs["revenue"].pk,
+        "department": okrs["department"].pk,
+        "department_kr": okrs["department_kr"].pk,
+        "mine": okrs["mine"].pk,
+        "my_kr": okrs["my_kr"].pk,
+    }
+
+
+OkrName = Literal["company", "revenue", "department", "department_kr", "mine", "my_kr"]
+KeyResultName = Literal["revenue", "department_kr", "my_kr"]
+ObjectiveName = Literal["company", "department", "mine"]
+
+
 @pytest.fixture
-def own_database(tmp_path):
+def own_database(tmp_path: Path) -> Iterator[Database]:
     """A database of the test's own, on the suite's engine, for processes the test starts (tests/processes.py)."""
     from tests.processes import Database
 
@@ -56,7 +100,7 @@ def own_database(tmp_path):
 
 
 @pytest.fixture
-def smtp(settings):
+def smtp(settings: Settings) -> Iterator[SmtpSink]:
     """A real SMTP server on 127.0.0.1 that Qibu's mail goes to (qibu.notify sends only with a server set)."""
     from tests.smtp_sink import SmtpSink
 
@@ -69,14 +113,14 @@ def smtp(settings):
 
 
 @pytest.fixture(autouse=True)
-def _english_outside_requests():
+def _english_outside_requests() -> Iterator[None]:
     """Services called directly by a test speak English, like the organisation of `company`."""
     with translation.override("en"):
         yield
 
 
 @pytest.fixture
-def company(db) -> Company:
+def company(db: None) -> Company:
     # English by default so that assertions read the English msgids; tests of Chinese ask for it
     # (cookie, Accept-Language or Person.language), as a user would.
     org = Organisation.objects.create(
@@ -108,7 +152,7 @@ def company(db) -> Company:
 
 
 @pytest.fixture
-def okrs(company: Company) -> dict:
+def okrs(company: Company) -> Okrs:
     """Company → sales department → mia's personal objective, each with key results, aligned upwards."""
     c = company
     company_obj = objective_create(

@@ -89,3 +89,11 @@ class SmtpSink:
 
     def slow(self, seconds: float) -> None:
         self.handler.delay_seconds = seconds
+
+
+def part_text(message: Message, content_type: str) -> str:
+    """The text of a message's first part of this type, its transfer encoding undone."""
+    part = next(part for part in message.walk() if part.get_content_type() == content_type)
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()

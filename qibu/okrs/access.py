@@ -16,6 +16,7 @@ from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Visibil
 from qibu.org.models import Department, Person, Team
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django.db.models import QuerySet
 
 
@@ -43,7 +44,7 @@ def _heads_department_of(person: Person, objective: Objective) -> bool:
     return any(dept.path.startswith(p) for p in headed_department_paths(person))
 
 
-def can_view(person: Person, objective: Objective) -> bool:
+def can_view(person: Person | AnonymousUser, objective: Objective) -> bool:
     if not person.is_authenticated or not person.is_active:
         return False
     if objective.visibility == Visibility.COMPANY or person.is_admin:
@@ -89,7 +90,7 @@ def can_edit(person: Person, objective: Objective) -> bool:
 
 
 def can_create(
-    person: Person,
+    person: Person | AnonymousUser,
     *,
     level: str,
     owner: Person | None,
@@ -222,7 +223,7 @@ def key_result_for(person: Person, pk: int) -> tuple[KeyResult, Objective, bool]
     return kr, objective, editable
 
 
-def visible_objectives_q(person: Person) -> Q:
+def visible_objectives_q(person: Person | AnonymousUser) -> Q:
     """A filter equal to `can_view` over many objectives, for lists and trees."""
     if not person.is_authenticated or not person.is_active:
         return Q(pk__in=[])

@@ -108,7 +108,7 @@ def _card_objectives() -> QuerySet[Objective]:
     return Objective.objects.select_related("owner", "department", "team").only(*_CARD_FIELDS)
 
 
-def _card_key_results() -> Prefetch:
+def _card_key_results() -> Prefetch[str, QuerySet[KeyResult]]:
     """Key results as the objective cards of these pages show them: with their owner; milestones are not shown."""
     return Prefetch(
         "key_results",

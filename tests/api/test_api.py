@@ -6,12 +6,13 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 import pytest
 from django.db.models import Exists, F, Q
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.services import cycle_close
@@ -20,8 +21,28 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Vi
 from qibu.okrs.services import alignment_set, key_result_create, objective_create
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
+from tests.conftest import Company, Okrs, okr_pks
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 API = "/api/v1"
+
+
+class Call(Protocol):
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        person: Person | None = None,
+        body: object = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response: ...
+
+
+class Private(TypedDict):
+    objective: Objective
+    kr: KeyResult
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -44,20 +65,21 @@ def call(client: Client, tokens: Callable[[Person], str]) -> Callable[..., Any]:
     """call("get", "/objectives", person) → the response; `body` is sent as JSON."""
 
     def _call(
-        method: str, path: str, person: Person | None = None, body: Any = None, headers: dict[str, str] | None = None
-    ) -> Any:
+        method: str, path: str, person: Person | None = None, body: object = None, headers: dict[str, str] | None = None
+    ) -> Response:
         sent = dict(headers or {})
         if person is not None:
             sent["Authorization"] = f"Bearer {tokens(person)}"
         kwargs: dict[str, Any] = {"headers": sent}
         if body is not None:
             kwargs.update(data=json.dumps(body), content_type="application/json")
-        return getattr(client, method.lower())(API + path, **kwargs)
+        response: Response = getattr(client, method.lower())(API + path, **kwargs)
+        return response
 
     return _call
 
 
-def fields_of(response: Any) -> list[str | None]:
+def fields_of(response: Response) -> list[str | None]:
     return [item["field"] for item in response.json()["detail"]]
 
 
@@ -76,7 +98,7 @@ def snapshot() -> dict[str, Any]:
 
 
 @pytest.fixture
-def private(company: Any, okrs: dict) -> dict:
+def private(company: Company, okrs: Okrs) -> Private:
     """Oscar's private objective, aligned under the sales department's objective (PUB-2's limit)."""
     c = company
     objective = objective_create(
@@ -121,7 +143,7 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
-def test_it_answers_anonymous_callers_with_401_json(call, okrs, method, path):
+def test_it_answers_anonymous_callers_with_401_json(call: Call, okrs: Okrs, method: str, path: str) -> None:
     before = snapshot()
     response = call(method, path, body={} if method in ("post", "patch", "put") else None)
     assert response.status_code == 401
@@ -131,12 +153,12 @@ def test_it_answers_anonymous_callers_with_401_json(call, okrs, method, path):
     assert snapshot() == before
 
 
-def test_it_refuses_an_unknown_token(call, okrs):
+def test_it_refuses_an_unknown_token(call: Call, okrs: Okrs) -> None:
     response = call("get", "/objectives", headers={"Authorization": "Bearer qibu_not-a-real-token"})
     assert response.status_code == 401
 
 
-def test_it_accepts_a_personal_token(call, company, okrs):
+def test_it_accepts_a_personal_token(call: Call, company: Company, okrs: Okrs) -> None:
     response = call("get", "/objectives", company.mia)
     assert response.status_code == 200
     assert {o["title"] for o in response.json()["items"]} == {
@@ -146,21 +168,23 @@ def test_it_accepts_a_personal_token(call, company, okrs):
     }
 
 
-def test_it_does_not_accept_a_token_of_a_deactivated_person(call, company, okrs, tokens):
+def test_it_does_not_accept_a_token_of_a_deactivated_person(
+    call: Call, company: Company, okrs: Okrs, tokens: Callable[[Person], str]
+) -> None:
     token = tokens(company.mia)
     Person.objects.filter(pk=company.mia.pk).update(is_active=False)
     response = call("get", "/objectives", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
 
 
-def test_it_accepts_the_session_of_a_signed_in_person(client, company, okrs):
+def test_it_accepts_the_session_of_a_signed_in_person(client: Client, company: Company, okrs: Okrs) -> None:
     client.force_login(company.mia)
     response = client.get(f"{API}/objectives/{okrs['mine'].pk}")
     assert response.status_code == 200
     assert response.json()["can_edit"] is True
 
 
-def test_it_enforces_csrf_on_session_writes(company, okrs):
+def test_it_enforces_csrf_on_session_writes(company: Company, okrs: Okrs) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(company.mia)
     body = json.dumps({"key_result": okrs["my_kr"].pk, "confidence": 70, "value": 1})
@@ -182,7 +206,7 @@ def test_it_enforces_csrf_on_session_writes(company, okrs):
     assert CheckIn.objects.count() == 1
 
 
-def test_it_needs_no_csrf_with_a_token(company, okrs, tokens):
+def test_it_needs_no_csrf_with_a_token(company: Company, okrs: Okrs, tokens: Callable[[Person], str]) -> None:
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(
         f"{API}/check-ins",
@@ -193,7 +217,7 @@ def test_it_needs_no_csrf_with_a_token(company, okrs, tokens):
     assert response.status_code == 201
 
 
-def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs):
+def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs: Okrs) -> None:
     browser = Client(enforce_csrf_checks=True)
     response = browser.post(f"{API}/objectives", data="{}", content_type="application/json")
     assert response.status_code == 401
@@ -202,7 +226,7 @@ def test_it_answers_an_anonymous_write_with_401_before_any_csrf_check(okrs):
 # --- the organisation and cycles ----------------------------------------------------------------------
 
 
-def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(call, company):
+def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(call: Call, company: Company) -> None:
     c = company
     people = call("get", "/people", c.oscar).json()
     assert people["count"] == 5
@@ -233,7 +257,7 @@ def test_it_shows_people_departments_teams_and_cycles_to_anyone_signed_in(call, 
 # --- objectives ---------------------------------------------------------------------------------------
 
 
-def test_it_filters_and_pages_objectives(call, company, okrs):
+def test_it_filters_and_pages_objectives(call: Call, company: Company, okrs: Okrs) -> None:
     c = company
 
     def titles(query: str) -> list[str]:
@@ -258,7 +282,9 @@ def test_it_filters_and_pages_objectives(call, company, okrs):
     assert fields_of(call("get", "/objectives?level=galaxy", c.mia)) == ["level"]
 
 
-def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(call, company, okrs):
+def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(
+    call: Call, company: Company, okrs: Okrs
+) -> None:
     body = call("get", f"/objectives/{okrs['mine'].pk}", company.mia).json()
     assert body["title"] == "打开苏州市场"
     assert body["owner"] == company.mia.pk
@@ -272,7 +298,7 @@ def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(ca
     assert body["can_edit"] is True
 
 
-def test_it_creates_changes_and_deletes_an_objective(call, company, okrs):
+def test_it_creates_changes_and_deletes_an_objective(call: Call, company: Company, okrs: Okrs) -> None:
     c = company
     created = call(
         "post",
@@ -309,7 +335,7 @@ def test_it_creates_changes_and_deletes_an_objective(call, company, okrs):
     assert call("get", f"/objectives/{objective.pk}", c.mia).status_code == 404
 
 
-def test_it_returns_html_in_a_title_as_data(call, company):
+def test_it_returns_html_in_a_title_as_data(call: Call, company: Company) -> None:
     title = '<script>alert("x")</script><b>粗</b>'
     created = call(
         "post",
@@ -323,7 +349,7 @@ def test_it_returns_html_in_a_title_as_data(call, company):
     assert fetched.json()["title"] == title
 
 
-def test_it_sets_and_replaces_the_alignment_SET_6(call, company, okrs):
+def test_it_sets_and_replaces_the_alignment_SET_6(call: Call, company: Company, okrs: Okrs) -> None:
     """SET-6."""
     mine = okrs["mine"]
     response = call(
@@ -337,7 +363,9 @@ def test_it_sets_and_replaces_the_alignment_SET_6(call, company, okrs):
     ]
 
 
-def test_it_does_not_align_to_an_objective_the_caller_cannot_see(call, company, okrs, private):
+def test_it_does_not_align_to_an_objective_the_caller_cannot_see(
+    call: Call, company: Company, okrs: Okrs, private: Private
+) -> None:
     """Answered as if the private objective did not exist (PUB-2's limit), on alignment and on creation."""
     before = snapshot()
     response = call(
@@ -372,7 +400,7 @@ def test_it_does_not_align_to_an_objective_the_caller_cannot_see(call, company, 
 # --- the alignment tree -------------------------------------------------------------------------------
 
 
-def test_it_opens_the_alignment_tree_level_by_level(call, company, okrs, private):
+def test_it_opens_the_alignment_tree_level_by_level(call: Call, company: Company, okrs: Okrs, private: Private) -> None:
     c = company
     top = call("get", f"/alignment-tree?cycle={c.quarter.pk}", c.mia).json()
     assert top["cycle"] == c.quarter.pk
@@ -395,7 +423,9 @@ def test_it_opens_the_alignment_tree_level_by_level(call, company, okrs, private
 # --- key results and check-ins ------------------------------------------------------------------------
 
 
-def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_8(call, company, okrs):
+def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_8(
+    call: Call, company: Company, okrs: Okrs
+) -> None:
     """MEAS-8."""
     c = company
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=8))
@@ -422,7 +452,7 @@ def test_it_lists_and_shows_key_results_with_decimal_strings_and_staleness_MEAS_
     assert call("get", f"/key-results?owner={c.hank.pk}", c.mia).json()["count"] == 1
 
 
-def test_it_creates_changes_and_deletes_a_key_result(call, company, okrs):
+def test_it_creates_changes_and_deletes_a_key_result(call: Call, company: Company, okrs: Okrs) -> None:
     c = company
     created = call(
         "post",
@@ -452,7 +482,9 @@ def test_it_creates_changes_and_deletes_a_key_result(call, company, okrs):
     assert not KeyResult.objects.filter(pk=body["id"]).exists()
 
 
-def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_EXE_4(call, company, okrs):
+def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_EXE_4(
+    call: Call, company: Company, okrs: Okrs
+) -> None:
     """EXE-4."""
     kr = okrs["my_kr"]
     before = snapshot()
@@ -479,7 +511,7 @@ def test_it_refuses_a_confidence_fall_without_a_reason_then_accepts_it_with_one_
     assert call("get", f"/check-ins?objective={okrs['mine'].pk}", company.hank).json()["count"] == 1
 
 
-def test_it_refuses_a_checkin_on_a_closed_cycle(call, company, okrs):
+def test_it_refuses_a_checkin_on_a_closed_cycle(call: Call, company: Company, okrs: Okrs) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = snapshot()
     response = call("post", "/check-ins", company.mia, {"key_result": okrs["my_kr"].pk, "value": 2, "confidence": 80})
@@ -491,9 +523,9 @@ def test_it_refuses_a_checkin_on_a_closed_cycle(call, company, okrs):
 # --- permissions: the same lookup as the pages (invisible → 404, read-only → 403) ---------------------
 
 
-def _rows() -> list[tuple[str, str, str, str, Any, int]]:
+def _rows() -> list[tuple[str, str, str, dict[str, object] | None, int]]:
     """(method, path, persona, …, body, status): paths name fixture objects as {company}, {private_kr}, …"""
-    patch = {"title": "改过的标题"}
+    patch: dict[str, object] = {"title": "改过的标题"}
     return [
         ("get", "/objectives/{private}", "mia", None, 404),
         ("get", "/objectives/{private}", "hank", None, 404),
@@ -553,12 +585,20 @@ def _rows() -> list[tuple[str, str, str, str, Any, int]]:
 
 @pytest.mark.parametrize(("method", "path", "persona", "body", "status"), _rows())
 def test_it_answers_each_persona_as_the_pages_do_PUB_2(
-    call, company, okrs, private, method, path, persona, body, status
-):
+    call: Call,
+    company: Company,
+    okrs: Okrs,
+    private: Private,
+    method: str,
+    path: str,
+    persona: str,
+    body: dict[str, object] | None,
+    status: int,
+) -> None:
     """PUB-2."""
     c = company
     ids = {
-        **{k: v.pk for k, v in okrs.items()},
+        **okr_pks(okrs),
         "private": private["objective"].pk,
         "private_kr": private["kr"].pk,
         "quarter": c.quarter.pk,
@@ -585,7 +625,7 @@ def test_it_answers_each_persona_as_the_pages_do_PUB_2(
 # --- bad input: JSON naming the field, nothing written ------------------------------------------------
 
 
-def _bad_inputs() -> list[tuple[str, str, str, Any, str]]:
+def _bad_inputs() -> list[tuple[str, str, str, dict[str, object], str]]:
     """(what, method, path, body, field) — all sent by the objective's owner."""
     person_objective = {"cycle": "{quarter}", "level": "person", "owner": "{mia}"}
     kr = {"objective": "{mine}", "title": "新增客户"}
@@ -636,9 +676,18 @@ def _bad_inputs() -> list[tuple[str, str, str, Any, str]]:
 
 
 @pytest.mark.parametrize(("what", "method", "path", "body", "field"), _bad_inputs(), ids=[r[0] for r in _bad_inputs()])
-def test_it_names_the_field_of_bad_input_and_writes_nothing(call, company, okrs, what, method, path, body, field):
+def test_it_names_the_field_of_bad_input_and_writes_nothing(
+    call: Call,
+    company: Company,
+    okrs: Okrs,
+    what: str,
+    method: str,
+    path: str,
+    body: dict[str, object] | None,
+    field: str,
+) -> None:
     c = company
-    ids = {**{k: v.pk for k, v in okrs.items()}, "quarter": c.quarter.pk, "mia": c.mia.pk}
+    ids = {**okr_pks(okrs), "quarter": c.quarter.pk, "mia": c.mia.pk}
 
     def fill(value: Any) -> Any:
         if isinstance(value, dict):
@@ -658,7 +707,9 @@ def test_it_names_the_field_of_bad_input_and_writes_nothing(call, company, okrs,
     assert snapshot() == before
 
 
-def test_it_answers_a_body_that_is_not_json_with_400(client, company, tokens):
+def test_it_answers_a_body_that_is_not_json_with_400(
+    client: Client, company: Company, tokens: Callable[[Person], str]
+) -> None:
     response = client.post(
         f"{API}/objectives",
         data="{not json",
@@ -672,7 +723,7 @@ def test_it_answers_a_body_that_is_not_json_with_400(client, company, tokens):
 # --- language -----------------------------------------------------------------------------------------
 
 
-def test_it_answers_in_the_language_of_the_request(call, company):
+def test_it_answers_in_the_language_of_the_request(call: Call, company: Company) -> None:
     """Accept-Language, the language cookie, or the person's own language, as for pages."""
     c = company
     english = call("get", "/objectives/abc", c.mia, headers={"Accept-Language": "en"})
@@ -686,7 +737,9 @@ def test_it_answers_in_the_language_of_the_request(call, company):
     assert own_language.json()["detail"][0]["message"] == "Enter a whole number."
 
 
-def test_it_prefers_the_language_cookie_over_the_persons_language(client, company, tokens):
+def test_it_prefers_the_language_cookie_over_the_persons_language(
+    client: Client, company: Company, tokens: Callable[[Person], str]
+) -> None:
     Person.objects.filter(pk=company.mia.pk).update(language="en")
     client.cookies["qibu_language"] = "zh-hans"
     response = client.get(f"{API}/objectives/abc", headers={"Authorization": f"Bearer {tokens(company.mia)}"})
@@ -696,7 +749,7 @@ def test_it_prefers_the_language_cookie_over_the_persons_language(client, compan
 # --- queries ------------------------------------------------------------------------------------------
 
 
-def _add_objectives(company: Any, okrs: dict, count: int) -> None:
+def _add_objectives(company: Company, okrs: Okrs, count: int) -> None:
     c = company
     owners = [c.mia, c.oscar, c.hank]
     for i in range(count):
@@ -716,8 +769,8 @@ def _add_objectives(company: Any, okrs: dict, count: int) -> None:
 
 
 def test_it_lists_objectives_in_the_same_number_of_queries_for_ten_times_more(
-    call, company, okrs, django_assert_num_queries
-):
+    call: Call, company: Company, okrs: Okrs, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     _add_objectives(company, okrs, 6)
     call("get", "/objectives", company.mia)  # the token's first use is noted once
 
@@ -745,7 +798,7 @@ LISTS = [
 ]
 
 
-def _checked_in_everywhere(company: Any, okrs: dict) -> None:
+def _checked_in_everywhere(company: Company, okrs: Okrs) -> None:
     """A check-in on every key result, by someone who may make it."""
     for kr in KeyResult.objects.select_related("objective"):
         CheckIn.objects.create(key_result=kr, author=company.alice, created_at=timezone.now(), value=1, confidence=50)
@@ -753,7 +806,9 @@ def _checked_in_everywhere(company: Any, okrs: dict) -> None:
 
 @pytest.mark.parametrize("path", LISTS)
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
-def test_it_pages_each_list_exactly_as_the_whole_list(call, company, okrs, private, path, who):
+def test_it_pages_each_list_exactly_as_the_whole_list(
+    call: Call, company: Company, okrs: Okrs, private: Private, path: str, who: str
+) -> None:
     """Every page, full, partial or past the end, has the count of the whole list and its slice of it."""
     _add_objectives(company, okrs, 13)
     for i in range(3):
@@ -773,7 +828,9 @@ def test_it_pages_each_list_exactly_as_the_whole_list(call, company, okrs, priva
 
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "hank", "erin", "alice"])
-def test_it_lists_what_the_person_may_see_PUB_2(call, company, okrs, private, who):
+def test_it_lists_what_the_person_may_see_PUB_2(
+    call: Call, company: Company, okrs: Okrs, private: Private, who: str
+) -> None:
     """PUB-2: The lists show exactly the objectives (and their key results, check-ins and parents) that
     `visible_objectives_q` lets the person see."""
     _add_objectives(company, okrs, 13)
@@ -784,8 +841,9 @@ def test_it_lists_what_the_person_may_see_PUB_2(call, company, okrs, private, wh
     expected_krs = KeyResult.objects.filter(objective__in=visible).order_by("objective_id", "position", "id")
     expected_checkins = CheckIn.objects.filter(key_result__objective__in=visible).order_by("-created_at", "-id")
 
-    def listed(path: str) -> list[dict]:
-        return call("get", f"{path}?page_size=200", person).json()["items"]
+    def listed(path: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = call("get", f"{path}?page_size=200", person).json()["items"]
+        return items
 
     objectives = listed("/objectives")
     assert [o["id"] for o in objectives] == expected_objectives
@@ -806,8 +864,8 @@ def test_it_lists_what_the_person_may_see_PUB_2(call, company, okrs, private, wh
 
 @pytest.mark.parametrize("who", ["mia", "oscar", "alice"])
 def test_it_applies_visibility_through_a_join_or_else_exists_with_the_same_answer(
-    company, okrs, private, monkeypatch, who
-):
+    company: Company, okrs: Okrs, private: Private, monkeypatch: pytest.MonkeyPatch, who: str
+) -> None:
     """Plain lookups and stand-alone subqueries are joined through the foreign key; a filter that names
     fields of the row (here F()) is applied as EXISTS. All give the rows of the visible objectives."""
     from qibu.api.okrs import visible_through
@@ -842,8 +900,13 @@ def test_it_applies_visibility_through_a_join_or_else_exists_with_the_same_answe
     ],
 )
 def test_it_answers_a_full_page_in_the_same_number_of_queries_for_ten_times_more(
-    call, company, okrs, path, queries, django_assert_num_queries
-):
+    call: Call,
+    company: Company,
+    okrs: Okrs,
+    path: str,
+    queries: int,
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
     _add_objectives(company, okrs, 6)
     _checked_in_everywhere(company, okrs)
     url = path.format(quarter=company.quarter.pk, department=okrs["department"].pk)
@@ -858,7 +921,7 @@ def test_it_answers_a_full_page_in_the_same_number_of_queries_for_ten_times_more
     assert len(small["items"]) == len(large["items"]) == 2
 
 
-def test_it_answers_an_unknown_api_address_with_json(client, db):
+def test_it_answers_an_unknown_api_address_with_json(client: Client, db: None) -> None:
     response = client.get("/api/v1/no-such-thing", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")

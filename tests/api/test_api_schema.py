@@ -10,12 +10,14 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from qibu.api.urls import api
 from qibu.okrs.services import checkin_record
 from qibu.org.services import api_token_create
+from tests.conftest import Company, Okrs
 
 PATHS = {
     "/api/v1/people": {"get"},
@@ -35,7 +37,7 @@ PATHS = {
 }
 
 
-def test_it_publishes_a_valid_openapi_document_listing_every_path(client, db):
+def test_it_publishes_a_valid_openapi_document_listing_every_path(client: Client, db: None) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     document = response.json()
@@ -54,13 +56,13 @@ def test_it_publishes_a_valid_openapi_document_listing_every_path(client, db):
 
 
 @pytest.fixture
-def api_token(okrs: dict, company: Any) -> str:
+def api_token(okrs: Okrs, company: Company) -> str:
     """Mia's token: she sees the company's objectives but not everyone's private ones."""
     return api_token_create(actor=None, person=company.mia, name="schemathesis")[1]
 
 
 @pytest.fixture(scope="module")
-def api_schema() -> Any:
+def api_schema() -> schemathesis.BaseSchema:
     """The document /api/v1/openapi.json serves (checked above), bound to Django's WSGI application."""
     schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
     schema.app = WSGIHandler()
@@ -88,7 +90,7 @@ GETS = sorted(path for path, methods in PATHS.items() if "get" in methods)
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
 @pytest.mark.parametrize("path", GETS)
 def test_it_answers_every_get_within_its_schema(
-    api_schema: Any, same_connection: None, api_token: str, path: str, mode: GenerationMode
+    api_schema: schemathesis.BaseSchema, same_connection: None, api_token: str, path: str, mode: GenerationMode
 ) -> None:
     """No 5xx, documented status codes and content types, bodies that match the published schemas;
     invalid parameters are refused with a 4xx."""
@@ -102,7 +104,7 @@ def test_it_answers_every_get_within_its_schema(
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
-    def check(case: schemathesis.Case) -> None:
+    def check(case: schemathesis.Case[Any]) -> None:
         case.call_and_validate(headers=headers)
 
     check()
@@ -110,7 +112,7 @@ def test_it_answers_every_get_within_its_schema(
 
 @pytest.mark.parametrize("path", GETS)
 def test_it_answers_with_real_data_within_its_schema(
-    api_schema: Any, same_connection: None, api_token: str, company: Any, okrs: dict, path: str
+    api_schema: schemathesis.BaseSchema, same_connection: None, api_token: str, company: Company, okrs: Okrs, path: str
 ) -> None:
     """The same checks on the answers a client mostly sees: existing rows, full pages."""
     c = company

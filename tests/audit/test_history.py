@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -38,9 +40,10 @@ from qibu.org.services import (
     strategic_goal_delete,
     team_create,
 )
+from tests.conftest import Company, Okrs
 
 
-def _only_entry(**filters) -> AuditEntry:
+def _only_entry(**filters: Any) -> AuditEntry:
     entries = list(AuditEntry.objects.filter(**filters))
     assert len(entries) == 1, [(e.action, e.target_type, e.target_id) for e in entries]
     entry = entries[0]
@@ -50,12 +53,12 @@ def _only_entry(**filters) -> AuditEntry:
 
 
 @pytest.fixture
-def since(db):
+def since(db: None) -> int:
     """Only entries written by the test itself, not by the fixtures."""
     return AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
-def test_it_records_the_creation_of_an_objective_EXE_11(company):
+def test_it_records_the_creation_of_an_objective_EXE_11(company: Company) -> None:
     """EXE-11."""
     objective = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="打开苏州市场"
@@ -68,13 +71,14 @@ def test_it_records_the_creation_of_an_objective_EXE_11(company):
         objective.pk,
     )
     assert entry.before is None
+    assert entry.after is not None
     assert entry.after["title"] == "打开苏州市场"
     assert entry.after["owner"] == company.mia.pk
     assert entry.after["start_date"] == "2026-10-01"
     assert entry.after["weight"] == "1"
 
 
-def test_it_records_what_changed_in_an_objective_EXE_11(company, okrs, since):
+def test_it_records_what_changed_in_an_objective_EXE_11(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11."""
     objective_update(
         actor=company.hank,
@@ -95,7 +99,7 @@ def test_it_records_what_changed_in_an_objective_EXE_11(company, okrs, since):
     ]
 
 
-def test_it_records_nothing_when_nothing_changed_EXE_11(company, okrs):
+def test_it_records_nothing_when_nothing_changed_EXE_11(company: Company, okrs: Okrs) -> None:
     """EXE-11."""
     kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="t", start_value="0.5", target_value="2.5")
     since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
@@ -108,7 +112,7 @@ def test_it_records_nothing_when_nothing_changed_EXE_11(company, okrs):
     assert not AuditEntry.objects.filter(id__gt=since).exists()
 
 
-def test_it_records_nothing_for_a_refused_change_EXE_11(company, okrs, since):
+def test_it_records_nothing_for_a_refused_change_EXE_11(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11."""
     with pytest.raises(ValidationError):
         objective_update(actor=company.mia, objective=okrs["mine"], data={"title": "", "status": Status.DRAFT})
@@ -117,25 +121,26 @@ def test_it_records_nothing_for_a_refused_change_EXE_11(company, okrs, since):
     assert not AuditEntry.objects.filter(id__gt=since).exists()
 
 
-def test_it_records_a_status_change_EXE_11(company, okrs, since):
+def test_it_records_a_status_change_EXE_11(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11."""
     objective_update(actor=company.mia, objective=okrs["mine"], data={"status": Status.CLOSED})
     entry = _only_entry(action="objective.update", id__gt=since)
     assert (entry.before, entry.after) == ({"status": "active"}, {"status": "closed"})
 
 
-def test_it_records_the_deletion_of_an_objective_EXE_11(company, okrs, since):
+def test_it_records_the_deletion_of_an_objective_EXE_11(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11."""
     pk = okrs["mine"].pk
     objective_delete(actor=company.hank, objective=okrs["mine"])
     entry = _only_entry(action="objective.delete", id__gt=since)
     assert entry.actor == company.hank
     assert (entry.target_id, entry.subject_id) == (pk, pk)
+    assert entry.before is not None
     assert entry.before["title"] == "打开苏州市场"
     assert entry.after is None
 
 
-def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs, since):
+def test_it_records_key_result_creation_change_and_deletion_EXE_11(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11."""
     kr = key_result_create(
         actor=company.mia, objective=okrs["mine"], title="拜访 20 家客户", start_value=0, target_value=20, unit="家"
@@ -143,6 +148,7 @@ def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs
     created = _only_entry(action="key_result.create", id__gt=since)
     assert (created.actor, created.target_type, created.subject_id) == (company.mia, "okrs.keyresult", okrs["mine"].pk)
     assert created.before is None
+    assert created.after is not None
     assert created.after["target_value"] == "20"
     assert created.after["title"] == "拜访 20 家客户"
 
@@ -157,11 +163,14 @@ def test_it_records_key_result_creation_change_and_deletion_EXE_11(company, okrs
     deleted = _only_entry(action="key_result.delete", id__gt=since)
     assert deleted.actor == company.alice
     assert (deleted.target_id, deleted.subject_id) == (kr_id, okrs["mine"].pk)
+    assert deleted.before is not None
     assert deleted.before["target_value"] == "1000"
     assert deleted.after is None
 
 
-def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(company, okrs, since):
+def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(
+    company: Company, okrs: Okrs, since: int
+) -> None:
     """EXE-3, EXE-11."""
     checkin = checkin_record(
         actor=company.mia,
@@ -174,7 +183,9 @@ def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(comp
     entry = _only_entry(action="check_in.create", id__gt=since)
     assert entry.actor == company.mia
     assert (entry.target_type, entry.target_id, entry.subject_id) == ("okrs.checkin", checkin.pk, okrs["mine"].pk)
+    assert entry.before is not None
     assert entry.before["confidence"] == 80
+    assert entry.after is not None
     assert entry.after["confidence"] == 40
     assert entry.after["previous_confidence"] == 80
     assert entry.after["confidence_reason"] == "两家客户推迟签约"
@@ -184,7 +195,7 @@ def test_it_records_a_checkin_with_the_values_before_and_after_EXE_3_EXE_11(comp
     assert float(entry.after["value"]) == 2.5
 
 
-def test_it_records_alignment_changes_EXE_11_SET_6(company, okrs, since):
+def test_it_records_alignment_changes_EXE_11_SET_6(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11, SET-6."""
     mine = okrs["mine"]
     alignment_set(actor=company.hank, objective=mine, parent_key_result_ids=[okrs["department_kr"].pk])
@@ -195,7 +206,9 @@ def test_it_records_alignment_changes_EXE_11_SET_6(company, okrs, since):
     assert entry.after == {"parents": [f"kr:{okrs['department_kr'].pk}"]}
 
 
-def test_it_records_the_links_lost_when_a_parent_key_result_is_deleted_SET_6(company, okrs, since):
+def test_it_records_the_links_lost_when_a_parent_key_result_is_deleted_SET_6(
+    company: Company, okrs: Okrs, since: int
+) -> None:
     """SET-6: The department objective aligns to the revenue KR; deleting the KR takes the link away."""
     revenue_id = okrs["revenue"].pk
     key_result_delete(actor=company.erin, key_result=okrs["revenue"])
@@ -206,7 +219,9 @@ def test_it_records_the_links_lost_when_a_parent_key_result_is_deleted_SET_6(com
     assert entry.after == {"parents": []}
 
 
-def test_it_records_the_links_lost_when_a_parent_objective_is_deleted_SET_6(company, okrs, since):
+def test_it_records_the_links_lost_when_a_parent_objective_is_deleted_SET_6(
+    company: Company, okrs: Okrs, since: int
+) -> None:
     """SET-6."""
     other = objective_create(actor=company.hank, cycle=company.quarter, level=Level.DEPARTMENT,
                              department=company.sales, title="另一个部门目标")  # fmt: skip
@@ -214,13 +229,14 @@ def test_it_records_the_links_lost_when_a_parent_objective_is_deleted_SET_6(comp
     objective_delete(actor=company.hank, objective=Objective.objects.get(pk=okrs["department"].pk))
     entries = {e.subject_id: e for e in AuditEntry.objects.filter(action="alignment.set", id__gt=since)}
     last = AuditEntry.objects.filter(action="alignment.set", subject_id=okrs["mine"].pk).first()
+    assert last is not None
     assert last.actor == company.hank
     assert last.before == {"parents": sorted([f"objective:{okrs['department'].pk}", f"objective:{other.pk}"])}
     assert last.after == {"parents": [f"objective:{other.pk}"]}
     assert set(entries) == {okrs["mine"].pk}
 
 
-def test_it_records_a_policy_change_EXE_11(company, since):
+def test_it_records_a_policy_change_EXE_11(company: Company, since: int) -> None:
     """EXE-11."""
     organisation_update(
         actor=company.alice,
@@ -235,7 +251,7 @@ def test_it_records_a_policy_change_EXE_11(company, since):
     assert company.org.departures_from_method() == ["confidence_fall_threshold", "checkin_cadence_days"]
 
 
-def test_it_refuses_a_bad_policy_and_records_nothing(company, since):
+def test_it_refuses_a_bad_policy_and_records_nothing(company: Company, since: int) -> None:
     with pytest.raises(ValidationError) as exc:
         organisation_update(
             actor=company.alice,
@@ -256,7 +272,7 @@ def test_it_refuses_a_bad_policy_and_records_nothing(company, since):
 # --- the organisation, its strategy, departments, teams, people and cycles: every write, with its actor
 
 
-def test_it_records_a_strategic_goal_in_the_organisations_history_VIS_2(company, since):
+def test_it_records_a_strategic_goal_in_the_organisations_history_VIS_2(company: Company, since: int) -> None:
     """VIS-2."""
     goal = strategic_goal_create(actor=company.alice, title="出海", description="三年内进入东南亚")
     created = _only_entry(action="strategic_goal.create", id__gt=since)
@@ -268,10 +284,11 @@ def test_it_records_a_strategic_goal_in_the_organisations_history_VIS_2(company,
     strategic_goal_delete(actor=company.erin, goal=goal)
     deleted = _only_entry(action="strategic_goal.delete", id__gt=since)
     assert (deleted.actor, deleted.subject_id, deleted.target_id) == (company.erin, company.org.pk, goal_id)
+    assert deleted.before is not None
     assert (deleted.before["title"], deleted.after) == ("出海", None)
 
 
-def test_it_records_a_department_created_moved_and_given_a_head(company, since):
+def test_it_records_a_department_created_moved_and_given_a_head(company: Company, since: int) -> None:
     east = department_create(actor=company.alice, name=" 华东销售 ", parent=company.sales, head=company.mia)
     created = _only_entry(action="department.create", id__gt=since)
     assert (created.actor, created.subject_type, created.subject_id) == (company.alice, "org.department", east.pk)
@@ -287,7 +304,7 @@ def test_it_records_a_department_created_moved_and_given_a_head(company, since):
     assert (headed.before, headed.after) == ({"head": company.mia.pk}, {"head": company.oscar.pk})
 
 
-def test_it_moves_every_sub_department_with_its_department(company):
+def test_it_moves_every_sub_department_with_its_department(company: Company) -> None:
     east = department_create(actor=None, name="华东", parent=company.sales)
     suzhou = department_create(actor=None, name="苏州", parent=east)
     wuxi = department_create(actor=None, name="无锡", parent=suzhou)
@@ -297,20 +314,20 @@ def test_it_moves_every_sub_department_with_its_department(company):
     assert paths == {east.pk: base, suzhou.pk: f"{base}{suzhou.pk}/", wuxi.pk: f"{base}{suzhou.pk}/{wuxi.pk}/"}
 
 
-def test_it_records_nothing_when_a_department_stays_where_it_is(company, since):
+def test_it_records_nothing_when_a_department_stays_where_it_is(company: Company, since: int) -> None:
     department_move(actor=company.alice, department=company.sales, parent=None)
     department_set_head(actor=company.alice, department=company.sales, head=company.hank)
     assert not AuditEntry.objects.filter(id__gt=since).exists()
 
 
-def test_it_records_a_team_in_its_own_history(company, since):
+def test_it_records_a_team_in_its_own_history(company: Company, since: int) -> None:
     team = team_create(actor=company.alice, name="华南组", department=company.sales, lead=company.mia)
     entry = _only_entry(action="team.create", id__gt=since)
     assert (entry.actor, entry.subject_type, entry.subject_id) == (company.alice, "org.team", team.pk)
     assert entry.after == {"name": "华南组", "department": company.sales.pk, "lead": company.mia.pk}
 
 
-def test_it_records_a_new_person_without_their_password(company, since):
+def test_it_records_a_new_person_without_their_password(company: Company, since: int) -> None:
     nina = person_create(
         actor=company.alice,
         username="nina",
@@ -320,13 +337,14 @@ def test_it_records_a_new_person_without_their_password(company, since):
     )
     entry = _only_entry(action="person.create", id__gt=since)
     assert (entry.actor, entry.subject_type, entry.subject_id) == (company.alice, "org.person", nina.pk)
+    assert entry.after is not None
     assert entry.after["username"] == "nina" and entry.after["department"] == company.sales.pk
     assert entry.after["role"] == "member"
     assert "password" not in entry.after
     assert nina.password[:20] not in json.dumps(entry.after)
 
 
-def test_it_records_a_change_of_language(company, since):
+def test_it_records_a_change_of_language(company: Company, since: int) -> None:
     person_set_language(actor=company.mia, person=company.mia, language="zh-hans")
     entry = _only_entry(action="person.set_language", id__gt=since)
     assert (entry.actor, entry.subject_id) == (company.mia, company.mia.pk)
@@ -335,7 +353,7 @@ def test_it_records_a_change_of_language(company, since):
     assert AuditEntry.objects.filter(id__gt=since).count() == 1
 
 
-def test_it_records_tokens_in_their_persons_history_without_the_secret(company, since):
+def test_it_records_tokens_in_their_persons_history_without_the_secret(company: Company, since: int) -> None:
     token, secret = api_token_create(actor=company.mia, person=company.mia, name="脚本")
     created = _only_entry(action="api_token.create", id__gt=since)
     assert (created.actor, created.subject_type, created.subject_id) == (company.mia, "org.person", company.mia.pk)
@@ -348,10 +366,11 @@ def test_it_records_tokens_in_their_persons_history_without_the_secret(company, 
     assert AuditEntry.objects.filter(id__gt=since).count() == 1
     assert api_token_revoke(actor=company.mia, person=company.mia, token_id=token.pk)
     revoked = _only_entry(action="api_token.revoke", id__gt=since)
+    assert revoked.before is not None
     assert (revoked.subject_id, revoked.target_id, revoked.before["name"]) == (company.mia.pk, token.pk, "脚本")
 
 
-def test_it_records_each_cycle_of_a_generated_year_once_SET_8(company, since):
+def test_it_records_each_cycle_of_a_generated_year_once_SET_8(company: Company, since: int) -> None:
     """SET-8."""
     annual = cycles_generate_year(actor=company.alice, fiscal_year=2030, start_month=4)
     entries = list(AuditEntry.objects.filter(id__gt=since))
@@ -373,13 +392,14 @@ def test_it_records_each_cycle_of_a_generated_year_once_SET_8(company, since):
     assert AuditEntry.objects.filter(id__gt=since).count() == 17
 
 
-def test_it_records_a_custom_cycle_and_its_closing_and_reopening_SET_8(company, since):
+def test_it_records_a_custom_cycle_and_its_closing_and_reopening_SET_8(company: Company, since: int) -> None:
     """SET-8."""
     stage = cycle_create(
         actor=company.alice, name="新品上市", start=dt.date(2026, 3, 1), end=dt.date(2026, 5, 31), kind="project_stage"
     )
     created = _only_entry(action="cycle.create", id__gt=since)
     assert (created.actor, created.subject_type, created.subject_id) == (company.alice, "cycles.cycle", stage.pk)
+    assert created.after is not None
     assert created.after["start"] == "2026-03-01" and created.after["kind"] == "project_stage"
     cycle_close(actor=company.erin, cycle=stage)
     closed = _only_entry(action="cycle.close", id__gt=since)
@@ -391,7 +411,7 @@ def test_it_records_a_custom_cycle_and_its_closing_and_reopening_SET_8(company, 
     assert AuditEntry.objects.filter(id__gt=since).count() == 3
 
 
-def _org_state() -> list:
+def _org_state() -> list[Any]:
     return [
         list(Department.objects.order_by("pk").values_list("name", "parent_id", "path", "head_id")),
         list(Team.objects.order_by("pk").values_list("name", "department_id")),
@@ -401,7 +421,7 @@ def _org_state() -> list:
     ]
 
 
-REFUSED_WRITES = [
+REFUSED_WRITES: list[tuple[str, Callable[[Company], object], str]] = [
     ("department without a name", lambda c: department_create(actor=c.alice, name="  "), "name"),
     ("department name too long", lambda c: department_create(actor=c.alice, name="部" * 201), "name"),
     ("department under itself", lambda c: department_move(actor=c.alice, department=c.sales, parent=c.sales), "parent"),
@@ -428,7 +448,9 @@ REFUSED_WRITES = [
 
 
 @pytest.mark.parametrize(("write", "field"), [pytest.param(w, f, id=name) for name, w, f in REFUSED_WRITES])
-def test_it_records_nothing_and_changes_nothing_for_a_refused_write(company, since, write, field):
+def test_it_records_nothing_and_changes_nothing_for_a_refused_write(
+    company: Company, since: int, write: Callable[[Company], object], field: str
+) -> None:
     before = _org_state()
     with pytest.raises(ValidationError) as exc:
         write(company)
@@ -437,7 +459,7 @@ def test_it_records_nothing_and_changes_nothing_for_a_refused_write(company, sin
     assert not AuditEntry.objects.filter(id__gt=since).exists()
 
 
-def test_it_refuses_with_the_messages_the_foundation_gave(company):
+def test_it_refuses_with_the_messages_the_foundation_gave(company: Company) -> None:
     with pytest.raises(ValidationError) as exc:
         department_create(actor=None, name="")
     assert exc.value.message_dict == {"name": ["Give the department a name."]}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.cycles.services import cycle_close, cycle_create
 from qibu.org.importer import people_import
@@ -24,6 +26,10 @@ from qibu.org.services import (
     strategic_goal_delete,
     team_create,
 )
+from tests.conftest import Company
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 
 def client_for(person: Person | None) -> Client:
@@ -33,7 +39,7 @@ def client_for(person: Person | None) -> Client:
     return client
 
 
-def history_text(response) -> str:
+def history_text(response: Response) -> str:
     """The visible text of the page's history list, each entry starting with "¶"."""
     assert response.status_code == 200
     html = response.content.decode()
@@ -51,7 +57,7 @@ def entry(text: str, start: str, *changes: str) -> None:
         assert change in rows[0], (change, rows[0])
 
 
-def test_it_shows_the_organisations_policy_and_strategy_in_names_and_labels(company):
+def test_it_shows_the_organisations_policy_and_strategy_in_names_and_labels(company: Company) -> None:
     organisation_update(
         actor=company.alice,
         organisation=company.org,
@@ -73,7 +79,7 @@ def test_it_shows_the_organisations_policy_and_strategy_in_names_and_labels(comp
     assert "description" not in text
 
 
-def test_it_shows_a_departments_history_with_the_names_of_departments_and_people(company):
+def test_it_shows_a_departments_history_with_the_names_of_departments_and_people(company: Company) -> None:
     east = department_create(actor=company.alice, name="华东销售", parent=company.sales, head=company.mia)
     department_move(actor=company.alice, department=east, parent=company.marketing)
     department_set_head(actor=company.erin, department=east, head=company.oscar)
@@ -86,14 +92,14 @@ def test_it_shows_a_departments_history_with_the_names_of_departments_and_people
         assert f"#{pk}" not in text
 
 
-def test_it_shows_a_teams_history(company):
+def test_it_shows_a_teams_history(company: Company) -> None:
     team = team_create(actor=company.alice, name="华南组", department=company.sales, lead=company.mia)
     text = history_text(client_for(company.alice).get(reverse("org:team_history", args=[team.pk])))
     assert "History of the team “华南组” (销售部)" in text
     entry(text, "Alice 管理员 created the team", "name: 华南组", "department: 销售部", "lead: 米娅")
 
 
-def test_it_shows_a_cycles_history_with_its_kind_and_dates_in_the_readers_language(company):
+def test_it_shows_a_cycles_history_with_its_kind_and_dates_in_the_readers_language(company: Company) -> None:
     stage = cycle_create(
         actor=company.alice,
         name="新品上市",
@@ -122,7 +128,7 @@ def test_it_shows_a_cycles_history_with_its_kind_and_dates_in_the_readers_langua
     assert "新品上市" in chinese and "project stage" not in chinese
 
 
-def test_it_shows_a_persons_history_with_role_language_department_and_tokens(company):
+def test_it_shows_a_persons_history_with_role_language_department_and_tokens(company: Company) -> None:
     person_set_language(actor=company.mia, person=company.mia, language="zh-hans")
     token, secret = api_token_create(actor=company.mia, person=company.mia, name="脚本")
     content = "username,full_name,department,manager,role\nmia,米娅,市场部,oscar,executive\n".encode()
@@ -146,7 +152,7 @@ def test_it_shows_a_persons_history_with_role_language_department_and_tokens(com
     assert secret not in response.content.decode() and token.key_hash not in response.content.decode()
 
 
-def test_it_shows_a_person_imported_in_their_own_history(company):
+def test_it_shows_a_person_imported_in_their_own_history(company: Company) -> None:
     content = "username,full_name,department,team\nnina,妮娜,销售部,华东大客户组\n".encode()
     assert people_import(actor=company.alice, filename="p.csv", content=content).ok
     nina = Person.objects.get(username="nina")
@@ -162,8 +168,8 @@ def test_it_shows_a_person_imported_in_their_own_history(company):
 
 
 def test_it_reads_a_history_page_in_the_same_number_of_queries_for_any_number_of_entries(
-    company, django_assert_num_queries
-):
+    company: Company, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     client = client_for(company.alice)
     url = reverse("org:department_history", args=[company.sales.pk])
     people = [company.mia, company.oscar, company.hank, company.erin]
@@ -184,14 +190,14 @@ def test_it_reads_a_history_page_in_the_same_number_of_queries_for_any_number_of
     assert text.count("set the head of the department") == 20
 
 
-def test_it_answers_404_for_a_subject_that_does_not_exist(company):
+def test_it_answers_404_for_a_subject_that_does_not_exist(company: Company) -> None:
     client = client_for(company.alice)
     for name in ("org:department_history", "org:team_history", "org:cycle_history", "org:person_history"):
         assert client.get(reverse(name, args=[999_999])).status_code == 404, name
 
 
 @pytest.mark.parametrize("persona", ["erin", "hank", "mia", "oscar"])
-def test_it_shows_history_to_administrators_only(company, persona):
+def test_it_shows_history_to_administrators_only(company: Company, persona: str) -> None:
     person = getattr(company, persona)
     urls = [
         reverse("org:history"),
@@ -206,7 +212,7 @@ def test_it_shows_history_to_administrators_only(company, persona):
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), url
 
 
-def test_it_links_every_settings_page_to_its_history(company):
+def test_it_links_every_settings_page_to_its_history(company: Company) -> None:
     client = client_for(company.alice)
     for page in ("org:settings", "org:strategy"):
         assert f'href="{reverse("org:history")}"' in client.get(reverse(page)).content.decode(), page

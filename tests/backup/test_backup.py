@@ -13,10 +13,10 @@ import subprocess
 import sys
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 import psycopg
@@ -25,6 +25,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.utils import translation
 
@@ -38,6 +39,20 @@ from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from tests.conftest import Company, Okrs, present
+
+
+class World(Okrs):
+    """`okrs`, with every table filled, and the secret of mia's API token."""
+
+    token_secret: str
+
+
+class Server(TypedDict):
+    host: str
+    port: int
+    user: str | None
+
 
 ROOT = Path(__file__).resolve().parents[2]
 # A time with microseconds, long before any test runs: an import that stamped `auto_now` fields would show.
@@ -48,7 +63,7 @@ PAST = dt.datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def world(company, okrs) -> dict[str, Any]:
+def world(company: Company, okrs: Okrs) -> World:
     c = company
     strategic_goal_create(actor=c.alice, title="出海", description="东南亚市场")
     east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
@@ -109,7 +124,7 @@ def _file_rows(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 @pytest.mark.django_db
-def test_the_world_fills_every_exported_table(world):
+def test_the_world_fills_every_exported_table(world: World) -> None:
     assert all(_rows().values()), {label: len(rows) for label, rows in _rows().items()}
 
 
@@ -117,7 +132,7 @@ def test_the_world_fills_every_exported_table(world):
 
 
 @pytest.mark.django_db
-def test_it_restores_every_row_of_every_table_exactly(world, tmp_path):
+def test_it_restores_every_row_of_every_table_exactly(world: World, tmp_path: Path) -> None:
     before = _rows()
     path = tmp_path / "qibu.zip"
 
@@ -133,16 +148,19 @@ def test_it_restores_every_row_of_every_table_exactly(world, tmp_path):
         assert after[label] == before[label], label
     # Self-references, the department ↔ head cycle, timestamps to the microsecond, decimals, JSON.
     mia = Person.objects.get(username="mia")
+    assert mia.department is not None
+    assert mia.department.parent is not None
+    assert mia.manager is not None
     assert (mia.manager.username, mia.department.parent.name, mia.last_login) == ("hank", "销售部", PAST)
-    assert Department.objects.get(name="销售部").head.username == "hank"
+    assert present(Department.objects.get(name="销售部").head).username == "hank"
     assert Cycle.objects.filter(parent__isnull=False).exists()
-    assert Objective.objects.order_by("pk").first().created_at == PAST
+    assert present(Objective.objects.order_by("pk").first()).created_at == PAST
     assert CheckIn.objects.filter(value=Decimal("99999999999.9999")).exists()
-    assert CheckIn.objects.exclude(milestones_done=[]).get().milestones_done == [Milestone.objects.first().pk]
+    assert CheckIn.objects.exclude(milestones_done=[]).get().milestones_done == [present(Milestone.objects.first()).pk]
 
 
 @pytest.mark.django_db
-def test_new_rows_get_fresh_ids_after_an_import(world, tmp_path):
+def test_new_rows_get_fresh_ids_after_an_import(world: World, tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
     highest = {model: model._base_manager.order_by("-pk").values_list("pk", flat=True)[0] for model in MODELS}
@@ -155,11 +173,11 @@ def test_new_rows_get_fresh_ids_after_an_import(world, tmp_path):
     )
     assert goal.pk > highest[StrategicGoal]
     assert checkin.pk > highest[CheckIn]
-    assert AuditEntry.objects.order_by("-pk").first().pk > highest[AuditEntry]
+    assert present(AuditEntry.objects.order_by("-pk").first()).pk > highest[AuditEntry]
 
 
 @pytest.mark.django_db
-def test_the_file_is_the_documented_one(world, tmp_path):
+def test_the_file_is_the_documented_one(world: World, tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
 
@@ -185,7 +203,7 @@ def test_the_file_is_the_documented_one(world, tmp_path):
 
 
 @pytest.mark.django_db
-def test_it_accepts_the_blank_organisation_a_first_page_view_creates(world, tmp_path):
+def test_it_accepts_the_blank_organisation_a_first_page_view_creates(world: World, tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
     before = _rows()
@@ -209,7 +227,11 @@ class OtherDatabase:
             self.url = f"sqlite:///{self.path}"
             return
         server = urlsplit(server_url)
-        self.server = {"host": server.hostname or "127.0.0.1", "port": server.port or 5432, "user": server.username}
+        self.server: Server = {
+            "host": server.hostname or "127.0.0.1",
+            "port": server.port or 5432,
+            "user": server.username,
+        }
         # Named after the suite's own database, so that runs of several suites on one server do not collide.
         self.name = f"{server.path.lstrip('/') or 'qibu'}_export_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **self.server) as admin:
@@ -227,7 +249,7 @@ class OtherDatabase:
             with sqlite3.connect(self.path) as conn:
                 return conn.execute(sql).fetchone()[0]
         with psycopg.connect(dbname=self.name, autocommit=True, **self.server) as conn:
-            row = conn.execute(sql).fetchone()  # type: ignore[arg-type]
+            row = conn.execute(sql).fetchone()
             return row[0] if row else None
 
     def drop(self) -> None:
@@ -253,7 +275,7 @@ def _postgres_server() -> str:
 
 
 @pytest.fixture
-def databases_of_both_engines(tmp_path) -> Iterator[tuple[OtherDatabase, OtherDatabase]]:
+def databases_of_both_engines(tmp_path: Path) -> Iterator[tuple[OtherDatabase, OtherDatabase]]:
     """(a database of the other engine, a fresh one of the suite's engine)."""
     here = connection.vendor
     other = "sqlite" if here == "postgresql" else "postgresql"
@@ -275,7 +297,9 @@ def _import_and_export_again(db: OtherDatabase, source: Path, target: Path) -> N
 
 
 @pytest.mark.django_db
-def test_it_moves_a_company_to_the_other_engine_and_back(world, tmp_path, databases_of_both_engines):
+def test_it_moves_a_company_to_the_other_engine_and_back(
+    world: World, tmp_path: Path, databases_of_both_engines: tuple[OtherDatabase, OtherDatabase]
+) -> None:
     other, back_home = databases_of_both_engines
     first, there, back = tmp_path / "first.zip", tmp_path / "there.zip", tmp_path / "back.zip"
     _run("export", str(first))
@@ -343,7 +367,7 @@ print(json.dumps({"written": written, "goals": goals, "departments": departments
 
 
 @pytest.mark.django_db
-def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path):
+def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path: Path) -> None:
     """Read as of one moment (a department added while the goals were being read is not in it), while the
     people using Qibu go on writing (on SQLite too, where a write transaction would lock them out)."""
     db = OtherDatabase(connection.vendor, tmp_path, _postgres_server())
@@ -361,7 +385,7 @@ def test_the_export_is_one_moment_and_holds_no_writer_up(tmp_path):
 
 
 @pytest.fixture
-def export_file(world, tmp_path) -> Path:
+def export_file(world: World, tmp_path: Path) -> Path:
     """An export of the world, with the database emptied afterwards."""
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
@@ -369,7 +393,10 @@ def export_file(world, tmp_path) -> Path:
     return path
 
 
-def _rewrite(path: Path, target: Path, *, manifest: dict[str, Any] | None = None, **members: bytes) -> Path:
+def _rewrite(
+    path: Path, target: Path, *, manifest: dict[str, Any] | None = None, members: Mapping[str, bytes] | None = None
+) -> Path:
+    members = members or {}
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
         for item in source.infolist():
             data = source.read(item)
@@ -386,7 +413,7 @@ def _refused(path: Path) -> str:
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world, tmp_path):
+def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world: World, tmp_path: Path) -> None:
     path = tmp_path / "qibu.zip"
     _run("export", str(path))
     before = _rows()
@@ -400,7 +427,9 @@ def test_it_refuses_a_database_that_is_not_empty_and_changes_nothing(world, tmp_
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["text", "zip without manifest", "other manifest", "not json"])
-def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(export_file, tmp_path, kind):
+def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(
+    export_file: Path, tmp_path: Path, kind: str
+) -> None:
     if kind == "text":
         path = tmp_path / "people.csv"
         path.write_text("username,full_name\nzhang,张伟\n")
@@ -411,14 +440,14 @@ def test_it_refuses_a_file_that_is_not_an_export_and_writes_nothing(export_file,
     elif kind == "other manifest":
         path = _rewrite(export_file, tmp_path / "other.zip", manifest={"format": "something-else"})
     else:
-        path = _rewrite(export_file, tmp_path / "broken.zip", **{MANIFEST: b"{not json"})
+        path = _rewrite(export_file, tmp_path / "broken.zip", members={MANIFEST: b"{not json"})
 
     assert _refused(path) == f"{path} is not a Qibu export."
     assert not any(_rows().values())
 
 
 @pytest.mark.django_db
-def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export_file, tmp_path):
+def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export_file: Path, tmp_path: Path) -> None:
     newer = _rewrite(export_file, tmp_path / "newer.zip", manifest={"version": VERSION + 1})
 
     message = _refused(newer)
@@ -431,7 +460,7 @@ def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export
 
 
 @pytest.mark.django_db
-def test_it_imports_a_version_1_file_which_has_no_inbox(export_file, tmp_path):
+def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_path: Path) -> None:
     """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
     with zipfile.ZipFile(export_file) as archive:
         manifest = json.loads(archive.read(MANIFEST))
@@ -454,14 +483,14 @@ def test_it_imports_a_version_1_file_which_has_no_inbox(export_file, tmp_path):
 
 
 @pytest.mark.django_db
-def test_it_refuses_in_the_users_language(export_file, tmp_path):
+def test_it_refuses_in_the_users_language(export_file: Path, tmp_path: Path) -> None:
     newer = _rewrite(export_file, tmp_path / "newer.zip", manifest={"version": VERSION + 1})
     with translation.override("zh-hans"):
         message = _refused(newer)
     assert "更新的" in message and "什么也没有导入" in message, message
 
 
-def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path):
+def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text("username\n")
     env = {**os.environ, "QIBU_TESTING": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"}
@@ -479,7 +508,7 @@ def test_the_command_exits_non_zero_with_the_message_on_stderr(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file, tmp_path):
+def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file: Path, tmp_path: Path) -> None:
     """The history table comes last: every table before it was inserted, then all of it is rolled back."""
     with zipfile.ZipFile(export_file) as archive:
         lines = archive.read("tables/audit.auditentry.jsonl").decode().splitlines()
@@ -487,7 +516,7 @@ def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file, 
     broken = _rewrite(
         export_file,
         tmp_path / "broken.zip",
-        **{"tables/audit.auditentry.jsonl": ("\n".join([*lines[:-1], json.dumps(last)]) + "\n").encode()},
+        members={"tables/audit.auditentry.jsonl": ("\n".join([*lines[:-1], json.dumps(last)]) + "\n").encode()},
     )
 
     message = _refused(broken)
@@ -497,14 +526,14 @@ def test_a_row_that_breaks_late_in_the_file_leaves_nothing_written(export_file, 
 
 
 @pytest.mark.django_db
-def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file, tmp_path):
+def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(export_file) as archive:
         people = [json.loads(line) for line in archive.read("tables/org.person.jsonl").decode().splitlines()]
     people[-1]["manager_id"] = 999_999
     broken = _rewrite(
         export_file,
         tmp_path / "broken.zip",
-        **{"tables/org.person.jsonl": "".join(json.dumps(p) + "\n" for p in people).encode()},
+        members={"tables/org.person.jsonl": "".join(json.dumps(p) + "\n" for p in people).encode()},
     )
 
     message = _refused(broken)
@@ -514,10 +543,12 @@ def test_a_reference_to_a_missing_row_leaves_nothing_written(export_file, tmp_pa
 
 
 @pytest.mark.django_db
-def test_a_truncated_table_is_refused(export_file, tmp_path):
+def test_a_truncated_table_is_refused(export_file: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(export_file) as archive:
         lines = archive.read("tables/okrs.checkin.jsonl").decode().splitlines(keepends=True)
-    short = _rewrite(export_file, tmp_path / "short.zip", **{"tables/okrs.checkin.jsonl": "".join(lines[1:]).encode()})
+    short = _rewrite(
+        export_file, tmp_path / "short.zip", members={"tables/okrs.checkin.jsonl": "".join(lines[1:]).encode()}
+    )
 
     message = _refused(short)
 
@@ -529,7 +560,9 @@ def test_a_truncated_table_is_refused(export_file, tmp_path):
 
 
 @pytest.mark.django_db
-def test_an_administrator_downloads_the_same_export_and_it_restores(world, company, tmp_path):
+def test_an_administrator_downloads_the_same_export_and_it_restores(
+    world: World, company: Company, tmp_path: Path
+) -> None:
     client = Client()
     client.force_login(company.alice)
     page = client.get("/settings/export/")
@@ -543,7 +576,8 @@ def test_an_administrator_downloads_the_same_export_and_it_restores(world, compa
     assert response["Content-Disposition"].startswith('attachment; filename="qibu-export-')
     assert response["Cache-Control"] == "private, no-store"
     path = tmp_path / "download.zip"
-    path.write_bytes(b"".join(response.streaming_content))  # type: ignore[arg-type]
+    assert isinstance(response, StreamingHttpResponse)
+    path.write_bytes(response.getvalue())
     entry = AuditEntry.objects.get(action="organisation.export_download")
     assert (entry.actor, entry.subject_type) == (company.alice, "org.organisation")
     before = _rows()
@@ -554,7 +588,9 @@ def test_an_administrator_downloads_the_same_export_and_it_restores(world, compa
 
 
 @pytest.mark.django_db
-def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(world, company, monkeypatch):
+def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(
+    world: World, company: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kr = world["my_kr"]
     CheckIn.objects.bulk_create(
         CheckIn(key_result=kr, author=company.mia, created_at=PAST, confidence=50, note=uuid.uuid4().hex * 4)
@@ -575,7 +611,7 @@ def test_the_download_streams_in_pieces_and_never_holds_the_whole_file(world, co
 # --- the format is documented and covers every model ---------------------------------------------------------
 
 
-def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason():
+def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason() -> None:
     qibu_models = {
         model._meta.label_lower
         for config in apps.get_app_configs()
@@ -587,7 +623,7 @@ def test_every_model_of_qibu_is_exported_or_left_out_for_a_reason():
     assert exported | set(LEFT_OUT) <= qibu_models
 
 
-def test_the_documentation_lists_every_table_and_field_and_what_is_left_out():
+def test_the_documentation_lists_every_table_and_field_and_what_is_left_out() -> None:
     docs = (ROOT / "docs" / "EXPORT.md").read_text()
     with translation.override("en"):
         assert fields_markdown() in docs, "docs/EXPORT.md is behind the export: paste format.fields_markdown()"

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from qibu.cycles.models import Cycle
-from qibu.demo.generator import generate_company
+from qibu.demo.generator import DemoSummary, generate_company
 from qibu.okrs.models import KeyResult, KeyResultKind
 from qibu.org.models import Person, Role
 
@@ -23,7 +24,7 @@ def _zh(message: str) -> str:
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db: None) -> tuple[DemoSummary, Person, KeyResult]:
     summary = generate_company(people=60, seed=7)
     member = Person.objects.filter(role=Role.MEMBER, department__name="销售部").order_by("pk").first()
     assert member is not None
@@ -37,7 +38,9 @@ def demo(transactional_db):
     return summary, member, kr
 
 
-def test_it_lets_a_demo_employee_check_in_with_a_confidence_fall_and_its_reason_EXE_4(live_server, page: Page, demo):
+def test_it_lets_a_demo_employee_check_in_with_a_confidence_fall_and_its_reason_EXE_4(
+    live_server: LiveServer, page: Page, demo: tuple[DemoSummary, Person, KeyResult]
+) -> None:
     """EXE-4."""
     summary, member, kr = demo
     objective = kr.objective
@@ -96,7 +99,9 @@ def test_it_lets_a_demo_employee_check_in_with_a_confidence_fall_and_its_reason_
     assert latest is not None and latest.confidence_reason.startswith("大客户")
 
 
-def test_it_opens_and_closes_the_check_in_form_from_the_keyboard(live_server, page: Page, demo):
+def test_it_opens_and_closes_the_check_in_form_from_the_keyboard(
+    live_server: LiveServer, page: Page, demo: tuple[DemoSummary, Person, KeyResult]
+) -> None:
     summary, member, kr = demo
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", member.username)
@@ -119,7 +124,9 @@ def test_it_opens_and_closes_the_check_in_form_from_the_keyboard(live_server, pa
     expect(control).to_have_attribute("aria-expanded", "true")
 
 
-def test_it_picks_a_cycle_and_a_language_without_inline_handlers(live_server, page: Page, demo):
+def test_it_picks_a_cycle_and_a_language_without_inline_handlers(
+    live_server: LiveServer, page: Page, demo: tuple[DemoSummary, Person, KeyResult]
+) -> None:
     summary, member, _kr = demo
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", member.username)

@@ -6,11 +6,13 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
-from qibu.okrs.models import KeyResult, Level
+from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Department, Person, StrategicGoal
 from qibu.org.services import organisation_update
+from tests.conftest import Company, Okrs, present
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +20,7 @@ PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
 @pytest.fixture
-def poisoned(company, okrs):
+def poisoned(company: Company, okrs: Okrs) -> Objective:
     c = company
     organisation_update(actor=c.alice, organisation=c.org, data={"vision": "愿景" + PAYLOAD, "mission": PAYLOAD})
     StrategicGoal.objects.create(title="战略" + PAYLOAD)
@@ -40,7 +42,9 @@ def poisoned(company, okrs):
     return objective
 
 
-def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, poisoned):
+def test_it_shows_html_as_text_on_every_page(
+    live_server: LiveServer, page: Page, company: Company, poisoned: Objective
+) -> None:
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", "mia")
     page.fill("#id_password", "correct horse battery staple")
@@ -53,7 +57,7 @@ def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, p
         f"/departments/{company.sales.pk}/",
         f"/people/{company.mia.pk}/",
         "/alignment/",
-        f"/alignment/{poisoned.alignments_up.first().rollup_parent_id}/children/",
+        f"/alignment/{present(poisoned.alignments_up.first()).rollup_parent_id}/children/",
         f"/key-results/{KeyResult.objects.get(objective=poisoned).pk}/check-in/",  # the form's page, without JS
     ]
     for path in pages:
@@ -63,7 +67,9 @@ def test_it_shows_html_as_text_on_every_page(live_server, page: Page, company, p
         assert page.locator("body img[src='x']").count() == 0, f"an <img> was injected on {path}"
 
 
-def test_it_shows_html_as_text_in_the_check_in_form_opened_on_the_page(live_server, page: Page, company, poisoned):
+def test_it_shows_html_as_text_in_the_check_in_form_opened_on_the_page(
+    live_server: LiveServer, page: Page, company: Company, poisoned: Objective
+) -> None:
     page.goto(live_server.url + "/login/")
     page.fill("#id_username", "mia")
     page.fill("#id_password", "correct horse battery staple")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from qibu.org.services import sign_in_unlock
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Company
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +21,9 @@ def _sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.click("button[type=submit]")
 
 
-def test_it_locks_an_account_says_how_long_and_lets_it_in_once_unlocked(live_server, page: Page, company):
+def test_it_locks_an_account_says_how_long_and_lets_it_in_once_unlocked(
+    live_server: LiveServer, page: Page, company: Company
+) -> None:
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(page, live_server.url, "mia", f"wrong {attempt}")
     expect(page.get_by_role("alert")).to_contain_text("15 分钟")

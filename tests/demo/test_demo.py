@@ -10,28 +10,32 @@ import datetime as dt
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.demo import content
-from qibu.demo.generator import generate_company, wipe_company
+from qibu.demo.generator import DemoSummary, generate_company, wipe_company
 from qibu.okrs import progress as meas
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective
 from qibu.okrs.rollup import key_result_compute, refresh_all
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal
+from tests.conftest import present
 
 TODAY = timezone.localdate()
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[DemoSummary]:
     with django_db_blocker.unblock():
         summary = generate_company(people=60, seed=7, today=TODAY)
         yield summary
@@ -40,12 +44,12 @@ def demo(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def empty(db) -> None:
+def empty(db: None) -> None:
     """No company, inside this test's transaction (the module's company comes back afterwards)."""
     wipe_company()
 
 
-def _fingerprint() -> dict:
+def _fingerprint() -> dict[str, Any]:
     """What a user would see of the company, without database ids or clock times."""
     return {
         "people": sorted(
@@ -71,7 +75,7 @@ def _fingerprint() -> dict:
     }
 
 
-def test_it_builds_the_same_company_from_the_same_seed(demo, db):
+def test_it_builds_the_same_company_from_the_same_seed(demo: DemoSummary, db: None) -> None:
     first = _fingerprint()
     wipe_company()
     again = generate_company(people=60, seed=7, today=TODAY)
@@ -82,7 +86,7 @@ def test_it_builds_the_same_company_from_the_same_seed(demo, db):
     assert _fingerprint()["people"] != first["people"]
 
 
-def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
+def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo: DemoSummary, db: None) -> None:
     """VIS-1."""
     org = Organisation.objects.get(pk=1)
     assert org.name == content.COMPANY["name"]
@@ -111,7 +115,7 @@ def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
     }
     for member in Person.objects.filter(role=Role.MEMBER).select_related("manager", "team"):
         assert member.department_id is not None and member.team is not None
-        assert member.manager == member.team.lead or member.manager.headed_departments.exists()
+        assert member.manager == member.team.lead or present(member.manager).headed_departments.exists()
     usernames = list(Person.objects.values_list("username", flat=True))
     assert len(usernames) == len(set(usernames))
     assert all(re.fullmatch(r"[a-z]+\.[a-z]+\d*|admin", u) for u in usernames)
@@ -122,17 +126,17 @@ def test_it_builds_a_believable_company_of_about_60_people_VIS_1(demo, db):
     head = Person.objects.get(username=demo.sign_ins[2].username)
     member = Person.objects.get(username=demo.sign_ins[3].username)
     assert head.headed_departments.get().name == "销售部"
-    assert member.department.path.startswith(head.headed_departments.get().path)
+    assert present(member.department).path.startswith(head.headed_departments.get().path)
     assert all(Person.objects.get(username=s.username).check_password("demo") for s in demo.sign_ins)
 
 
-def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
+def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo: DemoSummary, db: None) -> None:
     """SET-1, SET-6."""
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     year = Cycle.objects.get(kind=CycleKind.ANNUAL, start__year=TODAY.year)
     annual = Objective.objects.filter(cycle=year, level=Level.COMPANY)
     assert annual.count() == len(content.COMPANY_ANNUAL_OKRS)
-    assert {o.owner.job_title for o in annual} == {"首席执行官"}
+    assert {present(o.owner).job_title for o in annual} == {"首席执行官"}
     levels = Counter(Objective.objects.filter(cycle=quarter).values_list("level", flat=True))
     assert levels[Level.COMPANY] == len(content.COMPANY_QUARTERLY_OKRS)
     assert levels[Level.DEPARTMENT] >= 2 * 8
@@ -140,7 +144,7 @@ def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
     assert levels[Level.PERSON] >= 48
 
     # SET-6: everything but the annual company objectives aligns upwards, one level at a time.
-    expected_parent = {
+    expected_parent: dict[str, set[Level]] = {
         Level.COMPANY: {Level.COMPANY},
         Level.DEPARTMENT: {Level.COMPANY, Level.DEPARTMENT},
         Level.TEAM: {Level.DEPARTMENT},
@@ -153,6 +157,7 @@ def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
     assert Alignment.objects.filter(parent_key_result__isnull=False).exists()
     # Personal objectives align to their own department's objectives.
     for alignment in Alignment.objects.filter(child__level=Level.PERSON).select_related("child", "rollup_parent"):
+        assert alignment.child.owner is not None
         assert alignment.rollup_parent.department_id == alignment.child.owner.department_id
 
     # SET-3, SET-4, SET-8: at most 3 objectives per owner and cycle, 1–3 key results, explicit dates.
@@ -165,7 +170,7 @@ def test_it_sets_okrs_at_every_level_and_aligns_them_SET_1_SET_6(demo, db):
             assert (kr.start_date, kr.end_date) == (objective.start_date, objective.end_date)
 
 
-def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
+def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo: DemoSummary, db: None) -> None:
     """EXE-3."""
     counts = Counter(CheckIn.objects.values_list("key_result_id", flat=True))
     assert max(counts.values()) == 8
@@ -176,7 +181,7 @@ def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
     assert CheckIn.objects.exclude(note="").count() > CheckIn.objects.count() / 2
     for kr in KeyResult.objects.filter(kind="increase").prefetch_related("check_ins")[:40]:
         rows = sorted(kr.check_ins.all(), key=lambda c: c.created_at)
-        values = [c.value for c in rows]
+        values = [present(c.value) for c in rows]
         assert values == sorted(values), kr.title
         # Each check-in remembers the confidence it replaced.
         for before, after in itertools.pairwise(rows):
@@ -188,7 +193,7 @@ def test_it_records_eight_weeks_of_rising_checkins_EXE_3(demo, db):
         )
 
 
-def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
+def test_it_explains_every_fall_in_confidence_EXE_4(demo: DemoSummary, db: None) -> None:
     """EXE-4."""
     threshold = Organisation.objects.get(pk=1).confidence_fall_threshold
     falls = [c for c in CheckIn.objects.all() if c.confidence_fall >= threshold]
@@ -196,10 +201,10 @@ def test_it_explains_every_fall_in_confidence_EXE_4(demo, db):
     assert all(c.confidence_reason in content.CONFIDENCE_FALL_REASONS for c in falls)
     # The demo member shown at sign-in has one to explain.
     member = demo.sign_ins[3].username
-    assert any(c.key_result.owner.username == member for c in falls)
+    assert any(present(c.key_result.owner).username == member for c in falls)
 
 
-def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
+def test_it_leaves_a_few_key_results_stale_MEAS_8(demo: DemoSummary, db: None) -> None:
     """MEAS-8."""
     cadence = Organisation.objects.get(pk=1).checkin_cadence_days
     now = timezone.now()
@@ -215,7 +220,7 @@ def test_it_leaves_a_few_key_results_stale_MEAS_8(demo, db):
     assert 1 <= len(stale) <= len(krs) * 0.15
 
 
-def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
+def test_it_has_employees_write_most_of_the_okrs_SET_7(demo: DemoSummary, db: None) -> None:
     """SET-7."""
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     objectives = Objective.objects.filter(cycle=quarter)
@@ -225,7 +230,7 @@ def test_it_has_employees_write_most_of_the_okrs_SET_7(demo, db):
     assert personal.filter(author_id=F("owner_id")).count() / personal.count() >= 0.75
 
 
-def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db):
+def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo: DemoSummary, db: None) -> None:
     """MEAS-1, MEAS-4."""
     objectives = dict(Objective.objects.values_list("id", "progress"))
     confidences = dict(Objective.objects.values_list("id", "confidence"))
@@ -245,9 +250,10 @@ def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo, db):
     assert {kr.pk: (kr.progress, kr.progress_raw) for kr in KeyResult.objects.all()} == key_results
 
 
-def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo, db):
+def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo: DemoSummary, db: None) -> None:
     member = Person.objects.get(username=demo.sign_ins[3].username)
     kr = KeyResult.objects.filter(owner=member, kind="increase").select_related("objective__cycle").first()
+    assert kr is not None
     value = kr.start_value + (kr.target_value - kr.start_value) * Decimal("0.9")
     checkin_record(actor=member, key_result=kr, value=value, confidence=kr.confidence, note="本周签下两家")
     stored = Objective.objects.get(pk=kr.objective_id).progress
@@ -255,7 +261,7 @@ def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo, db):
     assert Objective.objects.get(pk=kr.objective_id).progress == stored
 
 
-def test_it_splits_big_departments_into_sub_departments(empty):
+def test_it_splits_big_departments_into_sub_departments(empty: None) -> None:
     summary = generate_company(people=240, seed=3, today=TODAY, checkin_weeks=1)
     assert summary.people == 240
     sales = Department.objects.get(name="销售部")
@@ -263,7 +269,7 @@ def test_it_splits_big_departments_into_sub_departments(empty):
     assert splits.count() >= 2
     for dept in splits:
         assert dept.path == f"{sales.path}{dept.pk}/"
-        assert dept.name.startswith("销售") and dept.head.manager == sales.head
+        assert dept.name.startswith("销售") and present(dept.head).manager == sales.head
         assert 0 < dept.members.count() <= 41
         # Their objectives align to the department's.
         assert all(
@@ -273,7 +279,7 @@ def test_it_splits_big_departments_into_sub_departments(empty):
     assert max(Counter(CheckIn.objects.values_list("key_result_id", flat=True)).values()) == 1
 
 
-def test_it_does_nothing_with_if_empty_once_people_exist(demo, db):
+def test_it_does_nothing_with_if_empty_once_people_exist(demo: DemoSummary, db: None) -> None:
     before = (Person.objects.count(), Objective.objects.count(), CheckIn.objects.count())
     out = StringIO()
     call_command("load_demo", "--if-empty", stdout=out)
@@ -281,14 +287,14 @@ def test_it_does_nothing_with_if_empty_once_people_exist(demo, db):
     assert "not loaded" in out.getvalue()
 
 
-def test_it_refuses_a_database_with_people_without_force(demo, db):
+def test_it_refuses_a_database_with_people_without_force(demo: DemoSummary, db: None) -> None:
     before = (Person.objects.count(), Objective.objects.count())
     with pytest.raises(CommandError, match="--force"):
         call_command("load_demo", stdout=StringIO())
     assert (Person.objects.count(), Objective.objects.count()) == before
 
 
-def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo, db):
+def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo: DemoSummary, db: None) -> None:
     out = StringIO()
     call_command("load_demo", "--force", "--people", "25", "--seed", "11", "--checkin-weeks", "2", stdout=out)
     assert Person.objects.exclude(username="admin").count() == 25
@@ -301,7 +307,7 @@ def test_it_replaces_the_company_with_force_and_prints_the_sign_ins(demo, db):
         assert username in text
 
 
-def test_it_refuses_too_few_people(empty):
+def test_it_refuses_too_few_people(empty: None) -> None:
     with pytest.raises(CommandError, match="--people"):
         call_command("load_demo", "--people", "3", stdout=StringIO())
     assert not Person.objects.exists()

@@ -4,6 +4,7 @@ lease, taken over when a worker stops heartbeating, retried with back-off, perio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def only_this_tests_periodic_work():
+def only_this_tests_periodic_work() -> Iterator[None]:
     """The apps' own periodic tasks (the mail retry sweep) are set aside, so a worker here runs only what the
     test enqueued; the test's count of jobs run is then exact."""
     apps_periodic = {name: t for name, t in TASKS.items() if t.every is not None}
@@ -29,7 +30,7 @@ def only_this_tests_periodic_work():
 
 
 @pytest.fixture
-def failing():
+def failing() -> Iterator[list[int]]:
     """A task that fails its first `times` runs, registered for the test only."""
     runs: list[int] = []
 
@@ -48,7 +49,7 @@ def _probe(token: str = "t1", **args: object) -> Job:
     return services.enqueue("jobs.probe", {"token": token, **args})
 
 
-def test_it_enqueues_in_the_transaction_of_the_action():
+def test_it_enqueues_in_the_transaction_of_the_action() -> None:
     """A job exists only if the action that caused it commits."""
     with transaction.atomic():
         _probe("kept")
@@ -58,19 +59,19 @@ def test_it_enqueues_in_the_transaction_of_the_action():
     assert list(Job.objects.values_list("args__token", flat=True)) == ["kept"]
 
 
-def test_it_makes_one_job_for_one_key():
+def test_it_makes_one_job_for_one_key() -> None:
     first = services.enqueue("jobs.probe", {"token": "a"}, key="reminder:7:2026-12-01")
     again = services.enqueue("jobs.probe", {"token": "a"}, key="reminder:7:2026-12-01")
     assert first.pk == again.pk
     assert Job.objects.count() == 1
 
 
-def test_it_refuses_a_task_nobody_registered():
+def test_it_refuses_a_task_nobody_registered() -> None:
     with pytest.raises(LookupError):
         services.enqueue("no.such.task")
 
 
-def test_it_runs_a_job_and_marks_it_done():
+def test_it_runs_a_job_and_marks_it_done() -> None:
     job = _probe()
     assert Worker(name="w1").run(until_empty=True) == 1
     job.refresh_from_db()
@@ -78,7 +79,7 @@ def test_it_runs_a_job_and_marks_it_done():
     assert Probe.objects.get(token="t1").answered_at is not None
 
 
-def test_it_retries_a_failure_after_a_back_off_then_gives_up(failing):
+def test_it_retries_a_failure_after_a_back_off_then_gives_up(failing: list[int]) -> None:
     job = services.enqueue("test.failing", {"times": 5})
     worker = Worker(name="w1")
     assert worker.run_one()
@@ -96,13 +97,13 @@ def test_it_retries_a_failure_after_a_back_off_then_gives_up(failing):
     assert "failure 3" in job.last_error
 
 
-def test_it_doubles_the_back_off_up_to_an_hour():
+def test_it_doubles_the_back_off_up_to_an_hour() -> None:
     for attempts, seconds in ((1, 10), (2, 20), (3, 40), (4, 80)):
         assert 0.8 * seconds <= services.backoff(attempts).total_seconds() <= 1.2 * seconds
     assert dt.timedelta(minutes=48) <= services.backoff(30) <= dt.timedelta(hours=1, minutes=12)
 
 
-def test_it_gives_a_job_to_another_worker_when_its_lease_runs_out():
+def test_it_gives_a_job_to_another_worker_when_its_lease_runs_out() -> None:
     """A worker that stops heartbeating (killed, lost) loses the job; its late completion is ignored."""
     job = _probe()
     (claimed,) = services.claim("dead")
@@ -114,7 +115,7 @@ def test_it_gives_a_job_to_another_worker_when_its_lease_runs_out():
     assert services.complete(taken, "alive")
 
 
-def test_it_keeps_a_lease_alive_while_the_heartbeat_beats():
+def test_it_keeps_a_lease_alive_while_the_heartbeat_beats() -> None:
     _probe()
     (job,) = services.claim("w1")
     soon = timezone.now() + services.LEASE - dt.timedelta(seconds=1)
@@ -122,7 +123,7 @@ def test_it_keeps_a_lease_alive_while_the_heartbeat_beats():
     assert services.claim("w2", now=soon + dt.timedelta(seconds=2)) == [], "renewed, so still leased"
 
 
-def test_it_gives_up_a_job_whose_workers_keep_dying():
+def test_it_gives_up_a_job_whose_workers_keep_dying() -> None:
     job = _probe()
     at = timezone.now()
     for _death in range(job.max_attempts):
@@ -136,7 +137,7 @@ def test_it_gives_up_a_job_whose_workers_keep_dying():
     assert Probe.objects.get(token="t1").answers == 0
 
 
-def test_it_enqueues_periodic_work_once_per_period_whoever_asks():
+def test_it_enqueues_periodic_work_once_per_period_whoever_asks() -> None:
     @task("test.every_minute", every=dt.timedelta(minutes=1))
     def every_minute() -> None:
         pass
@@ -152,7 +153,7 @@ def test_it_enqueues_periodic_work_once_per_period_whoever_asks():
         TASKS.pop("test.every_minute")
 
 
-def test_it_lets_an_administrator_retry_a_failed_job(failing):
+def test_it_lets_an_administrator_retry_a_failed_job(failing: list[int]) -> None:
     job = services.enqueue("test.failing", {"times": 0})
     Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, attempts=3)
     job.refresh_from_db()

@@ -19,7 +19,7 @@ def _probes(database: Database, status: str) -> int:
 
 
 @pytest.mark.django_db
-def test_it_finishes_every_job_once_after_a_worker_is_killed_mid_job(own_database: Database):
+def test_it_finishes_every_job_once_after_a_worker_is_killed_mid_job(own_database: Database) -> None:
     database = own_database
     manage(database, "migrate", "--verbosity", "0")
     enqueue = (

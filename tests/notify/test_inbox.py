@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from qibu.okrs.notifications import stale_key_results_told
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from tests.conftest import Company
-from tests.smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink, part_text
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -127,7 +128,7 @@ def test_it_mails_at_once_when_the_person_chose_so(company: Company, okrs: dict[
     Worker(name="w").run(until_empty=True)
     (received,) = smtp.received
     assert received.to == ["hank@yunzhou.example"]
-    body = received.message.get_payload()[0].get_payload(decode=True).decode()
+    body = part_text(received.message, "text/plain")
     assert "苏州新签 4 家客户" in body and f"/objectives/{okrs['mine'].pk}/" in body
     Worker(name="w").run(until_empty=True)
     assert len(smtp.received) == 1, "mailed once"
@@ -147,13 +148,17 @@ def test_it_keeps_mail_until_quiet_hours_end(company: Company) -> None:
     assert OutboxMail.objects.filter(recipient=company.mia, kind="notification").count() == 1
 
 
+def _numbered(n: int) -> Callable[[Person], str]:
+    return lambda person: f"第 {n} 条"
+
+
 def test_it_gathers_the_rest_into_one_daily_digest_at_the_chosen_hour(company: Company) -> None:
     morning = dt.datetime(2026, 12, 1, 8, 0, tzinfo=SHANGHAI)
     for n in range(3):
         inbox.notify(
             kind=NotificationKind.STALE,
             recipients=[company.mia],
-            text=lambda p, n=n: f"第 {n} 条",
+            text=_numbered(n),
             key=f"s{n}",
             now=morning,
         )
@@ -187,7 +192,7 @@ def test_it_tells_in_the_recipients_language(company: Company, okrs: dict[str, A
 
 def test_it_saves_how_a_person_wants_to_be_told(company: Company) -> None:
     client = _signed_in(company.mia)
-    data = {f"delivery_{kind}": Delivery.INBOX for kind in NotificationKind.values}
+    data: dict[str, str] = {f"delivery_{kind}": Delivery.INBOX for kind in NotificationKind.values}
     data |= {"delivery_mention": Delivery.DIGEST, "quiet_from": "21:00", "quiet_until": "08:00", "digest_hour": "18"}
     assert client.post(reverse("notify:notification_settings"), data).status_code == 302
     saved = NotificationSettings.objects.get(person=company.mia)

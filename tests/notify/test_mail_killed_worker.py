@@ -18,7 +18,7 @@ RECIPIENTS = 120
 
 
 @pytest.mark.django_db
-def test_it_mails_everyone_once_after_a_worker_is_killed_mid_mailing(own_database: Database):
+def test_it_mails_everyone_once_after_a_worker_is_killed_mid_mailing(own_database: Database) -> None:
     database = own_database
     manage(database, "migrate", "--verbosity", "0")
     queue = (
@@ -43,7 +43,8 @@ def test_it_mails_everyone_once_after_a_worker_is_killed_mid_mailing(own_databas
         def everything_sent() -> bool:
             again = worker(database, "second", "--until-empty", **mail_env)
             assert again.wait(timeout=90) == 0
-            return database.rows("SELECT count(*) FROM notify_outboxmail WHERE status = 'sent'")[0][0] == RECIPIENTS
+            sent: int = database.rows("SELECT count(*) FROM notify_outboxmail WHERE status = 'sent'")[0][0]
+            return sent == RECIPIENTS
 
         wait_for(everything_sent, "the second worker to send the rest", seconds=120)
         received = sink.received

@@ -3,18 +3,23 @@ sent by a worker over one SMTP connection per batch to a real SMTP server, retri
 
 from __future__ import annotations
 
+from email.message import Message
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from pytest_django import Settings
 
 from qibu.jobs.models import Job
 from qibu.jobs.worker import Worker
 from qibu.notify import services
 from qibu.notify.models import MailStatus, OutboxMail
-from tests.smtp_sink import free_port
+from qibu.org.models import Person
+from tests.conftest import Company
+from tests.smtp_sink import SmtpSink, free_port
 
 
-def _queue(person, key: str = "test:1", **fields: str) -> OutboxMail:
+def _queue(person: Person, key: str = "test:1", **fields: str) -> OutboxMail:
     return services.mail_queue(
         key=key,
         kind="test",
@@ -25,15 +30,22 @@ def _queue(person, key: str = "test:1", **fields: str) -> OutboxMail:
     )
 
 
+def _decoded(part: Message) -> str:
+    """The text of one part of a message, its transfer encoding undone."""
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
 @pytest.fixture
-def people(company):
+def people(company: Company) -> Company:
     for person in (company.alice, company.erin, company.hank, company.mia, company.oscar):
         person.email = f"{person.username}@yunzhou.example"
         person.save(update_fields=["email"])
     return company
 
 
-def test_it_queues_mail_only_if_the_action_commits(people):
+def test_it_queues_mail_only_if_the_action_commits(people: Company) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
         _queue(people.mia)
         raise RuntimeError("the action failed")
@@ -44,14 +56,14 @@ def test_it_queues_mail_only_if_the_action_commits(people):
     assert Job.objects.filter(task="notify.send_mail").count() == 1
 
 
-def test_it_queues_one_message_per_key(people):
+def test_it_queues_one_message_per_key(people: Company) -> None:
     first = _queue(people.mia, key="publication:1:person:4")
     again = _queue(people.mia, key="publication:1:person:4", subject="另一个主题")
     assert first.pk == again.pk
     assert OutboxMail.objects.count() == 1
 
 
-def test_it_records_a_recipient_without_an_address_and_sends_nothing(people):
+def test_it_records_a_recipient_without_an_address_and_sends_nothing(people: Company) -> None:
     people.oscar.email = ""
     people.oscar.save(update_fields=["email"])
     mail = _queue(people.oscar)
@@ -60,7 +72,7 @@ def test_it_records_a_recipient_without_an_address_and_sends_nothing(people):
     assert not Job.objects.exists()
 
 
-def test_it_keeps_mail_in_the_outbox_without_a_mail_server(people, settings):
+def test_it_keeps_mail_in_the_outbox_without_a_mail_server(people: Company, settings: Settings) -> None:
     settings.QIBU_MAIL_SENDS = False
     _queue(people.mia)
     Worker(name="w").run(until_empty=True)
@@ -69,7 +81,7 @@ def test_it_keeps_mail_in_the_outbox_without_a_mail_server(people, settings):
     assert mail.text == "你好,本季度的 OKR 已发布。"
 
 
-def test_it_sends_a_batch_over_one_connection_with_text_and_html(people, smtp):
+def test_it_sends_a_batch_over_one_connection_with_text_and_html(people: Company, smtp: SmtpSink) -> None:
     for person in (people.erin, people.hank, people.mia):
         _queue(person, key=f"test:{person.pk}")
     Worker(name="w").run(until_empty=True)
@@ -78,11 +90,7 @@ def test_it_sends_a_batch_over_one_connection_with_text_and_html(people, smtp):
     assert set(received) == {"erin@yunzhou.example", "hank@yunzhou.example", "mia@yunzhou.example"}
     message = received["mia@yunzhou.example"]
     assert message.is_multipart()
-    parts = {
-        part.get_content_type(): part.get_payload(decode=True).decode()
-        for part in message.walk()
-        if not part.is_multipart()
-    }
+    parts = {part.get_content_type(): _decoded(part) for part in message.walk() if not part.is_multipart()}
     assert "本季度的 OKR 已发布" in parts["text/plain"]
     assert "<strong>OKR</strong>" in parts["text/html"]
     assert "米娅" in str(message["To"]) or "=?utf-8?" in str(message["To"])
@@ -91,7 +99,7 @@ def test_it_sends_a_batch_over_one_connection_with_text_and_html(people, smtp):
     assert stored.sent_at is not None
 
 
-def test_it_fails_a_refused_address_for_good_and_sends_the_others(people, smtp):
+def test_it_fails_a_refused_address_for_good_and_sends_the_others(people: Company, smtp: SmtpSink) -> None:
     smtp.refuse("hank@yunzhou.example")
     for person in (people.hank, people.mia):
         _queue(person, key=f"test:{person.pk}")
@@ -102,7 +110,7 @@ def test_it_fails_a_refused_address_for_good_and_sends_the_others(people, smtp):
     assert [r.to for r in smtp.received] == [["mia@yunzhou.example"]]
 
 
-def test_it_retries_later_when_the_server_cannot_be_reached(people, settings):
+def test_it_retries_later_when_the_server_cannot_be_reached(people: Company, settings: Settings) -> None:
     settings.QIBU_MAIL_SENDS = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
@@ -114,7 +122,9 @@ def test_it_retries_later_when_the_server_cannot_be_reached(people, settings):
     assert "refused" in mail.last_error.lower() or "connect" in mail.last_error.lower()
 
 
-def test_it_sends_a_kept_or_failed_message_again_when_an_administrator_asks(people, smtp, settings):
+def test_it_sends_a_kept_or_failed_message_again_when_an_administrator_asks(
+    people: Company, smtp: SmtpSink, settings: Settings
+) -> None:
     settings.QIBU_MAIL_SENDS = False
     mail = _queue(people.mia)
     Worker(name="w").run(until_empty=True)
@@ -125,7 +135,7 @@ def test_it_sends_a_kept_or_failed_message_again_when_an_administrator_asks(peop
     assert len(smtp.received) == 1
 
 
-def test_it_never_sends_a_sent_message_again(people, smtp):
+def test_it_never_sends_a_sent_message_again(people: Company, smtp: SmtpSink) -> None:
     mail = _queue(people.mia)
     Worker(name="w").run(until_empty=True)
     _queue(people.mia)  # the same key: the action repeated

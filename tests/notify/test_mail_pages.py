@@ -3,15 +3,23 @@ send a failed one again. Without a mail server, the outbox is where mail can be 
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pytest
 from django.test import Client
 
 from qibu.notify.models import MailStatus, OutboxMail
 from qibu.notify.services import mail_queue
+from tests.conftest import Company
+
+
+class Outbox(TypedDict):
+    kept: OutboxMail
+    failed: OutboxMail
 
 
 @pytest.fixture
-def outbox(company):
+def outbox(company: Company) -> Outbox:
     company.mia.email = "mia@yunzhou.example"
     company.mia.save(update_fields=["email"])
     kept = mail_queue(
@@ -28,13 +36,13 @@ def outbox(company):
     return {"kept": kept, "failed": failed}
 
 
-def _admin(company) -> Client:
+def _admin(company: Company) -> Client:
     client = Client()
     client.force_login(company.alice)
     return client
 
 
-def test_it_lists_the_outbox_by_status_with_counts(company, outbox):
+def test_it_lists_the_outbox_by_status_with_counts(company: Company, outbox: Outbox) -> None:
     page = _admin(company).get("/settings/mail/").content.decode()
     assert "季度 OKR 已发布" in page and "退信" in page
     assert "No mail server is set up" in page
@@ -43,7 +51,7 @@ def test_it_lists_the_outbox_by_status_with_counts(company, outbox):
     assert "550 No such user here" in failed_only
 
 
-def test_it_shows_a_message_as_it_would_be_sent_without_running_it(company, outbox):
+def test_it_shows_a_message_as_it_would_be_sent_without_running_it(company: Company, outbox: Outbox) -> None:
     client = _admin(company)
     detail = client.get(f"/settings/mail/{outbox['kept'].pk}/").content.decode()
     assert "你好 &lt;b&gt;米娅&lt;/b&gt;" in detail, "the text part is shown as text"
@@ -53,7 +61,7 @@ def test_it_shows_a_message_as_it_would_be_sent_without_running_it(company, outb
     assert "script-src" not in preview["Content-Security-Policy"], "no script may run in the preview"
 
 
-def test_it_sends_a_failed_message_again_when_asked(company, outbox):
+def test_it_sends_a_failed_message_again_when_asked(company: Company, outbox: Outbox) -> None:
     response = _admin(company).post(f"/settings/mail/{outbox['failed'].pk}/retry/")
     assert response.status_code == 302
     mail = OutboxMail.objects.get(pk=outbox["failed"].pk)
@@ -61,7 +69,7 @@ def test_it_sends_a_failed_message_again_when_asked(company, outbox):
 
 
 @pytest.mark.parametrize("persona", ["erin", "hank", "mia", "oscar"])
-def test_it_shows_the_outbox_to_administrators_only(company, outbox, persona):
+def test_it_shows_the_outbox_to_administrators_only(company: Company, outbox: Outbox, persona: str) -> None:
     client = Client()
     client.force_login(getattr(company, persona))
     for url in (

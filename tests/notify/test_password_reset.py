@@ -16,7 +16,7 @@ from qibu.jobs.worker import Worker
 from qibu.notify.models import OutboxMail
 from qibu.notify.password_reset import password_reset_request
 from tests.conftest import PASSWORD, Company
-from tests.smtp_sink import SmtpSink
+from tests.smtp_sink import SmtpSink, part_text
 
 NEW = "a quite different horse 42"
 SITE = "http://testserver/"
@@ -54,10 +54,9 @@ def test_it_mails_a_link_that_sets_a_new_password_once(mia: Company, smtp: SmtpS
     assert received.to == ["mia@yunzhou.example"]
     message = received.message
     assert message["Subject"] == "Reset your Qibu password"
-    text = next(part for part in message.walk() if part.get_content_type() == "text/plain").get_payload(decode=True)
-    html = next(part for part in message.walk() if part.get_content_type() == "text/html").get_payload(decode=True)
-    link = _link_in(text.decode())
-    assert link in html.decode() and "<script" not in html.decode()
+    text, html = part_text(message, "text/plain"), part_text(message, "text/html")
+    link = _link_in(text)
+    assert link in html and "<script" not in html
 
     client = Client()
     confirm = client.get(link, follow=True)

@@ -20,13 +20,14 @@ from qibu.okrs.access import can_create, can_edit, can_view, objective_for, visi
 from qibu.okrs.models import Level, Objective, Visibility
 from qibu.org.models import Person, Role
 from qibu.org.services import department_create, person_create
+from tests.conftest import Company
 
 COMPANY, DEPARTMENT, PRIVATE = Visibility.COMPANY, Visibility.DEPARTMENT, Visibility.PRIVATE
 PERSONAS = ("alice", "erin", "hank", "sue", "sid", "mia", "oscar", "ivan")
 EVERYONE = frozenset(PERSONAS) - {"ivan"}
 
 # name: (level, visibility, owner, author, scope) — scope is the department or "team" for the sales team.
-OBJECTIVES = {
+OBJECTIVES: dict[str, tuple[Level, Visibility, str | None, str, str | None]] = {
     "company": (Level.COMPANY, COMPANY, "erin", "erin", None),
     "company_department": (Level.COMPANY, DEPARTMENT, "erin", "erin", None),
     "company_private": (Level.COMPANY, PRIVATE, "erin", "erin", None),
@@ -47,7 +48,7 @@ OBJECTIVES = {
 }
 
 # name: (who may see it, who may change it)
-EXPECTED = {
+EXPECTED: dict[str, tuple[frozenset[str] | set[str], set[str]]] = {
     # Company OKRs: executives and administrators change them.
     "company": (EVERYONE, {"alice", "erin"}),
     "company_department": ({"alice", "erin"}, {"alice", "erin"}),
@@ -74,8 +75,12 @@ EXPECTED = {
 }
 
 
+People = dict[str, Person]
+Objectives = dict[str, Objective]
+
+
 @pytest.fixture
-def world(company):
+def world(company: Company) -> tuple[People, Objectives]:
     c = company
     east = department_create(actor=None, name="华东区", parent=c.sales)
     sue = person_create(
@@ -88,17 +93,19 @@ def world(company):
     people = {"alice": c.alice, "erin": c.erin, "hank": c.hank, "sue": sue, "sid": sid, "mia": c.mia,
               "oscar": c.oscar, "ivan": ivan}  # fmt: skip
     scopes = {"sales": c.sales, "east": east}
-    objectives = {}
+    objectives: Objectives = {}
     for name, (level, visibility, owner, author, scope) in OBJECTIVES.items():
         objectives[name] = Objective.objects.create(
             title=name,
             cycle=c.quarter,
             level=level,
             visibility=visibility,
-            owner=people.get(owner),
+            owner=people[owner] if owner else None,
             author=people[author],
             department=(
-                c.sales if scope == "team" else scopes.get(scope) or (people[owner].department if owner else None)
+                c.sales
+                if scope == "team"
+                else (scopes[scope] if scope else None) or (people[owner].department if owner else None)
             ),
             team=c.sales_team if scope == "team" else None,
             start_date=c.quarter.start,
@@ -109,17 +116,17 @@ def world(company):
     return people, objectives
 
 
-def _person(people: dict, name: str) -> Person:
+def _person(people: People, name: str) -> Person:
     """A fresh copy, as a request would load it (nothing memoised)."""
     return Person.objects.select_related("department").get(pk=people[name].pk)
 
 
-def _objective(objectives: dict, name: str) -> Objective:
+def _objective(objectives: Objectives, name: str) -> Objective:
     return Objective.objects.select_related("owner", "department", "team").get(pk=objectives[name].pk)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name):
+def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world: tuple[People, Objectives], name: str) -> None:
     """PUB-2."""
     people, objectives = world
     objective = _objective(objectives, name)
@@ -132,7 +139,7 @@ def test_it_lets_exactly_the_right_people_see_and_change_PUB_2(world, name):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona):
+def test_it_lists_exactly_what_can_view_allows_PUB_2(world: tuple[People, Objectives], persona: str) -> None:
     """PUB-2."""
     people, objectives = world
     person = _person(people, persona)
@@ -143,7 +150,9 @@ def test_it_lists_exactly_what_can_view_allows_PUB_2(world, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(world, persona):
+def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(
+    world: tuple[People, Objectives], persona: str
+) -> None:
     """PUB-2."""
     people, objectives = world
     person = _person(people, persona)
@@ -157,14 +166,14 @@ def test_it_answers_404_for_the_invisible_and_tells_who_may_change_PUB_2(world, 
                 objective_for(person, objectives[name].pk)
 
 
-def test_it_answers_404_for_a_missing_or_malformed_id(world):
+def test_it_answers_404_for_a_missing_or_malformed_id(world: tuple[People, Objectives]) -> None:
     people, _objectives = world
     for pk in (999999, "abc", None):
         with pytest.raises(Http404):
-            objective_for(_person(people, "alice"), pk)
+            objective_for(_person(people, "alice"), pk)  # type: ignore[arg-type]  # malformed on purpose
 
 
-def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
+def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world: tuple[People, Objectives]) -> None:
     """PUB-2."""
     _people, objectives = world
     visitor = AnonymousUser()
@@ -172,7 +181,7 @@ def test_it_shows_nothing_to_an_anonymous_visitor_PUB_2(world):
     assert not Objective.objects.filter(visible_objectives_q(visitor)).exists()
 
 
-def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(world):
+def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(world: tuple[People, Objectives]) -> None:
     """PUB-2."""
     _people, _objectives = world
     newcomer = person_create(actor=None, username="nina", full_name="Nina")
@@ -180,7 +189,7 @@ def test_it_shows_company_objectives_to_a_newcomer_without_department_PUB_2(worl
     assert listed == {"company", "sales", "mia", "sid"}
 
 
-def test_it_lets_the_right_people_create(world):
+def test_it_lets_the_right_people_create(world: tuple[People, Objectives]) -> None:
     people, _objectives = world
     hank, mia, sue, erin = (_person(people, n) for n in ("hank", "mia", "sue", "erin"))
     east = sue.department

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from qibu.audit.models import AuditEntry
 from qibu.okrs.models import Alignment, Level, Objective
 from qibu.okrs.services import alignment_set, key_result_create, objective_create
+from tests.conftest import Company
 
 
-def _objective(c, title: str, **kwargs) -> Objective:
+def _objective(c: Company, title: str, **kwargs: Any) -> Objective:
     return objective_create(actor=c.erin, cycle=c.quarter, level=Level.COMPANY, owner=c.erin, title=title, **kwargs)
 
 
@@ -21,7 +24,7 @@ def _links(objective: Objective) -> set[str]:
     }
 
 
-def _refused_loop(c, objective: Objective, **kwargs) -> None:
+def _refused_loop(c: Company, objective: Objective, **kwargs: Any) -> None:
     links_before = set(Alignment.objects.values_list("child_id", "rollup_parent_id"))
     entries_before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -32,7 +35,7 @@ def _refused_loop(c, objective: Objective, **kwargs) -> None:
     assert AuditEntry.objects.count() == entries_before
 
 
-def test_it_aligns_to_several_parents_SET_6(company):
+def test_it_aligns_to_several_parents_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     first, second = _objective(c, "P1"), _objective(c, "P2")
@@ -41,7 +44,7 @@ def test_it_aligns_to_several_parents_SET_6(company):
     assert _links(child) == {f"objective:{first.pk}", f"objective:{second.pk}", f"kr:{kr.pk}"}
 
 
-def test_it_replaces_the_parents_SET_6(company):
+def test_it_replaces_the_parents_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     first, second = _objective(c, "P1"), _objective(c, "P2")
@@ -52,14 +55,14 @@ def test_it_replaces_the_parents_SET_6(company):
     assert _links(child) == set()
 
 
-def test_it_refuses_aligning_to_itself_SET_6(company):
+def test_it_refuses_aligning_to_itself_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     objective = _objective(c, "O")
     _refused_loop(c, objective, parent_objective_ids=[objective.pk])
 
 
-def test_it_refuses_aligning_to_its_own_key_result_SET_6(company):
+def test_it_refuses_aligning_to_its_own_key_result_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     objective = _objective(c, "O")
@@ -67,7 +70,7 @@ def test_it_refuses_aligning_to_its_own_key_result_SET_6(company):
     _refused_loop(c, objective, parent_key_result_ids=[kr.pk])
 
 
-def test_it_refuses_a_direct_loop_SET_6(company):
+def test_it_refuses_a_direct_loop_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     parent = _objective(c, "P")
@@ -75,7 +78,7 @@ def test_it_refuses_a_direct_loop_SET_6(company):
     _refused_loop(c, parent, parent_objective_ids=[child.pk])
 
 
-def test_it_refuses_a_loop_through_a_key_result_SET_6(company):
+def test_it_refuses_a_loop_through_a_key_result_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     parent = _objective(c, "P")
@@ -86,7 +89,7 @@ def test_it_refuses_a_loop_through_a_key_result_SET_6(company):
     _refused_loop(c, parent, parent_objective_ids=[child.pk])
 
 
-def test_it_refuses_a_loop_through_a_longer_chain_SET_6(company):
+def test_it_refuses_a_loop_through_a_longer_chain_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     chain = [_objective(c, "O0")]
@@ -101,7 +104,7 @@ def test_it_refuses_a_loop_through_a_longer_chain_SET_6(company):
     _refused_loop(c, chain[2], parent_objective_ids=[unrelated.pk, chain[5].pk])
 
 
-def test_it_allows_a_diamond_SET_6(company):
+def test_it_allows_a_diamond_SET_6(company: Company) -> None:
     """SET-6: Two paths to the same ancestor are not a loop."""
     c = company
     top = _objective(c, "top")
@@ -111,7 +114,7 @@ def test_it_allows_a_diamond_SET_6(company):
     assert _links(bottom) == {f"objective:{left.pk}", f"objective:{right.pk}"}
 
 
-def test_it_refuses_an_objective_and_one_of_its_key_results_together_SET_6(company):
+def test_it_refuses_an_objective_and_one_of_its_key_results_together_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     parent = _objective(c, "P")
@@ -127,7 +130,7 @@ def test_it_refuses_an_objective_and_one_of_its_key_results_together_SET_6(compa
     assert _links(child) == set()
 
 
-def test_it_refuses_unknown_parents_and_creates_nothing_SET_6(company):
+def test_it_refuses_unknown_parents_and_creates_nothing_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     with pytest.raises(ValidationError) as exc:
@@ -140,7 +143,7 @@ def test_it_refuses_unknown_parents_and_creates_nothing_SET_6(company):
     assert "parent_key_result_ids" in exc.value.message_dict
 
 
-def test_it_switches_from_an_objective_to_one_of_its_key_results_SET_6(company):
+def test_it_switches_from_an_objective_to_one_of_its_key_results_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     parent = _objective(c, "P")
@@ -150,7 +153,7 @@ def test_it_switches_from_an_objective_to_one_of_its_key_results_SET_6(company):
     assert _links(child) == {f"kr:{kr.pk}"}
 
 
-def test_it_records_alignment_history_SET_6(company):
+def test_it_records_alignment_history_SET_6(company: Company) -> None:
     """SET-6."""
     c = company
     first, second = _objective(c, "P1"), _objective(c, "P2")
@@ -159,6 +162,7 @@ def test_it_records_alignment_history_SET_6(company):
     entry = AuditEntry.objects.filter(
         action="alignment.set", subject_type="okrs.objective", subject_id=child.pk
     ).first()
+    assert entry is not None
     assert entry.actor == c.hank
     assert entry.at is not None
     assert entry.before == {"parents": [f"objective:{first.pk}"]}

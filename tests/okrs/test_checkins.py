@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,16 +16,17 @@ from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.selectors import key_result_status
 from qibu.okrs.services import checkin_record, key_result_create, objective_create, objective_update
 from qibu.org.services import organisation_update
+from tests.conftest import Company, Okrs
 
 D = Decimal
 
 
-def _kr(okrs) -> KeyResult:
+def _kr(okrs: Okrs) -> KeyResult:
     """mia's key result: 0 → 4 customers, confidence 80."""
     return KeyResult.objects.select_related("objective__cycle").get(pk=okrs["my_kr"].pk)
 
 
-def _state(kr: KeyResult) -> tuple:
+def _state(kr: KeyResult) -> tuple[object, ...]:
     kr = KeyResult.objects.get(pk=kr.pk)
     return (
         CheckIn.objects.filter(key_result=kr).count(),
@@ -36,7 +38,7 @@ def _state(kr: KeyResult) -> tuple:
     )
 
 
-def _refused(field: str, **kwargs) -> ValidationError:
+def _refused(field: str, **kwargs: Any) -> ValidationError:
     with pytest.raises(ValidationError) as exc:
         checkin_record(**kwargs)
     assert field in exc.value.message_dict, exc.value.message_dict
@@ -46,7 +48,9 @@ def _refused(field: str, **kwargs) -> ValidationError:
 # --- EXE-4: a fall in confidence must be explained ---------------------------------------------------
 
 
-def test_it_refuses_a_fall_of_the_threshold_without_a_reason_and_writes_nothing_EXE_4(company, okrs):
+def test_it_refuses_a_fall_of_the_threshold_without_a_reason_and_writes_nothing_EXE_4(
+    company: Company, okrs: Okrs
+) -> None:
     """EXE-4."""
     kr = _kr(okrs)
     before = _state(kr)
@@ -55,7 +59,7 @@ def test_it_refuses_a_fall_of_the_threshold_without_a_reason_and_writes_nothing_
     assert _state(kr) == before
 
 
-def test_it_refuses_a_blank_reason_for_a_big_fall_EXE_4(company, okrs):
+def test_it_refuses_a_blank_reason_for_a_big_fall_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4."""
     kr = _kr(okrs)
     before = _state(kr)
@@ -63,7 +67,7 @@ def test_it_refuses_a_blank_reason_for_a_big_fall_EXE_4(company, okrs):
     assert _state(kr) == before
 
 
-def test_it_accepts_a_big_fall_with_a_reason_EXE_4(company, okrs):
+def test_it_accepts_a_big_fall_with_a_reason_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4."""
     kr = _kr(okrs)
     checkin = checkin_record(
@@ -76,7 +80,7 @@ def test_it_accepts_a_big_fall_with_a_reason_EXE_4(company, okrs):
     assert KeyResult.objects.get(pk=kr.pk).confidence == 20
 
 
-def test_it_needs_no_reason_for_a_fall_just_below_the_threshold_EXE_4(company, okrs):
+def test_it_needs_no_reason_for_a_fall_just_below_the_threshold_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4: 80 % → 51 % falls 29 points, under the 30 of the policy: stored without a reason."""
     kr = _kr(okrs)
     checkin = checkin_record(actor=company.mia, key_result=kr, value=1, confidence=51)
@@ -85,7 +89,7 @@ def test_it_needs_no_reason_for_a_fall_just_below_the_threshold_EXE_4(company, o
     assert KeyResult.objects.get(pk=kr.pk).confidence == 51
 
 
-def test_it_needs_no_reason_when_confidence_rises_EXE_4(company, okrs):
+def test_it_needs_no_reason_when_confidence_rises_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4: a rise (80 % → 100 %) is stored as given, with no reason asked for or kept."""
     kr = _kr(okrs)
     checkin = checkin_record(actor=company.mia, key_result=kr, value=1, confidence=100)
@@ -94,7 +98,7 @@ def test_it_needs_no_reason_when_confidence_rises_EXE_4(company, okrs):
     assert KeyResult.objects.get(pk=kr.pk).confidence == 100
 
 
-def test_it_follows_a_changed_threshold_EXE_4(company, okrs):
+def test_it_follows_a_changed_threshold_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4."""
     organisation_update(actor=company.alice, organisation=company.org, data={"confidence_fall_threshold": 10})
     kr = _kr(okrs)
@@ -104,14 +108,14 @@ def test_it_follows_a_changed_threshold_EXE_4(company, okrs):
     assert checkin_record(actor=company.mia, key_result=kr, value=1, confidence=71).confidence == 71
 
 
-def test_it_follows_a_looser_threshold_passed_in_EXE_4(company, okrs):
+def test_it_follows_a_looser_threshold_passed_in_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4."""
     company.org.confidence_fall_threshold = 70
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), confidence=11, organisation=company.org)
     assert checkin.confidence_fall == 69
 
 
-def test_it_measures_the_fall_from_the_stored_confidence_not_a_stale_copy_EXE_4(company, okrs):
+def test_it_measures_the_fall_from_the_stored_confidence_not_a_stale_copy_EXE_4(company: Company, okrs: Okrs) -> None:
     """EXE-4."""
     stale = _kr(okrs)  # read at 80
     checkin_record(actor=company.mia, key_result=_kr(okrs), confidence=60)
@@ -123,7 +127,7 @@ def test_it_measures_the_fall_from_the_stored_confidence_not_a_stale_copy_EXE_4(
 # --- EXE-3 / MEAS-5: confidence recorded per check-in ------------------------------------------------
 
 
-def test_it_records_confidence_and_the_previous_one_at_each_checkin_EXE_3_MEAS_5(company, okrs):
+def test_it_records_confidence_and_the_previous_one_at_each_checkin_EXE_3_MEAS_5(company: Company, okrs: Okrs) -> None:
     """EXE-3, MEAS-5."""
     kr = _kr(okrs)
     first = checkin_record(actor=company.mia, key_result=kr, value=1, confidence=70, note="first")
@@ -139,7 +143,7 @@ def test_it_records_confidence_and_the_previous_one_at_each_checkin_EXE_3_MEAS_5
 
 
 @pytest.mark.parametrize("confidence", [-1, 101, "", "high", None, "50.5"])
-def test_it_refuses_confidence_outside_0_to_100_MEAS_5(company, okrs, confidence):
+def test_it_refuses_confidence_outside_0_to_100_MEAS_5(company: Company, okrs: Okrs, confidence: object) -> None:
     """MEAS-5."""
     kr = _kr(okrs)
     before = _state(kr)
@@ -150,13 +154,13 @@ def test_it_refuses_confidence_outside_0_to_100_MEAS_5(company, okrs, confidence
 
 
 @pytest.mark.parametrize("confidence", [0, 100, "90"])
-def test_it_accepts_confidence_at_the_limits_MEAS_5(company, okrs, confidence):
+def test_it_accepts_confidence_at_the_limits_MEAS_5(company: Company, okrs: Okrs, confidence: int | str) -> None:
     """MEAS-5."""
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), confidence=confidence, confidence_reason="r")
     assert checkin.confidence == int(confidence)
 
 
-def test_it_keeps_the_whole_history_in_order_EXE_3(company, okrs):
+def test_it_keeps_the_whole_history_in_order_EXE_3(company: Company, okrs: Okrs) -> None:
     """EXE-3."""
     kr = _kr(okrs)
     start = timezone.now() - dt.timedelta(days=30)
@@ -173,11 +177,11 @@ def test_it_keeps_the_whole_history_in_order_EXE_3(company, okrs):
 # --- MEAS-2 / MEAS-3: kinds --------------------------------------------------------------------------
 
 
-def _objective(company) -> Objective:
+def _objective(company: Company) -> Objective:
     return objective_create(actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="O")
 
 
-def test_it_checks_milestones_in_by_weight_MEAS_3(company):
+def test_it_checks_milestones_in_by_weight_MEAS_3(company: Company) -> None:
     """MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(
@@ -201,7 +205,7 @@ def test_it_checks_milestones_in_by_weight_MEAS_3(company):
     assert launch.done is False
 
 
-def test_it_refuses_milestones_of_another_key_result_MEAS_3(company):
+def test_it_refuses_milestones_of_another_key_result_MEAS_3(company: Company) -> None:
     """MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="a", kind="milestones", milestones=["x"])
@@ -212,7 +216,7 @@ def test_it_refuses_milestones_of_another_key_result_MEAS_3(company):
     assert not other.milestones.get().done
 
 
-def test_it_checks_a_band_in_MEAS_2(company):
+def test_it_checks_a_band_in_MEAS_2(company: Company) -> None:
     """MEAS-2."""
     objective = _objective(company)
     kr = key_result_create(
@@ -228,7 +232,7 @@ def test_it_checks_a_band_in_MEAS_2(company):
     assert checkin_record(actor=company.mia, key_result=kr, value="99.5", confidence=90).progress == D(1)
 
 
-def test_it_checks_a_yes_no_key_result_in_MEAS_3(company):
+def test_it_checks_a_yes_no_key_result_in_MEAS_3(company: Company) -> None:
     """MEAS-3."""
     objective = _objective(company)
     kr = key_result_create(actor=company.mia, objective=objective, title="通过 ISO 认证", kind="boolean")
@@ -241,7 +245,7 @@ def test_it_checks_a_yes_no_key_result_in_MEAS_3(company):
 # --- closed cycles and objectives --------------------------------------------------------------------
 
 
-def test_it_refuses_a_checkin_on_a_closed_cycle(company, okrs):
+def test_it_refuses_a_checkin_on_a_closed_cycle(company: Company, okrs: Okrs) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     kr = _kr(okrs)
     before = _state(kr)
@@ -249,7 +253,7 @@ def test_it_refuses_a_checkin_on_a_closed_cycle(company, okrs):
     assert _state(kr) == before
 
 
-def test_it_refuses_a_checkin_on_a_closed_objective(company, okrs):
+def test_it_refuses_a_checkin_on_a_closed_objective(company: Company, okrs: Okrs) -> None:
     objective_update(actor=company.mia, objective=okrs["mine"], data={"status": Status.CLOSED})
     kr = _kr(okrs)
     before = _state(kr)
@@ -260,12 +264,13 @@ def test_it_refuses_a_checkin_on_a_closed_objective(company, okrs):
 # --- MEAS-8: staleness ---------------------------------------------------------------------------
 
 
-def test_it_marks_a_key_result_stale_after_the_cadence_MEAS_8(company, okrs):
+def test_it_marks_a_key_result_stale_after_the_cadence_MEAS_8(company: Company, okrs: Okrs) -> None:
     """MEAS-8."""
     kr = _kr(okrs)
     checkin_record(actor=company.mia, key_result=kr, value=1, confidence=80)
     kr = KeyResult.objects.get(pk=kr.pk)
     now = kr.last_checkin_at
+    assert now is not None
     assert key_result_status(kr, company.org, now=now + dt.timedelta(days=7)).stale is False
     assert key_result_status(kr, company.org, now=now + dt.timedelta(days=7, minutes=1)).stale is True
     organisation_update(actor=company.alice, organisation=company.org, data={"checkin_cadence_days": 14})
@@ -276,7 +281,7 @@ def test_it_marks_a_key_result_stale_after_the_cadence_MEAS_8(company, okrs):
     assert key_result_status(kr, company.org, now=now + dt.timedelta(days=21)).stale is False
 
 
-def test_it_marks_a_key_result_never_checked_in_stale_after_the_cadence_MEAS_8(company, okrs):
+def test_it_marks_a_key_result_never_checked_in_stale_after_the_cadence_MEAS_8(company: Company, okrs: Okrs) -> None:
     """MEAS-8."""
     kr = KeyResult.objects.get(pk=okrs["my_kr"].pk)
     assert key_result_status(kr, company.org, now=kr.created_at + dt.timedelta(days=6)).stale is False
@@ -287,7 +292,7 @@ def test_it_marks_a_key_result_never_checked_in_stale_after_the_cadence_MEAS_8(c
 
 
 @pytest.mark.parametrize("value", ["abc", "about 3", "NaN", "Infinity", "1e20", [1]])
-def test_it_refuses_a_value_that_is_not_a_number_EXE_12(company, okrs, value):
+def test_it_refuses_a_value_that_is_not_a_number_EXE_12(company: Company, okrs: Okrs, value: object) -> None:
     """EXE-12."""
     kr = _kr(okrs)
     before = _state(kr)
@@ -296,7 +301,7 @@ def test_it_refuses_a_value_that_is_not_a_number_EXE_12(company, okrs, value):
 
 
 @pytest.mark.parametrize(("typed", "stored"), [("3", D(3)), (" 2.5 ", D("2.5")), ("1,000", D(1000)), (2, D(2))])
-def test_it_reads_numbers_as_typed_EXE_12(company, okrs, typed, stored):
+def test_it_reads_numbers_as_typed_EXE_12(company: Company, okrs: Okrs, typed: object, stored: Decimal) -> None:
     """EXE-12."""
     checkin = checkin_record(actor=company.mia, key_result=_kr(okrs), value=typed, confidence=80)
     checkin.refresh_from_db()
@@ -304,7 +309,7 @@ def test_it_reads_numbers_as_typed_EXE_12(company, okrs, typed, stored):
     assert KeyResult.objects.get(pk=okrs["my_kr"].pk).current_value == stored
 
 
-def test_it_computes_progress_from_the_value_as_stored_EXE_12(company):
+def test_it_computes_progress_from_the_value_as_stored_EXE_12(company: Company) -> None:
     """EXE-12: A value with more decimals than kept is rounded once, and the progress shown is the progress of
     the stored value (so a later recomputation gives the same number)."""
     objective = _objective(company)
@@ -316,7 +321,7 @@ def test_it_computes_progress_from_the_value_as_stored_EXE_12(company):
     assert checkin.progress_raw == D("0.247")
 
 
-def test_it_keeps_a_huge_over_achievement_storable_MEAS_1(company):
+def test_it_keeps_a_huge_over_achievement_storable_MEAS_1(company: Company) -> None:
     """MEAS-1: A value far past a tiny target gives a raw progress of millions of per cent: it is kept (capped)
     rather than failing the database write."""
     objective = _objective(company)
@@ -327,7 +332,7 @@ def test_it_keeps_a_huge_over_achievement_storable_MEAS_1(company):
     assert stored.progress_raw > D(1000)
 
 
-def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs, company):
+def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs: Okrs, company: Company) -> None:
     """EXE-4: A key-result correction may not lower confidence past the threshold silently either."""
     from qibu.okrs.services import key_result_update
 
@@ -344,7 +349,7 @@ def test_it_refuses_a_confidence_fall_by_correction_without_reason_EXE_4(okrs, c
     assert kr.confidence == 30
 
 
-def test_it_leaves_the_new_roll_up_on_the_objective_in_hand_MEAS_4_MEAS_5(company, okrs):
+def test_it_leaves_the_new_roll_up_on_the_objective_in_hand_MEAS_4_MEAS_5(company: Company, okrs: Okrs) -> None:
     """MEAS-4, MEAS-5."""
     kr = _kr(okrs)
     checkin_record(actor=company.mia, key_result=kr, value=2, confidence=60, confidence_reason="慢了")

@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.services import cycle_close
 from qibu.okrs import charts
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import alignment_set, checkin_record, key_result_create, objective_create
-from qibu.org.models import Role
+from qibu.org.models import Person, Role
 from qibu.org.services import person_create
+from tests.conftest import Company, KeyResultName, ObjectiveName, Okrs
 
-HX = {"HTTP_HX_REQUEST": "true"}
+HX: dict[str, Any] = {"HTTP_HX_REQUEST": "true"}
 XSS = "<script>alert('x')</script>"
 
 
 @pytest.fixture(autouse=True)
-def english(client):
+def english(client: Client) -> None:
     client.cookies["qibu_language"] = "en"
 
 
-def _login(client, person):
+def _login(client: Client, person: Person) -> Client:
     client.force_login(person)
     return client
 
@@ -44,20 +49,22 @@ def _snapshot() -> tuple[int, ...]:
     )
 
 
-def _objective_values(pk: int) -> dict:
+def _objective_values(pk: int) -> Mapping[str, object]:
     return Objective.objects.filter(pk=pk).values().get()
 
 
 # --- my OKRs --------------------------------------------------------------------------------------
 
 
-def test_it_asks_for_a_sign_in(client, okrs):
+def test_it_asks_for_a_sign_in(client: Client, okrs: Okrs) -> None:
     response = client.get(reverse("okrs:my"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
 
 
-def test_it_shows_my_objectives_with_their_key_results_and_the_vision_VIS_1(client, okrs, company):
+def test_it_shows_my_objectives_with_their_key_results_and_the_vision_VIS_1(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """VIS-1."""
     response = _login(client, company.mia).get(reverse("okrs:my"))
     assert response.status_code == 200
@@ -72,13 +79,13 @@ def test_it_shows_my_objectives_with_their_key_results_and_the_vision_VIS_1(clie
     assert "销售部拿下十家标杆客户" not in html
 
 
-def test_it_shows_the_annual_company_objectives_for_context(client, okrs, company):
+def test_it_shows_the_annual_company_objectives_for_context(client: Client, okrs: Okrs, company: Company) -> None:
     objective_create(actor=company.erin, cycle=company.year, level=Level.COMPANY, title="全年收入翻一番")
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
     assert "全年收入翻一番" in html
 
 
-def test_it_shows_another_cycle_when_picked(client, okrs, company):
+def test_it_shows_another_cycle_when_picked(client: Client, okrs: Okrs, company: Company) -> None:
     q1 = company.year.children.get(name="2026 Q1")
     objective_create(actor=company.mia, cycle=q1, level=Level.PERSON, owner=company.mia, title="一季度目标")
     html = _login(client, company.mia).get(reverse("okrs:my") + f"?cycle={q1.pk}").content.decode()
@@ -87,7 +94,7 @@ def test_it_shows_another_cycle_when_picked(client, okrs, company):
     assert f'<option value="{q1.pk}" selected>' in html
 
 
-def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(client, okrs, company):
+def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     shaky = key_result_create(
         actor=company.mia,
@@ -104,7 +111,9 @@ def test_it_puts_what_to_push_first_in_a_focus_box_EXE_7(client, okrs, company):
     assert "confidence 20%" in focus
 
 
-def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(client, okrs, company):
+def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """MEAS-8."""
     long_ago = timezone.now() - dt.timedelta(days=company.org.checkin_cadence_days + 1)
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=long_ago)
@@ -115,7 +124,7 @@ def test_it_tags_a_key_result_without_recent_check_in_as_stale_MEAS_8(client, ok
     assert "Stale: no recent check-in" not in html
 
 
-def test_it_tags_a_key_result_behind_pace_MEAS_6(client, okrs, company):
+def test_it_tags_a_key_result_behind_pace_MEAS_6(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-6."""
     today = timezone.localdate()
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(
@@ -130,7 +139,7 @@ def test_it_tags_a_key_result_behind_pace_MEAS_6(client, okrs, company):
     assert "Behind pace" not in kr_html[: kr_html.index("</form>")]
 
 
-def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client, okrs, company):
+def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-1."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=6, confidence=100)
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
@@ -141,7 +150,7 @@ def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client, okrs, compa
 # --- the objective page ---------------------------------------------------------------------------
 
 
-def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(client, okrs, company):
+def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(client: Client, okrs: Okrs, company: Company) -> None:
     """PUB-2."""
     response = _login(client, company.oscar).get(reverse("okrs:objective", args=[okrs["company"].pk]))
     assert response.status_code == 200
@@ -153,7 +162,7 @@ def test_it_shows_a_company_visible_objective_to_a_member_PUB_2(client, okrs, co
     assert reverse("okrs:objective_edit", args=[okrs["company"].pk]) not in html
 
 
-def test_it_answers_404_to_an_outsider_on_a_private_objective(client, okrs, company):
+def test_it_answers_404_to_an_outsider_on_a_private_objective(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     Objective.objects.filter(pk=mine.pk).update(visibility=Visibility.PRIVATE)
     _login(client, company.oscar)
@@ -171,7 +180,7 @@ def test_it_answers_404_to_an_outsider_on_a_private_objective(client, okrs, comp
     assert _login(client, company.hank).get(reverse("okrs:objective", args=[mine.pk])).status_code == 200
 
 
-def test_it_answers_404_for_an_objective_that_does_not_exist(client, okrs, company):
+def test_it_answers_404_for_an_objective_that_does_not_exist(client: Client, okrs: Okrs, company: Company) -> None:
     assert _login(client, company.alice).get(reverse("okrs:objective", args=[99999])).status_code == 404
 
 
@@ -190,14 +199,18 @@ def test_it_answers_404_for_an_objective_that_does_not_exist(client, okrs, compa
         ("erin", "company", 200),
     ],
 )
-def test_it_lets_only_editors_open_the_editor(client, okrs, company, persona, target, status):
+def test_it_lets_only_editors_open_the_editor(
+    client: Client, okrs: Okrs, company: Company, persona: str, target: ObjectiveName, status: int
+) -> None:
     _login(client, getattr(company, persona))
     assert client.get(reverse("okrs:objective_edit", args=[okrs[target].pk])).status_code == status
     assert client.get(reverse("okrs:kr_new", args=[okrs[target].pk])).status_code == status
     assert client.get(reverse("okrs:objective_delete", args=[okrs[target].pk])).status_code == status
 
 
-def test_it_refuses_a_member_editing_anothers_objective_and_changes_nothing(client, okrs, company):
+def test_it_refuses_a_member_editing_anothers_objective_and_changes_nothing(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     department = okrs["department"]
     before_values = _objective_values(department.pk)
     before = _snapshot()
@@ -221,7 +234,7 @@ def test_it_refuses_a_member_editing_anothers_objective_and_changes_nothing(clie
     assert _snapshot() == before
 
 
-def test_it_shows_every_detail_of_the_objective(client, okrs, company):
+def test_it_shows_every_detail_of_the_objective(client: Client, okrs: Okrs, company: Company) -> None:
     html = _login(client, company.mia).get(reverse("okrs:objective", args=[okrs["department"].pk])).content.decode()
     for text in (
         "销售部拿下十家标杆客户",
@@ -246,7 +259,7 @@ def test_it_shows_every_detail_of_the_objective(client, okrs, company):
     assert reverse("okrs:objective", args=[okrs["mine"].pk]) in children
 
 
-def test_it_draws_progress_and_confidence_over_time_as_svg(client, okrs, company):
+def test_it_draws_progress_and_confidence_over_time_as_svg(client: Client, okrs: Okrs, company: Company) -> None:
     kr = okrs["my_kr"]
     checkin_record(actor=company.mia, key_result=kr, value=1, confidence=70, at=timezone.now() - dt.timedelta(days=10))
     checkin_record(actor=company.mia, key_result=kr, value=2, confidence=75, at=timezone.now() - dt.timedelta(days=3))
@@ -259,7 +272,7 @@ def test_it_draws_progress_and_confidence_over_time_as_svg(client, okrs, company
     assert "<script" not in chart
 
 
-def test_it_replays_check_ins_into_a_daily_series():
+def test_it_replays_check_ins_into_a_daily_series() -> None:
     start = dt.date(2026, 10, 1)
     krs = [
         charts.KeyResultState(1, Decimal(1), Decimal("0.5"), 80),
@@ -277,7 +290,7 @@ def test_it_replays_check_ins_into_a_daily_series():
     assert points[1:] == [charts.ChartPoint(dt.date(2026, 10, 5), Decimal("0.35"), Decimal("60"))]
 
 
-def test_it_escapes_text_in_the_chart():
+def test_it_escapes_text_in_the_chart() -> None:
     chart = charts.progress_chart(
         [], start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31), today=dt.date(2026, 2, 1), chart_id="c", title=XSS
     )
@@ -289,7 +302,9 @@ def test_it_escapes_text_in_the_chart():
     assert svg.count("<line") == 7
 
 
-def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(client, okrs, company):
+def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """EXE-4."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=1, confidence=20, confidence_reason="大客户流失")
     html = _login(client, company.hank).get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
@@ -300,7 +315,7 @@ def test_it_lists_check_ins_with_confidence_falls_and_reasons_highlighted_EXE_4(
     assert "大客户流失" in table
 
 
-def test_it_shows_the_history_newest_first_with_before_and_after(client, okrs, company):
+def test_it_shows_the_history_newest_first_with_before_and_after(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.mia)
     client.post(
         reverse("okrs:objective_edit", args=[okrs["mine"].pk]),
@@ -323,11 +338,13 @@ def test_it_shows_the_history_newest_first_with_before_and_after(client, okrs, c
 # --- the inline check-in --------------------------------------------------------------------------
 
 
-def _checkin_url(kr) -> str:
+def _checkin_url(kr: KeyResult) -> str:
     return reverse("okrs:checkin", args=[kr.pk])
 
 
-def test_it_offers_a_check_in_control_instead_of_an_open_form_per_key_result_EXE_3(client, okrs, company):
+def test_it_offers_a_check_in_control_instead_of_an_open_form_per_key_result_EXE_3(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """EXE-3."""
     kr = okrs["my_kr"]
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
@@ -345,7 +362,7 @@ def test_it_offers_a_check_in_control_instead_of_an_open_form_per_key_result_EXE
     assert "data-disclosure" not in html
 
 
-def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(client, okrs, company):
+def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-3."""
     kr = okrs["my_kr"]
     _login(client, company.mia)
@@ -374,7 +391,9 @@ def test_it_loads_the_check_in_form_into_the_card_for_htmx_EXE_3(client, okrs, c
     assert _snapshot() == before
 
 
-def test_it_opens_the_check_in_form_on_a_page_of_its_own_without_javascript(client, okrs, company):
+def test_it_opens_the_check_in_form_on_a_page_of_its_own_without_javascript(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     kr = okrs["my_kr"]
     response = _login(client, company.mia).get(_checkin_url(kr), {"next": reverse("okrs:my")})
     assert response.status_code == 200
@@ -392,7 +411,9 @@ def test_it_opens_the_check_in_form_on_a_page_of_its_own_without_javascript(clie
     assert "evil.example" not in form
 
 
-def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(client, okrs, company):
+def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """EXE-3."""
     kr = okrs["my_kr"]
     mine = okrs["mine"]
@@ -419,7 +440,9 @@ def test_it_records_an_inline_check_in_and_shows_the_new_progress_EXE_3(client, 
     assert kr.progress == Decimal("0.5")
 
 
-def test_it_refreshes_the_pace_with_the_numbers_on_the_objective_page_MEAS_6(client, okrs, company):
+def test_it_refreshes_the_pace_with_the_numbers_on_the_objective_page_MEAS_6(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """MEAS-6."""
     kr, mine = okrs["my_kr"], okrs["mine"]
     url = reverse("okrs:objective", args=[mine.pk])
@@ -431,7 +454,7 @@ def test_it_refreshes_the_pace_with_the_numbers_on_the_objective_page_MEAS_6(cli
     assert f'<span id="objective-{mine.pk}-pace" hx-swap-oob="true">75% done,' in html
 
 
-def test_it_records_a_check_in_without_javascript(client, okrs, company):
+def test_it_records_a_check_in_without_javascript(client: Client, okrs: Okrs, company: Company) -> None:
     kr = okrs["my_kr"]
     _login(client, company.mia)
     response = client.post(_checkin_url(kr), {"value": "3", "confidence": "85", "next": reverse("okrs:my")})
@@ -445,7 +468,9 @@ def test_it_records_a_check_in_without_javascript(client, okrs, company):
     assert response["Location"] == reverse("okrs:objective", args=[okrs["mine"].pk]) + f"#kr-{kr.pk}"
 
 
-def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs, company):
+def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """EXE-4."""
     kr = okrs["my_kr"]  # confidence 80
     _login(client, company.mia)
@@ -477,7 +502,7 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs,
     assert checkin.confidence_reason == "主要客户推迟了采购"
 
 
-def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client, okrs, company):
+def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-4."""
     response = _login(client, company.mia).post(
         _checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "10", "next": reverse("okrs:my")}
@@ -491,7 +516,7 @@ def test_it_asks_for_the_reason_without_javascript_too_EXE_4(client, okrs, compa
     assert not CheckIn.objects.exists()
 
 
-def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client, okrs, company):
+def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client: Client, okrs: Okrs, company: Company) -> None:
     """EXE-4."""
     response = _login(client, company.mia).post(_checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "60"}, **HX)
     assert "Checked in." in response.content.decode()
@@ -499,7 +524,7 @@ def test_it_lets_a_small_fall_pass_without_a_reason_EXE_4(client, okrs, company)
     assert CheckIn.objects.get().confidence == 60
 
 
-def test_it_checks_in_milestones_MEAS_3(client, okrs, company):
+def test_it_checks_in_milestones_MEAS_3(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-3."""
     kr = key_result_create(
         actor=company.mia, objective=okrs["mine"], title="苏州办事处开业", kind="milestones",
@@ -521,7 +546,7 @@ def test_it_checks_in_milestones_MEAS_3(client, okrs, company):
     assert f'value="{first.pk}" checked' in html and f'value="{second.pk}" checked' in html
 
 
-def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client, okrs, company):
+def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client: Client, okrs: Okrs, company: Company) -> None:
     """MEAS-3."""
     kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="招聘一名助理", kind="boolean")
     _login(client, company.mia)
@@ -534,7 +559,7 @@ def test_it_checks_in_a_done_or_not_key_result_MEAS_3(client, okrs, company):
     assert 'value="1" checked' in html
 
 
-def test_it_refuses_a_confidence_above_100(client, okrs, company):
+def test_it_refuses_a_confidence_above_100(client: Client, okrs: Okrs, company: Company) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(_checkin_url(okrs["my_kr"]), {"value": "1", "confidence": "101"}, **HX)
     html = response.content.decode()
@@ -543,7 +568,7 @@ def test_it_refuses_a_confidence_above_100(client, okrs, company):
     assert _snapshot() == before
 
 
-def test_it_refuses_a_value_that_is_not_a_number(client, okrs, company):
+def test_it_refuses_a_value_that_is_not_a_number(client: Client, okrs: Okrs, company: Company) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(
         _checkin_url(okrs["my_kr"]), {"value": "three", "confidence": "80"}, **HX
@@ -554,7 +579,7 @@ def test_it_refuses_a_value_that_is_not_a_number(client, okrs, company):
     assert _snapshot() == before
 
 
-def test_it_refuses_a_check_in_on_a_closed_cycle(client, okrs, company):
+def test_it_refuses_a_check_in_on_a_closed_cycle(client: Client, okrs: Okrs, company: Company) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     _login(client, company.mia)
@@ -581,7 +606,9 @@ def test_it_refuses_a_check_in_on_a_closed_cycle(client, okrs, company):
         ("hank", "department_kr", 200),
     ],
 )
-def test_it_opens_the_check_in_form_only_for_those_who_may_check_in(client, okrs, company, persona, target, status):
+def test_it_opens_the_check_in_form_only_for_those_who_may_check_in(
+    client: Client, okrs: Okrs, company: Company, persona: str, target: KeyResultName, status: int
+) -> None:
     _login(client, getattr(company, persona))
     before = _snapshot()
     assert client.get(_checkin_url(okrs[target]), **HX).status_code == status
@@ -589,7 +616,9 @@ def test_it_opens_the_check_in_form_only_for_those_who_may_check_in(client, okrs
     assert _snapshot() == before
 
 
-def test_it_answers_404_for_the_check_in_form_of_a_private_objective(client, okrs, company):
+def test_it_answers_404_for_the_check_in_form_of_a_private_objective(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     Objective.objects.filter(pk=okrs["mine"].pk).update(visibility=Visibility.PRIVATE)
     assert _login(client, company.oscar).get(_checkin_url(okrs["my_kr"]), **HX).status_code == 404
     assert client.get(reverse("okrs:checkin", args=[99999])).status_code == 404
@@ -598,7 +627,7 @@ def test_it_answers_404_for_the_check_in_form_of_a_private_objective(client, okr
 # --- the editor -----------------------------------------------------------------------------------
 
 
-def _objective_form(company, **fields) -> dict:
+def _objective_form(company: Company, **fields: Any) -> dict[str, Any]:
     data = {
         "title": "开拓杭州市场",
         "level": "person",
@@ -615,7 +644,7 @@ def _objective_form(company, **fields) -> dict:
     return data
 
 
-def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(client, okrs, company):
+def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(client: Client, okrs: Okrs, company: Company) -> None:
     """VIS-1."""
     _login(client, company.mia)
     html = client.get(reverse("okrs:objective_new") + f"?cycle={company.quarter.pk}").content.decode()
@@ -628,7 +657,7 @@ def test_it_shows_the_vision_and_parents_beside_the_editor_VIS_1(client, okrs, c
     assert "销售部拿下十家标杆客户" in aside
 
 
-def test_it_prefills_the_editor_from_the_address(client, okrs, company):
+def test_it_prefills_the_editor_from_the_address(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.hank)
     url = reverse("okrs:objective_new") + f"?level=department&cycle={company.quarter.pk}&department={company.sales.pk}"
     html = client.get(url).content.decode()
@@ -636,7 +665,7 @@ def test_it_prefills_the_editor_from_the_address(client, okrs, company):
     assert f'<option value="{company.sales.pk}" selected>' in html
 
 
-def test_it_creates_an_objective_aligned_to_its_parent(client, okrs, company):
+def test_it_creates_an_objective_aligned_to_its_parent(client: Client, okrs: Okrs, company: Company) -> None:
     response = _login(client, company.mia).post(
         reverse("okrs:objective_new"), _objective_form(company, parent_objectives=[okrs["department"].pk])
     )
@@ -647,7 +676,7 @@ def test_it_creates_an_objective_aligned_to_its_parent(client, okrs, company):
     assert list(created.alignments_up.values_list("rollup_parent_id", flat=True)) == [okrs["department"].pk]
 
 
-def test_it_creates_the_key_results_written_first_in_one_go_SET_9(client, okrs, company):
+def test_it_creates_the_key_results_written_first_in_one_go_SET_9(client: Client, okrs: Okrs, company: Company) -> None:
     """SET-9."""
     data = _objective_form(
         company,
@@ -671,7 +700,9 @@ def test_it_creates_the_key_results_written_first_in_one_go_SET_9(client, okrs, 
     ]
 
 
-def test_it_writes_nothing_when_one_key_result_written_first_is_wrong_SET_9(client, okrs, company):
+def test_it_writes_nothing_when_one_key_result_written_first_is_wrong_SET_9(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """SET-9."""
     before = _snapshot()
     data = _objective_form(
@@ -694,7 +725,9 @@ def test_it_writes_nothing_when_one_key_result_written_first_is_wrong_SET_9(clie
         ("长" * 201, "Objective: At most 200 characters (this one has 201)."),
     ],
 )
-def test_it_refuses_a_bad_title_and_writes_nothing(client, okrs, company, title, message):
+def test_it_refuses_a_bad_title_and_writes_nothing(
+    client: Client, okrs: Okrs, company: Company, title: str, message: str
+) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(reverse("okrs:objective_new"), _objective_form(company, title=title))
     assert response.status_code == 400
@@ -710,7 +743,7 @@ def test_it_refuses_a_bad_title_and_writes_nothing(client, okrs, company, title,
     assert _snapshot() == before
 
 
-def test_it_refuses_an_end_before_the_start(client, okrs, company):
+def test_it_refuses_an_end_before_the_start(client: Client, okrs: Okrs, company: Company) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(
         reverse("okrs:objective_new"), _objective_form(company, start_date="2026-12-01", end_date="2026-11-01")
@@ -719,7 +752,9 @@ def test_it_refuses_an_end_before_the_start(client, okrs, company):
     assert _snapshot() == before
 
 
-def test_it_refuses_creating_an_objective_for_someone_one_does_not_manage(client, okrs, company):
+def test_it_refuses_creating_an_objective_for_someone_one_does_not_manage(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     before = _snapshot()
     response = _login(client, company.mia).post(
         reverse("okrs:objective_new"), _objective_form(company, owner=company.oscar.pk)
@@ -734,7 +769,7 @@ def test_it_refuses_creating_an_objective_for_someone_one_does_not_manage(client
     assert _snapshot() == before
 
 
-def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(client, okrs, company):
+def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(client: Client, okrs: Okrs, company: Company) -> None:
     """SET-6."""
     top = okrs["company"]
     values = _objective_values(top.pk)
@@ -754,7 +789,7 @@ def test_it_refuses_an_alignment_loop_and_saves_nothing_SET_6(client, okrs, comp
     assert _snapshot() == before
 
 
-def test_it_changes_the_alignment_to_a_parent_key_result(client, okrs, company):
+def test_it_changes_the_alignment_to_a_parent_key_result(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     response = _login(client, company.mia).post(
         reverse("okrs:objective_edit", args=[mine.pk]),
@@ -765,7 +800,7 @@ def test_it_changes_the_alignment_to_a_parent_key_result(client, okrs, company):
     assert alignment.parent_key_result_id == okrs["department_kr"].pk
 
 
-def test_it_adds_edits_and_deletes_a_key_result(client, okrs, company):
+def test_it_adds_edits_and_deletes_a_key_result(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     _login(client, company.mia)
     response = client.post(
@@ -793,7 +828,7 @@ def test_it_adds_edits_and_deletes_a_key_result(client, okrs, company):
     assert not KeyResult.objects.filter(pk=kr.pk).exists()
 
 
-def test_it_adds_a_milestone_key_result(client, okrs, company):
+def test_it_adds_a_milestone_key_result(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.mia).post(
         reverse("okrs:kr_new", args=[okrs["mine"].pk]),
         {"title": "办事处开业", "kind": "milestones", "milestones": "选址\n装修\n\n开业\n"},
@@ -813,7 +848,9 @@ def test_it_adds_a_milestone_key_result(client, okrs, company):
         ({"target_value": "很多"}, "Target value: “很多” is not a number."),
     ],
 )
-def test_it_refuses_a_bad_key_result_and_writes_nothing(client, okrs, company, fields, message):
+def test_it_refuses_a_bad_key_result_and_writes_nothing(
+    client: Client, okrs: Okrs, company: Company, fields: dict[str, str], message: str
+) -> None:
     before = _snapshot()
     data = {"title": "苏州回款", "kind": "increase", "start_value": "0", "target_value": "100", **fields}
     response = _login(client, company.mia).post(reverse("okrs:kr_new", args=[okrs["mine"].pk]), data)
@@ -822,7 +859,7 @@ def test_it_refuses_a_bad_key_result_and_writes_nothing(client, okrs, company, f
     assert _snapshot() == before
 
 
-def test_it_refuses_a_bad_key_result_edit_and_changes_nothing(client, okrs, company):
+def test_it_refuses_a_bad_key_result_edit_and_changes_nothing(client: Client, okrs: Okrs, company: Company) -> None:
     kr = okrs["my_kr"]
     before = _snapshot()
     response = _login(client, company.mia).post(
@@ -836,7 +873,7 @@ def test_it_refuses_a_bad_key_result_edit_and_changes_nothing(client, okrs, comp
     assert _snapshot() == before
 
 
-def test_it_confirms_before_deleting_an_objective(client, okrs, company):
+def test_it_confirms_before_deleting_an_objective(client: Client, okrs: Okrs, company: Company) -> None:
     mine = okrs["mine"]
     _login(client, company.mia)
     html = client.get(reverse("okrs:objective_delete", args=[mine.pk])).content.decode()
@@ -847,7 +884,7 @@ def test_it_confirms_before_deleting_an_objective(client, okrs, company):
     assert not Objective.objects.filter(pk=mine.pk).exists()
 
 
-def test_it_refuses_to_delete_in_a_closed_cycle(client, okrs, company):
+def test_it_refuses_to_delete_in_a_closed_cycle(client: Client, okrs: Okrs, company: Company) -> None:
     cycle_close(actor=None, cycle=company.quarter)
     before = _snapshot()
     response = _login(client, company.mia).post(reverse("okrs:objective_delete", args=[okrs["mine"].pk]))
@@ -859,7 +896,9 @@ def test_it_refuses_to_delete_in_a_closed_cycle(client, okrs, company):
 # --- policy warnings while typing (SET-3 … SET-8) --------------------------------------------------
 
 
-def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_SET_4(client, okrs, company):
+def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_SET_4(
+    client: Client, okrs: Okrs, company: Company
+) -> None:
     """SET-3, SET-4."""
     for n in range(3):
         objective_create(actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title=f"O{n}")
@@ -886,7 +925,7 @@ def test_it_warns_while_typing_about_too_many_objectives_and_key_results_SET_3_S
     assert "SET-6" not in html and "SET-8" not in html
 
 
-def test_it_warns_about_key_results_written_first_SET_5_SET_6(client, okrs, company):
+def test_it_warns_about_key_results_written_first_SET_5_SET_6(client: Client, okrs: Okrs, company: Company) -> None:
     """SET-5, SET-6."""
     data = _objective_form(company, **{"kr0-title": f"提升满意度{XSS}", "kr0-target_value": ""})
     html = _login(client, company.mia).post(reverse("okrs:editor_warnings"), data, **HX).content.decode()
@@ -895,14 +934,14 @@ def test_it_warns_about_key_results_written_first_SET_5_SET_6(client, okrs, comp
     assert XSS not in html
 
 
-def test_it_shows_where_the_policy_departs_from_the_method(client, okrs, company):
+def test_it_shows_where_the_policy_departs_from_the_method(client: Client, okrs: Okrs, company: Company) -> None:
     company.org.max_objectives_per_owner = 5
     company.org.save()
     html = _login(client, company.mia).get(reverse("okrs:objective_new")).content.decode()
     assert "5 (the method&#x27;s default: 3)" in html
 
 
-def test_it_wires_the_warnings_to_the_form_with_htmx(client, okrs, company):
+def test_it_wires_the_warnings_to_the_form_with_htmx(client: Client, okrs: Okrs, company: Company) -> None:
     html = _login(client, company.mia).get(reverse("okrs:objective_new")).content.decode()
     assert f'hx-post="{reverse("okrs:editor_warnings")}"' in html
     assert 'hx-trigger="keyup changed delay:400ms, input changed delay:400ms, change"' in html
@@ -912,7 +951,7 @@ def test_it_wires_the_warnings_to_the_form_with_htmx(client, okrs, company):
 # --- escaping -------------------------------------------------------------------------------------
 
 
-def test_it_escapes_html_in_titles_on_every_page(client, okrs, company):
+def test_it_escapes_html_in_titles_on_every_page(client: Client, okrs: Okrs, company: Company) -> None:
     evil = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title=XSS,
         description=XSS, parent_objective_ids=[okrs["department"].pk],
@@ -952,7 +991,7 @@ def test_it_escapes_html_in_titles_on_every_page(client, okrs, company):
     assert f"<title>Check in · {escaped}" in pages[9].content.decode()
 
 
-def test_it_escapes_what_was_typed_when_a_check_in_is_refused(client, okrs, company):
+def test_it_escapes_what_was_typed_when_a_check_in_is_refused(client: Client, okrs: Okrs, company: Company) -> None:
     _login(client, company.mia)
     url = reverse("okrs:checkin", args=[okrs["my_kr"].pk])
     typed = {"value": XSS, "confidence": XSS, "note": XSS, "confidence_reason": XSS}
@@ -966,7 +1005,7 @@ def test_it_escapes_what_was_typed_when_a_check_in_is_refused(client, okrs, comp
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_it_renders_every_page_in_both_languages(client, okrs, company, language):
+def test_it_renders_every_page_in_both_languages(client: Client, okrs: Okrs, company: Company, language: str) -> None:
     client.cookies["qibu_language"] = language
     _login(client, company.mia)
     urls = [
@@ -989,7 +1028,7 @@ def test_it_renders_every_page_in_both_languages(client, okrs, company, language
 # --- queries --------------------------------------------------------------------------------------
 
 
-def _grow(company, okrs, n: int = 5) -> None:
+def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
     """More people, objectives, key results, alignments and check-ins everywhere."""
     for i in range(n):
         person = person_create(
@@ -1020,7 +1059,9 @@ CHECKIN_FORM_QUERIES = 5
 CHECKIN_QUERIES = 14 + (connection.vendor == "postgresql")
 
 
-def test_it_reads_my_okrs_in_a_constant_number_of_queries(client, okrs, company, django_assert_num_queries):
+def test_it_reads_my_okrs_in_a_constant_number_of_queries(
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     _login(client, company.mia)
     url = reverse("okrs:my")
     with django_assert_num_queries(MY_OKRS_QUERIES):
@@ -1033,8 +1074,8 @@ def test_it_reads_my_okrs_in_a_constant_number_of_queries(client, okrs, company,
 
 
 def test_it_reads_every_check_in_for_the_chart_beyond_the_list_in_one_more_query(
-    client, okrs, company, django_assert_num_queries
-):
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     kr, objective = okrs["my_kr"], okrs["mine"]
     for i in range(55, 0, -1):  # more than the list shows (50), one a day
         at = timezone.now() - dt.timedelta(days=i)
@@ -1060,7 +1101,9 @@ def test_it_reads_every_check_in_for_the_chart_beyond_the_list_in_one_more_query
     assert f"after {len(every) - 1} days with check-ins" in html
 
 
-def test_it_reads_the_objective_page_in_a_constant_number_of_queries(client, okrs, company, django_assert_num_queries):
+def test_it_reads_the_objective_page_in_a_constant_number_of_queries(
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     _login(client, company.mia)
     url = reverse("okrs:objective", args=[okrs["mine"].pk])
     with django_assert_num_queries(OBJECTIVE_QUERIES):
@@ -1076,8 +1119,8 @@ def test_it_reads_the_objective_page_in_a_constant_number_of_queries(client, okr
 
 
 def test_it_opens_the_check_in_form_and_records_a_check_in_in_a_constant_number_of_queries(
-    client, okrs, company, django_assert_num_queries
-):
+    client: Client, okrs: Okrs, company: Company, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     kr = okrs["my_kr"]
     _login(client, company.mia)
     url, page = _checkin_url(kr), reverse("okrs:objective", args=[okrs["mine"].pk])

@@ -35,7 +35,7 @@ def _increasing(start: Decimal, target: Decimal) -> tuple[Decimal, Decimal]:
 
 
 @given(start=values, target=values, current=values)
-def test_it_keeps_the_clamped_progress_within_0_and_1_MEAS_1(start, target, current):
+def test_it_keeps_the_clamped_progress_within_0_and_1_MEAS_1(start: Decimal, target: Decimal, current: Decimal) -> None:
     """MEAS-1."""
     assume(start != target)
     for kind in ("increase", "decrease"):
@@ -46,8 +46,8 @@ def test_it_keeps_the_clamped_progress_within_0_and_1_MEAS_1(start, target, curr
 
 @given(start=values, target=values, current=values, step=values)
 def test_it_moves_an_increasing_key_result_up_with_its_value_and_down_when_it_falls_MEAS_1(
-    start, target, current, step
-):
+    start: Decimal, target: Decimal, current: Decimal, step: Decimal
+) -> None:
     """MEAS-1."""
     start, target = _increasing(start, target)
     step = abs(step)
@@ -58,7 +58,9 @@ def test_it_moves_an_increasing_key_result_up_with_its_value_and_down_when_it_fa
 
 
 @given(start=values, target=values, current=values, step=values)
-def test_it_moves_a_decreasing_key_result_up_as_its_value_falls_MEAS_1(start, target, current, step):
+def test_it_moves_a_decreasing_key_result_up_as_its_value_falls_MEAS_1(
+    start: Decimal, target: Decimal, current: Decimal, step: Decimal
+) -> None:
     """MEAS-1."""
     target, start = _increasing(start, target)  # target below start
     step = abs(step)
@@ -69,8 +71,8 @@ def test_it_moves_a_decreasing_key_result_up_as_its_value_falls_MEAS_1(start, ta
 
 @given(start=values, target=values, current=values)
 def test_it_computes_a_decreasing_key_result_as_start_minus_current_over_start_minus_target_MEAS_1(
-    start, target, current
-):
+    start: Decimal, target: Decimal, current: Decimal
+) -> None:
     """MEAS-1."""
     target, start = _increasing(start, target)
     expected = ((start - current) / (start - target)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
@@ -80,7 +82,9 @@ def test_it_computes_a_decreasing_key_result_as_start_minus_current_over_start_m
 
 
 @given(start=values, target=values, current=values)
-def test_it_keeps_the_raw_value_storable_however_far_past_the_target_MEAS_1(start, target, current):
+def test_it_keeps_the_raw_value_storable_however_far_past_the_target_MEAS_1(
+    start: Decimal, target: Decimal, current: Decimal
+) -> None:
     """MEAS-1: The raw progress is stored in 12 digits with 4 decimals: it is capped at ±999,999.99 %."""
     assume(start != target)
     raw = meas.key_result_progress(kind="increase", start=start, target=target, current=current).raw
@@ -89,7 +93,9 @@ def test_it_keeps_the_raw_value_storable_however_far_past_the_target_MEAS_1(star
 
 
 @given(start=values, target=values, over=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e6"), places=2))
-def test_it_keeps_the_raw_value_above_1_when_over_achieved_MEAS_1(start, target, over):
+def test_it_keeps_the_raw_value_above_1_when_over_achieved_MEAS_1(
+    start: Decimal, target: Decimal, over: Decimal
+) -> None:
     """MEAS-1."""
     start, target = _increasing(start, target)
     current = target + over * (target - start)
@@ -99,7 +105,9 @@ def test_it_keeps_the_raw_value_above_1_when_over_achieved_MEAS_1(start, target,
 
 
 @given(start=values, target=values, under=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e6"), places=2))
-def test_it_keeps_the_raw_value_below_0_when_below_the_start_MEAS_1(start, target, under):
+def test_it_keeps_the_raw_value_below_0_when_below_the_start_MEAS_1(
+    start: Decimal, target: Decimal, under: Decimal
+) -> None:
     """MEAS-1."""
     start, target = _increasing(start, target)
     current = start - under * (target - start)
@@ -108,7 +116,7 @@ def test_it_keeps_the_raw_value_below_0_when_below_the_start_MEAS_1(start, targe
     assert result.clamped == ZERO
 
 
-def test_it_shows_worked_examples_MEAS_1():
+def test_it_shows_worked_examples_MEAS_1() -> None:
     """MEAS-1."""
     assert meas.linear_progress(start=ZERO, target=Decimal(1000), current=Decimal(250)) == Decimal("0.25")
     # Decreasing: churn from 10 % to 4 %, now 7 % → half way.
@@ -122,7 +130,7 @@ def test_it_shows_worked_examples_MEAS_1():
 
 
 @given(low=values, high=values, current=values)
-def test_it_scores_a_band_1_inside_and_0_outside_MEAS_2(low, high, current):
+def test_it_scores_a_band_1_inside_and_0_outside_MEAS_2(low: Decimal, high: Decimal, current: Decimal) -> None:
     """MEAS-2."""
     low, high = min(low, high), max(low, high)
     result = meas.key_result_progress(
@@ -131,7 +139,7 @@ def test_it_scores_a_band_1_inside_and_0_outside_MEAS_2(low, high, current):
     assert result.raw == (ONE if low <= current <= high else ZERO)
 
 
-def test_it_counts_the_band_limits_as_inside_MEAS_2():
+def test_it_counts_the_band_limits_as_inside_MEAS_2() -> None:
     """MEAS-2."""
     for current in (Decimal(95), Decimal(99), Decimal(97)):
         assert meas.band_progress(low=Decimal(95), high=Decimal(99), current=current) == ONE
@@ -139,10 +147,12 @@ def test_it_counts_the_band_limits_as_inside_MEAS_2():
 
 
 @given(st.lists(st.tuples(weights, st.booleans()), min_size=1, max_size=12))
-def test_it_scores_milestones_by_the_weight_done_over_the_total_weight_MEAS_3(milestones):
+def test_it_scores_milestones_by_the_weight_done_over_the_total_weight_MEAS_3(
+    milestones: list[tuple[Decimal, bool]],
+) -> None:
     """MEAS-3."""
-    total = sum(w for w, _done in milestones)
-    done = sum(w for w, is_done in milestones if is_done)
+    total = sum((w for w, _done in milestones), ZERO)
+    done = sum((w for w, is_done in milestones if is_done), ZERO)
     got = meas.key_result_progress(kind="milestones", start=ZERO, target=ONE, current=ZERO, milestones=milestones)
     assert abs(got.raw - done / total) <= Decimal("0.00005")
     assert ZERO <= got.raw <= ONE
@@ -152,20 +162,20 @@ def test_it_scores_milestones_by_the_weight_done_over_the_total_weight_MEAS_3(mi
         assert got.raw == ZERO
 
 
-def test_it_scores_no_milestones_as_0_MEAS_3():
+def test_it_scores_no_milestones_as_0_MEAS_3() -> None:
     """MEAS-3."""
     assert meas.milestone_progress([]) == ZERO
 
 
 @given(current=values)
-def test_it_scores_a_yes_no_key_result_0_or_1_MEAS_3(current):
+def test_it_scores_a_yes_no_key_result_0_or_1_MEAS_3(current: Decimal) -> None:
     """MEAS-3."""
     raw = meas.key_result_progress(kind="boolean", start=ZERO, target=ONE, current=current).raw
     assert raw in (ZERO, ONE)
     assert raw == (ONE if current >= 1 else ZERO)
 
 
-def test_it_refuses_an_unknown_kind():
+def test_it_refuses_an_unknown_kind() -> None:
     with pytest.raises(ValueError):
         meas.key_result_progress(kind="vibes", start=ZERO, target=ONE, current=ZERO)
 
@@ -174,7 +184,9 @@ def test_it_refuses_an_unknown_kind():
 
 
 @given(st.lists(st.tuples(weights, shares), min_size=1, max_size=12))
-def test_it_puts_the_weighted_mean_between_the_smallest_and_largest_value_MEAS_4(pairs):
+def test_it_puts_the_weighted_mean_between_the_smallest_and_largest_value_MEAS_4(
+    pairs: list[tuple[Decimal, Decimal]],
+) -> None:
     """MEAS-4."""
     mean = meas.weighted_mean(pairs)
     assert mean is not None
@@ -187,33 +199,39 @@ def test_it_puts_the_weighted_mean_between_the_smallest_and_largest_value_MEAS_4
     st.lists(st.tuples(weights, shares), min_size=1, max_size=12),
     st.decimals(min_value=Decimal("0.1"), max_value=Decimal("100"), places=1),
 )
-def test_it_gives_the_same_weighted_mean_when_every_weight_is_scaled_MEAS_4(pairs, factor):
+def test_it_gives_the_same_weighted_mean_when_every_weight_is_scaled_MEAS_4(
+    pairs: list[tuple[Decimal, Decimal]], factor: Decimal
+) -> None:
     """MEAS-4."""
     scaled = [(w * factor, v) for w, v in pairs]
-    assert abs(meas.weighted_mean(pairs) - meas.weighted_mean(scaled)) <= Decimal("0.0001")
+    mean, scaled_mean = meas.weighted_mean(pairs), meas.weighted_mean(scaled)
+    assert mean is not None and scaled_mean is not None
+    assert abs(mean - scaled_mean) <= Decimal("0.0001")
 
 
 @given(st.lists(shares, min_size=1, max_size=12))
-def test_it_weighs_equally_by_default_MEAS_4(values_):
+def test_it_weighs_equally_by_default_MEAS_4(values_: list[Decimal]) -> None:
     """MEAS-4."""
-    plain_mean = sum(values_) / len(values_)
-    assert abs(meas.weighted_mean([(ONE, v) for v in values_]) - plain_mean) <= Decimal("0.00005")
+    plain_mean = sum(values_, ZERO) / len(values_)
+    mean = meas.weighted_mean([(ONE, v) for v in values_])
+    assert mean is not None
+    assert abs(mean - plain_mean) <= Decimal("0.00005")
 
 
-def test_it_has_no_mean_without_positive_weights_MEAS_4():
+def test_it_has_no_mean_without_positive_weights_MEAS_4() -> None:
     """MEAS-4."""
     assert meas.weighted_mean([]) is None
     assert meas.weighted_mean([(ZERO, ONE)]) is None
 
 
-def test_it_weighs_worked_example_MEAS_4():
+def test_it_weighs_worked_example_MEAS_4() -> None:
     # A KR of weight 3 at 100 % and one of weight 1 at 0 %: 75 %.
     """MEAS-4."""
     assert meas.weighted_mean([(Decimal(3), ONE), (ONE, ZERO)]) == Decimal("0.75")
 
 
 @given(progress=st.decimals(min_value=Decimal("-5"), max_value=Decimal("5"), places=4))
-def test_it_defaults_the_end_score_to_the_clamped_progress_MEAS_7(progress):
+def test_it_defaults_the_end_score_to_the_clamped_progress_MEAS_7(progress: Decimal) -> None:
     """MEAS-7."""
     score = meas.default_score(progress)
     assert ZERO <= score <= ONE
@@ -224,7 +242,7 @@ def test_it_defaults_the_end_score_to_the_clamped_progress_MEAS_7(progress):
 
 
 @given(confidence=confidences)
-def test_it_grades_health_at_70_and_40_by_default_MEAS_6(confidence):
+def test_it_grades_health_at_70_and_40_by_default_MEAS_6(confidence: int) -> None:
     """MEAS-6."""
     health = meas.health_for(confidence)
     if confidence >= 70:
@@ -235,7 +253,7 @@ def test_it_grades_health_at_70_and_40_by_default_MEAS_6(confidence):
         assert health == Health.OFF_TRACK
 
 
-def test_it_grades_the_boundaries_MEAS_6():
+def test_it_grades_the_boundaries_MEAS_6() -> None:
     """MEAS-6."""
     assert meas.health_for(70) == Health.ON_TRACK
     assert meas.health_for(69) == Health.AT_RISK
@@ -250,7 +268,7 @@ def test_it_grades_the_boundaries_MEAS_6():
     on_track=st.integers(min_value=1, max_value=100),
     at_risk=st.integers(min_value=0, max_value=100),
 )
-def test_it_grades_health_by_a_changed_policy_MEAS_6(confidence, on_track, at_risk):
+def test_it_grades_health_by_a_changed_policy_MEAS_6(confidence: int, on_track: int, at_risk: int) -> None:
     """MEAS-6."""
     assume(at_risk <= on_track)
     health = meas.health_for(confidence, on_track=on_track, at_risk=at_risk)
@@ -260,20 +278,22 @@ def test_it_grades_health_by_a_changed_policy_MEAS_6(confidence, on_track, at_ri
     assert health == expected
 
 
-def test_it_follows_a_stricter_policy_MEAS_6():
+def test_it_follows_a_stricter_policy_MEAS_6() -> None:
     """MEAS-6."""
     assert meas.health_for(75, on_track=80, at_risk=50) == Health.AT_RISK
     assert meas.health_for(45, on_track=80, at_risk=50) == Health.OFF_TRACK
 
 
 @given(progress=shares, elapsed=shares, points=st.integers(min_value=0, max_value=100))
-def test_it_flags_behind_pace_only_more_than_the_points_below_the_elapsed_share_MEAS_6(progress, elapsed, points):
+def test_it_flags_behind_pace_only_more_than_the_points_below_the_elapsed_share_MEAS_6(
+    progress: Decimal, elapsed: Decimal, points: int
+) -> None:
     """MEAS-6."""
     behind = meas.behind_pace(progress=progress, elapsed_share=float(elapsed), points=points)
     assert behind == ((elapsed - progress) * 100 > points)
 
 
-def test_it_flags_behind_pace_on_worked_examples_MEAS_6():
+def test_it_flags_behind_pace_on_worked_examples_MEAS_6() -> None:
     # Half the quarter gone: 30 % is exactly 20 points behind (fine), 29 % is behind pace.
     """MEAS-6."""
     assert not meas.behind_pace(progress=Decimal("0.30"), elapsed_share=0.5)
@@ -290,14 +310,14 @@ NOW = dt.datetime(2026, 11, 15, 9, 0, tzinfo=dt.UTC)
 
 
 @given(hours=st.integers(min_value=0, max_value=24 * 60), cadence=st.integers(min_value=1, max_value=90))
-def test_it_marks_a_key_result_stale_after_its_cadence_MEAS_8(hours, cadence):
+def test_it_marks_a_key_result_stale_after_its_cadence_MEAS_8(hours: int, cadence: int) -> None:
     """MEAS-8."""
     last = NOW - dt.timedelta(hours=hours)
     stale = meas.is_stale(last_checkin_at=last, created_at=last - dt.timedelta(days=365), now=NOW, cadence_days=cadence)
     assert stale == (hours > cadence * 24)
 
 
-def test_it_counts_from_creation_before_the_first_checkin_MEAS_8():
+def test_it_counts_from_creation_before_the_first_checkin_MEAS_8() -> None:
     """MEAS-8."""
     created = NOW - dt.timedelta(days=8)
     assert meas.is_stale(last_checkin_at=None, created_at=created, now=NOW, cadence_days=7)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any, TypedDict
 
 import pytest
 from django.db import connection
@@ -21,17 +22,35 @@ from qibu.okrs.services import (
     objective_delete,
     objective_update,
 )
+from tests.conftest import Company
+
+
+class Tree(TypedDict):
+    top: Objective
+    left: Objective
+    right: Objective
+    left_kr: KeyResult
+    right_kr: KeyResult
+
+
+class Snapshot(TypedDict):
+    objectives: dict[int, Decimal]
+    confidence: dict[int, Decimal | None]
+    krs: dict[int, tuple[Decimal, Decimal]]
+
 
 D = Decimal
 
 
-def _objective(c, title: str, *, mode: str = RollupMode.KEY_RESULTS, **kwargs) -> Objective:
+def _objective(c: Company, title: str, *, mode: str = RollupMode.KEY_RESULTS, **kwargs: Any) -> Objective:
     return objective_create(
         actor=c.erin, cycle=c.quarter, level=Level.COMPANY, owner=c.erin, title=title, rollup_mode=mode, **kwargs
     )
 
 
-def _kr(c, objective: Objective, *, weight=1, confidence=50, target=100, **kwargs) -> KeyResult:
+def _kr(
+    c: Company, objective: Objective, *, weight: int = 1, confidence: int = 50, target: int = 100, **kwargs: Any
+) -> KeyResult:
     return key_result_create(
         actor=c.erin,
         objective=objective,
@@ -52,7 +71,7 @@ def _confidence(objective: Objective) -> Decimal | None:
     return Objective.objects.get(pk=objective.pk).confidence
 
 
-def _checkin(c, kr: KeyResult, value, confidence=None) -> None:
+def _checkin(c: Company, kr: KeyResult, value: int, confidence: int | None = None) -> None:
     kr = KeyResult.objects.select_related("objective__cycle").get(pk=kr.pk)
     checkin_record(
         actor=c.erin,
@@ -66,7 +85,7 @@ def _checkin(c, kr: KeyResult, value, confidence=None) -> None:
 # --- the three modes --------------------------------------------------------------------------------
 
 
-def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company):
+def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     objective = _objective(c, "O")
@@ -78,7 +97,7 @@ def test_it_weighs_key_results_in_key_results_mode_MEAS_4(company):
     assert _progress(objective) == D("1")
 
 
-def test_it_weighs_key_results_equally_by_default_MEAS_4(company):
+def test_it_weighs_key_results_equally_by_default_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     objective = _objective(c, "O")
@@ -89,7 +108,7 @@ def test_it_weighs_key_results_equally_by_default_MEAS_4(company):
     assert _progress(objective) == D("0.3333")
 
 
-def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company):
+def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P")
@@ -100,7 +119,7 @@ def test_it_ignores_aligned_children_in_key_results_mode_MEAS_4(company):
     assert _progress(parent) == D("0")
 
 
-def test_it_uses_only_the_children_in_children_mode_MEAS_4(company):
+def test_it_uses_only_the_children_in_children_mode_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.CHILDREN)
@@ -115,7 +134,7 @@ def test_it_uses_only_the_children_in_children_mode_MEAS_4(company):
     assert _progress(parent) == D("1")
 
 
-def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company):
+def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
@@ -128,7 +147,7 @@ def test_it_mixes_key_results_and_children_by_weight_MEAS_4(company):
     assert _progress(parent) == D("0.7333")
 
 
-def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company):
+def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company: Company) -> None:
     """MEAS-1, MEAS-4."""
     c = company
     objective = _objective(c, "O")
@@ -148,7 +167,7 @@ def test_it_rolls_over_achievement_up_clamped_MEAS_1_MEAS_4(company):
 # --- confidence -----------------------------------------------------------------------------------
 
 
-def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(company):
+def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(company: Company) -> None:
     """MEAS-5."""
     c = company
     objective = _objective(c, "O")
@@ -163,7 +182,7 @@ def test_it_makes_objective_confidence_the_weighted_mean_of_key_results_MEAS_5(c
     assert _confidence(objective) == D("60")
 
 
-def test_it_rolls_confidence_up_from_children_MEAS_5(company):
+def test_it_rolls_confidence_up_from_children_MEAS_5(company: Company) -> None:
     """MEAS-5."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.CHILDREN)
@@ -178,7 +197,7 @@ def test_it_rolls_confidence_up_from_children_MEAS_5(company):
 
 
 @pytest.fixture
-def tree(company):
+def tree(company: Company) -> Tree:
     """company (children mode) ← two department objectives, each with one KR at 0 %."""
     c = company
     top = _objective(c, "Top", mode=RollupMode.CHILDREN)
@@ -187,14 +206,14 @@ def tree(company):
     return {"top": top, "left": left, "right": right, "left_kr": _kr(c, left), "right_kr": _kr(c, right)}
 
 
-def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company, tree):
+def test_it_follows_a_checkin_up_to_the_top_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     _checkin(company, tree["left_kr"], 50)
     assert _progress(tree["left"]) == D("0.5")
     assert _progress(tree["top"]) == D("0.25")
 
 
-def test_it_follows_a_key_result_weight_change_MEAS_4(company, tree):
+def test_it_follows_a_key_result_weight_change_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     extra = _kr(c, tree["left"])
@@ -206,7 +225,7 @@ def test_it_follows_a_key_result_weight_change_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.375")
 
 
-def test_it_follows_an_objective_weight_change_MEAS_4(company, tree):
+def test_it_follows_an_objective_weight_change_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -215,7 +234,7 @@ def test_it_follows_an_objective_weight_change_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.75")
 
 
-def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company, tree):
+def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -226,7 +245,7 @@ def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_moves_the_progress_with_a_realignment_MEAS_4(company, tree):
+def test_it_moves_the_progress_with_a_realignment_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     other_top = _objective(c, "Other top", mode=RollupMode.CHILDREN)
@@ -238,7 +257,7 @@ def test_it_moves_the_progress_with_a_realignment_MEAS_4(company, tree):
     assert _progress(other_top) == D("1")  # new parent rises
 
 
-def test_it_drops_a_deleted_child_MEAS_4(company, tree):
+def test_it_drops_a_deleted_child_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     _checkin(c, tree["left_kr"], 100)
@@ -247,7 +266,7 @@ def test_it_drops_a_deleted_child_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("1")
 
 
-def test_it_follows_a_deleted_key_result_MEAS_4(company, tree):
+def test_it_follows_a_deleted_key_result_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     done = _kr(c, tree["left"])
@@ -259,7 +278,7 @@ def test_it_follows_a_deleted_key_result_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company):
+def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     parent = _objective(c, "P", mode=RollupMode.KEY_RESULTS_AND_CHILDREN)
@@ -272,7 +291,7 @@ def test_it_drops_children_aligned_to_a_deleted_key_result_MEAS_4(company):
     assert _progress(parent) == D("0")
 
 
-def test_it_counts_a_child_in_every_parent_MEAS_4(company):
+def test_it_counts_a_child_in_every_parent_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     c = company
     first = _objective(c, "P1", mode=RollupMode.CHILDREN)
@@ -284,7 +303,7 @@ def test_it_counts_a_child_in_every_parent_MEAS_4(company):
     assert _progress(second) == D("0.4")
 
 
-def test_it_follows_a_rollup_mode_change_MEAS_4(company, tree):
+def test_it_follows_a_rollup_mode_change_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     own = _kr(c, tree["top"])
@@ -297,7 +316,7 @@ def test_it_follows_a_rollup_mode_change_MEAS_4(company, tree):
     assert _progress(tree["top"]) == D("0.5")
 
 
-def test_it_rolls_three_levels_up_MEAS_4(company, tree):
+def test_it_rolls_three_levels_up_MEAS_4(company: Company, tree: Tree) -> None:
     """MEAS-4."""
     c = company
     grandchild = _objective(c, "Grandchild", parent_objective_ids=[tree["left"].pk])
@@ -310,7 +329,7 @@ def test_it_rolls_three_levels_up_MEAS_4(company, tree):
 # --- a full recomputation agrees with the incremental one -------------------------------------------
 
 
-def _snapshot() -> dict:
+def _snapshot() -> Snapshot:
     return {
         "objectives": dict(Objective.objects.values_list("id", "progress")),
         "confidence": dict(Objective.objects.values_list("id", "confidence")),
@@ -333,13 +352,14 @@ def _random_parents(
     return parent_objectives, parent_krs
 
 
-def _random_key_result(c, rng: random.Random, objective: Objective, title: str) -> KeyResult:
+def _random_key_result(c: Company, rng: random.Random, objective: Objective, title: str) -> KeyResult:
     kind = rng.choice(KeyResultKind.values)
-    extra: dict = {
+    extras: dict[str, dict[str, Any]] = {
         KeyResultKind.DECREASE: {"start_value": 50, "target_value": rng.choice([10, 7, 0])},
         KeyResultKind.BAND: {"band_low": 90, "band_high": 99},
         KeyResultKind.MILESTONES: {"milestones": [{"title": "m1", "weight": 1}, {"title": "m2", "weight": 2}, "m3"]},
-    }.get(kind, {})
+    }
+    extra = extras.get(kind, {})
     return key_result_create(
         actor=c.erin,
         objective=objective,
@@ -353,15 +373,16 @@ def _random_key_result(c, rng: random.Random, objective: Objective, title: str) 
     )
 
 
-def _random_checkin(c, rng: random.Random, kr: KeyResult) -> None:
+def _random_checkin(c: Company, rng: random.Random, kr: KeyResult) -> None:
     done = None
     if kr.kind == KeyResultKind.MILESTONES:
         done = [m.pk for m in kr.milestones.all() if rng.random() < 0.5]
-    value = {
+    values: dict[str, int] = {
         KeyResultKind.BOOLEAN: rng.choice([0, 1]),
         KeyResultKind.BAND: rng.choice([85, 95, 100]),
         KeyResultKind.DECREASE: rng.randint(-5, 60),
-    }.get(kr.kind, rng.randint(-10, 120))
+    }
+    value = values.get(kr.kind, rng.randint(-10, 120))
     checkin_record(
         actor=c.erin,
         key_result=kr,
@@ -372,7 +393,7 @@ def _random_checkin(c, rng: random.Random, kr: KeyResult) -> None:
     )
 
 
-def _random_change(c, rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> None:
+def _random_change(c: Company, rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> None:
     """One of the changes that move roll-ups: a check-in, a weight, a status, a roll-up mode, a re-alignment."""
     kr = KeyResult.objects.select_related("objective__cycle").get(pk=rng.choice(krs).pk)
     action = rng.random()
@@ -397,7 +418,7 @@ def _random_change(c, rng: random.Random, objectives: list[Objective], krs: list
         alignment_set(actor=c.erin, objective=objective, parent_objective_ids=rng.sample(earlier, k=1))
 
 
-def _random_tree(c, rng: random.Random) -> None:
+def _random_tree(c: Company, rng: random.Random) -> None:
     objectives: list[Objective] = []
     krs: list[KeyResult] = []
     for i in range(18):
@@ -418,7 +439,7 @@ def _random_tree(c, rng: random.Random) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company, seed):
+def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(company: Company, seed: int) -> None:
     """MEAS-4, MEAS-5."""
     _random_tree(company, random.Random(seed))
     incremental = _snapshot()
@@ -429,7 +450,7 @@ def test_it_gives_the_same_numbers_from_scratch_as_step_by_step_MEAS_4_MEAS_5(co
     assert any(p > 0 for p in incremental["objectives"].values())
 
 
-def _checkin_queries(c, siblings: int) -> int:
+def _checkin_queries(c: Company, siblings: int) -> int:
     top = _objective(c, f"Top {siblings}", mode=RollupMode.CHILDREN)
     children = [_objective(c, f"C{i}", parent_objective_ids=[top.pk]) for i in range(siblings)]
     krs = [_kr(c, child) for child in children]
@@ -440,12 +461,12 @@ def _checkin_queries(c, siblings: int) -> int:
     return len(queries)
 
 
-def test_it_refreshes_a_checkin_in_as_many_queries_for_2_siblings_as_for_40_MEAS_4(company):
+def test_it_refreshes_a_checkin_in_as_many_queries_for_2_siblings_as_for_40_MEAS_4(company: Company) -> None:
     """MEAS-4."""
     assert _checkin_queries(company, 2) == _checkin_queries(company, 40)
 
 
-def test_it_answers_the_roll_up_it_stored_for_the_objectives_asked_for(company):
+def test_it_answers_the_roll_up_it_stored_for_the_objectives_asked_for(company: Company) -> None:
     c = company
     top = _objective(c, "Top", mode=RollupMode.CHILDREN)
     child = _objective(c, "Child", parent_objective_ids=[top.pk])

@@ -19,6 +19,7 @@ from django.db import connection, connections
 from qibu.okrs.models import KeyResult, Level, Objective, RollupMode
 from qibu.okrs.rollup import computed_rollups
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from tests.conftest import Company
 
 WRITERS = 12
 ROUNDS = 8
@@ -38,7 +39,9 @@ def _stale(objectives: list[Objective]) -> list[str]:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_keeps_roll_ups_right_under_concurrent_check_ins_MEAS_4_MEAS_5(transactional_db, company):
+def test_it_keeps_roll_ups_right_under_concurrent_check_ins_MEAS_4_MEAS_5(
+    transactional_db: None, company: Company
+) -> None:
     """MEAS-4, MEAS-5: 12 writers × 8 rounds of simultaneous check-ins; no stale roll-up, no deadlock."""
     c = company
     parent = objective_create(

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 
 from qibu.okrs.models import KeyResult, Objective, RollupMode
 from qibu.okrs.services import checkin_record, objective_update
+from tests.conftest import Company, Okrs
 
 
-def test_it_rolls_a_checkin_up_to_the_company_MEAS_4(okrs, company):
+def test_it_rolls_a_checkin_up_to_the_company_MEAS_4(okrs: Okrs, company: Company) -> None:
     """MEAS-4."""
     objective_update(
         actor=company.erin, objective=okrs["company"], data={"rollup_mode": RollupMode.KEY_RESULTS_AND_CHILDREN}
@@ -24,7 +25,7 @@ def test_it_rolls_a_checkin_up_to_the_company_MEAS_4(okrs, company):
     assert top.progress == Decimal("0.125")
 
 
-def test_it_refuses_a_confidence_fall_without_reason_EXE_4(okrs, company):
+def test_it_refuses_a_confidence_fall_without_reason_EXE_4(okrs: Okrs, company: Company) -> None:
     """EXE-4."""
     with pytest.raises(ValidationError) as exc:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=1, confidence=20)

@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Iterator, Sequence
 
 import openpyxl
 import pytest
 from django.utils import translation
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.audit.models import AuditEntry
 from qibu.org.importer import ImportResult, RowError, people_import, template_csv, template_workbook
 from qibu.org.models import Department, Person, Role, Team
 from qibu.org.services import department_create
+from tests.conftest import Company, present
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     """Reasons are checked against the English msgids, whatever catalogue is compiled."""
     with translation.override("en"):
         yield
@@ -40,7 +43,7 @@ ENGLISH = [
 CHINESE = ["用户名", "姓名", "邮箱", "部门", "团队", "上级", "角色", "职位", "语言", "部门负责人"]
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for row in rows:
@@ -65,7 +68,7 @@ def problems(result: ImportResult) -> list[tuple[int, str]]:
 # ---------------------------------------------------------------- valid files
 
 
-def test_it_imports_a_workbook_with_nested_departments_teams_managers_heads_and_roles():
+def test_it_imports_a_workbook_with_nested_departments_teams_managers_heads_and_roles() -> None:
     content = xlsx(
         [
             ENGLISH,
@@ -85,12 +88,16 @@ def test_it_imports_a_workbook_with_nested_departments_teams_managers_heads_and_
     platform = Department.objects.get(name="平台研发部")
     assert platform.parent == product
     assert platform.path == f"{product.path}{platform.pk}/"
+    assert product.head is not None
     assert product.head.username == "zhangwei"
+    assert platform.head is not None
     assert platform.head.username == "wangfang"
     lina = Person.objects.select_related("team", "manager", "department").get(username="lina")
     assert (lina.full_name, lina.email, lina.language) == ("李娜", "lina@example.com", "en")
     assert lina.department == platform
+    assert lina.team is not None
     assert lina.team.name == "后端组" and lina.team.department == platform
+    assert lina.manager is not None
     assert lina.manager.username == "wangfang"
     assert not lina.has_usable_password()
     roles = dict(Person.objects.values_list("username", "role"))
@@ -103,10 +110,10 @@ def test_it_imports_a_workbook_with_nested_departments_teams_managers_heads_and_
         "admin2": Role.ADMIN,
         "exec2": Role.EXECUTIVE,
     }
-    assert Person.objects.get(username="zhangwei").manager.username == "ceo"
+    assert present(Person.objects.get(username="zhangwei").manager).username == "ceo"
 
 
-def test_it_imports_a_csv_with_chinese_headers_and_english_values():
+def test_it_imports_a_csv_with_chinese_headers_and_english_values() -> None:
     content = csv_text(
         [
             [*CHINESE, "初始密码"],
@@ -134,14 +141,15 @@ def test_it_imports_a_csv_with_chinese_headers_and_english_values():
     lilei = Person.objects.get(username="lilei")
     assert lilei.role == Role.MEMBER
     assert lilei.language == "en"
+    assert lilei.team is not None
     assert lilei.team.name == "大客户组"
     # An empty password column (an older template) is no problem; nobody gets a password from a file.
     assert not lilei.has_usable_password()
-    assert Department.objects.get(name="华东区").head.username == "hanmei"
+    assert present(Department.objects.get(name="华东区").head).username == "hanmei"
     assert Person.objects.get(username="hanmei").language == "zh-hans"
 
 
-def test_it_reads_a_gbk_csv_as_saved_by_excel_in_china():
+def test_it_reads_a_gbk_csv_as_saved_by_excel_in_china() -> None:
     content = csv_text([["用户名", "姓名", "部门"], ["zhao", "赵敏", "财务部"]]).encode("gbk")
     with pytest.raises(UnicodeDecodeError):
         content.decode("utf-8")
@@ -153,7 +161,7 @@ def test_it_reads_a_gbk_csv_as_saved_by_excel_in_china():
     assert Department.objects.get().name == "财务部"
 
 
-def test_it_reads_a_utf8_csv_with_a_byte_order_mark():
+def test_it_reads_a_utf8_csv_with_a_byte_order_mark() -> None:
     content = csv_text([["用户名", "姓名"], ["qian", "钱多多"]]).encode("utf-8-sig")
     assert content.startswith(b"\xef\xbb\xbf")
 
@@ -163,7 +171,7 @@ def test_it_reads_a_utf8_csv_with_a_byte_order_mark():
     assert Person.objects.get(username="qian").full_name == "钱多多"
 
 
-def test_it_reads_tab_separated_utf16_text_from_excel_unicode_export():
+def test_it_reads_tab_separated_utf16_text_from_excel_unicode_export() -> None:
     content = "用户名\t姓名\r\nsun\t孙悟空\r\n".encode("utf-16")
 
     result = people_import(actor=None, filename="people.txt", content=content)
@@ -172,21 +180,21 @@ def test_it_reads_tab_separated_utf16_text_from_excel_unicode_export():
     assert Person.objects.get(username="sun").full_name == "孙悟空"
 
 
-def test_it_recognises_an_xlsx_by_its_content_whatever_the_name():
+def test_it_recognises_an_xlsx_by_its_content_whatever_the_name() -> None:
     result = people_import(actor=None, filename="upload", content=xlsx([["Username", "Full Name"], ["zhou", "周"]]))
 
     assert result.ok, result.errors
     assert Person.objects.filter(username="zhou").exists()
 
 
-def test_it_keeps_numeric_employee_ids_as_usernames():
+def test_it_keeps_numeric_employee_ids_as_usernames() -> None:
     result = people_import(actor=None, filename="p.xlsx", content=xlsx([["工号 username", "姓名"], [10023, "吴"]]))
 
     assert result.ok, result.errors
     assert Person.objects.filter(username="10023").exists()
 
 
-def test_it_parses_its_own_template_workbook_back_with_the_example_rows():
+def test_it_parses_its_own_template_workbook_back_with_the_example_rows() -> None:
     content = template_workbook()
     workbook = openpyxl.load_workbook(io.BytesIO(content))
     people, instructions = workbook.worksheets
@@ -203,11 +211,11 @@ def test_it_parses_its_own_template_workbook_back_with_the_example_rows():
 
     result = people_import(actor=None, filename="qibu-people.xlsx", content=content)
     assert result.ok
-    assert Person.objects.get(username="lina").manager.username == "zhangwei"
-    assert Department.objects.get(name="产品研发部").head.username == "zhangwei"
+    assert present(Person.objects.get(username="lina").manager).username == "zhangwei"
+    assert present(Department.objects.get(name="产品研发部").head).username == "zhangwei"
 
 
-def test_it_parses_its_own_template_csv_back():
+def test_it_parses_its_own_template_csv_back() -> None:
     content = template_csv()
     assert content.startswith(b"\xef\xbb\xbf")
 
@@ -216,7 +224,7 @@ def test_it_parses_its_own_template_csv_back():
     assert result == ImportResult(ok=True, errors=[], created=2, updated=0, departments_created=2, teams_created=1)
 
 
-def test_it_stores_html_in_a_name_as_plain_text():
+def test_it_stores_html_in_a_name_as_plain_text() -> None:
     name = '<script>alert("x")</script><b>张</b>'
     content = csv_text(
         [["username", "full_name", "job_title"], ["xss", f'"{name.replace(chr(34), 2 * chr(34))}"', "<i>"]]
@@ -233,7 +241,7 @@ def test_it_stores_html_in_a_name_as_plain_text():
 # ---------------------------------------------------------------- existing people and departments
 
 
-def test_it_updates_existing_people_and_counts_only_real_changes(company):
+def test_it_updates_existing_people_and_counts_only_real_changes(company: Company) -> None:
     content = csv_text(
         [
             ["username", "full_name", "department", "team", "manager", "role"],
@@ -258,13 +266,16 @@ def test_it_updates_existing_people_and_counts_only_real_changes(company):
     assert newbie.manager == company.hank
     entry = AuditEntry.objects.get(action="person.import_update", target_id=mia.pk)
     assert entry.actor == company.alice
+    assert entry.before is not None
     assert entry.before["department"] == company.sales.pk
+    assert entry.after is not None
     assert entry.after["department"] == company.marketing.pk
     # One entry per person, in that person's history.
     assert (entry.subject_type, entry.subject_id) == ("org.person", mia.pk)
     created = AuditEntry.objects.get(action="person.import_create")
     assert (created.actor, created.subject_type, created.subject_id) == (company.alice, "org.person", newbie.pk)
     assert created.before is None
+    assert created.after is not None
     assert created.after["username"] == "newbie"
     assert (created.after["team"], created.after["manager"]) == (company.sales_team.pk, company.hank.pk)
 
@@ -272,7 +283,7 @@ def test_it_updates_existing_people_and_counts_only_real_changes(company):
     assert (again.created, again.updated) == (0, 0)
 
 
-def test_it_leaves_fields_of_absent_columns_alone(company):
+def test_it_leaves_fields_of_absent_columns_alone(company: Company) -> None:
     content = csv_text([["username", "full_name"], ["hank", "韩大销售"]]).encode()
 
     result = people_import(actor=None, filename="p.csv", content=content)
@@ -283,7 +294,7 @@ def test_it_leaves_fields_of_absent_columns_alone(company):
     assert (hank.department, hank.manager, hank.role) == (company.sales, company.erin, Role.DEPARTMENT_HEAD)
 
 
-def test_it_takes_a_single_name_as_the_one_existing_sub_department_of_that_name(company):
+def test_it_takes_a_single_name_as_the_one_existing_sub_department_of_that_name(company: Company) -> None:
     east = department_create(actor=None, name="华东区", parent=company.sales)
     content = csv_text([["username", "full_name", "department"], ["lu", "陆", "华东区"], ["ma", "马", "华东区/苏州组"]])
 
@@ -295,7 +306,7 @@ def test_it_takes_a_single_name_as_the_one_existing_sub_department_of_that_name(
     assert Department.objects.get(name="苏州组").parent == east
 
 
-def test_it_asks_for_the_full_path_when_a_department_name_is_ambiguous(company):
+def test_it_asks_for_the_full_path_when_a_department_name_is_ambiguous(company: Company) -> None:
     department_create(actor=None, name="华东区", parent=company.sales)
     department_create(actor=None, name="华东区", parent=company.marketing)
     before = counts()
@@ -309,7 +320,7 @@ def test_it_asks_for_the_full_path_when_a_department_name_is_ambiguous(company):
     assert counts() == before
 
 
-def test_it_does_not_let_the_importing_admin_remove_their_own_admin_role(company):
+def test_it_does_not_let_the_importing_admin_remove_their_own_admin_role(company: Company) -> None:
     content = csv_text([["username", "full_name", "role"], ["alice", "Alice", "member"]]).encode()
 
     result = people_import(actor=company.alice, filename="p.csv", content=content)
@@ -318,7 +329,7 @@ def test_it_does_not_let_the_importing_admin_remove_their_own_admin_role(company
     assert Person.objects.get(username="alice").role == Role.ADMIN
 
 
-def test_a_dry_run_reports_what_would_change_and_writes_nothing(company):
+def test_a_dry_run_reports_what_would_change_and_writes_nothing(company: Company) -> None:
     content = csv_text(
         [["username", "full_name", "department"], ["mia", "米娅", "新部门/子部门"], ["new", "新人", "新部门"]]
     ).encode()
@@ -359,7 +370,9 @@ GOOD = ["good", "好人", "good@example.com", "研发部", "", "", "", "", "", "
         (["pw", "密码", "", "", "", "", "", "", "", "Qibu-s3cret-pass"], "password", "Passwords are not imported"),
     ],
 )
-def test_it_reports_a_bad_row_with_its_row_column_and_reason_and_writes_nothing(bad, column, reason):
+def test_it_reports_a_bad_row_with_its_row_column_and_reason_and_writes_nothing(
+    bad: list[str], column: str, reason: str
+) -> None:
     good = [*GOOD[:8], "是", ""]
     content = csv_text([HEADER, good, bad]).encode()
     before = counts()
@@ -372,7 +385,7 @@ def test_it_reports_a_bad_row_with_its_row_column_and_reason_and_writes_nothing(
     assert counts() == before
 
 
-def test_it_reports_every_problem_in_the_file_at_once_with_the_headers_as_written():
+def test_it_reports_every_problem_in_the_file_at_once_with_the_headers_as_written() -> None:
     content = xlsx(
         [
             ["用户名 username", "姓名 full_name", "邮箱 email", "角色 role", "上级 manager"],
@@ -396,7 +409,7 @@ def test_it_reports_every_problem_in_the_file_at_once_with_the_headers_as_writte
     assert Person.objects.count() == 0
 
 
-def test_it_reports_a_manager_loop_on_every_row_in_it_and_writes_nothing():
+def test_it_reports_a_manager_loop_on_every_row_in_it_and_writes_nothing() -> None:
     content = csv_text(
         [["username", "full_name", "manager"], ["a", "甲", "b"], ["b", "乙", "c"], ["c", "丙", "a"], ["d", "丁", "a"]]
     ).encode()
@@ -408,7 +421,7 @@ def test_it_reports_a_manager_loop_on_every_row_in_it_and_writes_nothing():
     assert Person.objects.count() == 0
 
 
-def test_it_finds_a_manager_loop_through_people_already_in_qibu(company):
+def test_it_finds_a_manager_loop_through_people_already_in_qibu(company: Company) -> None:
     # hank already manages mia; making mia hank's manager would close a loop.
     content = csv_text([["username", "full_name", "manager"], ["hank", "韩销售", "mia"]]).encode()
 
@@ -419,7 +432,7 @@ def test_it_finds_a_manager_loop_through_people_already_in_qibu(company):
     assert Person.objects.get(username="hank").manager == company.erin
 
 
-def test_it_reports_missing_required_columns():
+def test_it_reports_missing_required_columns() -> None:
     result = people_import(
         actor=None, filename="p.csv", content=csv_text([["email", "部门"], ["a@example.com", "研发"]]).encode()
     )
@@ -428,7 +441,7 @@ def test_it_reports_missing_required_columns():
     assert "required column" in result.errors[0].message
 
 
-def test_it_refuses_two_columns_meaning_the_same_thing():
+def test_it_refuses_two_columns_meaning_the_same_thing() -> None:
     content = csv_text([["username", "用户名", "姓名"], ["a", "a", "甲"]]).encode()
 
     result = people_import(actor=None, filename="p.csv", content=content)
@@ -476,7 +489,7 @@ def _zip_without_workbook() -> bytes:
         "empty-sheet",
     ],
 )
-def test_it_reports_a_malformed_file_as_a_whole_file_problem(filename, content, reason):
+def test_it_reports_a_malformed_file_as_a_whole_file_problem(filename: str, content: bytes, reason: str) -> None:
     result = people_import(actor=None, filename=filename, content=content)
 
     assert not result.ok
@@ -488,7 +501,9 @@ def test_it_reports_a_malformed_file_as_a_whole_file_problem(filename, content, 
 # ---------------------------------------------------------------- size
 
 
-def test_it_imports_thousands_of_people_without_a_query_per_row(django_assert_max_num_queries):
+def test_it_imports_thousands_of_people_without_a_query_per_row(
+    django_assert_max_num_queries: DjangoAssertNumQueries,
+) -> None:
     rows = [["username", "full_name", "department", "team", "manager", "role"]]
     for i in range(3000):
         rows.append([f"p{i}", f"员工{i}", f"部门{i % 10}/组{i % 30}", f"团队{i % 5}", f"p{i // 10}" if i else "", ""])
@@ -501,13 +516,13 @@ def test_it_imports_thousands_of_people_without_a_query_per_row(django_assert_ma
     assert result.ok, result.errors[:3]
     assert result.created == 3000
     assert result.departments_created == 40
-    assert Person.objects.get(username="p25").manager.username == "p2"
+    assert present(Person.objects.get(username="p25").manager).username == "p2"
 
 
 # ---------------------------------------------------------------- e-mail addresses: one person's each
 
 
-def test_it_refuses_two_rows_with_one_email_address_in_any_letter_case():
+def test_it_refuses_two_rows_with_one_email_address_in_any_letter_case() -> None:
     content = csv_text(
         [
             ["username", "full_name", "email"],
@@ -524,7 +539,7 @@ def test_it_refuses_two_rows_with_one_email_address_in_any_letter_case():
     assert Person.objects.count() == 0
 
 
-def test_it_refuses_an_email_address_someone_in_qibu_has(company):
+def test_it_refuses_an_email_address_someone_in_qibu_has(company: Company) -> None:
     from qibu.org.services import person_update
 
     person_update(actor=None, person=company.hank, data={"email": "Hank@Example.com"})
@@ -537,7 +552,7 @@ def test_it_refuses_an_email_address_someone_in_qibu_has(company):
     assert not Person.objects.filter(username="newbie").exists()
 
 
-def test_it_lets_a_file_swap_or_keep_addresses(company):
+def test_it_lets_a_file_swap_or_keep_addresses(company: Company) -> None:
     from qibu.org.services import person_update
 
     person_update(actor=None, person=company.hank, data={"email": "one@example.com"})
@@ -559,7 +574,7 @@ def test_it_lets_a_file_swap_or_keep_addresses(company):
     assert Person.objects.get(username="mia").email == "ONE@example.com"
 
 
-def test_it_refuses_a_password_column_once_naming_its_first_row():
+def test_it_refuses_a_password_column_once_naming_its_first_row() -> None:
     content = csv_text(
         [["username", "full_name", "初始密码"], ["a", "甲", ""], ["b", "乙", "Secret-123456"], ["c", "丙", "x" * 12]]
     ).encode()

@@ -4,6 +4,8 @@ API tokens and each person's language."""
 from __future__ import annotations
 
 import datetime as dt
+from types import ModuleType
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -15,6 +17,7 @@ from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.org.services import api_token_create, department_create
+from tests.conftest import Company
 
 ADMIN_PAGES = [
     "org:settings",
@@ -34,7 +37,7 @@ def client_for(person: Person | None) -> Client:
     return client
 
 
-def policy_data(org: Organisation, **changes) -> dict:
+def policy_data(org: Organisation, **changes: Any) -> dict[str, Any]:
     data = {
         name: getattr(org, name)
         for name in (
@@ -51,7 +54,7 @@ def policy_data(org: Organisation, **changes) -> dict:
     return data
 
 
-def state() -> dict:
+def state() -> dict[str, Any]:
     """Everything a settings page could change, to prove that a refused request changed nothing."""
     org = Organisation.objects.get()
     return {
@@ -73,7 +76,9 @@ def state() -> dict:
     ("persona", "expected"),
     [("alice", 200), ("erin", 403), ("hank", 403), ("mia", 403), ("oscar", 403), (None, 302)],
 )
-def test_it_opens_the_administrator_pages_to_administrators_only(company, persona, expected):
+def test_it_opens_the_administrator_pages_to_administrators_only(
+    company: Company, persona: str | None, expected: int
+) -> None:
     person = getattr(company, persona) if persona else None
     for name in ADMIN_PAGES:
         response = client_for(person).get(reverse(name))
@@ -83,21 +88,21 @@ def test_it_opens_the_administrator_pages_to_administrators_only(company, person
 
 
 @pytest.mark.parametrize("persona", ["alice", "erin", "hank", "mia", "oscar"])
-def test_it_opens_the_personal_pages_to_everyone_signed_in(company, persona):
+def test_it_opens_the_personal_pages_to_everyone_signed_in(company: Company, persona: str) -> None:
     person = getattr(company, persona)
     for name in PERSONAL_PAGES:
         assert client_for(person).get(reverse(name)).status_code == 200, name
         assert client_for(None).get(reverse(name)).status_code == 302
 
 
-def test_it_shows_the_settings_link_to_administrators_only(company):
+def test_it_shows_the_settings_link_to_administrators_only(company: Company) -> None:
     assert reverse("org:settings") in client_for(company.alice).get(reverse("org:profile")).content.decode()
     html = client_for(company.mia).get(reverse("org:profile")).content.decode()
     assert f'href="{reverse("org:settings")}"' not in html
     assert reverse("org:cycles") not in html
 
 
-def test_it_refuses_every_change_from_a_member_and_changes_nothing(company):
+def test_it_refuses_every_change_from_a_member_and_changes_nothing(company: Company) -> None:
     goal = StrategicGoal.objects.create(title="保留")
     before = state()
     posts = [
@@ -120,7 +125,7 @@ def test_it_refuses_every_change_from_a_member_and_changes_nothing(company):
     assert state() == before
 
 
-def test_it_records_who_made_each_change_on_the_settings_pages(company):
+def test_it_records_who_made_each_change_on_the_settings_pages(company: Company) -> None:
     """Every page write passes its signed-in person to the service, which records it in the right history."""
     client = client_for(company.alice)
     since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
@@ -164,7 +169,7 @@ def test_it_records_who_made_each_change_on_the_settings_pages(company):
 # --- organisation and method policy --------------------------------------------------------------
 
 
-def test_it_saves_the_organisation_and_policy_and_records_history(company):
+def test_it_saves_the_organisation_and_policy_and_records_history(company: Company) -> None:
     data = policy_data(
         company.org, name="云舟科技集团", vision="新愿景", max_objectives_per_owner=4, time_zone="Europe/Paris"
     )
@@ -184,7 +189,7 @@ def test_it_saves_the_organisation_and_policy_and_records_history(company):
     assert entry.after["name"] == "云舟科技集团"
 
 
-def test_it_shows_each_policy_default_and_highlights_departures_from_the_method_SET_3(company):
+def test_it_shows_each_policy_default_and_highlights_departures_from_the_method_SET_3(company: Company) -> None:
     """SET-3."""
     client = client_for(company.alice)
     html = client.get(reverse("org:settings")).content.decode()
@@ -209,7 +214,9 @@ def test_it_shows_each_policy_default_and_highlights_departures_from_the_method_
         ("max_objectives_per_owner", "three", "objectives per owner per cycle"),
     ],
 )
-def test_it_refuses_a_bad_policy_value_naming_the_field_and_changes_nothing(company, field, value, label):
+def test_it_refuses_a_bad_policy_value_naming_the_field_and_changes_nothing(
+    company: Company, field: str, value: object, label: str
+) -> None:
     before = state()
     data = policy_data(company.org, name="不该保存", **{field: value})
     response = client_for(company.alice).post(reverse("org:settings"), data)
@@ -225,7 +232,7 @@ def test_it_refuses_a_bad_policy_value_naming_the_field_and_changes_nothing(comp
     assert 'value="不该保存"' in html
 
 
-def test_it_refuses_an_unknown_language_for_the_organisation(company):
+def test_it_refuses_an_unknown_language_for_the_organisation(company: Company) -> None:
     response = client_for(company.alice).post(reverse("org:settings"), policy_data(company.org, default_language="fr"))
     assert response.status_code == 400
     assert Organisation.objects.get().default_language == company.org.default_language
@@ -234,7 +241,7 @@ def test_it_refuses_an_unknown_language_for_the_organisation(company):
 # --- strategy ------------------------------------------------------------------------------------
 
 
-def test_it_adds_and_deletes_strategic_goals_VIS_2(company):
+def test_it_adds_and_deletes_strategic_goals_VIS_2(company: Company) -> None:
     """VIS-2."""
     client = client_for(company.alice)
     response = client.post(reverse("org:strategy"), {"title": "成为华东第一", "description": "三年内"})
@@ -247,7 +254,7 @@ def test_it_adds_and_deletes_strategic_goals_VIS_2(company):
     assert AuditEntry.objects.filter(action="strategic_goal.delete").exists()
 
 
-def test_it_refuses_a_strategic_goal_without_title(company):
+def test_it_refuses_a_strategic_goal_without_title(company: Company) -> None:
     response = client_for(company.alice).post(reverse("org:strategy"), {"title": "  "})
     assert response.status_code == 400
     assert "title" in response.content.decode()
@@ -257,7 +264,7 @@ def test_it_refuses_a_strategic_goal_without_title(company):
 # --- cycles --------------------------------------------------------------------------------------
 
 
-def test_it_generates_a_fiscal_year_with_quarters_and_months_SET_8(company):
+def test_it_generates_a_fiscal_year_with_quarters_and_months_SET_8(company: Company) -> None:
     """SET-8."""
     response = client_for(company.alice).post(reverse("org:cycles_generate"), {"fiscal_year": 2027, "start_month": 4})
     assert response.status_code == 302
@@ -268,7 +275,7 @@ def test_it_generates_a_fiscal_year_with_quarters_and_months_SET_8(company):
     assert "FY2027 Q1" in html
 
 
-def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company):
+def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company: Company) -> None:
     client = client_for(company.alice)
     data = {"name": "新品发布项目", "kind": "project_stage", "start": "2026-11-01", "end": "2027-01-31"}
     assert client.post(reverse("org:cycle_new"), data).status_code == 302
@@ -280,7 +287,7 @@ def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company):
     assert Cycle.objects.count() == count
 
 
-def test_it_closes_and_reopens_a_cycle(company):
+def test_it_closes_and_reopens_a_cycle(company: Company) -> None:
     client = client_for(company.alice)
     client.post(reverse("org:cycle_close", args=[company.quarter.pk]), {"closed": "1"})
     assert Cycle.objects.get(pk=company.quarter.pk).is_closed
@@ -291,7 +298,7 @@ def test_it_closes_and_reopens_a_cycle(company):
 # --- departments and teams -----------------------------------------------------------------------
 
 
-def test_it_creates_moves_and_heads_departments(company):
+def test_it_creates_moves_and_heads_departments(company: Company) -> None:
     client = client_for(company.alice)
     response = client.post(
         reverse("org:department_new"), {"name": "华东销售", "parent": company.sales.pk, "head": "mia"}
@@ -312,7 +319,7 @@ def test_it_creates_moves_and_heads_departments(company):
     assert "华东销售" in html and "欧斯卡" in html
 
 
-def test_it_refuses_to_move_a_department_under_its_own_sub_department(company):
+def test_it_refuses_to_move_a_department_under_its_own_sub_department(company: Company) -> None:
     sub = department_create(actor=None, name="华东销售", parent=company.sales)
     before = state()
     response = client_for(company.alice).post(
@@ -323,14 +330,14 @@ def test_it_refuses_to_move_a_department_under_its_own_sub_department(company):
     assert state() == before
 
 
-def test_it_names_an_unknown_head(company):
+def test_it_names_an_unknown_head(company: Company) -> None:
     response = client_for(company.alice).post(reverse("org:department_new"), {"name": "新部门", "head": "nobody"})
     assert response.status_code == 400
     assert "nobody" in response.content.decode()
     assert not Department.objects.filter(name="新部门").exists()
 
 
-def test_it_creates_a_team_and_refuses_a_duplicate_name(company):
+def test_it_creates_a_team_and_refuses_a_duplicate_name(company: Company) -> None:
     client = client_for(company.alice)
     assert (
         client.post(
@@ -348,7 +355,7 @@ def test_it_creates_a_team_and_refuses_a_duplicate_name(company):
 # --- people --------------------------------------------------------------------------------------
 
 
-def test_it_lists_and_searches_people_with_a_link_to_import(company):
+def test_it_lists_and_searches_people_with_a_link_to_import(company: Company) -> None:
     client = client_for(company.alice)
     html = client.get(reverse("org:people")).content.decode()
     assert all(name in html for name in ("米娅", "欧斯卡", "韩销售"))
@@ -357,7 +364,7 @@ def test_it_lists_and_searches_people_with_a_link_to_import(company):
     assert "米娅" in html and "欧斯卡" not in html
 
 
-def test_it_escapes_html_in_names_on_the_settings_pages(company):
+def test_it_escapes_html_in_names_on_the_settings_pages(company: Company) -> None:
     evil = "<script>alert(1)</script>"
     department_create(actor=None, name=f"部{evil}")
     StrategicGoal.objects.create(title=f"战{evil}")
@@ -372,11 +379,12 @@ def test_it_escapes_html_in_names_on_the_settings_pages(company):
 
 
 @pytest.fixture
-def importer():
-    return pytest.importorskip("qibu.org.importer")
+def importer() -> ModuleType:
+    importer: ModuleType = pytest.importorskip("qibu.org.importer")
+    return importer
 
 
-def test_it_offers_the_import_templates(company, importer):
+def test_it_offers_the_import_templates(company: Company, importer: ModuleType) -> None:
     client = client_for(company.alice)
     xlsx = client.get(reverse("org:import_template_xlsx"))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
@@ -385,7 +393,7 @@ def test_it_offers_the_import_templates(company, importer):
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
 
 
-def test_it_imports_the_filled_template_and_lists_every_error_otherwise(company, importer):
+def test_it_imports_the_filled_template_and_lists_every_error_otherwise(company: Company, importer: ModuleType) -> None:
     client = client_for(company.alice)
     template = client.get(reverse("org:import_template_csv")).content
     people_before = Person.objects.count()
@@ -410,7 +418,7 @@ def test_it_imports_the_filled_template_and_lists_every_error_otherwise(company,
     assert Person.objects.count() == count
 
 
-def test_it_refuses_a_file_that_is_not_a_spreadsheet(company):
+def test_it_refuses_a_file_that_is_not_a_spreadsheet(company: Company) -> None:
     response = client_for(company.alice).post(
         reverse("org:import"), {"file": SimpleUploadedFile("people.pdf", b"%PDF")}
     )
@@ -421,7 +429,7 @@ def test_it_refuses_a_file_that_is_not_a_spreadsheet(company):
 # --- API tokens ----------------------------------------------------------------------------------
 
 
-def test_it_shows_a_new_token_once_and_stores_only_its_hash(company):
+def test_it_shows_a_new_token_once_and_stores_only_its_hash(company: Company) -> None:
     client = client_for(company.mia)
     response = client.post(reverse("org:tokens"), {"name": "脚本"})
     assert response.status_code == 201
@@ -435,7 +443,7 @@ def test_it_shows_a_new_token_once_and_stores_only_its_hash(company):
     assert secret not in again and token.prefix in again
 
 
-def test_it_lists_only_your_own_tokens_and_revokes_them(company):
+def test_it_lists_only_your_own_tokens_and_revokes_them(company: Company) -> None:
     mine, _secret = api_token_create(actor=None, person=company.mia, name="我的")
     theirs, _secret = api_token_create(actor=None, person=company.oscar, name="别人的")
     client = client_for(company.mia)
@@ -452,13 +460,14 @@ def _api_get_path() -> str | None:
     response = Client().get("/api/v1/openapi.json")
     if response.status_code != 200:
         return None
-    for path, operations in sorted(response.json().get("paths", {}).items()):
+    paths: dict[str, dict[str, Any]] = response.json().get("paths", {})
+    for path, operations in sorted(paths.items()):
         if "get" in operations and "{" not in path:
             return path
     return None
 
 
-def test_it_creates_a_token_that_works_as_a_bearer_token(company):
+def test_it_creates_a_token_that_works_as_a_bearer_token(company: Company) -> None:
     path = _api_get_path()
     if path is None:
         pytest.skip("the API has no GET endpoint yet")
@@ -475,7 +484,7 @@ def test_it_creates_a_token_that_works_as_a_bearer_token(company):
 # --- profile -------------------------------------------------------------------------------------
 
 
-def test_it_saves_a_persons_language_and_switches_to_it(company):
+def test_it_saves_a_persons_language_and_switches_to_it(company: Company) -> None:
     client = client_for(company.oscar)
     response = client.post(reverse("org:profile"), {"language": "en"})
     assert response.status_code == 302
@@ -487,7 +496,7 @@ def test_it_saves_a_persons_language_and_switches_to_it(company):
     assert Person.objects.get(pk=company.oscar.pk).language == ""
 
 
-def test_it_refuses_an_unknown_language(company):
+def test_it_refuses_an_unknown_language(company: Company) -> None:
     response = client_for(company.oscar).post(reverse("org:profile"), {"language": "fr"})
     assert response.status_code == 400
     assert Person.objects.get(pk=company.oscar.pk).language == ""

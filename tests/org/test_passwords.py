@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+from typing import TYPE_CHECKING
 
 import openpyxl
 import pytest
@@ -15,12 +16,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django import Settings
 
 from qibu.audit.models import AuditEntry
 from qibu.org.models import Person
 from qibu.org.passwords import SetPasswordLink, link_for, tokens
 from qibu.org.services import person_deactivate, person_password_link
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Company
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 
 NEW = "a quite different horse 42"
 
@@ -46,7 +52,9 @@ def assert_no_secret_in_history(*secrets: str) -> None:
     assert '"password"' not in text
 
 
-def use_link(link: SetPasswordLink | str, password: str = NEW, again: str | None = None, client: Client | None = None):
+def use_link(
+    link: SetPasswordLink | str, password: str = NEW, again: str | None = None, client: Client | None = None
+) -> Response:
     """Open a set-password link and choose a password, as its holder would (signed out)."""
     client = client or Client()
     client.cookies["qibu_language"] = "en"
@@ -63,7 +71,7 @@ def use_link(link: SetPasswordLink | str, password: str = NEW, again: str | None
 # --- an administrator sets or resets ----------------------------------------------------------------
 
 
-def test_it_lets_an_administrator_set_a_password_and_records_only_that_it_was_set(company):
+def test_it_lets_an_administrator_set_a_password_and_records_only_that_it_was_set(company: Company) -> None:
     c = company
     mia_session = client_for(c.mia)
     admin = client_for(c.alice)
@@ -92,7 +100,9 @@ def test_it_lets_an_administrator_set_a_password_and_records_only_that_it_was_se
     ],
     ids=["empty", "different", "short", "common", "short-chinese"],
 )
-def test_it_refuses_a_password_the_validators_refuse_in_the_readers_language(company, password, again, field, english):
+def test_it_refuses_a_password_the_validators_refuse_in_the_readers_language(
+    company: Company, password: str, again: str, field: str, english: str
+) -> None:
     c = company
     for language in ("en", "zh-hans"):
         response = client_for(c.alice, language).post(
@@ -119,7 +129,7 @@ def test_it_refuses_a_password_the_validators_refuse_in_the_readers_language(com
     assert not AuditEntry.objects.filter(action="person.set_password").exists()
 
 
-def test_it_resets_a_password_to_a_one_time_link(company):
+def test_it_resets_a_password_to_a_one_time_link(company: Company) -> None:
     c = company
     admin = client_for(c.alice)
 
@@ -147,7 +157,7 @@ def test_it_resets_a_password_to_a_one_time_link(company):
     assert_no_secret_in_history(NEW)
 
 
-def test_it_makes_a_link_without_touching_a_password_unless_asked(company):
+def test_it_makes_a_link_without_touching_a_password_unless_asked(company: Company) -> None:
     link = person_password_link(actor=company.alice, person=company.mia, disable_password=False)
     assert Person.objects.get(pk=company.mia.pk).check_password(PASSWORD)
     assert AuditEntry.objects.filter(action="person.password_link").count() == 1
@@ -157,7 +167,7 @@ def test_it_makes_a_link_without_touching_a_password_unless_asked(company):
     assert "does not work" in use_link(link).content.decode()
 
 
-def test_it_refuses_a_weak_password_on_the_link_page_and_keeps_the_link(company):
+def test_it_refuses_a_weak_password_on_the_link_page_and_keeps_the_link(company: Company) -> None:
     link = person_password_link(actor=company.alice, person=company.mia, disable_password=True)
 
     response = use_link(link, password="12345678")
@@ -168,7 +178,7 @@ def test_it_refuses_a_weak_password_on_the_link_page_and_keeps_the_link(company)
     assert use_link(link).status_code == 302
 
 
-def test_it_refuses_an_old_a_foreign_or_a_deactivated_persons_link(company, settings):
+def test_it_refuses_an_old_a_foreign_or_a_deactivated_persons_link(company: Company, settings: Settings) -> None:
     c = company
     mia = Person.objects.get(pk=c.mia.pk)
     fresh = link_for(mia)
@@ -194,7 +204,7 @@ def test_it_refuses_an_old_a_foreign_or_a_deactivated_persons_link(company, sett
 # --- one's own password -----------------------------------------------------------------------------
 
 
-def test_it_lets_everyone_change_their_own_password_on_the_profile_page(company):
+def test_it_lets_everyone_change_their_own_password_on_the_profile_page(company: Company) -> None:
     c = company
     client = client_for(c.mia)
     page = client.get(reverse("org:profile")).content.decode()
@@ -223,7 +233,9 @@ def test_it_lets_everyone_change_their_own_password_on_the_profile_page(company)
     ],
     ids=["wrong-old", "different", "like-the-name"],
 )
-def test_it_refuses_a_wrong_change_of_ones_own_password(company, old, new, again, field, message):
+def test_it_refuses_a_wrong_change_of_ones_own_password(
+    company: Company, old: str, new: str, again: str, field: str, message: str
+) -> None:
     response = client_for(company.alice).post(
         reverse("org:password_change"), {"old_password": old, "new_password": new, "new_password_again": again}
     )
@@ -246,7 +258,7 @@ def _rows(content: bytes, fmt: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_it_gives_imported_people_links_to_choose_their_password(company, fmt):
+def test_it_gives_imported_people_links_to_choose_their_password(company: Company, fmt: str) -> None:
     admin = client_for(company.alice)
     content = 'username,full_name,email\r\nnina,妮娜,nina@example.com\r\nomar,=HYPERLINK("x"),\r\n'.encode()
 
@@ -273,7 +285,7 @@ def test_it_gives_imported_people_links_to_choose_their_password(company, fmt):
     assert admin.get(reverse("org:password_links")).status_code == 405
 
 
-def test_it_shows_the_set_password_page_and_its_refusals_in_chinese(company):
+def test_it_shows_the_set_password_page_and_its_refusals_in_chinese(company: Company) -> None:
     from tests.project.test_untranslated import PRODUCT_WORDS, _user_data, english_words, visible_text
 
     link = person_password_link(actor=company.alice, person=company.mia, disable_password=True)

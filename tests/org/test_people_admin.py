@@ -4,11 +4,14 @@ write nothing. A deactivated owner's OKRs stay and still show who owned them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.audit.models import AuditEntry
 from qibu.okrs.models import Objective
@@ -22,23 +25,23 @@ from qibu.org.services import (
     person_update,
     team_create,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Company, Okrs
 
 
 @pytest.fixture(autouse=True)
-def _english(client):
+def _english(client: Client) -> None:
     client.cookies["qibu_language"] = "en"
 
 
-def admin_client(company) -> Client:
+def admin_client(company: Company) -> Client:
     client = Client()
     client.cookies["qibu_language"] = "en"
     client.force_login(company.alice)
     return client
 
 
-def form_of(person: Person, **changes) -> dict:
-    data = {
+def form_of(person: Person, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "full_name": person.full_name,
         "username": person.username,
         "email": person.email,
@@ -53,7 +56,7 @@ def form_of(person: Person, **changes) -> dict:
     return data
 
 
-def stored(person: Person) -> tuple:
+def stored(person: Person) -> tuple[object, ...]:
     return tuple(
         Person.objects.filter(pk=person.pk).values_list(
             "full_name", "username", "email", "role", "department", "team", "manager", "is_active", "is_superuser"
@@ -68,7 +71,7 @@ def problems(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]
 # --- edit and move ----------------------------------------------------------------------------------
 
 
-def test_it_edits_every_field_of_a_person_on_their_page_and_records_it(company):
+def test_it_edits_every_field_of_a_person_on_their_page_and_records_it(company: Company) -> None:
     c = company
     client = admin_client(c)
     assert client.get(reverse("org:person", args=[c.mia.pk])).status_code == 200
@@ -98,13 +101,14 @@ def test_it_edits_every_field_of_a_person_on_their_page_and_records_it(company):
     )
     entry = AuditEntry.objects.get(action="person.update", subject_id=mia.pk)
     assert entry.actor == c.alice
+    assert entry.before is not None and entry.after is not None
     assert entry.before["username"] == "mia" and entry.after["username"] == "mia.wang"
     assert set(entry.after) == {"full_name", "username", "email", "job_title", "role", "language"}
     history = client.get(reverse("org:person_history", args=[mia.pk])).content.decode()
     assert "changed the person" in history and "mia.wang" in history
 
 
-def test_it_moves_a_person_to_another_department_team_and_manager(company):
+def test_it_moves_a_person_to_another_department_team_and_manager(company: Company) -> None:
     c = company
     brand = team_create(actor=None, name="品牌组", department=c.marketing)
 
@@ -122,7 +126,7 @@ def test_it_moves_a_person_to_another_department_team_and_manager(company):
     assert "moved the person" in admin_client(c).get(reverse("org:person_history", args=[mia.pk])).content.decode()
 
 
-def test_it_leaves_the_old_departments_team_when_a_move_names_no_team(company):
+def test_it_leaves_the_old_departments_team_when_a_move_names_no_team(company: Company) -> None:
     c = company
     person_move(actor=c.alice, person=c.mia, department=c.marketing, team=None, manager=c.oscar)
     assert Person.objects.get(pk=c.mia.pk).team is None
@@ -132,7 +136,7 @@ def test_it_leaves_the_old_departments_team_when_a_move_names_no_team(company):
     assert Person.objects.get(pk=c.mia.pk).team is None
 
 
-def test_it_refuses_a_team_of_another_department_naming_the_field(company):
+def test_it_refuses_a_team_of_another_department_naming_the_field(company: Company) -> None:
     c = company
     before = stored(c.mia)
 
@@ -151,7 +155,7 @@ def test_it_refuses_a_team_of_another_department_naming_the_field(company):
         ("self-loop-through-report", "The managers form a loop: 韩销售 → 米娅 → 韩销售."),
     ],
 )
-def test_it_refuses_a_manager_loop_and_changes_nothing(company, manager, reason):
+def test_it_refuses_a_manager_loop_and_changes_nothing(company: Company, manager: str, reason: str) -> None:
     c = company
     person, new_manager = (c.mia, c.mia) if manager == "mia" else (c.hank, c.mia)
     before = stored(person)
@@ -167,7 +171,7 @@ def test_it_refuses_a_manager_loop_and_changes_nothing(company, manager, reason)
     assert not AuditEntry.objects.filter(subject_id=person.pk, action__in=["person.update", "person.move"]).exists()
 
 
-def test_it_finds_a_loop_several_levels_up(company):
+def test_it_finds_a_loop_several_levels_up(company: Company) -> None:
     c = company
     # erin manages hank who manages mia: erin reporting to mia closes erin → mia → hank → erin.
     with pytest.raises(ValidationError) as refused:
@@ -175,7 +179,7 @@ def test_it_finds_a_loop_several_levels_up(company):
     assert problems(refused)["manager"] == ["The managers form a loop: Erin 执行官 → 米娅 → 韩销售 → Erin 执行官."]
 
 
-def test_it_refuses_an_email_address_another_person_has_in_any_letter_case(company):
+def test_it_refuses_an_email_address_another_person_has_in_any_letter_case(company: Company) -> None:
     c = company
     person_update(actor=c.alice, person=c.hank, data={"email": "hank@example.com"})
     before = stored(c.mia)
@@ -203,7 +207,9 @@ def test_it_refuses_an_email_address_another_person_has_in_any_letter_case(compa
         ({"language": "fr"}, "language", "Choose Chinese"),
     ],
 )
-def test_it_refuses_bad_details_naming_the_field(company, changes, field, reason):
+def test_it_refuses_bad_details_naming_the_field(
+    company: Company, changes: dict[str, str], field: str, reason: str
+) -> None:
     before = stored(company.mia)
 
     with pytest.raises(ValidationError) as refused:
@@ -215,7 +221,7 @@ def test_it_refuses_bad_details_naming_the_field(company, changes, field, reason
     assert company.mia.username == "mia" and company.mia.full_name == "米娅"
 
 
-def test_it_shows_the_refusal_next_to_the_field_on_the_page(company):
+def test_it_shows_the_refusal_next_to_the_field_on_the_page(company: Company) -> None:
     response = admin_client(company).post(
         reverse("org:person", args=[company.mia.pk]), form_of(company.mia, full_name="")
     )
@@ -227,7 +233,7 @@ def test_it_shows_the_refusal_next_to_the_field_on_the_page(company):
 # --- the last administrator -------------------------------------------------------------------------
 
 
-def test_it_refuses_to_deactivate_or_demote_the_last_active_administrator(company):
+def test_it_refuses_to_deactivate_or_demote_the_last_active_administrator(company: Company) -> None:
     c = company
     with pytest.raises(ValidationError) as refused:
         person_deactivate(actor=None, person=c.alice)
@@ -239,7 +245,7 @@ def test_it_refuses_to_deactivate_or_demote_the_last_active_administrator(compan
     assert Person.objects.get(pk=c.alice.pk).role == Role.ADMIN
 
 
-def test_it_counts_only_active_administrators(company):
+def test_it_counts_only_active_administrators(company: Company) -> None:
     c = company
     other = person_create(actor=None, username="root", full_name="Root", role=Role.ADMIN)
     person_deactivate(actor=c.alice, person=other)
@@ -252,7 +258,7 @@ def test_it_counts_only_active_administrators(company):
     assert not Person.objects.get(pk=c.alice.pk).is_active
 
 
-def test_it_refuses_an_administrator_deactivating_or_demoting_themself(company):
+def test_it_refuses_an_administrator_deactivating_or_demoting_themself(company: Company) -> None:
     c = company
     person_create(actor=None, username="root", full_name="Root", role=Role.ADMIN)
     client = admin_client(c)
@@ -266,7 +272,7 @@ def test_it_refuses_an_administrator_deactivating_or_demoting_themself(company):
     assert stored(c.alice)[3] == Role.ADMIN
 
 
-def test_it_takes_the_superuser_rights_with_the_administrator_role(company):
+def test_it_takes_the_superuser_rights_with_the_administrator_role(company: Company) -> None:
     c = company
     from qibu.org.services import person_make_admin
 
@@ -284,7 +290,7 @@ def test_it_takes_the_superuser_rights_with_the_administrator_role(company):
 # --- deactivate and reactivate ----------------------------------------------------------------------
 
 
-def test_it_deactivates_and_reactivates_a_person_from_their_page(company, okrs):
+def test_it_deactivates_and_reactivates_a_person_from_their_page(company: Company, okrs: Okrs) -> None:
     c = company
     client = admin_client(c)
     mia = Client()
@@ -312,7 +318,7 @@ def test_it_deactivates_and_reactivates_a_person_from_their_page(company, okrs):
     assert "deactivated the person" in history and "reactivated the person" in history
 
 
-def test_it_keeps_a_deactivated_owners_okrs_under_their_name_on_every_page(company, okrs):
+def test_it_keeps_a_deactivated_owners_okrs_under_their_name_on_every_page(company: Company, okrs: Okrs) -> None:
     c = company
     mine = okrs["mine"]
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=2, confidence=60, note="进展顺利")
@@ -341,7 +347,7 @@ def test_it_keeps_a_deactivated_owners_okrs_under_their_name_on_every_page(compa
     assert objective_page.count("米娅") >= 2
 
 
-def test_it_refuses_every_people_change_from_a_non_administrator_and_changes_nothing(company):
+def test_it_refuses_every_people_change_from_a_non_administrator_and_changes_nothing(company: Company) -> None:
     c = company
     hank = Client()
     hank.force_login(c.hank)
@@ -359,7 +365,9 @@ def test_it_refuses_every_people_change_from_a_non_administrator_and_changes_not
     assert Person.objects.get(pk=c.mia.pk).check_password(PASSWORD)
 
 
-def test_it_pages_people_in_constant_queries(company, django_assert_num_queries):
+def test_it_pages_people_in_constant_queries(
+    company: Company, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     client = admin_client(company)
     client.get(reverse("org:people"))
     with django_assert_num_queries(6):
@@ -371,7 +379,7 @@ def test_it_pages_people_in_constant_queries(company, django_assert_num_queries)
     assert "员工29" in response.content.decode()
 
 
-def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company, okrs):
+def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company: Company, okrs: Okrs) -> None:
     """The editor offers the deactivated owner as the current one: saving it without a hand-over keeps them."""
     from tests.project.test_permissions_matrix import _objective_form
 
@@ -395,7 +403,7 @@ def test_it_keeps_a_deactivated_owner_when_their_objective_is_edited(company, ok
     assert editor.post(reverse("okrs:objective_edit", args=[okrs["department"].pk]), other).status_code == 400
 
 
-def test_it_checks_only_what_changes_so_a_person_with_a_departed_manager_stays_editable(company):
+def test_it_checks_only_what_changes_so_a_person_with_a_departed_manager_stays_editable(company: Company) -> None:
     c = company
     person_deactivate(actor=c.alice, person=c.hank)  # mia's manager leaves
     # An address shared from before the rule (written around the services) is not this edit's doing either.

@@ -11,12 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.org.importer import people_import, template_csv, template_workbook
 from qibu.org.importer.cells import neutralise, restore
 from qibu.org.importer.template import TEMPLATE_HEADERS
 from qibu.org.models import Person
 from qibu.org.services import person_create, person_deactivate, person_update
+from tests.conftest import Company
 
 HEADERS = [header for _name, header in TEMPLATE_HEADERS]
 EVIL = {
@@ -25,7 +27,7 @@ EVIL = {
 }
 
 
-def admin(company, language: str = "en") -> Client:
+def admin(company: Company, language: str = "en") -> Client:
     client = Client()
     client.cookies["qibu_language"] = language
     client.force_login(company.alice)
@@ -63,13 +65,13 @@ def export(client: Client, fmt: str, query: str = "") -> bytes:
         ("'quoted", "'quoted"),
     ],
 )
-def test_it_neutralises_what_a_spreadsheet_would_run_and_reads_it_back(text, written):
+def test_it_neutralises_what_a_spreadsheet_would_run_and_reads_it_back(text: str, written: str) -> None:
     assert neutralise(text) == written
     assert restore(written) == text
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_it_exports_people_in_the_template_columns_and_imports_them_back_unchanged(company, fmt):
+def test_it_exports_people_in_the_template_columns_and_imports_them_back_unchanged(company: Company, fmt: str) -> None:
     c = company
     c.sales.head = c.hank
     person_update(actor=None, person=c.mia, data={"email": "mia@example.com", "job_title": "销售", "language": "en"})
@@ -100,7 +102,7 @@ def test_it_exports_people_in_the_template_columns_and_imports_them_back_unchang
     assert (result.created, result.updated, result.departments_created) == (0, 0, 0)
 
 
-def test_it_exports_the_words_of_the_readers_language_which_the_import_reads(company):
+def test_it_exports_the_words_of_the_readers_language_which_the_import_reads(company: Company) -> None:
     content = export(admin(company, "zh-hans"), "csv")
     rows = {row[0]: row for row in rows_of(content, "csv")[1:]}
     assert rows["alice"][6] == "管理员" and rows["hank"][9] == "是" and rows["mia"][9] == "否"
@@ -110,7 +112,9 @@ def test_it_exports_the_words_of_the_readers_language_which_the_import_reads(com
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_it_neutralises_formulas_in_an_export_and_an_edited_export_imports_them_as_text(company, fmt):
+def test_it_neutralises_formulas_in_an_export_and_an_edited_export_imports_them_as_text(
+    company: Company, fmt: str
+) -> None:
     c = company
     person_update(actor=None, person=c.mia, data=EVIL)
 
@@ -130,7 +134,7 @@ def test_it_neutralises_formulas_in_an_export_and_an_edited_export_imports_them_
     assert mia.job_title == EVIL["job_title"].strip()
 
 
-def test_it_neutralises_the_import_templates_cells(monkeypatch):
+def test_it_neutralises_the_import_templates_cells(monkeypatch: pytest.MonkeyPatch) -> None:
     import qibu.org.importer.template as template
 
     monkeypatch.setattr(template, "TEMPLATE_EXAMPLES", (("=x", "@y", "", "", "", "", "-1", "+2", "", ""),))
@@ -141,7 +145,7 @@ def test_it_neutralises_the_import_templates_cells(monkeypatch):
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
-def test_it_exports_the_people_the_page_shows(company):
+def test_it_exports_the_people_the_page_shows(company: Company) -> None:
     c = company
     person_deactivate(actor=c.alice, person=c.oscar)
     client = admin(c)
@@ -157,7 +161,9 @@ def test_it_exports_the_people_the_page_shows(company):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_it_exports_in_the_same_queries_for_few_and_many_people(company, fmt, django_assert_num_queries):
+def test_it_exports_in_the_same_queries_for_few_and_many_people(
+    company: Company, fmt: str, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     client = admin(company)
     export(client, fmt)
     with django_assert_num_queries(5):
@@ -169,7 +175,7 @@ def test_it_exports_in_the_same_queries_for_few_and_many_people(company, fmt, dj
     assert len(rows_of(content, fmt)) == 46
 
 
-def test_it_exports_to_administrators_only(company):
+def test_it_exports_to_administrators_only(company: Company) -> None:
     member = Client()
     member.force_login(company.hank)
     with translation.override("en"):

@@ -4,6 +4,7 @@ reader's language, an administrator's unlock, and nothing else affected (API tok
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -11,11 +12,16 @@ from django.conf import settings
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
+from pytest_django import Settings
 
 from qibu.audit.models import AuditEntry
 from qibu.org.services import api_token_create, sign_in_unlock
 from qibu.org.signin import client_address, locks_now
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Company
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 
 ACCOUNT_LIMIT = settings.AXES_FAILURE_LIMIT
 ADDRESS_LIMIT = settings.QIBU_SIGN_IN_ADDRESS_LIMIT
@@ -23,7 +29,7 @@ OFFICE = "203.0.113.7"
 HOME = "198.51.100.20"
 
 
-def sign_in(client: Client, username: str, password: str, *, address: str = OFFICE, language: str = "en"):
+def sign_in(client: Client, username: str, password: str, *, address: str = OFFICE, language: str = "en") -> Response:
     return client.post(
         reverse("login"),
         {"username": username, "password": password},
@@ -32,7 +38,7 @@ def sign_in(client: Client, username: str, password: str, *, address: str = OFFI
     )
 
 
-def signed_in(response) -> bool:
+def signed_in(response: Response) -> bool:
     return response.status_code == 302 and response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
 
 
@@ -43,7 +49,7 @@ def fail(username: str, times: int, *, address: str = OFFICE) -> None:
         assert not signed_in(response)
 
 
-def test_it_locks_an_account_after_too_many_wrong_passwords_and_refuses_even_the_right_one(company):
+def test_it_locks_an_account_after_too_many_wrong_passwords_and_refuses_even_the_right_one(company: Company) -> None:
     client = Client()
     for attempt in range(1, ACCOUNT_LIMIT):
         response = sign_in(client, "mia", f"wrong {attempt}")
@@ -62,7 +68,7 @@ def test_it_locks_an_account_after_too_many_wrong_passwords_and_refuses_even_the
     assert "_auth_user_id" not in client.session
 
 
-def test_it_counts_no_failure_while_locked_so_the_announced_wait_holds(company):
+def test_it_counts_no_failure_while_locked_so_the_announced_wait_holds(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT)
     before = list(AccessAttempt.objects.values_list("failures_since_start", "attempt_time"))
 
@@ -72,7 +78,7 @@ def test_it_counts_no_failure_while_locked_so_the_announced_wait_holds(company):
     assert list(AccessAttempt.objects.values_list("failures_since_start", "attempt_time")) == before
 
 
-def test_it_lets_an_administrator_unlock_the_account_and_then_the_person_signs_in(company):
+def test_it_lets_an_administrator_unlock_the_account_and_then_the_person_signs_in(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT)
     admin = Client()
     admin.force_login(company.alice)
@@ -88,7 +94,7 @@ def test_it_lets_an_administrator_unlock_the_account_and_then_the_person_signs_i
     assert signed_in(sign_in(Client(), "mia", PASSWORD))
 
 
-def test_it_locks_the_account_from_every_address_and_no_other_account(company):
+def test_it_locks_the_account_from_every_address_and_no_other_account(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT, address=OFFICE)
 
     # The account rule: someone's failures lock mia wherever she signs in from…
@@ -98,7 +104,7 @@ def test_it_locks_the_account_from_every_address_and_no_other_account(company):
     assert signed_in(sign_in(Client(), "oscar", PASSWORD, address=HOME))
 
 
-def test_it_locks_an_address_that_tries_many_accounts_and_no_other_address(company):
+def test_it_locks_an_address_that_tries_many_accounts_and_no_other_address(company: Company) -> None:
     # Password spraying: a few tries for each of many accounts, never enough to lock one account.
     per_account = ACCOUNT_LIMIT - 1
     for index in range(ADDRESS_LIMIT // per_account):
@@ -119,7 +125,7 @@ def test_it_locks_an_address_that_tries_many_accounts_and_no_other_address(compa
     assert AuditEntry.objects.get(action="sign_in.unlock_address").after == {"address": OFFICE}
 
 
-def test_it_forgives_an_accounts_own_failures_after_the_right_password_but_not_an_addresss(company):
+def test_it_forgives_an_accounts_own_failures_after_the_right_password_but_not_an_addresss(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT - 1)
     assert signed_in(sign_in(Client(), "mia", PASSWORD))
     fail("mia", ACCOUNT_LIMIT - 1)
@@ -131,7 +137,7 @@ def test_it_forgives_an_accounts_own_failures_after_the_right_password_but_not_a
     assert AccessAttempt.objects.filter(username="someone-else").exists()
 
 
-def test_it_ends_a_lock_once_its_failures_are_older_than_the_cool_off(company):
+def test_it_ends_a_lock_once_its_failures_are_older_than_the_cool_off(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT)
     assert sign_in(Client(), "mia", PASSWORD).status_code == 429
 
@@ -140,7 +146,7 @@ def test_it_ends_a_lock_once_its_failures_are_older_than_the_cool_off(company):
     assert signed_in(sign_in(Client(), "mia", PASSWORD))
 
 
-def test_it_says_how_long_to_wait_in_chinese(company):
+def test_it_says_how_long_to_wait_in_chinese(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT)
 
     response = sign_in(Client(), "mia", PASSWORD, language="zh-hans")
@@ -160,7 +166,7 @@ def test_it_says_how_long_to_wait_in_chinese(company):
     assert 'lang="zh-hans"' in html
 
 
-def test_it_does_not_touch_api_tokens(company):
+def test_it_does_not_touch_api_tokens(company: Company) -> None:
     _token, secret = api_token_create(actor=None, person=company.mia, name="script")
     fail("mia", ACCOUNT_LIMIT)
 
@@ -172,7 +178,7 @@ def test_it_does_not_touch_api_tokens(company):
     assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"mia"}
 
 
-def test_it_still_signs_in_a_test_client_by_force_login_or_with_a_request(company):
+def test_it_still_signs_in_a_test_client_by_force_login_or_with_a_request(company: Company) -> None:
     client = Client()
     client.force_login(company.mia)
     assert client.get(reverse("okrs:my")).status_code == 200
@@ -183,7 +189,7 @@ def test_it_still_signs_in_a_test_client_by_force_login_or_with_a_request(compan
     assert other.get(reverse("okrs:my")).status_code == 200
 
 
-def test_it_lists_locks_to_administrators_only(company):
+def test_it_lists_locks_to_administrators_only(company: Company) -> None:
     fail("mia", ACCOUNT_LIMIT)
     member = Client()
     member.force_login(company.hank)
@@ -193,7 +199,7 @@ def test_it_lists_locks_to_administrators_only(company):
     assert AccessAttempt.objects.filter(username="mia").exists()
 
 
-def test_it_refuses_to_unlock_something_that_is_not_an_address(company):
+def test_it_refuses_to_unlock_something_that_is_not_an_address(company: Company) -> None:
     admin = Client()
     admin.force_login(company.alice)
 
@@ -214,14 +220,16 @@ def test_it_refuses_to_unlock_something_that_is_not_an_address(company):
     ],
     ids=["no-proxy-ignores-the-header", "one-proxy", "two-proxies", "proxy-without-header", "garbage"],
 )
-def test_it_counts_by_the_address_the_outermost_trusted_proxy_saw(settings, proxies, meta, expected):
+def test_it_counts_by_the_address_the_outermost_trusted_proxy_saw(
+    settings: Settings, proxies: int, meta: dict[str, Any], expected: str | None
+) -> None:
     """A client can write anything into X-Forwarded-For: only the entries the trusted proxies appended count."""
     settings.QIBU_PROXY_COUNT = proxies
     request = RequestFactory().get("/", **meta)
     assert client_address(request) == expected
 
 
-def test_it_shows_the_locks_page_in_chinese_with_locks_on_it(company):
+def test_it_shows_the_locks_page_in_chinese_with_locks_on_it(company: Company) -> None:
     from tests.project.test_untranslated import PRODUCT_WORDS, _user_data, english_words, visible_text
 
     fail("mia", ACCOUNT_LIMIT)

@@ -7,7 +7,8 @@ turns the connection check off), and the connection it keeps is ended from a sec
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -15,16 +16,22 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import RequestFactory
 
+if TYPE_CHECKING:
+    from _typeshed import OptExcInfo
+
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="ends PostgreSQL connections")
 
 
 def _get(path: str) -> str:
     status: list[str] = []
 
-    def start_response(line: str, headers: list[Any], exc_info: Any = None) -> None:
+    def start_response(
+        line: str, headers: list[tuple[str, str]], exc_info: OptExcInfo | None = None
+    ) -> Callable[[bytes], object]:
         status.append(line)
+        return lambda body: None  # Django answers with an iterable; it never writes through this
 
-    environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")
+    environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")  # type: ignore[attr-defined]  # private, not in django-stubs
     response = WSGIHandler()(environ, start_response)
     response.close()  # request_finished: the connection is kept (CONN_MAX_AGE), not closed
     return status[0]
@@ -39,7 +46,7 @@ def _end(pid: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_answers_after_the_database_ended_its_connections():
+def test_it_answers_after_the_database_ended_its_connections() -> None:
     assert _get("/login/").startswith("200")
     kept = connection.connection
     assert kept is not None, "the connection is kept between requests"

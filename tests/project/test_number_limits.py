@@ -14,6 +14,7 @@ from django.test import Client
 from qibu.okrs.models import CheckIn, KeyResult
 from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.services import api_token_create
+from tests.conftest import Company, Okrs
 
 LARGEST = Decimal("99999999999.9999")
 
@@ -23,14 +24,14 @@ def _stored(kr: KeyResult) -> Decimal:
 
 
 @pytest.mark.parametrize("value", [LARGEST, -LARGEST, Decimal("0.0001"), Decimal("12345678901.2345")])
-def test_it_stores_and_reads_back_the_edges_exactly(company, okrs, value):
+def test_it_stores_and_reads_back_the_edges_exactly(company: Company, okrs: Okrs, value: Decimal) -> None:
     kr = okrs["my_kr"]
     checkin = checkin_record(actor=company.mia, key_result=kr, value=value, confidence=80)
     assert _stored(kr) == value
     assert CheckIn.objects.get(pk=checkin.pk).value == value
 
 
-def test_it_rounds_beyond_four_decimals_as_it_stores(company, okrs):
+def test_it_rounds_beyond_four_decimals_as_it_stores(company: Company, okrs: Okrs) -> None:
     kr = okrs["my_kr"]
     checkin_record(actor=company.mia, key_result=kr, value="3.00005", confidence=80)
     assert _stored(kr) == Decimal("3.0001")
@@ -39,7 +40,9 @@ def test_it_rounds_beyond_four_decimals_as_it_stores(company, okrs):
 @pytest.mark.parametrize(
     "value", ["100000000000", "-100000000000", "99999999999999.9999", "123456789012345678", "1e20"]
 )
-def test_it_refuses_a_number_the_database_would_change_and_writes_nothing(company, okrs, value):
+def test_it_refuses_a_number_the_database_would_change_and_writes_nothing(
+    company: Company, okrs: Okrs, value: str
+) -> None:
     kr = okrs["my_kr"]
     before = (_stored(kr), CheckIn.objects.count())
     with pytest.raises(ValidationError) as refused:
@@ -48,7 +51,7 @@ def test_it_refuses_a_number_the_database_would_change_and_writes_nothing(compan
     assert (_stored(kr), CheckIn.objects.count()) == before
 
 
-def test_it_refuses_a_target_beyond_the_limit_naming_the_field(company, okrs):
+def test_it_refuses_a_target_beyond_the_limit_naming_the_field(company: Company, okrs: Okrs) -> None:
     with pytest.raises(ValidationError) as refused:
         key_result_create(
             actor=company.mia, objective=okrs["mine"], title="太大的目标", start_value=0, target_value="1e12"
@@ -56,7 +59,7 @@ def test_it_refuses_a_target_beyond_the_limit_naming_the_field(company, okrs):
     assert set(refused.value.message_dict) == {"target_value"}
 
 
-def test_it_keeps_every_read_of_the_largest_value_working(company, okrs):
+def test_it_keeps_every_read_of_the_largest_value_working(company: Company, okrs: Okrs) -> None:
     """The key result, the lists and the owner's pages answer (no 500) and show the value as stored."""
     kr = okrs["my_kr"]
     _token, secret = api_token_create(actor=None, person=company.mia, name="limits")

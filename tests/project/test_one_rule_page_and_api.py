@@ -25,10 +25,19 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level
 from qibu.okrs.selectors import key_result_status
 from qibu.okrs.services import alignment_set, key_result_create, objective_create, objective_update
 from qibu.org.services import api_token_create
+from tests.conftest import Company, Okrs, present
+
+
+class World(Okrs):
+    """`okrs`, with a milestone key result, a done one of mia's and oscar's private objective."""
+
+    milestone_kr: KeyResult
+    hidden: Objective
+    done_kr: KeyResult
 
 
 @pytest.fixture
-def world(company, okrs) -> dict[str, Any]:
+def world(company: Company, okrs: Okrs) -> World:
     c = company
     milestone_kr = key_result_create(
         actor=c.mia,
@@ -96,21 +105,21 @@ class Intent:
     name: str
     who: str
     # (url, form data) for the page, posted as a browser would without JavaScript.
-    page: Callable[[dict[str, Any], Any], tuple[str, dict[str, Any]]]
+    page: Callable[[World, Company], tuple[str, dict[str, Any]]]
     # (method, url, JSON body) for the API, sent with the person's token.
-    api: Callable[[dict[str, Any], Any], tuple[str, str, dict[str, Any]]]
+    api: Callable[[World, Company], tuple[str, str, dict[str, Any]]]
     expect: str
     # Changes to the world before the intent (e.g. closing the cycle).
-    prepare: Callable[[dict[str, Any], Any], None] | None = None
+    prepare: Callable[[World, Company], object] | None = None
     # For refusals: the field named by both.
     field: str | None = None
 
 
-def _close_objective(w: dict[str, Any], c: Any) -> None:
+def _close_objective(w: World, c: Company) -> None:
     objective_update(actor=c.mia, objective=w["mine"], data={"status": Status.CLOSED})
 
 
-def _link_hidden_parent(w: dict[str, Any], c: Any) -> None:
+def _link_hidden_parent(w: World, c: Company) -> None:
     """mia's objective also aligns to oscar's private objective, linked by oscar (mia cannot see it)."""
     alignment_set(
         actor=c.alice,
@@ -134,14 +143,14 @@ INTENTS = [
         "mia",
         lambda w, c: (
             f"/key-results/{w['milestone_kr'].pk}/check-in/",
-            {"milestones_done": [w["milestone_kr"].milestones.first().pk], "confidence": "70"},
+            {"milestones_done": [present(w["milestone_kr"].milestones.first()).pk], "confidence": "70"},
         ),
         lambda w, c: (
             "post",
             "/api/v1/check-ins",
             {
                 "key_result": w["milestone_kr"].pk,
-                "milestones_done": [w["milestone_kr"].milestones.first().pk],
+                "milestones_done": [present(w["milestone_kr"].milestones.first()).pk],
                 "confidence": 70,
             },
         ),
@@ -265,7 +274,7 @@ class Result:
     said: str
 
 
-def _through_page(intent: Intent, world: dict[str, Any], company: Any) -> Result:
+def _through_page(intent: Intent, world: World, company: Company) -> Result:
     client = Client()
     client.force_login(getattr(company, intent.who))
     url, data = intent.page(world, company)
@@ -273,7 +282,7 @@ def _through_page(intent: Intent, world: dict[str, Any], company: Any) -> Result
     return Result(_outcome(response.status_code, api=False), _stored(), html.unescape(response.content.decode()))
 
 
-def _through_api(intent: Intent, world: dict[str, Any], company: Any) -> Result:
+def _through_api(intent: Intent, world: World, company: Company) -> Result:
     _token, secret = api_token_create(actor=None, person=getattr(company, intent.who), name="rule")
     method, url, body = intent.api(world, company)
     response = getattr(Client(), method)(
@@ -285,7 +294,9 @@ def _through_api(intent: Intent, world: dict[str, Any], company: Any) -> Result:
     return Result(_outcome(response.status_code, api=True), _stored(), said)
 
 
-def _in_a_savepoint(run: Callable[[Intent, dict[str, Any], Any], Result], intent: Intent, world, company) -> Result:
+def _in_a_savepoint(
+    run: Callable[[Intent, World, Company], Result], intent: Intent, world: World, company: Company
+) -> Result:
     """Run one channel from the same starting point, then undo it, so that the other starts there too."""
     with transaction.atomic():
         if intent.prepare:
@@ -296,7 +307,7 @@ def _in_a_savepoint(run: Callable[[Intent, dict[str, Any], Any], Result], intent
 
 
 @pytest.mark.parametrize("intent", INTENTS, ids=[i.name for i in INTENTS])
-def test_it_meets_the_same_rule_through_the_page_and_the_api(intent: Intent, world, company):
+def test_it_meets_the_same_rule_through_the_page_and_the_api(intent: Intent, world: World, company: Company) -> None:
     """Both channels answer as expected; a refusal leaves everything as it was and gives the same reason (the
     API's message for the field is on the page); an acceptance stores the same thing either way."""
     with transaction.atomic():
@@ -322,7 +333,8 @@ class _ElementText(HTMLParser):
 
     def __init__(self, element_id: str) -> None:
         super().__init__()
-        self.element_id, self.depth, self.parts = element_id, 0, []
+        self.element_id, self.depth = element_id, 0
+        self.parts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.depth or dict(attrs).get("id") == self.element_id:
@@ -346,7 +358,9 @@ def _text_of(page: str, element_id: str) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def test_it_shows_the_same_pace_of_a_key_result_on_the_page_and_in_the_api_MEAS_6(world, company):
+def test_it_shows_the_same_pace_of_a_key_result_on_the_page_and_in_the_api_MEAS_6(
+    world: World, company: Company
+) -> None:
     """MEAS-6: a key result well behind the share of its period gone is "behind pace" on the page and in the API
     alike (the rule lives in `selectors.key_result_status`); one already done is not."""
     behind, done = world["my_kr"], world["done_kr"]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import translation
 
 from qibu.okrs.models import Level
 from qibu.okrs.quality import focus_today, objective_warnings, policy_departures
-from qibu.okrs.selectors import objective_cards, objectives_for_owner
+from qibu.okrs.selectors import ObjectiveCard, objective_cards, objectives_for_owner
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Organisation
+from tests.conftest import Company, Okrs
 
 GOOD_KR = {"title": "Sign 4 new customers", "kind": "increase", "start_value": "0", "target_value": "4"}
 START = dt.date(2026, 10, 1)
@@ -20,13 +23,13 @@ END = dt.date(2026, 12, 31)
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
-def _warnings(organisation: Organisation | None = None, **overrides) -> list[str]:
-    arguments = {
+def _warnings(organisation: Organisation | None = None, **overrides: Any) -> list[str]:
+    arguments: dict[str, Any] = {
         "organisation": organisation or Organisation(name="Test"),
         "owner_objective_count": 1,
         "key_results": [GOOD_KR],
@@ -43,11 +46,11 @@ def _rules(warnings: list[str]) -> list[str]:
     return [w.split(":", 1)[0] for w in warnings]
 
 
-def test_it_has_nothing_to_say_about_a_well_formed_objective():
+def test_it_has_nothing_to_say_about_a_well_formed_objective() -> None:
     assert _warnings() == []
 
 
-def test_it_warns_past_three_objectives_per_owner_SET_3():
+def test_it_warns_past_three_objectives_per_owner_SET_3() -> None:
     """SET-3."""
     assert _warnings(owner_objective_count=3) == []
     warnings = _warnings(owner_objective_count=4)
@@ -57,7 +60,7 @@ def test_it_warns_past_three_objectives_per_owner_SET_3():
     assert "default" not in warnings[0]
 
 
-def test_it_names_the_organisations_own_limit_and_the_departure_SET_3():
+def test_it_names_the_organisations_own_limit_and_the_departure_SET_3() -> None:
     """SET-3."""
     organisation = Organisation(name="Test", max_objectives_per_owner=5)
     assert _warnings(organisation, owner_objective_count=5) == []
@@ -67,7 +70,7 @@ def test_it_names_the_organisations_own_limit_and_the_departure_SET_3():
     assert "the method's default is 3" in warnings[0]
 
 
-def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4():
+def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4() -> None:
     """SET-4."""
     assert _rules(_warnings(key_results=[])) == ["SET-4"]
     assert "0 key results" in _warnings(key_results=[])[0]
@@ -77,13 +80,13 @@ def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4():
     assert "1 to 3" in four[0]
 
 
-def test_it_does_not_count_untitled_draft_rows_SET_4():
+def test_it_does_not_count_untitled_draft_rows_SET_4() -> None:
     """SET-4."""
     blank = {"title": "  ", "kind": "increase", "start_value": "0", "target_value": ""}
     assert _warnings(key_results=[GOOD_KR, blank, blank]) == []
 
 
-def test_it_uses_the_organisations_key_result_range_SET_4():
+def test_it_uses_the_organisations_key_result_range_SET_4() -> None:
     """SET-4."""
     organisation = Organisation(name="Test", min_key_results=2, max_key_results=5)
     warnings = _warnings(organisation, key_results=[GOOD_KR])
@@ -92,7 +95,7 @@ def test_it_uses_the_organisations_key_result_range_SET_4():
     assert "the method's default is 1" in warnings[0]
 
 
-def test_it_warns_about_a_key_result_without_a_target_number_SET_5():
+def test_it_warns_about_a_key_result_without_a_target_number_SET_5() -> None:
     """SET-5."""
     no_target = {"title": "Make customers happier", "kind": "increase", "start_value": "0", "target_value": ""}
     not_a_number = {"title": "Grow revenue", "kind": "decrease", "start_value": "10", "target_value": "lots"}
@@ -102,7 +105,7 @@ def test_it_warns_about_a_key_result_without_a_target_number_SET_5():
     assert "key result 3 “Grow revenue”" in warnings[1]
 
 
-def test_it_warns_when_the_target_equals_the_start_SET_5():
+def test_it_warns_when_the_target_equals_the_start_SET_5() -> None:
     """SET-5."""
     flat = {"title": "Keep 10 accounts", "kind": "increase", "start_value": "10", "target_value": "10.0"}
     warnings = _warnings(key_results=[flat])
@@ -110,36 +113,36 @@ def test_it_warns_when_the_target_equals_the_start_SET_5():
     assert "nothing to measure" in warnings[0]
 
 
-def test_it_accepts_done_or_not_key_results_without_numbers_SET_5():
+def test_it_accepts_done_or_not_key_results_without_numbers_SET_5() -> None:
     """SET-5."""
     launch = {"title": "Launch the Suzhou office", "kind": "boolean", "start_value": "", "target_value": ""}
     assert _warnings(key_results=[launch]) == []
 
 
-def test_it_warns_about_an_objective_aligned_to_nothing_SET_6():
+def test_it_warns_about_an_objective_aligned_to_nothing_SET_6() -> None:
     """SET-6."""
     assert _rules(_warnings(has_alignment=False)) == ["SET-6"]
     assert _rules(_warnings(has_alignment=False, level=Level.DEPARTMENT)) == ["SET-6"]
 
 
-def test_it_does_not_ask_a_company_objective_to_align_upwards_SET_6():
+def test_it_does_not_ask_a_company_objective_to_align_upwards_SET_6() -> None:
     """SET-6."""
     assert _warnings(has_alignment=False, level=Level.COMPANY) == []
 
 
-def test_it_warns_when_dates_are_missing_SET_8():
+def test_it_warns_when_dates_are_missing_SET_8() -> None:
     """SET-8."""
     assert _rules(_warnings(start_date=None)) == ["SET-8"]
     assert _rules(_warnings(end_date=None)) == ["SET-8"]
     assert _rules(_warnings(start_date=None, end_date=None)) == ["SET-8"]
 
 
-def test_it_lists_several_rules_at_once_in_rule_order():
+def test_it_lists_several_rules_at_once_in_rule_order() -> None:
     warnings = _warnings(owner_objective_count=4, key_results=[], has_alignment=False, start_date=None)
     assert _rules(warnings) == ["SET-3", "SET-4", "SET-6", "SET-8"]
 
 
-def test_it_lists_the_policy_departures_from_the_method():
+def test_it_lists_the_policy_departures_from_the_method() -> None:
     assert policy_departures(Organisation(name="Test")) == []
     lines = policy_departures(Organisation(name="Test", max_objectives_per_owner=5, checkin_cadence_days=14))
     assert len(lines) == 2
@@ -147,7 +150,7 @@ def test_it_lists_the_policy_departures_from_the_method():
     assert "14 (the method's default: 7)" in lines[1]
 
 
-def test_it_translates_the_warnings_but_keeps_the_rule_id():
+def test_it_translates_the_warnings_but_keeps_the_rule_id() -> None:
     with translation.override("zh-hans"):
         warnings = _warnings(owner_objective_count=9)
     assert warnings[0].startswith("SET-3")
@@ -156,12 +159,12 @@ def test_it_translates_the_warnings_but_keeps_the_rule_id():
 # --- EXE-7 ---------------------------------------------------------------------------------------
 
 
-def _decorated(company):
+def _decorated(company: Company) -> list[ObjectiveCard]:
     objectives = objectives_for_owner(person=company.mia, viewer=company.mia, cycle=company.quarter)
     return objective_cards(objectives, viewer=company.mia, organisation=company.org)
 
 
-def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs, company):
+def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     urgent = objective_create(
         actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="续约老客户", priority=0
@@ -178,13 +181,13 @@ def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(
     assert focus[0].objective.pk == urgent.pk
 
 
-def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs, company):
+def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=4, confidence=100)
     assert focus_today(_decorated(company)) == []
 
 
-def test_it_limits_the_focus_to_three_EXE_7(okrs, company):
+def test_it_limits_the_focus_to_three_EXE_7(okrs: Okrs, company: Company) -> None:
     """EXE-7."""
     for n in range(4):
         key_result_create(

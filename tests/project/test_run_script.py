@@ -21,7 +21,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_it_starts_the_product_with_the_demo_company_and_stops_cleanly(tmp_path):
+def test_it_starts_the_product_with_the_demo_company_and_stops_cleanly(tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update({"PORT": str(port), "QIBU_VAR_DIR": str(tmp_path), "WEB_CONCURRENCY": "1", "PYTHONUNBUFFERED": "1"})

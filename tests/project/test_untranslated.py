@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -21,7 +21,12 @@ from django.utils import timezone
 
 from qibu.okrs.models import KeyResult, KeyResultKind
 from qibu.okrs.services import checkin_record, key_result_create
-from tests.project.test_permissions_matrix import ROWS, Row, world  # noqa: F401  (the fixture, used by name)
+from qibu.org.models import Person
+from tests.conftest import Company
+from tests.project.test_permissions_matrix import ROWS, Row, World, world  # noqa: F401  (the fixture, used by name)
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 # Names of the product, of formats and standards, and of things whose name is not translated.
 PRODUCT_WORDS = {
@@ -104,7 +109,7 @@ def visible_text(page: str) -> list[str]:
     return parser.parts
 
 
-def _user_data(company: Any) -> set[str]:
+def _user_data(company: Company) -> set[str]:
     """Latin words that are the fixture company's own data: people's names, user names and e-mail addresses."""
     words: set[str] = set()
     for persona in ("alice", "erin", "hank", "mia", "oscar"):
@@ -129,7 +134,7 @@ def english_words(texts: list[str], allowed: set[str]) -> list[str]:
     return found
 
 
-def _chinese_client(persona: Any) -> Client:
+def _chinese_client(persona: Person) -> Client:
     client = Client(headers={"Accept-Language": "zh-hans"})
     client.cookies["qibu_language"] = "zh-hans"
     client.force_login(persona)
@@ -137,7 +142,7 @@ def _chinese_client(persona: Any) -> Client:
 
 
 @pytest.fixture
-def lived_in(world: dict[str, Any], company: Any) -> dict[str, Any]:  # noqa: F811  (the imported fixture)
+def lived_in(world: World, company: Company) -> World:  # noqa: F811  (the imported fixture)
     """The permission table's world after some weeks of use, so that pages show every state they can: check-ins
     with a big fall and its reason, a stale key result (MEAS-8), one behind pace, key results of every kind."""
     c, mine = company, world["mine"]
@@ -162,7 +167,7 @@ NOT_HTML = {"import template", "people export xlsx", "people export csv", "set-p
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
 
-def _assert_chinese(response: Any, what: str, company: Any) -> None:
+def _assert_chinese(response: Response, what: str, company: Company) -> None:
     assert response["Content-Type"].startswith("text/html"), what
     allowed = PRODUCT_WORDS | _user_data(company)
     leaked = english_words(visible_text(response.content.decode()), allowed)
@@ -170,7 +175,7 @@ def _assert_chinese(response: Any, what: str, company: Any) -> None:
 
 
 @pytest.mark.parametrize("row", PAGES, ids=[row.name for row in PAGES])
-def test_it_shows_no_english_on_a_chinese_page(row: Row, lived_in, company):
+def test_it_shows_no_english_on_a_chinese_page(row: Row, lived_in: World, company: Company) -> None:
     persona = next(p for p in ("alice", "erin", "hank", "mia", "oscar") if row.expect.get(p) == "ok")
     response = _chinese_client(getattr(company, persona)).get(row.url(lived_in, company), headers=row.headers or {})
     assert response.status_code == 200, response.status_code
@@ -186,7 +191,7 @@ CHECK_INS = {
 
 @pytest.mark.parametrize("case", CHECK_INS, ids=list(CHECK_INS))
 @pytest.mark.parametrize("htmx", [True, False], ids=["fragment", "page"])
-def test_it_answers_a_check_in_in_chinese_EXE_4(case: str, htmx: bool, lived_in, company):
+def test_it_answers_a_check_in_in_chinese_EXE_4(case: str, htmx: bool, lived_in: World, company: Company) -> None:
     """EXE-4: the check-in answer — the updated key result, or the form asking why confidence fell, or the error
     — is Chinese, as a fragment for htmx and as a page without JavaScript."""
     data, status = CHECK_INS[case]
@@ -197,7 +202,7 @@ def test_it_answers_a_check_in_in_chinese_EXE_4(case: str, htmx: bool, lived_in,
     _assert_chinese(response, case, company)
 
 
-def test_it_finds_english_where_there_is_some():
+def test_it_finds_english_where_there_is_some() -> None:
     """The check itself: English words are found, Chinese, codes and allowed names are not."""
     texts = visible_text(
         '<p>检查 OKR 进度 P1 · 2026 Q4 · SET-7</p><button aria-label="Check in">签到</button>'
@@ -212,7 +217,7 @@ def test_it_finds_english_where_there_is_some():
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_it_names_each_language_in_itself_on_the_switcher(language: str, company):
+def test_it_names_each_language_in_itself_on_the_switcher(language: str, company: Company) -> None:
     """The switcher says 简体中文 / English in both languages, so anyone finds their own."""
     client = Client(headers={"Accept-Language": language})
     client.cookies["qibu_language"] = language

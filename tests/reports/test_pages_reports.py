@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.db import connection
@@ -12,11 +13,28 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
+from qibu.cycles.models import Cycle
 from qibu.okrs.models import KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
-from qibu.org.models import Person, Role, StrategicGoal
+from qibu.org.models import Department, Person, Role, StrategicGoal
 from qibu.org.services import department_create, person_create, team_create
+from tests.conftest import Company, Okrs, present
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+
+class East(TypedDict):
+    east: Department
+    suzhou: Department
+
+
+class Hidden(TypedDict):
+    limited: Objective
+    private: Objective
+
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar"]
 
@@ -27,7 +45,7 @@ def client_for(person: Person) -> Client:
     return client
 
 
-def page(person: Person, name: str, *args: int, cycle=None, **params) -> tuple[int, str]:
+def page(person: Person, name: str, *args: int, cycle: Cycle | None = None, **params: str | int) -> tuple[int, str]:
     url = reverse(name, args=args)
     query = {**params}
     if cycle is not None:
@@ -36,7 +54,7 @@ def page(person: Person, name: str, *args: int, cycle=None, **params) -> tuple[i
     return response.status_code, response.content.decode()
 
 
-def fragment(person: Person, name: str, *args: int, cycle=None, **params):
+def fragment(person: Person, name: str, *args: int, cycle: Cycle | None = None, **params: str | int) -> Response:
     """The answer to an htmx request (`HX-Request` header), as the on-demand parts of the pages make them."""
     query = {**params}
     if cycle is not None:
@@ -50,7 +68,7 @@ def row_of(html: str, name: str) -> str:
     return html[html.rindex("<tr", 0, at) : html.index("</tr>", at)]
 
 
-def urls_for(company, okrs) -> list[tuple[str, tuple[int, ...]]]:
+def urls_for(company: Company, okrs: Okrs) -> list[tuple[str, tuple[int, ...]]]:
     return [
         ("reports:company", ()),
         ("reports:department", (company.sales.pk,)),
@@ -61,7 +79,7 @@ def urls_for(company, okrs) -> list[tuple[str, tuple[int, ...]]]:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_it_renders_every_report_page_for_each_persona(company, okrs, persona):
+def test_it_renders_every_report_page_for_each_persona(company: Company, okrs: Okrs, persona: str) -> None:
     person = getattr(company, persona)
     for name, args in urls_for(company, okrs):
         status, html = page(person, name, *args, cycle=company.quarter)
@@ -69,22 +87,23 @@ def test_it_renders_every_report_page_for_each_persona(company, okrs, persona):
         assert "成为华东市场第一" in html or name in ("reports:department", "reports:person"), name
 
 
-def test_it_sends_anonymous_visitors_to_sign_in(company, okrs):
+def test_it_sends_anonymous_visitors_to_sign_in(company: Company, okrs: Okrs) -> None:
     for name, args in urls_for(company, okrs):
         response = Client().get(reverse(name, args=args))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_it_sends_anonymous_visitors_of_the_on_demand_fragments_to_sign_in(company, okrs):
+def test_it_sends_anonymous_visitors_of_the_on_demand_fragments_to_sign_in(company: Company, okrs: Okrs) -> None:
     for url in (reverse("reports:department_rows", args=[company.sales.pk]), reverse("reports:tree_unaligned")):
-        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        plain_and_htmx: list[dict[str, Any]] = [{}, {"HTTP_HX_REQUEST": "true"}]
+        for headers in plain_and_htmx:
             response = Client().get(url, {"cycle": company.quarter.pk}, **headers)
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("login"))
 
 
-def test_it_answers_404_for_a_missing_department_or_person(company):
+def test_it_answers_404_for_a_missing_department_or_person(company: Company) -> None:
     assert page(company.mia, "reports:department", 999999)[0] == 404
     assert page(company.mia, "reports:person", 999999)[0] == 404
     assert page(company.mia, "reports:tree_children", 999999)[0] == 404
@@ -95,7 +114,7 @@ def test_it_answers_404_for_a_missing_department_or_person(company):
 # --- company page --------------------------------------------------------------------------------
 
 
-def test_it_shows_the_vision_mission_and_strategic_goals_on_the_company_page_VIS_1_VIS_2(company):
+def test_it_shows_the_vision_mission_and_strategic_goals_on_the_company_page_VIS_1_VIS_2(company: Company) -> None:
     """VIS-1, VIS-2."""
     StrategicGoal.objects.create(title="三年成为行业第一", description="华东先行")
     status, html = page(company.oscar, "reports:company", cycle=company.quarter)
@@ -106,7 +125,7 @@ def test_it_shows_the_vision_mission_and_strategic_goals_on_the_company_page_VIS
     assert "华东先行" in html
 
 
-def test_it_shows_company_annual_and_quarterly_objectives_SET_1(company, okrs):
+def test_it_shows_company_annual_and_quarterly_objectives_SET_1(company: Company, okrs: Okrs) -> None:
     """SET-1."""
     objective_create(
         actor=company.erin, cycle=company.year, level=Level.COMPANY, title="年度营收翻番", owner=company.erin
@@ -119,7 +138,7 @@ def test_it_shows_company_annual_and_quarterly_objectives_SET_1(company, okrs):
     assert company.year.name in html and company.quarter.name in html
 
 
-def test_it_shows_progress_confidence_and_health_of_company_objectives_MEAS_6(company, okrs):
+def test_it_shows_progress_confidence_and_health_of_company_objectives_MEAS_6(company: Company, okrs: Okrs) -> None:
     """MEAS-6."""
     checkin_record(actor=company.erin, key_result=okrs["revenue"], value=250, confidence=30)
     _status, html = page(company.mia, "reports:company", cycle=company.quarter)
@@ -128,7 +147,7 @@ def test_it_shows_progress_confidence_and_health_of_company_objectives_MEAS_6(co
     assert 'class="health off_track"' in html
 
 
-def test_it_rolls_up_each_department_and_links_to_its_page(company, okrs):
+def test_it_rolls_up_each_department_and_links_to_its_page(company: Company, okrs: Okrs) -> None:
     checkin_record(actor=company.hank, key_result=okrs["department_kr"], value=5, confidence=45)
     _status, html = page(company.oscar, "reports:company", cycle=company.quarter)
     table = html[html.index('class="departments"') :]
@@ -140,7 +159,7 @@ def test_it_rolls_up_each_department_and_links_to_its_page(company, okrs):
 
 
 @pytest.fixture
-def east(company, okrs):
+def east(company: Company, okrs: Okrs) -> East:
     """Sales → 华东销售 → 苏州小组, each with a department objective: 华东销售 at 30 % (3 of 10), confidence 60 %."""
     east = department_create(actor=None, name="华东销售", parent=company.sales)
     suzhou = department_create(actor=None, name="苏州小组", parent=east)
@@ -165,7 +184,7 @@ def east(company, okrs):
     return {"east": east, "suzhou": suzhou}
 
 
-def test_it_lists_only_the_top_level_departments_on_the_company_page(company, okrs, east):
+def test_it_lists_only_the_top_level_departments_on_the_company_page(company: Company, okrs: Okrs, east: East) -> None:
     _status, html = page(company.oscar, "reports:company", cycle=company.quarter)
     table = html[html.index('class="departments"') :]
     assert "销售部" in table and "市场部" in table
@@ -182,7 +201,7 @@ def test_it_lists_only_the_top_level_departments_on_the_company_page(company, ok
     assert "expand" not in row_of(table, "市场部")  # no sub-departments, no control
 
 
-def test_it_loads_the_rows_of_the_sub_departments_on_demand(company, okrs, east):
+def test_it_loads_the_rows_of_the_sub_departments_on_demand(company: Company, okrs: Okrs, east: East) -> None:
     checkin_record(actor=company.hank, key_result=okrs["department_kr"], value=5, confidence=45)
     response = fragment(company.oscar, "reports:department_rows", company.sales.pk, cycle=company.quarter)
     assert response.status_code == 200
@@ -207,7 +226,7 @@ def test_it_loads_the_rows_of_the_sub_departments_on_demand(company, okrs, east)
     assert "expand" not in suzhou
 
 
-def test_it_answers_the_rows_as_rows_only_and_says_it_varies_on_htmx(company, okrs, east):
+def test_it_answers_the_rows_as_rows_only_and_says_it_varies_on_htmx(company: Company, okrs: Okrs, east: East) -> None:
     response = fragment(company.oscar, "reports:department_rows", company.sales.pk, cycle=company.quarter)
     html = response.content.decode()
     assert "HX-Request" in response["Vary"]
@@ -220,7 +239,9 @@ def test_it_answers_the_rows_as_rows_only_and_says_it_varies_on_htmx(company, ok
     assert "-1 * 1rem" not in html
 
 
-def test_it_sends_a_request_for_the_rows_without_javascript_to_the_department_page(company, okrs, east):
+def test_it_sends_a_request_for_the_rows_without_javascript_to_the_department_page(
+    company: Company, okrs: Okrs, east: East
+) -> None:
     response = client_for(company.mia).get(
         reverse("reports:department_rows", args=[company.sales.pk]), {"cycle": company.quarter.pk}
     )
@@ -230,7 +251,9 @@ def test_it_sends_a_request_for_the_rows_without_javascript_to_the_department_pa
     )
 
 
-def test_it_leaves_hidden_objectives_out_of_the_sub_department_rows_PUB_2(company, okrs, east):
+def test_it_leaves_hidden_objectives_out_of_the_sub_department_rows_PUB_2(
+    company: Company, okrs: Okrs, east: East
+) -> None:
     """PUB-2."""
     objective_create(
         actor=company.hank,
@@ -248,7 +271,7 @@ def test_it_leaves_hidden_objectives_out_of_the_sub_department_rows_PUB_2(compan
     assert count.format(2) in row_of(html, "华东销售")  # hank heads sales, and so the departments below it
 
 
-def test_it_counts_off_track_at_risk_and_stale_key_results_per_department_MEAS_8(company, okrs):
+def test_it_counts_off_track_at_risk_and_stale_key_results_per_department_MEAS_8(company: Company, okrs: Okrs) -> None:
     """MEAS-8."""
     second = objective_create(
         actor=company.hank,
@@ -277,7 +300,7 @@ def test_it_counts_off_track_at_risk_and_stale_key_results_per_department_MEAS_8
     assert rollups[company.marketing.pk].objectives == 0
 
 
-def test_it_shows_the_bottom_up_share_against_the_target_SET_7(company, okrs):
+def test_it_shows_the_bottom_up_share_against_the_target_SET_7(company: Company, okrs: Okrs) -> None:
     # erin (executive), hank (head) and mia (member) wrote one objective each: 1 of 3 by employees.
     """SET-7."""
     _status, html = page(company.alice, "reports:company", cycle=company.quarter)
@@ -297,7 +320,7 @@ def test_it_shows_the_bottom_up_share_against_the_target_SET_7(company, okrs):
     assert "target-met" in share
 
 
-def test_it_counts_a_member_who_heads_a_department_as_a_leader_SET_7(company, okrs):
+def test_it_counts_a_member_who_heads_a_department_as_a_leader_SET_7(company: Company, okrs: Okrs) -> None:
     """SET-7."""
     company.marketing.head = company.oscar
     company.marketing.save(update_fields=["head"])
@@ -309,7 +332,9 @@ def test_it_counts_a_member_who_heads_a_department_as_a_leader_SET_7(company, ok
     assert not share.met
 
 
-def test_it_counts_objectives_of_superusers_and_without_author_as_not_by_employees_SET_7(company, okrs):
+def test_it_counts_objectives_of_superusers_and_without_author_as_not_by_employees_SET_7(
+    company: Company, okrs: Okrs
+) -> None:
     """SET-7."""
     from qibu.reports.selectors import bottom_up_share
 
@@ -336,7 +361,7 @@ def test_it_counts_objectives_of_superusers_and_without_author_as_not_by_employe
 
 
 @pytest.fixture
-def hidden(company, okrs):
+def hidden(company: Company, okrs: Okrs) -> Hidden:
     """A sales objective limited to the department, and a private one of mia's."""
     limited = objective_create(
         actor=company.hank,
@@ -361,7 +386,7 @@ def hidden(company, okrs):
     return {"limited": limited, "private": private}
 
 
-def _all_pages(person, company, okrs) -> str:
+def _all_pages(person: Person, company: Company, okrs: Okrs) -> str:
     html = ""
     for name, args in [
         *urls_for(company, okrs),
@@ -374,7 +399,9 @@ def _all_pages(person, company, okrs) -> str:
     return html
 
 
-def test_it_hides_department_limited_and_private_objectives_from_outsiders_PUB_2(company, okrs, hidden):
+def test_it_hides_department_limited_and_private_objectives_from_outsiders_PUB_2(
+    company: Company, okrs: Okrs, hidden: Hidden
+) -> None:
     """PUB-2."""
     html = _all_pages(company.oscar, company, okrs)
     assert "成为华东市场第一" in html  # company-wide objectives stay visible to everyone
@@ -383,21 +410,27 @@ def test_it_hides_department_limited_and_private_objectives_from_outsiders_PUB_2
     assert "米娅的私人目标" not in html
 
 
-def test_it_shows_department_limited_objectives_inside_the_department_PUB_2(company, okrs, hidden):
+def test_it_shows_department_limited_objectives_inside_the_department_PUB_2(
+    company: Company, okrs: Okrs, hidden: Hidden
+) -> None:
     """PUB-2."""
     html = _all_pages(company.mia, company, okrs)
     assert "销售部内部价格策略" in html
     assert "内部折扣 KR" in html
 
 
-def test_it_shows_a_private_objective_to_its_owner_and_manager_only_PUB_2(company, okrs, hidden):
+def test_it_shows_a_private_objective_to_its_owner_and_manager_only_PUB_2(
+    company: Company, okrs: Okrs, hidden: Hidden
+) -> None:
     """PUB-2."""
     assert "米娅的私人目标" in _all_pages(company.mia, company, okrs)
     assert "米娅的私人目标" in _all_pages(company.hank, company, okrs)
     assert "米娅的私人目标" not in _all_pages(company.erin, company, okrs)
 
 
-def test_it_leaves_hidden_objectives_out_of_the_numbers_shown_to_outsiders_PUB_2(company, okrs, hidden):
+def test_it_leaves_hidden_objectives_out_of_the_numbers_shown_to_outsiders_PUB_2(
+    company: Company, okrs: Okrs, hidden: Hidden
+) -> None:
     """PUB-2."""
     from qibu.reports.selectors import alignment_tree, member_rows
 
@@ -411,7 +444,9 @@ def test_it_leaves_hidden_objectives_out_of_the_numbers_shown_to_outsiders_PUB_2
     assert tree.roots[0].children == 2
 
 
-def test_it_answers_404_for_the_children_of_a_hidden_objective_PUB_2(company, okrs, hidden):
+def test_it_answers_404_for_the_children_of_a_hidden_objective_PUB_2(
+    company: Company, okrs: Okrs, hidden: Hidden
+) -> None:
     """PUB-2."""
     status, _html = page(company.oscar, "reports:tree_children", hidden["private"].pk, cycle=company.quarter)
     assert status == 404
@@ -420,7 +455,7 @@ def test_it_answers_404_for_the_children_of_a_hidden_objective_PUB_2(company, ok
 # --- department and person pages -----------------------------------------------------------------
 
 
-def test_it_shows_the_department_its_teams_okrs_and_people(company, okrs):
+def test_it_shows_the_department_its_teams_okrs_and_people(company: Company, okrs: Okrs) -> None:
     sub = department_create(actor=None, name="华东销售", parent=company.sales)
     person_create(actor=None, username="sam", full_name="孙华东", department=sub, job_title="销售代表")
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=2, confidence=80)
@@ -436,7 +471,9 @@ def test_it_shows_the_department_its_teams_okrs_and_people(company, okrs):
     assert 'class="health on_track"' in mia_row
 
 
-def test_it_lists_the_direct_sub_departments_and_loads_theirs_on_demand(company, okrs, east):
+def test_it_lists_the_direct_sub_departments_and_loads_theirs_on_demand(
+    company: Company, okrs: Okrs, east: East
+) -> None:
     deeper = department_create(actor=None, name="苏州一组", parent=east["suzhou"])
     person_create(actor=None, username="deep", full_name="深层成员", department=deeper)
     _status, html = page(company.oscar, "reports:department", company.sales.pk, cycle=company.quarter)
@@ -450,11 +487,12 @@ def test_it_lists_the_direct_sub_departments_and_loads_theirs_on_demand(company,
     assert f'hx-get="{rows_url}?{query}"' in east_row
 
     url = reverse("reports:department_rows", args=[east["east"].pk])
-    response = client_for(company.oscar).get(
-        url,
-        {"cycle": company.quarter.pk, "table": "department", "base": company.sales.depth + 1},
-        HTTP_HX_REQUEST="true",
-    )
+    rows_query: dict[str, str | int] = {
+        "cycle": company.quarter.pk,
+        "table": "department",
+        "base": company.sales.depth + 1,
+    }
+    response = client_for(company.oscar).get(url, rows_query, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert html.count("<tr>") == 2
     suzhou = row_of(html, "苏州小组")
@@ -464,7 +502,7 @@ def test_it_lists_the_direct_sub_departments_and_loads_theirs_on_demand(company,
     assert "calc(.5rem + 0 * 1rem)" in row_of(html, "华东销售") and "expand" not in row_of(html, "华东销售")
 
 
-def test_it_shows_team_objectives_on_the_department_page(company, okrs):
+def test_it_shows_team_objectives_on_the_department_page(company: Company, okrs: Okrs) -> None:
     objective_create(
         actor=company.hank,
         cycle=company.quarter,
@@ -477,7 +515,7 @@ def test_it_shows_team_objectives_on_the_department_page(company, okrs):
     assert "大客户组季度冲刺" in html
 
 
-def test_it_pages_through_a_large_department(company, okrs):
+def test_it_pages_through_a_large_department(company: Company, okrs: Okrs) -> None:
     from qibu.reports.selectors import MEMBERS_PER_PAGE
 
     for i in range(MEMBERS_PER_PAGE + 5):
@@ -488,7 +526,7 @@ def test_it_pages_through_a_large_department(company, okrs):
     assert "销售054" in second
 
 
-def test_it_shows_a_person_with_manager_reports_and_objectives(company, okrs):
+def test_it_shows_a_person_with_manager_reports_and_objectives(company: Company, okrs: Okrs) -> None:
     _status, html = page(company.oscar, "reports:person", company.hank.pk, cycle=company.quarter)
     assert "韩销售" in html and "销售部" in html and "Erin 执行官" in html  # manager
     assert "米娅" in html  # a report
@@ -497,15 +535,15 @@ def test_it_shows_a_person_with_manager_reports_and_objectives(company, okrs):
     assert "打开苏州市场" in html and "华东大客户组" in html
 
 
-def test_it_marks_a_stale_key_result_on_the_person_page_MEAS_8(company, okrs):
+def test_it_marks_a_stale_key_result_on_the_person_page_MEAS_8(company: Company, okrs: Okrs) -> None:
     """MEAS-8."""
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
     _status, html = page(company.hank, "reports:person", company.mia.pk, cycle=company.quarter)
     assert "tag stale" in html
 
 
-def test_it_works_on_the_chosen_cycle(company, okrs):
-    q3 = company.quarter.parent.children.get(name__endswith="Q3")
+def test_it_works_on_the_chosen_cycle(company: Company, okrs: Okrs) -> None:
+    q3 = present(company.quarter.parent).children.get(name__endswith="Q3")
     objective_create(actor=company.mia, cycle=q3, level=Level.PERSON, owner=company.mia, title="第三季度的目标")
     _status, html = page(company.mia, "reports:person", company.mia.pk, cycle=q3)
     assert "第三季度的目标" in html and "打开苏州市场" not in html
@@ -514,7 +552,7 @@ def test_it_works_on_the_chosen_cycle(company, okrs):
     assert "第三季度的目标" not in html and "打开苏州市场" in html
 
 
-def test_it_shows_each_person_of_the_department_as_a_row(company, okrs):
+def test_it_shows_each_person_of_the_department_as_a_row(company: Company, okrs: Okrs) -> None:
     """A person without objectives reads as a dash, not as 0 %; stale key results are counted and tagged."""
     person_create(actor=None, username="nora", full_name="诺拉新人", department=company.sales, job_title="实习生")
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(created_at=timezone.now() - dt.timedelta(days=30))
@@ -529,7 +567,7 @@ def test_it_shows_each_person_of_the_department_as_a_row(company, okrs):
     assert '<span class="tag stale">1</span>' in mia and "80%" in mia and 'class="health on_track"' in mia
 
 
-def test_it_pages_through_people_keeping_the_cycle(company, okrs):
+def test_it_pages_through_people_keeping_the_cycle(company: Company, okrs: Okrs) -> None:
     from qibu.reports.selectors import MEMBERS_PER_PAGE
 
     for i in range(MEMBERS_PER_PAGE + 1):
@@ -542,7 +580,7 @@ def test_it_pages_through_people_keeping_the_cycle(company, okrs):
 # --- alignment tree ------------------------------------------------------------------------------
 
 
-def test_it_shows_company_objectives_at_the_top_of_the_alignment_tree_SET_6(company, okrs):
+def test_it_shows_company_objectives_at_the_top_of_the_alignment_tree_SET_6(company: Company, okrs: Okrs) -> None:
     """SET-6."""
     _status, html = page(company.mia, "reports:tree", cycle=company.quarter)
     assert "成为华东市场第一" in html
@@ -552,7 +590,7 @@ def test_it_shows_company_objectives_at_the_top_of_the_alignment_tree_SET_6(comp
     assert "销售部拿下十家标杆客户" not in html  # children are loaded on demand
 
 
-def test_it_loads_the_children_of_a_node_as_a_fragment_with_htmx_SET_6(company, okrs):
+def test_it_loads_the_children_of_a_node_as_a_fragment_with_htmx_SET_6(company: Company, okrs: Okrs) -> None:
     """SET-6."""
     url = reverse("reports:tree_children", args=[okrs["company"].pk])
     response = client_for(company.oscar).get(url, {"cycle": company.quarter.pk}, HTTP_HX_REQUEST="true")
@@ -566,7 +604,7 @@ def test_it_loads_the_children_of_a_node_as_a_fragment_with_htmx_SET_6(company, 
     assert reverse("okrs:objective", args=[okrs["department"].pk]) in html
 
 
-def test_it_shows_the_children_as_a_whole_page_without_javascript(company, okrs):
+def test_it_shows_the_children_as_a_whole_page_without_javascript(company: Company, okrs: Okrs) -> None:
     checkin_record(actor=company.hank, key_result=okrs["department_kr"], value=5, confidence=45)
     status, html = page(company.oscar, "reports:tree_children", okrs["department"].pk, cycle=company.quarter)
     assert status == 200
@@ -577,7 +615,7 @@ def test_it_shows_the_children_as_a_whole_page_without_javascript(company, okrs)
     assert "data-autosubmit" in html
 
 
-def test_it_colours_each_tree_node_by_its_health_MEAS_6(company, okrs):
+def test_it_colours_each_tree_node_by_its_health_MEAS_6(company: Company, okrs: Okrs) -> None:
     """MEAS-6."""
     checkin_record(actor=company.erin, key_result=okrs["revenue"], value=250, confidence=30)
     _status, html = page(company.mia, "reports:tree", cycle=company.quarter)
@@ -587,7 +625,7 @@ def test_it_colours_each_tree_node_by_its_health_MEAS_6(company, okrs):
     assert 'class="health off_track"' in node and "25%" in node
 
 
-def test_it_loads_the_objectives_that_align_to_nothing_on_demand_SET_6(company, okrs):
+def test_it_loads_the_objectives_that_align_to_nothing_on_demand_SET_6(company: Company, okrs: Okrs) -> None:
     """SET-6."""
     objective_create(
         actor=company.oscar, cycle=company.quarter, level=Level.PERSON, owner=company.oscar, title="孤立目标"
@@ -610,13 +648,15 @@ def test_it_loads_the_objectives_that_align_to_nothing_on_demand_SET_6(company, 
     assert status == 200 and "<html" in html and "孤立目标" in html  # the whole page, without JavaScript
 
 
-def test_it_says_so_when_every_objective_aligns_SET_6(company, okrs):
+def test_it_says_so_when_every_objective_aligns_SET_6(company: Company, okrs: Okrs) -> None:
     """SET-6."""
     html = fragment(company.mia, "reports:tree_unaligned", cycle=company.quarter).content.decode()
     assert "aligns to another one" in html and "<li" not in html
 
 
-def test_it_counts_every_gap_but_lists_only_the_first_SET_6(company, okrs, monkeypatch):
+def test_it_counts_every_gap_but_lists_only_the_first_SET_6(
+    company: Company, okrs: Okrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SET-6."""
     from qibu.reports import selectors
 
@@ -643,7 +683,7 @@ def test_it_counts_every_gap_but_lists_only_the_first_SET_6(company, okrs, monke
     assert [node.children for node in tree.roots] == [1]
 
 
-def test_it_hides_department_limited_and_private_gaps_from_outsiders_PUB_2(company, okrs):
+def test_it_hides_department_limited_and_private_gaps_from_outsiders_PUB_2(company: Company, okrs: Okrs) -> None:
     """PUB-2."""
     for title, visibility in (("销售部内部孤立目标", Visibility.DEPARTMENT), ("公开孤立目标", Visibility.COMPANY)):
         objective_create(
@@ -680,7 +720,7 @@ def test_it_hides_department_limited_and_private_gaps_from_outsiders_PUB_2(compa
 # --- typed page data ------------------------------------------------------------------------------
 
 
-def test_it_gives_the_pages_typed_cards_and_nodes_not_attributes_on_objectives(company, okrs):
+def test_it_gives_the_pages_typed_cards_and_nodes_not_attributes_on_objectives(company: Company, okrs: Okrs) -> None:
     """The selectors hand the templates typed data (`ObjectiveCard`, `TreeNode`); the objectives and key results
     are left as the database gave them."""
     from qibu.okrs.selectors import KeyResultCard, ObjectiveCard
@@ -711,7 +751,7 @@ def test_it_gives_the_pages_typed_cards_and_nodes_not_attributes_on_objectives(c
 # --- scripts ---------------------------------------------------------------------------------------
 
 
-def test_it_has_no_inline_script_or_event_handler_in_the_report_templates():
+def test_it_has_no_inline_script_or_event_handler_in_the_report_templates() -> None:
     """A Content-Security-Policy without inline script must not break these pages: behaviour comes from
     `static/js/qibu.js` through data attributes (`data-autosubmit` on the cycle picker)."""
     import re
@@ -727,7 +767,7 @@ def test_it_has_no_inline_script_or_event_handler_in_the_report_templates():
         assert "javascript:" not in source, template.name
 
 
-def test_it_submits_the_cycle_picker_through_a_data_attribute(company, okrs):
+def test_it_submits_the_cycle_picker_through_a_data_attribute(company: Company, okrs: Okrs) -> None:
     for name, args in urls_for(company, okrs):
         _status, html = page(company.mia, name, *args, cycle=company.quarter)
         picker = html[
@@ -741,7 +781,7 @@ def test_it_submits_the_cycle_picker_through_a_data_attribute(company, okrs):
 # --- helpers of the tables -------------------------------------------------------------------------
 
 
-def test_it_reverses_a_path_once_for_a_whole_table():
+def test_it_reverses_a_path_once_for_a_whole_table() -> None:
     from qibu.reports.templatetags.report_tags import url_pattern, with_pk
 
     for name in ("reports:person", "reports:department", "reports:department_rows", "okrs:objective"):
@@ -749,7 +789,7 @@ def test_it_reverses_a_path_once_for_a_whole_table():
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_it_shows_the_badge_of_each_health_as_the_okr_tag_does(language):
+def test_it_shows_the_badge_of_each_health_as_the_okr_tag_does(language: str) -> None:
     from django.template import engines
     from django.utils import translation
 
@@ -762,7 +802,7 @@ def test_it_shows_the_badge_of_each_health_as_the_okr_tag_does(language):
             assert by_table.render(context) == by_tag, health
 
 
-def test_it_writes_a_confidence_as_a_whole_number_rounded_half_up():
+def test_it_writes_a_confidence_as_a_whole_number_rounded_half_up() -> None:
     from qibu.reports.templatetags.report_tags import whole
 
     assert [whole(Decimal(v)) for v in ("55.5", "54.5", "54.4999", "0", "100")] == ["56", "55", "54", "0", "100"]
@@ -772,7 +812,7 @@ def test_it_writes_a_confidence_as_a_whole_number_rounded_half_up():
 # --- escaping ------------------------------------------------------------------------------------
 
 
-def test_it_escapes_html_in_names_and_titles(company, okrs):
+def test_it_escapes_html_in_names_and_titles(company: Company, okrs: Okrs) -> None:
     evil = "<script>alert(1)</script>"
     dept = department_create(actor=None, name=f"部门{evil}")
     team_create(actor=None, name=f"组{evil}", department=dept)
@@ -803,7 +843,8 @@ def test_it_escapes_html_in_names_and_titles(company, okrs):
     html = _all_pages(company.alice, company, okrs)
     for name, args in [("reports:department", (dept.pk,)), ("reports:person", (person.pk,))]:
         html += page(company.alice, name, *args, cycle=company.quarter)[1]
-    for params in ({}, {"table": "department", "base": 1}):
+    all_and_department_table: list[dict[str, str | int]] = [{}, {"table": "department", "base": 1}]
+    for params in all_and_department_table:
         html += fragment(
             company.alice, "reports:department_rows", dept.pk, cycle=company.quarter, **params
         ).content.decode()
@@ -814,7 +855,7 @@ def test_it_escapes_html_in_names_and_titles(company, okrs):
         assert f"{text}&lt;script&gt;alert(1)&lt;/script&gt;" in html, text
 
 
-def test_it_escapes_html_in_every_cell_of_the_tables_and_their_fragments(company, okrs):
+def test_it_escapes_html_in_every_cell_of_the_tables_and_their_fragments(company: Company, okrs: Okrs) -> None:
     """The rows of the department and people tables, on the pages and as htmx loads them, escape every text
     they show: department, head and person names, job titles."""
     evil = '<img src=x onerror="alert(1)">'
@@ -851,7 +892,7 @@ def test_it_escapes_html_in_every_cell_of_the_tables_and_their_fragments(company
 # --- constant queries ----------------------------------------------------------------------------
 
 
-def _grow_company(company, okrs, n: int) -> None:
+def _grow_company(company: Company, okrs: Okrs, n: int) -> None:
     """n more departments, each with a head, a team, members with objectives, key results and alignments."""
     for i in range(n):
         dept = department_create(actor=None, name=f"事业部{i}", parent=company.sales if i % 2 else None)
@@ -913,14 +954,16 @@ def _count(fetch: Callable[[], object]) -> int:
 
 
 @pytest.mark.parametrize("persona", ["alice", "hank", "oscar"])
-def test_it_makes_the_same_number_of_queries_for_a_bigger_company(company, okrs, persona, django_assert_num_queries):
+def test_it_makes_the_same_number_of_queries_for_a_bigger_company(
+    company: Company, okrs: Okrs, persona: str, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     viewer = getattr(company, persona)
     # The small company already has one of each kind of thing (an empty list is never queried at all).
     department_create(actor=None, name="华东销售", parent=company.sales)
-    gap = {"cycle": company.quarter, "level": Level.PERSON, "owner": company.oscar}
+    gap: dict[str, Any] = {"cycle": company.quarter, "level": Level.PERSON, "owner": company.oscar}
     objective_create(actor=company.oscar, title="孤立目标", **gap)
     client = client_for(viewer)
-    requests = {
+    requests: dict[str, Callable[[], Response]] = {
         "company": lambda: client.get(reverse("reports:company"), {"cycle": company.quarter.pk}),
         "department": lambda: client.get(
             reverse("reports:department", args=[company.sales.pk]), {"cycle": company.quarter.pk}
