@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "qibu.org.middleware.PersonLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A bare 405 (require_POST, the API's routes) becomes the 405 page, or the API's JSON.
+    "qibu.core.errors.MethodNotAllowedMiddleware",
     # Last, as django-axes asks: it turns a sign-in refused by the throttle into the sign-in page saying why.
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,6 +101,8 @@ AUTH_USER_MODEL = "org.Person"
 # The throttle first: it refuses a locked account or address before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "qibu.org.backends.PersonBackend"]
 LOGIN_URL = "login"
+# A form sent without a valid CSRF token: the 403 page in the product's layout, saying the form expired.
+CSRF_FAILURE_VIEW = "qibu.core.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "okrs:my"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -219,11 +223,22 @@ QIBU_MAIL_SENDS = bool(os.environ.get("EMAIL_HOST"))
 # How long a worker's claim on a batch of mail holds without renewal (it renews while sending).
 QIBU_MAIL_LEASE_SECONDS = int(os.environ.get("QIBU_MAIL_LEASE_SECONDS", "300"))
 
+# Refused requests (a bad Host, an oversized body, 403, 404) are one line on the console, without a traceback
+# (qibu/core/logs.py); a server error (500) keeps its traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "qibu.core.logs.OneLineRefusals"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"], "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # Shown in the UI beside method rules; the policy defaults live on the Organisation model.
