@@ -135,7 +135,7 @@ def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client, okrs, compa
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=6, confidence=100)
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
     assert "150%" in html
-    assert 'style="width:100.0%"' in html
+    assert 'class="w-100"' in html
 
 
 # --- the objective page ---------------------------------------------------------------------------
