@@ -10,8 +10,16 @@ from django import template
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from qibu.core.numbers import NumberFormat
+from qibu.core.validation import NOTE_MAX
 
 register = template.Library()
+
+
+@register.simple_tag
+def note_max() -> int:
+    """The length limit of a check-in's note and reason, for the `maxlength` of boxes written by hand."""
+    return NOTE_MAX
+
 
 HEALTH_LABELS = {
     "on_track": gettext_lazy("On track"),
