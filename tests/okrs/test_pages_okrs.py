@@ -457,7 +457,9 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(client, okrs,
     reason = html[html.index('<div class="field reason">') :]
     assert f'<label for="kr-{kr.pk}-confidence_reason">Why did confidence fall, and what changed?</label>' in reason
     assert 'role="alert"' in reason[: reason.index("<textarea")]
-    assert 'name="confidence_reason" maxlength="2000" rows="2" aria-invalid="true" autofocus>' in reason  # the cursor goes there
+    assert (
+        'name="confidence_reason" maxlength="2000" rows="2" aria-invalid="true" autofocus>' in reason
+    )  # the cursor goes there
     assert 'value="1"' in html and 'value="20"' in html and ">客户流失</textarea>" in html  # what was typed is kept
     assert 'aria-expanded="true"' in html  # the form stays open
     assert "hx-swap-oob" not in html  # nothing changed, so the numbers stay
