@@ -83,6 +83,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so that static files stay cacheable:
+    # The Content-Security-Policy (below) on every page; no inline script or style is allowed.
+    "csp.middleware.CSPMiddleware",
+    # Cache-Control: private, no-store for signed-in people and the API.
+    "qibu.core.cache.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +95,8 @@ MIDDLEWARE = [
     "qibu.org.middleware.PersonLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A bare 405 (require_POST, the API's routes) becomes the 405 page, or the API's JSON.
+    "qibu.core.errors.MethodNotAllowedMiddleware",
     # Last, as django-axes asks: it turns a sign-in refused by the throttle into the sign-in page saying why.
     "axes.middleware.AxesMiddleware",
 ]
@@ -100,6 +107,8 @@ AUTH_USER_MODEL = "org.Person"
 # The throttle first: it refuses a locked account or address before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "qibu.org.backends.PersonBackend"]
 LOGIN_URL = "login"
+# A form sent without a valid CSRF token: the 403 page in the product's layout, saying the form expired.
+CSRF_FAILURE_VIEW = "qibu.core.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "okrs:my"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -192,6 +201,23 @@ STORAGES = {
     },
 }
 
+# No inline script, style or handler anywhere: behaviour is in static/js/qibu.js, looks in static/css/qibu.css.
+# The mail outbox's preview frame sets a stricter policy of its own (qibu/notify/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -201,6 +227,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 if _flag("QIBU_SECURE"):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -224,11 +251,22 @@ QIBU_SITE_URL = os.environ.get("QIBU_SITE_URL", f"http://localhost:{os.environ.g
 # How long a worker's claim on a batch of mail holds without renewal (it renews while sending).
 QIBU_MAIL_LEASE_SECONDS = int(os.environ.get("QIBU_MAIL_LEASE_SECONDS", "300"))
 
+# Refused requests (a bad Host, an oversized body, 403, 404) are one line on the console, without a traceback
+# (qibu/core/logs.py); a server error (500) keeps its traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "qibu.core.logs.OneLineRefusals"}},
+    "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"], "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["refusals"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # Shown in the UI beside method rules; the policy defaults live on the Organisation model.

@@ -24,3 +24,9 @@ urlpatterns = [
     path("", include("qibu.reports.urls")),
     path("", include("qibu.okrs.urls")),
 ]
+
+# Refused and failed requests: a page in the product's layout and the reader's language, or the API's JSON.
+handler400 = "qibu.core.errors.bad_request"
+handler403 = "qibu.core.errors.permission_denied"
+handler404 = "qibu.core.errors.page_not_found"
+handler500 = "qibu.core.errors.server_error"

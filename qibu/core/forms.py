@@ -23,3 +23,13 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError, aliases: Mapping[st
             form.add_error(name, message)
         else:
             form.add_error(None, message)
+
+
+def text_input(max_length: int, **attrs: str) -> forms.TextInput:
+    """A one-line text box that stops at the service's limit (`qibu.core.validation`): the browser tells the person
+    early; the service still refuses, in the same words for page and API, what gets past it."""
+    return forms.TextInput(attrs={**attrs, "maxlength": str(max_length)})
+
+
+def text_area(max_length: int, rows: int, **attrs: str) -> forms.Textarea:
+    return forms.Textarea(attrs={**attrs, "rows": str(rows), "maxlength": str(max_length)})

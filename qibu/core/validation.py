@@ -20,8 +20,15 @@ from django.utils.translation import gettext as _
 
 from qibu.core.numbers import NumberFormat
 
-TITLE_MAX = 200
-TEXT_MAX = 5000
+# How long a text may be, by kind (every service that stores text checks it with `clean_text`, and forms give the
+# same number to the browser as `maxlength`): a 1 MB vision would make every member's home page 1 MB.
+TITLE_MAX = 200  # objective, key result, milestone and strategic goal titles
+NAME_MAX = 150  # the organisation's, departments', teams' and people's names; job titles
+SHORT_NAME_MAX = 100  # cycle and API token names
+UNIT_MAX = 20  # a key result's unit
+STATEMENT_MAX = 2000  # the organisation's vision and mission
+NOTE_MAX = 2000  # a check-in's note and the reason confidence fell
+TEXT_MAX = 5000  # descriptions: of an objective, of a strategic goal
 # Numbers are stored with 4 decimals. SQLite keeps a decimal column as a double, exact to 15 significant digits
 # (Django reads it back with 15), so values keep 11 digits before the point: up to 99,999,999,999.9999, stored
 # and read back exactly on SQLite and PostgreSQL alike. Beyond it a value would come back changed (or not at all).

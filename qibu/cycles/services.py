@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
 from qibu.audit.services import history_entry, history_record, history_record_many, snapshot
-from qibu.core.validation import FieldErrors, clean_date_range, clean_text
+from qibu.core.validation import SHORT_NAME_MAX, FieldErrors, clean_date_range, clean_text
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.org.models import Person
 
-NAME_MAX = 100
 CYCLE_FIELDS = ("name", "kind", "start", "end", "parent")
 
 
@@ -88,7 +87,7 @@ def cycle_create(
     parent: Cycle | None = None,
 ) -> Cycle:
     errors = FieldErrors()
-    name = clean_text(errors, "name", name, max_length=NAME_MAX, missing=_("Give the cycle a name."))
+    name = clean_text(errors, "name", name, max_length=SHORT_NAME_MAX, missing=_("Give the cycle a name."))
     clean_date_range(errors, start, end, field="end")
     if kind not in CycleKind.values:
         errors.add("kind", _("Unknown kind of cycle."))

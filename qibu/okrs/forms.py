@@ -14,6 +14,8 @@ from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from qibu.core.forms import text_area, text_input
+from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.okrs.access import headed_department_paths
@@ -156,8 +158,8 @@ def _date_input() -> forms.DateInput:
 
 
 class ObjectiveForm(forms.Form):
-    title = forms.CharField(label=_("Objective"), required=False, widget=forms.TextInput(attrs={"maxlength": 400}))
-    description = forms.CharField(label=_("Why it matters"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = forms.CharField(label=_("Objective"), required=False, widget=text_input(TITLE_MAX))
+    description = forms.CharField(label=_("Why it matters"), required=False, widget=text_area(TEXT_MAX, rows=3))
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.PERSON)
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
     owner = OwnerField(label=_("Owner"), queryset=Person.objects.none(), required=False)
@@ -257,7 +259,7 @@ class ObjectiveForm(forms.Form):
 class KeyResultDraftForm(forms.Form):
     """SET-9: a key result written in the same form as its objective."""
 
-    title = forms.CharField(label=_("Key result"), required=False, widget=forms.TextInput(attrs={"maxlength": 400}))
+    title = forms.CharField(label=_("Key result"), required=False, widget=text_input(TITLE_MAX))
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[
@@ -274,7 +276,7 @@ class KeyResultDraftForm(forms.Form):
     target_value = forms.CharField(
         label=_("Target"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
-    unit = forms.CharField(label=_("Unit"), required=False, max_length=20)
+    unit = forms.CharField(label=_("Unit"), required=False, widget=text_input(UNIT_MAX))
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -282,7 +284,7 @@ class KeyResultDraftForm(forms.Form):
 
 
 class KeyResultForm(forms.Form):
-    title = forms.CharField(label=_("Key result"), required=False, widget=forms.TextInput(attrs={"maxlength": 400}))
+    title = forms.CharField(label=_("Key result"), required=False, widget=text_input(TITLE_MAX))
     kind = forms.ChoiceField(label=_("Kind"), choices=KeyResultKind.choices, initial=KeyResultKind.INCREASE)
     start_value = forms.CharField(
         label=_("Start value"), required=False, initial="0", widget=forms.TextInput(attrs={"inputmode": "decimal"})
@@ -296,7 +298,7 @@ class KeyResultForm(forms.Form):
         help_text=_("Empty: the start value."),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    unit = forms.CharField(label=_("Unit"), required=False, max_length=20)
+    unit = forms.CharField(label=_("Unit"), required=False, widget=text_input(UNIT_MAX))
     band_low = forms.CharField(
         label=_("Band low"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
@@ -307,7 +309,7 @@ class KeyResultForm(forms.Form):
         label=_("Milestones"),
         required=False,
         help_text=_("One per line."),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": "4"}),
     )
     weight = forms.CharField(
         label=_("Weight"), required=False, initial="1", widget=forms.TextInput(attrs={"inputmode": "decimal"})
@@ -347,5 +349,7 @@ class CheckInForm(forms.Form):
 
     value = forms.CharField(label=_("New value"), required=False)
     confidence = forms.CharField(label=_("Confidence (%)"), required=False)
-    confidence_reason = forms.CharField(label=_("Why did confidence fall, and what changed?"), required=False)
-    note = forms.CharField(label=_("Note"), required=False)
+    confidence_reason = forms.CharField(
+        label=_("Why did confidence fall, and what changed?"), required=False, widget=text_area(NOTE_MAX, rows=2)
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=text_area(NOTE_MAX, rows=1))

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
+from qibu.core.forms import text_area, text_input
+from qibu.core.validation import NAME_MAX, SHORT_NAME_MAX, STATEMENT_MAX, TEXT_MAX, TITLE_MAX
 from qibu.cycles.models import CycleKind
 from qibu.org.models import Department, Organisation, Person, Role, Team
 
@@ -33,9 +35,9 @@ class OrganisationForm(forms.Form):
     """The company's identity and method policy. Ranges are checked by `organisation_update` alone, so the
     page and the service can never disagree about what is allowed."""
 
-    name = forms.CharField(label=_field_label("name"), max_length=200)
-    vision = forms.CharField(label=_field_label("vision"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    mission = forms.CharField(label=_field_label("mission"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    name = forms.CharField(label=_field_label("name"), widget=text_input(NAME_MAX))
+    vision = forms.CharField(label=_field_label("vision"), widget=text_area(STATEMENT_MAX, rows=3), required=False)
+    mission = forms.CharField(label=_field_label("mission"), widget=text_area(STATEMENT_MAX, rows=3), required=False)
     fiscal_year_start_month = forms.TypedChoiceField(
         label=_field_label("fiscal_year_start_month"), choices=MONTHS, coerce=int
     )
@@ -74,10 +76,8 @@ class OrganisationForm(forms.Form):
 
 
 class StrategicGoalForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    description = forms.CharField(
-        label=_("description"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
-    )
+    title = forms.CharField(label=_("title"), widget=text_input(TITLE_MAX))
+    description = forms.CharField(label=_("description"), widget=text_area(TEXT_MAX, rows=2), required=False)
 
 
 class GenerateYearForm(forms.Form):
@@ -86,7 +86,7 @@ class GenerateYearForm(forms.Form):
 
 
 class CycleForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=_("name"), widget=text_input(SHORT_NAME_MAX))
     kind = forms.ChoiceField(
         label=_("kind"),
         choices=[(CycleKind.CUSTOM, CycleKind.CUSTOM.label), (CycleKind.PROJECT_STAGE, CycleKind.PROJECT_STAGE.label)],
@@ -131,7 +131,7 @@ def _department_field(label: Any, *, required: bool, empty: Any = "---------") -
 
 
 class DepartmentCreateForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=200)
+    name = forms.CharField(label=_("name"), widget=text_input(NAME_MAX))
     parent = _department_field(_("part of"), required=False, empty=_("(top level)"))
     head = _PersonByUsername(label=_("head (username)"))
 
@@ -147,7 +147,7 @@ class DepartmentHeadForm(forms.Form):
 
 
 class TeamCreateForm(forms.Form):
-    name = forms.CharField(label=_("team name"), max_length=200)
+    name = forms.CharField(label=_("team name"), widget=text_input(NAME_MAX))
     department = _department_field(_("department"), required=True)
     lead = _PersonByUsername(label=_("lead (username)"))
 
@@ -175,10 +175,10 @@ class _TeamChoice(forms.ModelChoiceField[Team]):
 class PersonForm(forms.Form):
     """A person's details on their page. Presence, lengths and every rule are `person_update`'s to check."""
 
-    full_name = forms.CharField(label=_("full name"), required=False, strip=False)
+    full_name = forms.CharField(label=_("full name"), required=False, strip=False, widget=text_input(NAME_MAX))
     username = forms.CharField(label=_("username"), required=False, strip=False)
     email = forms.CharField(label=_("e-mail address"), required=False, widget=forms.EmailInput())
-    job_title = forms.CharField(label=_("job title"), required=False)
+    job_title = forms.CharField(label=_("job title"), required=False, widget=text_input(NAME_MAX))
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
     department = _department_field(_("department"), required=False, empty=_("(none)"))
     team = _TeamChoice(
@@ -260,7 +260,7 @@ class ImportForm(forms.Form):
 
 
 class TokenCreateForm(forms.Form):
-    name = forms.CharField(label=_("token name"), max_length=100)
+    name = forms.CharField(label=_("token name"), widget=text_input(SHORT_NAME_MAX))
 
 
 class ProfileForm(forms.Form):

@@ -28,7 +28,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qibu.audit.services import history_record, snapshot
-from qibu.core.validation import TITLE_MAX, FieldErrors, clean_text
+from qibu.core.validation import (
+    NAME_MAX,
+    SHORT_NAME_MAX,
+    STATEMENT_MAX,
+    TITLE_MAX,
+    FieldErrors,
+    clean_text,
+)
 from qibu.org.models import ApiToken, Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.passwords import SetPasswordLink, link_for, links_for
 from qibu.org.selectors import organisation_get
@@ -43,8 +50,6 @@ ORGANISATION_FIELDS = (
     *Organisation.POLICY_FIELDS,
 )
 LANGUAGES = ("zh-hans", "en")
-NAME_MAX = 200
-TOKEN_NAME_MAX = 100
 # What history keeps of each row: never a password hash, a token's secret or its hash.
 GOAL_FIELDS = ("title", "description")
 DEPARTMENT_FIELDS = ("name", "parent", "head")
@@ -62,6 +67,17 @@ TOKEN_FIELDS = ("name", "prefix")
 
 
 # --- the organisation and its policy ----------------------------------------------------------------
+
+
+# The organisation's texts and how long each may be (its vision is on every member's home page).
+ORGANISATION_TEXTS = {"name": NAME_MAX, "vision": STATEMENT_MAX, "mission": STATEMENT_MAX}
+
+
+def _clean_organisation_texts(errors: FieldErrors, organisation: Organisation, data: Mapping[str, Any]) -> None:
+    for field, limit in ORGANISATION_TEXTS.items():
+        if field in data:
+            missing = _("This field is required.") if field == "name" else None
+            setattr(organisation, field, clean_text(errors, field, data[field], max_length=limit, missing=missing))
 
 
 def _check_organisation(errors: FieldErrors, organisation: Organisation) -> None:
@@ -91,6 +107,7 @@ def organisation_update(*, actor: Person | None, organisation: Organisation, dat
         if field in data:
             setattr(organisation, field, data[field])
     errors = FieldErrors()
+    _clean_organisation_texts(errors, organisation, data)
     _check_organisation(errors, organisation)
     if errors:
         # The caller's instance is the request's policy: leave it as stored, not half-set.
@@ -223,9 +240,12 @@ def team_create(*, actor: Person | None, name: str, department: Department, lead
 
 def _new_person(errors: FieldErrors, *, password: str | None, **fields: Any) -> Person:
     """An unsaved person checked by the model's own rules (username characters and uniqueness, email, role)."""
-    for key in ("username", "full_name", "email", "job_title"):
+    for key in ("username", "email"):
         if key in fields:
             fields[key] = (fields[key] or "").strip()
+    for key in ("full_name", "job_title"):  # names by the one rule for names; the model checks the rest
+        if key in fields:
+            fields[key] = clean_text(errors, key, fields[key], max_length=NAME_MAX)
     person = Person(**fields)
     if password:
         person.set_password(password)
@@ -441,7 +461,9 @@ def _clean_person_texts(errors: FieldErrors, person: Person, data: Mapping[str, 
     required = {"username": _("Give the person a user name."), "full_name": _("Give the person a full name.")}
     for name in ("username", "full_name", "email", "job_title"):
         if name in data:
-            limit = int(getattr(Person._meta.get_field(name), "max_length", NAME_MAX) or NAME_MAX)
+            # Names and job titles by the one rule for names; the user name and e-mail by their columns.
+            column = int(getattr(Person._meta.get_field(name), "max_length", NAME_MAX) or NAME_MAX)
+            limit = NAME_MAX if name in ("full_name", "job_title") else column
             setattr(person, name, clean_text(errors, name, data[name], max_length=limit, missing=required.get(name)))
     if "email" in data:
         person.email = Person.objects.normalize_email(person.email)
@@ -693,10 +715,13 @@ def sign_in_unlock(*, actor: Person | None, account: str = "", address: str = ""
 @transaction.atomic
 def api_token_create(*, actor: Person | None, person: Person, name: str) -> tuple[ApiToken, str]:
     """A new personal token; returns it with the secret, which is never stored and shown only now."""
+    errors = FieldErrors()
+    name = clean_text(errors, "name", name, max_length=SHORT_NAME_MAX)
+    errors.raise_if_any()
     secret = "qibu_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         person=person,
-        name=(name or "").strip()[:TOKEN_NAME_MAX] or _("API token"),
+        name=name or _("API token"),
         prefix=secret[:12],
         key_hash=hashlib.sha256(secret.encode()).hexdigest(),
     )

@@ -385,7 +385,11 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return _tokens_page(request, form, status=400)
     # Shown in this answer only: the secret is never stored, so it cannot be shown again.
     person = current_person(request)
-    _token, secret = api_token_create(actor=person, person=person, name=form.cleaned_data["name"])
+    try:
+        _token, secret = api_token_create(actor=person, person=person, name=form.cleaned_data["name"])
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return _tokens_page(request, form, status=400)
     return _tokens_page(request, forms.TokenCreateForm(), secret=secret, status=201)
 
 

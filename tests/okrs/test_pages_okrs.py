@@ -144,7 +144,7 @@ def test_it_shows_over_achievement_but_clamps_the_bar_MEAS_1(client: Client, okr
     checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=6, confidence=100)
     html = _login(client, company.mia).get(reverse("okrs:my")).content.decode()
     assert "150%" in html
-    assert 'style="width:100.0%"' in html
+    assert 'class="w-100"' in html
 
 
 # --- the objective page ---------------------------------------------------------------------------
@@ -482,7 +482,9 @@ def test_it_asks_why_confidence_fell_then_accepts_the_reason_EXE_4(
     reason = html[html.index('<div class="field reason">') :]
     assert f'<label for="kr-{kr.pk}-confidence_reason">Why did confidence fall, and what changed?</label>' in reason
     assert 'role="alert"' in reason[: reason.index("<textarea")]
-    assert 'name="confidence_reason" rows="2" aria-invalid="true" autofocus>' in reason  # the cursor goes there
+    assert (
+        'name="confidence_reason" maxlength="2000" rows="2" aria-invalid="true" autofocus>' in reason
+    )  # the cursor goes there
     assert 'value="1"' in html and 'value="20"' in html and ">客户流失</textarea>" in html  # what was typed is kept
     assert 'aria-expanded="true"' in html  # the form stays open
     assert "hx-swap-oob" not in html  # nothing changed, so the numbers stay

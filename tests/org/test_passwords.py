@@ -137,7 +137,7 @@ def test_it_resets_a_password_to_a_one_time_link(company: Company) -> None:
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     assert "http://testserver/set-password/" in html
     mia = Person.objects.get(pk=c.mia.pk)
     assert not mia.has_usable_password()
@@ -266,7 +266,7 @@ def test_it_gives_imported_people_links_to_choose_their_password(company: Compan
 
     assert "2 active people have no password yet." in page
     response = admin.post(reverse("org:password_links"), {"format": fmt})
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     header, *rows = _rows(response.content, fmt)
     assert header[4] == "设置密码链接 set-password link"
     by_username = {row[0]: row for row in rows}

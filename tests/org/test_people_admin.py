@@ -201,7 +201,7 @@ def test_it_refuses_an_email_address_another_person_has_in_any_letter_case(compa
         ({"username": "has space"}, "username", "Enter a valid username"),
         ({"username": "hank"}, "username", "already exists"),
         ({"full_name": "  "}, "full_name", "Give the person a full name."),
-        ({"full_name": "名" * 201}, "full_name", "At most 200 characters"),
+        ({"full_name": "名" * 201}, "full_name", "At most 150 characters"),
         ({"email": "not-an-address"}, "email", "valid email"),
         ({"role": "king"}, "role", "not a valid choice"),
         ({"language": "fr"}, "language", "Choose Chinese"),

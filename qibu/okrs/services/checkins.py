@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import history_record
-from qibu.core.validation import FieldErrors, clean_confidence, clean_decimal, clean_text
+from qibu.core.validation import NOTE_MAX, FieldErrors, clean_confidence, clean_decimal, clean_text
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Milestone, Objective, Status
 from qibu.okrs.notifications import confidence_fell
 from qibu.okrs.rollup import key_result_compute, refresh_objectives
@@ -86,8 +86,8 @@ def checkin_record(
     _require_open(errors, objective)
     new_confidence = clean_confidence(errors, "confidence", confidence)
     new_value = _clean_value(errors, kr, value)
-    reason = clean_text(errors, "confidence_reason", confidence_reason)
-    note = clean_text(errors, "note", note)
+    reason = clean_text(errors, "confidence_reason", confidence_reason, max_length=NOTE_MAX)
+    note = clean_text(errors, "note", note, max_length=NOTE_MAX)
     milestones = list(kr.milestones.all()) if kr.kind == KeyResultKind.MILESTONES else []
     if kr.kind != KeyResultKind.MILESTONES and milestones_done:
         errors.add("milestones_done", _("Only a milestone key result has milestones to tick."))

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from qibu.audit.services import changed_fields, history_record, snapshot
 from qibu.core.validation import (
+    NOTE_MAX,
     TITLE_MAX,
+    UNIT_MAX,
     FieldErrors,
     clean_choice,
     clean_confidence,
@@ -35,7 +37,6 @@ from qibu.okrs.services.alignment import record_lost_alignments
 from qibu.org.models import Person
 from qibu.org.selectors import organisation_get
 
-UNIT_MAX = 20
 NUMERIC_KINDS = (KeyResultKind.INCREASE, KeyResultKind.DECREASE)
 # Kinds measured by something other than a target number: theirs is 1 (all milestones, done).
 _UNMEASURED_TARGET = (KeyResultKind.MILESTONES, KeyResultKind.BOOLEAN)
@@ -194,7 +195,7 @@ def _apply_confidence(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) 
         return ""
     previous = kr.confidence
     kr.confidence = clean_confidence(errors, "confidence", data["confidence"])
-    reason = clean_text(errors, "confidence_reason", data.get("confidence_reason"))
+    reason = clean_text(errors, "confidence_reason", data.get("confidence_reason"), max_length=NOTE_MAX)
     fall = previous - kr.confidence
     if "confidence" not in errors and fall >= organisation_get().confidence_fall_threshold and not reason:
         errors.add("confidence_reason", fall_message(fall, previous, kr.confidence))

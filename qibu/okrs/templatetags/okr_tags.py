@@ -10,8 +10,16 @@ from django import template
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from qibu.core.numbers import NumberFormat
+from qibu.core.validation import NOTE_MAX
 
 register = template.Library()
+
+
+@register.simple_tag
+def note_max() -> int:
+    """The length limit of a check-in's note and reason, for the `maxlength` of boxes written by hand."""
+    return NOTE_MAX
+
 
 HEALTH_LABELS = {
     "on_track": gettext_lazy("On track"),
@@ -92,7 +100,9 @@ def _badge(health: str | None) -> dict[str, Any]:
 def _bar(value: Any, label: str = "") -> dict[str, Any]:
     """A fraction as a bar, clamped to 0–100 % (MEAS-1: over-achievement shows in the number beside it)."""
     width = percent_width(value)
-    return {"now": width.rstrip("%"), "width": width, "label": label}
+    # The fill's width is a class (`w-0` … `w-100` in qibu.css): the Content-Security-Policy allows no style="".
+    step = round(Decimal(width.rstrip("%")))
+    return {"now": width.rstrip("%"), "step": step, "label": label}
 
 
 register.inclusion_tag(BADGE, name="health_badge")(_badge)

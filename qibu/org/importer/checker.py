@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from qibu.core.validation import NAME_MAX
 from qibu.org.importer.header import Row
 from qibu.org.importer.results import RowError
 from qibu.org.importer.words import LANGUAGES, NO, ROLES, YES, compact
@@ -18,7 +19,6 @@ from qibu.org.models import Department, Person, Role, Team
 
 SIMPLE_FIELDS = ("full_name", "email", "job_title", "language", "role")
 LINK_FIELDS = ("department", "team", "manager")
-NAME_MAX = 200
 
 
 @dataclass
@@ -37,6 +37,9 @@ class Plan:
 
 
 def _max_length(name: str) -> int:
+    """Names and job titles by the one rule for names (qibu.core.validation); the others by their columns."""
+    if name in ("full_name", "job_title"):
+        return NAME_MAX
     return int(getattr(Person._meta.get_field(name), "max_length", 0) or 0)
 
 
