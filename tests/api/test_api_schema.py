@@ -18,6 +18,7 @@ from qibu.okrs.services import checkin_record
 from qibu.org.services import api_token_create
 
 PATHS = {
+    "/api/v1/me": {"get"},
     "/api/v1/people": {"get"},
     "/api/v1/people/{person_id}": {"get"},
     "/api/v1/departments": {"get"},
