@@ -1,5 +1,6 @@
 """The API object, with what its OpenAPI document adds to ninja's: short operation ids (the view's own name,
-`objectives_list`, `checkin_create`, not its module path) and names for the members of integer enums."""
+`objectives_list`, `checkin_create`, not its module path), names for the members of integer enums, and the
+enums of query parameters as references to their components."""
 
 from __future__ import annotations
 
@@ -30,6 +31,18 @@ def name_enum_members(components: dict[str, Any]) -> None:
             component["description"] = "; ".join(f"{member.value}: {member.label}" for member in choices)
 
 
+def refer_to_enums(document: dict[str, Any]) -> None:
+    """A query parameter's enum (ninja writes it out in full) as a reference to its named component, as in bodies."""
+    components = document["components"]["schemas"]
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter["schema"]
+                named = components.get(schema.get("title", ""), {})
+                if "enum" in schema and named.get("enum") == schema["enum"]:
+                    parameter["schema"] = {"$ref": f"#/components/schemas/{schema['title']}"}
+
+
 class QibuAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         """The view's name, unique across the API (tests/api/test_api_schema.py checks it)."""
@@ -40,4 +53,5 @@ class QibuAPI(NinjaAPI):
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         name_enum_members(schema["components"]["schemas"])
+        refer_to_enums(schema)
         return schema

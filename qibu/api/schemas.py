@@ -86,7 +86,8 @@ def _decimal_reader(digits: int, places: int, *, signed: bool = True) -> PlainVa
 
 
 def _decimal_schema(pattern: str, example: str) -> WithJsonSchema:
-    return WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]})
+    # "decimal" is the OpenAPI format registry's name for a fixed-point decimal written as a string.
+    return WithJsonSchema({"type": "string", "format": "decimal", "pattern": pattern, "examples": [example]})
 
 
 def _decimal_string(value: Decimal) -> str:
