@@ -1,4 +1,4 @@
-"""The HTTP API under /api/v1, with its OpenAPI document at /api/v1/openapi.json.
+"""The HTTP API under /api/v1, with its OpenAPI document at /api/v1/openapi.json (docs/API.md describes it).
 
 Every operation needs a caller: a personal API token (`Authorization: Bearer <secret>`, made on the
 settings page) or a signed-in browser session (unsafe methods then need the X-CSRFToken header).
