@@ -39,7 +39,7 @@ def cycles_list(request: HttpRequest, filters: Query[CycleFilters], paging: Quer
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, **ERRORS}, summary="Get a cycle")
-def cycles_get(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
+def cycle_get(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     cycle = Cycle.objects.filter(pk=cycle_id).first()
     if cycle is None:
         raise Http404

@@ -60,6 +60,15 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "greater_than": lambda ctx: _("Enter a value above %(limit)s.") % {"limit": _limit(ctx, "gt")},
     "less_than_equal": lambda ctx: _("Enter a value of at most %(limit)s.") % {"limit": _limit(ctx, "le")},
     "less_than": lambda ctx: _("Enter a value below %(limit)s.") % {"limit": _limit(ctx, "lt")},
+    # qibu.api.schemas: a decimal outside its pattern, a null where null means nothing.
+    "decimal_pattern": lambda ctx: (
+        _(
+            "Enter a number as a decimal string such as “12.5”, with at most %(digits)s digits before the point and "
+            "%(places)s after it."
+        )
+        % {"digits": _limit(ctx, "digits"), "places": _limit(ctx, "places")}
+    ),
+    "null_refused": lambda ctx: _("This field does not take null; leave it out instead."),
 }
 # Kinds that read alike, by the message of the first kind of their group.
 _SAME_AS = {

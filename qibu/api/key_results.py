@@ -141,12 +141,12 @@ def key_results_list(
 
 
 @router.get("/key-results/{key_result_id}", response={200: KeyResultOut, **ERRORS}, summary="Get a key result")
-def key_results_get(request: HttpRequest, key_result_id: PathId) -> dict[str, Any]:
+def key_result_get(request: HttpRequest, key_result_id: PathId) -> dict[str, Any]:
     return key_result_detail(request, key_result_id)
 
 
 @router.post("/key-results", response={201: KeyResultOut, **WRITE_ERRORS}, summary="Add a key result to an objective")
-def key_results_create(request: HttpRequest, payload: KeyResultCreate) -> Status[dict[str, Any]]:
+def key_result_create(request: HttpRequest, payload: KeyResultCreate) -> Status[dict[str, Any]]:
     person = caller(request)
     objective, can_edit = access.objective_for(person, payload.objective)
     if not can_edit:
@@ -159,7 +159,7 @@ def key_results_create(request: HttpRequest, payload: KeyResultCreate) -> Status
 @router.patch(
     "/key-results/{key_result_id}", response={200: KeyResultOut, **WRITE_ERRORS}, summary="Change a key result"
 )
-def key_results_update(request: HttpRequest, payload: KeyResultUpdate, key_result_id: PathId) -> dict[str, Any]:
+def key_result_update(request: HttpRequest, payload: KeyResultUpdate, key_result_id: PathId) -> dict[str, Any]:
     person = caller(request)
     key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
     if not can_edit:
@@ -170,7 +170,7 @@ def key_results_update(request: HttpRequest, payload: KeyResultUpdate, key_resul
 
 
 @router.delete("/key-results/{key_result_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a key result")
-def key_results_delete(request: HttpRequest, key_result_id: PathId) -> Status[None]:
+def key_result_delete(request: HttpRequest, key_result_id: PathId) -> Status[None]:
     person = caller(request)
     key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
     if not can_edit:
@@ -182,7 +182,9 @@ def key_results_delete(request: HttpRequest, key_result_id: PathId) -> Status[No
 # --- check-ins ----------------------------------------------------------------------------------------
 
 
-@router.get("/check-ins", response={200: CheckInPage, **ERRORS}, summary="List check-ins, newest first")
+@router.get(
+    "/check-ins", response={200: CheckInPage, **ERRORS}, summary="List check-ins, newest first", tags=["check-ins"]
+)
 def checkins_list(request: HttpRequest, filters: Query[CheckInFilters], paging: Query[PageQuery]) -> dict[str, Any]:
     """Without a key result or an objective, the page walks the newest check-ins and joins each to its
     objective to keep the visible ones; the count instead picks the visible objectives first, then counts
@@ -203,8 +205,13 @@ def checkins_list(request: HttpRequest, filters: Query[CheckInFilters], paging: 
     return {**meta, "items": [checkin_out(c) for c in items]}
 
 
-@router.post("/check-ins", response={201: CheckInOut, **WRITE_ERRORS}, summary="Record a check-in (EXE-3, EXE-4)")
-def checkins_create(request: HttpRequest, payload: CheckInCreate) -> Status[dict[str, Any]]:
+@router.post(
+    "/check-ins",
+    response={201: CheckInOut, **WRITE_ERRORS},
+    summary="Record a check-in (EXE-3, EXE-4)",
+    tags=["check-ins"],
+)
+def checkin_create(request: HttpRequest, payload: CheckInCreate) -> Status[dict[str, Any]]:
     """A new value (or the milestones done) and the confidence. A fall in confidence of the policy's
     threshold or more (default 30 points) is refused unless `confidence_reason` says why (EXE-4)."""
     person = caller(request)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -137,6 +138,11 @@ def resolve_references(data: dict[str, Any], fields: tuple[str, ...]) -> dict[st
 # --- output -------------------------------------------------------------------------------------------
 
 
+def whole_percent(confidence: Decimal | None) -> int | None:
+    """An objective's stored confidence (a weighted mean, MEAS-5) as the whole percentage pages show."""
+    return None if confidence is None else int(confidence.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class Links:
     """An objective's key results and the parents the caller may see, as ids."""
@@ -185,7 +191,7 @@ def objective_out(objective: Objective, person: Person, status: ObjectiveStatus,
         "start_date": objective.start_date,
         "end_date": objective.end_date,
         "progress": objective.progress,
-        "confidence": objective.confidence,
+        "confidence": whole_percent(objective.confidence),
         "health": status.health,
         "behind_pace": status.behind_pace,
         "score": objective.score,
@@ -236,12 +242,12 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], pagi
 
 
 @router.get("/objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS}, summary="Get an objective")
-def objectives_get(request: HttpRequest, objective_id: PathId) -> dict[str, Any]:
+def objective_get(request: HttpRequest, objective_id: PathId) -> dict[str, Any]:
     return objective_detail(request, objective_id)
 
 
 @router.post("/objectives", response={201: ObjectiveOut, **WRITE_ERRORS}, summary="Create an objective")
-def objectives_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[dict[str, Any]]:
+def objective_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[dict[str, Any]]:
     person = caller(request)
     data = resolve_references(payload.model_dump(), ("cycle", "owner", "department", "team"))
     owner: Person | None = data["owner"]
@@ -254,7 +260,7 @@ def objectives_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[
 
 
 @router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **WRITE_ERRORS}, summary="Change an objective")
-def objectives_update(request: HttpRequest, payload: ObjectiveUpdate, objective_id: PathId) -> dict[str, Any]:
+def objective_update(request: HttpRequest, payload: ObjectiveUpdate, objective_id: PathId) -> dict[str, Any]:
     person = caller(request)
     objective, can_edit = access.objective_for(person, objective_id)
     if not can_edit:
@@ -273,7 +279,7 @@ def objectives_update(request: HttpRequest, payload: ObjectiveUpdate, objective_
 
 
 @router.delete("/objectives/{objective_id}", response={204: None, **WRITE_ERRORS}, summary="Delete an objective")
-def objectives_delete(request: HttpRequest, objective_id: PathId) -> Status[None]:
+def objective_delete(request: HttpRequest, objective_id: PathId) -> Status[None]:
     person = caller(request)
     objective, can_edit = access.objective_for(person, objective_id)
     if not can_edit:
@@ -287,7 +293,7 @@ def objectives_delete(request: HttpRequest, objective_id: PathId) -> Status[None
     response={200: ObjectiveOut, **WRITE_ERRORS},
     summary="Set what an objective aligns to (SET-6)",
 )
-def objectives_align(request: HttpRequest, payload: AlignmentIn, objective_id: PathId) -> dict[str, Any]:
+def objective_align(request: HttpRequest, payload: AlignmentIn, objective_id: PathId) -> dict[str, Any]:
     """Replace the objective's parents. A parent the caller cannot see is answered as if it did not exist, and a
     link to one they cannot see stays as it is."""
     person = caller(request)
@@ -312,7 +318,12 @@ def _count(queryset: QuerySet[Any], group: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-@router.get("/alignment-tree", response={200: TreePage, **ERRORS}, summary="The alignment tree, one level at a time")
+@router.get(
+    "/alignment-tree",
+    response={200: TreePage, **ERRORS},
+    summary="The alignment tree, one level at a time",
+    tags=["alignment tree"],
+)
 def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[PageQuery]) -> dict[str, Any]:
     """The company objectives of a cycle; with `?parent=`, the objectives aligned under that objective.
 
@@ -357,7 +368,7 @@ def alignment_tree(request: HttpRequest, query: Query[TreeQuery], paging: Query[
                 "department_name": o.department.name if o.department is not None else None,
                 "status": o.status,
                 "progress": o.progress,
-                "confidence": o.confidence,
+                "confidence": whole_percent(o.confidence),
                 "health": statuses[o.pk].health,
                 "behind_pace": statuses[o.pk].behind_pace,
                 "child_count": o.api_child_count,  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""People, departments and teams: readable by anyone signed in (PUB-2, the company is transparent)."""
+"""The caller, people, departments and teams: readable by anyone signed in (PUB-2, the company is transparent)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from qibu.api.schemas import (
     DepartmentFilters,
     DepartmentOut,
     DepartmentPage,
+    MeOut,
     PageQuery,
     PathId,
     PersonFilters,
@@ -21,10 +22,11 @@ from qibu.api.schemas import (
     TeamFilters,
     TeamPage,
 )
+from qibu.org.middleware import request_organisation
 from qibu.org.models import Department, Person, Team
 from qibu.org.selectors import department_list, person_list, team_list
 
-router = Router(tags=["organisation"])
+router = Router()
 
 
 def person_out(person: Person) -> dict[str, Any]:
@@ -56,7 +58,25 @@ def team_out(team: Team) -> dict[str, Any]:
     return {"id": team.pk, "name": team.name, "department": team.department_id, "lead": team.lead_id}
 
 
-@router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people")
+@router.get(
+    "/me", response={200: MeOut, **ERRORS}, summary="The caller: who the token or session belongs to", tags=["me"]
+)
+def me_get(request: HttpRequest) -> dict[str, Any]:
+    """The caller's own person, with their language and organisation: where a client starts."""
+    person: Person = request.auth  # type: ignore[attr-defined]
+    organisation = request_organisation(request)
+    return {
+        **person_out(person),
+        "language": person.language or None,
+        "organisation": {
+            "id": organisation.pk,
+            "name": organisation.name,
+            "default_language": organisation.default_language,
+        },
+    }
+
+
+@router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people", tags=["people"])
 def people_list(request: HttpRequest, filters: Query[PersonFilters], paging: Query[PageQuery]) -> dict[str, Any]:
     people = person_list().order_by("full_name", "username", "id")
     if filters.department is not None:
@@ -69,15 +89,15 @@ def people_list(request: HttpRequest, filters: Query[PersonFilters], paging: Que
     return {**meta, "items": [person_out(p) for p in items]}
 
 
-@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person")
-def people_get(request: HttpRequest, person_id: PathId) -> dict[str, Any]:
+@router.get("/people/{person_id}", response={200: PersonOut, **ERRORS}, summary="Get a person", tags=["people"])
+def person_get(request: HttpRequest, person_id: PathId) -> dict[str, Any]:
     person = person_list().filter(pk=person_id).first()
     if person is None:
         raise Http404
     return person_out(person)
 
 
-@router.get("/departments", response={200: DepartmentPage, **ERRORS}, summary="List departments")
+@router.get("/departments", response={200: DepartmentPage, **ERRORS}, summary="List departments", tags=["departments"])
 def departments_list(
     request: HttpRequest, filters: Query[DepartmentFilters], paging: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -88,15 +108,20 @@ def departments_list(
     return {**meta, "items": [department_out(d) for d in items]}
 
 
-@router.get("/departments/{department_id}", response={200: DepartmentOut, **ERRORS}, summary="Get a department")
-def departments_get(request: HttpRequest, department_id: PathId) -> dict[str, Any]:
+@router.get(
+    "/departments/{department_id}",
+    response={200: DepartmentOut, **ERRORS},
+    summary="Get a department",
+    tags=["departments"],
+)
+def department_get(request: HttpRequest, department_id: PathId) -> dict[str, Any]:
     department = department_list().filter(pk=department_id).first()
     if department is None:
         raise Http404
     return department_out(department)
 
 
-@router.get("/teams", response={200: TeamPage, **ERRORS}, summary="List teams")
+@router.get("/teams", response={200: TeamPage, **ERRORS}, summary="List teams", tags=["teams"])
 def teams_list(request: HttpRequest, filters: Query[TeamFilters], paging: Query[PageQuery]) -> dict[str, Any]:
     teams = team_list().order_by("department_id", "name", "id")
     if filters.department is not None:

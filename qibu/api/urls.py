@@ -1,18 +1,18 @@
-"""The HTTP API under /api/v1, with its OpenAPI document at /api/v1/openapi.json.
+"""The HTTP API under /api/v1, with its OpenAPI document at /api/v1/openapi.json (docs/API.md describes it).
 
 Every operation needs a caller: a personal API token (`Authorization: Bearer <secret>`, made on the
 settings page) or a signed-in browser session (unsafe methods then need the X-CSRFToken header).
 """
 
 from django.conf import settings
-from ninja import NinjaAPI
 
 from qibu.api import cycles, key_results, okrs, org
 from qibu.api.auth import SessionAuth, TokenAuth
 from qibu.api.errors import install_error_handlers
+from qibu.api.openapi import QibuAPI
 from qibu.api.schemas import __doc__ as conventions
 
-api = NinjaAPI(
+api = QibuAPI(
     title="Qibu API",
     version="1",
     description=conventions or "",

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -76,14 +77,16 @@ def weighted_mean(pairs: Iterable[tuple[Decimal, Decimal]]) -> Decimal | None:
     return _q(total / total_weight)
 
 
-class Health:
+class Health(StrEnum):
+    """MEAS-6: where a key result or objective stands, by its confidence."""
+
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
 
 
-def health_for(confidence: Decimal | int | None, *, on_track: int = 70, at_risk: int = 40) -> str:
+def health_for(confidence: Decimal | int | None, *, on_track: int = 70, at_risk: int = 40) -> Health:
     """MEAS-6: on track ≥ 70 % confidence, at risk 40–69 %, off track below 40 %."""
     if confidence is None:
         return Health.NO_DATA

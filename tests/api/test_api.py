@@ -118,6 +118,7 @@ def private(company: Company, okrs: Okrs) -> Private:
 
 
 ENDPOINTS = [
+    ("get", "/me"),
     ("get", "/people"),
     ("get", "/people/1"),
     ("get", "/departments"),
@@ -291,7 +292,7 @@ def test_it_shows_an_objective_with_its_stored_rollups_health_and_key_results(
     assert body["owner_name"] == "米娅"
     assert body["department"] == company.sales.pk
     assert body["progress"] == "0.0000"
-    assert body["confidence"] == "80.0000"
+    assert body["confidence"] == 80  # a whole percentage, as on key results (MEAS-5)
     assert body["health"] == "on_track"  # MEAS-6 with the organisation's policy
     assert body["key_result_ids"] == [okrs["my_kr"].pk]
     assert body["parent_objective_ids"] == [okrs["department"].pk]

@@ -1,8 +1,13 @@
-"""The OpenAPI document of /api/v1, and a property-based run of every GET operation against it."""
+"""The OpenAPI document of /api/v1: what it promises a generated client (short operation ids, a tag per
+resource, decimal strings with their pattern, named enums, null only where it means something), that the
+server keeps those promises, and a property-based run of every GET operation against it."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,14 +17,21 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
+from qibu.audit.models import AuditEntry
+from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
+from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record
+from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from tests.conftest import Company, Okrs
 
 PATHS = {
+    "/api/v1/me": {"get"},
     "/api/v1/people": {"get"},
     "/api/v1/people/{person_id}": {"get"},
     "/api/v1/departments": {"get"},
@@ -133,3 +145,341 @@ def test_it_answers_with_real_data_within_its_schema(
     assert response.status_code == 200
     body = response.json()
     assert body["items"] if "items" in body else body["id"] in ids.values()
+
+
+# --- what the document promises a generated client ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    """The document as a client reads it (JSON: status codes as strings)."""
+    published: dict[str, Any] = json.loads(json.dumps(api.get_openapi_schema()))
+    return published
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, op) for path, ops in document["paths"].items() for method, op in ops.items()]
+
+
+def _component(document: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
+    component: dict[str, Any] = document["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+    return component
+
+
+def _is_nullable(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "null" or any(a.get("type") == "null" for a in prop.get("anyOf", []))
+
+
+OPERATION_IDS = {
+    "me_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
+    "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
+    "objective_align", "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
+    "key_result_update", "key_result_delete", "checkins_list", "checkin_create",
+}  # fmt: skip
+
+
+def test_it_names_every_operation_shortly_and_once(document: dict[str, Any]) -> None:
+    ids = [op["operationId"] for _path, _method, op in _operations(document)]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == OPERATION_IDS
+    assert all(len(i) <= 20 and "qibu" not in i and "api" not in i for i in ids)
+
+
+TAGS = {
+    "/api/v1/me": "me",
+    "/api/v1/people": "people",
+    "/api/v1/departments": "departments",
+    "/api/v1/teams": "teams",
+    "/api/v1/cycles": "cycles",
+    "/api/v1/objectives": "objectives",
+    "/api/v1/alignment-tree": "alignment tree",
+    "/api/v1/key-results": "key results",
+    "/api/v1/check-ins": "check-ins",
+}
+
+
+def test_it_tags_each_operation_with_its_resource(document: dict[str, Any]) -> None:
+    for path, method, op in _operations(document):
+        resource = "/".join(path.split("/")[:4])
+        assert op["tags"] == [TAGS[resource]], (method, path)
+
+
+# Where null means something: owner, department and team none (refused where the level needs one), the dates
+# the cycle's, a band limit none (refused for a band).
+NULLABLE_ON_CHANGE = {
+    "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date"},
+    "KeyResultUpdate": {"owner", "band_low", "band_high", "start_date", "end_date"},
+}
+
+
+def test_it_makes_change_fields_optional_and_nullable_only_where_null_means_something(
+    document: dict[str, Any],
+) -> None:
+    patches = [op for _path, method, op in _operations(document) if method == "patch"]
+    assert len(patches) == 2
+    for op in patches:
+        body = _component(document, op["requestBody"]["content"]["application/json"]["schema"])
+        assert not body.get("required"), body["title"]
+        nullable = {name for name, prop in body["properties"].items() if _is_nullable(prop)}
+        assert nullable == NULLABLE_ON_CHANGE[body["title"]]
+        assert all("default" not in prop for prop in body["properties"].values()), body["title"]
+
+
+def test_it_takes_no_null_in_a_query_parameter(document: dict[str, Any]) -> None:
+    for path, method, op in _operations(document):
+        for parameter in op.get("parameters", []):
+            assert not _is_nullable(parameter["schema"]), (method, path, parameter["name"])
+
+
+DECIMALS = {
+    "ObjectiveOut": {"progress", "score"},
+    "ObjectiveCreate": set(),
+    "TreeNodeOut": {"progress"},
+    "KeyResultOut": {"start_value", "target_value", "current_value", "band_low", "band_high", "progress_raw",
+                     "progress", "score"},
+    "KeyResultCreate": {"start_value", "target_value", "current_value", "band_low", "band_high"},
+    "KeyResultUpdate": {"start_value", "target_value", "current_value", "band_low", "band_high"},
+    "CheckInOut": {"value", "progress_raw", "progress"},
+    "CheckInCreate": {"value"},
+}  # fmt: skip
+WEIGHTS = {"ObjectiveOut", "ObjectiveCreate", "ObjectiveUpdate", "KeyResultOut", "KeyResultCreate",
+           "KeyResultUpdate", "MilestoneOut", "MilestoneIn"}  # fmt: skip
+
+
+def _alternatives(prop: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in prop.get("anyOf", [prop]) if a.get("type") != "null"]
+
+
+def test_it_writes_every_decimal_as_a_string_with_its_pattern(document: dict[str, Any]) -> None:
+    components = document["components"]["schemas"]
+    for name, fields in DECIMALS.items():
+        for field in fields:
+            (schema,) = _alternatives(components[name]["properties"][field])
+            assert (schema["type"], schema["format"], schema["pattern"]) == ("string", "decimal", DECIMAL_PATTERN)
+    for name in WEIGHTS:
+        (schema,) = _alternatives(components[name]["properties"]["weight"])
+        assert (schema["type"], schema["pattern"]) == ("string", WEIGHT_PATTERN), name
+    # No number is left untyped: nothing anywhere is a JSON number or "number or string".
+    assert '"number"' not in json.dumps(document)
+
+
+@given(st.from_regex(DECIMAL_PATTERN, fullmatch=True))
+@settings(max_examples=200, deadline=None)
+def test_it_accepts_in_the_validator_every_decimal_the_pattern_allows(text: str) -> None:
+    """The pattern is what `clean_decimal` stores exactly: no rounding, no refusal."""
+    errors = FieldErrors()
+    assert clean_decimal(errors, "value", text) == Decimal(text)
+    assert not errors
+
+
+@pytest.mark.parametrize("text", ["100000000000", "-100000000000", "99999999999.99995"])
+def test_it_refuses_in_the_validator_what_is_past_the_patterns_digits(text: str) -> None:
+    errors = FieldErrors()
+    clean_decimal(errors, "value", text)
+    assert "value" in errors
+    assert not re.fullmatch(DECIMAL_PATTERN, text)
+
+
+@given(st.from_regex(WEIGHT_PATTERN, fullmatch=True))
+@settings(max_examples=100, deadline=None)
+def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
+    """A weight within the pattern is stored as written, or refused for its range (0.01 to 1000), never rounded."""
+    errors = FieldErrors()
+    weight = clean_weight(errors, "weight", text)
+    assert ("weight" in errors) == (not Decimal("0.01") <= Decimal(text) <= 1000)
+    if not errors:
+        assert weight == Decimal(text)
+
+
+ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
+         "Role", "CycleKind"}  # fmt: skip
+
+
+def _inline_enums(node: Any, where: str = "") -> list[str]:
+    if isinstance(node, dict):
+        found = [where] if "enum" in node else []
+        return found + [f for key, value in node.items() for f in _inline_enums(value, f"{where}/{key}")]
+    if isinstance(node, list):
+        return [f for i, value in enumerate(node) for f in _inline_enums(value, f"{where}/{i}")]
+    return []
+
+
+def test_it_names_every_enum_as_a_component(document: dict[str, Any]) -> None:
+    components = document["components"]["schemas"]
+    assert {name for name, schema in components.items() if "enum" in schema} == ENUMS
+    assert components["Priority"]["x-enum-varnames"] == ["P0", "P1", "P2", "P3"]
+    assert components["Health"]["enum"] == ["on_track", "at_risk", "off_track", "no_data"]
+    # Everywhere else, in bodies and query parameters alike, an enum is a reference to one of these.
+    inline = [w for w in _inline_enums(document) if w.split("/")[1:3] != ["components", "schemas"] or w.count("/") > 3]
+    assert inline == []
+
+
+def test_it_gives_confidence_one_type_everywhere_MEAS_5(document: dict[str, Any]) -> None:
+    """MEAS-5: a whole percentage from 0 to 100 on objectives, tree nodes, key results and check-ins."""
+    seen = []
+    for name, component in document["components"]["schemas"].items():
+        for field, prop in component.get("properties", {}).items():
+            if field in ("confidence", "previous_confidence"):
+                (schema,) = _alternatives(prop)
+                assert (schema["type"], schema["minimum"], schema["maximum"]) == ("integer", 0, 100), name
+                seen.append(name)
+    assert {"ObjectiveOut", "TreeNodeOut", "KeyResultOut", "CheckInOut", "CheckInCreate"} <= set(seen)
+
+
+def test_it_states_the_lengths_the_server_enforces(document: dict[str, Any]) -> None:
+    components = document["components"]["schemas"]
+    for name in ("ObjectiveCreate", "ObjectiveUpdate", "KeyResultCreate", "KeyResultUpdate", "MilestoneIn"):
+        title = components[name]["properties"]["title"]
+        assert (title["minLength"], title["maxLength"]) == (1, TITLE_MAX), name
+    assert components["ObjectiveCreate"]["properties"]["description"]["maxLength"] == TEXT_MAX
+    assert components["KeyResultCreate"]["properties"]["unit"]["maxLength"] == UNIT_MAX
+    for field in ("confidence_reason", "note"):
+        assert components["CheckInCreate"]["properties"][field]["maxLength"] == NOTE_MAX
+
+
+def test_it_documents_the_caller_at_me(document: dict[str, Any]) -> None:
+    me = document["paths"]["/api/v1/me"]["get"]
+    schema = _component(document, me["responses"]["200"]["content"]["application/json"]["schema"])
+    assert {"id", "full_name", "email", "department", "role", "language", "organisation"} <= set(schema["properties"])
+
+
+# --- the server does what the document says -----------------------------------------------------------
+
+
+def _send(person: Any, method: str, path: str, body: Any = None) -> Any:
+    """A request with the person's token, in English; `body` is sent as JSON."""
+    secret = api_token_create(actor=None, person=person, name="contract")[1]
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
+    kwargs: dict[str, Any] = {"headers": headers}
+    if body is not None:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    return getattr(Client(), method)(f"/api/v1{path}", **kwargs)
+
+
+def _stored() -> dict[str, Any]:
+    """What a change could write: the rows and their history."""
+    return {
+        "objectives": sorted(
+            Objective.objects.values_list("id", "title", "description", "weight", "priority", "status")
+        ),
+        "key_results": sorted(KeyResult.objects.values_list("id", "title", "target_value", "band_low", "unit")),
+        "check_ins": CheckIn.objects.count(),
+        "history": AuditEntry.objects.exclude(action="api_token.create").count(),
+    }
+
+
+NULLS_REFUSED = [
+    ("objectives/{mine}", "title"),
+    ("objectives/{mine}", "description"),
+    ("objectives/{mine}", "weight"),
+    ("objectives/{mine}", "priority"),
+    ("objectives/{mine}", "status"),
+    ("objectives/{mine}", "cycle"),
+    ("key-results/{my_kr}", "title"),
+    ("key-results/{my_kr}", "target_value"),
+    ("key-results/{my_kr}", "unit"),
+    ("key-results/{my_kr}", "confidence"),
+    ("key-results/{my_kr}", "kind"),
+]
+
+
+@pytest.mark.parametrize(("path", "field"), NULLS_REFUSED)
+def test_it_refuses_null_for_a_field_where_null_means_nothing(
+    company: Any, okrs: dict[str, Any], path: str, field: str
+) -> None:
+    """Before, null refused some fields, ignored others (priority, status) and reset others (weight to 1)."""
+    before = _stored()
+    response = _send(
+        company.mia, "patch", "/" + path.format(mine=okrs["mine"].pk, my_kr=okrs["my_kr"].pk), {field: None}
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"] == [
+        {"field": field, "message": "This field does not take null; leave it out instead."}
+    ]
+    assert _stored() == before
+
+
+def test_it_takes_null_where_it_means_something(company: Any, okrs: dict[str, Any]) -> None:
+    """A date null is the cycle's; a band limit null is none."""
+    mine, kr = okrs["mine"], okrs["my_kr"]
+    Objective.objects.filter(pk=mine.pk).update(end_date=company.quarter.end.replace(day=1))
+    response = _send(company.mia, "patch", f"/objectives/{mine.pk}", {"end_date": None})
+    assert response.status_code == 200, response.content
+    assert response.json()["end_date"] == company.quarter.end.isoformat()
+    KeyResult.objects.filter(pk=kr.pk).update(band_low=1)
+    response = _send(company.mia, "patch", f"/key-results/{kr.pk}", {"band_low": None})
+    assert response.status_code == 200, response.content
+    assert response.json()["band_low"] is None
+    assert KeyResult.objects.get(pk=kr.pk).band_low is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("value", "1.23456"),  # five decimals: before, rounded to four without a word
+        ("value", "100000000000"),  # twelve digits
+        ("value", "1e3"),
+        ("value", "1,000"),
+        ("value", " 5"),
+        ("value", "五"),
+        ("value", 1e-05),  # a JSON number written in exponent notation
+        ("value", 0.30000000000000004),
+        ("value", True),
+        ("value", [1]),
+    ],
+)
+def test_it_refuses_a_decimal_outside_its_pattern_naming_the_field(
+    company: Any, okrs: dict[str, Any], field: str, value: Any
+) -> None:
+    before = _stored()
+    body = {"key_result": okrs["my_kr"].pk, "value": "1", "confidence": 80, field: value}
+    response = _send(company.mia, "post", "/check-ins", body)
+    assert response.status_code == 422, response.content
+    assert [item["field"] for item in response.json()["detail"]] == [field]
+    assert _stored() == before
+
+
+def test_it_names_the_digits_a_decimal_may_have(company: Any, okrs: dict[str, Any]) -> None:
+    response = _send(company.mia, "patch", f"/objectives/{okrs['mine'].pk}", {"weight": "1.255"})
+    assert response.json()["detail"] == [
+        {
+            "field": "weight",
+            "message": "Enter a number as a decimal string such as “12.5”, with at most 4 digits before the point "
+            "and 2 after it.",
+        }
+    ]
+
+
+@pytest.mark.parametrize("value", ["-12.5", "99999999999.9999", "0012.5000", 12.5, 3])
+def test_it_accepts_a_decimal_string_and_still_a_json_number_within_the_pattern(
+    company: Any, okrs: dict[str, Any], value: Any
+) -> None:
+    """A decimal string, as the document says; a JSON number written within the pattern, as before."""
+    kr = okrs["my_kr"]
+    response = _send(company.mia, "post", "/check-ins", {"key_result": kr.pk, "value": value, "confidence": 80})
+    assert response.status_code == 201, response.content
+    assert Decimal(response.json()["value"]) == Decimal(str(value))
+    assert re.fullmatch(DECIMAL_PATTERN, response.json()["value"])
+    assert KeyResult.objects.get(pk=kr.pk).current_value == Decimal(str(value))
+
+
+def test_it_answers_the_caller_at_me(company: Any) -> None:
+    Person.objects.filter(pk=company.mia.pk).update(language="en")
+    response = _send(company.mia, "get", "/me")
+    assert response.status_code == 200
+    assert response.json() == {
+        "id": company.mia.pk,
+        "username": "mia",
+        "full_name": "米娅",
+        "email": company.mia.email,
+        "role": "member",
+        "department": company.sales.pk,
+        "team": company.sales_team.pk,
+        "manager": company.hank.pk,
+        "language": "en",
+        "organisation": {
+            "id": company.org.pk,
+            "name": company.org.name,
+            "default_language": company.org.default_language,
+        },
+    }

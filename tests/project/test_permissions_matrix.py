@@ -330,6 +330,7 @@ ROWS = [
             "alignment-tree",
         )
     ],
+    Row("API me", "get", lambda w, c: "/api/v1/me", ALL_OK, api=True),
     Row("API person", "get", lambda w, c: f"/api/v1/people/{c.mia.pk}", ALL_OK, api=True),
     Row("API department", "get", lambda w, c: f"/api/v1/departments/{c.sales.pk}", ALL_OK, api=True),
     Row("API cycle", "get", lambda w, c: f"/api/v1/cycles/{c.quarter.pk}", ALL_OK, api=True),

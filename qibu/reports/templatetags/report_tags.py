@@ -72,14 +72,13 @@ class HealthBadges:
 
     def __init__(self, engine: template.Engine) -> None:
         self._template = _badge_template(engine)
-        known = (Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK, Health.NO_DATA)
-        self._badges = {key: self._render(key) for key in known}
+        self._badges: dict[str, SafeString] = {str(key): self._render(key) for key in Health}
 
     def _render(self, health: str) -> SafeString:
         return self._template.render(Context({"health": health}))
 
     def of(self, health: str | None) -> SafeString:
-        key = health or Health.NO_DATA
+        key = str(health or Health.NO_DATA)
         if key not in self._badges:  # not a health this table knew of: as the tag would show it
             self._badges[key] = self._render(key)
         return self._badges[key]
