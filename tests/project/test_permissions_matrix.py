@@ -278,6 +278,7 @@ ROWS = [
         data=lambda w, c: {"title": "出海"},
     ),
     Row("cycles", "get", lambda w, c: "/settings/cycles/", ADMIN_ONLY),
+    Row("confirm closing a cycle", "get", lambda w, c: f"/settings/cycles/{c.quarter.pk}/close/", ADMIN_ONLY),
     Row("departments", "get", lambda w, c: "/settings/departments/", ADMIN_ONLY),
     Row("people", "get", lambda w, c: "/settings/people/", ADMIN_ONLY),
     Row("import", "get", lambda w, c: "/settings/import/", ADMIN_ONLY),
