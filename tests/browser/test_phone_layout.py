@@ -10,15 +10,15 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from qibu.demo.generator import DemoSummary, generate_company
 from qibu.org.models import Person, Role
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 # Every element inside a card that is wider than its box, by its tag, class and the start of its text.
 OVERFLOWING = """() => [...document.querySelectorAll('.card, .card *:not(.sr-only)')]
   .filter(e => e.scrollWidth > e.clientWidth + 1)

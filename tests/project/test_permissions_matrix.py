@@ -278,6 +278,8 @@ ROWS = [
         data=lambda w, c: {"title": "出海"},
     ),
     Row("cycles", "get", lambda w, c: "/settings/cycles/", ADMIN_ONLY),
+    Row("search", "get", lambda w, c: "/search/?q=目标", ALL_OK),
+    Row("search dropdown (htmx)", "get", lambda w, c: "/search/?q=xs", ALL_OK),
     Row("confirm closing a cycle", "get", lambda w, c: f"/settings/cycles/{c.quarter.pk}/close/", ADMIN_ONLY),
     Row("departments", "get", lambda w, c: "/settings/departments/", ADMIN_ONLY),
     Row("people", "get", lambda w, c: "/settings/people/", ADMIN_ONLY),
