@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("qibu.notify.urls")),
     path("settings/export/", include("qibu.backup.urls")),
     path("settings/", include("qibu.org.urls")),
+    path("search/", include("qibu.search.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.okrs.urls")),
 ]

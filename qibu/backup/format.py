@@ -244,9 +244,17 @@ class Table:
         }
 
 
+# Columns derived from others, left out of the file and computed again by the import (see importing.py).
+DERIVED_FIELDS: dict[str, str] = {
+    "search_key": "derived from the name (its pinyin and initials, for search): the import computes it again",
+}
+
+
 def _table(model: type[models.Model]) -> Table:
     columns = []
     for field in model._meta.concrete_fields:
+        if field.name in DERIVED_FIELDS:
+            continue
         kind = _internal_type(field)
         if kind not in CODECS:
             raise TypeError(f"{model._meta.label}.{field.name}: the export does not know how to write a {kind}")

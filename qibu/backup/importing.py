@@ -37,6 +37,7 @@ from qibu.backup.format import (
     Table,
 )
 from qibu.org.models import Organisation
+from qibu.search.services import search_reindex
 
 Progress = Callable[[str, int], None]
 
@@ -349,5 +350,6 @@ def import_company(path: Path, progress: Progress | None = None) -> ImportSummar
                     progress(entry.table.label, summary.rows[entry.table.label])
             _check_references()
             _reset_sequences()
+            search_reindex()  # the derived search keys, left out of the file
     summary.seconds = round(time.perf_counter() - started, 1)
     return summary

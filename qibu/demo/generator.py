@@ -50,6 +50,7 @@ from qibu.okrs.models import (
 )
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
+from qibu.search.services import search_reindex
 
 BATCH = 2000
 # A department (or sub-department) holds about this many people before it is split.
@@ -125,6 +126,8 @@ def generate_company(
     with transaction.atomic():
         builder = _Builder(people=people, seed=seed, today=today, weeks=checkin_weeks, password=password)
         summary = builder.build()
+        # Rows were written in bulk, past the services that set the search keys.
+        search_reindex()
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 

@@ -60,6 +60,8 @@ class Priority(models.IntegerChoices):
 
 class Objective(models.Model):
     title = models.CharField(_("title"), max_length=200)
+    # The title as the search box matches it (`qibu.core.pinyin.search_key`), set by the services that write it.
+    search_key = models.TextField(_("search key"), blank=True, default="", db_default="", editable=False)
     description = models.TextField(_("description"), blank=True)
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives", verbose_name=_("cycle"))
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
@@ -155,6 +157,8 @@ class KeyResult(models.Model):
         Objective, on_delete=models.CASCADE, related_name="key_results", verbose_name=_("objective")
     )
     title = models.CharField(_("title"), max_length=200)
+    # The title as the search box matches it (`qibu.core.pinyin.search_key`), set by the services that write it.
+    search_key = models.TextField(_("search key"), blank=True, default="", db_default="", editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=KeyResultKind.choices, default=KeyResultKind.INCREASE)
     start_value = models.DecimalField(_("start value"), max_digits=18, decimal_places=4, default=ZERO)
     target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4, default=ONE)

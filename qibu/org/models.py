@@ -108,6 +108,8 @@ class StrategicGoal(models.Model):
 
 class Department(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    # The name as the search box matches it (`qibu.core.pinyin.search_key`), set by the services that write it.
+    search_key = models.TextField(_("search key"), blank=True, default="", db_default="", editable=False)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
@@ -169,6 +171,8 @@ class Person(AbstractUser):
     """A person in the company. Signs in with the username; shown by full name."""
 
     full_name = models.CharField(_("full name"), max_length=200)
+    # Name and username as the search box matches them (`qibu.core.pinyin.search_key`), set by the services.
+    search_key = models.TextField(_("search key"), blank=True, default="", db_default="", editable=False)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     manager = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("manager")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from qibu.audit.services import history_record, snapshot
+from qibu.core.pinyin import search_key
 from qibu.core.validation import (
     NAME_MAX,
     SHORT_NAME_MAX,
@@ -180,7 +181,7 @@ def department_create(
     errors = FieldErrors()
     name = clean_text(errors, "name", name, max_length=NAME_MAX, missing=_("Give the department a name."))
     errors.raise_if_any()
-    department = Department.objects.create(name=name, parent=parent, head=head)
+    department = Department.objects.create(name=name, parent=parent, head=head, search_key=search_key(name))
     department.path = department_path(department)
     department.save(update_fields=["path"])
     history_record(
@@ -247,6 +248,7 @@ def _new_person(errors: FieldErrors, *, password: str | None, **fields: Any) -> 
         if key in fields:
             fields[key] = clean_text(errors, key, fields[key], max_length=NAME_MAX)
     person = Person(**fields)
+    person.search_key = search_key(person.full_name, person.username)
     if password:
         person.set_password(password)
     else:
@@ -494,6 +496,14 @@ def _check_person(
             errors.add("role", _last_admin_message(person))
 
 
+def _search_key_changed(person: Person, changed: list[str]) -> list[str]:
+    """Set the person's search key again when their name changed: the field to save with them, if any."""
+    if not {"full_name", "username"} & set(changed):
+        return []
+    person.search_key = search_key(person.full_name, person.username)
+    return ["search_key"]
+
+
 def _person_change(*, actor: Person | None, person: Person, data: Mapping[str, Any], action: str | None) -> Person:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
@@ -522,7 +532,7 @@ def _person_change(*, actor: Person | None, person: Person, data: Mapping[str, A
         errors.raise_if_any()
     if not changed:
         return person
-    person.save(update_fields=changed)
+    person.save(update_fields=[*changed, *_search_key_changed(person, changed)])
     if action is None:
         action = "person.move" if set(changed) <= set(PLACEMENT_FIELDS) else "person.update"
     history_record(

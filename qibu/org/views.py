@@ -23,7 +23,7 @@ from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
 from qibu.core.http import admin_required, current_person
 from qibu.cycles.models import Cycle
-from qibu.cycles.selectors import cycle_list
+from qibu.cycles.selectors import cycle_list, cycle_objective_count
 from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
@@ -191,10 +191,16 @@ def cycle_new(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-@require_POST
 def cycle_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a cycle after a confirmation page (GET, or a POST without `confirm`), or reopen it at once: closing
+    stops every check-in and edit in it, reopening only undoes that."""
     cycle = get_object_or_404(Cycle, pk=pk)
-    closed = request.POST.get("closed") == "1"
+    closed = request.method != "POST" or request.POST.get("closed") == "1"
+    if closed and not cycle.is_closed and (request.method != "POST" or request.POST.get("confirm") != "1"):
+        context = {"cycle": cycle, "objectives": cycle_objective_count(cycle), "section": "cycles"}
+        return render(request, "org/cycle_close.html", context)
+    if request.method != "POST":
+        return redirect("org:cycles")
     cycle_close(actor=current_person(request), cycle=cycle, closed=closed)
     if closed:
         messages.success(request, _("The cycle “%(name)s” is closed.") % {"name": cycle.name})

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qibu.cycles.models import Cycle, CycleKind
-from qibu.cycles.selectors import cycle_list
+from qibu.cycles.selectors import CyclePicker, cycle_picker
 from qibu.okrs import progress as meas
 from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status
@@ -119,9 +119,9 @@ def _card_key_results() -> Prefetch[str, QuerySet[KeyResult]]:
 # --- cycles ----------------------------------------------------------------------------------------
 
 
-def cycle_choices() -> list[Cycle]:
-    """The cycles a page can be switched to (annual, quarters, custom; months are left out)."""
-    return list(cycle_list().select_related("parent"))
+def cycle_choices() -> CyclePicker:
+    """The cycles a page can be switched to: the current one first, then every other by kind, newest first."""
+    return cycle_picker()
 
 
 def link_cycle_parents(cycle: Cycle | None, choices: list[Cycle]) -> None:

@@ -36,9 +36,9 @@ _ROWS_TEMPLATES = {
 
 def _cycle_context(request: HttpRequest) -> tuple[Cycle | None, dict[str, Any]]:
     cycle = cycle_for_request(request.GET.get("cycle"))
-    cycles = selectors.cycle_choices()
-    selectors.link_cycle_parents(cycle, cycles)
-    return cycle, {"cycle": cycle, "cycles": cycles}
+    picker = selectors.cycle_choices()
+    selectors.link_cycle_parents(cycle, picker.cycles)
+    return cycle, {"cycle": cycle, "picker": picker}
 
 
 def _cycle_query(cycle: Cycle | None) -> str:
@@ -152,8 +152,8 @@ def tree_unaligned(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"gaps": gaps, "cycle": cycle}
     if is_htmx(request):
         return vary_on_htmx(render(request, "reports/tree_unaligned.html#gaps", context))
-    context["cycles"] = selectors.cycle_choices()
-    selectors.link_cycle_parents(cycle, context["cycles"])
+    context["picker"] = selectors.cycle_choices()
+    selectors.link_cycle_parents(cycle, context["picker"].cycles)
     return vary_on_htmx(render(request, "reports/tree_unaligned.html", context))
 
 
@@ -171,5 +171,5 @@ def tree_children(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"branch": branch, "nodes": branch.nodes, "cycle": cycle}
     if is_htmx(request):
         return vary_on_htmx(render(request, "reports/_tree_nodes.html", context))
-    context["cycles"] = selectors.cycle_choices()
+    context["picker"] = selectors.cycle_choices()
     return vary_on_htmx(render(request, "reports/tree_children.html", context))

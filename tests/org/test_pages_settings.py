@@ -111,7 +111,7 @@ def test_it_refuses_every_change_from_a_member_and_changes_nothing(company: Comp
         ("org:strategy_delete", (goal.pk,), {}),
         ("org:cycles_generate", (), {"fiscal_year": 2030, "start_month": 1}),
         ("org:cycle_new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
-        ("org:cycle_close", (company.quarter.pk,), {"closed": "1"}),
+        ("org:cycle_close", (company.quarter.pk,), {"closed": "1", "confirm": "1"}),
         ("org:department_new", (), {"name": "新部门"}),
         ("org:department_move", (), {"department": company.sales.pk, "parent": company.marketing.pk}),
         ("org:department_head", (), {"department": company.sales.pk, "head": "mia"}),
@@ -133,7 +133,7 @@ def test_it_records_who_made_each_change_on_the_settings_pages(company: Company)
         ("org:strategy", (), {"title": "出海"}),
         ("org:cycles_generate", (), {"fiscal_year": 2030, "start_month": 1}),
         ("org:cycle_new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
-        ("org:cycle_close", (company.quarter.pk,), {"closed": "1"}),
+        ("org:cycle_close", (company.quarter.pk,), {"closed": "1", "confirm": "1"}),
         ("org:department_new", (), {"name": "新部门", "parent": company.sales.pk}),
         ("org:department_move", (), {"department": company.marketing.pk, "parent": company.sales.pk}),
         ("org:department_head", (), {"department": company.marketing.pk, "head": "mia"}),
@@ -289,7 +289,7 @@ def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company: 
 
 def test_it_closes_and_reopens_a_cycle(company: Company) -> None:
     client = client_for(company.alice)
-    client.post(reverse("org:cycle_close", args=[company.quarter.pk]), {"closed": "1"})
+    client.post(reverse("org:cycle_close", args=[company.quarter.pk]), {"closed": "1", "confirm": "1"})
     assert Cycle.objects.get(pk=company.quarter.pk).is_closed
     client.post(reverse("org:cycle_close", args=[company.quarter.pk]), {"closed": "0"})
     assert not Cycle.objects.get(pk=company.quarter.pk).is_closed

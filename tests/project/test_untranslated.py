@@ -61,6 +61,9 @@ PRODUCT_WORDS = {
     "YYYY",
     "MM",
     "DD",
+    # Pinyin, not English: the search page's example of finding 张三 by pinyin and its initials.
+    "zhangsan",
+    "zs",
 }
 # Codes: priorities, quarters, rule IDs (issue 6 explains them in words), time zones (Asia/Shanghai).
 CODE = re.compile(r"^(P[0-3]|Q[1-4]|FY\d+|[A-Z]+-\d+|[A-Z][a-z]+/[A-Za-z_]+)$")

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import changed_fields, history_record, snapshot
+from qibu.core.pinyin import search_key
 from qibu.core.validation import (
     NOTE_MAX,
     TITLE_MAX,
@@ -131,6 +132,7 @@ def key_result_create(
         kr.current_value = kr.band_low
     _check_numbers(errors, kr, len(milestone_rows))
     errors.raise_if_any()
+    kr.search_key = search_key(kr.title)
     kr.save()
     Milestone.objects.bulk_create(
         [Milestone(key_result=kr, title=t, weight=w, position=i) for i, (t, w) in enumerate(milestone_rows)]
@@ -217,7 +219,8 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
     changed = changed_fields(before, after)
     if not changed:
         return kr
-    kr.save(update_fields=[*changed, "progress", "progress_raw"])
+    kr.search_key = search_key(kr.title)
+    kr.save(update_fields=[*changed, "search_key", "progress", "progress_raw"])
     history_record(
         actor=actor,
         action="key_result.update",

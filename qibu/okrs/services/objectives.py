@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import changed_fields, history_record, snapshot
+from qibu.core.pinyin import search_key
 from qibu.core.validation import FieldErrors, clean_choice, clean_text, clean_title, clean_weight
 from qibu.cycles.models import Cycle
 from qibu.okrs.models import (
@@ -103,6 +104,7 @@ def objective_create(
     objective.start_date, objective.end_date = dates_within(errors, start_date, end_date, cycle)
     require_open_cycle(errors, cycle)
     errors.raise_if_any()
+    objective.search_key = search_key(objective.title)
     objective.save()
     history_record(
         actor=actor, action="objective.create", subject=objective, after=snapshot(objective, OBJECTIVE_FIELDS)
@@ -163,7 +165,8 @@ def objective_update(*, actor: Person, objective: Objective, data: dict[str, Any
     changed = changed_fields(before, after)
     if not changed:
         return objective
-    objective.save(update_fields=[*changed, "updated_at"])
+    objective.search_key = search_key(objective.title)
+    objective.save(update_fields=[*changed, "search_key", "updated_at"])
     history_record(
         actor=actor,
         action="objective.update",

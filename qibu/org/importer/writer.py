@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSW
 
 from qibu.audit.models import AuditEntry
 from qibu.audit.services import history_entry, history_record_many, snapshot
+from qibu.core.pinyin import search_key
 from qibu.org.importer.checker import LINK_FIELDS, SIMPLE_FIELDS, Checker, Plan
 from qibu.org.models import Department, Person, Team
 from qibu.org.services import DEPARTMENT_FIELDS, TEAM_FIELDS, department_path
@@ -95,7 +96,12 @@ class Writer:
     def _create_departments(self, planned: list[tuple[str, str | None, str]]) -> None:
         """One level of new departments: inserted, read back for their ids, given their paths."""
         new = {
-            ref: Department(name=name, parent=self.departments[parent] if parent else None, path=NEW_PATH)
+            ref: Department(
+                name=name,
+                parent=self.departments[parent] if parent else None,
+                path=NEW_PATH,
+                search_key=search_key(name),
+            )
             for ref, parent, name in planned
         }
         Department.objects.bulk_create(new.values(), batch_size=BATCH_SIZE)
@@ -135,6 +141,7 @@ class Writer:
                 )
                 # No password: each new person chooses theirs through a set-password link (qibu.org.passwords).
                 person.password = _unusable_password()
+                person.search_key = search_key(person.full_name, person.username)
                 people.append(person)
             Person.objects.bulk_create(people, batch_size=BATCH_SIZE)
             # Not every database returns the new ids from a bulk insert; one query per layer does.
@@ -161,6 +168,9 @@ class Writer:
             before, after = self._apply(person, planned)
             changed.append(person)
             changed_fields.update(planned["changes"])
+            if "full_name" in planned["changes"]:
+                person.search_key = search_key(person.full_name, person.username)
+                changed_fields.add("search_key")
             self._entry("person.import_update", person, before, after)
         if changed:
             Person.objects.bulk_update(changed, sorted(changed_fields), batch_size=BATCH_SIZE)
