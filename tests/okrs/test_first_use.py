@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qibu.okrs.models import Level
+from qibu.okrs.models import KeyResult, KeyResultKind, Level
 from qibu.okrs.services import key_result_create, objective_create
 from tests.conftest import Company
 
@@ -56,3 +56,68 @@ def test_it_shows_only_the_cycle_picked(client: Client, company: Company) -> Non
     html = client.get(reverse("okrs:my") + f"?cycle={company.quarter.pk}").content.decode()
     assert "年度个人目标" not in html
     assert f"You have no objectives in {company.quarter.name}." in html
+
+
+# --- the key-result form by kind ------------------------------------------------------------------
+
+
+def test_it_marks_each_key_result_field_with_the_kinds_that_use_it(client: Client, okrs: dict) -> None:
+    """`qibu.js` shows only the chosen kind's fields by these marks; without it every field is there."""
+    client.force_login(okrs["mine"].owner)
+    html = client.get(reverse("okrs:kr_new", args=[okrs["mine"].pk])).content.decode()
+    assert "data-kind-switch" in html and "data-kind-scope" in html
+    assert 'data-kinds="increase decrease"' in html  # start and target
+    assert 'data-kinds="band"' in html
+    assert 'data-kinds="milestones"' in html
+    assert 'data-kinds="increase decrease band"' in html  # the unit
+    assert 'name="start_value"' in html and 'name="milestones"' in html and 'name="band_low"' in html
+
+
+def test_it_ignores_the_fields_a_milestone_key_result_does_not_use(client: Client, okrs: dict) -> None:
+    """Sent without JavaScript the form carries every field; what the kind does not use is not refused."""
+    mine = okrs["mine"]
+    client.force_login(mine.owner)
+    response = client.post(
+        reverse("okrs:kr_new", args=[mine.pk]),
+        {"title": "办事处开业", "kind": "milestones", "milestones": "选址\n开业", "start_value": "很多",
+         "target_value": "5", "band_low": "x", "band_high": "1", "current_value": "?"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    kr = KeyResult.objects.get(title="办事处开业")
+    assert (kr.start_value, kr.target_value, kr.band_low, kr.band_high) == (0, 1, None, None)
+    assert list(kr.milestones.values_list("title", flat=True)) == ["选址", "开业"]
+
+
+def test_it_ignores_a_band_a_numeric_key_result_does_not_use(client: Client, okrs: dict) -> None:
+    mine = okrs["mine"]
+    client.force_login(mine.owner)
+    response = client.post(
+        reverse("okrs:kr_new", args=[mine.pk]),
+        {"title": "回款 100 万", "kind": "increase", "start_value": "0", "target_value": "100", "band_low": "20",
+         "band_high": "10", "milestones": "一\n二"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    kr = KeyResult.objects.get(title="回款 100 万")
+    assert (kr.band_low, kr.band_high, kr.milestones.count()) == (None, None, 0)
+
+
+def test_it_offers_every_kind_in_the_key_results_written_with_the_objective_SET_9(
+    client: Client, company: Company
+) -> None:
+    """SET-9: the quick rows of the objective editor take a band and milestones too."""
+    client.force_login(company.mia)
+    html = client.get(reverse("okrs:objective_new") + f"?cycle={company.quarter.pk}").content.decode()
+    for kind in KeyResultKind.values:
+        assert f'<option value="{kind}"' in html[html.index('name="kr0-kind"') :]
+    response = client.post(
+        reverse("okrs:objective_new"),
+        {"title": "苏州办事处", "level": "person", "cycle": company.quarter.pk, "owner": company.mia.pk,
+         "kr0-title": "办事处开业", "kr0-kind": "milestones", "kr0-milestones": "选址\n装修\n开业",
+         "kr1-title": "客户满意度", "kr1-kind": "band", "kr1-band_low": "80", "kr1-band_high": "100",
+         "kr1-unit": "分"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()
+    milestones = KeyResult.objects.get(title="办事处开业")
+    assert list(milestones.milestones.values_list("title", flat=True)) == ["选址", "装修", "开业"]
+    band = KeyResult.objects.get(title="客户满意度")
+    assert (band.kind, band.band_low, band.band_high) == ("band", 80, 100)
