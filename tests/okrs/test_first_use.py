@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qibu.okrs.models import KeyResult, KeyResultKind, Level
-from qibu.okrs.services import key_result_create, objective_create
+from qibu.okrs.models import KeyResult, KeyResultKind, Level, Milestone
+from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from tests.conftest import Company
 
 
@@ -121,3 +121,58 @@ def test_it_offers_every_kind_in_the_key_results_written_with_the_objective_SET_
     assert list(milestones.milestones.values_list("title", flat=True)) == ["选址", "装修", "开业"]
     band = KeyResult.objects.get(title="客户满意度")
     assert (band.kind, band.band_low, band.band_high) == ("band", 80, 100)
+
+
+# --- what a check-in and the history say ------------------------------------------------------------
+
+
+def _section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_it_says_which_milestones_a_check_in_marked_done_in_the_feed_and_history_MEAS_3(
+    client: Client, company: Company, okrs: dict
+) -> None:
+    """MEAS-3: a milestone key result moves by its milestones, and its check-in says which were done."""
+    kr = key_result_create(
+        actor=company.mia, objective=okrs["mine"], title="办事处", kind=KeyResultKind.MILESTONES,
+        milestones=["Launch beta", "Sign 3 partners", "Open"],
+    )  # fmt: skip
+    first, second, _third = kr.milestones.values_list("pk", flat=True)
+    checkin_record(actor=company.mia, key_result=kr, confidence=70, milestones_done=[first, second])
+    client.force_login(company.mia)
+    html = client.get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
+    feed = _section(html, "checkins-title")
+    assert "Done: Launch beta, Sign 3 partners" in feed
+    assert "Value <strong>0</strong>" not in feed
+    history = _section(html, "history-title")
+    assert "milestones done: <del>—</del> → <ins>Launch beta, Sign 3 partners</ins>" in history
+    assert "value:" not in history[: history.index("added a key result")]  # its share is not a value one typed
+    added = history[history.index("added a key result “办事处”") :]
+    added = added[: added.index("</ul>")]
+    assert "target value" not in added and "start value" not in added  # internal to a milestone key result
+    assert "milestones: <ins>Launch beta, Sign 3 partners, Open</ins>" in added
+
+
+def test_it_says_done_or_not_in_the_feed_and_history_MEAS_3(client: Client, company: Company, okrs: dict) -> None:
+    kr = key_result_create(actor=company.mia, objective=okrs["mine"], title="上线", kind=KeyResultKind.BOOLEAN)
+    checkin_record(actor=company.mia, key_result=kr, confidence=90, value=1)
+    client.force_login(company.mia)
+    html = client.get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode()
+    assert "<strong>done</strong>" in _section(html, "checkins-title")
+    assert "done: <del>no</del> → <ins>yes</ins>" in _section(html, "history-title")
+
+
+def test_it_names_a_deleted_milestone_rather_than_its_number(client: Client, company: Company, okrs: dict) -> None:
+    kr = key_result_create(
+        actor=company.mia, objective=okrs["mine"], title="办事处", kind=KeyResultKind.MILESTONES,
+        milestones=["选址", "开业"],
+    )  # fmt: skip
+    first, second = kr.milestones.values_list("pk", flat=True)
+    checkin_record(actor=company.mia, key_result=kr, confidence=70, milestones_done=[first, second])
+    Milestone.objects.filter(pk=second).delete()
+    client.force_login(company.mia)
+    history = _section(client.get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode(), "history-title")
+    assert "<ins>选址, a deleted milestone</ins>" in history
+    assert f"#{second}" not in history

@@ -62,6 +62,14 @@ def _clean_value(errors: FieldErrors, kr: KeyResult, value: Any) -> Decimal | No
     return number
 
 
+def _measure(kr: KeyResult) -> dict[str, Any]:
+    if kr.kind == KeyResultKind.MILESTONES:
+        return {}
+    if kr.kind == KeyResultKind.BOOLEAN:
+        return {"done": kr.current_value >= 1}
+    return {"value": kr.current_value}
+
+
 @transaction.atomic
 def checkin_record(
     *,
@@ -98,7 +106,9 @@ def checkin_record(
         errors.add("confidence_reason", fall_message(fall, kr.confidence, new_confidence))
     errors.raise_if_any()
 
-    before: dict[str, Any] = {"value": kr.current_value, "confidence": kr.confidence}
+    # History keeps what a person reads: the value of a number, done or not of a done-or-not key result, the
+    # milestones done of a milestone one (its value is only their share).
+    before: dict[str, Any] = {**_measure(kr), "confidence": kr.confidence}
     if milestones:
         before["milestones_done"] = sorted(m.pk for m in milestones if m.done)
         for m in milestones:
@@ -132,7 +142,7 @@ def checkin_record(
         before=before,
         after={
             "key_result": kr.pk,
-            "value": kr.current_value,
+            **_measure(kr),
             "confidence": new_confidence,
             "previous_confidence": previous,
             "confidence_reason": reason,

@@ -75,6 +75,13 @@ def _milestone_rows(errors: FieldErrors, milestones: Iterable[Any]) -> list[tupl
     return rows
 
 
+def _measured_snapshot(kr: KeyResult) -> dict[str, Any]:
+    """The key result's fields for history, without the numbers its kind is not measured by (a milestone key
+    result's "target 1" is internal, not something its author wrote)."""
+    unused = {name for fields in KIND_FIELDS.values() for name in fields} - KIND_FIELDS[kr.kind]
+    return {key: value for key, value in snapshot(kr, KEY_RESULT_FIELDS).items() if key not in unused}
+
+
 def _clean_unit(errors: FieldErrors, value: Any) -> str:
     return clean_text(errors, "unit", value, max_length=UNIT_MAX)
 
@@ -147,7 +154,7 @@ def key_result_create(
         action="key_result.create",
         subject=objective,
         target=kr,
-        after={**snapshot(kr, KEY_RESULT_FIELDS), "milestones": [t for t, _w in milestone_rows]},
+        after={**_measured_snapshot(kr), **({"milestones": [t for t, _w in milestone_rows]} if milestone_rows else {})},
     )
     refresh_objectives([objective.pk])
     return kr
