@@ -398,3 +398,8 @@ class CheckInCreate(InputSchema):
     milestones_done: list[Id] | None = None
     confidence_reason: str = Field("", max_length=TEXT_MAX)
     note: str = Field("", max_length=TEXT_MAX)
+    confirm: bool = Field(
+        False,
+        description="A value far outside the key result's range (beyond twice its range past the start or the "
+        "target, or the band) is refused naming `value` unless this is true.",
+    )

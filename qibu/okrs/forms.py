@@ -382,3 +382,4 @@ class CheckInForm(forms.Form):
     confidence = forms.CharField(label=_("Confidence (%)"), required=False)
     confidence_reason = forms.CharField(label=_("Why did confidence fall, and what changed?"), required=False)
     note = forms.CharField(label=_("Note"), required=False)
+    confirm = forms.BooleanField(label=_("The value is right"), required=False)

@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qibu.okrs.models import KeyResult, KeyResultKind, Level, Milestone
+from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Milestone
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from qibu.org.services import api_token_create
 from tests.conftest import Company
 
 
@@ -176,3 +177,68 @@ def test_it_names_a_deleted_milestone_rather_than_its_number(client: Client, com
     history = _section(client.get(reverse("okrs:objective", args=[okrs["mine"].pk])).content.decode(), "history-title")
     assert "<ins>选址, a deleted milestone</ins>" in history
     assert f"#{second}" not in history
+
+
+# --- a value far outside the range --------------------------------------------------------------------
+
+
+def _days_kr(company: Company, okrs: dict) -> KeyResult:
+    return key_result_create(
+        actor=company.mia, objective=okrs["mine"], title="交付周期缩短到 2 天", kind=KeyResultKind.DECREASE,
+        start_value=5, target_value=2, unit="天", confidence=70,
+    )  # fmt: skip
+
+
+def test_it_asks_to_confirm_a_value_far_outside_the_range_and_explains(
+    client: Client, company: Company, okrs: dict
+) -> None:
+    """A decrease from 5 to 2 days given 55: the form comes back saying why, with a box to confirm it."""
+    kr = _days_kr(company, okrs)
+    client.force_login(company.mia)
+    url = reverse("okrs:checkin", args=[kr.pk])
+    response = client.post(url, {"value": "55", "confidence": "70"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "55 天 is far outside this key result&#x27;s range (it goes from 5 to 2 天)" in html
+    assert "below -4 or above 11" in html
+    assert 'name="confirm"' in html and "Yes, 55 is right" in html
+    assert not CheckIn.objects.filter(key_result=kr).exists()
+    # A value inside the widened range needs no confirmation; a confirmed one is kept.
+    assert client.post(url, {"value": "11", "confidence": "70"}).status_code == 302
+    assert client.post(url, {"value": "55", "confidence": "70", "confirm": "1"}).status_code == 302
+    kr.refresh_from_db()
+    assert kr.current_value == 55
+
+
+def test_it_asks_to_confirm_in_the_card_for_htmx_too(client: Client, company: Company, okrs: dict) -> None:
+    kr = _days_kr(company, okrs)
+    client.force_login(company.mia)
+    html = client.post(
+        reverse("okrs:checkin", args=[kr.pk]), {"value": "-30", "confidence": "70"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "is far outside this key result" in html and 'name="confirm"' in html
+
+
+def test_it_keeps_the_confirmation_while_another_problem_is_fixed_EXE_4(
+    client: Client, company: Company, okrs: dict
+) -> None:
+    """EXE-4: confirmed but confidence fell without a reason; the box stays ticked while the reason is asked."""
+    kr = _days_kr(company, okrs)
+    client.force_login(company.mia)
+    html = client.post(
+        reverse("okrs:checkin", args=[kr.pk]), {"value": "55", "confidence": "10", "confirm": "1"}
+    ).content.decode()
+    assert 'name="confidence_reason"' in html
+    assert 'name="confirm" value="1" checked' in html
+
+
+def test_it_refuses_the_value_through_the_api_naming_it_unless_confirmed(company: Company, okrs: dict) -> None:
+    kr = _days_kr(company, okrs)
+    _token, secret = api_token_create(actor=None, person=company.mia, name="t")
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    body = {"key_result": kr.pk, "value": "55", "confidence": 70}
+    response = api.post("/api/v1/check-ins", body, content_type="application/json")
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["detail"]] == ["value"]
+    response = api.post("/api/v1/check-ins", {**body, "confirm": True}, content_type="application/json")
+    assert response.status_code == 201

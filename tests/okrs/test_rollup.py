@@ -60,6 +60,7 @@ def _checkin(c, kr: KeyResult, value, confidence=None) -> None:
         value=value,
         confidence=kr.confidence if confidence is None else confidence,
         confidence_reason="tested",
+        confirm=True,  # any value: the roll-up is tested, not how plausible the value is
     )
 
 
@@ -369,6 +370,7 @@ def _random_checkin(c, rng: random.Random, kr: KeyResult) -> None:
         milestones_done=done,
         confidence=rng.randint(0, 100),
         confidence_reason="random walk",
+        confirm=True,
     )
 
 
