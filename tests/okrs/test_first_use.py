@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Milestone
+from qibu.okrs import charts
+from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Level, Milestone, Objective
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.services import api_token_create
 from tests.conftest import Company
@@ -242,3 +246,43 @@ def test_it_refuses_the_value_through_the_api_naming_it_unless_confirmed(company
     assert [p["field"] for p in response.json()["detail"]] == ["value"]
     response = api.post("/api/v1/check-ins", {**body, "confirm": True}, content_type="application/json")
     assert response.status_code == 201
+
+
+# --- the progress chart ---------------------------------------------------------------------------------
+
+
+def _first_x(polyline_points: str) -> float:
+    return float(polyline_points.split()[0].split(",")[0])
+
+
+def test_it_starts_the_chart_when_the_objective_was_created_not_at_the_cycles_start(
+    client: Client, company: Company, okrs: dict
+) -> None:
+    """An objective written a month into the quarter has no history before: its lines start at its creation."""
+    objective = okrs["mine"]
+    created = timezone.make_aware(dt.datetime(2026, 11, 1, 10))
+    Objective.objects.filter(pk=objective.pk).update(created_at=created)
+    checkin_record(
+        actor=company.mia, key_result=okrs["my_kr"], value=2, confidence=70, at=created + dt.timedelta(days=7)
+    )
+    client.force_login(company.mia)
+    html = client.get(reverse("okrs:objective", args=[objective.pk])).content.decode()
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    lines = [part.split('"')[0] for part in chart.split(' points="')[1:]]
+    assert len(lines) == 2  # confidence, progress
+    frame = charts._Frame(objective.start_date, (objective.end_date - objective.start_date).days)
+    created_x = frame.x(dt.date(2026, 11, 1))
+    for line in lines:
+        assert _first_x(line) == pytest.approx(created_x, abs=0.1)
+        assert _first_x(line) > charts.LEFT  # nothing drawn from 1 October
+
+
+def test_it_starts_the_chart_at_the_objectives_start_when_written_ahead_of_it(
+    client: Client, company: Company, okrs: dict
+) -> None:
+    objective = okrs["mine"]
+    Objective.objects.filter(pk=objective.pk).update(created_at=timezone.make_aware(dt.datetime(2026, 9, 20)))
+    client.force_login(company.mia)
+    html = client.get(reverse("okrs:objective", args=[objective.pk])).content.decode()
+    progress = html[html.index("<svg") : html.index("</svg>")].split(' points="')[-1].split('"')[0]
+    assert _first_x(progress) == charts.LEFT

@@ -227,10 +227,12 @@ def _chart(
                 :CHART_CHECKIN_LIMIT
             ]
         )
+    # The line starts where the objective's data does: when it was created (or at its start, when it was
+    # written ahead of it), not at the start of a period it did not exist in yet.
     points = charts.objective_series(
         key_results=[charts.KeyResultState(kr.pk, kr.weight, kr.progress, kr.confidence) for kr in krs],
         checkins=[charts.CheckInRow(*row) for row in rows],
-        start=objective.start_date,
+        start=max(timezone.localdate(objective.created_at), objective.start_date),
     )
     return charts.progress_chart(
         points,
