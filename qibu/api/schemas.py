@@ -535,6 +535,11 @@ class CheckInCreate(InputSchema):
     milestones_done: list[Id] | None = Field(None, description="A milestone key result's milestones now done.")
     confidence_reason: str = Field("", max_length=NOTE_MAX)
     note: str = Field("", max_length=NOTE_MAX)
+    confirm: bool = Field(
+        False,
+        description="A value far outside the key result's range (beyond twice its range past the start or the "
+        "target, or the band) is refused naming `value` unless this is true.",
+    )
 
 
 # --- the caller ---------------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ class ChartPoint:
 def objective_series(
     *, key_results: Sequence[KeyResultState], checkins: Iterable[CheckInRow], start: dt.date
 ) -> list[ChartPoint]:
-    """The objective's progress and confidence after each day that had check-ins.
+    """The objective's progress and confidence from `start` (its creation, or the first check-in if earlier),
+    then after each day that had check-ins: one point more than days with check-ins, none before `start`.
 
     Before its first check-in a key result counts with no progress and the confidence it had then
     (the first check-in's previous confidence); a key result never checked in counts as it stands.
@@ -85,7 +86,8 @@ def objective_series(
         progress[row.key_result_id] = meas.clamp(row.progress)
         confidence[row.key_result_id] = Decimal(row.confidence)
         if i + 1 == len(rows) or days[i + 1] != days[i]:
-            if points and points[-1].day == days[i]:
+            # One point a day; the starting point stays even on the day of the first check-in (a step up).
+            if len(points) > 1 and points[-1].day == days[i]:
                 points.pop()
             points.append(point(days[i]))
     return points

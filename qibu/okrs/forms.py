@@ -20,6 +20,7 @@ from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.okrs.access import headed_department_paths
 from qibu.okrs.models import (
+    KIND_FIELDS,
     Alignment,
     Commitment,
     KeyResult,
@@ -256,20 +257,31 @@ class ObjectiveForm(forms.Form):
             self.fields["level"].disabled = True
 
 
+def _kind_select(choices: Any, initial: str) -> forms.ChoiceField:
+    """The kind of a key result; `data-kind-switch` lets `qibu.js` show only the fields of the kind chosen."""
+    return forms.ChoiceField(
+        label=_("Kind"),
+        choices=choices,
+        initial=initial,
+        required=False,
+        widget=forms.Select(attrs={"data-kind-switch": ""}),
+    )
+
+
+def _kinds_of_fields(form: forms.Form) -> dict[str, str]:
+    """For each field that only some kinds use, those kinds, as the template writes them in `data-kinds`."""
+    return {
+        name: " ".join(kind for kind, fields in KIND_FIELDS.items() if name in fields)
+        for name in {name for fields in KIND_FIELDS.values() for name in fields}
+        if name in form.fields
+    }
+
+
 class KeyResultDraftForm(forms.Form):
-    """SET-9: a key result written in the same form as its objective."""
+    """SET-9: a key result written in the same form as its objective, of any kind."""
 
     title = forms.CharField(label=_("Key result"), required=False, widget=text_input(TITLE_MAX))
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=[
-            (KeyResultKind.INCREASE, KeyResultKind.INCREASE.label),
-            (KeyResultKind.DECREASE, KeyResultKind.DECREASE.label),
-            (KeyResultKind.BOOLEAN, KeyResultKind.BOOLEAN.label),
-        ],
-        initial=KeyResultKind.INCREASE,
-        required=False,
-    )
+    kind = _kind_select(KeyResultKind.choices, KeyResultKind.INCREASE)
     start_value = forms.CharField(
         label=_("Start"), required=False, initial="0", widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
@@ -277,15 +289,35 @@ class KeyResultDraftForm(forms.Form):
         label=_("Target"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
     unit = forms.CharField(label=_("Unit"), required=False, widget=text_input(UNIT_MAX))
+    band_low = forms.CharField(
+        label=_("Band low"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    band_high = forms.CharField(
+        label=_("Band high"), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    milestones = forms.CharField(
+        label=_("Milestones"),
+        required=False,
+        help_text=_("One per line."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = _kinds_of_fields(self)
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return not (data.get("title") or data.get("target_value"))
 
+    def milestone_titles(self) -> list[str]:
+        text = self.cleaned_data.get("milestones") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
 
 class KeyResultForm(forms.Form):
     title = forms.CharField(label=_("Key result"), required=False, widget=text_input(TITLE_MAX))
-    kind = forms.ChoiceField(label=_("Kind"), choices=KeyResultKind.choices, initial=KeyResultKind.INCREASE)
+    kind = _kind_select(KeyResultKind.choices, KeyResultKind.INCREASE)
     start_value = forms.CharField(
         label=_("Start value"), required=False, initial="0", widget=forms.TextInput(attrs={"inputmode": "decimal"})
     )
@@ -338,6 +370,7 @@ class KeyResultForm(forms.Form):
         if instance is not None:
             for name in self.CREATE_ONLY:
                 del self.fields[name]
+        self.kinds = _kinds_of_fields(self)
 
     def milestone_titles(self) -> list[str]:
         text = self.cleaned_data.get("milestones") or ""
@@ -353,3 +386,4 @@ class CheckInForm(forms.Form):
         label=_("Why did confidence fall, and what changed?"), required=False, widget=text_area(NOTE_MAX, rows=2)
     )
     note = forms.CharField(label=_("Note"), required=False, widget=text_area(NOTE_MAX, rows=1))
+    confirm = forms.BooleanField(label=_("The value is right"), required=False)

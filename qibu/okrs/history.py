@@ -44,7 +44,9 @@ def _milestone_refs(value: Any) -> list[Ref]:
 
 
 def _show_milestones(value: Any, names: Names) -> str:
-    return ", ".join(names.get(r, f"#{r[1]}") for r in _milestone_refs(value)) or "—"
+    """The titles of the milestones done; one since deleted is said to be, not shown by its number."""
+    deleted = str(_("a deleted milestone"))
+    return ", ".join(names.get(r, deleted) for r in _milestone_refs(value)) or "—"
 
 
 def _percent(value: Any, names: Names) -> str:
@@ -86,6 +88,7 @@ def register() -> None:
             "parents": _("aligned to"),
             "milestones": _("milestones"),
             "milestones_done": _("milestones done"),
+            "done": _("done"),
             "key_result": _("key result"),
             "confidence": _("confidence"),
             "previous_confidence": _("confidence before"),

@@ -152,6 +152,17 @@ class KeyResultKind(models.TextChoices):
     BOOLEAN = "boolean", _("done or not done")
 
 
+# The fields each kind is measured by (MEAS-1 … MEAS-3); the others mean nothing for it: the form shows only
+# these, and the services ignore the rest (a form sent without JavaScript carries every field).
+KIND_FIELDS: dict[str, frozenset[str]] = {
+    KeyResultKind.INCREASE: frozenset({"start_value", "target_value", "current_value", "unit"}),
+    KeyResultKind.DECREASE: frozenset({"start_value", "target_value", "current_value", "unit"}),
+    KeyResultKind.BAND: frozenset({"band_low", "band_high", "current_value", "unit"}),
+    KeyResultKind.MILESTONES: frozenset({"milestones"}),
+    KeyResultKind.BOOLEAN: frozenset({"current_value"}),
+}
+
+
 class KeyResult(models.Model):
     objective = models.ForeignKey(
         Objective, on_delete=models.CASCADE, related_name="key_results", verbose_name=_("objective")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
@@ -218,23 +218,30 @@ def objectives_visible(person: Person) -> QuerySet[Objective]:
 
 def objectives_for_owner(*, person: Person, viewer: Person, cycle: Cycle) -> list[Objective]:
     """A person's objectives in a cycle, as `viewer` may see them, with key results."""
+    return objectives_for_owner_in(person=person, viewer=viewer, cycles=[cycle])
+
+
+def objectives_for_owner_in(*, person: Person, viewer: Person, cycles: Sequence[Cycle]) -> list[Objective]:
+    """A person's objectives in any of these cycles (one query whatever their number), as `viewer` may see
+    them, with key results, in priority order; each has its cycle from `cycles`."""
+    by_pk = {c.pk: c for c in cycles}
     if viewer.pk != person.pk or not viewer.is_authenticated or not viewer.is_active:
         return list(
             objectives_visible(viewer)
-            .filter(cycle=cycle, owner=person)
+            .filter(cycle_id__in=by_pk, owner=person)
             .prefetch_related(key_results_prefetch())
             .order_by("priority", "id")
         )
     # One's own objectives: the owner sees every one of them (`visible_objectives_q` lets the owner
-    # through), and their cycle and owner are the ones in hand, so neither the filter nor the joins
+    # through), and their cycles and owner are the ones in hand, so neither the filter nor the joins
     # are needed.
     objectives = list(
-        Objective.objects.filter(cycle=cycle, owner=person)
+        Objective.objects.filter(cycle_id__in=by_pk, owner=person)
         .prefetch_related(key_results_prefetch())
         .order_by("priority", "id")
     )
     for objective in objectives:
-        objective.cycle = cycle
+        objective.cycle = by_pk[objective.cycle_id]
         objective.owner = person
     return objectives
 

@@ -12,6 +12,31 @@
     }
   });
 
+  // <select data-kind-switch> inside [data-kind-scope]: only the scope's [data-kinds="a b"] elements that list
+  // the chosen kind are shown (a key result's fields by its kind). Without JavaScript every field is shown and
+  // the server ignores those the kind does not use.
+  function showKindFields(select) {
+    var scope = select.closest("[data-kind-scope]");
+    if (!scope) return;
+    var kind = select.value;
+    scope.querySelectorAll("[data-kinds]").forEach(function (element) {
+      element.hidden = element.getAttribute("data-kinds").split(" ").indexOf(kind) < 0;
+    });
+  }
+  function showAllKindFields(root) {
+    root.querySelectorAll("select[data-kind-switch]").forEach(showKindFields);
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target instanceof HTMLSelectElement && event.target.hasAttribute("data-kind-switch")) {
+      showKindFields(event.target);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { showAllKindFields(document); });
+  } else {
+    showAllKindFields(document);
+  }
+
   function firstField(region) {
     return region.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
   }

@@ -79,7 +79,9 @@ def world(company: Company, okrs: Okrs) -> World:
     design, _build = website.milestones.all()
     checkin_record(actor=c.mia, key_result=website, milestones_done=[design.pk], confidence=60, note="设计稿已定")
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=Decimal("1.2345"), confidence=70)
-    checkin_record(actor=c.erin, key_result=okrs["revenue"], value=Decimal("99999999999.9999"), confidence=55)
+    checkin_record(
+        actor=c.erin, key_result=okrs["revenue"], value=Decimal("99999999999.9999"), confidence=55, confirm=True
+    )
     token, secret = api_token_create(actor=c.mia, person=c.mia, name="脚本")
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=PAST)
     Person.objects.filter(pk=c.mia.pk).update(last_login=PAST, date_joined=PAST)

@@ -79,6 +79,7 @@ def _checkin(c: Company, kr: KeyResult, value: int, confidence: int | None = Non
         value=value,
         confidence=kr.confidence if confidence is None else confidence,
         confidence_reason="tested",
+        confirm=True,  # any value: the roll-up is tested, not how plausible the value is
     )
 
 
@@ -390,6 +391,7 @@ def _random_checkin(c: Company, rng: random.Random, kr: KeyResult) -> None:
         milestones_done=done,
         confidence=rng.randint(0, 100),
         confidence_reason="random walk",
+        confirm=True,
     )
 
 

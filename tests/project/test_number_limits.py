@@ -26,7 +26,7 @@ def _stored(kr: KeyResult) -> Decimal:
 @pytest.mark.parametrize("value", [LARGEST, -LARGEST, Decimal("0.0001"), Decimal("12345678901.2345")])
 def test_it_stores_and_reads_back_the_edges_exactly(company: Company, okrs: Okrs, value: Decimal) -> None:
     kr = okrs["my_kr"]
-    checkin = checkin_record(actor=company.mia, key_result=kr, value=value, confidence=80)
+    checkin = checkin_record(actor=company.mia, key_result=kr, value=value, confidence=80, confirm=True)
     assert _stored(kr) == value
     assert CheckIn.objects.get(pk=checkin.pk).value == value
 
@@ -66,7 +66,7 @@ def test_it_keeps_every_read_of_the_largest_value_working(company: Company, okrs
     api = Client(headers={"Authorization": f"Bearer {secret}"})
     created = api.post(
         "/api/v1/check-ins",
-        data=json.dumps({"key_result": kr.pk, "value": str(LARGEST), "confidence": 80}),
+        data=json.dumps({"key_result": kr.pk, "value": str(LARGEST), "confidence": 80, "confirm": True}),
         content_type="application/json",
     )
     assert created.status_code == 201, created.content

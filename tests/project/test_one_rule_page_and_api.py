@@ -198,6 +198,26 @@ INTENTS = [
         "invalid",
         field="confidence_reason",
     ),
+    # --- a value far outside the key result's range (0 → 4 here: beyond -8 … 12) asks to be confirmed
+    Intent(
+        "a value far outside the range, not confirmed",
+        "mia",
+        lambda w, c: (f"/key-results/{w['my_kr'].pk}/check-in/", {"value": "55", "confidence": "80"}),
+        lambda w, c: ("post", "/api/v1/check-ins", {"key_result": w["my_kr"].pk, "value": 55, "confidence": 80}),
+        "invalid",
+        field="value",
+    ),
+    Intent(
+        "a value far outside the range, confirmed",
+        "mia",
+        lambda w, c: (f"/key-results/{w['my_kr'].pk}/check-in/", {"value": "55", "confidence": "80", "confirm": "1"}),
+        lambda w, c: (
+            "post",
+            "/api/v1/check-ins",
+            {"key_result": w["my_kr"].pk, "value": 55, "confidence": 80, "confirm": True},
+        ),
+        "ok",
+    ),
     # --- hand-over: keeping the owner needs the right to edit; changing it, the right to set it there
     Intent(
         "an edit by the owner's manager that keeps the owner",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import history_record
+from qibu.core.numbers import NumberFormat
 from qibu.core.validation import NOTE_MAX, FieldErrors, clean_confidence, clean_decimal, clean_text
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Milestone, Objective, Status
 from qibu.okrs.notifications import confidence_fell
@@ -63,6 +64,74 @@ def _clean_value(errors: FieldErrors, kr: KeyResult, value: Any) -> Decimal | No
     return number
 
 
+# How far past its range a check-in's value may go before it is asked to be confirmed, in ranges: a key result
+# from 5 to 2 days takes -1 to 8 days… up to -4 to 11 (twice its range of 3 beyond either end) as given; 55 is
+# far more likely a typo (55 for 5.5, a total for a count) than a result, and saying so costs one tick. Twice,
+# not once: a key result may be over-achieved (MEAS-1) or fall back well behind its start.
+IMPLAUSIBLE_RANGES = 2
+
+
+def checkin_value_bounds(kr: KeyResult) -> tuple[Decimal, Decimal] | None:
+    """The values a check-in of this key result takes without a confirmation: its range (start to target, or
+    the band) widened by `IMPLAUSIBLE_RANGES` times itself at either end; None when it has no range to judge by
+    (milestones, done or not, an empty band)."""
+    if kr.kind in (KeyResultKind.INCREASE, KeyResultKind.DECREASE):
+        low, high = sorted((kr.start_value, kr.target_value))
+    elif kr.kind == KeyResultKind.BAND and kr.band_low is not None and kr.band_high is not None:
+        low, high = kr.band_low, kr.band_high
+    else:
+        return None
+    span = high - low
+    if span <= 0:
+        return None
+    return low - IMPLAUSIBLE_RANGES * span, high + IMPLAUSIBLE_RANGES * span
+
+
+def checkin_value_implausible(kr: KeyResult, value: Decimal | None) -> tuple[Decimal, Decimal] | None:
+    """The bounds `value` lies outside of, when it does (it then needs `confirm`); else None."""
+    bounds = checkin_value_bounds(kr)
+    if value is None or bounds is None or bounds[0] <= value <= bounds[1]:
+        return None
+    return bounds
+
+
+def _check_plausible(errors: FieldErrors, kr: KeyResult, value: Decimal | None, confirm: bool) -> None:
+    bounds = checkin_value_implausible(kr, value)
+    if bounds is None or confirm or "value" in errors:
+        return
+    numbers = NumberFormat()
+    if kr.kind == KeyResultKind.BAND:
+        known = _("its band is %(low)s to %(high)s") % {
+            "low": numbers.number(kr.band_low), "high": numbers.number(kr.band_high)
+        }  # fmt: skip
+    else:
+        known = _("it goes from %(start)s to %(target)s") % {
+            "start": numbers.number(kr.start_value), "target": numbers.number(kr.target_value)
+        }  # fmt: skip
+    errors.add(
+        "value",
+        _(
+            "%(value)s%(unit)s is far outside this key result's range (%(known)s%(unit)s): a value below %(low)s "
+            "or above %(high)s is more often a typo than a result. Check it, or confirm that it is right."
+        )
+        % {
+            "value": numbers.number(value),
+            "unit": f" {kr.unit}" if kr.unit else "",
+            "known": known,
+            "low": numbers.number(bounds[0]),
+            "high": numbers.number(bounds[1]),
+        },
+    )
+
+
+def _measure(kr: KeyResult) -> dict[str, Any]:
+    if kr.kind == KeyResultKind.MILESTONES:
+        return {}
+    if kr.kind == KeyResultKind.BOOLEAN:
+        return {"done": kr.current_value >= 1}
+    return {"value": kr.current_value}
+
+
 @transaction.atomic
 def checkin_record(
     *,
@@ -75,10 +144,12 @@ def checkin_record(
     note: str = "",
     at: dt.datetime | None = None,
     organisation: Organisation | None = None,
+    confirm: bool = False,
 ) -> CheckIn:
     """Record a check-in: the new value (or milestones done), confidence and a note.
 
-    EXE-4: a fall in confidence of at least the policy threshold is refused without a reason."""
+    EXE-4: a fall in confidence of at least the policy threshold is refused without a reason. A value far
+    outside the key result's range (`checkin_value_bounds`) is refused unless `confirm`ed."""
     errors = FieldErrors()
     kr = key_result
     lock_key_result(kr)
@@ -86,6 +157,7 @@ def checkin_record(
     _require_open(errors, objective)
     new_confidence = clean_confidence(errors, "confidence", confidence)
     new_value = _clean_value(errors, kr, value)
+    _check_plausible(errors, kr, new_value, confirm)
     reason = clean_text(errors, "confidence_reason", confidence_reason, max_length=NOTE_MAX)
     note = clean_text(errors, "note", note, max_length=NOTE_MAX)
     milestones = list(kr.milestones.all()) if kr.kind == KeyResultKind.MILESTONES else []
@@ -99,7 +171,9 @@ def checkin_record(
         errors.add("confidence_reason", fall_message(fall, kr.confidence, new_confidence))
     errors.raise_if_any()
 
-    before: dict[str, Any] = {"value": kr.current_value, "confidence": kr.confidence}
+    # History keeps what a person reads: the value of a number, done or not of a done-or-not key result, the
+    # milestones done of a milestone one (its value is only their share).
+    before: dict[str, Any] = {**_measure(kr), "confidence": kr.confidence}
     if milestones:
         before["milestones_done"] = sorted(m.pk for m in milestones if m.done)
         for m in milestones:
@@ -133,7 +207,7 @@ def checkin_record(
         before=before,
         after={
             "key_result": kr.pk,
-            "value": kr.current_value,
+            **_measure(kr),
             "confidence": new_confidence,
             "previous_confidence": previous,
             "confidence_reason": reason,

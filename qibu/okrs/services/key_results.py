@@ -25,7 +25,7 @@ from qibu.core.validation import (
     clean_title,
     clean_weight,
 )
-from qibu.okrs.models import Alignment, KeyResult, KeyResultKind, Milestone, Objective
+from qibu.okrs.models import KIND_FIELDS, Alignment, KeyResult, KeyResultKind, Milestone, Objective
 from qibu.okrs.rollup import key_result_compute, lock_upwards, refresh_objectives
 from qibu.okrs.services._common import (
     KEY_RESULT_FIELDS,
@@ -77,6 +77,13 @@ def _milestone_rows(errors: FieldErrors, milestones: Iterable[Any]) -> list[tupl
     return rows
 
 
+def _measured_snapshot(kr: KeyResult) -> dict[str, Any]:
+    """The key result's fields for history, without the numbers its kind is not measured by (a milestone key
+    result's "target 1" is internal, not something its author wrote)."""
+    unused = {name for fields in KIND_FIELDS.values() for name in fields} - KIND_FIELDS[kr.kind]
+    return {key: value for key, value in snapshot(kr, KEY_RESULT_FIELDS).items() if key not in unused}
+
+
 def _clean_unit(errors: FieldErrors, value: Any) -> str:
     return clean_text(errors, "unit", value, max_length=UNIT_MAX)
 
@@ -106,9 +113,15 @@ def key_result_create(
     require_open_cycle(errors, objective.cycle)
     kind = clean_choice(errors, "kind", kind, KeyResultKind, str(KeyResultKind.INCREASE))
     numeric = kind in NUMERIC_KINDS
-    start = clean_decimal(errors, "start_value", start_value, required=numeric) or Decimal(0)
-    target = clean_decimal(errors, "target_value", target_value, required=numeric)
+    # What the kind is not measured by is ignored, not checked (KIND_FIELDS).
+    measured = KIND_FIELDS[kind]
+    start = (clean_decimal(errors, "start_value", start_value) if numeric else None) or Decimal(0)
+    target = clean_decimal(errors, "target_value", target_value) if numeric else None
+    if "current_value" not in measured:
+        current_value = None
     current = clean_decimal(errors, "current_value", current_value, required=False)
+    if kind != KeyResultKind.BAND:
+        band_low = band_high = None
     milestone_rows = _milestone_rows(errors, milestones) if kind == KeyResultKind.MILESTONES else []
     kr = KeyResult(
         objective=objective,
@@ -144,7 +157,7 @@ def key_result_create(
         action="key_result.create",
         subject=objective,
         target=kr,
-        after={**snapshot(kr, KEY_RESULT_FIELDS), "milestones": [t for t, _w in milestone_rows]},
+        after={**_measured_snapshot(kr), **({"milestones": [t for t, _w in milestone_rows]} if milestone_rows else {})},
     )
     refresh_objectives([objective.pk])
     return kr
@@ -164,13 +177,15 @@ def _apply_changes(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> 
 
 
 def _apply_numbers(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -> None:
+    """The numbers the key result's kind is measured by (KIND_FIELDS); the others are ignored, not checked."""
+    measured = KIND_FIELDS.get(kr.kind, frozenset())
     for field in ("start_value", "target_value", "current_value"):
-        if field in data:
+        if field in data and field in measured:
             number = clean_decimal(errors, field, data[field])
             if number is not None:
                 setattr(kr, field, number)
     for field in ("band_low", "band_high"):
-        if field in data:
+        if field in data and kr.kind == KeyResultKind.BAND:
             setattr(kr, field, clean_decimal(errors, field, data[field], required=False))
     if "weight" in data:
         kr.weight = clean_weight(errors, "weight", data["weight"])

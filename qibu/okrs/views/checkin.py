@@ -24,11 +24,13 @@ from django.views.decorators.http import require_http_methods
 
 from qibu.core.http import current_person, is_htmx, safe_next, vary_on_htmx
 from qibu.core.numbers import plain
+from qibu.core.validation import FieldErrors, clean_decimal
 from qibu.okrs.access import can_check_in, key_result_for
 from qibu.okrs.forms import CheckInForm
 from qibu.okrs.models import KeyResult, KeyResultKind, Objective
 from qibu.okrs.selectors import ObjectiveCard, key_result_cards, objective_status
 from qibu.okrs.services import checkin_record
+from qibu.okrs.services.checkins import checkin_value_implausible
 from qibu.okrs.views._common import _int_or_none
 from qibu.org.middleware import request_organisation
 
@@ -46,6 +48,9 @@ class CheckInState:
     note: str = ""
     milestones_done: set[int] = field(default_factory=set)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # The value lies far outside the key result's range: the form asks to confirm it (`checkin_value_bounds`).
+    ask_confirm: bool = False
+    confirmed: bool = False
 
     @property
     def ask_reason(self) -> bool:
@@ -82,9 +87,10 @@ def fresh_state(kr: KeyResult) -> CheckInState:
     return CheckInState(value=value, confidence=str(kr.confidence))
 
 
-def _posted(request: HttpRequest, kr: KeyResult) -> tuple[CheckInState, list[Any] | None]:
-    """The check-in as typed, and the milestones ticked (None when the form has no milestones: a milestone
-    key result's form sends the boxes ticked, none when none is, and no box is "none done")."""
+def _posted(request: HttpRequest, kr: KeyResult) -> tuple[CheckInState, list[Any] | None, bool]:
+    """The check-in as typed, the milestones ticked (None when the form has no milestones: a milestone
+    key result's form sends the boxes ticked, none when none is, and no box is "none done"), and whether a
+    value far outside the range was confirmed."""
     form = CheckInForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
@@ -98,7 +104,7 @@ def _posted(request: HttpRequest, kr: KeyResult) -> tuple[CheckInState, list[Any
         note=data.get("note", ""),
         milestones_done={i for i in (_int_or_none(v) for v in milestones_done or []) if i is not None},
     )
-    return state, milestones_done
+    return state, milestones_done, bool(data.get("confirm"))
 
 
 @login_required
@@ -123,7 +129,8 @@ def _open_form(request: HttpRequest, kr: KeyResult, objective: Objective, editab
 
 
 def _record(request: HttpRequest, kr: KeyResult, objective: Objective, editable: bool) -> HttpResponse:
-    state, milestones_done = _posted(request, kr)
+    state, milestones_done, confirm = _posted(request, kr)
+    state.confirmed = confirm
     try:
         checkin_record(
             actor=current_person(request),
@@ -134,9 +141,12 @@ def _record(request: HttpRequest, kr: KeyResult, objective: Objective, editable:
             confidence_reason=state.confidence_reason,
             note=state.note,
             organisation=request_organisation(request),
+            confirm=confirm,
         )
     except ValidationError as exc:
         state.errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        # Asked once the value was refused for it; kept ticked while the check-in is refused for another reason.
+        state.ask_confirm = confirm or ("value" in state.errors and _implausible(kr, state.value))
         # The service changes the key result in memory only after validating, so it is as stored.
         status = 200 if is_htmx(request) else 400
         return _render_card(
@@ -147,6 +157,13 @@ def _record(request: HttpRequest, kr: KeyResult, objective: Objective, editable:
         return HttpResponseRedirect(_back(request, objective, kr))
     # checkin_record left the key result's and the objective's new numbers on them.
     return _render_card(request, kr, objective, editable, checkin=None, saved=True, status=200)
+
+
+def _implausible(kr: KeyResult, value: str) -> bool:
+    """The value typed is one the service asks to confirm (its rule, `checkin_value_implausible`)."""
+    errors = FieldErrors()
+    number = clean_decimal(errors, "value", value, required=False)
+    return not errors and checkin_value_implausible(kr, number) is not None
 
 
 def _back(request: HttpRequest, objective: Objective, kr: KeyResult) -> str:

@@ -116,8 +116,11 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
                         title=row["title"],
                         kind=row["kind"] or KeyResultKind.INCREASE,
                         start_value=row["start_value"] or "0",
-                        target_value=row["target_value"] if row["kind"] != KeyResultKind.BOOLEAN else None,
+                        target_value=row["target_value"] or None,
                         unit=row["unit"],
+                        band_low=row["band_low"] or None,
+                        band_high=row["band_high"] or None,
+                        milestones=draft.milestone_titles(),
                     )
                 except ValidationError as exc:
                     apply_errors(draft, exc, ERROR_ALIASES)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from qibu.core.numbers import NumberFormat
 from qibu.cycles.models import Cycle
 from qibu.okrs.access import visible_objectives_q
-from qibu.okrs.models import KeyResult, Objective
+from qibu.okrs.models import KeyResult, KeyResultKind, Objective
 from qibu.org.models import Department, Person, Team
 
 # What the check-in list shows; the chart reads the columns it needs from the same rows.
@@ -29,6 +29,7 @@ _CHECKIN_COLUMNS = (
     "previous_confidence",
     "confidence_reason",
     "note",
+    "milestones_done",
 )
 
 
@@ -63,6 +64,7 @@ class CheckInLine(TypedDict):
     at: str
     author: str
     key_result: str
+    value_label: str  # "Value", or "" where the value says what it is ("Done: Launch beta", "not done")
     value: str
     progress: str
     previous: str  # "80% → " when the confidence changed, else ""
@@ -75,20 +77,33 @@ class CheckInLine(TypedDict):
 def _checkin_lines(
     rows: list[tuple[Any, ...]], krs: list[KeyResult], names: _Names, threshold: int
 ) -> list[CheckInLine]:
-    """The check-in list's lines from `_CHECKIN_COLUMNS` rows."""
+    """The check-in list's lines from `_CHECKIN_COLUMNS` rows. A milestone key result's line names the
+    milestones done (from its milestones prefetched, as the objective page reads them), a done-or-not one
+    says which."""
     titles = {kr.pk: kr.title for kr in krs}
+    kinds = {kr.pk: kr.kind for kr in krs}
+    milestones = {
+        m.pk: m.title
+        for kr in krs
+        if kr.kind == KeyResultKind.MILESTONES and "milestones" in getattr(kr, "_prefetched_objects_cache", {})
+        for m in kr.milestones.all()
+    }
     at = _DatetimeFormat("SHORT_DATETIME_FORMAT")
     numbers = NumberFormat()
+    value_label = _("Value")
     lines = []
-    for kr_id, created_at, author_id, value, progress_raw, _progress, confidence, previous, reason, note in rows:
+    for row in rows:
+        kr_id, created_at, author_id, value, progress_raw, _progress, confidence, previous, reason, note, done = row
         fall = max(0, previous - confidence) if previous is not None else 0
+        kind = kinds.get(kr_id)
         lines.append(
             CheckInLine(
                 css=("fall big-fall" if fall >= threshold else "fall") if fall else "",
                 at=at(created_at),
                 author=names.people.get(author_id, "") if author_id else "",
                 key_result=titles.get(kr_id, ""),
-                value=numbers.number(value),
+                value_label="" if kind in (KeyResultKind.MILESTONES, KeyResultKind.BOOLEAN) else value_label,
+                value=_measured(kind, value, done, milestones, numbers),
                 progress=numbers.pct(progress_raw),
                 previous=f"{previous}% → " if previous is not None and previous != confidence else "",
                 confidence=f"{confidence}%",
@@ -98,6 +113,20 @@ def _checkin_lines(
             )
         )
     return lines
+
+
+def _measured(
+    kind: str | None, value: Any, done: list[int] | None, milestones: dict[int, str], numbers: NumberFormat
+) -> str:
+    """What a check-in measured, as a person reads it: "Done: Launch beta, Sign 3 partners", "done", "3.5"."""
+    if kind == KeyResultKind.MILESTONES:
+        done_titles = [milestones[pk] for pk in done or [] if pk in milestones]
+        if not done_titles:
+            return _("No milestone done yet")
+        return _("Done: %(milestones)s") % {"milestones": ", ".join(done_titles)}
+    if kind == KeyResultKind.BOOLEAN:
+        return _("done") if value is not None and value >= 1 else _("not done")
+    return numbers.number(value)
 
 
 class _Names:

@@ -8,6 +8,7 @@ limited lists below. They hand the templates typed page data (`selectors.Objecti
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -31,7 +32,7 @@ from qibu.okrs.selectors import (
     key_result_cards,
     objective_cards,
     objective_status,
-    objectives_for_owner,
+    objectives_for_owner_in,
     parents_of,
 )
 from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none
@@ -66,18 +67,48 @@ def _cycle_from(cycles: list[Cycle], asked: str | None, today: dt.date) -> Cycle
     return cycle_for_request(None)
 
 
+# The order of the groups of my OKRs when several cycles run today: the quarter first, then the year.
+_KIND_ORDER = {CycleKind.QUARTER: 0, CycleKind.ANNUAL: 1, CycleKind.MONTH: 2}
+
+
+@dataclass(frozen=True)
+class CycleGroup:
+    """My objectives in one cycle, as my OKRs lists them under the cycle's name."""
+
+    cycle: Cycle
+    cards: list[ObjectiveCard]
+
+    @property
+    def may_create(self) -> bool:
+        return not self.cycle.is_closed
+
+
+def _cycles_shown(cycles: list[Cycle], cycle: Cycle, asked: bool, today: dt.date) -> list[Cycle]:
+    """The cycle asked for alone; else the current one and every other cycle running today (a CEO's
+    objectives are often annual only), the quarter first, then the year, then the others."""
+    if asked:
+        return [cycle]
+    running = [c for c in cycles if c.start <= today <= c.end and c.pk != cycle.pk]
+    running.sort(key=lambda c: (_KIND_ORDER.get(CycleKind(c.kind), len(_KIND_ORDER)), c.start, c.pk))
+    return [cycle, *running]
+
+
 @login_required
 def my_okrs(request: HttpRequest) -> HttpResponse:
-    """My OKRs in the chosen cycle, what to push first today (EXE-7), and the company's direction (VIS-1)."""
+    """My OKRs in the chosen cycle (by default in every cycle running today, each under its name), what to
+    push first today (EXE-7), and the company's direction (VIS-1)."""
     person = current_person(request)
     organisation = request_organisation(request)
     today = timezone.localdate()
     cycles = list(cycle_list())
-    cycle = _cycle_from(cycles, request.GET.get("cycle"), today)
+    asked = request.GET.get("cycle")
+    cycle = _cycle_from(cycles, asked, today)
     objectives: list[Objective] = []
     company_objectives: list[Objective] = []
+    shown: list[Cycle] = []
     if cycle is not None:
-        objectives = objectives_for_owner(person=person, viewer=person, cycle=cycle)
+        shown = _cycles_shown(cycles, cycle, bool(asked), today)
+        objectives = objectives_for_owner_in(person=person, viewer=person, cycles=shown)
         annual_id = cycle.pk if cycle.kind == CycleKind.ANNUAL else cycle.parent_id
         if annual_id:
             company_objectives = list(
@@ -88,10 +119,16 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
     cards = objective_cards(
         objectives, viewer=person, organisation=organisation, with_permissions=True, with_details=True, today=today
     )
+    groups = [CycleGroup(c, [card for card in cards if card.objective.cycle_id == c.pk]) for c in shown]
+    # The cycle in the page's title and picker keeps its group even when empty; other cycles only when
+    # they hold something.
+    groups = [g for i, g in enumerate(groups) if g.cards or i == 0]
+    if len(groups) > 1 and not groups[0].cards:
+        groups = groups[1:]
     context = {
         "cycle": cycle,
         "cycles": cycles,
-        "objective_cards": cards,
+        "groups": groups,
         "company_objectives": company_objectives,
         "focus": quality.focus_today(cards),
         "may_create": cycle is not None and not cycle.is_closed,
@@ -190,10 +227,12 @@ def _chart(
                 :CHART_CHECKIN_LIMIT
             ]
         )
+    # The line starts where the objective's data does: when it was created (or at its start, when it was
+    # written ahead of it), not at the start of a period it did not exist in yet.
     points = charts.objective_series(
         key_results=[charts.KeyResultState(kr.pk, kr.weight, kr.progress, kr.confidence) for kr in krs],
         checkins=[charts.CheckInRow(*row) for row in rows],
-        start=objective.start_date,
+        start=max(timezone.localdate(objective.created_at), objective.start_date),
     )
     return charts.progress_chart(
         points,
