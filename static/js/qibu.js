@@ -16,6 +16,14 @@
     return region.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
   }
 
+  // A field given the focus by the page has its value selected, as Tab would: typing replaces it.
+  function focusField(field) {
+    field.focus();
+    if (field instanceof HTMLInputElement && /^(text|search|number|tel|email|url)?$/.test(field.getAttribute("type") || "")) {
+      field.select();
+    }
+  }
+
   // <button data-disclosure aria-controls="ID" aria-expanded="…">: once the region ID is on the page, the
   // button shows and hides it (and the request that would fetch it is not sent again); before, the button's
   // form asks the server for it (with htmx into the page, else as a page of its own).
@@ -30,7 +38,7 @@
     region.hidden = !open;
     if (open) {
       var field = firstField(region);
-      if (field) field.focus();
+      if (field) focusField(field);
     }
   });
 
@@ -48,6 +56,12 @@
       }
       region = region.parentElement ? region.parentElement.closest("[id]") : null;
     }
+  });
+
+  // htmx focuses the [autofocus] field of what it swapped in (the check-in form); select its value too.
+  document.addEventListener("htmx:afterSettle", function () {
+    var field = document.activeElement;
+    if (field && field.hasAttribute && field.hasAttribute("autofocus")) focusField(field);
   });
 
   document.addEventListener("htmx:responseError", function (event) {

@@ -280,3 +280,80 @@ def test_axe_is_the_pinned_package_not_something_served() -> None:
     """The audit uses the npm package, which `make assets` installs; Qibu itself never serves it."""
     assert AXE.is_file(), "run `make assets` (npm ci) to install axe-core"
     assert not (Path(settings.BASE_DIR) / "static" / "vendor" / "axe.min.js").exists()
+
+
+# --- The keyboard alone: Tab, Shift+Tab, Enter and Space to move and act, typing only into fields.
+
+_FOCUS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, href: el.getAttribute('href') || '', text: (el.innerText || '').trim(),
+    classes: el.className || '', visible: el.matches(':focus-visible'),
+    card: el.closest('.kr') ? el.closest('.kr').id : '',
+    opens: el.tagName === 'SUMMARY' && el.parentElement.getAttribute('hx-get') || '',
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+  };
+}"""
+
+
+def _tab_to(page: Page, wanted: Callable[[dict[str, Any]], bool], what: str, limit: int = 60) -> dict[str, Any]:
+    """Press Tab until the focused element is `wanted`; every element passed on the way shows its focus."""
+    for _press in range(limit):
+        focused: dict[str, Any] | None = page.evaluate(_FOCUS)
+        if focused is not None:
+            assert focused["visible"] and focused["outline"], f"no visible focus on {focused}"
+            if wanted(focused):
+                return focused
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {what}")
+
+
+def test_it_checks_in_and_opens_the_alignment_tree_by_keyboard_alone(
+    live_server: Any, page: Page, world: dict[str, Any], company: Company
+) -> None:
+    kr = world["my_kr"]
+    page.goto(live_server.url + "/login/")
+    _tab_to(page, lambda f: f["id"] == "id_username", "the username")
+    page.keyboard.type(company.mia.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#kr-{kr.pk}")).to_be_visible()
+
+    # My OKRs: the key result's "Check in" control opens its form with the cursor in the new value.
+    control = page.locator(f"#kr-{kr.pk} .checkin-open button")
+    _tab_to(page, lambda f: f["tag"] == "button" and f["card"] == f"kr-{kr.pk}", "the Check in control")
+    page.keyboard.press("Enter")
+    value = page.locator(f"#kr-{kr.pk}-value")
+    expect(value).to_be_focused()
+    page.keyboard.type("3")
+    _tab_to(page, lambda f: f["tag"] == "button" and f["classes"] == "primary", "Save the check-in")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#kr-{kr.pk}").get_by_role("status")).to_be_visible()
+    expect(control).to_be_focused()
+    kr.refresh_from_db()
+    assert kr.current_value == 3
+
+    # The alignment tree: reach it from the menu, open the company objective, then the department's under it.
+    _tab_to(page, lambda f: f["href"] == "/alignment/", "the Alignment menu item")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_be_visible()
+    top = page.locator(f".tree details[hx-get^='/alignment/{world['company'].pk}/']")
+    children = f"/alignment/{world['company'].pk}/children/"
+    _tab_to(page, lambda f: f["opens"].startswith(children), "the company objective's node")
+    _htmx_settled(page)
+    page.keyboard.press("Enter")
+    expect(top).to_have_attribute("open", "")
+    department_link = top.locator(f"a.open-link[href='/objectives/{world['department'].pk}/']")
+    expect(department_link).to_be_visible()
+    _tab_to(page, lambda f: f["href"] == f"/objectives/{world['department'].pk}/", "the department objective's link")
+    page.keyboard.press("Tab")
+    _htmx_settled(page)
+    page.keyboard.press("Space")
+    mine = top.locator(f"a[href='/objectives/{world['mine'].pk}/']")
+    expect(mine).to_be_visible()
+    _tab_to(page, lambda f: f["href"] == f"/objectives/{world['mine'].pk}/", "the member's objective")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/objectives/{world['mine'].pk}/")
