@@ -17,11 +17,10 @@
   }
 
   // A field given the focus by the page has its value selected, as Tab would: typing replaces it.
+  var TEXT_TYPES = /^(text|search|number|tel|email|url)?$/;
   function focusField(field) {
     field.focus();
-    if (field instanceof HTMLInputElement && /^(text|search|number|tel|email|url)?$/.test(field.getAttribute("type") || "")) {
-      field.select();
-    }
+    if (field instanceof HTMLInputElement && TEXT_TYPES.test(field.getAttribute("type") || "")) field.select();
   }
 
   // <button data-disclosure aria-controls="ID" aria-expanded="…">: once the region ID is on the page, the
@@ -58,10 +57,13 @@
     }
   });
 
-  // htmx focuses the [autofocus] field of what it swapped in (the check-in form); select its value too.
-  document.addEventListener("htmx:afterSettle", function () {
-    var field = document.activeElement;
-    if (field && field.hasAttribute && field.hasAttribute("autofocus")) focusField(field);
+  // htmx focuses the [autofocus] field of what it swaps in (the check-in form): its value is selected as it
+  // gets the focus, before a key can be typed.
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLInputElement && field.hasAttribute("autofocus") && TEXT_TYPES.test(field.getAttribute("type") || "")) {
+      field.select();
+    }
   });
 
   document.addEventListener("htmx:responseError", function (event) {

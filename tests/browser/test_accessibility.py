@@ -9,6 +9,8 @@ that one injected script; the pages' own scripts are what they are in production
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -276,8 +278,10 @@ def test_it_passes_axe_on_every_page_and_fragment(
     assert not audit.problems, "\n".join(audit.problems)
 
 
-def test_axe_is_the_pinned_package_not_something_served() -> None:
+def test_it_audits_with_the_pinned_axe_core_that_qibu_does_not_serve() -> None:
     """The audit uses the npm package, which `make assets` installs; Qibu itself never serves it."""
+    package = json.loads((Path(settings.BASE_DIR) / "package.json").read_text())
+    assert re.fullmatch(r"4\.\d+\.\d+", package["dependencies"]["axe-core"]), "axe-core 4.x, an exact version"
     assert AXE.is_file(), "run `make assets` (npm ci) to install axe-core"
     assert not (Path(settings.BASE_DIR) / "static" / "vendor" / "axe.min.js").exists()
 
