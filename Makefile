@@ -16,10 +16,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@touch $@
 
 # Front-end assets come from the npm registry at build time and are served by Qibu itself (no CDN).
+# package-lock.json pins them; axe-core is installed for the browser tests only, which put it into the page
+# themselves: it is not copied into static/vendor, so Qibu never serves it.
 assets: static/vendor/htmx.min.js
 
-static/vendor/htmx.min.js: package.json package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 

@@ -41,6 +41,13 @@
     return region.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
   }
 
+  // A field given the focus by the page has its value selected, as Tab would: typing replaces it.
+  var TEXT_TYPES = /^(text|search|number|tel|email|url)?$/;
+  function focusField(field) {
+    field.focus();
+    if (field instanceof HTMLInputElement && TEXT_TYPES.test(field.getAttribute("type") || "")) field.select();
+  }
+
   // <button data-disclosure aria-controls="ID" aria-expanded="…">: once the region ID is on the page, the
   // button shows and hides it (and the request that would fetch it is not sent again); before, the button's
   // form asks the server for it (with htmx into the page, else as a page of its own).
@@ -55,7 +62,7 @@
     region.hidden = !open;
     if (open) {
       var field = firstField(region);
-      if (field) field.focus();
+      if (field) focusField(field);
     }
   });
 
@@ -72,6 +79,15 @@
         return;
       }
       region = region.parentElement ? region.parentElement.closest("[id]") : null;
+    }
+  });
+
+  // htmx focuses the [autofocus] field of what it swaps in (the check-in form): its value is selected as it
+  // gets the focus, before a key can be typed.
+  document.addEventListener("focusin", function (event) {
+    var field = event.target;
+    if (field instanceof HTMLInputElement && field.hasAttribute("autofocus") && TEXT_TYPES.test(field.getAttribute("type") || "")) {
+      field.select();
     }
   });
 
