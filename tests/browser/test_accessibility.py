@@ -20,7 +20,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from qibu.notify.models import MailStatus, OutboxMail
+from qibu.notify.inbox import notify
+from qibu.notify.models import MailStatus, NotificationKind, OutboxMail
 from qibu.notify.services import mail_queue
 from qibu.okrs.models import KeyResultKind, Level
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
@@ -109,6 +110,8 @@ def world(company: Company, okrs: dict[str, Any]) -> dict[str, Any]:
     Organisation.objects.filter(pk=c.org.pk).update(
         vision="\n".join(["让每个团队都看清方向,每周都知道离目标还有多远。"] * 40)
     )
+    # Something in mia's inbox: a fall in confidence on a key result she follows.
+    notify(kind=NotificationKind.CONFIDENCE_FALL, recipients=[c.mia], text=lambda p: "信心从 80% 降到 40%", key="a11y")
     return {**okrs, "milestones": milestones, "done": done, "annual": annual, "mail": mail}
 
 
@@ -190,6 +193,9 @@ def _pages() -> dict[str, list[Visit]]:
         ("unaligned page", lambda w, c: "/alignment/unaligned/", None),
         ("profile", lambda w, c: "/settings/profile/", None),
         ("tokens", lambda w, c: "/settings/tokens/", None),
+        ("inbox", lambda w, c: "/inbox/", None),
+        ("notification settings", lambda w, c: "/settings/profile/notifications/", None),
+        ("search", lambda w, c: "/search/?q=suzhou", None),
     ]
     head: list[Visit] = [
         ("my OKRs", lambda w, c: "/", None),
@@ -260,6 +266,10 @@ def test_it_passes_axe_on_every_page_and_fragment(
     audit.check(page, "sign-in refused")
     page.goto(link_for(Person.objects.get(pk=company.mia.pk)).path)
     audit.check(page, "set password")
+    page.goto("/password-reset/")
+    audit.check(page, "forgotten password")
+    page.goto("/objectives/999999/")
+    audit.check(page, "not found")
     for username, visits in _pages().items():
         person = getattr(company, username)
         page = audit_contexts(screen).new_page()
