@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from qibu.core.forms import text_area, text_input
 from qibu.core.validation import NAME_MAX, SHORT_NAME_MAX, STATEMENT_MAX, TEXT_MAX, TITLE_MAX
-from qibu.cycles.models import CycleKind
 from qibu.org.models import Department, Organisation, Person, Role, Team
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
@@ -78,21 +77,6 @@ class OrganisationForm(forms.Form):
 class StrategicGoalForm(forms.Form):
     title = forms.CharField(label=_("title"), widget=text_input(TITLE_MAX))
     description = forms.CharField(label=_("description"), widget=text_area(TEXT_MAX, rows=2), required=False)
-
-
-class GenerateYearForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("fiscal year"), min_value=2000, max_value=2100)
-    start_month = forms.TypedChoiceField(label=_("starts in month"), choices=MONTHS, coerce=int)
-
-
-class CycleForm(forms.Form):
-    name = forms.CharField(label=_("name"), widget=text_input(SHORT_NAME_MAX))
-    kind = forms.ChoiceField(
-        label=_("kind"),
-        choices=[(CycleKind.CUSTOM, CycleKind.CUSTOM.label), (CycleKind.PROJECT_STAGE, CycleKind.PROJECT_STAGE.label)],
-    )
-    start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class _PersonByUsername(forms.CharField):

@@ -22,9 +22,6 @@ from qibu.audit.registry import Ref
 from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
 from qibu.core.http import admin_required, current_person
-from qibu.cycles.models import Cycle
-from qibu.cycles.selectors import cycle_list, cycle_objective_count
-from qibu.cycles.services import cycle_close, cycle_create, cycles_generate_year
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
@@ -133,80 +130,6 @@ def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     strategic_goal_delete(actor=current_person(request), goal=goal)
     messages.success(request, _("The strategic goal “%(title)s” is deleted.") % {"title": goal.title})
     return redirect("org:strategy")
-
-
-# --- cycles -----------------------------------------------------------------------------------------
-
-
-def _cycles_page(
-    request: HttpRequest,
-    *,
-    year_form: forms.GenerateYearForm | None = None,
-    cycle_form: forms.CycleForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    organisation = request_organisation(request)
-    context = {
-        "cycles": list(cycle_list().select_related("parent")),
-        "year_form": year_form or forms.GenerateYearForm(initial={"start_month": organisation.fiscal_year_start_month}),
-        "cycle_form": cycle_form or forms.CycleForm(),
-        "section": "cycles",
-    }
-    return render(request, "org/cycles.html", context, status=status)
-
-
-@admin_required
-def cycles(request: HttpRequest) -> HttpResponse:
-    return _cycles_page(request)
-
-
-@admin_required
-@require_POST
-def cycles_generate(request: HttpRequest) -> HttpResponse:
-    form = forms.GenerateYearForm(request.POST)
-    if form.is_valid():
-        try:
-            annual = cycles_generate_year(actor=current_person(request), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The year %(name)s with its quarters and months is ready.") % {"name": annual})
-            return redirect("org:cycles")
-    return _cycles_page(request, year_form=form, status=400)
-
-
-@admin_required
-@require_POST
-def cycle_new(request: HttpRequest) -> HttpResponse:
-    form = forms.CycleForm(request.POST)
-    if form.is_valid():
-        try:
-            cycle = cycle_create(actor=current_person(request), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The cycle “%(name)s” is created.") % {"name": cycle.name})
-            return redirect("org:cycles")
-    return _cycles_page(request, cycle_form=form, status=400)
-
-
-@admin_required
-def cycle_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a cycle after a confirmation page (GET, or a POST without `confirm`), or reopen it at once: closing
-    stops every check-in and edit in it, reopening only undoes that."""
-    cycle = get_object_or_404(Cycle, pk=pk)
-    closed = request.method != "POST" or request.POST.get("closed") == "1"
-    if closed and not cycle.is_closed and (request.method != "POST" or request.POST.get("confirm") != "1"):
-        context = {"cycle": cycle, "objectives": cycle_objective_count(cycle), "section": "cycles"}
-        return render(request, "org/cycle_close.html", context)
-    if request.method != "POST":
-        return redirect("org:cycles")
-    cycle_close(actor=current_person(request), cycle=cycle, closed=closed)
-    if closed:
-        messages.success(request, _("The cycle “%(name)s” is closed.") % {"name": cycle.name})
-    else:
-        messages.success(request, _("The cycle “%(name)s” is open again.") % {"name": cycle.name})
-    return redirect("org:cycles")
 
 
 # --- departments and teams --------------------------------------------------------------------------
@@ -452,7 +375,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 # --- history (administrators only) ------------------------------------------------------------------
 
 
-def _history_page(
+def history_page(
     request: HttpRequest,
     *,
     kind: str,
@@ -471,7 +394,7 @@ def _history_page(
 def organisation_history(request: HttpRequest) -> HttpResponse:
     """The organisation's settings, its method policy and its strategic goals."""
     organisation = request_organisation(request)
-    return _history_page(
+    return history_page(
         request, kind="organisation", subject=organisation, back=reverse("org:settings"), section="organisation"
     )
 
@@ -479,7 +402,7 @@ def organisation_history(request: HttpRequest) -> HttpResponse:
 @admin_required
 def department_history(request: HttpRequest, pk: int) -> HttpResponse:
     department = get_object_or_404(Department, pk=pk)
-    return _history_page(
+    return history_page(
         request,
         kind="department",
         subject=department,
@@ -492,7 +415,7 @@ def department_history(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 def team_history(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("department"), pk=pk)
-    return _history_page(
+    return history_page(
         request,
         kind="team",
         subject=team,
@@ -503,22 +426,9 @@ def team_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_required
-def cycle_history(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = get_object_or_404(Cycle, pk=pk)
-    return _history_page(
-        request,
-        kind="cycle",
-        subject=cycle,
-        back=reverse("org:cycles"),
-        section="cycles",
-        known={("cycles.cycle", cycle.pk): cycle.name},
-    )
-
-
-@admin_required
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    return _history_page(
+    return history_page(
         request,
         kind="person",
         subject=person,

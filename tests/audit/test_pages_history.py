@@ -110,7 +110,7 @@ def test_it_shows_a_cycles_history_with_its_kind_and_dates_in_the_readers_langua
     )
     cycle_close(actor=company.erin, cycle=stage)
     client = client_for(company.alice)
-    text = history_text(client.get(reverse("org:cycle_history", args=[stage.pk])))
+    text = history_text(client.get(reverse("cycles:history", args=[stage.pk])))
     entry(
         text,
         "Alice 管理员 created the cycle",
@@ -122,7 +122,7 @@ def test_it_shows_a_cycles_history_with_its_kind_and_dates_in_the_readers_langua
     )
     assert "Erin 执行官 closed the cycle closed: no → yes" in text
     chinese = history_text(
-        client.get(reverse("org:cycle_history", args=[stage.pk]), headers={"Accept-Language": "zh-hans"})
+        client.get(reverse("cycles:history", args=[stage.pk]), headers={"Accept-Language": "zh-hans"})
     )
     entry(chinese, "创建了周期", "类型: 项目阶段", "开始: 2026年3月1日", "结束: 2026年5月31日")
     assert "新品上市" in chinese and "project stage" not in chinese
@@ -192,7 +192,7 @@ def test_it_reads_a_history_page_in_the_same_number_of_queries_for_any_number_of
 
 def test_it_answers_404_for_a_subject_that_does_not_exist(company: Company) -> None:
     client = client_for(company.alice)
-    for name in ("org:department_history", "org:team_history", "org:cycle_history", "org:person_history"):
+    for name in ("org:department_history", "org:team_history", "cycles:history", "org:person_history"):
         assert client.get(reverse(name, args=[999_999])).status_code == 404, name
 
 
@@ -203,7 +203,7 @@ def test_it_shows_history_to_administrators_only(company: Company, persona: str)
         reverse("org:history"),
         reverse("org:department_history", args=[company.sales.pk]),
         reverse("org:team_history", args=[company.sales_team.pk]),
-        reverse("org:cycle_history", args=[company.quarter.pk]),
+        reverse("cycles:history", args=[company.quarter.pk]),
         reverse("org:person_history", args=[person.pk]),
     ]
     for url in urls:
@@ -220,9 +220,9 @@ def test_it_links_every_settings_page_to_its_history(company: Company) -> None:
     for department in (company.sales, company.marketing):
         assert reverse("org:department_history", args=[department.pk]) in departments
     assert reverse("org:team_history", args=[company.sales_team.pk]) in departments
-    cycles = client.get(reverse("org:cycles")).content.decode()
-    assert reverse("org:cycle_history", args=[company.quarter.pk]) in cycles
-    assert reverse("org:cycle_history", args=[company.year.pk]) in cycles
+    cycles = client.get(reverse("cycles:list")).content.decode()
+    assert reverse("cycles:history", args=[company.quarter.pk]) in cycles
+    assert reverse("cycles:history", args=[company.year.pk]) in cycles
     people = client.get(reverse("org:people")).content.decode()
     for person in (company.alice, company.mia, company.oscar):
         assert reverse("org:person_history", args=[person.pk]) in people

@@ -22,7 +22,7 @@ from tests.conftest import Company
 ADMIN_PAGES = [
     "org:settings",
     "org:strategy",
-    "org:cycles",
+    "cycles:list",
     "org:departments",
     "org:people",
     "org:import",
@@ -99,7 +99,7 @@ def test_it_shows_the_settings_link_to_administrators_only(company: Company) -> 
     assert reverse("org:settings") in client_for(company.alice).get(reverse("org:profile")).content.decode()
     html = client_for(company.mia).get(reverse("org:profile")).content.decode()
     assert f'href="{reverse("org:settings")}"' not in html
-    assert reverse("org:cycles") not in html
+    assert reverse("cycles:list") not in html
 
 
 def test_it_refuses_every_change_from_a_member_and_changes_nothing(company: Company) -> None:
@@ -109,9 +109,9 @@ def test_it_refuses_every_change_from_a_member_and_changes_nothing(company: Comp
         ("org:settings", (), policy_data(company.org, name="被改了", max_key_results=5)),
         ("org:strategy", (), {"title": "新战略"}),
         ("org:strategy_delete", (goal.pk,), {}),
-        ("org:cycles_generate", (), {"fiscal_year": 2030, "start_month": 1}),
-        ("org:cycle_new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
-        ("org:cycle_close", (company.quarter.pk,), {"closed": "1", "confirm": "1"}),
+        ("cycles:generate", (), {"fiscal_year": 2030, "start_month": 1}),
+        ("cycles:new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
+        ("cycles:close", (company.quarter.pk,), {"closed": "1", "confirm": "1"}),
         ("org:department_new", (), {"name": "新部门"}),
         ("org:department_move", (), {"department": company.sales.pk, "parent": company.marketing.pk}),
         ("org:department_head", (), {"department": company.sales.pk, "head": "mia"}),
@@ -131,9 +131,9 @@ def test_it_records_who_made_each_change_on_the_settings_pages(company: Company)
     since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
     posts = [
         ("org:strategy", (), {"title": "出海"}),
-        ("org:cycles_generate", (), {"fiscal_year": 2030, "start_month": 1}),
-        ("org:cycle_new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
-        ("org:cycle_close", (company.quarter.pk,), {"closed": "1", "confirm": "1"}),
+        ("cycles:generate", (), {"fiscal_year": 2030, "start_month": 1}),
+        ("cycles:new", (), {"name": "项目", "kind": "custom", "start": "2026-01-01", "end": "2026-02-01"}),
+        ("cycles:close", (company.quarter.pk,), {"closed": "1", "confirm": "1"}),
         ("org:department_new", (), {"name": "新部门", "parent": company.sales.pk}),
         ("org:department_move", (), {"department": company.marketing.pk, "parent": company.sales.pk}),
         ("org:department_head", (), {"department": company.marketing.pk, "head": "mia"}),
@@ -266,22 +266,22 @@ def test_it_refuses_a_strategic_goal_without_title(company: Company) -> None:
 
 def test_it_generates_a_fiscal_year_with_quarters_and_months_SET_8(company: Company) -> None:
     """SET-8."""
-    response = client_for(company.alice).post(reverse("org:cycles_generate"), {"fiscal_year": 2027, "start_month": 4})
+    response = client_for(company.alice).post(reverse("cycles:generate"), {"fiscal_year": 2027, "start_month": 4})
     assert response.status_code == 302
     annual = Cycle.objects.get(kind=CycleKind.ANNUAL, start=dt.date(2027, 4, 1))
     assert annual.end == dt.date(2028, 3, 31)
     assert annual.children.count() == 4
-    html = client_for(company.alice).get(reverse("org:cycles")).content.decode()
+    html = client_for(company.alice).get(reverse("cycles:list")).content.decode()
     assert "FY2027 Q1" in html
 
 
 def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company: Company) -> None:
     client = client_for(company.alice)
     data = {"name": "新品发布项目", "kind": "project_stage", "start": "2026-11-01", "end": "2027-01-31"}
-    assert client.post(reverse("org:cycle_new"), data).status_code == 302
+    assert client.post(reverse("cycles:new"), data).status_code == 302
     assert Cycle.objects.get(name="新品发布项目").kind == CycleKind.PROJECT_STAGE
     count = Cycle.objects.count()
-    response = client.post(reverse("org:cycle_new"), {**data, "name": "反了", "end": "2026-10-01"})
+    response = client.post(reverse("cycles:new"), {**data, "name": "反了", "end": "2026-10-01"})
     assert response.status_code == 400
     assert "The end date is before the start date." in response.content.decode()
     assert Cycle.objects.count() == count
@@ -289,9 +289,9 @@ def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company: 
 
 def test_it_closes_and_reopens_a_cycle(company: Company) -> None:
     client = client_for(company.alice)
-    client.post(reverse("org:cycle_close", args=[company.quarter.pk]), {"closed": "1", "confirm": "1"})
+    client.post(reverse("cycles:close", args=[company.quarter.pk]), {"closed": "1", "confirm": "1"})
     assert Cycle.objects.get(pk=company.quarter.pk).is_closed
-    client.post(reverse("org:cycle_close", args=[company.quarter.pk]), {"closed": "0"})
+    client.post(reverse("cycles:close", args=[company.quarter.pk]), {"closed": "0"})
     assert not Cycle.objects.get(pk=company.quarter.pk).is_closed
 
 

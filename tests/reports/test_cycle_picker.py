@@ -65,7 +65,7 @@ def test_it_reaches_a_monthly_cycle_from_the_picker(company: Company) -> None:
 
 
 def test_it_lists_monthly_cycles_on_the_cycles_settings_page(company: Company) -> None:
-    html = client_for(company.alice).get(reverse("org:cycles")).content.decode()
+    html = client_for(company.alice).get(reverse("cycles:list")).content.decode()
     assert "2026-11" in html
 
 
@@ -73,8 +73,8 @@ def test_it_asks_before_closing_a_cycle(company: Company) -> None:
     """A close without the confirmation shows what closing stops and changes nothing; works without JavaScript."""
     objective_create(actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="目标")
     client = client_for(company.alice)
-    url = reverse("org:cycle_close", args=[company.quarter.pk])
-    settings_page = client.get(reverse("org:cycles")).content.decode()
+    url = reverse("cycles:close", args=[company.quarter.pk])
+    settings_page = client.get(reverse("cycles:list")).content.decode()
     assert f'href="{url}"' in settings_page  # a link to the confirmation page, not a direct close
     for response in (client.get(url), client.post(url, {"closed": "1"})):
         assert response.status_code == 200
@@ -90,7 +90,7 @@ def test_it_asks_before_closing_a_cycle(company: Company) -> None:
 
 def test_it_reopens_a_closed_cycle_at_once(company: Company) -> None:
     client = client_for(company.alice)
-    url = reverse("org:cycle_close", args=[company.quarter.pk])
+    url = reverse("cycles:close", args=[company.quarter.pk])
     client.post(url, {"closed": "1", "confirm": "1"})
     assert client.post(url, {"closed": "0"}).status_code == 302
     assert not Cycle.objects.get(pk=company.quarter.pk).is_closed
