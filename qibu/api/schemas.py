@@ -458,7 +458,7 @@ class KeyResultFilters(QuerySchema):
 
 class KeyResultCreate(InputSchema):
     # owner null: the objective's owner; band limits null: none (a band needs both); dates null: the objective's.
-    NULLABLE = frozenset({"owner", "band_low", "band_high", "start_date", "end_date"})
+    NULLABLE = frozenset({"owner", "start_date", "end_date"})
 
     objective: Id
     title: Title
@@ -481,7 +481,7 @@ class KeyResultUpdate(InputSchema):
     """Only the fields sent are changed. Values move with check-ins; this is for corrections (EXE-11)."""
 
     # owner null: nobody; band limits null: none (refused for a band); dates null: the cycle's.
-    NULLABLE = frozenset({"owner", "band_low", "band_high", "start_date", "end_date"})
+    NULLABLE = frozenset({"owner", "start_date", "end_date"})
 
     title: Title | None = None
     kind: KeyResultKind | None = None

@@ -24,6 +24,8 @@ from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
+from qibu.notify.inbox import notify
+from qibu.notify.models import NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
@@ -46,6 +48,9 @@ PATHS = {
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
     "/api/v1/check-ins": {"get", "post"},
     "/api/v1/alignment-tree": {"get"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/read": {"post"},
+    "/api/v1/notification-settings": {"get", "put"},
 }
 
 
@@ -129,6 +134,7 @@ def test_it_answers_with_real_data_within_its_schema(
     """The same checks on the answers a client mostly sees: existing rows, full pages."""
     c = company
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=1, confidence=75, note="<b>周报</b>")
+    notify(kind=NotificationKind.REMINDER, recipients=[c.mia], text=lambda p: "<b>签到</b>提醒", key="schema")
     ids = {
         "person_id": c.mia.pk,
         "department_id": c.sales.pk,
@@ -144,7 +150,12 @@ def test_it_answers_with_real_data_within_its_schema(
     response = case.call_and_validate(headers=headers)
     assert response.status_code == 200
     body = response.json()
-    assert body["items"] if "items" in body else body["id"] in ids.values()
+    if "items" in body:
+        assert body["items"]
+    elif path.endswith("notification-settings"):
+        assert set(body["deliveries"]) == set(NotificationKind.values)
+    else:
+        assert body["id"] in ids.values()
 
 
 # --- what the document promises a generated client ----------------------------------------------------
@@ -174,7 +185,8 @@ OPERATION_IDS = {
     "me_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
     "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
     "objective_align", "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
-    "key_result_update", "key_result_delete", "checkins_list", "checkin_create",
+    "key_result_update", "key_result_delete", "checkins_list", "checkin_create", "inbox_list", "inbox_read",
+    "inbox_settings_get", "inbox_settings_put",
 }  # fmt: skip
 
 
@@ -195,6 +207,8 @@ TAGS = {
     "/api/v1/alignment-tree": "alignment tree",
     "/api/v1/key-results": "key results",
     "/api/v1/check-ins": "check-ins",
+    "/api/v1/notifications": "notifications",
+    "/api/v1/notification-settings": "notification settings",
 }
 
 
@@ -205,10 +219,10 @@ def test_it_tags_each_operation_with_its_resource(document: dict[str, Any]) -> N
 
 
 # Where null means something: owner, department and team none (refused where the level needs one), the dates
-# the cycle's, a band limit none (refused for a band).
+# the cycle's.
 NULLABLE_ON_CHANGE = {
     "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date"},
-    "KeyResultUpdate": {"owner", "band_low", "band_high", "start_date", "end_date"},
+    "KeyResultUpdate": {"owner", "start_date", "end_date"},
 }
 
 
@@ -292,7 +306,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
-         "Role", "CycleKind"}  # fmt: skip
+         "Role", "CycleKind", "NotificationKind", "Delivery"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:
@@ -380,6 +394,9 @@ NULLS_REFUSED = [
     ("key-results/{my_kr}", "unit"),
     ("key-results/{my_kr}", "confidence"),
     ("key-results/{my_kr}", "kind"),
+    # A band always has both limits (a kind without a band ignores them), so null means nothing here either.
+    ("key-results/{my_kr}", "band_low"),
+    ("key-results/{my_kr}", "band_high"),
 ]
 
 
@@ -400,17 +417,12 @@ def test_it_refuses_null_for_a_field_where_null_means_nothing(
 
 
 def test_it_takes_null_where_it_means_something(company: Any, okrs: dict[str, Any]) -> None:
-    """A date null is the cycle's; a band limit null is none."""
-    mine, kr = okrs["mine"], okrs["my_kr"]
+    """A date null is the cycle's."""
+    mine = okrs["mine"]
     Objective.objects.filter(pk=mine.pk).update(end_date=company.quarter.end.replace(day=1))
     response = _send(company.mia, "patch", f"/objectives/{mine.pk}", {"end_date": None})
     assert response.status_code == 200, response.content
     assert response.json()["end_date"] == company.quarter.end.isoformat()
-    KeyResult.objects.filter(pk=kr.pk).update(band_low=1)
-    response = _send(company.mia, "patch", f"/key-results/{kr.pk}", {"band_low": None})
-    assert response.status_code == 200, response.content
-    assert response.json()["band_low"] is None
-    assert KeyResult.objects.get(pk=kr.pk).band_low is None
 
 
 @pytest.mark.parametrize(
@@ -456,7 +468,8 @@ def test_it_accepts_a_decimal_string_and_still_a_json_number_within_the_pattern(
 ) -> None:
     """A decimal string, as the document says; a JSON number written within the pattern, as before."""
     kr = okrs["my_kr"]
-    response = _send(company.mia, "post", "/check-ins", {"key_result": kr.pk, "value": value, "confidence": 80})
+    body = {"key_result": kr.pk, "value": value, "confidence": 80, "confirm": True}  # far off its 0–4 range
+    response = _send(company.mia, "post", "/check-ins", body)
     assert response.status_code == 201, response.content
     assert Decimal(response.json()["value"]) == Decimal(str(value))
     assert re.fullmatch(DECIMAL_PATTERN, response.json()["value"])
