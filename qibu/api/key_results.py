@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from qibu.api.okrs import caller, refuse_change, resolve_references, visible_through
+from qibu.api.okrs import advice_out, caller, refuse_change, resolve_references, visible_through
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
@@ -18,6 +18,7 @@ from qibu.api.schemas import (
     CheckInOut,
     CheckInPage,
     KeyResultCreate,
+    KeyResultCreated,
     KeyResultFilters,
     KeyResultOut,
     KeyResultPage,
@@ -25,9 +26,9 @@ from qibu.api.schemas import (
     PageQuery,
     PathId,
 )
-from qibu.okrs import access, services
+from qibu.okrs import access, quality, services
 from qibu.okrs.models import CheckIn, KeyResult, KeyResultKind, Objective
-from qibu.okrs.selectors import KeyResultStatus, key_result_status, objectives_visible
+from qibu.okrs.selectors import KeyResultStatus, key_result_count, key_result_status, objectives_visible
 from qibu.org.middleware import request_organisation
 
 router = Router(tags=["key results"])
@@ -145,7 +146,9 @@ def key_result_get(request: HttpRequest, key_result_id: PathId) -> dict[str, Any
     return key_result_detail(request, key_result_id)
 
 
-@router.post("/key-results", response={201: KeyResultOut, **WRITE_ERRORS}, summary="Add a key result to an objective")
+@router.post(
+    "/key-results", response={201: KeyResultCreated, **WRITE_ERRORS}, summary="Add a key result to an objective"
+)
 def key_result_create(request: HttpRequest, payload: KeyResultCreate) -> Status[dict[str, Any]]:
     person = caller(request)
     objective, can_edit = access.objective_for(person, payload.objective)
@@ -153,7 +156,10 @@ def key_result_create(request: HttpRequest, payload: KeyResultCreate) -> Status[
         raise refuse_change()
     data = resolve_references(payload.model_dump(exclude_unset=True, exclude={"objective"}), ("owner",))
     key_result = services.key_result_create(actor=person, objective=objective, **data)
-    return Status(201, key_result_detail(request, key_result.pk))
+    warnings = quality.addition_warnings(
+        organisation=request_organisation(request), key_result_count=key_result_count(objective), saved=True
+    )
+    return Status(201, {**key_result_detail(request, key_result.pk), "warnings": advice_out(warnings)})
 
 
 @router.patch(

@@ -25,6 +25,7 @@ from qibu.api.schemas import (
     WRITE_ERRORS,
     AlignmentIn,
     ObjectiveCreate,
+    ObjectiveCreated,
     ObjectiveFilters,
     ObjectiveOut,
     ObjectivePage,
@@ -36,9 +37,9 @@ from qibu.api.schemas import (
 )
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
-from qibu.okrs import access, services
+from qibu.okrs import access, quality, services
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective
-from qibu.okrs.selectors import ObjectiveStatus, objective_status, objectives_visible
+from qibu.okrs.selectors import ObjectiveStatus, objective_status, objectives_visible, owner_objective_count
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Department, Person, Team
 from qibu.org.selectors import department_list, person_list, team_list
@@ -151,6 +152,11 @@ class Links:
     parents: list[tuple[int | None, int | None]] = dataclasses.field(default_factory=list)
 
 
+def advice_out(warnings: list[quality.Advice]) -> list[dict[str, str]]:
+    """The method's warnings as the API answers them (`AdviceOut`)."""
+    return [{"rule": advice.rule, "message": advice.text} for advice in warnings]
+
+
 def objective_links(objectives: list[Objective], person: Person) -> dict[int, Links]:
     """`Links` by objective id: two queries for any number of objectives (none for none)."""
     links = {o.pk: Links() for o in objectives}
@@ -246,7 +252,7 @@ def objective_get(request: HttpRequest, objective_id: PathId) -> dict[str, Any]:
     return objective_detail(request, objective_id)
 
 
-@router.post("/objectives", response={201: ObjectiveOut, **WRITE_ERRORS}, summary="Create an objective")
+@router.post("/objectives", response={201: ObjectiveCreated, **WRITE_ERRORS}, summary="Create an objective")
 def objective_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[dict[str, Any]]:
     person = caller(request)
     data = resolve_references(payload.model_dump(), ("cycle", "owner", "department", "team"))
@@ -256,7 +262,11 @@ def objective_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[d
     if not access.creation_allowed(person, level=data["level"], owner=owner, department=department, team=team):
         raise PermissionDenied(access.CREATE_REFUSED)
     objective = services.objective_create(actor=person, **data)
-    return Status(201, objective_detail(request, objective.pk))
+    count = owner_objective_count(owner_id=objective.owner_id, cycle_id=objective.cycle_id)
+    warnings = quality.addition_warnings(
+        organisation=request_organisation(request), owner_objective_count=count, saved=True
+    )
+    return Status(201, {**objective_detail(request, objective.pk), "warnings": advice_out(warnings)})
 
 
 @router.patch("/objectives/{objective_id}", response={200: ObjectiveOut, **WRITE_ERRORS}, summary="Change an objective")

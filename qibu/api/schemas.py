@@ -308,6 +308,20 @@ class ObjectiveOut(Schema):
     updated_at: dt.datetime
 
 
+class AdviceOut(Schema):
+    """One of the method's warnings: advice, not a refusal (the write was made)."""
+
+    rule: str = Field(description="The method's rule, e.g. SET-3 or SET-4, to key on.", examples=["SET-4"])
+    message: str = Field(description="The rule and the advice in words, in the request's language.")
+
+
+class ObjectiveCreated(ObjectiveOut):
+    warnings: list[AdviceOut] = Field(
+        description="The method's warnings on this addition: SET-3 when the owner now has more objectives in the "
+        "cycle than the organisation's policy keeps. Empty when there is nothing to say."
+    )
+
+
 class ObjectivePage(PageOut):
     items: list[ObjectiveOut]
 
@@ -444,6 +458,13 @@ class KeyResultOut(Schema):
     score: DecimalOut | None
     position: int
     milestones: list[MilestoneOut]
+
+
+class KeyResultCreated(KeyResultOut):
+    warnings: list[AdviceOut] = Field(
+        description="The method's warnings on this addition: SET-4 when the objective now has more key results "
+        "than the organisation's policy keeps. Empty when there is nothing to say."
+    )
 
 
 class KeyResultPage(PageOut):

@@ -1,8 +1,9 @@
 """The quality coach: warnings shown while an objective is drafted, and what to push first today.
 
 Pure functions on plain values and page data (no queries), so the editor can call them on every keystroke
-and the tests can exercise each rule by its ID. Every warning names its rule (SET-3 …) and the policy number it
-applies; when the organisation's policy departs from the method's default, the warning says so.
+and the tests can exercise each rule by its ID. Every warning is an `Advice`: its rule's ID (SET-3 …) and a
+sentence that explains it in words with the policy number it applies; when the organisation's policy departs from
+the method's default, the sentence says so. Pages show the sentence, the ID only as a small label after it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Status
 from qibu.okrs.selectors import KeyResultStatus, ObjectiveCard
@@ -40,6 +42,101 @@ def _departure(organisation: Organisation, policy_field: str) -> str:
     return " " + _("(your organisation's policy; the method's default is %(default)d)") % {"default": default}
 
 
+@dataclass(frozen=True)
+class Advice:
+    """One warning of the coach: the rule it applies (an ID such as "SET-4", for pages to show as a small label
+    and for clients to key on) and a sentence that says it in words, standing alone."""
+
+    rule: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _too_many_objectives(organisation: Organisation, count: int, *, saved: bool) -> Advice | None:
+    """SET-3: `count` objectives for the owner in the cycle, counting the one being written (or just saved)."""
+    most = organisation.max_objectives_per_owner
+    if count <= most:
+        return None
+    values = {"n": count, "have": count - 1, "max": most}
+    if saved:
+        text = _(
+            "The owner now has %(n)d objectives in this cycle. The method keeps at most %(max)d per owner, the "
+            "most important ones, so that each gets real effort: consider merging two or moving one to a later cycle."
+        )
+    else:
+        text = ngettext(
+            "The owner already has %(have)d objective in this cycle; this one would make %(n)d. The method keeps at "
+            "most %(max)d per owner, the most important ones, so that each gets real effort: consider merging two "
+            "or moving one to a later cycle.",
+            "The owner already has %(have)d objectives in this cycle; this one would make %(n)d. The method keeps at "
+            "most %(max)d per owner, the most important ones, so that each gets real effort: consider merging two "
+            "or moving one to a later cycle.",
+            count - 1,
+        )
+    return Advice("SET-3", text % values + _departure(organisation, "max_objectives_per_owner"))
+
+
+def _key_result_count(organisation: Organisation, count: int, *, saved: bool | None) -> Advice | None:
+    """SET-4: `count` key results on the objective. `saved` None: the objective being drafted with its rows;
+    False: a key result about to be added, counted; True: one just added, counted."""
+    fewest, limit = organisation.min_key_results, organisation.max_key_results
+    if fewest <= count <= limit:
+        return None
+    departure = _departure(organisation, "min_key_results") or _departure(organisation, "max_key_results")
+    values = {"n": count, "have": count - 1, "min": fewest, "max": limit}
+    if count < fewest:
+        text = ngettext(
+            "This objective has %(n)d key result; the method asks for %(min)d to %(max)d, so that its success "
+            "can be measured.",
+            "This objective has %(n)d key results; the method asks for %(min)d to %(max)d, so that its success "
+            "can be measured.",
+            count,
+        )
+    elif saved is None:
+        text = _(
+            "This objective has %(n)d key results. The method keeps %(min)d to %(max)d per objective so that each "
+            "one gets attention: consider merging two or moving one to another objective."
+        )
+    elif saved:
+        text = _(
+            "This objective now has %(n)d key results. The method keeps %(min)d to %(max)d per objective so that "
+            "each one gets attention: consider merging two or moving one to another objective."
+        )
+    else:
+        text = ngettext(
+            "This objective already has %(have)d key result; this one would make %(n)d. The method keeps %(min)d "
+            "to %(max)d per objective so that each one gets attention: consider merging two or moving one to "
+            "another objective.",
+            "This objective already has %(have)d key results; this one would make %(n)d. The method keeps %(min)d "
+            "to %(max)d per objective so that each one gets attention: consider merging two or moving one to "
+            "another objective.",
+            count - 1,
+        )
+    return Advice("SET-4", text % values + departure)
+
+
+def addition_warnings(
+    *,
+    organisation: Organisation,
+    owner_objective_count: int | None = None,
+    key_result_count: int | None = None,
+    saved: bool,
+) -> list[Advice]:
+    """SET-3, SET-4 when something is added: the owner's objectives in the cycle and the objective's key
+    results, each counting what is being added (`saved` False: on the form, before saving) or was just added
+    (`saved` True: the message after saving, the API's answer). Warnings, never refusals: the method advises
+    and the owner decides. Pages and the API call this one function, so they say the same."""
+    found: list[Advice | None] = []
+    if owner_objective_count is not None:
+        found.append(_too_many_objectives(organisation, owner_objective_count, saved=saved))
+    # Adding only makes "too few" better: that one is the editor's to say, not the addition's.
+    if key_result_count is not None and key_result_count > organisation.max_key_results:
+        found.append(_key_result_count(organisation, key_result_count, saved=saved))
+    return [a for a in found if a is not None]
+
+
 def objective_warnings(
     *,
     organisation: Organisation,
@@ -49,34 +146,16 @@ def objective_warnings(
     level: str,
     start_date: dt.date | None,
     end_date: dt.date | None,
-) -> list[str]:
+) -> list[Advice]:
     """The method's advice on an objective being drafted.
 
     `owner_objective_count` counts the owner's objectives in the cycle including this one;
     `key_results` are dicts with "title", "kind", "start_value" and "target_value" (raw strings or
     Decimals); rows without a title are drafts not yet begun and are not counted.
     """
-    warnings: list[str] = []
-    most = organisation.max_objectives_per_owner
-    if owner_objective_count > most:
-        warnings.append(
-            _(
-                "SET-3: the owner would have %(n)d objectives in this cycle; the policy is at most %(max)d. "
-                "Keep only the most important."
-            )
-            % {"n": owner_objective_count, "max": most}
-            + _departure(organisation, "max_objectives_per_owner")
-        )
-
+    warnings: list[Advice | None] = [_too_many_objectives(organisation, owner_objective_count, saved=False)]
     rows = [kr for kr in key_results if str(kr.get("title") or "").strip()]
-    fewest, limit = organisation.min_key_results, organisation.max_key_results
-    if not fewest <= len(rows) <= limit:
-        departure = _departure(organisation, "min_key_results") or _departure(organisation, "max_key_results")
-        warnings.append(
-            _("SET-4: %(n)d key results; the policy is %(min)d to %(max)d per objective.")
-            % {"n": len(rows), "min": fewest, "max": limit}
-            + departure
-        )
+    warnings.append(_key_result_count(organisation, len(rows), saved=None))
 
     for position, kr in enumerate(rows, start=1):
         kind = kr.get("kind") or KeyResultKind.INCREASE
@@ -86,27 +165,30 @@ def objective_warnings(
         target = _number(kr.get("target_value"))
         start = _number(kr.get("start_value")) or Decimal(0)
         if target is None:
-            warnings.append(
-                _("SET-5: key result %(n)d “%(title)s” has no target number: say how much, by when.")
-                % {"n": position, "title": title}
+            text = _(
+                "Key result %(n)d “%(title)s” has no target number. Say how much, by when, so that progress "
+                "can be measured."
             )
         elif target == start:
-            warnings.append(
-                _("SET-5: key result %(n)d “%(title)s” has its target equal to its start: nothing to measure.")
-                % {"n": position, "title": title}
-            )
+            text = _("Key result %(n)d “%(title)s” has its target equal to its start: there is nothing to measure.")
+        else:
+            continue
+        warnings.append(Advice("SET-5", text % {"n": position, "title": title}))
 
     if level != Level.COMPANY and not has_alignment:
         warnings.append(
-            _(
-                "SET-6: not aligned. Link it to a parent objective or key result so everyone sees "
-                "which company goal it serves."
+            Advice(
+                "SET-6",
+                _(
+                    "This objective is not aligned. Link it to a parent objective or key result so that everyone "
+                    "sees which company goal it serves."
+                ),
             )
         )
 
     if start_date is None or end_date is None:
-        warnings.append(_("SET-8: no explicit start and end dates; the cycle's dates will be used."))
-    return warnings
+        warnings.append(Advice("SET-8", _("No start and end dates are set; the cycle's dates will be used.")))
+    return [w for w in warnings if w is not None]
 
 
 def policy_departures(organisation: Organisation) -> list[str]:

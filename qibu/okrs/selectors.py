@@ -212,6 +212,22 @@ def key_results_prefetch() -> Prefetch[str, QuerySet[KeyResult]]:
     )
 
 
+def owner_objective_count(*, owner_id: int | None, cycle_id: int | None, excluding: int | None = None) -> int:
+    """How many objectives the owner has in the cycle, whoever may see them (SET-3 counts them all); one query,
+    none without an owner or a cycle."""
+    if not owner_id or not cycle_id:
+        return 0
+    objectives = Objective.objects.filter(cycle_id=cycle_id, owner_id=owner_id)
+    if excluding is not None:
+        objectives = objectives.exclude(pk=excluding)
+    return objectives.count()
+
+
+def key_result_count(objective: Objective) -> int:
+    """How many key results the objective has (SET-4); one query."""
+    return KeyResult.objects.filter(objective=objective).count()
+
+
 def objectives_visible(person: Person) -> QuerySet[Objective]:
     return objective_queryset().filter(visible_objectives_q(person))
 

@@ -22,6 +22,7 @@ from qibu.audit.registry import Ref
 from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
 from qibu.core.http import admin_required, current_person
+from qibu.core.rules import rule_statement
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
@@ -45,7 +46,7 @@ from qibu.org.services import (
     team_create,
 )
 
-# The method rule behind each policy field, shown beside it.
+# The method rule behind each policy field, shown beside it in words (`qibu.core.rules`) with its ID as a label.
 POLICY_RULES = {
     "max_objectives_per_owner": "SET-3",
     "min_key_results": "SET-4",
@@ -71,6 +72,7 @@ def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, statu
             "field": form[name],
             "default": Organisation.DEFAULTS[name],
             "rule": POLICY_RULES.get(name, ""),
+            "statement": rule_statement(POLICY_RULES.get(name, "")),
             "departs": name in departures,
             "current": getattr(saved, name),
         }

@@ -4,6 +4,7 @@ told; the same services as the pages, so the same refusals."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
@@ -20,9 +21,13 @@ def _api(person: Person) -> tuple[Client, dict[str, str]]:
     return Client(), {"Authorization": f"Bearer {secret}"}
 
 
+def _reminder(i: int) -> Callable[[Person], str]:
+    return lambda person: f"提醒 {i}"
+
+
 def _tell(person: Person, n: int) -> None:
     for i in range(n):
-        notify(kind=NotificationKind.REMINDER, recipients=[person], text=lambda p, i=i: f"提醒 {i}", key=f"t{i}")
+        notify(kind=NotificationKind.REMINDER, recipients=[person], text=_reminder(i), key=f"t{i}")
 
 
 def test_it_lists_the_callers_notifications_only_newest_first(company: Company) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from qibu.okrs.models import Level
-from qibu.okrs.quality import focus_today, objective_warnings, policy_departures
+from qibu.okrs.quality import Advice, focus_today, objective_warnings, policy_departures
 from qibu.okrs.selectors import ObjectiveCard, objective_cards, objectives_for_owner
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Organisation
@@ -28,7 +28,7 @@ def english() -> Iterator[None]:
         yield
 
 
-def _warnings(organisation: Organisation | None = None, **overrides: Any) -> list[str]:
+def _warnings(organisation: Organisation | None = None, **overrides: Any) -> list[Advice]:
     arguments: dict[str, Any] = {
         "organisation": organisation or Organisation(name="Test"),
         "owner_objective_count": 1,
@@ -42,8 +42,8 @@ def _warnings(organisation: Organisation | None = None, **overrides: Any) -> lis
     return objective_warnings(**arguments)
 
 
-def _rules(warnings: list[str]) -> list[str]:
-    return [w.split(":", 1)[0] for w in warnings]
+def _rules(warnings: list[Advice]) -> list[str]:
+    return [w.rule for w in warnings]
 
 
 def test_it_has_nothing_to_say_about_a_well_formed_objective() -> None:
@@ -55,9 +55,9 @@ def test_it_warns_past_three_objectives_per_owner_SET_3() -> None:
     assert _warnings(owner_objective_count=3) == []
     warnings = _warnings(owner_objective_count=4)
     assert _rules(warnings) == ["SET-3"]
-    assert "4 objectives" in warnings[0]
-    assert "at most 3" in warnings[0]
-    assert "default" not in warnings[0]
+    assert "already has 3 objectives in this cycle; this one would make 4" in warnings[0].text
+    assert "at most 3 per owner" in warnings[0].text
+    assert "default" not in warnings[0].text
 
 
 def test_it_names_the_organisations_own_limit_and_the_departure_SET_3() -> None:
@@ -66,18 +66,18 @@ def test_it_names_the_organisations_own_limit_and_the_departure_SET_3() -> None:
     assert _warnings(organisation, owner_objective_count=5) == []
     warnings = _warnings(organisation, owner_objective_count=6)
     assert _rules(warnings) == ["SET-3"]
-    assert "at most 5" in warnings[0]
-    assert "the method's default is 3" in warnings[0]
+    assert "at most 5" in warnings[0].text
+    assert "the method's default is 3" in warnings[0].text
 
 
 def test_it_warns_when_the_key_results_are_too_few_or_too_many_SET_4() -> None:
     """SET-4."""
     assert _rules(_warnings(key_results=[])) == ["SET-4"]
-    assert "0 key results" in _warnings(key_results=[])[0]
+    assert "has 0 key results" in _warnings(key_results=[])[0].text
     assert _warnings(key_results=[GOOD_KR] * 3) == []
     four = _warnings(key_results=[GOOD_KR] * 4)
     assert _rules(four) == ["SET-4"]
-    assert "1 to 3" in four[0]
+    assert "1 to 3" in four[0].text
 
 
 def test_it_does_not_count_untitled_draft_rows_SET_4() -> None:
@@ -91,8 +91,8 @@ def test_it_uses_the_organisations_key_result_range_SET_4() -> None:
     organisation = Organisation(name="Test", min_key_results=2, max_key_results=5)
     warnings = _warnings(organisation, key_results=[GOOD_KR])
     assert _rules(warnings) == ["SET-4"]
-    assert "2 to 5" in warnings[0]
-    assert "the method's default is 1" in warnings[0]
+    assert "2 to 5" in warnings[0].text
+    assert "the method's default is 1" in warnings[0].text
 
 
 def test_it_warns_about_a_key_result_without_a_target_number_SET_5() -> None:
@@ -101,8 +101,8 @@ def test_it_warns_about_a_key_result_without_a_target_number_SET_5() -> None:
     not_a_number = {"title": "Grow revenue", "kind": "decrease", "start_value": "10", "target_value": "lots"}
     warnings = _warnings(key_results=[GOOD_KR, no_target, not_a_number])
     assert _rules(warnings) == ["SET-5", "SET-5"]
-    assert "key result 2 “Make customers happier”" in warnings[0]
-    assert "key result 3 “Grow revenue”" in warnings[1]
+    assert "Key result 2 “Make customers happier”" in warnings[0].text
+    assert "Key result 3 “Grow revenue”" in warnings[1].text
 
 
 def test_it_warns_when_the_target_equals_the_start_SET_5() -> None:
@@ -110,7 +110,7 @@ def test_it_warns_when_the_target_equals_the_start_SET_5() -> None:
     flat = {"title": "Keep 10 accounts", "kind": "increase", "start_value": "10", "target_value": "10.0"}
     warnings = _warnings(key_results=[flat])
     assert _rules(warnings) == ["SET-5"]
-    assert "nothing to measure" in warnings[0]
+    assert "nothing to measure" in warnings[0].text
 
 
 def test_it_accepts_done_or_not_key_results_without_numbers_SET_5() -> None:
@@ -150,10 +150,12 @@ def test_it_lists_the_policy_departures_from_the_method() -> None:
     assert "14 (the method's default: 7)" in lines[1]
 
 
-def test_it_translates_the_warnings_but_keeps_the_rule_id() -> None:
+def test_it_translates_the_warnings_and_keeps_the_rule_id_apart() -> None:
     with translation.override("zh-hans"):
         warnings = _warnings(owner_objective_count=9)
-    assert warnings[0].startswith("SET-3")
+    assert warnings[0].rule == "SET-3"
+    assert "已有 8 个目标" in warnings[0].text
+    assert "SET" not in warnings[0].text
 
 
 # --- EXE-7 ---------------------------------------------------------------------------------------

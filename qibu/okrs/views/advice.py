@@ -16,6 +16,7 @@ from qibu.okrs import quality
 from qibu.okrs.access import objective_for
 from qibu.okrs.forms import KEY_RESULT_DRAFTS
 from qibu.okrs.models import KeyResult, Level, Objective
+from qibu.okrs.selectors import owner_objective_count
 from qibu.okrs.views._common import _date_or_none, _int_or_none
 from qibu.org.middleware import request_organisation
 
@@ -36,10 +37,8 @@ def _warnings(
     organisation = request_organisation(request)
     count = 0
     if owner_id and cycle_id:
-        others = Objective.objects.filter(cycle_id=cycle_id, owner_id=owner_id)
-        if objective is not None:
-            others = others.exclude(pk=objective.pk)
-        count = others.count() + 1
+        excluding = objective.pk if objective is not None else None
+        count = owner_objective_count(owner_id=owner_id, cycle_id=cycle_id, excluding=excluding) + 1
     return {
         "warnings": quality.objective_warnings(
             organisation=organisation,

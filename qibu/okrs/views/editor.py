@@ -24,13 +24,15 @@ from qibu.core.http import current_person
 from qibu.core.numbers import plain
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
+from qibu.okrs import quality
 from qibu.okrs.access import CREATE_REFUSED, HAND_OVER_REFUSED, can_hand_over, creation_allowed, objective_for
 from qibu.okrs.forms import ERROR_ALIASES, KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm
 from qibu.okrs.models import Alignment, KeyResultKind, Level, Objective
-from qibu.okrs.selectors import objectives_visible, parents_of
+from qibu.okrs.selectors import objectives_visible, owner_objective_count, parents_of
 from qibu.okrs.services import alignment_set, key_result_create, objective_create, objective_delete, objective_update
 from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _Rollback
 from qibu.okrs.views.advice import _key_result_rows, _warnings, _warnings_from_post
+from qibu.org.middleware import request_organisation
 from qibu.org.models import Person
 
 
@@ -132,6 +134,17 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
     return created
 
 
+def _created_advice(request: HttpRequest, created: Objective, key_results: int) -> list[quality.Advice]:
+    """SET-3, SET-4 after saving: the owner's objectives in the cycle now, and the key results written with it."""
+    count = owner_objective_count(owner_id=created.owner_id, cycle_id=created.cycle_id)
+    return quality.addition_warnings(
+        organisation=request_organisation(request),
+        owner_objective_count=count,
+        key_result_count=key_results,
+        saved=True,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_new(request: HttpRequest) -> HttpResponse:
@@ -153,6 +166,9 @@ def objective_new(request: HttpRequest) -> HttpResponse:
                 created = _create_with_key_results(person, form, drafts)
                 if created is not None:
                     messages.success(request, _("Objective created: “%(title)s”.") % {"title": created.title})
+                    written = sum(1 for draft in drafts if not draft.is_blank())
+                    for warning in _created_advice(request, created, written):
+                        messages.warning(request, warning.text)
                     return redirect("okrs:objective", pk=created.pk)
         advice = _warnings_from_post(request, None)
     else:

@@ -17,10 +17,19 @@ from django.views.decorators.http import require_http_methods
 from qibu.core.forms import apply_errors
 from qibu.core.http import current_person
 from qibu.core.numbers import plain
+from qibu.okrs import quality
 from qibu.okrs.access import key_result_for, objective_for
 from qibu.okrs.forms import ERROR_ALIASES, KeyResultForm
-from qibu.okrs.models import KeyResultKind
+from qibu.okrs.models import KeyResultKind, Objective
+from qibu.okrs.selectors import key_result_count
 from qibu.okrs.services import key_result_create, key_result_delete, key_result_update
+from qibu.org.middleware import request_organisation
+
+
+def _addition_advice(request: HttpRequest, objective: Objective, *, saved: bool) -> list[quality.Advice]:
+    """SET-4 on adding a key result: before saving, counting the one on the form; after, the one just added."""
+    count = key_result_count(objective) + (0 if saved else 1)
+    return quality.addition_warnings(organisation=request_organisation(request), key_result_count=count, saved=saved)
 
 
 @login_required
@@ -59,10 +68,13 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_errors(form, exc, ERROR_ALIASES)
             else:
                 messages.success(request, _("Key result added: “%(title)s”.") % {"title": kr.title})
+                for advice in _addition_advice(request, objective, saved=True):
+                    messages.warning(request, advice.text)
                 return HttpResponseRedirect(reverse("okrs:objective", args=[objective.pk]) + f"#kr-{kr.pk}")
     else:
         form = KeyResultForm(actor=person, objective=objective, initial={"owner": objective.owner_id})
-    context = {"form": form, "objective": objective, "key_result": None}
+    warnings = _addition_advice(request, objective, saved=False)
+    context = {"form": form, "objective": objective, "key_result": None, "warnings": warnings}
     return render(request, "okrs/key_result_form.html", context, status=status)
 
 
