@@ -41,6 +41,7 @@ from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status
 from qibu.okrs.selectors import ObjectiveCard, ObjectiveStatus, objective_cards, objective_status
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
+from qibu.reports.filters import Filters
 
 _DEC = DecimalField(max_digits=30, decimal_places=8)
 _QUANT = Decimal("0.0001")
@@ -48,6 +49,7 @@ MEMBERS_PER_PAGE = 50
 # Every level but the company's, named rather than excluded: SQLite then reads them from the (cycle, level) index.
 _BELOW_COMPANY = [level for level in Level.values if level != Level.COMPANY]
 REPORTS_SHOWN = 200
+OBJECTIVES_SHOWN = 100  # the company page's objective lists, filtered to a level below the company's: the first
 UNALIGNED_SHOWN = 100
 
 
@@ -196,15 +198,25 @@ class CompanyOverview:
     quarterly_objectives: list[ObjectiveCard]
     departments: list[DepartmentRollup]
     bottom_up: BottomUpShare | None
+    more_objectives: bool = False  # more objectives passed the filters than the lists show
+
+    @property
+    def objectives(self) -> list[ObjectiveCard]:
+        """The year's and the cycle's lists together (a level filter below the company's shows them as one)."""
+        return [*self.annual_objectives, *self.quarterly_objectives]
 
 
-def _company_objectives(viewer: Person, cycles: list[Cycle], organisation: Organisation) -> list[ObjectiveCard]:
-    """The company objectives of these cycles (the year and the chosen one), read together, as cards."""
+def _company_objectives(
+    viewer: Person, cycles: list[Cycle], organisation: Organisation, filters: Filters
+) -> list[ObjectiveCard]:
+    """The company objectives of these cycles (the year and the chosen one), read together, as cards; those
+    that pass the filters, of the level they name (the company's by default), the first `OBJECTIVES_SHOWN` + 1."""
     objectives = (
         _card_objectives()
-        .filter(visible_objectives_q(viewer), cycle_id__in=[c.pk for c in cycles], level=Level.COMPANY)
+        .filter(visible_objectives_q(viewer), cycle_id__in=[c.pk for c in cycles])
+        .filter(Q(level=filters.level or Level.COMPANY), filters.objectives_q(organisation, timezone.now()))
         .prefetch_related(_card_key_results())
-        .order_by("priority", "id")
+        .order_by("priority", "id")[: OBJECTIVES_SHOWN + 1]
     )
     return objective_cards(objectives, viewer=viewer, organisation=organisation)
 
@@ -324,13 +336,18 @@ def bottom_up_share(*, cycle: Cycle, organisation: Organisation) -> BottomUpShar
     return result
 
 
-def company_overview(*, viewer: Person, cycle: Cycle | None, organisation: Organisation) -> CompanyOverview:
+def company_overview(
+    *, viewer: Person, cycle: Cycle | None, organisation: Organisation, filters: Filters | None = None
+) -> CompanyOverview:
     goals = list(StrategicGoal.objects.all())
     if cycle is None:
         return CompanyOverview(goals, None, [], [], [], None)
     annual = annual_cycle_of(cycle)
     own_list = annual is None or annual.pk != cycle.pk
-    objectives = _company_objectives(viewer, [c for c in (annual, cycle if own_list else None) if c], organisation)
+    cycles = [c for c in (annual, cycle if own_list else None) if c]
+    objectives = _company_objectives(viewer, cycles, organisation, filters or Filters())
+    more = len(objectives) > OBJECTIVES_SHOWN
+    objectives = objectives[:OBJECTIVES_SHOWN]
     annual_objectives = [c for c in objectives if c.objective.cycle_id == annual.pk] if annual else []
     quarterly = [c for c in objectives if c.objective.cycle_id == cycle.pk] if own_list else []
     return CompanyOverview(
@@ -342,6 +359,7 @@ def company_overview(*, viewer: Person, cycle: Cycle | None, organisation: Organ
             viewer=viewer, cycle=cycle, organisation=organisation, departments=top_departments()
         ),
         bottom_up=bottom_up_share(cycle=cycle, organisation=organisation),
+        more_objectives=more,
     )
 
 
@@ -399,14 +417,17 @@ def department_get(pk: int) -> Department | None:
     return Department.objects.select_related("head", "parent").filter(pk=pk).first()
 
 
+def _member_objectives(viewer: Person, cycle: Cycle) -> QuerySet[Objective]:
+    """The objectives the people table counts: in the cycle, not drafts, visible to the viewer."""
+    return Objective.objects.filter(visible_objectives_q(viewer), cycle=cycle).exclude(status=Status.DRAFT)
+
+
 def member_rows(*, viewer: Person, people: list[Person], cycle: Cycle, organisation: Organisation) -> list[MemberRow]:
     """Each person's objectives in the cycle (owned, not drafts, visible to the viewer), in one aggregate query."""
     if not people:
         return []
     ids = [p.pk for p in people]
-    objectives = Objective.objects.filter(visible_objectives_q(viewer), cycle=cycle, owner_id__in=ids).exclude(
-        status=Status.DRAFT
-    )
+    objectives = _member_objectives(viewer, cycle).filter(owner_id__in=ids)
     has_confidence = Q(confidence__isnull=False)
     rows = {
         r["owner_id"]: r
@@ -437,10 +458,19 @@ def member_rows(*, viewer: Person, people: list[Person], cycle: Cycle, organisat
 
 
 def department_report(
-    *, viewer: Person, department: Department, cycle: Cycle | None, organisation: Organisation, page: Any = 1
+    *,
+    viewer: Person,
+    department: Department,
+    cycle: Cycle | None,
+    organisation: Organisation,
+    page: Any = 1,
+    filters: Filters | None = None,
 ) -> DepartmentReport:
     """The department with its direct sub-departments (theirs open on demand), teams, OKRs and people (its own
-    and those of every department below it)."""
+    and those of every department below it); the OKRs and people that pass the filters (none apply without a
+    cycle)."""
+    filters = filters or Filters()
+    now = timezone.now()
     subs = list(_departments_with_heads().filter(parent_id=department.pk))
     teams = list(Team.objects.filter(department=department).select_related("lead"))
     # Department ids first: a join on the path would read every person of the company for a small department.
@@ -451,14 +481,17 @@ def department_report(
         .only("full_name", "username", "job_title", "department", "department__name")  # what the table shows
         .order_by("full_name", "username")
     )
-    members = Paginator(people, MEMBERS_PER_PAGE).get_page(page)
     if cycle is None:
+        members = Paginator(people, MEMBERS_PER_PAGE).get_page(page)
         return DepartmentReport(department, [_bare_rollup(d) for d in subs], teams, [], [], members)
+    people = people.filter(filters.people_q(organisation, now, _member_objectives(viewer, cycle)))
+    members = Paginator(people, MEMBERS_PER_PAGE).get_page(page)
     objectives = objective_cards(
         _card_objectives()
         .filter(
             visible_objectives_q(viewer), cycle=cycle, department=department, level__in=[Level.DEPARTMENT, Level.TEAM]
         )
+        .filter(filters.objectives_q(organisation, now))
         .prefetch_related(_card_key_results())
         .order_by("priority", "id"),
         viewer=viewer,

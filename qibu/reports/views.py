@@ -22,8 +22,10 @@ from qibu.core.http import current_person, is_htmx, vary_on_htmx
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs.access import objective_for
+from qibu.okrs.models import Level
 from qibu.org.middleware import request_organisation
 from qibu.reports import selectors
+from qibu.reports.filters import Filters, filters_from
 
 COMPANY_TABLE = "company"
 DEPARTMENT_TABLE = "department"
@@ -60,12 +62,35 @@ def _table_context(cycle: Cycle | None, table: str, base: int) -> dict[str, Any]
     }
 
 
+# The levels whose objectives each page lists, offered by its level filter.
+COMPANY_LEVELS = tuple(Level.values)
+DEPARTMENT_LEVELS = (Level.DEPARTMENT.value, Level.TEAM.value)
+
+
+def _filter_context(
+    request: HttpRequest, cycle: Cycle | None, levels: tuple[str, ...], default_level: str = ""
+) -> dict[str, Any]:
+    """The filters of the query string (`qibu.reports.filters`; none without a cycle, whose page lists no OKRs),
+    the query that keeps them with the cycle (for the pager) and the one that clears them."""
+    if cycle:
+        filters = filters_from(request.GET, levels=levels, default_level=default_level)
+    else:
+        filters = Filters(levels=levels, default_level=default_level)
+    keep = {"cycle": cycle.pk if cycle else None}
+    return {"filters": filters, "filter_query": filters.query(keep), "clear_query": Filters().query(keep)}
+
+
 @login_required
 def company(request: HttpRequest) -> HttpResponse:
     cycle, context = _cycle_context(request)
+    context.update(_filter_context(request, cycle, COMPANY_LEVELS, default_level=Level.COMPANY))
     context["overview"] = selectors.company_overview(
-        viewer=current_person(request), cycle=cycle, organisation=request_organisation(request)
+        viewer=current_person(request),
+        cycle=cycle,
+        organisation=request_organisation(request),
+        filters=context["filters"],
     )
+    context["shown_max"] = selectors.OBJECTIVES_SHOWN
     context.update(_table_context(cycle, COMPANY_TABLE, base=0))
     return render(request, "reports/company.html", context)
 
@@ -76,12 +101,14 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404
     cycle, context = _cycle_context(request)
+    context.update(_filter_context(request, cycle, DEPARTMENT_LEVELS))
     context["report"] = selectors.department_report(
         viewer=current_person(request),
         department=found,
         cycle=cycle,
         organisation=request_organisation(request),
         page=request.GET.get("page") or 1,
+        filters=context["filters"],
     )
     context.update(_table_context(cycle, DEPARTMENT_TABLE, base=found.depth + 1))
     return render(request, "reports/department.html", context)

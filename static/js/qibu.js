@@ -3,11 +3,12 @@
 (function () {
   "use strict";
 
-  // <select data-autosubmit>: choosing an option sends its form (the language switcher, cycle pickers);
-  // without JavaScript the form's own button does.
+  // <select data-autosubmit> (or a check box): choosing an option sends its form (the language switcher,
+  // cycle pickers, report filters); without JavaScript the form's own button does.
   document.addEventListener("change", function (event) {
     var field = event.target;
-    if (field instanceof HTMLSelectElement && field.hasAttribute("data-autosubmit") && field.form) {
+    var control = field instanceof HTMLSelectElement || (field instanceof HTMLInputElement && field.type === "checkbox");
+    if (control && field.hasAttribute("data-autosubmit") && field.form) {
       field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
     }
   });
@@ -80,6 +81,38 @@
       }
       region = region.parentElement ? region.parentElement.closest("[id]") : null;
     }
+  });
+
+  // The menu's search box: its dropdown of results closes on Escape (the focus back in the field, which keeps
+  // what was typed) and when the focus leaves the box; typing or new results open it again.
+  function searchDropdown(element) {
+    var box = element && element.closest ? element.closest(".search-box") : null;
+    return box ? box.querySelector(".search-dropdown") : null;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var dropdown = searchDropdown(event.target);
+    if (!dropdown || dropdown.hidden || !dropdown.firstElementChild) return;
+    event.preventDefault(); // a search field would clear itself and search again
+    dropdown.hidden = true;
+    var field = dropdown.closest(".search-box").querySelector("input[type=search]");
+    if (field) field.focus();
+  });
+  document.addEventListener("focusout", function (event) {
+    var dropdown = searchDropdown(event.target);
+    if (!dropdown) return;
+    var next = event.relatedTarget;
+    if (next && dropdown.closest(".search-box").contains(next)) return;
+    if (dropdown.matches(":hover")) return; // a click on a result, in a browser that does not focus links
+    dropdown.hidden = true;
+  });
+  document.addEventListener("input", function (event) {
+    var dropdown = searchDropdown(event.target);
+    if (dropdown) dropdown.hidden = false;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.classList && target.classList.contains("search-dropdown")) target.hidden = false;
   });
 
   // htmx focuses the [autofocus] field of what it swaps in (the check-in form): its value is selected as it

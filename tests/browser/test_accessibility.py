@@ -204,6 +204,8 @@ def _pages() -> dict[str, list[Visit]]:
         ("department", lambda w, c: f"/departments/{c.sales.pk}/", None),
         ("company", lambda w, c: "/company/", _expand_rows),
         ("person", lambda w, c: f"/people/{c.hank.pk}/", None),
+        ("company, filtered", lambda w, c: "/company/?health=at_risk&owner=han&stale=1&level=bogus", None),
+        ("department, filtered", lambda w, c: f"/departments/{c.sales.pk}/?health=at_risk&level=team", None),
     ]
     executive: list[Visit] = [
         ("my OKRs (annual)", lambda w, c: "/", None),
