@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
-from qibu.notify.models import Notification, NotificationSettings
+from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 
 FORMAT = "qibu-export"
-VERSION = 2
+VERSION = 3
 MANIFEST = "manifest.json"
 README = "README.txt"
 # Rows read, encoded and written at a time: bounds memory whatever the size of the company.
@@ -58,11 +58,13 @@ MODELS: tuple[type[models.Model], ...] = (
     AuditEntry,
     NotificationSettings,
     Notification,
+    ChatWebhook,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
-# and imports with those tables empty. Version 2: the inbox and each person's notification choices.
-ADDED_IN: dict[str, int] = {"notify.notificationsettings": 2, "notify.notification": 2}
+# and imports with those tables empty. Version 2: the inbox and each person's notification choices. Version 3: the
+# departments' and teams' chat webhooks.
+ADDED_IN: dict[str, int] = {"notify.notificationsettings": 2, "notify.notification": 2, "notify.chatwebhook": 3}
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
 LEFT_OUT: dict[str, str] = {
@@ -71,6 +73,8 @@ LEFT_OUT: dict[str, str] = {
     "jobs.probe": "an administrator's check that the background worker answers, not company data",
     "notify.outboxmail": "mail already sent or on its way, not company data: a restored installation must not send it "
     "again, and what it said is in the OKRs and history it was made from",
+    "notify.chatmessage": "chat messages already posted or on their way, not company data: a restored installation "
+    "must not post them again (the webhooks they went to are exported)",
     "org.person_groups": "Django's groups, which Qibu does not use (roles are `org.person.role`)",
     "org.person_user_permissions": "Django's per-user permissions, which Qibu does not use (roles are "
     "`org.person.role`)",
@@ -284,6 +288,9 @@ NOTES: dict[tuple[str, str], str] = {
     ("okrs.checkin", "progress_raw"): "the key result's raw progress after this check-in",
     ("okrs.checkin", "progress"): "the key result's progress after this check-in",
     ("okrs.alignment", "rollup_parent_id"): "the objective the link rolls up into",
+    ("notify.chatwebhook", "url"): "the incoming webhook's address, which holds its access token: keep the file "
+    "like a password",
+    ("notify.chatwebhook", "secret"): "DingTalk's or Feishu's signing secret, as typed; empty when not signed",
     ("audit.auditentry", "subject_type"): "model label of the row whose history lists the entry",
     ("audit.auditentry", "subject_id"): "its id",
     ("audit.auditentry", "target_type"): "model label of the row that changed",

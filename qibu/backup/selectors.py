@@ -27,6 +27,7 @@ LABELS: dict[str, Promise] = {
     "audit.auditentry": _("history entries"),
     "notify.notificationsettings": _("people's notification choices"),
     "notify.notification": _("notifications in inboxes"),
+    "notify.chatwebhook": _("chat webhooks of departments and teams"),
 }
 
 

@@ -8,6 +8,7 @@ import socket
 
 from qibu.jobs.registry import task
 from qibu.notify import inbox, services
+from qibu.notify.chat import sending
 
 
 def _worker() -> str:
@@ -36,3 +37,19 @@ def mail_notifications() -> None:
 def mail_digests() -> None:
     """The daily digests of the people whose digest hour it is."""
     inbox.mail_digests()
+
+
+def _chat_worker() -> str:
+    return f"chat:{socket.gethostname()}:{os.getpid()}"
+
+
+@task("notify.send_chat", max_attempts=3)
+def send_chat() -> None:
+    """Post the chat messages that are due; each keeps its own attempts and back-off."""
+    sending.drain(_chat_worker())
+
+
+@task("notify.send_chat_retries", every=dt.timedelta(minutes=1))
+def send_chat_retries() -> None:
+    """Chat messages whose back-off or rate-limit wait ended, and any left by a worker that died."""
+    sending.drain(_chat_worker())

@@ -1,5 +1,6 @@
 """What the OKRs tell people (through qibu.notify): a fall in confidence to the department's head and the owner's
-manager, a key result gone stale to its owner. Called by the check-in service and the daily stale sweep."""
+manager (and to the chat groups of the department and the owner's team), a key result gone stale to its owner.
+Called by the check-in service and the daily stale sweep."""
 
 from __future__ import annotations
 
@@ -8,15 +9,16 @@ import datetime as dt
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from qibu.notify.chat.services import Target, chat_language, chat_post
 from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs import access
 from qibu.okrs import progress as meas
-from qibu.okrs.models import CheckIn, KeyResult, Objective, Status
-from qibu.org.models import Organisation, Person
+from qibu.okrs.models import CheckIn, KeyResult, Objective, Status, Visibility
+from qibu.org.models import Department, Organisation, Person, Team
 
 
 def _subject(objective: Objective, key_result: KeyResult) -> Subject:
@@ -62,6 +64,59 @@ def confidence_fell(*, actor: Person, checkin: CheckIn, objective: Objective, po
         subject=_subject(objective, key_result),
         actor=actor,
     )
+    _confidence_fell_in_chat(actor=actor, checkin=checkin, objective=objective, policy=policy, previous=previous)
+
+
+def _chat_targets(objective: Objective, owner: Person | None) -> list[Target]:
+    """The chat groups that hear of a fall: the objective's department, the owner's department and team. Only
+    those whose members may all see the objective: none for a private one, the department's own for one limited
+    to the department."""
+    if objective.visibility == Visibility.PRIVATE:
+        return []
+    candidates: list[Department | Team | None] = [
+        objective.department,
+        owner.department if owner is not None else None,
+        owner.team if owner is not None else None,
+    ]
+    targets: list[Target] = []
+    for target in candidates:
+        if target is None or target in targets:
+            continue
+        if objective.visibility == Visibility.DEPARTMENT:
+            inside = objective.department
+            path = target.path if isinstance(target, Department) else target.department.path
+            if inside is None or not path.startswith(inside.path):
+                continue
+        targets.append(target)
+    return targets
+
+
+def _confidence_fell_in_chat(
+    *, actor: Person, checkin: CheckIn, objective: Objective, policy: Organisation, previous: int
+) -> None:
+    targets = _chat_targets(objective, objective.owner)
+    if not targets:
+        return
+    key_result = checkin.key_result
+    with translation.override(chat_language(policy)):
+        title = _("Confidence fell: %(key_result)s") % {"key_result": key_result.title}
+        lines = [
+            _("%(old)d%% → %(new)d%%, checked in by %(by)s")
+            % {"old": previous, "new": checkin.confidence, "by": actor},
+            _("Reason: %(reason)s") % {"reason": checkin.confidence_reason},
+            _("Objective: %(objective)s (%(owner)s)")
+            % {"objective": objective.title, "owner": objective.owner or objective.department or "—"},
+        ]
+    for target in targets:
+        chat_post(
+            target=target,
+            title=title,
+            lines=lines,
+            link=_subject(objective, key_result).url,
+            key=f"confidence_fall:checkin:{checkin.pk}",
+            kind="confidence_fall",
+            organisation=policy,
+        )
 
 
 def stale_key_results_told(*, policy: Organisation, now: dt.datetime | None = None) -> int:

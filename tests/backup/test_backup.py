@@ -31,9 +31,10 @@ from django.utils import translation
 
 from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
-from qibu.backup.format import LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
+from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
 from qibu.cycles.models import Cycle
-from qibu.notify.models import Notification, NotificationSettings
+from qibu.notify.chat.services import chat_webhook_create
+from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
 from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
@@ -98,6 +99,27 @@ def world(company: Company, okrs: Okrs) -> World:
     Notification.objects.update(created_at=PAST, read_at=PAST + dt.timedelta(microseconds=7))
     NotificationSettings.objects.create(
         person=c.hank, deliveries={"mention": "digest"}, quiet_from=dt.time(22, 30), quiet_until=dt.time(7)
+    )
+    # The departments' and teams' chat webhooks (export version 3): one signed, one disabled after failures.
+    signed = chat_webhook_create(
+        actor=c.alice,
+        target=c.sales,
+        name="销售部群",
+        platform="dingtalk",
+        url="https://oapi.dingtalk.com/r",
+        secret="SEC1",
+    )
+    failing = chat_webhook_create(
+        actor=c.alice, target=c.sales_team, name="华东组群", platform="slack", url="https://hooks.slack.com/x"
+    )
+    ChatWebhook.objects.filter(pk=signed.pk).update(created_at=PAST, last_sent_at=PAST)
+    ChatWebhook.objects.filter(pk=failing.pk).update(
+        created_at=PAST,
+        enabled=False,
+        consecutive_failures=5,
+        last_error="HTTP 500",
+        last_error_at=PAST,
+        disabled_at=PAST,
     )
     return {**okrs, "token_secret": secret}
 
@@ -463,27 +485,40 @@ def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export
     assert not any(_rows().values())
 
 
-@pytest.mark.django_db
-def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_path: Path) -> None:
-    """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
+def _older(export_file: Path, path: Path, version: int) -> Path:
+    """The export as a file of `version` would be: without the tables added since."""
     with zipfile.ZipFile(export_file) as archive:
         manifest = json.loads(archive.read(MANIFEST))
-    added = {"notify.notificationsettings", "notify.notification"}
+    added = {label for label, since in ADDED_IN.items() if since > version}
     tables = [t for t in manifest["tables"] if t["table"] not in added]
-    older = tmp_path / "v1.zip"
+    older = path
     with zipfile.ZipFile(export_file) as source, zipfile.ZipFile(older, "w") as out:
         for item in source.infolist():
             if item.filename in {f"tables/{label}.jsonl" for label in added}:
                 continue
             data = source.read(item)
             if item.filename == MANIFEST:
-                data = json.dumps({**manifest, "version": 1, "tables": tables}).encode()
+                data = json.dumps({**manifest, "version": version, "tables": tables}).encode()
             out.writestr(item.filename, data)
+    return older
 
-    _run("import", str(older))
+
+@pytest.mark.django_db
+def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_path: Path) -> None:
+    """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
+    _run("import", str(_older(export_file, tmp_path / "v1.zip", 1)))
 
     assert Person.objects.filter(username="mia").exists()
     assert not Notification.objects.exists() and not NotificationSettings.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_imports_a_version_2_file_which_has_no_chat_webhooks(export_file: Path, tmp_path: Path) -> None:
+    """Version 3 added the departments' and teams' chat webhooks; a version 2 file imports without any."""
+    _run("import", str(_older(export_file, tmp_path / "v2.zip", 2)))
+
+    assert Notification.objects.exists()
+    assert not ChatWebhook.objects.exists()
 
 
 @pytest.mark.django_db

@@ -18,8 +18,17 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
-from qibu.notify.models import MailStatus, Notification, NotificationKind, NotificationSettings, OutboxMail
+from qibu.notify.models import (
+    ChatMessage,
+    ChatWebhook,
+    MailStatus,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    OutboxMail,
+)
 from qibu.notify.services import mail_queue
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
@@ -33,7 +42,8 @@ if TYPE_CHECKING:
 
 
 class World(Okrs):
-    """`okrs`, with mia's private objective, a sales objective limited to the department, and a failed mail."""
+    """`okrs`, with mia's private objective, a sales objective limited to the department, a failed mail, and chat
+    webhooks of sales (disabled after failures) and marketing."""
 
     private: Objective
     private_kr: KeyResult
@@ -41,6 +51,8 @@ class World(Okrs):
     limited_kr: KeyResult
     mail: OutboxMail
     told: dict[str, Notification]
+    sales_chat: ChatWebhook
+    marketing_chat: ChatWebhook
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -54,6 +66,9 @@ EDIT_PRIVATE = SEE_PRIVATE
 SEE_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 # erin is hank's manager: the owner's manager edits a department's OKRs too.
 EDIT_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 404, "anonymous": "login"}
+# Chat webhooks: administrators for all; a department's head (hank) for his department's; nobody else.
+CHAT = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
+CHAT_NOT_HIS = CHAT | {"hank": 404}
 EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
 
 
@@ -81,7 +96,16 @@ def world(company: Company, okrs: Okrs) -> World:
     # One unread notification for each person, in the inbox.
     people = [c.alice, c.erin, c.hank, c.mia, c.oscar]
     told = notify(kind=NotificationKind.REMINDER, recipients=people, text=lambda p: "本周签到提醒", key="matrix")
+    sales_chat = chat_webhook_create(
+        actor=c.alice, target=c.sales, name="销售部群", platform="dingtalk", url="https://oapi.dingtalk.com/robot/send"
+    )
+    ChatWebhook.objects.filter(pk=sales_chat.pk).update(enabled=False, consecutive_failures=5, last_error="HTTP 500")
+    marketing_chat = chat_webhook_create(
+        actor=c.alice, target=c.marketing, name="市场部群", platform="slack", url="https://hooks.slack.com/x"
+    )
     return {
+        "sales_chat": sales_chat,
+        "marketing_chat": marketing_chat,
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -110,6 +134,8 @@ def _state() -> str:
             "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
             "inbox": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
             "notification_settings": list(NotificationSettings.objects.values_list("person_id", "deliveries")),
+            "chat": list(ChatWebhook.objects.order_by("pk").values_list("pk", "name", "url", "secret", "enabled")),
+            "chat_messages": ChatMessage.objects.count(),
         },
         default=str,
     )
@@ -510,6 +536,42 @@ ROWS = [
         lambda w, c: "/settings/profile/notifications/",
         ALL_OK,
         data=lambda w, c: {f"delivery_{kind}": "inbox" for kind in NotificationKind.values} | {"digest_hour": "8"},
+    ),
+    # --- chat webhooks (issue 7, item 7)
+    Row("chat settings", "get", lambda w, c: "/settings/chat/", CHAT),
+    Row(
+        "add a chat webhook",
+        "post",
+        lambda w, c: "/settings/chat/",
+        CHAT,
+        data=lambda w, c: {
+            "target": f"team:{c.sales_team.pk}",
+            "name": "华东组群",
+            "platform": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        },
+    ),
+    Row("a chat webhook", "get", lambda w, c: f"/settings/chat/{w['sales_chat'].pk}/", CHAT),
+    Row(
+        "another department's chat webhook",
+        "get",
+        lambda w, c: f"/settings/chat/{w['marketing_chat'].pk}/",
+        CHAT_NOT_HIS,
+    ),
+    Row(
+        "save a chat webhook",
+        "post",
+        lambda w, c: f"/settings/chat/{w['sales_chat'].pk}/",
+        CHAT,
+        data=lambda w, c: {"target": f"department:{c.sales.pk}", "name": "销售部大群", "platform": "dingtalk"},
+    ),
+    Row("send a chat test message", "post", lambda w, c: f"/settings/chat/{w['sales_chat'].pk}/test/", CHAT),
+    Row("enable a chat webhook again", "post", lambda w, c: f"/settings/chat/{w['sales_chat'].pk}/enable/", CHAT),
+    Row(
+        "delete a chat webhook",
+        "post",
+        lambda w, c: f"/settings/chat/{w['marketing_chat'].pk}/delete/",
+        CHAT_NOT_HIS,
     ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
     Row(

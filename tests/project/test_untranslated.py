@@ -58,6 +58,12 @@ PRODUCT_WORDS = {
     "PostgreSQL",
     "htmx",
     "Swagger",
+    "HTTP",
+    "https",
+    # Chat platforms and their word for an incoming robot address (Settings → Chat).
+    "Lark",
+    "Slack",
+    "Webhook",
     "YYYY",
     "MM",
     "DD",
