@@ -29,12 +29,13 @@ from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
+from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 
 FORMAT = "qibu-export"
-VERSION = 2
+VERSION = 3
 MANIFEST = "manifest.json"
 README = "README.txt"
 # Rows read, encoded and written at a time: bounds memory whatever the size of the company.
@@ -58,11 +59,19 @@ MODELS: tuple[type[models.Model], ...] = (
     AuditEntry,
     NotificationSettings,
     Notification,
+    Comment,
+    Mention,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
-# and imports with those tables empty. Version 2: the inbox and each person's notification choices.
-ADDED_IN: dict[str, int] = {"notify.notificationsettings": 2, "notify.notification": 2}
+# and imports with those tables empty. Version 2: the inbox and each person's notification choices; version 3:
+# comments and their mentions.
+ADDED_IN: dict[str, int] = {
+    "notify.notificationsettings": 2,
+    "notify.notification": 2,
+    "discuss.comment": 3,
+    "discuss.mention": 3,
+}
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
 LEFT_OUT: dict[str, str] = {
@@ -284,6 +293,10 @@ NOTES: dict[tuple[str, str], str] = {
     ("okrs.checkin", "progress_raw"): "the key result's raw progress after this check-in",
     ("okrs.checkin", "progress"): "the key result's progress after this check-in",
     ("okrs.alignment", "rollup_parent_id"): "the objective the link rolls up into",
+    ("discuss.comment", "key_result"): "the key result it is about (a check-in's own when on a check-in)",
+    ("discuss.comment", "edited_at"): "when its author last changed the text",
+    ("discuss.comment", "hidden_at"): "when an administrator hid it (null: shown)",
+    ("discuss.mention", "person"): "a person the comment mentions who could see the objective (and was told)",
     ("audit.auditentry", "subject_type"): "model label of the row whose history lists the entry",
     ("audit.auditentry", "subject_id"): "its id",
     ("audit.auditentry", "target_type"): "model label of the row that changed",

@@ -9,7 +9,15 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from qibu.audit.registry import Names, Ref, ValueFormat, register_action, register_format, register_labels
+from qibu.audit.registry import (
+    Names,
+    Ref,
+    ValueFormat,
+    register_action,
+    register_format,
+    register_labels,
+    register_namer,
+)
 
 KEY_RESULT = "okrs.keyresult"
 PERSON = "org.person"
@@ -28,12 +36,18 @@ def _show_people(value: Any, names: Names) -> str:
     return ", ".join(names.get(r, f"#{r[1]}") for r in _people_refs(value)) or "—"
 
 
+def _no_names(ids: set[int], viewer: Any) -> dict[int, str]:
+    """A comment is never named by its text in history (it may be hidden since)."""
+    return {}
+
+
 def register() -> None:
     hidden = ("text", "key_result", "check_in", "hidden_at")
     register_action("comment.create", _("commented"), about=_about, hidden=hidden)
-    register_action("comment.update", _("edited a comment"), hidden=hidden)
+    register_action("comment.update", _("edited a comment"), about=_about, hidden=hidden)
     register_action("comment.delete", _("deleted a comment"), about=_about, hidden=hidden)
-    register_action("comment.hide", _("hid a comment"), hidden=hidden)
-    register_action("comment.show", _("showed a hidden comment again"), hidden=hidden)
+    register_action("comment.hide", _("hid a comment"), about=_about, hidden=hidden)
+    register_action("comment.show", _("showed a hidden comment again"), about=_about, hidden=hidden)
     register_labels({"mentions": _("mentioned")})
+    register_namer("discuss.comment", _no_names)
     register_format("discuss.comment", "mentions", ValueFormat(show=_show_people, refs=_people_refs))

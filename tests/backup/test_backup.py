@@ -31,8 +31,10 @@ from django.utils import translation
 
 from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
-from qibu.backup.format import LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
+from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
 from qibu.cycles.models import Cycle
+from qibu.discuss.models import Comment, Mention
+from qibu.discuss.services import comment_create, comment_hide, comment_update
 from qibu.notify.models import Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
 from qibu.okrs.services import checkin_record, key_result_create
@@ -99,6 +101,12 @@ def world(company: Company, okrs: Okrs) -> World:
     NotificationSettings.objects.create(
         person=c.hank, deliveries={"mention": "digest"}, quiet_from=dt.time(22, 30), quiet_until=dt.time(7)
     )
+    # Comments and their mentions (export version 3): one on a check-in, edited, and hidden by alice.
+    checkin = CheckIn.objects.filter(key_result=okrs["my_kr"]).latest("pk")
+    comment = comment_create(actor=c.hank, objective=okrs["mine"], text="@米娅 怎么回事", check_in=checkin).comment
+    comment_update(actor=c.hank, comment=comment, text="@米娅 @erin 怎么回事？")
+    comment_hide(actor=c.alice, comment=comment, hidden=True)
+    Comment.objects.update(created_at=PAST)
     return {**okrs, "token_secret": secret}
 
 
@@ -463,27 +471,39 @@ def test_it_refuses_a_file_from_a_newer_export_version_and_writes_nothing(export
     assert not any(_rows().values())
 
 
-@pytest.mark.django_db
-def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_path: Path) -> None:
-    """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
+def _older(export_file: Path, path: Path, version: int) -> Path:
+    """The export as a file of an older version: without the tables that came after it."""
     with zipfile.ZipFile(export_file) as archive:
         manifest = json.loads(archive.read(MANIFEST))
-    added = {"notify.notificationsettings", "notify.notification"}
+    added = {label for label, since in ADDED_IN.items() if since > version}
     tables = [t for t in manifest["tables"] if t["table"] not in added]
-    older = tmp_path / "v1.zip"
-    with zipfile.ZipFile(export_file) as source, zipfile.ZipFile(older, "w") as out:
+    with zipfile.ZipFile(export_file) as source, zipfile.ZipFile(path, "w") as out:
         for item in source.infolist():
             if item.filename in {f"tables/{label}.jsonl" for label in added}:
                 continue
             data = source.read(item)
             if item.filename == MANIFEST:
-                data = json.dumps({**manifest, "version": 1, "tables": tables}).encode()
+                data = json.dumps({**manifest, "version": version, "tables": tables}).encode()
             out.writestr(item.filename, data)
+    return path
 
-    _run("import", str(older))
+
+@pytest.mark.django_db
+def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_path: Path) -> None:
+    """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
+    _run("import", str(_older(export_file, tmp_path / "v1.zip", 1)))
 
     assert Person.objects.filter(username="mia").exists()
     assert not Notification.objects.exists() and not NotificationSettings.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_imports_a_version_2_file_which_has_no_comments(export_file: Path, tmp_path: Path) -> None:
+    """Version 3 added comments and their mentions; a file written before imports with them empty."""
+    _run("import", str(_older(export_file, tmp_path / "v2.zip", 2)))
+
+    assert Notification.objects.exists()
+    assert not Comment.objects.exists() and not Mention.objects.exists()
 
 
 @pytest.mark.django_db

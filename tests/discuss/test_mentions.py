@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pytest_django import DjangoAssertNumQueries
+
 from qibu.discuss.mentions import mention_spans, mentions_find
 from qibu.org.models import Person
 from qibu.org.services import person_create
@@ -38,13 +40,13 @@ def test_it_mentions_no_one_by_a_name_two_people_share() -> None:
 
 
 def test_it_reads_the_mentioned_in_one_query_whatever_the_company(
-    company: Company, django_assert_num_queries: object
+    company: Company, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     for i in range(30):
         person_create(actor=None, username=f"p{i}", full_name=f"员工{i}", password="x" * 12)
     person_create(actor=None, username="zsf", full_name="张三丰", password="x" * 12)
     person_create(actor=None, username="zs", full_name="张三", password="x" * 12)
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    with django_assert_num_queries(1):
         found = mentions_find("@张三丰 和 @mia 看看 100%_的 @欧斯卡")
     assert [p.username for p in found.people] == ["zsf", "mia", "oscar"]
     assert mentions_find("没有提到任何人").people == []

@@ -18,6 +18,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.discuss.models import Comment, Mention
+from qibu.discuss.services import comment_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import MailStatus, Notification, NotificationKind, NotificationSettings, OutboxMail
 from qibu.notify.services import mail_queue
@@ -41,6 +43,8 @@ class World(Okrs):
     limited_kr: KeyResult
     mail: OutboxMail
     told: dict[str, Notification]
+    comment: Comment
+    private_comment: Comment
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -55,6 +59,10 @@ SEE_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 
 # erin is hank's manager: the owner's manager edits a department's OKRs too.
 EDIT_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 404, "anonymous": "login"}
 EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+# Comments (PUB-3): oscar's on mia's objective, mia's on her private one; only the author changes a comment.
+OSCARS_COMMENT = {"alice": 403, "erin": 403, "hank": 403, "mia": 403, "oscar": "ok", "anonymous": "login"}
+MIAS_PRIVATE_COMMENT = {"alice": 403, "erin": 404, "hank": 403, "mia": "ok", "oscar": 404, "anonymous": "login"}
+HIDE_PRIVATE_COMMENT = {"alice": "ok", "erin": 404, "hank": 403, "mia": 403, "oscar": 404, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -81,7 +89,11 @@ def world(company: Company, okrs: Okrs) -> World:
     # One unread notification for each person, in the inbox.
     people = [c.alice, c.erin, c.hank, c.mia, c.oscar]
     told = notify(kind=NotificationKind.REMINDER, recipients=people, text=lambda p: "本周签到提醒", key="matrix")
+    comment = comment_create(actor=c.oscar, objective=okrs["mine"], text="@米娅 市场部可以配合").comment
+    private_comment = comment_create(actor=c.mia, objective=private, text="自己的备忘").comment
     return {
+        "comment": comment,
+        "private_comment": private_comment,
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -110,6 +122,8 @@ def _state() -> str:
             "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
             "inbox": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
             "notification_settings": list(NotificationSettings.objects.values_list("person_id", "deliveries")),
+            "comments": list(Comment.objects.order_by("pk").values_list("pk", "text", "edited_at", "hidden_at")),
+            "mentions": Mention.objects.count(),
         },
         default=str,
     )
@@ -510,6 +524,124 @@ ROWS = [
         lambda w, c: "/settings/profile/notifications/",
         ALL_OK,
         data=lambda w, c: {f"delivery_{kind}": "inbox" for kind in NotificationKind.values} | {"digest_hour": "8"},
+    ),
+    # --- comments and mentions (PUB-3)
+    Row("comments page", "get", lambda w, c: f"/objectives/{w['mine'].pk}/comments/", SEE_MINE),
+    Row("comments page, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/comments/", SEE_PRIVATE),
+    Row(
+        "comment",
+        "post",
+        lambda w, c: f"/objectives/{w['mine'].pk}/comments/",
+        SEE_MINE,
+        data=lambda w, c: {"text": "@hank 看看", "about": f"kr-{w['my_kr'].pk}"},
+    ),
+    Row(
+        "comment, private",
+        "post",
+        lambda w, c: f"/objectives/{w['private'].pk}/comments/",
+        SEE_PRIVATE,
+        data=lambda w, c: {"text": "加油"},
+    ),
+    Row("comment editor", "get", lambda w, c: f"/comments/{w['comment'].pk}/edit/", OSCARS_COMMENT),
+    Row(
+        "save comment",
+        "post",
+        lambda w, c: f"/comments/{w['comment'].pk}/edit/",
+        OSCARS_COMMENT,
+        data=lambda w, c: {"text": "改过的评论"},
+    ),
+    Row(
+        "save comment, private",
+        "post",
+        lambda w, c: f"/comments/{w['private_comment'].pk}/edit/",
+        MIAS_PRIVATE_COMMENT,
+        data=lambda w, c: {"text": "改过的备忘"},
+    ),
+    Row("confirm deleting a comment", "get", lambda w, c: f"/comments/{w['comment'].pk}/delete/", OSCARS_COMMENT),
+    Row("delete comment", "post", lambda w, c: f"/comments/{w['comment'].pk}/delete/", OSCARS_COMMENT),
+    Row(
+        "delete comment, private",
+        "post",
+        lambda w, c: f"/comments/{w['private_comment'].pk}/delete/",
+        MIAS_PRIVATE_COMMENT,
+    ),
+    Row(
+        "hide comment",
+        "post",
+        lambda w, c: f"/comments/{w['comment'].pk}/hide/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"hidden": "1"},
+    ),
+    Row(
+        "hide comment, private",
+        "post",
+        lambda w, c: f"/comments/{w['private_comment'].pk}/hide/",
+        HIDE_PRIVATE_COMMENT,
+        data=lambda w, c: {"hidden": "1"},
+    ),
+    Row("API list comments", "get", lambda w, c: f"/api/v1/comments?objective={w['mine'].pk}", SEE_MINE, api=True),
+    Row(
+        "API list comments, private",
+        "get",
+        lambda w, c: f"/api/v1/comments?objective={w['private'].pk}",
+        SEE_PRIVATE,
+        api=True,
+    ),
+    Row(
+        "API comment",
+        "post",
+        lambda w, c: "/api/v1/comments",
+        SEE_MINE,
+        data=lambda w, c: {"objective": w["mine"].pk, "key_result": w["my_kr"].pk, "text": "@mia 好"},
+        api=True,
+    ),
+    Row(
+        "API comment, private",
+        "post",
+        lambda w, c: "/api/v1/comments",
+        SEE_PRIVATE,
+        data=lambda w, c: {"objective": w["private"].pk, "text": "好"},
+        api=True,
+    ),
+    Row(
+        "API change comment",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['comment'].pk}",
+        OSCARS_COMMENT,
+        data=lambda w, c: {"text": "接口改过"},
+        api=True,
+    ),
+    Row(
+        "API change comment, private",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
+        MIAS_PRIVATE_COMMENT,
+        data=lambda w, c: {"text": "接口改过"},
+        api=True,
+    ),
+    Row(
+        "API hide comment",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['comment'].pk}",
+        ADMIN_ONLY,
+        data=lambda w, c: {"hidden": True},
+        api=True,
+    ),
+    Row(
+        "API hide comment, private",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
+        HIDE_PRIVATE_COMMENT,
+        data=lambda w, c: {"hidden": True},
+        api=True,
+    ),
+    Row("API delete comment", "delete", lambda w, c: f"/api/v1/comments/{w['comment'].pk}", OSCARS_COMMENT, api=True),
+    Row(
+        "API delete comment, private",
+        "delete",
+        lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
+        MIAS_PRIVATE_COMMENT,
+        api=True,
     ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
     Row(
