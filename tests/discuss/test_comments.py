@@ -96,7 +96,7 @@ def test_it_does_not_tell_a_mentioned_person_who_cannot_see_the_objective_and_sa
 
 def test_it_says_so_in_chinese_to_a_chinese_reader_PUB_3(client: Client, company: Company, private: Objective) -> None:
     _login(client, company.mia)
-    client.cookies["django_language"] = "zh-hans"
+    client.cookies["qibu_language"] = "zh-hans"
     html = client.post(
         reverse("discuss:comments", args=[private.pk]),
         {"text": "@欧斯卡 看看"},
