@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/", include("qibu.org.urls")),
     path("search/", include("qibu.search.urls")),
     path("", include("qibu.reports.urls")),
+    path("", include("qibu.discuss.urls")),
     path("", include("qibu.okrs.urls")),
 ]
 

@@ -26,7 +26,7 @@ from ninja.params.functions import Path as PathParam
 from pydantic import ConfigDict, PlainSerializer, PlainValidator, ValidationInfo, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
-from qibu.core.validation import NOTE_MAX, NUMBER_LIMIT, NUMBER_PLACES, TEXT_MAX, TITLE_MAX, UNIT_MAX
+from qibu.core.validation import COMMENT_MAX, NOTE_MAX, NUMBER_LIMIT, NUMBER_PLACES, TEXT_MAX, TITLE_MAX, UNIT_MAX
 from qibu.cycles.models import CycleKind
 from qibu.okrs.models import Commitment, KeyResultKind, Level, Priority, RollupMode, Status, Visibility
 from qibu.okrs.progress import Health
@@ -561,6 +561,51 @@ class CheckInCreate(InputSchema):
         description="A value far outside the key result's range (beyond twice its range past the start or the "
         "target, or the band) is refused naming `value` unless this is true.",
     )
+
+
+# --- comments (PUB-3) ---------------------------------------------------------------------------------
+
+
+class CommentOut(Schema):
+    id: int
+    objective: int
+    key_result: int | None = Field(description="The key result it is about (a check-in's too), or null.")
+    check_in: int | None = Field(description="The check-in it is about, or null.")
+    author: int | None
+    text: str | None = Field(description="null when an administrator hid it and the caller is not one.")
+    created_at: dt.datetime
+    edited_at: dt.datetime | None = Field(description="When its author last changed it; null: never.")
+    hidden: bool = Field(description="Hidden by an administrator.")
+    mentions: list[int] = Field(description="The people it mentions who may see the objective (they were told).")
+    notices: list[str] = Field(
+        default_factory=list,
+        description="After a write: what the commenter should know, e.g. someone mentioned who cannot see the "
+        "objective and was not told.",
+    )
+
+
+class CommentPage(PageOut):
+    items: list[CommentOut]
+
+
+class CommentFilters(QuerySchema):
+    objective: Id = Field(description="The objective whose comments to list, oldest first.")
+
+
+class CommentCreate(InputSchema):
+    """On the objective, or on one of its key results or check-ins; @name mentions a colleague."""
+
+    objective: Id
+    key_result: Id | None = None
+    check_in: Id | None = None
+    text: str = Field(max_length=COMMENT_MAX, json_schema_extra={"minLength": 1})
+
+
+class CommentUpdate(InputSchema):
+    """The author changes `text`; an administrator hides a comment or shows it again (`hidden`)."""
+
+    text: str | None = Field(None, max_length=COMMENT_MAX, json_schema_extra={"minLength": 1})
+    hidden: bool | None = None
 
 
 # --- the caller ---------------------------------------------------------------------------------------

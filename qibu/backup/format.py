@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
+from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
@@ -59,12 +60,20 @@ MODELS: tuple[type[models.Model], ...] = (
     NotificationSettings,
     Notification,
     ChatWebhook,
+    Comment,
+    Mention,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
-# and imports with those tables empty. Version 2: the inbox and each person's notification choices. Version 3: the
-# departments' and teams' chat webhooks.
-ADDED_IN: dict[str, int] = {"notify.notificationsettings": 2, "notify.notification": 2, "notify.chatwebhook": 3}
+# and imports with those tables empty. Version 2: the inbox and each person's notification choices; version 3:
+# the departments' and teams' chat webhooks, comments and their mentions.
+ADDED_IN: dict[str, int] = {
+    "notify.notificationsettings": 2,
+    "notify.notification": 2,
+    "notify.chatwebhook": 3,
+    "discuss.comment": 3,
+    "discuss.mention": 3,
+}
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
 LEFT_OUT: dict[str, str] = {
@@ -291,6 +300,10 @@ NOTES: dict[tuple[str, str], str] = {
     ("notify.chatwebhook", "url"): "the incoming webhook's address, which holds its access token: keep the file "
     "like a password",
     ("notify.chatwebhook", "secret"): "DingTalk's or Feishu's signing secret, as typed; empty when not signed",
+    ("discuss.comment", "key_result"): "the key result it is about (a check-in's own when on a check-in)",
+    ("discuss.comment", "edited_at"): "when its author last changed the text",
+    ("discuss.comment", "hidden_at"): "when an administrator hid it (null: shown)",
+    ("discuss.mention", "person"): "a person the comment mentions who could see the objective (and was told)",
     ("audit.auditentry", "subject_type"): "model label of the row whose history lists the entry",
     ("audit.auditentry", "subject_id"): "its id",
     ("audit.auditentry", "target_type"): "model label of the row that changed",

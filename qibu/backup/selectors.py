@@ -28,6 +28,8 @@ LABELS: dict[str, Promise] = {
     "notify.notificationsettings": _("people's notification choices"),
     "notify.notification": _("notifications in inboxes"),
     "notify.chatwebhook": _("chat webhooks of departments and teams"),
+    "discuss.comment": _("comments"),
+    "discuss.mention": _("mentions in comments"),
 }
 
 

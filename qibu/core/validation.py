@@ -28,6 +28,7 @@ SHORT_NAME_MAX = 100  # cycle and API token names
 UNIT_MAX = 20  # a key result's unit
 STATEMENT_MAX = 2000  # the organisation's vision and mission
 NOTE_MAX = 2000  # a check-in's note and the reason confidence fell
+COMMENT_MAX = 2000  # a comment on an objective, key result or check-in
 TEXT_MAX = 5000  # descriptions: of an objective, of a strategic goal
 # Numbers are stored with 4 decimals. SQLite keeps a decimal column as a double, exact to 15 significant digits
 # (Django reads it back with 15), so values keep 11 digits before the point: up to 99,999,999,999.9999, stored

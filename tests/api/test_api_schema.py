@@ -24,6 +24,7 @@ from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
+from qibu.discuss.services import comment_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Objective
@@ -51,6 +52,8 @@ PATHS = {
     "/api/v1/notifications": {"get"},
     "/api/v1/notifications/read": {"post"},
     "/api/v1/notification-settings": {"get", "put"},
+    "/api/v1/comments": {"get", "post"},
+    "/api/v1/comments/{comment_id}": {"patch", "delete"},
 }
 
 
@@ -135,6 +138,7 @@ def test_it_answers_with_real_data_within_its_schema(
     c = company
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=1, confidence=75, note="<b>周报</b>")
     notify(kind=NotificationKind.REMINDER, recipients=[c.mia], text=lambda p: "<b>签到</b>提醒", key="schema")
+    comment_create(actor=c.hank, objective=okrs["mine"], text="@米娅 <b>好</b>", key_result=okrs["my_kr"])
     ids = {
         "person_id": c.mia.pk,
         "department_id": c.sales.pk,
@@ -145,6 +149,8 @@ def test_it_answers_with_real_data_within_its_schema(
     operation = api_schema[path]["GET"]
     parameters = {p.name: ids[p.name] for p in operation.path_parameters}
     query = {"cycle": c.quarter.pk} if path.endswith("alignment-tree") else {}
+    if path.endswith("/comments"):
+        query = {"objective": okrs["mine"].pk}
     headers = {"Authorization": f"Bearer {api_token}"}
     case = operation.Case(path_parameters=parameters, query=query, headers=headers)
     response = case.call_and_validate(headers=headers)
@@ -187,6 +193,8 @@ OPERATION_IDS = {
     "objective_align", "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
     "key_result_update", "key_result_delete", "checkins_list", "checkin_create", "inbox_list", "inbox_read",
     "inbox_settings_get", "inbox_settings_put",
+    "comments_list", "comment_create",
+    "comment_update", "comment_delete",
 }  # fmt: skip
 
 
@@ -209,6 +217,7 @@ TAGS = {
     "/api/v1/check-ins": "check-ins",
     "/api/v1/notifications": "notifications",
     "/api/v1/notification-settings": "notification settings",
+    "/api/v1/comments": "comments",
 }
 
 
@@ -223,6 +232,8 @@ def test_it_tags_each_operation_with_its_resource(document: dict[str, Any]) -> N
 NULLABLE_ON_CHANGE = {
     "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date"},
     "KeyResultUpdate": {"owner", "start_date", "end_date"},
+    # A comment's text and whether it is hidden: never null.
+    "CommentUpdate": set(),
 }
 
 
@@ -230,7 +241,7 @@ def test_it_makes_change_fields_optional_and_nullable_only_where_null_means_some
     document: dict[str, Any],
 ) -> None:
     patches = [op for _path, method, op in _operations(document) if method == "patch"]
-    assert len(patches) == 2
+    assert len(patches) == 3
     for op in patches:
         body = _component(document, op["requestBody"]["content"]["application/json"]["schema"])
         assert not body.get("required"), body["title"]

@@ -33,6 +33,8 @@ from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
 from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
 from qibu.cycles.models import Cycle
+from qibu.discuss.models import Comment, Mention
+from qibu.discuss.services import comment_create, comment_hide, comment_update
 from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
@@ -121,6 +123,12 @@ def world(company: Company, okrs: Okrs) -> World:
         last_error_at=PAST,
         disabled_at=PAST,
     )
+    # Comments and their mentions (export version 3): one on a check-in, edited, and hidden by alice.
+    checkin = CheckIn.objects.filter(key_result=okrs["my_kr"]).latest("pk")
+    comment = comment_create(actor=c.hank, objective=okrs["mine"], text="@米娅 怎么回事", check_in=checkin).comment
+    comment_update(actor=c.hank, comment=comment, text="@米娅 @erin 怎么回事？")
+    comment_hide(actor=c.alice, comment=comment, hidden=True)
+    Comment.objects.update(created_at=PAST)
     return {**okrs, "token_secret": secret}
 
 
@@ -519,6 +527,14 @@ def test_it_imports_a_version_2_file_which_has_no_chat_webhooks(export_file: Pat
 
     assert Notification.objects.exists()
     assert not ChatWebhook.objects.exists()
+
+
+def test_it_imports_a_version_2_file_which_has_no_comments(export_file: Path, tmp_path: Path) -> None:
+    """Version 3 added comments and their mentions; a file written before imports with them empty."""
+    _run("import", str(_older(export_file, tmp_path / "v2.zip", 2)))
+
+    assert Notification.objects.exists()
+    assert not Comment.objects.exists() and not Mention.objects.exists()
 
 
 @pytest.mark.django_db

@@ -20,11 +20,14 @@ LAYERS: dict[str, int] = {
     "cycles": 3,
     "notify": 3,
     "okrs": 4,
-    "reports": 5,
-    "search": 5,
-    "api": 5,
-    "backup": 6,
-    "demo": 6,
+    "discuss": 5,
+    "rhythm": 5,
+    "publish": 5,
+    "reports": 6,
+    "search": 6,
+    "api": 6,
+    "backup": 7,
+    "demo": 7,
 }
 
 

@@ -18,6 +18,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.discuss.models import Comment, Mention
+from qibu.discuss.services import comment_create
 from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import (
@@ -53,6 +55,8 @@ class World(Okrs):
     told: dict[str, Notification]
     sales_chat: ChatWebhook
     marketing_chat: ChatWebhook
+    comment: Comment
+    private_comment: Comment
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -70,6 +74,10 @@ EDIT_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 
 CHAT = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
 CHAT_NOT_HIS = CHAT | {"hank": 404}
 EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+# Comments (PUB-3): oscar's on mia's objective, mia's on her private one; only the author changes a comment.
+OSCARS_COMMENT = {"alice": 403, "erin": 403, "hank": 403, "mia": 403, "oscar": "ok", "anonymous": "login"}
+MIAS_PRIVATE_COMMENT = {"alice": 403, "erin": 404, "hank": 403, "mia": "ok", "oscar": 404, "anonymous": "login"}
+HIDE_PRIVATE_COMMENT = {"alice": "ok", "erin": 404, "hank": 403, "mia": 403, "oscar": 404, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -103,9 +111,13 @@ def world(company: Company, okrs: Okrs) -> World:
     marketing_chat = chat_webhook_create(
         actor=c.alice, target=c.marketing, name="市场部群", platform="slack", url="https://hooks.slack.com/x"
     )
+    comment = comment_create(actor=c.oscar, objective=okrs["mine"], text="@米娅 市场部可以配合").comment
+    private_comment = comment_create(actor=c.mia, objective=private, text="自己的备忘").comment
     return {
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
+        "comment": comment,
+        "private_comment": private_comment,
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -136,6 +148,8 @@ def _state() -> str:
             "notification_settings": list(NotificationSettings.objects.values_list("person_id", "deliveries")),
             "chat": list(ChatWebhook.objects.order_by("pk").values_list("pk", "name", "url", "secret", "enabled")),
             "chat_messages": ChatMessage.objects.count(),
+            "comments": list(Comment.objects.order_by("pk").values_list("pk", "text", "edited_at", "hidden_at")),
+            "mentions": Mention.objects.count(),
         },
         default=str,
     )
@@ -572,6 +586,124 @@ ROWS = [
         "post",
         lambda w, c: f"/settings/chat/{w['marketing_chat'].pk}/delete/",
         CHAT_NOT_HIS,
+    ),
+    # --- comments and mentions (PUB-3)
+    Row("comments page", "get", lambda w, c: f"/objectives/{w['mine'].pk}/comments/", SEE_MINE),
+    Row("comments page, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/comments/", SEE_PRIVATE),
+    Row(
+        "comment",
+        "post",
+        lambda w, c: f"/objectives/{w['mine'].pk}/comments/",
+        SEE_MINE,
+        data=lambda w, c: {"text": "@hank 看看", "about": f"kr-{w['my_kr'].pk}"},
+    ),
+    Row(
+        "comment, private",
+        "post",
+        lambda w, c: f"/objectives/{w['private'].pk}/comments/",
+        SEE_PRIVATE,
+        data=lambda w, c: {"text": "加油"},
+    ),
+    Row("comment editor", "get", lambda w, c: f"/comments/{w['comment'].pk}/edit/", OSCARS_COMMENT),
+    Row(
+        "save comment",
+        "post",
+        lambda w, c: f"/comments/{w['comment'].pk}/edit/",
+        OSCARS_COMMENT,
+        data=lambda w, c: {"text": "改过的评论"},
+    ),
+    Row(
+        "save comment, private",
+        "post",
+        lambda w, c: f"/comments/{w['private_comment'].pk}/edit/",
+        MIAS_PRIVATE_COMMENT,
+        data=lambda w, c: {"text": "改过的备忘"},
+    ),
+    Row("confirm deleting a comment", "get", lambda w, c: f"/comments/{w['comment'].pk}/delete/", OSCARS_COMMENT),
+    Row("delete comment", "post", lambda w, c: f"/comments/{w['comment'].pk}/delete/", OSCARS_COMMENT),
+    Row(
+        "delete comment, private",
+        "post",
+        lambda w, c: f"/comments/{w['private_comment'].pk}/delete/",
+        MIAS_PRIVATE_COMMENT,
+    ),
+    Row(
+        "hide comment",
+        "post",
+        lambda w, c: f"/comments/{w['comment'].pk}/hide/",
+        ADMIN_ONLY,
+        data=lambda w, c: {"hidden": "1"},
+    ),
+    Row(
+        "hide comment, private",
+        "post",
+        lambda w, c: f"/comments/{w['private_comment'].pk}/hide/",
+        HIDE_PRIVATE_COMMENT,
+        data=lambda w, c: {"hidden": "1"},
+    ),
+    Row("API list comments", "get", lambda w, c: f"/api/v1/comments?objective={w['mine'].pk}", SEE_MINE, api=True),
+    Row(
+        "API list comments, private",
+        "get",
+        lambda w, c: f"/api/v1/comments?objective={w['private'].pk}",
+        SEE_PRIVATE,
+        api=True,
+    ),
+    Row(
+        "API comment",
+        "post",
+        lambda w, c: "/api/v1/comments",
+        SEE_MINE,
+        data=lambda w, c: {"objective": w["mine"].pk, "key_result": w["my_kr"].pk, "text": "@mia 好"},
+        api=True,
+    ),
+    Row(
+        "API comment, private",
+        "post",
+        lambda w, c: "/api/v1/comments",
+        SEE_PRIVATE,
+        data=lambda w, c: {"objective": w["private"].pk, "text": "好"},
+        api=True,
+    ),
+    Row(
+        "API change comment",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['comment'].pk}",
+        OSCARS_COMMENT,
+        data=lambda w, c: {"text": "接口改过"},
+        api=True,
+    ),
+    Row(
+        "API change comment, private",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
+        MIAS_PRIVATE_COMMENT,
+        data=lambda w, c: {"text": "接口改过"},
+        api=True,
+    ),
+    Row(
+        "API hide comment",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['comment'].pk}",
+        ADMIN_ONLY,
+        data=lambda w, c: {"hidden": True},
+        api=True,
+    ),
+    Row(
+        "API hide comment, private",
+        "patch",
+        lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
+        HIDE_PRIVATE_COMMENT,
+        data=lambda w, c: {"hidden": True},
+        api=True,
+    ),
+    Row("API delete comment", "delete", lambda w, c: f"/api/v1/comments/{w['comment'].pk}", OSCARS_COMMENT, api=True),
+    Row(
+        "API delete comment, private",
+        "delete",
+        lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
+        MIAS_PRIVATE_COMMENT,
+        api=True,
     ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
     Row(

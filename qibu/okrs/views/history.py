@@ -30,6 +30,7 @@ _CHECKIN_COLUMNS = (
     "confidence_reason",
     "note",
     "milestones_done",
+    "id",
 )
 
 
@@ -72,6 +73,7 @@ class CheckInLine(TypedDict):
     fall: str  # "fell 20 points", or ""
     reason: str
     note: str
+    id: int  # the check-in's anchor on the page (`checkin-<id>`), which comments on it link to
 
 
 def _checkin_lines(
@@ -93,7 +95,7 @@ def _checkin_lines(
     value_label = _("Value")
     lines = []
     for row in rows:
-        kr_id, created_at, author_id, value, progress_raw, _progress, confidence, previous, reason, note, done = row
+        kr_id, created_at, author_id, value, progress_raw, _progress, confidence, previous, reason, note, done, pk = row
         fall = max(0, previous - confidence) if previous is not None else 0
         kind = kinds.get(kr_id)
         lines.append(
@@ -110,6 +112,7 @@ def _checkin_lines(
                 fall=_("fell %(fall)s points") % {"fall": fall} if fall else "",
                 reason=reason,
                 note=note,
+                id=pk,
             )
         )
     return lines

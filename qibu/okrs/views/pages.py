@@ -26,6 +26,7 @@ from qibu.cycles.selectors import cycle_for_request, cycle_list
 from qibu.okrs import charts, quality
 from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level, Objective
+from qibu.okrs.panels import CheckInRef, PanelPage, objective_panels
 from qibu.okrs.selectors import (
     ObjectiveCard,
     children_of,
@@ -175,6 +176,17 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         owner_names=names.people,
         today=today,
     )
+    checkin_lines = _checkin_lines(checkins, krs, names, organisation.confidence_fall_threshold)
+    panels = objective_panels(
+        PanelPage(
+            request=request,
+            viewer=person,
+            objective=objective,
+            editable=editable,
+            key_results=krs,
+            checkins=[CheckInRef(line["id"], line["key_result"], line["at"]) for line in checkin_lines],
+        )
+    )
     context = {
         "objective": objective,
         "objective_card": ObjectiveCard(
@@ -186,7 +198,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": objective_cards(
             children, viewer=person, organisation=organisation, with_key_results=False, today=today
         ),
-        "checkins": _checkin_lines(checkins, krs, names, organisation.confidence_fall_threshold),
+        "checkins": checkin_lines,
+        "panels": panels,
         "chart": _chart(objective, krs, today, checkins),
         "history": history_rows(history, viewer=person, known=names.refs()),
         "next_url": request.get_full_path(),
