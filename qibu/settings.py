@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "qibu.org",
     "qibu.cycles",
     "qibu.okrs",
+    "qibu.rhythm",
     "qibu.search",
     "qibu.reports",
     "qibu.api",
