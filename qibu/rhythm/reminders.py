@@ -132,21 +132,21 @@ def _send(schedule: Schedule, due: dt.datetime, stage: str, cycles: list[CycleSp
         return 0
 
 
-def _due(
-    schedule: Schedule, now: dt.datetime, zone: dt.tzinfo, cycles: list[CycleSpan]
-) -> list[tuple[dt.datetime, str]]:
+Due = list[tuple[dt.datetime, str]]
+
+
+def _due(schedule: Schedule, now: dt.datetime, zone: dt.tzinfo, cycles: list[CycleSpan]) -> Due:
     """The (due time, stage) pairs of a schedule to send now: fallen due within the look-back, after it was set."""
     rule = rule_of(schedule)
     since = max(now - LOOKBACK, schedule.updated_at)
-    found = [
-        (t, OccurrenceStage.FIRST.value) for t in occurrences(rule, start=since, end=now, zone=zone, cycles=cycles)
-    ]
+    until = now + dt.timedelta(microseconds=1)  # due at this very moment is due
+    first = occurrences(rule, start=since, end=until, zone=zone, cycles=cycles)
+    found = [(t, OccurrenceStage.FIRST.value) for t in first]
     if schedule.kind == ScheduleKind.CHECK_IN and schedule.late_after_hours:
         late = dt.timedelta(hours=schedule.late_after_hours)
-        first = occurrences(
-            rule, start=max(since - late, schedule.updated_at), end=now - late, zone=zone, cycles=cycles
-        )
-        found += [(t, OccurrenceStage.LATE.value) for t in first]
+        start = max(since - late, schedule.updated_at)
+        earlier = occurrences(rule, start=start, end=until - late, zone=zone, cycles=cycles)
+        found += [(t, OccurrenceStage.LATE.value) for t in earlier]
     return found
 
 
