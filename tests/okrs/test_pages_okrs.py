@@ -1056,7 +1056,8 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=i % 4, confidence=80)
 
 
-MY_OKRS_QUERIES = 9
+# 9, and the person's schedules for the home page's "due this week" (qibu.rhythm's panel).
+MY_OKRS_QUERIES = 10
 OBJECTIVE_QUERIES = 10
 CHECKIN_FORM_QUERIES = 5
 # A check-in that moves the progress, rolled up to the objectives above; on PostgreSQL one more, the lock on the

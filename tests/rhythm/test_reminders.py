@@ -102,7 +102,9 @@ def test_it_sends_no_late_reminder_when_everyone_checked_in_MEAS_8(company: Comp
 
 def test_it_reminds_the_department_of_its_weekly_meeting_EXE_3(company: Company) -> None:
     """EXE-3: the department's weekly meeting, where each key result's confidence is adjusted."""
-    make_schedule(kind="weekly_meeting", department_id=company.sales.pk, recurrence="weekly", weekdays=[0], time="10:00")
+    make_schedule(
+        kind="weekly_meeting", department_id=company.sales.pk, recurrence="weekly", weekdays=[0], time="10:00"
+    )
     assert reminders_send(now=local(2026, 10, 5, 10, 2)) == 2
     told = _told()
     assert set(told) == {"mia", "hank"}
@@ -147,9 +149,7 @@ def test_it_reminds_the_team_of_its_friday_celebration_CEL_1(company: Company) -
 
 
 def test_it_sends_nothing_for_a_paused_schedule_EXE_1(company: Company) -> None:
-    make_schedule(
-        kind="stand_up", team_id=company.sales_team.pk, recurrence="workdays", time="09:30", active=False
-    )
+    make_schedule(kind="stand_up", team_id=company.sales_team.pk, recurrence="workdays", time="09:30", active=False)
     assert reminders_send(now=local(2026, 10, 5, 9, 31)) == 0
 
 
