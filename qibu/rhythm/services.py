@@ -35,7 +35,6 @@ SCHEDULE_FIELDS = (
     "late_after_hours",
     "active",
 )
-TOKEN_FIELDS = ("prefix",)
 LONGEST_MEETING = 480
 LATEST_LATE_REMINDER = 72
 # A by-cycle schedule falls inside its cycle: at most this many days from its end or start.
@@ -278,9 +277,8 @@ def calendar_token_make(*, actor: Person | None, person: Person) -> str:
     CalendarToken.objects.filter(person=person).delete()
     secret = secrets.token_urlsafe(32)
     token = CalendarToken.objects.create(person=person, prefix=secret[:8], key_hash=_digest(secret))
-    history_record(
-        actor=actor, action="calendar_token.make", subject=person, target=token, after=snapshot(token, TOKEN_FIELDS)
-    )
+    # Nothing of the secret in history, not even its first characters: the entry says only that it was made.
+    history_record(actor=actor, action="calendar_token.make", subject=person, target=token)
     return secret
 
 
@@ -290,13 +288,7 @@ def calendar_token_revoke(*, actor: Person | None, person: Person) -> bool:
     token = CalendarToken.objects.filter(person=person).first()
     if token is None:
         return False
-    history_record(
-        actor=actor,
-        action="calendar_token.revoke",
-        subject=person,
-        target=token,
-        before=snapshot(token, TOKEN_FIELDS),
-    )
+    history_record(actor=actor, action="calendar_token.revoke", subject=person, target=token)
     token.delete()
     return True
 
