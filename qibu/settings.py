@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "qibu.cycles",
     "qibu.okrs",
     "qibu.discuss",
+    "qibu.rhythm",
     "qibu.search",
     "qibu.reports",
     "qibu.api",

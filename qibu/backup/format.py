@@ -33,6 +33,7 @@ from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.rhythm.models import CalendarToken, Schedule
 
 FORMAT = "qibu-export"
 VERSION = 3
@@ -62,17 +63,22 @@ MODELS: tuple[type[models.Model], ...] = (
     ChatWebhook,
     Comment,
     Mention,
+    Schedule,
+    CalendarToken,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
 # and imports with those tables empty. Version 2: the inbox and each person's notification choices; version 3:
-# the departments' and teams' chat webhooks, comments and their mentions.
+# the departments' and teams' chat webhooks, comments and their mentions, the rhythm's schedules and each person's
+# calendar address.
 ADDED_IN: dict[str, int] = {
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,
     "discuss.comment": 3,
     "discuss.mention": 3,
+    "rhythm.schedule": 3,
+    "rhythm.calendartoken": 3,
 }
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
@@ -84,6 +90,9 @@ LEFT_OUT: dict[str, str] = {
     "again, and what it said is in the OKRs and history it was made from",
     "notify.chatmessage": "chat messages already posted or on their way, not company data: a restored installation "
     "must not post them again (the webhooks they went to are exported)",
+    "rhythm.occurrence": "the reminders already sent, derived from the schedules as they ran: a restored "
+    "installation must not send them again, and sends only what falls due after it starts (the worker skips what "
+    "is more than two hours late)",
     "org.person_groups": "Django's groups, which Qibu does not use (roles are `org.person.role`)",
     "org.person_user_permissions": "Django's per-user permissions, which Qibu does not use (roles are "
     "`org.person.role`)",
@@ -288,6 +297,13 @@ NOTES: dict[tuple[str, str], str] = {
     ("org.person", "password"): "the password hash as Django stores it (`algorithm$…`), never the password",
     ("org.apitoken", "key_hash"): "SHA-256 of the token's secret; the secret itself is stored nowhere",
     ("org.apitoken", "prefix"): "the token's first characters, shown on its page",
+    ("rhythm.calendartoken", "key_hash"): "SHA-256 of the calendar address's secret; the secret itself is stored "
+    "nowhere",
+    ("rhythm.calendartoken", "prefix"): "the secret's first characters, shown on the calendar settings page",
+    ("rhythm.schedule", "weekdays"): "days of a weekly schedule, 0 (Monday) to 6 (Sunday)",
+    ("rhythm.schedule", "time"): "local time of day in the organisation's time zone",
+    ("rhythm.schedule", "day_offset"): "days before the cycle's last day (`cycle_end`) or after its first "
+    "(`cycle_start`)",
     ("org.department", "path"): "ids from the root down to this department, e.g. `/1/4/9/`",
     ("okrs.objective", "progress"): "stored roll-up (MEAS-4), 0–1",
     ("okrs.objective", "confidence"): "stored roll-up (MEAS-5), 0–100",

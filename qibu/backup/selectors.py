@@ -30,6 +30,8 @@ LABELS: dict[str, Promise] = {
     "notify.chatwebhook": _("chat webhooks of departments and teams"),
     "discuss.comment": _("comments"),
     "discuss.mention": _("mentions in comments"),
+    "rhythm.schedule": _("schedules of meetings and deadlines"),
+    "rhythm.calendartoken": _("calendar addresses (hashes only)"),
 }
 
 

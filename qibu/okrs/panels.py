@@ -1,23 +1,29 @@
-"""Sections that apps above okrs add to the objective page (comments, later the publication's feedback).
+"""Sections that apps above okrs add to its pages without okrs importing them: an app registers from its
+`AppConfig.ready()`, and the page renders each in the order registered.
 
-okrs imports no app above it, so such an app registers a panel from its `AppConfig.ready()`: a template and a
-function giving that template's context. The objective page calls each panel with what it has already read
-(`PanelPage`), so that a panel reads only its own rows, in a number of queries of its own that does not grow
-with the company, and includes the template where its section goes. The page works without JavaScript: a
-panel is part of the page as it is first sent, not loaded after it.
+- The objective page's panels (comments, later the publication's feedback): a template and a function giving its
+  context from what the page has already read (`PanelPage`), so that a panel reads only its own rows, in a number
+  of queries that does not grow with the company. Part of the page as first sent: it works without JavaScript.
+- The home page's panels (my OKRs; the rhythm's "due this week"): a function of the signed-in person, the
+  organisation and the moment, answering a template and its context, or None to show nothing; a fixed number of
+  queries whatever the size of the company (the page's query count is asserted).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from qibu.okrs.models import KeyResult, Objective
-    from qibu.org.models import Person
+    from qibu.org.models import Organisation, Person
+
+
+# --- the objective page -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -68,3 +74,27 @@ def register_objective_panel(name: str, *, template: str, context: Callable[[Pan
 
 def objective_panels(page: PanelPage) -> list[RenderedPanel]:
     return [RenderedPanel(p.name, p.template, p.context(page)) for p in _panels.values()]
+
+
+# --- the home page ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+PanelFunction = Callable[["Person", "Organisation", dt.datetime], "HomePanel | None"]
+
+_PANELS: dict[str, PanelFunction] = {}
+
+
+def register_home_panel(name: str, function: PanelFunction) -> None:
+    """Add (or replace) the panel `name`."""
+    _PANELS[name] = function
+
+
+def home_panels(person: Person, organisation: Organisation, now: dt.datetime) -> list[HomePanel]:
+    panels = (function(person, organisation, now) for function in _PANELS.values())
+    return [panel for panel in panels if panel is not None]

@@ -42,6 +42,8 @@ from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from qibu.rhythm.models import CalendarToken, Schedule
+from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs, present
 
 
@@ -129,6 +131,14 @@ def world(company: Company, okrs: Okrs) -> World:
     comment_update(actor=c.hank, comment=comment, text="@米娅 @erin 怎么回事？")
     comment_hide(actor=c.alice, comment=comment, hidden=True)
     Comment.objects.update(created_at=PAST)
+    # The rhythm (export version 3): a team's stand-up and a person's calendar address.
+    schedule_create(
+        actor=c.hank,
+        data=ScheduleInput(kind="stand_up", team_id=c.sales_team.pk, recurrence="workdays", time="09:30"),
+    )
+    Schedule.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=3))
+    calendar_token_make(actor=c.mia, person=c.mia)
+    CalendarToken.objects.update(created_at=PAST, last_used_at=PAST)
     return {**okrs, "token_secret": secret}
 
 
@@ -518,6 +528,7 @@ def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_p
 
     assert Person.objects.filter(username="mia").exists()
     assert not Notification.objects.exists() and not NotificationSettings.objects.exists()
+    assert not Schedule.objects.exists() and not CalendarToken.objects.exists()
 
 
 @pytest.mark.django_db

@@ -1056,7 +1056,8 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=i % 4, confidence=80)
 
 
-MY_OKRS_QUERIES = 9
+# 9, and the person's schedules for the home page's "due this week" (qibu.rhythm's panel).
+MY_OKRS_QUERIES = 10
 # With the comments panel (qibu.discuss, through qibu.okrs.panels): one query for no comments; tests/discuss counts
 # the page with comments.
 OBJECTIVE_QUERIES = 11

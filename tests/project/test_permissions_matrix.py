@@ -37,6 +37,8 @@ from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
+from qibu.rhythm.models import CalendarToken, Schedule
+from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from tests.conftest import PASSWORD, Company, Okrs
 
 if TYPE_CHECKING:
@@ -57,6 +59,10 @@ class World(Okrs):
     marketing_chat: ChatWebhook
     comment: Comment
     private_comment: Comment
+    stand_up: Schedule
+    management: Schedule
+    calendar: str
+    revoked_calendar: str
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -78,6 +84,8 @@ EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 4
 OSCARS_COMMENT = {"alice": 403, "erin": 403, "hank": 403, "mia": 403, "oscar": "ok", "anonymous": "login"}
 MIAS_PRIVATE_COMMENT = {"alice": 403, "erin": 404, "hank": 403, "mia": "ok", "oscar": 404, "anonymous": "login"}
 HIDE_PRIVATE_COMMENT = {"alice": "ok", "erin": 404, "hank": 403, "mia": 403, "oscar": 404, "anonymous": "login"}
+# Schedules: administrators all, the head of sales his department's and its teams'.
+SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -113,11 +121,24 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     comment = comment_create(actor=c.oscar, objective=okrs["mine"], text="@米娅 市场部可以配合").comment
     private_comment = comment_create(actor=c.mia, objective=private, text="自己的备忘").comment
+    stand_up = schedule_create(
+        actor=None,
+        data=ScheduleInput(kind="stand_up", team_id=c.sales_team.pk, recurrence="workdays", time="09:30"),
+    )
+    management = schedule_create(
+        actor=None, data=ScheduleInput(kind="management_meeting", recurrence="weekly", weekdays=[0], time="14:00")
+    )
+    revoked = calendar_token_make(actor=None, person=c.oscar)
+    calendar_token_revoke(actor=None, person=c.oscar)
     return {
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
         "comment": comment,
         "private_comment": private_comment,
+        "stand_up": stand_up,
+        "management": management,
+        "calendar": calendar_token_make(actor=None, person=c.mia),
+        "revoked_calendar": revoked,
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -150,6 +171,9 @@ def _state() -> str:
             "chat_messages": ChatMessage.objects.count(),
             "comments": list(Comment.objects.order_by("pk").values_list("pk", "text", "edited_at", "hidden_at")),
             "mentions": Mention.objects.count(),
+            "schedules": list(Schedule.objects.order_by("pk").values_list("pk", "time", "active")),
+            # Not when an address was last read: reading the calendar notes it, and changes nothing else.
+            "calendar_tokens": list(CalendarToken.objects.order_by("pk").values_list("pk", "person_id", "key_hash")),
         },
         default=str,
     )
@@ -706,6 +730,72 @@ ROWS = [
         api=True,
     ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
+    # --- reminders and calendars (issue 7, items 6 and 8)
+    Row("reminders", "get", lambda w, c: "/settings/reminders/", SET_SALES_RHYTHM),
+    Row(
+        "set a schedule",
+        "post",
+        lambda w, c: "/settings/reminders/",
+        SET_SALES_RHYTHM,
+        data=lambda w, c: {
+            "kind": "weekly_meeting",
+            "department": c.sales.pk,
+            "recurrence": "weekly",
+            "weekdays": ["0"],
+            "time": "10:00",
+            "duration_minutes": "60",
+            "cycle_kind": "quarter",
+            "day_offset": "0",
+            "active": "on",
+        },
+    ),
+    Row("a team's schedule", "get", lambda w, c: f"/settings/reminders/{w['stand_up'].pk}/", SET_SALES_RHYTHM),
+    Row(
+        "change a team's schedule",
+        "post",
+        lambda w, c: f"/settings/reminders/{w['stand_up'].pk}/",
+        SET_SALES_RHYTHM,
+        data=lambda w, c: {
+            "kind": "stand_up",
+            "team": c.sales_team.pk,
+            "recurrence": "workdays",
+            "time": "09:00",
+            "duration_minutes": "15",
+            "cycle_kind": "quarter",
+            "day_offset": "0",
+            "active": "on",
+        },
+    ),
+    Row("the management's schedule", "get", lambda w, c: f"/settings/reminders/{w['management'].pk}/", ADMIN_ONLY),
+    Row(
+        "delete a team's schedule",
+        "post",
+        lambda w, c: f"/settings/reminders/{w['stand_up'].pk}/delete/",
+        SET_SALES_RHYTHM,
+    ),
+    Row(
+        "delete the management's schedule",
+        "post",
+        lambda w, c: f"/settings/reminders/{w['management'].pk}/delete/",
+        ADMIN_ONLY,
+    ),
+    Row("a schedule's invitation", "get", lambda w, c: f"/schedules/{w['stand_up'].pk}/invitation.ics", ALL_OK),
+    Row("calendar settings", "get", lambda w, c: "/settings/profile/calendar/", ALL_OK),
+    Row(
+        "make a calendar address",
+        "post",
+        lambda w, c: "/settings/profile/calendar/",
+        ALL_OK,
+        data=lambda w, c: {"action": "make"},
+    ),
+    # Whoever holds the address, signed in or not: the address is the permission.
+    Row("a calendar address", "get", lambda w, c: f"/calendar/{w['calendar']}.ics", PUBLIC),
+    Row(
+        "a revoked calendar address",
+        "get",
+        lambda w, c: f"/calendar/{w['revoked_calendar']}.ics",
+        dict.fromkeys(PERSONAS, 404),
+    ),
     Row(
         "unlock an account",
         "post",

@@ -170,9 +170,19 @@ def lived_in(world: World, company: Company) -> World:  # noqa: F811  (the impor
 
 # Every page and fragment a signed-in person reads (the table's GET rows that are not the API), as the persona
 # who may see the most of it.
-# Spreadsheet downloads, a set-password link, which moves to its form (its page is checked in test_passwords), and
+# Spreadsheet and calendar downloads, a set-password link, which moves to its form (its page is checked in test_passwords), and
 # opening a notification, which moves to what it is about.
-NOT_HTML = {"import template", "people export xlsx", "people export csv", "set-password link", "open a notification"}
+NOT_HTML = {
+    "import template",
+    "people export xlsx",
+    "people export csv",
+    "set-password link",
+    "open a notification",
+    # Calendars (.ics): their text is checked in tests/rhythm/test_calendars.py.
+    "a schedule's invitation",
+    "a calendar address",
+    "a revoked calendar address",
+}
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
 

@@ -26,7 +26,7 @@ from qibu.cycles.selectors import cycle_for_request, cycle_list
 from qibu.okrs import charts, quality
 from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level, Objective
-from qibu.okrs.panels import CheckInRef, PanelPage, objective_panels
+from qibu.okrs.panels import CheckInRef, PanelPage, home_panels, objective_panels
 from qibu.okrs.selectors import (
     ObjectiveCard,
     children_of,
@@ -134,6 +134,7 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         "focus": quality.focus_today(cards),
         "may_create": cycle is not None and not cycle.is_closed,
         "next_url": request.get_full_path(),
+        "panels": home_panels(person, organisation, timezone.now()),
     }
     return render(request, "okrs/my.html", context)
 

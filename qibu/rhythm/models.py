@@ -1,0 +1,129 @@
+"""The rhythm of the method: schedules of its recurring meetings and deadlines (MEAS-8, EXE-1, EXE-3, EXE-6, SELF-1,
+UPD-1, CEL-1), the reminders sent for them, and each person's private calendar address."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qibu.org.models import Department, Team
+
+
+class ScheduleKind(models.TextChoices):
+    CHECK_IN = "check_in", _("check-in (MEAS-8)")
+    STAND_UP = "stand_up", _("stand-up (EXE-1)")
+    WEEKLY_MEETING = "weekly_meeting", _("department weekly meeting (EXE-3)")
+    MANAGEMENT_MEETING = "management_meeting", _("management weekly meeting (EXE-6)")
+    SELF_ASSESSMENT = "self_assessment", _("self-assessment (SELF-1)")
+    UPDATE_WEEK = "update_week", _("update week (UPD-1)")
+    CELEBRATION = "celebration", _("celebration (CEL-1)")
+
+
+class Recurrence(models.TextChoices):
+    WORKDAYS = "workdays", _("every workday (Monday to Friday)")
+    WEEKLY = "weekly", _("every week on the chosen days")
+    CYCLE_END = "cycle_end", _("before the end of each cycle")
+    CYCLE_START = "cycle_start", _("at the start of each cycle")
+
+
+class CycleScope(models.TextChoices):
+    """Which cycles a schedule relative to a cycle follows (SELF-1: monthly or quarterly)."""
+
+    QUARTER = "quarter", _("quarter")
+    MONTH = "month", _("month")
+    ANNUAL = "annual", _("year")
+
+
+class Schedule(models.Model):
+    """When a group meets or something falls due, in the organisation's time zone. A group is a team or a
+    department; the management meeting is the executives' and department heads' and has neither."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=ScheduleKind.choices)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="schedules",
+        verbose_name=_("department"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules", verbose_name=_("team")
+    )
+    recurrence = models.CharField(_("recurrence"), max_length=20, choices=Recurrence.choices)
+    # Monday is 0, Sunday 6 (Python's `date.weekday()`); for weekly schedules.
+    weekdays = models.JSONField(_("weekdays"), default=list, blank=True)
+    time = models.TimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    cycle_kind = models.CharField(
+        _("cycles"), max_length=10, choices=CycleScope.choices, default=CycleScope.QUARTER, blank=True
+    )
+    # cycle_end: days before the cycle's last day (6: its last week begins); cycle_start: days after its first.
+    day_offset = models.PositiveSmallIntegerField(_("days from the cycle's end or start"), default=0)
+    # Check-ins only: a second reminder this many hours later, naming who has not checked in yet.
+    late_after_hours = models.PositiveSmallIntegerField(_("late reminder after (hours)"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["kind", "department_id", "team_id", "id"]
+        verbose_name = _("schedule")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~(models.Q(department__isnull=False) & models.Q(team__isnull=False)),
+                name="schedule_one_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
+
+
+class OccurrenceStage(models.TextChoices):
+    FIRST = "first", _("reminder")
+    LATE = "late", _("late reminder")
+
+
+class Occurrence(models.Model):
+    """A reminder sent: one row per schedule, due time and stage. Its unique key is the claim, so that several
+    workers never remind anyone twice of one occurrence."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="occurrences")
+    due_at = models.DateTimeField(_("due"))
+    stage = models.CharField(_("stage"), max_length=10, choices=OccurrenceStage.choices)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        ordering: ClassVar = ["-due_at", "-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["schedule", "due_at", "stage"], name="occurrence_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_id} @ {self.due_at:%Y-%m-%d %H:%M} ({self.stage})"
+
+
+class CalendarToken(models.Model):
+    """A person's private calendar subscription address; only the SHA-256 of its secret is stored."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token", verbose_name=_("person")
+    )
+    prefix = models.CharField(_("starts with"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar address")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.prefix}…"
