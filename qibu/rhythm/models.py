@@ -14,13 +14,13 @@ from qibu.org.models import Department, Team
 
 
 class ScheduleKind(models.TextChoices):
-    CHECK_IN = "check_in", _("check-in (MEAS-8)")
-    STAND_UP = "stand_up", _("stand-up (EXE-1)")
-    WEEKLY_MEETING = "weekly_meeting", _("department weekly meeting (EXE-3)")
-    MANAGEMENT_MEETING = "management_meeting", _("management weekly meeting (EXE-6)")
-    SELF_ASSESSMENT = "self_assessment", _("self-assessment (SELF-1)")
-    UPDATE_WEEK = "update_week", _("update week (UPD-1)")
-    CELEBRATION = "celebration", _("celebration (CEL-1)")
+    CHECK_IN = "check_in", _("check-in reminder")
+    STAND_UP = "stand_up", _("stand-up")
+    WEEKLY_MEETING = "weekly_meeting", _("department weekly meeting")
+    MANAGEMENT_MEETING = "management_meeting", _("management weekly meeting")
+    SELF_ASSESSMENT = "self_assessment", _("self-assessment")
+    UPDATE_WEEK = "update_week", _("update week")
+    CELEBRATION = "celebration", _("celebration")
 
 
 class Recurrence(models.TextChoices):

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name='Schedule',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('check_in', 'check-in (MEAS-8)'), ('stand_up', 'stand-up (EXE-1)'), ('weekly_meeting', 'department weekly meeting (EXE-3)'), ('management_meeting', 'management weekly meeting (EXE-6)'), ('self_assessment', 'self-assessment (SELF-1)'), ('update_week', 'update week (UPD-1)'), ('celebration', 'celebration (CEL-1)')], max_length=30, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('check_in', 'check-in reminder'), ('stand_up', 'stand-up'), ('weekly_meeting', 'department weekly meeting'), ('management_meeting', 'management weekly meeting'), ('self_assessment', 'self-assessment'), ('update_week', 'update week'), ('celebration', 'celebration')], max_length=30, verbose_name='kind')),
                 ('title', models.CharField(blank=True, max_length=100, verbose_name='title')),
                 ('recurrence', models.CharField(choices=[('workdays', 'every workday (Monday to Friday)'), ('weekly', 'every week on the chosen days'), ('cycle_end', 'before the end of each cycle'), ('cycle_start', 'at the start of each cycle')], max_length=20, verbose_name='recurrence')),
                 ('weekdays', models.JSONField(blank=True, default=list, verbose_name='weekdays')),
