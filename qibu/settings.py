@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "qibu.okrs",
     "qibu.search",
     "qibu.reports",
+    "qibu.publish",
     "qibu.api",
     "qibu.demo",
     "qibu.backup",

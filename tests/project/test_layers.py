@@ -22,7 +22,8 @@ LAYERS: dict[str, int] = {
     "okrs": 4,
     "reports": 5,
     "search": 5,
-    "api": 5,
+    "publish": 5,
+    "api": 6,
     "backup": 6,
     "demo": 6,
 }
