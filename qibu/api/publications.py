@@ -50,7 +50,7 @@ class MailingOut(Schema):
 class PublicationOut(Schema):
     id: int
     cycle: int
-    number: int
+    edition: int = Field(description="1 for the quarter's first publication, 2 for the next …")
     previous_cycle: int | None
     published_at: dt.datetime
     published_by: int | None
@@ -118,7 +118,7 @@ def publication_out(publication: Publication, viewer: Any, counts: dict[str, int
     return {
         "id": publication.pk,
         "cycle": publication.cycle_id,
-        "number": publication.number,
+        "edition": publication.number,
         "previous_cycle": publication.previous_cycle_id,
         "published_at": publication.published_at,
         "published_by": publication.published_by_id,

@@ -32,9 +32,10 @@ from qibu.cycles.models import Cycle
 from qibu.notify.models import Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.publish.models import Entry, Publication
 
 FORMAT = "qibu-export"
-VERSION = 2
+VERSION = 3
 MANIFEST = "manifest.json"
 README = "README.txt"
 # Rows read, encoded and written at a time: bounds memory whatever the size of the company.
@@ -58,11 +59,19 @@ MODELS: tuple[type[models.Model], ...] = (
     AuditEntry,
     NotificationSettings,
     Notification,
+    Publication,
+    Entry,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
 # and imports with those tables empty. Version 2: the inbox and each person's notification choices.
-ADDED_IN: dict[str, int] = {"notify.notificationsettings": 2, "notify.notification": 2}
+# Version 3: the publications (PUB-1) and their frozen entries.
+ADDED_IN: dict[str, int] = {
+    "notify.notificationsettings": 2,
+    "notify.notification": 2,
+    "publish.publication": 3,
+    "publish.entry": 3,
+}
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
 LEFT_OUT: dict[str, str] = {
@@ -290,6 +299,12 @@ NOTES: dict[tuple[str, str], str] = {
     ("audit.auditentry", "target_id"): "its id",
     ("audit.auditentry", "before"): "the changed values before (JSON object)",
     ("audit.auditentry", "after"): "the changed values after (JSON object)",
+    ("publish.publication", "missing"): "who was not ready when it was published: `[{kind, id, name, reason}]`",
+    ("publish.publication", "changes"): "what changed since the cycle's previous publication, each with the access "
+    "keys of its objective",
+    ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
+    ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "
+    "unit, low, high, owner, progress, progress_raw, confidence, score}]`",
 }
 
 

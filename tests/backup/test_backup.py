@@ -31,7 +31,7 @@ from django.utils import translation
 
 from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
-from qibu.backup.format import LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
+from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
 from qibu.cycles.models import Cycle
 from qibu.notify.models import Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
@@ -39,6 +39,8 @@ from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from qibu.publish.models import Entry, Publication
+from qibu.publish.services import publication_publish
 from tests.conftest import Company, Okrs, present
 
 
@@ -99,6 +101,8 @@ def world(company: Company, okrs: Okrs) -> World:
     NotificationSettings.objects.create(
         person=c.hank, deliveries={"mention": "digest"}, quiet_from=dt.time(22, 30), quiet_until=dt.time(7)
     )
+    # A publication and its frozen entries (export version 3).
+    publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     return {**okrs, "token_secret": secret}
 
 
@@ -468,7 +472,7 @@ def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_p
     """Version 2 added the inbox and the notification choices; a file written before imports with them empty."""
     with zipfile.ZipFile(export_file) as archive:
         manifest = json.loads(archive.read(MANIFEST))
-    added = {"notify.notificationsettings", "notify.notification"}
+    added = {label for label, version in ADDED_IN.items() if version > 1}
     tables = [t for t in manifest["tables"] if t["table"] not in added]
     older = tmp_path / "v1.zip"
     with zipfile.ZipFile(export_file) as source, zipfile.ZipFile(older, "w") as out:
@@ -484,6 +488,7 @@ def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_p
 
     assert Person.objects.filter(username="mia").exists()
     assert not Notification.objects.exists() and not NotificationSettings.objects.exists()
+    assert not Publication.objects.exists() and not Entry.objects.exists()
 
 
 @pytest.mark.django_db

@@ -25,6 +25,8 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Vi
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
+from qibu.publish.models import Publication
+from qibu.publish.services import publication_publish
 from qibu.org.services import api_token_create
 from tests.conftest import PASSWORD, Company, Okrs
 
@@ -41,6 +43,7 @@ class World(Okrs):
     limited_kr: KeyResult
     mail: OutboxMail
     told: dict[str, Notification]
+    publication: Publication
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -55,6 +58,8 @@ SEE_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 
 # erin is hank's manager: the owner's manager edits a department's OKRs too.
 EDIT_LIMITED = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 404, "anonymous": "login"}
 EDIT_COMPANY = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+# Administrators and executives publish a quarter and follow its mailing (PUB-1).
+PUBLISH = EDIT_COMPANY
 
 
 @pytest.fixture
@@ -81,7 +86,9 @@ def world(company: Company, okrs: Okrs) -> World:
     # One unread notification for each person, in the inbox.
     people = [c.alice, c.erin, c.hank, c.mia, c.oscar]
     told = notify(kind=NotificationKind.REMINDER, recipients=people, text=lambda p: "本周签到提醒", key="matrix")
+    publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     return {
+        "publication": publication,
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -110,6 +117,7 @@ def _state() -> str:
             "mail": list(OutboxMail.objects.order_by("pk").values_list("pk", "status", "attempts")),
             "inbox": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
             "notification_settings": list(NotificationSettings.objects.values_list("person_id", "deliveries")),
+            "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message")),
         },
         default=str,
     )
@@ -510,6 +518,45 @@ ROWS = [
         lambda w, c: "/settings/profile/notifications/",
         ALL_OK,
         data=lambda w, c: {f"delivery_{kind}": "inbox" for kind in NotificationKind.values} | {"digest_hour": "8"},
+    ),
+    # --- the publication (PUB-1, PUB-2): everyone reads it; administrators and executives publish
+    Row("publications", "get", lambda w, c: f"/publications/?cycle={c.quarter.pk}", ALL_OK),
+    Row("publication", "get", lambda w, c: f"/publications/{w['publication'].pk}/", ALL_OK),
+    Row("publication, everyone's", "get", lambda w, c: f"/publications/{w['publication'].pk}/?part=person", ALL_OK),
+    Row("publication, previous", "get", lambda w, c: f"/publications/{w['publication'].pk}/?part=previous", ALL_OK),
+    Row("publication xlsx", "get", lambda w, c: f"/publications/{w['publication'].pk}/publication.xlsx", ALL_OK),
+    Row("publish page", "get", lambda w, c: f"/publications/quarters/{c.quarter.pk}/publish/", PUBLISH),
+    Row(
+        "publish",
+        "post",
+        lambda w, c: f"/publications/quarters/{c.quarter.pk}/publish/",
+        PUBLISH,
+        data=lambda w, c: {"message": "第二次发布", "anyway": "on"},
+    ),
+    Row("mailing progress", "get", lambda w, c: f"/publications/{w['publication'].pk}/progress/", PUBLISH),
+    Row(
+        "mailing progress (htmx)",
+        "get",
+        lambda w, c: f"/publications/{w['publication'].pk}/progress/",
+        PUBLISH,
+        headers={"HX-Request": "true"},
+    ),
+    Row("API list publications", "get", _fixed_url("/api/v1/publications"), ALL_OK, api=True),
+    Row("API publication", "get", lambda w, c: f"/api/v1/publications/{w['publication'].pk}", ALL_OK, api=True),
+    Row(
+        "API publication entries",
+        "get",
+        lambda w, c: f"/api/v1/publications/{w['publication'].pk}/entries?part=department",
+        ALL_OK,
+        api=True,
+    ),
+    Row(
+        "API publish",
+        "post",
+        lambda w, c: "/api/v1/publications",
+        PUBLISH,
+        data=lambda w, c: {"cycle": c.quarter.pk, "message": "接口发布", "anyway": True},
+        api=True,
     ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),
     Row(
