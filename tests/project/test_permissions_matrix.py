@@ -25,9 +25,9 @@ from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Vi
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
+from qibu.org.services import api_token_create
 from qibu.publish.models import Publication
 from qibu.publish.services import publication_publish
-from qibu.org.services import api_token_create
 from tests.conftest import PASSWORD, Company, Okrs
 
 if TYPE_CHECKING:
