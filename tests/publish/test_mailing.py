@@ -124,3 +124,18 @@ def test_it_counts_a_refused_address_as_failed(addressed: Company, quarter: Quar
     Worker(name="w").run(until_empty=True)
     done = selectors.mailing_progress(publication)
     assert (done.sent, done.failed, done.done) == (4, 1, True)
+
+
+def test_it_reads_the_recipients_of_a_mail_batch_in_one_query(addressed: Company, smtp: SmtpSink) -> None:
+    """The To: header names each recipient: their names come with one query per batch, not one per message."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qibu.notify.services import mail_queue, send_batch
+
+    for person in Person.objects.exclude(email=""):
+        mail_queue(key=f"t:{person.pk}", kind="test", recipient=person, subject="s", text="t")
+    with CaptureQueriesContext(connection) as queries:
+        assert send_batch("w") == (5, 5)
+    people = [q["sql"] for q in queries.captured_queries if 'FROM "org_person"' in q["sql"]]
+    assert len(people) == 1, people
