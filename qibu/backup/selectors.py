@@ -27,6 +27,8 @@ LABELS: dict[str, Promise] = {
     "audit.auditentry": _("history entries"),
     "notify.notificationsettings": _("people's notification choices"),
     "notify.notification": _("notifications in inboxes"),
+    "publish.publication": _("publications"),
+    "publish.entry": _("published objectives"),
 }
 
 

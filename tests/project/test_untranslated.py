@@ -166,7 +166,14 @@ def lived_in(world: World, company: Company) -> World:  # noqa: F811  (the impor
 # who may see the most of it.
 # Spreadsheet downloads, a set-password link, which moves to its form (its page is checked in test_passwords), and
 # opening a notification, which moves to what it is about.
-NOT_HTML = {"import template", "people export xlsx", "people export csv", "set-password link", "open a notification"}
+NOT_HTML = {
+    "import template",
+    "people export xlsx",
+    "people export csv",
+    "set-password link",
+    "open a notification",
+    "publication xlsx",
+}
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
 
