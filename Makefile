@@ -68,6 +68,7 @@ messages-check: venv
 
 bench: venv assets
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/publish_mail.py
 
 check-deploy: venv
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-for-the-check QIBU_SECURE=1 ALLOWED_HOSTS=okr.example.com \

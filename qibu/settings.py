@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "qibu.rhythm",
     "qibu.search",
     "qibu.reports",
+    "qibu.publish",
     "qibu.api",
     "qibu.demo",
     "qibu.backup",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/", include("qibu.cycles.urls")),
     path("settings/", include("qibu.org.urls")),
     path("search/", include("qibu.search.urls")),
+    path("publications/", include("qibu.publish.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.discuss.urls")),
     path("", include("qibu.okrs.urls")),

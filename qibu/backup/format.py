@@ -33,6 +33,7 @@ from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
 
 FORMAT = "qibu-export"
@@ -65,12 +66,14 @@ MODELS: tuple[type[models.Model], ...] = (
     Mention,
     Schedule,
     CalendarToken,
+    Publication,
+    Entry,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
 # and imports with those tables empty. Version 2: the inbox and each person's notification choices; version 3:
 # the departments' and teams' chat webhooks, comments and their mentions, the rhythm's schedules and each person's
-# calendar address.
+# calendar address, the publications (PUB-1) and their frozen entries.
 ADDED_IN: dict[str, int] = {
     "notify.notificationsettings": 2,
     "notify.notification": 2,
@@ -79,6 +82,8 @@ ADDED_IN: dict[str, int] = {
     "discuss.mention": 3,
     "rhythm.schedule": 3,
     "rhythm.calendartoken": 3,
+    "publish.publication": 3,
+    "publish.entry": 3,
 }
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
@@ -326,6 +331,12 @@ NOTES: dict[tuple[str, str], str] = {
     ("audit.auditentry", "target_id"): "its id",
     ("audit.auditentry", "before"): "the changed values before (JSON object)",
     ("audit.auditentry", "after"): "the changed values after (JSON object)",
+    ("publish.publication", "missing"): "who was not ready when it was published: `[{kind, id, name, reason}]`",
+    ("publish.publication", "changes"): "what changed since the cycle's previous publication, each with the access "
+    "keys of its objective",
+    ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
+    ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "
+    "unit, low, high, owner, progress, progress_raw, confidence, score}]`",
 }
 
 

@@ -32,6 +32,8 @@ LABELS: dict[str, Promise] = {
     "discuss.mention": _("mentions in comments"),
     "rhythm.schedule": _("schedules of meetings and deadlines"),
     "rhythm.calendartoken": _("calendar addresses (hashes only)"),
+    "publish.publication": _("publications"),
+    "publish.entry": _("published objectives"),
 }
 
 

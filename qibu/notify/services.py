@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -178,6 +179,8 @@ def send_batch(worker: str, *, size: int = BATCH_SIZE) -> tuple[int, int]:
     mails = claim(worker, limit=size)
     if not mails:
         return 0, 0
+    # The recipients' names for the To: header, in one query rather than one a message.
+    prefetch_related_objects(mails, "recipient")
     if not mail_sends():
         for mail in mails:
             _held(mail, worker)

@@ -31,6 +31,7 @@ from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
+from qibu.publish.services import publication_publish
 from tests.conftest import Company, Okrs
 
 PATHS = {
@@ -54,6 +55,9 @@ PATHS = {
     "/api/v1/notification-settings": {"get", "put"},
     "/api/v1/comments": {"get", "post"},
     "/api/v1/comments/{comment_id}": {"patch", "delete"},
+    "/api/v1/publications": {"get", "post"},
+    "/api/v1/publications/{publication_id}": {"get"},
+    "/api/v1/publications/{publication_id}/entries": {"get"},
 }
 
 
@@ -145,6 +149,7 @@ def test_it_answers_with_real_data_within_its_schema(
         "cycle_id": c.quarter.pk,
         "objective_id": okrs["mine"].pk,
         "key_result_id": okrs["my_kr"].pk,
+        "publication_id": publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk,
     }
     operation = api_schema[path]["GET"]
     parameters = {p.name: ids[p.name] for p in operation.path_parameters}
@@ -194,7 +199,8 @@ OPERATION_IDS = {
     "key_result_update", "key_result_delete", "checkins_list", "checkin_create", "inbox_list", "inbox_read",
     "inbox_settings_get", "inbox_settings_put",
     "comments_list", "comment_create",
-    "comment_update", "comment_delete",
+    "comment_update", "comment_delete", "publications_list",
+    "publication_get", "publication_entries", "publication_publish",
 }  # fmt: skip
 
 
@@ -218,6 +224,7 @@ TAGS = {
     "/api/v1/notifications": "notifications",
     "/api/v1/notification-settings": "notification settings",
     "/api/v1/comments": "comments",
+    "/api/v1/publications": "publications",
 }
 
 
@@ -317,7 +324,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
-         "Role", "CycleKind", "NotificationKind", "Delivery"}  # fmt: skip
+         "Role", "CycleKind", "NotificationKind", "Delivery", "Part"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -42,6 +42,8 @@ from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from qibu.publish.models import Entry, Publication
+from qibu.publish.services import publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs, present
@@ -139,6 +141,8 @@ def world(company: Company, okrs: Okrs) -> World:
     Schedule.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=3))
     calendar_token_make(actor=c.mia, person=c.mia)
     CalendarToken.objects.update(created_at=PAST, last_used_at=PAST)
+    # A publication and its frozen entries (export version 3).
+    publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     return {**okrs, "token_secret": secret}
 
 
@@ -528,6 +532,7 @@ def test_it_imports_a_version_1_file_which_has_no_inbox(export_file: Path, tmp_p
 
     assert Person.objects.filter(username="mia").exists()
     assert not Notification.objects.exists() and not NotificationSettings.objects.exists()
+    assert not Publication.objects.exists() and not Entry.objects.exists()
     assert not Schedule.objects.exists() and not CalendarToken.objects.exists()
 
 

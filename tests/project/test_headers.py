@@ -88,8 +88,11 @@ def test_it_leaves_out_only_mail_bodies() -> None:
 @pytest.mark.parametrize("kind", INLINE)
 def test_it_has_no_template_that_the_policy_would_refuse(kind: str) -> None:
     pattern = INLINE[kind]
+    # Mail is not a page: mail clients need inline styles, and the outbox's preview serves it under a policy of its
+    # own that allows them (and nothing else). Scripts and handlers stay forbidden there too.
+    templates = [p for p in _templates() if not (kind == "a style= attribute" and p.parent.name == "mail")]
     offenders = [
-        f"{p.relative_to(TEMPLATES)}:{m.group(0)!r}" for p in _templates() for m in pattern.finditer(p.read_text())
+        f"{p.relative_to(TEMPLATES)}:{m.group(0)!r}" for p in templates for m in pattern.finditer(p.read_text())
     ]
     assert not offenders, f"{kind} in {offenders}"
 

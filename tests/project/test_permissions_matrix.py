@@ -37,6 +37,8 @@ from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
+from qibu.publish.models import Publication
+from qibu.publish.services import publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from tests.conftest import PASSWORD, Company, Okrs
@@ -63,6 +65,7 @@ class World(Okrs):
     management: Schedule
     calendar: str
     revoked_calendar: str
+    publication: Publication
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -86,6 +89,8 @@ MIAS_PRIVATE_COMMENT = {"alice": 403, "erin": 404, "hank": 403, "mia": "ok", "os
 HIDE_PRIVATE_COMMENT = {"alice": "ok", "erin": 404, "hank": 403, "mia": 403, "oscar": 404, "anonymous": "login"}
 # Schedules: administrators all, the head of sales his department's and its teams'.
 SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
+# Administrators and executives publish a quarter and follow its mailing (PUB-1).
+PUBLISH = EDIT_COMPANY
 
 
 @pytest.fixture
@@ -130,6 +135,7 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     revoked = calendar_token_make(actor=None, person=c.oscar)
     calendar_token_revoke(actor=None, person=c.oscar)
+    publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     return {
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
@@ -139,6 +145,7 @@ def world(company: Company, okrs: Okrs) -> World:
         "management": management,
         "calendar": calendar_token_make(actor=None, person=c.mia),
         "revoked_calendar": revoked,
+        "publication": publication,
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -174,6 +181,7 @@ def _state() -> str:
             "schedules": list(Schedule.objects.order_by("pk").values_list("pk", "time", "active")),
             # Not when an address was last read: reading the calendar notes it, and changes nothing else.
             "calendar_tokens": list(CalendarToken.objects.order_by("pk").values_list("pk", "person_id", "key_hash")),
+            "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message")),
         },
         default=str,
     )
@@ -727,6 +735,45 @@ ROWS = [
         "delete",
         lambda w, c: f"/api/v1/comments/{w['private_comment'].pk}",
         MIAS_PRIVATE_COMMENT,
+        api=True,
+    ),
+    # --- the publication (PUB-1, PUB-2): everyone reads it; administrators and executives publish
+    Row("publications", "get", lambda w, c: f"/publications/?cycle={c.quarter.pk}", ALL_OK),
+    Row("publication", "get", lambda w, c: f"/publications/{w['publication'].pk}/", ALL_OK),
+    Row("publication, everyone's", "get", lambda w, c: f"/publications/{w['publication'].pk}/?part=person", ALL_OK),
+    Row("publication, previous", "get", lambda w, c: f"/publications/{w['publication'].pk}/?part=previous", ALL_OK),
+    Row("publication xlsx", "get", lambda w, c: f"/publications/{w['publication'].pk}/publication.xlsx", ALL_OK),
+    Row("publish page", "get", lambda w, c: f"/publications/quarters/{c.quarter.pk}/publish/", PUBLISH),
+    Row(
+        "publish",
+        "post",
+        lambda w, c: f"/publications/quarters/{c.quarter.pk}/publish/",
+        PUBLISH,
+        data=lambda w, c: {"message": "第二次发布", "anyway": "on"},
+    ),
+    Row("mailing progress", "get", lambda w, c: f"/publications/{w['publication'].pk}/progress/", PUBLISH),
+    Row(
+        "mailing progress (htmx)",
+        "get",
+        lambda w, c: f"/publications/{w['publication'].pk}/progress/",
+        PUBLISH,
+        headers={"HX-Request": "true"},
+    ),
+    Row("API list publications", "get", _fixed_url("/api/v1/publications"), ALL_OK, api=True),
+    Row("API publication", "get", lambda w, c: f"/api/v1/publications/{w['publication'].pk}", ALL_OK, api=True),
+    Row(
+        "API publication entries",
+        "get",
+        lambda w, c: f"/api/v1/publications/{w['publication'].pk}/entries?part=department",
+        ALL_OK,
+        api=True,
+    ),
+    Row(
+        "API publish",
+        "post",
+        lambda w, c: "/api/v1/publications",
+        PUBLISH,
+        data=lambda w, c: {"cycle": c.quarter.pk, "message": "接口发布", "anyway": True},
         api=True,
     ),
     Row("sign-in locks", "get", lambda w, c: "/settings/sign-in-locks/", ADMIN_ONLY),

@@ -182,6 +182,7 @@ NOT_HTML = {
     "a schedule's invitation",
     "a calendar address",
     "a revoked calendar address",
+    "publication xlsx",
 }
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 

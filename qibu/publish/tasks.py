@@ -1,0 +1,18 @@
+"""The publication's mailing, for the background worker (never in the publishing request)."""
+
+from __future__ import annotations
+
+from qibu.jobs.registry import task
+from qibu.publish import mailing
+
+
+@task("publish.mail")
+def mail(*, publication: int) -> None:
+    """Split the recipients into batches, a job each (their keys make a second run enqueue nothing new)."""
+    mailing.mailing_plan(publication)
+
+
+@task("publish.mail_batch")
+def mail_batch(*, publication: int, first: int, last: int) -> None:
+    """Build one batch's mails; those already in the outbox are skipped, so a batch run again mails nobody twice."""
+    mailing.mailing_batch(publication, first, last)
