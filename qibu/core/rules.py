@@ -23,6 +23,9 @@ RULES: dict[str, Promise] = {
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),
+    "PUB-1": _("When the OKRs are set, they are compiled and mailed to every employee."),
+    "PUB-2": _("Every OKR is open to everyone in the company, so that everyone sees the priorities."),
+    "PUB-3": _("Leaders explain why these OKRs matter and invite feedback."),
 }
 
 

@@ -14,6 +14,6 @@ class PublishForm(forms.Form):
         label=_("Leaders' message: why these OKRs matter"),
         required=False,
         widget=text_area(TEXT_MAX, 8),
-        help_text=_("Shown at the top of the publication and in everyone's mail, as plain text (PUB-3)."),
+        help_text=_("Shown at the top of the publication and in everyone's mail, as plain text."),
     )
     anyway = forms.BooleanField(label=_("Publish anyway, naming who is not ready"), required=False)

@@ -93,7 +93,7 @@ def publication_publish(*, actor: Person, cycle: Cycle, message: str, anyway: bo
         "message",
         message,
         max_length=TEXT_MAX,
-        missing=_("Write the leaders' message: why these OKRs matter (PUB-3)."),
+        missing=_("Write the leaders' message: why these OKRs matter."),
     )
     readiness = selectors.readiness(cycle)
     if not readiness.ready and not anyway:
