@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -35,3 +36,8 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "locale": "zh-CN", "viewport": {"width": 1280, "height": 900}}
+
+
+# A machine busy with the rest of the suite can take longer than Playwright's 5 s to answer an htmx request; the
+# assertions still wait only as long as it takes, never a fixed time.
+expect.set_options(timeout=20_000)
