@@ -27,6 +27,15 @@ from qibu.rhythm.services import LATEST_LATE_REMINDER, LONGEST_MEETING, LONGEST_
 router = Router()
 
 Weekday = Annotated[int, Field(ge=0, le=6)]
+# A wall-clock time in the organisation's time zone, "09:30" (OpenAPI's `time` format would need an offset).
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+LocalTime = Annotated[
+    str,
+    Field(
+        description="Local time of day in the organisation's time zone, e.g. 09:30.",
+        json_schema_extra={"pattern": TIME_PATTERN, "examples": ["09:30"]},
+    ),
+]
 WEEKDAYS = "Monday is 0, Sunday 6; for weekly schedules (others ignore them)."
 
 
@@ -38,7 +47,7 @@ class ScheduleOut(Schema):
     team: int | None = Field(description="Neither department nor team: the management meeting (EXE-6).")
     recurrence: Recurrence
     weekdays: list[int] = Field(description=WEEKDAYS)
-    time: dt.time = Field(description="Local time of day in the organisation's time zone.")
+    time: LocalTime
     duration_minutes: int
     cycle_kind: CycleScope | None = Field(description="The cycles a by-cycle schedule follows; null for the others.")
     day_offset: int = Field(description="Days before the cycle's last day (cycle_end) or after its first day.")
@@ -62,7 +71,7 @@ class _ScheduleFields(InputSchema):
     department: Id | None = None
     team: Id | None = None
     weekdays: list[Weekday] | None = Field(None, max_length=7, description=WEEKDAYS)
-    time: dt.time | None = Field(None, description="Local time of day, e.g. 09:30.")
+    time: LocalTime | None = None
     duration_minutes: int | None = Field(None, ge=1, le=LONGEST_MEETING)
     cycle_kind: CycleScope | None = None
     day_offset: int | None = Field(None, ge=0, le=max(LONGEST_OFFSET.values()))
@@ -111,7 +120,7 @@ def _out(schedule: Schedule, may_change: bool) -> dict[str, Any]:
         "team": schedule.team_id,
         "recurrence": schedule.recurrence,
         "weekdays": [int(d) for d in schedule.weekdays or ()],
-        "time": schedule.time,
+        "time": schedule.time.strftime("%H:%M"),
         "duration_minutes": schedule.duration_minutes,
         "cycle_kind": schedule.cycle_kind or None,
         "day_offset": schedule.day_offset,
