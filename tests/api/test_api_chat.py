@@ -18,6 +18,8 @@ from qibu.org.services import api_token_create
 from tests.conftest import Company
 
 SECRET = "SECd6f3b1c2a9e8f7d6c5b4a3"
+# The token with its person, the organisation's language, the departments he heads, the webhooks with their counts.
+QUERIES = 4
 URL = "https://oapi.dingtalk.com/robot/send?access_token=0123456789abcdef0123"
 
 
@@ -184,3 +186,19 @@ def test_it_deletes_a_webhook(company: Company) -> None:
     assert _send(company.hank, "delete", f"/chat-webhooks/{webhook.pk}").status_code == 204
     assert not ChatWebhook.objects.filter(pk=webhook.pk).exists()
     assert _send(company.hank, "get", f"/chat-webhooks/{webhook.pk}").status_code == 404
+
+
+def test_it_lists_webhooks_in_the_same_queries_for_few_and_many(
+    company: Company, django_assert_num_queries: Any
+) -> None:
+    secret = api_token_create(actor=None, person=company.hank, name="test")[1]
+    headers = {"Authorization": f"Bearer {secret}"}
+    Client().get("/api/v1/me", headers=headers)  # the token's first use is noted once
+    for n in (1, 20):
+        while ChatWebhook.objects.count() < n:
+            chat_webhook_create(
+                actor=company.alice, target=company.sales_team, name=f"群 {ChatWebhook.objects.count()}",
+                platform="slack", url="https://hooks.slack.com/x",
+            )  # fmt: skip
+        with django_assert_num_queries(QUERIES):
+            assert len(Client().get("/api/v1/chat-webhooks", headers=headers).json()["items"]) == n

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
@@ -16,6 +17,8 @@ from qibu.org.services import api_token_create
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_person, schedule_create
 from tests.conftest import Company
+
+LIST_QUERIES = 4
 
 
 def _send(person: Person, method: str, path: str, body: Any = None) -> Any:
@@ -166,3 +169,19 @@ def test_it_revokes_the_calendar_address(company: Company) -> None:
         "created_at": None,
         "last_used_at": None,
     }
+
+
+@pytest.mark.parametrize("following", ["false", "true"])
+def test_it_lists_schedules_in_the_same_queries_for_few_and_many(
+    company: Company, django_assert_num_queries: Any, following: str
+) -> None:
+    secret = api_token_create(actor=None, person=company.hank, name="test")[1]
+    headers = {"Authorization": f"Bearer {secret}"}
+    Client().get("/api/v1/me", headers=headers)  # the token's first use is noted once
+    for n in (1, 20):
+        while Schedule.objects.count() < n:
+            _stand_up(company)
+        # The token with its person, the language, the departments he heads, the page (a full page: and the count).
+        with django_assert_num_queries(LIST_QUERIES + (n == 20)):
+            answer = Client().get(f"/api/v1/schedules?following={following}&page_size=20", headers=headers)
+            assert answer.json()["count"] == n
