@@ -25,6 +25,7 @@ from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
 from qibu.discuss.services import comment_create
+from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Objective
@@ -32,6 +33,7 @@ from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from qibu.publish.services import publication_publish
+from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs
 
 PATHS = {
@@ -58,6 +60,13 @@ PATHS = {
     "/api/v1/publications": {"get", "post"},
     "/api/v1/publications/{publication_id}": {"get"},
     "/api/v1/publications/{publication_id}/entries": {"get"},
+    "/api/v1/chat-webhooks": {"get", "post"},
+    "/api/v1/chat-webhooks/{webhook_id}": {"get", "patch", "delete"},
+    "/api/v1/chat-webhooks/{webhook_id}/test": {"post"},
+    "/api/v1/chat-webhooks/{webhook_id}/enable": {"post"},
+    "/api/v1/schedules": {"get", "post"},
+    "/api/v1/schedules/{schedule_id}": {"get", "patch", "delete"},
+    "/api/v1/calendar": {"get", "post", "delete"},
 }
 
 
@@ -150,7 +159,18 @@ def test_it_answers_with_real_data_within_its_schema(
         "objective_id": okrs["mine"].pk,
         "key_result_id": okrs["my_kr"].pk,
         "publication_id": publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk,
-    }
+        "webhook_id": chat_webhook_create(
+            actor=c.hank, target=c.sales, name="<b>销售部群</b>", platform="feishu", url="https://open.feishu.cn/x/1234"
+        ).pk,
+        "schedule_id": schedule_create(
+            actor=c.hank, data=ScheduleInput(kind="check_in", team_id=c.sales_team.pk, recurrence="weekly",
+                                             weekdays=[4], time="16:00", late_after_hours=24)
+        ).pk,
+    }  # fmt: skip
+    calendar_token_make(actor=None, person=c.mia)
+    # Chat webhooks and the schedules one sets are the department heads' (mia may set none).
+    if "/chat-webhooks" in path or path.endswith("/schedules"):
+        api_token = api_token_create(actor=None, person=c.hank, name="schemathesis")[1]
     operation = api_schema[path]["GET"]
     parameters = {p.name: ids[p.name] for p in operation.path_parameters}
     query = {"cycle": c.quarter.pk} if path.endswith("alignment-tree") else {}
@@ -165,6 +185,8 @@ def test_it_answers_with_real_data_within_its_schema(
         assert body["items"]
     elif path.endswith("notification-settings"):
         assert set(body["deliveries"]) == set(NotificationKind.values)
+    elif path.endswith("/calendar"):
+        assert body["exists"] is True
     else:
         assert body["id"] in ids.values()
 
@@ -201,6 +223,10 @@ OPERATION_IDS = {
     "comments_list", "comment_create",
     "comment_update", "comment_delete", "publications_list",
     "publication_get", "publication_entries", "publication_publish",
+    "chat_webhooks_list", "chat_webhook_get", "chat_webhook_create", "chat_webhook_update", "chat_webhook_delete",
+    "chat_webhook_test", "chat_webhook_enable",
+    "schedules_list", "schedule_get", "schedule_create", "schedule_update", "schedule_delete",
+    "calendar_get", "calendar_make", "calendar_revoke",
 }  # fmt: skip
 
 
@@ -225,6 +251,9 @@ TAGS = {
     "/api/v1/notification-settings": "notification settings",
     "/api/v1/comments": "comments",
     "/api/v1/publications": "publications",
+    "/api/v1/chat-webhooks": "chat webhooks",
+    "/api/v1/schedules": "schedules",
+    "/api/v1/calendar": "calendar",
 }
 
 
@@ -241,6 +270,10 @@ NULLABLE_ON_CHANGE = {
     "KeyResultUpdate": {"owner", "start_date", "end_date"},
     # A comment's text and whether it is hidden: never null.
     "CommentUpdate": set(),
+    # A webhook's secret: null removes it (left out, it is kept).
+    "WebhookUpdate": {"secret"},
+    # A schedule's group: none for the management meeting; no late reminder.
+    "ScheduleUpdate": {"department", "team", "late_after_hours"},
 }
 
 
@@ -248,7 +281,7 @@ def test_it_makes_change_fields_optional_and_nullable_only_where_null_means_some
     document: dict[str, Any],
 ) -> None:
     patches = [op for _path, method, op in _operations(document) if method == "patch"]
-    assert len(patches) == 3
+    assert len(patches) == 5
     for op in patches:
         body = _component(document, op["requestBody"]["content"]["application/json"]["schema"])
         assert not body.get("required"), body["title"]
@@ -324,7 +357,8 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
-         "Role", "CycleKind", "NotificationKind", "Delivery", "Part"}  # fmt: skip
+         "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
+         "CycleScope"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

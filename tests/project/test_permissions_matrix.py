@@ -89,6 +89,8 @@ MIAS_PRIVATE_COMMENT = {"alice": 403, "erin": 404, "hank": 403, "mia": "ok", "os
 HIDE_PRIVATE_COMMENT = {"alice": "ok", "erin": 404, "hank": 403, "mia": 403, "oscar": 404, "anonymous": "login"}
 # Schedules: administrators all, the head of sales his department's and its teams'.
 SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
+# The world gives only mia a calendar address.
+REVOKE_CALENDAR = dict.fromkeys(PERSONAS[:-1], 404) | {"mia": "ok", "anonymous": "login"}
 # Administrators and executives publish a quarter and follow its mailing (PUB-1).
 PUBLISH = EDIT_COMPANY
 
@@ -843,6 +845,106 @@ ROWS = [
         lambda w, c: f"/calendar/{w['revoked_calendar']}.ics",
         dict.fromkeys(PERSONAS, 404),
     ),
+    # --- the same through the API (issue 7, item 11)
+    Row("API list chat webhooks", "get", _fixed_url("/api/v1/chat-webhooks"), CHAT, api=True),
+    Row(
+        "API add a chat webhook",
+        "post",
+        _fixed_url("/api/v1/chat-webhooks"),
+        CHAT,
+        data=lambda w, c: {
+            "team": c.sales_team.pk,
+            "name": "华东组群",
+            "platform": "wecom",
+            "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        },
+        api=True,
+    ),
+    Row("API a chat webhook", "get", lambda w, c: f"/api/v1/chat-webhooks/{w['sales_chat'].pk}", CHAT, api=True),
+    Row(
+        "API another department's chat webhook",
+        "get",
+        lambda w, c: f"/api/v1/chat-webhooks/{w['marketing_chat'].pk}",
+        CHAT_NOT_HIS,
+        api=True,
+    ),
+    Row(
+        "API change a chat webhook",
+        "patch",
+        lambda w, c: f"/api/v1/chat-webhooks/{w['sales_chat'].pk}",
+        CHAT,
+        data=lambda w, c: {"name": "销售部大群"},
+        api=True,
+    ),
+    Row(
+        "API send a chat test message",
+        "post",
+        lambda w, c: f"/api/v1/chat-webhooks/{w['sales_chat'].pk}/test",
+        CHAT,
+        api=True,
+    ),
+    Row(
+        "API enable a chat webhook again",
+        "post",
+        lambda w, c: f"/api/v1/chat-webhooks/{w['sales_chat'].pk}/enable",
+        CHAT,
+        api=True,
+    ),
+    Row(
+        "API delete a chat webhook",
+        "delete",
+        lambda w, c: f"/api/v1/chat-webhooks/{w['marketing_chat'].pk}",
+        CHAT_NOT_HIS,
+        api=True,
+    ),
+    Row("API list schedules", "get", _fixed_url("/api/v1/schedules"), SET_SALES_RHYTHM, api=True),
+    Row("API schedules followed", "get", _fixed_url("/api/v1/schedules?following=true"), ALL_OK, api=True),
+    Row("API a team's schedule", "get", lambda w, c: f"/api/v1/schedules/{w['stand_up'].pk}", ALL_OK, api=True),
+    Row(
+        "API the management's schedule", "get", lambda w, c: f"/api/v1/schedules/{w['management'].pk}", ALL_OK, api=True
+    ),
+    Row(
+        "API set a schedule",
+        "post",
+        _fixed_url("/api/v1/schedules"),
+        SET_SALES_RHYTHM,
+        data=lambda w, c: {"kind": "weekly_meeting", "department": c.sales.pk, "weekdays": [0], "time": "10:00"},
+        api=True,
+    ),
+    Row(
+        "API change a team's schedule",
+        "patch",
+        lambda w, c: f"/api/v1/schedules/{w['stand_up'].pk}",
+        SET_SALES_RHYTHM,
+        data=lambda w, c: {"time": "09:00"},
+        api=True,
+    ),
+    Row(
+        "API change the management's schedule",
+        "patch",
+        lambda w, c: f"/api/v1/schedules/{w['management'].pk}",
+        ADMIN_ONLY,
+        data=lambda w, c: {"time": "15:00"},
+        api=True,
+    ),
+    Row(
+        "API delete a team's schedule",
+        "delete",
+        lambda w, c: f"/api/v1/schedules/{w['stand_up'].pk}",
+        SET_SALES_RHYTHM,
+        api=True,
+    ),
+    Row(
+        "API delete the management's schedule",
+        "delete",
+        lambda w, c: f"/api/v1/schedules/{w['management'].pk}",
+        ADMIN_ONLY,
+        api=True,
+    ),
+    Row("API calendar address", "get", _fixed_url("/api/v1/calendar"), ALL_OK, api=True),
+    Row("API make a calendar address", "post", _fixed_url("/api/v1/calendar"), ALL_OK, api=True),
+    # Only mia has an address to revoke; the others are told there is none.
+    Row("API revoke the calendar address", "delete", _fixed_url("/api/v1/calendar"), REVOKE_CALENDAR, api=True),
     Row(
         "unlock an account",
         "post",

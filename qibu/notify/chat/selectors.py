@@ -34,6 +34,8 @@ class WebhookRow:
     platform_label: str
     target: str
     target_kind: str  # "department" or "team"
+    department_id: int | None
+    team_id: int | None
     url_masked: str
     secret_masked: str
     enabled: bool
@@ -58,6 +60,8 @@ def _row(webhook: ChatWebhook, waiting: int, failed: int) -> WebhookRow:
         platform_label=webhook.get_platform_display(),
         target=target,
         target_kind=kind,
+        department_id=webhook.department_id,
+        team_id=webhook.team_id,
         url_masked=mask_url(webhook.url),
         secret_masked=mask_secret(webhook.secret),
         enabled=webhook.enabled,
