@@ -158,7 +158,7 @@ def _expand_tree(page: Page) -> None:
 def _htmx_settled(page: Page) -> None:
     """htmx has swapped what it fetched and listens on the new elements (it marks those it has processed)."""
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[hx-get]')].every(el => 'htmx-internal-data' in el)"
+        "() => [...document.querySelectorAll('[hx-get], [hx-post]')].every(el => 'htmx-internal-data' in el)"
         " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
     )
 
@@ -346,6 +346,7 @@ def test_it_checks_in_and_opens_the_alignment_tree_by_keyboard_alone(
     expect(value).to_be_focused()
     page.keyboard.type("3")
     _tab_to(page, lambda f: f["tag"] == "button" and f["classes"] == "primary", "Save the check-in")
+    _htmx_settled(page)  # the form htmx swapped in is processed (hx-post bound), as a person's pause would allow
     page.keyboard.press("Enter")
     expect(page.locator(f"#kr-{kr.pk}").get_by_role("status")).to_be_visible()
     expect(control).to_be_focused()
