@@ -38,7 +38,7 @@ from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
 from qibu.publish.models import Publication
-from qibu.publish.services import publication_publish
+from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from tests.conftest import PASSWORD, Company, Okrs
@@ -136,6 +136,7 @@ def world(company: Company, okrs: Okrs) -> World:
     revoked = calendar_token_make(actor=None, person=c.oscar)
     calendar_token_revoke(actor=None, person=c.oscar)
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
+    publication_compile(publication.pk)  # as the worker would
     return {
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
