@@ -17,7 +17,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_current
 from qibu.org.importer.export import XLSX_TYPE
 from qibu.org.models import Person
-from qibu.publish import access, exporting, selectors, services
+from qibu.publish import access, exporting, feedback, selectors, services
 from qibu.publish.forms import PublishForm
 from qibu.publish.models import Publication
 
@@ -84,7 +84,12 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.publication_page(
         publication=publication, viewer=person, part=request.GET.get("part", ""), page=request.GET.get("page") or 1
     )
-    context = {"view": page, "publication": publication, "may_publish": access.can_publish(person)}
+    context = {
+        "view": page,
+        "publication": publication,
+        "may_publish": access.can_publish(person),
+        "feedback": feedback.publication_feedback(publication, person) if page.showing == "overview" else None,
+    }
     return render(request, "publish/publication.html", context)
 
 

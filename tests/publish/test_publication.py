@@ -244,7 +244,7 @@ def _people(company: Company, upto: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("persona", "part", "expected"), [("mia", "", 7), ("mia", "person", 7), ("hank", "", 7), ("alice", "previous", 6)]
+    ("persona", "part", "expected"), [("mia", "", 8), ("mia", "person", 7), ("hank", "", 8), ("alice", "previous", 6)]
 )
 def test_it_reads_the_publication_page_in_the_same_number_of_queries_at_two_sizes(
     company: Company,
