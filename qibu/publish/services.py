@@ -15,6 +15,8 @@ it, and mails nobody."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Max
@@ -47,8 +49,9 @@ def _not_ready_message(readiness: selectors.Readiness) -> str:
     return _("%(counted)s: %(names)s. Publish anyway to publish without them.") % {"counted": counted, "names": named}
 
 
-# The error a failed compile keeps for the administrator (the end of it: the traceback's last lines).
+# How much of a failed compile's error the publication keeps for the administrator (the traceback goes to the log).
 ERROR_KEPT = 4000
+logger = logging.getLogger(__name__)
 
 
 def _locked(pk: int) -> Publication | None:
@@ -124,6 +127,7 @@ def publication_compile(publication_id: int) -> str:
             _compile(publication)
             return publication.state
     except Exception as exc:
+        logger.exception("Compiling publication %s failed", publication_id)
         text = f"{type(exc).__name__}: {exc}"[-ERROR_KEPT:]
         Publication.objects.filter(pk=publication_id, state=State.COMPILING).update(state=State.FAILED, error=text)
         return State.FAILED
