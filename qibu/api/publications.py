@@ -18,7 +18,7 @@ from qibu.core.numbers import NumberFormat
 from qibu.core.validation import TEXT_MAX
 from qibu.cycles.models import Cycle
 from qibu.publish import access, selectors, services
-from qibu.publish.models import Entry, Part, Publication
+from qibu.publish.models import Entry, Part, Publication, State
 
 router = Router(tags=["publications"])
 
@@ -50,7 +50,16 @@ class MailingOut(Schema):
 class PublicationOut(Schema):
     id: int
     cycle: int
-    edition: int = Field(description="1 for the quarter's first publication, 2 for the next …")
+    edition: int | None = Field(
+        description="1 for the quarter's first publication, 2 for the next …; none until it is compiled."
+    )
+    state: str = Field(
+        description="compiling (the worker copies the OKRs; the request answered at once), published, failed "
+        "(`error` says why; an administrator retries it on its progress page) or unchanged (the same as `same_as`: "
+        "nothing published again, nobody mailed again)."
+    )
+    error: str = Field(description="Why compiling failed (to those who publish), else empty.")
+    same_as: int | None = Field(description="For an unchanged publication: the one it would have repeated.")
     previous_cycle: int | None
     published_at: dt.datetime
     published_by: int | None
@@ -119,6 +128,9 @@ def publication_out(publication: Publication, viewer: Any, counts: dict[str, int
         "id": publication.pk,
         "cycle": publication.cycle_id,
         "edition": publication.number,
+        "state": publication.state,
+        "error": publication.error if access.can_publish(viewer) else "",
+        "same_as": publication.same_as_id,
         "previous_cycle": publication.previous_cycle_id,
         "published_at": publication.published_at,
         "published_by": publication.published_by_id,
@@ -161,6 +173,14 @@ def _entry_out(entry: Entry) -> dict[str, Any]:
     }
 
 
+def _readable(person: Any, publication_id: int) -> Publication:
+    """The publication, if published or the caller publishes (else 404: a publication compiling is theirs)."""
+    publication = access.publication_for(publication_id)
+    if not publication.is_published and not access.can_publish(person):
+        raise Http404
+    return publication
+
+
 def _counts(publication: Publication, viewer: Any) -> dict[str, int]:
     from django.db.models import Count
 
@@ -174,6 +194,8 @@ def publications_list(
 ) -> dict[str, Any]:
     person = caller(request)
     publications = Publication.objects.order_by("-published_at", "-id")
+    if not access.can_publish(person):
+        publications = publications.filter(state=State.PUBLISHED)
     if filters.cycle is not None:
         publications = publications.filter(cycle_id=filters.cycle)
     items, meta = paginate(publications, paging)
@@ -183,7 +205,7 @@ def publications_list(
 @router.get("/publications/{publication_id}", response={200: PublicationOut, **ERRORS}, summary="Get a publication")
 def publication_get(request: HttpRequest, publication_id: PathId) -> dict[str, Any]:
     person = caller(request)
-    publication = access.publication_for(publication_id)
+    publication = _readable(person, publication_id)
     return publication_out(publication, person, _counts(publication, person))
 
 
@@ -196,7 +218,7 @@ def publication_entries(
     request: HttpRequest, publication_id: PathId, filters: Query[EntryFilters], paging: Query[PageQuery]
 ) -> dict[str, Any]:
     person = caller(request)
-    publication = access.publication_for(publication_id)
+    publication = _readable(person, publication_id)
     entries = selectors.readable_entries(publication, person).order_by("part", "position", "id")
     if filters.part is not None:
         entries = entries.filter(part=filters.part)

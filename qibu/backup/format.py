@@ -334,6 +334,9 @@ NOTES: dict[tuple[str, str], str] = {
     ("publish.publication", "missing"): "who was not ready when it was published: `[{kind, id, name, reason}]`",
     ("publish.publication", "changes"): "what changed since the cycle's previous publication, each with the access "
     "keys of its objective",
+    ("publish.publication", "state"): "compiling (asked for; the worker copies the OKRs), published, failed (its "
+    "`error` says why) or unchanged (the same as `same_as`, mailed to nobody); one restored while compiling is "
+    "compiled by nothing: an administrator publishes the quarter again",
     ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
     ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "
     "unit, low, high, owner, progress, progress_raw, confidence, score}]`",

@@ -28,10 +28,29 @@ class Part(models.TextChoices):
     PREVIOUS = "previous", _("Summary of the previous quarter")
 
 
+class State(models.TextChoices):
+    COMPILING = "compiling", _("compiling")
+    PUBLISHED = "published", _("published")
+    FAILED = "failed", _("compiling failed")
+    UNCHANGED = "unchanged", _("nothing changed")
+
+
 class Publication(models.Model):
+    """Asked for in the request (state "compiling": the message, who was missing, who asked); the worker then
+    compiles its snapshot (`services.publication_compile`) and it becomes "published" with its number and mailing,
+    "unchanged" (the same as `same_as`, mailed to nobody) or "failed" with its error, to retry."""
+
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="publications", verbose_name=_("cycle"))
     # 1, 2, … within the cycle: a quarter published again after changes gets the next number.
-    number = models.PositiveIntegerField(_("number"))
+    # Given when compiled (none while compiling, when it failed or nothing changed).
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PUBLISHED)
+    error = models.TextField(_("error"), blank=True)
+    # An "unchanged" publication: the publication of the quarter it would have repeated.
+    same_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("same as")
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     previous_cycle = models.ForeignKey(
         Cycle,
         on_delete=models.SET_NULL,
@@ -65,7 +84,11 @@ class Publication(models.Model):
         constraints: ClassVar = [models.UniqueConstraint(fields=["cycle", "number"], name="publication_unique_number")]
 
     def __str__(self) -> str:
-        return f"{self.cycle} #{self.number}"
+        return f"{self.cycle} #{self.number or '-'}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == State.PUBLISHED
 
 
 class Entry(models.Model):

@@ -18,7 +18,7 @@ from qibu.notify.models import MailStatus, OutboxMail
 from qibu.okrs.models import KeyResultKind, Level, Objective, Status
 from qibu.org.models import Department, Person
 from qibu.publish import access
-from qibu.publish.models import Entry, Part, Publication
+from qibu.publish.models import Entry, Part, Publication, State
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -342,10 +342,14 @@ def mailing_progress(publication: Publication) -> MailingProgress:
     )
 
 
-def publications_of(cycle: Cycle | None) -> list[Publication]:
+def publications_of(cycle: Cycle | None, *, pending: bool = False) -> list[Publication]:
+    """The cycle's publications, newest first; with `pending` (for those who publish) also those compiling or
+    whose compiling failed."""
     if cycle is None:
         return []
-    return list(Publication.objects.filter(cycle=cycle).select_related("published_by").order_by("-number"))
+    states = [State.PUBLISHED, State.COMPILING, State.FAILED] if pending else [State.PUBLISHED]
+    rows = Publication.objects.filter(cycle=cycle, state__in=states).select_related("published_by")
+    return list(rows.order_by("-requested_at", "-id"))
 
 
 def quarters() -> list[Cycle]:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from qibu.jobs.registry import task
-from qibu.publish import mailing
+from qibu.publish import mailing, services
+
+
+@task("publish.compile")
+def compile_publication(*, publication: int) -> None:
+    """Compile the snapshot of a publication asked for, then enqueue its mailing (a second run compiles nothing)."""
+    services.publication_compile(publication)
 
 
 @task("publish.mail")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("quarters/<int:cycle_id>/publish/", views.publication_publish, name="publish"),
     path("<int:pk>/", views.publication_detail, name="detail"),
     path("<int:pk>/progress/", views.publication_progress, name="progress"),
+    path("<int:pk>/retry/", views.publication_retry, name="retry"),
     path("<int:pk>/publication.xlsx", views.publication_download, name="download"),
 ]

@@ -3,11 +3,12 @@ publication everyone signed in reads (PUB-2) with its print layout and .xlsx dow
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
@@ -15,8 +16,10 @@ from qibu.core.http import current_person, is_htmx, vary_on_htmx
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_current
 from qibu.org.importer.export import XLSX_TYPE
-from qibu.publish import access, exporting, selectors, services
+from qibu.org.models import Person
+from qibu.publish import access, exporting, feedback, selectors, services
 from qibu.publish.forms import PublishForm
+from qibu.publish.models import Publication
 
 HISTORY_SHOWN = 20
 
@@ -40,7 +43,7 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     context = {
         "cycle": cycle,
         "quarters": selectors.quarters(),
-        "publications": selectors.publications_of(cycle),
+        "publications": selectors.publications_of(cycle, pending=access.can_publish(person)),
         "may_publish": access.can_publish(person),
         "history": subject_history(cycle, viewer=person, limit=HISTORY_SHOWN)
         if cycle and access.can_publish(person)
@@ -76,10 +79,17 @@ def publication_publish(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = current_person(request)
     publication = access.publication_for(pk)
+    if not publication.is_published:
+        return _not_published(person, publication)
     page = selectors.publication_page(
         publication=publication, viewer=person, part=request.GET.get("part", ""), page=request.GET.get("page") or 1
     )
-    context = {"view": page, "publication": publication, "may_publish": access.can_publish(person)}
+    context = {
+        "view": page,
+        "publication": publication,
+        "may_publish": access.can_publish(person),
+        "feedback": feedback.publication_feedback(publication, person) if page.showing == "overview" else None,
+    }
     return render(request, "publish/publication.html", context)
 
 
@@ -94,10 +104,38 @@ def publication_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return vary_on_htmx(render(request, template, context))
 
 
+def _not_published(person: Person, publication: Publication) -> HttpResponse:
+    """A publication compiling, failed or unchanged: those who publish follow it on its progress page (or read the
+    one it repeats); nobody else knows of it."""
+    if not access.can_publish(person):
+        raise Http404
+    if publication.same_as_id:
+        return redirect("publish:detail", pk=publication.same_as_id)
+    return redirect("publish:progress", pk=publication.pk)
+
+
+@require_POST
+@login_required
+def publication_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compile a publication whose compiling failed again (administrators and executives)."""
+    person = current_person(request)
+    if not access.can_publish(person):
+        raise PermissionDenied
+    publication = access.publication_for(pk)
+    try:
+        services.publication_retry(actor=person, publication=publication)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("publish:progress", pk=publication.pk)
+
+
 @login_required
 def publication_download(request: HttpRequest, pk: int) -> HttpResponse:
+    person = current_person(request)
     publication = access.publication_for(pk)
-    content = exporting.publication_workbook(publication, current_person(request))
+    if not publication.is_published:
+        return _not_published(person, publication)
+    content = exporting.publication_workbook(publication, person)
     response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = f"qibu-publication-{publication.cycle_id}-{publication.number}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

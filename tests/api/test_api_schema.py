@@ -32,7 +32,7 @@ from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
-from qibu.publish.services import publication_publish
+from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs
 
@@ -158,7 +158,7 @@ def test_it_answers_with_real_data_within_its_schema(
         "cycle_id": c.quarter.pk,
         "objective_id": okrs["mine"].pk,
         "key_result_id": okrs["my_kr"].pk,
-        "publication_id": publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk,
+        "publication_id": _published(c),
         "webhook_id": chat_webhook_create(
             actor=c.hank, target=c.sales, name="<b>销售部群</b>", platform="feishu", url="https://open.feishu.cn/x/1234"
         ).pk,
@@ -548,3 +548,10 @@ def test_it_answers_the_caller_at_me(company: Any) -> None:
             "default_language": company.org.default_language,
         },
     }
+
+
+def _published(c: Company) -> int:
+    """A publication of the quarter, compiled as the worker would."""
+    publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
+    publication_compile(publication.pk)
+    return publication.pk

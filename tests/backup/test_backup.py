@@ -43,7 +43,7 @@ from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
 from qibu.publish.models import Entry, Publication
-from qibu.publish.services import publication_publish
+from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs, present
@@ -142,7 +142,7 @@ def world(company: Company, okrs: Okrs) -> World:
     calendar_token_make(actor=c.mia, person=c.mia)
     CalendarToken.objects.update(created_at=PAST, last_used_at=PAST)
     # A publication and its frozen entries (export version 3).
-    publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
+    publication_compile(publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk)
     return {**okrs, "token_secret": secret}
 
 

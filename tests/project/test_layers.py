@@ -22,12 +22,12 @@ LAYERS: dict[str, int] = {
     "okrs": 4,
     "discuss": 5,
     "rhythm": 5,
-    "publish": 5,
     "reports": 6,
     "search": 6,
-    "api": 6,
-    "backup": 7,
-    "demo": 7,
+    "publish": 6,
+    "api": 7,
+    "backup": 8,
+    "demo": 8,
 }
 
 

@@ -37,8 +37,8 @@ from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
-from qibu.publish.models import Publication
-from qibu.publish.services import publication_publish
+from qibu.publish.models import Publication, State
+from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from tests.conftest import PASSWORD, Company, Okrs
@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 
 
 class World(Okrs):
-    """`okrs`, with mia's private objective, a sales objective limited to the department, a failed mail, and chat
-    webhooks of sales (disabled after failures) and marketing."""
+    """`okrs`, with mia's private objective, a sales objective limited to the department, a failed mail, chat
+    webhooks of sales (disabled after failures) and marketing, a publication and one whose compiling failed."""
 
     private: Objective
     private_kr: KeyResult
@@ -66,6 +66,7 @@ class World(Okrs):
     calendar: str
     revoked_calendar: str
     publication: Publication
+    failed_publication: Publication
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -138,6 +139,7 @@ def world(company: Company, okrs: Okrs) -> World:
     revoked = calendar_token_make(actor=None, person=c.oscar)
     calendar_token_revoke(actor=None, person=c.oscar)
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
+    publication_compile(publication.pk)  # as the worker would
     return {
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
@@ -148,6 +150,9 @@ def world(company: Company, okrs: Okrs) -> World:
         "calendar": calendar_token_make(actor=None, person=c.mia),
         "revoked_calendar": revoked,
         "publication": publication,
+        "failed_publication": Publication.objects.create(
+            cycle=c.quarter, state=State.FAILED, message="编不出来", error="RuntimeError: disk full"
+        ),
         "told": {n.recipient.username: n for n in told},
         **okrs,
         "private": private,
@@ -183,7 +188,7 @@ def _state() -> str:
             "schedules": list(Schedule.objects.order_by("pk").values_list("pk", "time", "active")),
             # Not when an address was last read: reading the calendar notes it, and changes nothing else.
             "calendar_tokens": list(CalendarToken.objects.order_by("pk").values_list("pk", "person_id", "key_hash")),
-            "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message")),
+            "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
         },
         default=str,
     )
@@ -760,6 +765,13 @@ ROWS = [
         lambda w, c: f"/publications/{w['publication'].pk}/progress/",
         PUBLISH,
         headers={"HX-Request": "true"},
+    ),
+    Row(
+        "compile again",
+        "post",
+        lambda w, c: f"/publications/{w['failed_publication'].pk}/retry/",
+        PUBLISH,
+        data=lambda w, c: {},
     ),
     Row("API list publications", "get", _fixed_url("/api/v1/publications"), ALL_OK, api=True),
     Row("API publication", "get", lambda w, c: f"/api/v1/publications/{w['publication'].pk}", ALL_OK, api=True),

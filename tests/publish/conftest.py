@@ -11,6 +11,8 @@ import pytest
 from qibu.cycles.models import Cycle
 from qibu.okrs.models import KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from qibu.publish.models import Publication
+from qibu.publish.services import publication_compile
 from tests.conftest import Company, Okrs
 
 
@@ -58,3 +60,10 @@ def quarter(company: Company, okrs: Okrs) -> Quarter:
         "previous": previous,
         "previous_kr": previous_kr,
     }
+
+
+def compiled(publication: Publication) -> Publication:
+    """The publication once the worker's compile job has run (as `publish.compile` runs it)."""
+    publication_compile(publication.pk)
+    publication.refresh_from_db()
+    return publication

@@ -106,12 +106,16 @@ def test_it_answers_the_publish_request_before_any_mail_is_built(
     publication = Publication.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/publications/{publication.pk}/progress/"
     assert OutboxMail.objects.count() == 0  # the request built nothing
-    assert Job.objects.filter(task="publish.mail", status="queued").count() == 1
+    assert Job.objects.filter(task="publish.compile", status="queued").count() == 1
+    assert not publication.entries.exists()  # nor copied the OKRs
     progress = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 2s"' in progress and "<html" not in progress
     page = client.get(response["Location"]).content.decode()
     assert "<html" in page and f'href="/publications/{publication.pk}/progress/">Reload' in page
+    assert "Compiling the publication" in page
     Worker(name="w").run(until_empty=True)
+    publication.refresh_from_db()
+    assert (publication.state, publication.number) == ("published", 1)
     done = selectors.mailing_progress(publication)
     assert (done.recipients, done.built, done.queued, done.sent, done.failed) == (5, 5, 0, 5, 0)
     fragment = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()

@@ -18,17 +18,20 @@ from qibu.okrs.services import key_result_create, key_result_update, objective_c
 from qibu.org.models import Person
 from qibu.org.services import person_create
 from qibu.publish import selectors
-from qibu.publish.models import Entry, Part, Publication
+from qibu.publish.models import Entry, Part, Publication, State
 from qibu.publish.services import publication_publish
 from tests.conftest import Company, Okrs
-from tests.publish.conftest import Quarter
+from tests.publish.conftest import Quarter, compiled
 
 MESSAGE = "这个季度我们只做三件事。"
 
 
 def _publish(c: Company, **kwargs: Any) -> Publication:
-    return publication_publish(
-        actor=c.erin, cycle=c.quarter, message=kwargs.pop("message", MESSAGE), anyway=True, **kwargs
+    """Publish and run the compile job (as the worker would)."""
+    return compiled(
+        publication_publish(
+            actor=c.erin, cycle=c.quarter, message=kwargs.pop("message", MESSAGE), anyway=True, **kwargs
+        )
     )
 
 
@@ -149,12 +152,29 @@ def test_it_says_what_changed_since_the_last_publication_PUB_1(company: Company,
     assert "做好品牌" in page and "target changed" in page and "0 → 4 家 → 0 → 5 家" in page
 
 
-def test_it_answers_the_same_publication_when_nothing_changed(company: Company, quarter: Quarter) -> None:
-    """A form sent twice publishes once (and so mails once)."""
+def test_it_answers_the_same_publication_when_sent_twice_while_compiling(company: Company, quarter: Quarter) -> None:
+    """A form sent twice before the worker compiled the first asks for one publication (and so mails once)."""
+    first = publication_publish(actor=company.erin, cycle=company.quarter, message=MESSAGE, anyway=True)
+    again = publication_publish(actor=company.erin, cycle=company.quarter, message=MESSAGE, anyway=True)
+    assert again.pk == first.pk and Publication.objects.count() == 1
+    assert Job.objects.filter(task="publish.compile").count() == 1
+    assert compiled(first).state == State.PUBLISHED
+
+
+def test_it_publishes_nothing_again_when_nothing_changed(company: Company, quarter: Quarter, client: Client) -> None:
+    """Published again with the same OKRs, message and people missing: the compile job marks it "unchanged",
+    pointing to the publication it repeats, gives it no number, and mails nobody."""
     first = _publish(company)
-    assert _publish(company).pk == first.pk
-    assert Publication.objects.count() == 1
+    again = _publish(company)
+    assert again.pk != first.pk
+    assert (again.state, again.same_as_id, again.number) == (State.UNCHANGED, first.pk, None)
+    assert not Entry.objects.filter(publication=again).exists()
     assert Job.objects.filter(task="publish.mail").count() == 1
+    client.force_login(company.erin)
+    page = client.get(f"/publications/{again.pk}/progress/").content.decode()
+    assert "Nothing changed" in page and f'href="/publications/{first.pk}/"' in page
+    assert client.get(f"/publications/{again.pk}/")["Location"] == f"/publications/{first.pk}/"
+    assert _publish(company, message="新的话").number == 2
 
 
 def test_it_shows_the_message_as_text_never_as_html_PUB_3(company: Company, quarter: Quarter, client: Client) -> None:
@@ -224,7 +244,7 @@ def _people(company: Company, upto: int) -> None:
 
 
 @pytest.mark.parametrize(
-    ("persona", "part", "expected"), [("mia", "", 7), ("mia", "person", 7), ("hank", "", 7), ("alice", "previous", 6)]
+    ("persona", "part", "expected"), [("mia", "", 8), ("mia", "person", 7), ("hank", "", 8), ("alice", "previous", 6)]
 )
 def test_it_reads_the_publication_page_in_the_same_number_of_queries_at_two_sizes(
     company: Company,
@@ -238,8 +258,8 @@ def test_it_reads_the_publication_page_in_the_same_number_of_queries_at_two_size
     client.force_login(getattr(company, persona))
     for size in (2, 40):
         _people(company, size)
-        publication = publication_publish(
-            actor=company.erin, cycle=company.quarter, message=f"{MESSAGE}{size}", anyway=True
+        publication = compiled(
+            publication_publish(actor=company.erin, cycle=company.quarter, message=f"{MESSAGE}{size}", anyway=True)
         )
         assert Entry.objects.filter(publication=publication, part=Part.PERSON).count() == size + 1
         with django_assert_num_queries(expected):
