@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from qibu.api.okrs import caller
 from qibu.api.pagination import paginate
-from qibu.api.schemas import ERRORS, WRITE_ERRORS, Id, InputSchema, PageOut, PageQuery, PathId, QuerySchema
+from qibu.api.schemas import ERRORS, MAX_ID, WRITE_ERRORS, Id, InputSchema, PageOut, PageQuery, PathId, QuerySchema
 from qibu.core.numbers import NumberFormat
 from qibu.core.validation import TEXT_MAX
 from qibu.cycles.models import Cycle
@@ -74,7 +74,7 @@ class PublicationPage(PageOut):
 
 
 class PublicationFilters(QuerySchema):
-    cycle: int | None = Field(None, ge=1, description="Only this quarter's publications.")
+    cycle: int | None = Field(None, ge=1, le=MAX_ID, description="Only this quarter's publications.")
 
 
 class KeyResultEntryOut(Schema):
