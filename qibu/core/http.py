@@ -55,3 +55,11 @@ def admin_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def site_url() -> str:
+    """Where people open Qibu (`QIBU_SITE_URL`, without a trailing slash): what mail, chat and calendars link to,
+    since they are read away from any request."""
+    from django.conf import settings
+
+    return str(getattr(settings, "QIBU_SITE_URL", "") or "http://localhost:8000").rstrip("/")

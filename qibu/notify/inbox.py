@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from qibu.core.http import site_url
 from qibu.core.validation import FieldErrors
 from qibu.notify.models import Delivery, Notification, NotificationKind, NotificationSettings
 from qibu.notify.services import mail_queue
@@ -181,10 +182,6 @@ def _mail(person: Person, notifications: list[Notification], *, key: str, digest
         )
 
 
-def _site() -> str:
-    return str(getattr(settings, "QIBU_SITE_URL", "") or "http://localhost:8000")
-
-
 @transaction.atomic
 def mail_due(now: dt.datetime | None = None) -> int:
     """Queue one mail per person for their notifications to be mailed at once whose time has come (quiet hours
@@ -203,7 +200,7 @@ def _mail_grouped(notifications: list[Notification], now: dt.datetime, *, digest
     by_person: dict[int, list[Notification]] = defaultdict(list)
     for notification in notifications:
         by_person[notification.recipient_id].append(notification)
-    site = _site()
+    site = site_url()
     for items in by_person.values():
         prefix = "digest" if digest else "notifications"
         _mail(items[0].recipient, items, key=f"{prefix}:{items[0].pk}-{items[-1].pk}", digest=digest, site=site)

@@ -9,7 +9,6 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from qibu.core.http import site_url
 from qibu.notify.models import NotificationSettings, OutboxMail
 from qibu.notify.services import mail_queue
 from qibu.okrs import progress as meas
@@ -134,10 +134,6 @@ def digests_for_week(policy: Organisation, now: dt.datetime) -> list[Digest]:
     return digests
 
 
-def _site() -> str:
-    return str(getattr(settings, "QIBU_SITE_URL", "") or "http://localhost:8000")
-
-
 @transaction.atomic
 def weekly_digests_mail(*, policy: Organisation, now: dt.datetime | None = None) -> int:
     """Queue this week's digests, on Monday from 9:00 in the organisation's time zone; once a week per person
@@ -149,7 +145,7 @@ def weekly_digests_mail(*, policy: Organisation, now: dt.datetime | None = None)
     year, week, _day = local.isocalendar()
     prefix = f"weekly:{year}-W{week:02d}:"
     already = set(OutboxMail.objects.filter(key__startswith=prefix).values_list("key", flat=True))
-    site = _site().rstrip("/")
+    site = site_url()
     queued = 0
     for digest in digests_for_week(policy, now):
         key = f"{prefix}{digest.person.pk}"

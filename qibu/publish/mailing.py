@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from qibu.core.http import site_url
 from qibu.core.numbers import NumberFormat
 from qibu.jobs import services as jobs
 from qibu.notify.models import OutboxMail
@@ -29,10 +30,6 @@ from qibu.publish import access, selectors
 from qibu.publish.models import Entry, Part, Publication
 
 BATCH = 500
-
-
-def site() -> str:
-    return str(getattr(settings, "QIBU_SITE_URL", "") or "http://localhost:8000").rstrip("/")
 
 
 def mailing_plan(publication_id: int) -> int:
@@ -106,7 +103,7 @@ def _render(publication: Publication, mail: PersonMail) -> tuple[str, str, str]:
     context = {
         "mail": mail,
         "publication": publication,
-        "url": site() + reverse("publish:detail", args=[publication.pk]),
+        "url": site_url() + reverse("publish:detail", args=[publication.pk]),
     }
     subject = _("The OKRs of %(cycle)s are published") % {"cycle": publication.cycle.name}
     return (

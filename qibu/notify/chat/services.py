@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import history_record, snapshot
+from qibu.core.http import site_url
 from qibu.core.validation import SHORT_NAME_MAX, FieldErrors, clean_choice, clean_text
 from qibu.jobs import services as jobs
 from qibu.notify.chat import access, platforms
@@ -225,7 +226,7 @@ def _queue(webhook: ChatWebhook, *, key: str, kind: str, title: str, lines: Sequ
 def _absolute(link: str) -> str:
     if not link or urllib.parse.urlsplit(link).scheme:
         return link
-    return str(getattr(settings, "QIBU_SITE_URL", "") or "http://localhost:8000").rstrip("/") + link
+    return site_url() + link
 
 
 def chat_post(
