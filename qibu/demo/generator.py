@@ -20,7 +20,6 @@ import itertools
 import math
 import random
 import time
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -262,7 +261,7 @@ class _Builder:
                 "default_language": "zh-hans",
             },
         )
-        self.tz = zoneinfo.ZoneInfo(self.organisation.time_zone)
+        self.tz = self.organisation.zone
         StrategicGoal.objects.bulk_create(
             [StrategicGoal(title=title, position=i) for i, title in enumerate(company["strategic_goals"])]
         )

@@ -9,12 +9,10 @@ no one and loses nothing.
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -34,13 +32,6 @@ def settings_for(person: Person) -> NotificationSettings:
     """The person's choices, or the defaults (not stored until they change something)."""
     found = NotificationSettings.objects.filter(person=person).first()
     return found if found is not None else NotificationSettings(person=person)
-
-
-def _local_zone() -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(organisation_get().time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
 def quiet_until(choices: NotificationSettings, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime | None:
@@ -87,7 +78,8 @@ def notify(
     keys = {pk: f"{key}:to:{pk}" for pk in people}
     taken = set(Notification.objects.filter(key__in=keys.values()).values_list("key", flat=True))
     choices = {c.person_id: c for c in NotificationSettings.objects.filter(person_id__in=list(people))}
-    default_language, zone = organisation_get().default_language, _local_zone()
+    organisation = organisation_get()
+    default_language, zone = organisation.default_language, organisation.zone
     made = []
     for pk, person in people.items():
         if keys[pk] in taken:
@@ -213,7 +205,7 @@ def mail_digests(now: dt.datetime | None = None) -> int:
     """Queue the daily digest of everyone whose digest hour it is (in the organisation's time zone): what they were
     told since their last digest and have not read. Answers how many notifications went."""
     now = now or timezone.now()
-    hour = now.astimezone(_local_zone()).hour
+    hour = now.astimezone(organisation_get().zone).hour
     waiting = Notification.objects.filter(delivery=Delivery.DIGEST, mailed_at__isnull=True)
     people = set(waiting.values_list("recipient_id", flat=True).distinct())
     if not people:

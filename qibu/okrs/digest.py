@@ -5,7 +5,6 @@ their department. Built for the whole company in a fixed number of queries, then
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -50,13 +49,6 @@ class Digest:
     person: Person
     key_results: list[DigestLine] = field(default_factory=list)
     falls: list[FallLine] = field(default_factory=list)
-
-
-def _zone(policy: Organisation) -> dt.tzinfo:
-    try:
-        return zoneinfo.ZoneInfo(policy.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
 
 
 def _url(objective_id: int, key_result_id: int) -> str:
@@ -139,7 +131,7 @@ def weekly_digests_mail(*, policy: Organisation, now: dt.datetime | None = None)
     """Queue this week's digests, on Monday from 9:00 in the organisation's time zone; once a week per person
     whichever run gets there (the outbox key holds the ISO week). Answers how many were queued."""
     now = now or timezone.now()
-    local = now.astimezone(_zone(policy))
+    local = now.astimezone(policy.zone)
     if local.weekday() != 0 or local.hour < SEND_FROM_HOUR:
         return 0
     year, week, _day = local.isocalendar()

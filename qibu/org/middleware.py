@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Callable
 
 from django.conf import settings
@@ -58,10 +57,7 @@ class PersonLocaleMiddleware:
         )
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        try:
-            timezone.activate(zoneinfo.ZoneInfo(organisation.time_zone))
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            timezone.activate(zoneinfo.ZoneInfo(settings.TIME_ZONE))
+        timezone.activate(organisation.zone)
         try:
             response = self.get_response(request)
         finally:

@@ -24,7 +24,7 @@ from qibu.cycles.models import CycleKind
 from qibu.org.models import Organisation
 from qibu.rhythm.models import Recurrence, Schedule, ScheduleKind
 from qibu.rhythm.rules import ICAL_DAYS, CycleSpan, cycle_day, next_occurrence
-from qibu.rhythm.selectors import cycle_spans, group_name, rule_of, zone_of
+from qibu.rhythm.selectors import cycle_spans, group_name, rule_of
 
 PRODUCT = "-//Qibu//Qibu OKR//EN"
 SPANS = (ScheduleKind.SELF_ASSESSMENT, ScheduleKind.UPDATE_WEEK)
@@ -132,14 +132,14 @@ def _calendar(name: str, organisation: Organisation) -> icalendar.Calendar:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", zone_of(organisation).key)
+    calendar.add("x-wr-timezone", organisation.zone.key)
     return calendar
 
 
 def schedule_events(
     schedules: Iterable[Schedule], *, organisation: Organisation, cycles: list[CycleSpan]
 ) -> list[icalendar.Event]:
-    zone, host = zone_of(organisation), _host()
+    zone, host = organisation.zone, _host()
     events: list[icalendar.Event] = []
     for schedule in schedules:
         if rule_of(schedule).by_cycle:

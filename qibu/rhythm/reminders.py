@@ -25,7 +25,7 @@ from qibu.org.models import Person
 from qibu.org.selectors import organisation_get
 from qibu.rhythm.models import Occurrence, OccurrenceStage, Schedule, ScheduleKind
 from qibu.rhythm.rules import CycleSpan, occurrences
-from qibu.rhythm.selectors import cycle_of, cycle_spans, group_name, rule_of, schedule_people, zone_of
+from qibu.rhythm.selectors import cycle_of, cycle_spans, group_name, rule_of, schedule_people
 
 LOOKBACK = dt.timedelta(hours=2)
 # The late reminder lists at most this many names (and says how many more).
@@ -153,7 +153,7 @@ def _due(schedule: Schedule, now: dt.datetime, zone: dt.tzinfo, cycles: list[Cyc
 def reminders_send(*, now: dt.datetime | None = None) -> int:
     """Send every reminder due; answers how many people were told. Safe to run on several workers at once."""
     now = now or timezone.now()
-    zone = zone_of(organisation_get())
+    zone = organisation_get().zone
     schedules = list(Schedule.objects.filter(active=True).select_related("team", "department").order_by("pk"))
     cycles = cycle_spans() if any(rule_of(s).by_cycle for s in schedules) else []
     told = 0

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -16,13 +15,6 @@ from qibu.rhythm.models import Schedule, ScheduleKind
 from qibu.rhythm.rules import CycleSpan, Rule, cycle_day, occurrences
 
 MANAGEMENT_ROLES = (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)
-
-
-def zone_of(organisation: Organisation) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(organisation.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def rule_of(schedule: Schedule) -> Rule:
@@ -119,7 +111,7 @@ def due_soon(person: Person, *, organisation: Organisation, now: dt.datetime, da
     schedules = list(schedules_of(person))
     if not schedules:
         return []
-    zone = zone_of(organisation)
+    zone = organisation.zone
     local_now = now.astimezone(zone)
     start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + dt.timedelta(days=days + 1)

@@ -10,7 +10,7 @@ from qibu.notify.models import Notification, NotificationKind
 from qibu.okrs.models import KeyResult
 from qibu.rhythm.models import Occurrence, OccurrenceStage
 from qibu.rhythm.reminders import _send, reminders_send
-from qibu.rhythm.selectors import cycle_spans, zone_of
+from qibu.rhythm.selectors import cycle_spans
 from tests.conftest import Company, Okrs
 from tests.rhythm.helpers import local, make_schedule
 
@@ -49,7 +49,7 @@ def test_it_reminds_at_the_time_of_the_organisations_zone_EXE_1(company: Company
 
 def test_it_never_reminds_twice_when_two_workers_claim_one_occurrence_EXE_1(company: Company) -> None:
     schedule = make_schedule(kind="stand_up", team_id=company.sales_team.pk, recurrence="workdays", time="09:30")
-    zone = zone_of(company.org)
+    zone = company.org.zone
     due = local(2026, 10, 5, 9, 30)
     assert _send(schedule, due, OccurrenceStage.FIRST, [], zone) == 2
     # A second worker that read the schedules before the first committed: the unique key refuses its claim.
