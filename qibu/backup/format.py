@@ -31,13 +31,13 @@ from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
-from qibu.okrs.models import Alignment, CheckIn, KeyResult, Milestone, Objective
+from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
 
 FORMAT = "qibu-export"
-VERSION = 3
+VERSION = 4
 MANIFEST = "manifest.json"
 README = "README.txt"
 # Rows read, encoded and written at a time: bounds memory whatever the size of the company.
@@ -57,6 +57,7 @@ MODELS: tuple[type[models.Model], ...] = (
     KeyResult,
     Milestone,
     Alignment,
+    ApprovalDecision,
     CheckIn,
     AuditEntry,
     NotificationSettings,
@@ -73,8 +74,10 @@ MODELS: tuple[type[models.Model], ...] = (
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
 # and imports with those tables empty. Version 2: the inbox and each person's notification choices; version 3:
 # the departments' and teams' chat webhooks, comments and their mentions, the rhythm's schedules and each person's
-# calendar address, the publications (PUB-1) and their frozen entries.
+# calendar address, the publications (PUB-1) and their frozen entries; version 4: the approval steps of objectives
+# (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans.
 ADDED_IN: dict[str, int] = {
+    "okrs.approvaldecision": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,

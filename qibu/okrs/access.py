@@ -247,3 +247,55 @@ def visible_objectives_q(person: Person | AnonymousUser) -> Q:
     if dept_scope:
         q |= Q(visibility=Visibility.DEPARTMENT) & dept_scope
     return q
+
+
+# --- approval (SET-1, SET-2) ----------------------------------------------------------------------------------
+# Who approves: a person's objective by their manager or the head of their department (or of one above it);
+# a team's by the head of its department or the lead's manager; a department's by an executive; the company's by
+# the CEO (any executive while no CEO is named, another executive when the CEO owns it). Nobody approves an
+# objective they own or wrote. Administrators see every draft but approve only where these rules name them.
+
+
+def _owner_in_headed_department(person: Person, objective: Objective) -> bool:
+    return _heads_department_of(person, objective)
+
+
+def can_approve(person: Person | AnonymousUser, objective: Objective, *, ceo_id: int | None) -> bool:
+    """May `person` approve or return `objective`? `ceo_id` is the organisation's CEO (`Organisation.ceo_id`),
+    passed in so that a list asks the organisation once."""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    if person.pk in (objective.owner_id, objective.author_id):
+        return False
+    if objective.level == Level.COMPANY:
+        if ceo_id is None or ceo_id == objective.owner_id:
+            return person.is_executive
+        return person.pk == ceo_id
+    if objective.level == Level.DEPARTMENT:
+        return person.is_executive
+    if objective.level == Level.TEAM:
+        team = objective.team
+        lead_manager = team.lead.manager_id if team is not None and team.lead is not None else None
+        return person.pk == lead_manager or _owner_in_headed_department(person, objective)
+    owner = objective.owner
+    if owner is not None and owner.manager_id == person.pk:
+        return True
+    return _owner_in_headed_department(person, objective)
+
+
+def approvable_q(person: Person, *, ceo_id: int | None) -> Q:
+    """A filter equal to `can_approve` over many objectives, for the approver's queue."""
+    if not person.is_authenticated or not person.is_active:
+        return Q(pk__in=[])
+    q = Q(level=Level.PERSON, owner__manager_id=person.pk) | Q(level=Level.TEAM, team__lead__manager_id=person.pk)
+    for path in headed_department_paths(person):
+        q |= Q(level__in=[Level.PERSON, Level.TEAM], department__path__startswith=path)
+    if person.is_executive:
+        q |= Q(level=Level.DEPARTMENT)
+        if ceo_id is None:
+            q |= Q(level=Level.COMPANY)
+        else:
+            q |= Q(level=Level.COMPANY, owner_id=ceo_id)
+    if ceo_id == person.pk:
+        q |= Q(level=Level.COMPANY)
+    return q & ~Q(owner_id=person.pk) & ~Q(author_id=person.pk)

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from qibu.cycles.models import Cycle
-from qibu.org.models import Department, Team
+from qibu.org.models import Department, StrategicGoal, Team
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -43,6 +43,16 @@ class Status(models.TextChoices):
     DRAFT = "draft", _("draft")
     ACTIVE = "active", _("active")
     CLOSED = "closed", _("closed")
+
+
+class Approval(models.TextChoices):
+    """SET-1, SET-2: where an objective stands in being agreed. An objective approved once stays visible and
+    takes check-ins while a later change of it waits for approval again (`approved_at` is set)."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
 
 
 class RollupMode(models.TextChoices):
@@ -106,6 +116,25 @@ class Objective(models.Model):
     rollup_mode = models.CharField(
         _("progress from"), max_length=30, choices=RollupMode.choices, default=RollupMode.KEY_RESULTS
     )
+    # SET-1, SET-2: set by okrs.services.approval. Objectives written before approval existed are approved.
+    approval = models.CharField(
+        _("approval"), max_length=20, choices=Approval.choices, default=Approval.APPROVED, db_default="approved"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # When it was last approved; None until the first approval, while only its owner and approvers see it.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # VIS-2: the strategic goal a company objective traces to.
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="objectives",
+        verbose_name=_("strategic goal"),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     # Stored roll-ups (MEAS-4, MEAS-5), kept right by okrs.services.rollup.
@@ -130,6 +159,8 @@ class Objective(models.Model):
             models.Index(fields=["cycle", "level", "department"], name="objective_cycle_level_dept"),
             # SET-7: who wrote the cycle's objectives, answered from the index alone.
             models.Index(fields=["cycle", "author"], name="objective_cycle_author"),
+            # The planning board and the approver's queue read a cycle's objectives by where they stand.
+            models.Index(fields=["cycle", "approval"], name="objective_cycle_approval"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="objective_dates")
@@ -137,6 +168,12 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_agreed(self) -> bool:
+        """Approved now or once before (a later change may be waiting for approval again): it counts, it is
+        shown as its visibility says, and it takes check-ins."""
+        return self.approval == Approval.APPROVED or self.approved_at is not None
 
     @property
     def takes_check_ins(self) -> bool:
@@ -199,6 +236,10 @@ class KeyResult(models.Model):
     score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     last_checkin_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # PLAY-PROJ "decompose and empower": the people who carry the key result with its owner.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="carried_key_results", verbose_name=_("contributors")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -264,6 +305,31 @@ class Alignment(models.Model):
             f"kr:{self.parent_key_result_id}" if self.parent_key_result_id else f"objective:{self.parent_objective_id}"
         )
         return f"{self.child_id} → {parent}"
+
+
+class ApprovalAction(models.TextChoices):
+    SUBMIT = "submit", _("submitted")
+    APPROVE = "approve", _("approved")
+    RETURN = "return", _("returned")
+    REOPEN = "reopen", _("reopened")
+
+
+class ApprovalDecision(models.Model):
+    """One step of an objective's approval (SET-1, SET-2): who submitted, approved or returned it, and why."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="approval_decisions")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=ApprovalAction.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name = _("approval decision")
+        indexes: ClassVar = [models.Index(fields=["objective", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} {self.action}"
 
 
 class CheckIn(models.Model):

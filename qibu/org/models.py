@@ -59,6 +59,38 @@ class Organisation(models.Model):
         _("behind pace after (points)"), default=20, validators=[MaxValueValidator(100)]
     )
 
+    # SET-1, SET-2: OKRs are agreed before they count. Off, an OKR is approved the moment it is written.
+    approval_required = models.BooleanField(
+        _("OKRs need approval"),
+        default=True,
+        help_text=_("A new objective is a draft until its approver approves it (SET-1, SET-2)."),
+    )
+    # SET-1: the first pass runs top-down, so an objective waits for the approved level above it.
+    approval_order_enforced = models.BooleanField(
+        _("approve in the method's order"),
+        default=True,
+        help_text=_(
+            "Company annual, then company quarterly, then department, then personal objectives: an objective "
+            "cannot be approved before the objectives of the level above it in its cycle (SET-1)."
+        ),
+    )
+    approval_on_change = models.BooleanField(
+        _("changes go back through approval"),
+        default=True,
+        help_text=_("An approved objective whose title or key results change is submitted again."),
+    )
+    # The OKR coach's rules (their IDs, such as "SET-4") that block a submission instead of warning.
+    coach_blocking_rules = models.JSONField(_("coach rules that block submission"), default=list, blank=True)
+    ceo = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("CEO"),
+        help_text=_("Approves the company's objectives; unset, any executive does."),
+    )
+
     class Meta:
         verbose_name = _("organisation")
 
@@ -108,6 +140,7 @@ class StrategicGoal(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
 
     class Meta:
         ordering: ClassVar = ["position", "id"]
