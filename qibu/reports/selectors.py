@@ -94,7 +94,7 @@ def _stale_key_results(organisation: Organisation, now: dt.datetime) -> Subquery
 # What the objective cards of these pages show (`reports/_objective_list.html`) and their status needs, read
 # alone: whole rows of owners (password, settings) made a fifth of the Python work of reading the cards.
 _CARD_FIELDS = (
-    *("title", "cycle", "level", "status", "visibility", "priority", "progress", "confidence"),
+    *("title", "cycle", "level", "status", "visibility", "priority", "progress", "confidence", "approval"),
     *("start_date", "end_date", "owner", "department", "team"),
     *("owner__full_name", "owner__username", "department__name", "team__name"),
 )
