@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, Value, prefetch_related_objects
+from django.db.models import F, Q, Value, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -266,9 +266,10 @@ def visible_objectives_q(person: Person | AnonymousUser) -> Q:
 # --- approval (SET-1, SET-2) ----------------------------------------------------------------------------------
 # Who approves: a person's objective by their manager or the head of their department (or of one above it);
 # a team's by the head of its department or the lead's manager; a department's by an executive; the company's by
-# the CEO (any executive while no CEO is named, another executive when the CEO owns or wrote it). Someone who
-# reports to no one (a personal objective whose owner, a team's whose lead, has no manager) is approved by an
-# executive, so that every objective has an approver. Nobody approves an objective they own or wrote.
+# the CEO (any executive while no CEO is named, another executive when the CEO owns or wrote it). Where the one
+# who would approve it cannot (a personal objective whose owner has no manager or whose manager wrote it; a team's
+# whose lead has none, or whose lead's manager wrote it), an executive does, so that every objective has an
+# approver. Nobody approves an objective they own or wrote.
 # Administrators see every draft and approve as executives do.
 
 APPROVE_OWN_REFUSED = _("Nobody approves their own objective: its owner and its author may not approve it.")
@@ -276,13 +277,16 @@ APPROVE_REFUSED = _("You may not approve this objective: its approvers are named
 SUBMIT_REFUSED = _("Only those who may change this objective submit it for approval or take it back.")
 
 
-def _reports_to_no_one(objective: Objective) -> bool:
-    """A personal objective whose owner has no manager, a team's whose lead has none (or which has no lead)."""
+def _approved_by_an_executive(objective: Objective) -> bool:
+    """A personal objective whose owner has no manager, or whose manager wrote it; a team's whose lead has none
+    (or which has no lead), or whose lead's manager wrote it: the one who would approve it cannot, so an executive
+    does."""
     if objective.level == Level.PERSON:
-        return objective.owner is not None and objective.owner.manager_id is None
+        owner = objective.owner
+        return owner is not None and owner.manager_id in (None, objective.author_id)
     if objective.level == Level.TEAM:
         team = objective.team
-        return team is not None and (team.lead is None or team.lead.manager_id is None)
+        return team is not None and (team.lead is None or team.lead.manager_id in (None, objective.author_id))
     return False
 
 
@@ -294,7 +298,7 @@ def _approves_below_company(person: Person, objective: Objective) -> bool:
             return True
     elif objective.owner is not None and objective.owner.manager_id == person.pk:
         return True
-    if person.is_executive and _reports_to_no_one(objective):
+    if person.is_executive and _approved_by_an_executive(objective):
         return True
     return _heads_department_of(person, objective)
 
@@ -315,10 +319,6 @@ def can_approve(person: Person | AnonymousUser, objective: Objective, *, ceo_id:
     return _approves_below_company(person, objective)
 
 
-def _no_manager_q(relation: str) -> Q:
-    return Q(**{f"{relation}__isnull": True}) | Q(**{f"{relation}__manager_id__isnull": True})
-
-
 def _approves_below_company_q(person: Person) -> Q:
     """`_approves_below_company` as a filter."""
     q = Q(level=Level.PERSON, owner_id__in=Person.objects.filter(manager_id=person.pk).values("pk")) | Q(
@@ -327,8 +327,15 @@ def _approves_below_company_q(person: Person) -> Q:
     for path in headed_department_paths(person):
         q |= Q(level__in=[Level.PERSON, Level.TEAM], department__path__startswith=path)
     if person.is_executive:
-        q |= Q(level=Level.PERSON, owner__isnull=False, owner__manager_id__isnull=True)
-        q |= Q(level=Level.TEAM, team__isnull=False) & _no_manager_q("team__lead")
+        # `_approved_by_an_executive`.
+        q |= Q(level=Level.PERSON, owner__isnull=False) & (
+            Q(owner__manager_id__isnull=True) | Q(owner__manager_id=F("author_id"))
+        )
+        q |= Q(level=Level.TEAM, team__isnull=False) & (
+            Q(team__lead__isnull=True)
+            | Q(team__lead__manager_id__isnull=True)
+            | Q(team__lead__manager_id=F("author_id"))
+        )
     return q
 
 

@@ -36,7 +36,7 @@ def _cycle_parents(objectives: Sequence[Objective]) -> dict[int, int | None]:
     """The year of each objective's cycle, from the cycles loaded with them, else in one query."""
     if all(Objective.cycle.is_cached(o) for o in objectives):
         return {o.cycle_id: o.cycle.parent_id for o in objectives}
-    return dict(Cycle.objects.filter(pk__in={o.cycle_id for o in objectives}).values_list("pk", "parent_id"))
+    return dict(Cycle.objects.filter(pk__in=[o.cycle_id for o in objectives]).values_list("pk", "parent_id"))
 
 
 def _owner_teams(objectives: Sequence[Objective]) -> dict[int, int | None]:
@@ -44,7 +44,7 @@ def _owner_teams(objectives: Sequence[Objective]) -> dict[int, int | None]:
     personal = [o for o in objectives if o.level == Level.PERSON and o.owner_id is not None]
     if all(Objective.owner.is_cached(o) for o in personal):
         return {o.owner_id: o.owner.team_id for o in personal if o.owner is not None and o.owner_id is not None}
-    ids = {o.owner_id for o in personal}
+    ids = {o.owner_id for o in personal if o.owner_id is not None}
     return dict(Person.objects.filter(pk__in=ids).values_list("pk", "team_id")) if ids else {}
 
 

@@ -172,7 +172,7 @@ def objective_submit(
 def _refuse_approver(actor: Person, objective: Objective, ceo_id: int | None) -> None:
     if access.can_approve(actor, objective, ceo_id=ceo_id) and access.can_view(actor, objective):
         return
-    if actor.pk in (objective.owner_id, objective.author_id):
+    if actor.is_authenticated and actor.pk in (objective.owner_id, objective.author_id):
         raise PermissionDenied(access.APPROVE_OWN_REFUSED)
     raise PermissionDenied(access.APPROVE_REFUSED)
 
@@ -289,7 +289,7 @@ def key_result_changes(key_result: KeyResult, fields: Iterable[str]) -> list[str
     changed = [f for f in KEY_RESULT_DEFINITION if f in set(fields)]
     if not changed:
         return []
-    labels = ", ".join(str(KeyResult._meta.get_field(f).verbose_name) for f in changed)
+    labels = ", ".join(str(getattr(KeyResult._meta.get_field(f), "verbose_name", f)) for f in changed)
     return [_("key result “%(title)s”: %(fields)s") % {"title": key_result.title, "fields": labels}]
 
 
