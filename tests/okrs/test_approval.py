@@ -408,10 +408,10 @@ def test_it_names_the_same_approvers_as_can_approve_and_approvable_q_SET_1(appro
             assert queue == {o.pk for o in objectives if access.can_approve(person, o, ceo_id=ceo_id)}, person
 
 
-def test_it_names_who_approves_each_level_SET_1(approving: Company, drafts: Drafts) -> None:
+@pytest.mark.usefixtures("approving")
+def test_it_names_who_approves_each_level_SET_1(drafts: Drafts) -> None:
     """SET-1: a person's by their manager or head; a team's by its lead's manager or its department's head; a
     department's by an executive; the company's by the CEO, or any executive while none is named."""
-    c = approving
 
     def names(name: str, ceo_id: int | None = None) -> list[str]:
         return [p.username for p in approvers_of(fresh(drafts[name]), ceo_id=ceo_id)]  # type: ignore[literal-required]
