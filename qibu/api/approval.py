@@ -23,7 +23,7 @@ from qibu.okrs.models import Objective
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Organisation, Person
 
-router = Router(tags=["approval"])
+router = Router(tags=["objectives"])
 
 
 def approval_out(state: ApprovalState) -> dict[str, Any]:

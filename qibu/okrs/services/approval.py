@@ -18,6 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qibu.audit.services import history_record
 from qibu.core.validation import COMMENT_MAX, FieldErrors, clean_text
@@ -187,7 +188,9 @@ def waiting_message(actor: Person, above: list[Objective]) -> str:
     elif names:
         waiting = names
     else:
-        waiting = _("%(count)d objectives you may not see") % {"count": others}
+        waiting = ngettext("%(count)d objective you may not see", "%(count)d objectives you may not see", others) % {
+            "count": others
+        }
     return _(
         "Approving out of order: the method agrees the level above first (SET-1). This objective waits for the "
         "approval of %(waiting)s."
