@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from qibu.okrs import access
 from qibu.okrs.models import Approval, ApprovalAction, ApprovalDecision, KeyResult, KeyResultKind, Level, Objective
@@ -49,19 +49,21 @@ def build_approval(*, organisation: Organisation, ceo: Person, showcase: Person 
     )
     decisions: list[ApprovalDecision] = []
     for objective in objectives:
-        opened = objective.created_at
-        approver = _approver(objective, ceo, deputy)
-        objective.approval = Approval.APPROVED
-        objective.submitted_at = min(opened + SUBMITTED_AFTER, now)
-        objective.approved_at = min(opened + APPROVED_AFTER, now)
-        objective.approved_by = approver
+        objective.approved_by = _approver(objective, ceo, deputy)
         decisions.append(
             ApprovalDecision(objective=objective, actor_id=objective.author_id, action=ApprovalAction.SUBMIT)
         )
-        decisions.append(ApprovalDecision(objective=objective, actor=approver, action=ApprovalAction.APPROVE))
-    Objective.objects.bulk_update(
-        objectives, ["approval", "submitted_at", "approved_at", "approved_by"], batch_size=500
+        decisions.append(
+            ApprovalDecision(objective=objective, actor=objective.approved_by, action=ApprovalAction.APPROVE)
+        )
+    Objective.objects.update(
+        approval=Approval.APPROVED,
+        submitted_at=F("created_at") + SUBMITTED_AFTER,
+        approved_at=F("created_at") + APPROVED_AFTER,
     )
+    Objective.objects.filter(submitted_at__gt=now).update(submitted_at=now)
+    Objective.objects.filter(approved_at__gt=now).update(approved_at=now)
+    Objective.objects.bulk_update(objectives, ["approved_by"], batch_size=1000)
     made = ApprovalDecision.objects.bulk_create(decisions, batch_size=500)
     # `created_at` is stamped on writing: set it to when each step was taken, one statement per step.
     for action, field in ((ApprovalAction.SUBMIT, "submitted_at"), (ApprovalAction.APPROVE, "approved_at")):
