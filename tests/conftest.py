@@ -123,8 +123,15 @@ def _english_outside_requests() -> Iterator[None]:
 def company(db: None) -> Company:
     # English by default so that assertions read the English msgids; tests of Chinese ask for it
     # (cookie, Accept-Language or Person.language), as a user would.
+    # The foundation's tests set OKRs live the moment they are written (no approval step); the approval tests
+    # (tests/okrs/test_approval*.py) switch `approval_required` on.
     org = Organisation.objects.create(
-        pk=1, name="云舟科技", vision="让每个团队都看清方向", mission="用数据帮助企业成长", default_language="en"
+        pk=1,
+        name="云舟科技",
+        vision="让每个团队都看清方向",
+        mission="用数据帮助企业成长",
+        default_language="en",
+        approval_required=False,
     )
     annual = cycles_generate_year(actor=None, fiscal_year=2026)
     quarter = Cycle.objects.get(kind="quarter", start=dt.date(2026, 10, 1))

@@ -205,6 +205,9 @@ def objective_out(objective: Objective, person: Person, status: ObjectiveStatus,
         "parent_objective_ids": [objective_id for objective_id, _kr in links.parents if objective_id],
         "parent_key_result_ids": [key_result_id for _o, key_result_id in links.parents if key_result_id],
         "can_edit": access.can_edit(person, objective),
+        "approval": objective.approval,
+        "submitted_at": objective.submitted_at,
+        "approved_at": objective.approved_at,
         "created_at": objective.created_at,
         "updated_at": objective.updated_at,
     }
@@ -242,7 +245,10 @@ def objectives_list(request: HttpRequest, filters: Query[ObjectiveFilters], pagi
         objectives = objectives.filter(level=filters.level)
     if filters.status is not None:
         objectives = objectives.filter(status=filters.status)
-    rows = Objective.objects.select_related("owner", "department", "team")
+    if filters.approval is not None:
+        objectives = objectives.filter(approval=filters.approval)
+    # The team's lead too: a team's draft is seen by the lead's manager (`access.may_see_draft`).
+    rows = Objective.objects.select_related("owner", "department", "team", "team__lead")
     items, meta = paginate(objectives.order_by("priority", "id"), paging, rows=rows)
     return {**meta, "items": objectives_out(request, items)}
 

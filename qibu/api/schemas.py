@@ -28,7 +28,17 @@ from pydantic_core import PydanticCustomError
 
 from qibu.core.validation import COMMENT_MAX, NOTE_MAX, NUMBER_LIMIT, NUMBER_PLACES, TEXT_MAX, TITLE_MAX, UNIT_MAX
 from qibu.cycles.models import CycleKind
-from qibu.okrs.models import Commitment, KeyResultKind, Level, Priority, RollupMode, Status, Visibility
+from qibu.okrs.models import (
+    Approval,
+    ApprovalAction,
+    Commitment,
+    KeyResultKind,
+    Level,
+    Priority,
+    RollupMode,
+    Status,
+    Visibility,
+)
 from qibu.okrs.progress import Health
 from qibu.org.models import Role
 
@@ -304,6 +314,15 @@ class ObjectiveOut(Schema):
     parent_objective_ids: list[int]
     parent_key_result_ids: list[int]
     can_edit: bool = Field(description="Whether the caller may change this objective.")
+    approval: Approval = Field(
+        description="Where it stands in being agreed (SET-1, SET-2); read-only, changed by the approval steps "
+        "(`/objectives/{id}/submit` …)."
+    )
+    submitted_at: dt.datetime | None = Field(description="When it was last submitted for approval.")
+    approved_at: dt.datetime | None = Field(
+        description="When it was last approved; null until its first approval, while only its circle sees it and it "
+        "takes no check-ins."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -313,6 +332,56 @@ class AdviceOut(Schema):
 
     rule: str = Field(description="The method's rule, e.g. SET-3 or SET-4, to key on.", examples=["SET-4"])
     message: str = Field(description="The rule and the advice in words, in the request's language.")
+
+
+class ApprovalStepIn(InputSchema):
+    """A step of approval; the comment is required to return an objective, optional otherwise."""
+
+    comment: str = Field("", max_length=COMMENT_MAX)
+
+
+class ApproverOut(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
+class WaitedForOut(Schema):
+    """An objective of the level above that this one waits for (SET-1)."""
+
+    id: int
+    title: str
+    level: Level
+    approval: Approval
+
+
+class DecisionOut(Schema):
+    id: int
+    action: ApprovalAction
+    actor: int | None
+    actor_name: str
+    comment: str
+    created_at: dt.datetime
+
+
+class ApprovalOut(Schema):
+    """Where an objective stands in being approved (SET-1, SET-2)."""
+
+    objective: int
+    approval: Approval
+    agreed: bool = Field(description="Approved now or once before: it counts, is seen and takes check-ins.")
+    required: bool = Field(description="Whether the organisation's OKRs need approval.")
+    submitted_at: dt.datetime | None
+    approved_at: dt.datetime | None
+    approvers: list[ApproverOut] = Field(description="Who may approve it, while it is not approved.")
+    waits_for: list[WaitedForOut] = Field(
+        description="The objectives of the level above it waits for, when the organisation enforces the order."
+    )
+    waits_for_hidden: int = Field(description="Objectives it waits for that the caller may not see.")
+    decisions: list[DecisionOut] = Field(description="The decision log, newest first.")
+    can_submit: bool
+    can_decide: bool = Field(description="Whether the caller may approve or return it now.")
+    can_reopen: bool
 
 
 class ObjectiveCreated(ObjectiveOut):
@@ -333,6 +402,7 @@ class ObjectiveFilters(QuerySchema):
     team: Id | None = None
     level: Level | None = None
     status: Status | None = None
+    approval: Approval | None = None
 
 
 class ObjectiveCreate(InputSchema):

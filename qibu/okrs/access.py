@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import F, Q, Value, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Visibility
-from qibu.org.models import Department, Person, Team
+from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Visibility, agreed_q
+from qibu.org.models import Department, Organisation, Person, Role, Team
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -45,8 +45,16 @@ def _heads_department_of(person: Person, objective: Objective) -> bool:
 
 
 def can_view(person: Person | AnonymousUser, objective: Objective) -> bool:
+    """Its visibility (PUB-2, with the limits its owner chose) and, until it is first approved, the narrower
+    circle of a draft (`may_see_draft`, SET-1, SET-2)."""
     if not person.is_authenticated or not person.is_active:
         return False
+    if not _visibility_allows(person, objective):
+        return False
+    return objective.is_agreed or may_see_draft(person, objective)
+
+
+def _visibility_allows(person: Person, objective: Objective) -> bool:
     if objective.visibility == Visibility.COMPANY or person.is_admin:
         return True
     if person.pk in (objective.owner_id, objective.author_id):
@@ -74,8 +82,11 @@ def _person_inside(person: Person, dept: Department) -> bool:
 def can_edit(person: Person, objective: Objective) -> bool:
     """Owners, their managers and department heads edit personal, team and department OKRs;
     executives and administrators edit company OKRs. Administrators may edit everything."""
-    if not can_view(person, objective):
-        return False
+    return can_view(person, objective) and _may_change(person, objective)
+
+
+def _may_change(person: Person, objective: Objective) -> bool:
+    """`can_edit` before visibility: who changes the objective, whether or not they may see it now."""
     if person.is_admin:
         return True
     if objective.level == Level.COMPANY:
@@ -193,7 +204,10 @@ def _scope_missing(level: str, owner: Person | None, department: Department | No
 
 
 def objective_queryset() -> QuerySet[Objective]:
-    return Objective.objects.select_related("cycle", "owner", "owner__department", "department", "team", "author")
+    # The team's lead comes with it: who approves a team's objective is the lead's manager (`can_approve`).
+    return Objective.objects.select_related(
+        "cycle", "owner", "owner__department", "department", "team", "team__lead", "author"
+    )
 
 
 def objective_for(person: Person, pk: int) -> tuple[Objective, bool]:
@@ -246,17 +260,46 @@ def visible_objectives_q(person: Person | AnonymousUser) -> Q:
             dept_scope |= Q(department__path__startswith=path)
     if dept_scope:
         q |= Q(visibility=Visibility.DEPARTMENT) & dept_scope
-    return q
+    return q & (agreed_q() | _draft_circle_q(person))
 
 
 # --- approval (SET-1, SET-2) ----------------------------------------------------------------------------------
 # Who approves: a person's objective by their manager or the head of their department (or of one above it);
 # a team's by the head of its department or the lead's manager; a department's by an executive; the company's by
-# the CEO (any executive while no CEO is named, another executive when the CEO owns it). Nobody approves an
-# objective they own or wrote. Administrators see every draft but approve only where these rules name them.
+# the CEO (any executive while no CEO is named, another executive when the CEO owns or wrote it). Where the one
+# who would approve it cannot (a personal objective whose owner has no manager or whose manager wrote it; a team's
+# whose lead has none, or whose lead's manager wrote it), an executive does, so that every objective has an
+# approver. Nobody approves an objective they own or wrote.
+# Administrators see every draft and approve as executives do.
+
+APPROVE_OWN_REFUSED = _("Nobody approves their own objective: its owner and its author may not approve it.")
+APPROVE_REFUSED = _("You may not approve this objective: its approvers are named on its page.")
+SUBMIT_REFUSED = _("Only those who may change this objective submit it for approval or take it back.")
 
 
-def _owner_in_headed_department(person: Person, objective: Objective) -> bool:
+def _approved_by_an_executive(objective: Objective) -> bool:
+    """A personal objective whose owner has no manager, or whose manager wrote it; a team's whose lead has none
+    (or which has no lead), or whose lead's manager wrote it: the one who would approve it cannot, so an executive
+    does."""
+    if objective.level == Level.PERSON:
+        owner = objective.owner
+        return owner is not None and owner.manager_id in (None, objective.author_id)
+    if objective.level == Level.TEAM:
+        team = objective.team
+        return team is not None and (team.lead is None or team.lead.manager_id in (None, objective.author_id))
+    return False
+
+
+def _approves_below_company(person: Person, objective: Objective) -> bool:
+    """`can_approve` for a team's or a person's objective, before excluding its owner and author."""
+    if objective.level == Level.TEAM:
+        team = objective.team
+        if team is not None and team.lead is not None and team.lead.manager_id == person.pk:
+            return True
+    elif objective.owner is not None and objective.owner.manager_id == person.pk:
+        return True
+    if person.is_executive and _approved_by_an_executive(objective):
+        return True
     return _heads_department_of(person, objective)
 
 
@@ -268,34 +311,112 @@ def can_approve(person: Person | AnonymousUser, objective: Objective, *, ceo_id:
     if person.pk in (objective.owner_id, objective.author_id):
         return False
     if objective.level == Level.COMPANY:
-        if ceo_id is None or ceo_id == objective.owner_id:
+        if ceo_id is None or ceo_id in (objective.owner_id, objective.author_id):
             return person.is_executive
         return person.pk == ceo_id
     if objective.level == Level.DEPARTMENT:
         return person.is_executive
-    if objective.level == Level.TEAM:
-        team = objective.team
-        lead_manager = team.lead.manager_id if team is not None and team.lead is not None else None
-        return person.pk == lead_manager or _owner_in_headed_department(person, objective)
-    owner = objective.owner
-    if owner is not None and owner.manager_id == person.pk:
-        return True
-    return _owner_in_headed_department(person, objective)
+    return _approves_below_company(person, objective)
+
+
+def _approves_below_company_q(person: Person) -> Q:
+    """`_approves_below_company` as a filter."""
+    q = Q(level=Level.PERSON, owner_id__in=Person.objects.filter(manager_id=person.pk).values("pk")) | Q(
+        level=Level.TEAM, team_id__in=Team.objects.filter(lead__manager_id=person.pk).values("pk")
+    )
+    for path in headed_department_paths(person):
+        q |= Q(level__in=[Level.PERSON, Level.TEAM], department__path__startswith=path)
+    if person.is_executive:
+        # `_approved_by_an_executive`.
+        q |= Q(level=Level.PERSON, owner__isnull=False) & (
+            Q(owner__manager_id__isnull=True) | Q(owner__manager_id=F("author_id"))
+        )
+        q |= Q(level=Level.TEAM, team__isnull=False) & (
+            Q(team__lead__isnull=True)
+            | Q(team__lead__manager_id__isnull=True)
+            | Q(team__lead__manager_id=F("author_id"))
+        )
+    return q
 
 
 def approvable_q(person: Person, *, ceo_id: int | None) -> Q:
     """A filter equal to `can_approve` over many objectives, for the approver's queue."""
     if not person.is_authenticated or not person.is_active:
         return Q(pk__in=[])
-    q = Q(level=Level.PERSON, owner__manager_id=person.pk) | Q(level=Level.TEAM, team__lead__manager_id=person.pk)
-    for path in headed_department_paths(person):
-        q |= Q(level__in=[Level.PERSON, Level.TEAM], department__path__startswith=path)
+    q = _approves_below_company_q(person)
     if person.is_executive:
         q |= Q(level=Level.DEPARTMENT)
         if ceo_id is None:
             q |= Q(level=Level.COMPANY)
         else:
-            q |= Q(level=Level.COMPANY, owner_id=ceo_id)
+            q |= Q(level=Level.COMPANY) & (Q(owner_id=ceo_id) | Q(author_id=ceo_id))
     if ceo_id == person.pk:
         q |= Q(level=Level.COMPANY)
     return q & ~Q(owner_id=person.pk) & ~Q(author_id=person.pk)
+
+
+# --- who sees a draft (SET-1, SET-2) ----------------------------------------------------------------------------
+# Until it is first approved an objective is seen by its owner, its author, those who may change it, its approvers
+# and administrators; and, so that the cascade can work (top-down, then the employees' voice), a company draft by
+# executives, department heads and the CEO, a department's by its people (and those of its sub-departments) and
+# executives, a team's by its members. Its visibility applies on top.
+
+
+def _leads_a_department(person: Person) -> bool:
+    return person.role == Role.DEPARTMENT_HEAD or bool(headed_department_paths(person))
+
+
+def _is_ceo(person: Person) -> bool:
+    """Whether the person is the organisation's CEO, memoised on the person (`approvers_of` sets it for those it
+    reads); asked only of someone who sees a company draft for no other reason."""
+    cached: bool | None = getattr(person, "_is_ceo", None)
+    if cached is None:
+        cached = Organisation.objects.filter(ceo_id=person.pk).exists()
+        person._is_ceo = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def may_see_draft(person: Person, objective: Objective) -> bool:
+    """Whether `person` is in the circle of `objective` while it is not agreed yet (its visibility aside)."""
+    if person.is_admin or person.pk in (objective.owner_id, objective.author_id):
+        return True
+    if _may_change(person, objective):
+        return True
+    if objective.level == Level.COMPANY:
+        return person.is_executive or _leads_a_department(person) or _is_ceo(person)
+    if objective.level == Level.DEPARTMENT:
+        dept = objective.department
+        return person.is_executive or (dept is not None and _person_inside(person, dept))
+    if objective.level == Level.TEAM and objective.team_id is not None and person.team_id == objective.team_id:
+        return True
+    return _approves_below_company(person, objective)
+
+
+def _draft_circle_q(person: Person) -> Q:
+    """`may_see_draft` as a filter."""
+    q = (
+        Q(owner_id=person.pk)
+        | Q(author_id=person.pk)
+        # Those who may change it (`_may_change`): the owner's manager, the team's lead, heads above.
+        | Q(level__in=[Level.DEPARTMENT, Level.TEAM, Level.PERSON])
+        & (
+            Q(owner_id__in=Person.objects.filter(manager_id=person.pk).values("pk"))
+            | Q(team_id__in=Team.objects.filter(lead_id=person.pk).values("pk"))
+        )
+        | _approves_below_company_q(person)
+    )
+    for path in headed_department_paths(person):
+        q |= Q(level__in=[Level.DEPARTMENT, Level.TEAM, Level.PERSON], department__path__startswith=path)
+    if person.is_executive:
+        q |= Q(level__in=[Level.COMPANY, Level.DEPARTMENT])
+    elif _leads_a_department(person):
+        q |= Q(level=Level.COMPANY)
+    else:
+        # The CEO, read in the same statement: the level "company" when the person is the CEO, else nothing.
+        ceo = Organisation.objects.filter(ceo_id=person.pk).annotate(ceo_level=Value(Level.COMPANY.value))
+        q |= Q(level=Level.COMPANY, level__in=ceo.values("ceo_level"))
+    if person.department_id:
+        q |= Q(level=Level.DEPARTMENT, department_id__in=_ancestor_ids_of_person(person))
+    if person.team_id:
+        q |= Q(level=Level.TEAM, team_id=person.team_id)
+    return q

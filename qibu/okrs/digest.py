@@ -19,7 +19,7 @@ from qibu.core.http import site_url
 from qibu.notify.models import NotificationSettings, OutboxMail
 from qibu.notify.services import mail_queue
 from qibu.okrs import progress as meas
-from qibu.okrs.models import CheckIn, KeyResult, Status, Visibility
+from qibu.okrs.models import CheckIn, KeyResult, Status, Visibility, agreed_q
 from qibu.org.models import Organisation, Person
 
 SEND_FROM_HOUR = 9
@@ -57,7 +57,9 @@ def _url(objective_id: int, key_result_id: int) -> str:
 
 def _key_results_by_owner(policy: Organisation, now: dt.datetime) -> dict[int, list[DigestLine]]:
     rows = (
-        KeyResult.objects.filter(objective__status=Status.ACTIVE, objective__owner__isnull=False)
+        KeyResult.objects.filter(
+            agreed_q("objective__"), objective__status=Status.ACTIVE, objective__owner__isnull=False
+        )
         .values_list(
             "pk",
             "title",

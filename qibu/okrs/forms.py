@@ -15,7 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from qibu.core.forms import text_area, text_input
-from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX
+from qibu.core.validation import COMMENT_MAX, NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_list
 from qibu.okrs.access import headed_department_paths
@@ -387,3 +387,10 @@ class CheckInForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), required=False, widget=text_area(NOTE_MAX, rows=1))
     confirm = forms.BooleanField(label=_("The value is right"), required=False)
+
+
+class ApprovalCommentForm(forms.Form):
+    """SET-1, SET-2: the comment sent with a step of approval (required to return an objective: the service says
+    so, for pages and API alike)."""
+
+    comment = forms.CharField(label=_("Comment"), required=False, widget=text_area(COMMENT_MAX, rows=3))

@@ -83,6 +83,11 @@ def register() -> None:
         "check_in.create", _("checked in"), about=_checkin_about, hidden=("key_result", "previous_confidence")
     )
     register_action("alignment.set", _("changed the alignment"))
+    # SET-1, SET-2: the steps of approval (qibu.okrs.services.approval).
+    register_action("approval.submit", _("submitted the objective for approval"))
+    register_action("approval.approve", _("approved the objective"))
+    register_action("approval.return", _("returned the objective with comments"))
+    register_action("approval.reopen", _("took the objective back to draft"))
     register_labels(
         {
             "parents": _("aligned to"),
@@ -93,6 +98,7 @@ def register() -> None:
             "confidence": _("confidence"),
             "previous_confidence": _("confidence before"),
             "confidence_reason": _("why confidence fell"),
+            "comment": _("comment"),
         }
     )
     register_hidden("position")

@@ -40,7 +40,9 @@ class Visibility(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("draft")
+    """Whether an objective still runs. Being a draft is its approval (`Approval`), not its status: the status
+    "draft" of before approval existed became `Approval.DRAFT` (migration 0007)."""
+
     ACTIVE = "active", _("active")
     CLOSED = "closed", _("closed")
 
@@ -53,6 +55,12 @@ class Approval(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
     RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")
+
+
+def agreed_q(prefix: str = "") -> models.Q:
+    """`Objective.is_agreed` as a filter (approved now or once before), on objectives or, with `prefix` such as
+    "objective__", on rows that lead to one: what counts in roll-ups, the publication and reminders."""
+    return models.Q(**{f"{prefix}approval": Approval.APPROVED}) | models.Q(**{f"{prefix}approved_at__isnull": False})
 
 
 class RollupMode(models.TextChoices):
@@ -176,9 +184,15 @@ class Objective(models.Model):
         return self.approval == Approval.APPROVED or self.approved_at is not None
 
     @property
-    def takes_check_ins(self) -> bool:
-        """Check-ins go to an objective that is not closed, in a cycle that is not closed (EXE-3)."""
+    def takes_changes(self) -> bool:
+        """It may still be changed: neither it nor its cycle is closed."""
         return not self.cycle.is_closed and self.status != Status.CLOSED
+
+    @property
+    def takes_check_ins(self) -> bool:
+        """Check-ins go to an agreed objective (SET-1, SET-2: approved now or once before) that is not closed, in a
+        cycle that is not closed (EXE-3)."""
+        return self.takes_changes and self.is_agreed
 
 
 class KeyResultKind(models.TextChoices):

@@ -17,7 +17,7 @@ from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs import access
 from qibu.okrs import progress as meas
-from qibu.okrs.models import CheckIn, KeyResult, Objective, Status, Visibility
+from qibu.okrs.models import CheckIn, KeyResult, Objective, Status, Visibility, agreed_q
 from qibu.org.models import Department, Organisation, Person, Team
 
 
@@ -121,12 +121,14 @@ def _confidence_fell_in_chat(
 
 def stale_key_results_told(*, policy: Organisation, now: dt.datetime | None = None) -> int:
     """MEAS-8: tell each owner, once a week per key result, that a key result of an active objective has had no
-    check-in for longer than the cadence. Answers how many were told."""
+    check-in for longer than the cadence (an objective not approved yet takes none). Answers how many were told."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=policy.checkin_cadence_days)
     week = now.isocalendar()
     stale = (
-        KeyResult.objects.filter(objective__status=Status.ACTIVE, objective__owner__isnull=False)
+        KeyResult.objects.filter(
+            agreed_q("objective__"), objective__status=Status.ACTIVE, objective__owner__isnull=False
+        )
         .alias(since_checkin=Coalesce("last_checkin_at", "created_at"))
         .filter(since_checkin__lt=since)
         .select_related("objective__owner")

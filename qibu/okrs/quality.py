@@ -221,11 +221,11 @@ def focus_today(cards: Iterable[ObjectiveCard], limit: int = 3) -> list[FocusIte
     """EXE-7: the key results to push first: highest priority, then the least confident.
 
     Works on the cards of `selectors.objective_cards` (their status today: health, staleness, pace);
-    finished key results and closed or draft objectives are left out."""
+    finished key results, closed objectives and those not approved yet are left out."""
     candidates: list[tuple[tuple[Any, ...], FocusItem]] = []
     for card in cards:
         objective = card.objective
-        if objective.status != Status.ACTIVE or objective.cycle.is_closed:
+        if objective.status != Status.ACTIVE or objective.cycle.is_closed or not objective.is_agreed:
             continue
         for kr_card in card.key_results:
             kr, status = kr_card.key_result, kr_card.status

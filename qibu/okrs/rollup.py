@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection
 
 from qibu.okrs import progress as meas
-from qibu.okrs.models import Alignment, KeyResult, Objective, RollupMode, Status
+from qibu.okrs.models import Alignment, Approval, KeyResult, Objective, RollupMode
 
 # A chain longer than this means corrupt data; alignment loops are refused at input.
 _MAX_DEPTH = 50
@@ -67,9 +67,10 @@ def _combine(
 
 
 # One statement per level of the walk: each objective's own row, the weighted sums over its key results
-# and over the non-draft objectives aligned under it (through the indexes on key result → objective and
-# alignment → rollup parent), and the objectives it rolls up into. Plain SQL because compiling the same
-# as three ORM aggregates per level cost far more than running them; it is portable (SQLite, PostgreSQL).
+# and over the agreed objectives aligned under it (`Objective.is_agreed`: approved now or once before; a draft
+# counts once approved), through the indexes on key result → objective and alignment → rollup parent, and the
+# objectives it rolls up into. Plain SQL because compiling the same as three ORM aggregates per level cost far
+# more than running them; it is portable (SQLite, PostgreSQL).
 _LEVEL_SQL = """\
 SELECT o.id, o.rollup_mode, o.progress, o.confidence,
        k.w, k.wp, k.wc, c.w, c.wp, c.wc, c.wcw, up.rollup_parent_id
@@ -83,7 +84,7 @@ LEFT JOIN (
            SUM(ch.weight * ch.confidence) AS wc,
            SUM(CASE WHEN ch.confidence IS NOT NULL THEN ch.weight END) AS wcw
     FROM {alignment} al INNER JOIN {objective} ch ON ch.id = al.child_id
-    WHERE al.rollup_parent_id IN ({ids}) AND ch.status <> %s
+    WHERE al.rollup_parent_id IN ({ids}) AND (ch.approval = %s OR ch.approved_at IS NOT NULL)
     GROUP BY al.rollup_parent_id
 ) c ON c.oid = o.id
 LEFT JOIN {alignment} up ON up.child_id = o.id
@@ -128,7 +129,7 @@ def _read_level(ids: list[int]) -> dict[int, _LevelRow]:
     )
     rows: dict[int, _LevelRow] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, *ids, Status.DRAFT.value, *ids])
+        cursor.execute(sql, [*ids, *ids, Approval.APPROVED.value, *ids])
         for pk, mode, progress, confidence, kw, kwp, kwc, cw, cwp, cwc, cwcw, parent in cursor.fetchall():
             row = rows.get(pk)
             if row is None:

@@ -278,7 +278,7 @@ def parents_of(objective: Objective, viewer: Person) -> list[Alignment]:
             "rollup_parent_id",
             "parent_key_result__id",
             "parent_key_result__title",
-            *(f"rollup_parent__{name}" for name in (*_CHILD_FIELDS, "visibility", "author_id", "department_id")),
+            *(f"rollup_parent__{name}" for name in (*_CHILD_FIELDS, *_VIEW_FIELDS)),
             "rollup_parent__owner__id",
             "rollup_parent__owner__manager_id",
             "rollup_parent__department__id",
@@ -289,8 +289,13 @@ def parents_of(objective: Objective, viewer: Person) -> list[Alignment]:
     return [alignment for alignment in found if can_view(viewer, alignment.rollup_parent)]
 
 
-# What a list of related objectives shows (title, level, owner, progress, health, pace).
-_CHILD_FIELDS = ("id", "title", "level", "owner_id", "progress", "confidence", "start_date", "end_date")
+# What a list of related objectives shows (title, level, owner, progress, health, pace, and whether it is agreed).
+_CHILD_FIELDS = (
+    *("id", "title", "level", "owner_id", "progress", "confidence", "start_date", "end_date"),
+    *("approval", "approved_at"),
+)
+# What `access.can_view` reads of an objective beyond those (a team draft's team is read when asked).
+_VIEW_FIELDS = ("visibility", "author_id", "department_id", "team_id")
 
 
 def children_of(objective: Objective, viewer: Person, limit: int | None = None) -> list[Objective]:

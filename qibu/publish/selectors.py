@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from qibu.core.numbers import NumberFormat
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.notify.models import MailStatus, OutboxMail
-from qibu.okrs.models import KeyResultKind, Level, Objective, Status
+from qibu.okrs.models import KeyResultKind, Level, Objective, agreed_q
 from qibu.org.models import Department, Person
 from qibu.publish import access
 from qibu.publish.models import Entry, Part, Publication, State
@@ -31,12 +31,13 @@ PAGED_PARTS = (Part.PERSON, Part.PREVIOUS)
 
 
 def approved_q() -> Q:
-    """The objectives that count as approved, as a filter on objectives.
+    """The objectives that count as approved, as a filter on objectives: the agreed ones (SET-1, SET-2: approved
+    now or once before, `Objective.is_agreed`; a change waiting for approval again keeps the objective published
+    as it stands).
 
-    Approval (draft → submitted → approved) comes with issue 8; until then an objective is approved when it is
-    not a draft. This and `readiness` below are the only places that decide it: the snapshot copies what this
-    filter lets through, readiness names who has anything else."""
-    return ~Q(status=Status.DRAFT)
+    This and `readiness` below are the only places that decide it: the snapshot copies what this filter lets
+    through, readiness names who has anything else."""
+    return agreed_q()
 
 
 # --- readiness -------------------------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ class Missing:
     kind: str  # "person" or "department"
     id: int
     name: str
-    reason: str  # "draft": has objectives not approved yet; "none": has no objectives in the quarter
+    reason: str  # "draft": has objectives not agreed yet (never approved); "none": has no objectives in the quarter
 
     def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.id, "name": self.name, "reason": self.reason}
@@ -87,9 +88,9 @@ def _owned(cycle: Cycle, **by: Any) -> dict[int, tuple[int, int]]:
 
 def readiness(cycle: Cycle) -> Readiness:
     """Who is ready for the quarter to be published and who is missing (four queries whatever the company's size):
-    every active person owning no objective of the quarter or one not approved yet, every department without an
-    objective of its own at department level or with one not approved yet. Issue 8 (approval) changes this
-    function and `approved_q`, nothing else."""
+    every active person owning no objective of the quarter or one not agreed yet (a draft, submitted or returned,
+    never approved), every department without an objective of its own at department level or with one not agreed
+    yet (`approved_q`)."""
     owners = _owned(cycle, owner__isnull=False)
     departments = _owned(cycle, level=Level.DEPARTMENT, department__isnull=False)
     missing: list[Missing] = []

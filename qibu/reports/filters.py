@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qibu.core.pinyin import search_terms
 from qibu.okrs import progress as meas
-from qibu.okrs.models import KeyResult, Level, Objective, Status
+from qibu.okrs.models import KeyResult, Level, Objective, Status, agreed_q
 from qibu.org.models import Organisation
 
 OWNER_MAX = 100
@@ -114,7 +114,7 @@ class Filters:
             condition &= owner_q(self.owner, "owner__")
         if self.stale:
             stale = stale_key_results(organisation, now).filter(objective_id=OuterRef("pk"))
-            condition &= Q(Exists(stale), status=Status.ACTIVE)
+            condition &= Q(Exists(stale), status=Status.ACTIVE) & agreed_q()
         return condition
 
     def people_q(self, organisation: Organisation, now: dt.datetime, objectives: QuerySet[Objective]) -> Q:
@@ -129,7 +129,7 @@ class Filters:
             condition &= worst_health_q(organisation, self.health, theirs)
         if self.stale:
             stale = stale_key_results(organisation, now).filter(objective_id=OuterRef("pk"))
-            condition &= Q(Exists(theirs.filter(Exists(stale), status=Status.ACTIVE)))
+            condition &= Q(Exists(theirs.filter(agreed_q(), Exists(stale), status=Status.ACTIVE)))
         return condition
 
 

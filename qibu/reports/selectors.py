@@ -38,7 +38,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import CyclePicker, cycle_picker
 from qibu.okrs import progress as meas
 from qibu.okrs.access import visible_objectives_q
-from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status
+from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status, agreed_q
 from qibu.okrs.selectors import ObjectiveCard, ObjectiveStatus, objective_cards, objective_status
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.reports.filters import Filters
@@ -94,7 +94,7 @@ def _stale_key_results(organisation: Organisation, now: dt.datetime) -> Subquery
 # What the objective cards of these pages show (`reports/_objective_list.html`) and their status needs, read
 # alone: whole rows of owners (password, settings) made a fifth of the Python work of reading the cards.
 _CARD_FIELDS = (
-    *("title", "cycle", "level", "status", "visibility", "priority", "progress", "confidence"),
+    *("title", "cycle", "level", "status", "visibility", "priority", "progress", "confidence", "approval"),
     *("start_date", "end_date", "owner", "department", "team"),
     *("owner__full_name", "owner__username", "department__name", "team__name"),
 )
@@ -254,8 +254,8 @@ def department_rollups(
     if not departments:
         return []
     objectives = Objective.objects.filter(
-        visible_objectives_q(viewer), scope, cycle=cycle, level=Level.DEPARTMENT
-    ).exclude(status=Status.DRAFT)
+        visible_objectives_q(viewer), agreed_q(), scope, cycle=cycle, level=Level.DEPARTMENT
+    )
     off_track, at_risk = _health_q(organisation)
     has_confidence = Q(confidence__isnull=False)
     # Grouped on an expression, not the bare column: on the column SQLite walks the (cycle, department) index
@@ -418,12 +418,13 @@ def department_get(pk: int) -> Department | None:
 
 
 def _member_objectives(viewer: Person, cycle: Cycle) -> QuerySet[Objective]:
-    """The objectives the people table counts: in the cycle, not drafts, visible to the viewer."""
-    return Objective.objects.filter(visible_objectives_q(viewer), cycle=cycle).exclude(status=Status.DRAFT)
+    """The objectives the people table counts: in the cycle, agreed (approved now or once before), visible to the
+    viewer."""
+    return Objective.objects.filter(visible_objectives_q(viewer), agreed_q(), cycle=cycle)
 
 
 def member_rows(*, viewer: Person, people: list[Person], cycle: Cycle, organisation: Organisation) -> list[MemberRow]:
-    """Each person's objectives in the cycle (owned, not drafts, visible to the viewer), in one aggregate query."""
+    """Each person's objectives in the cycle (owned, agreed, visible to the viewer), in one aggregate query."""
     if not people:
         return []
     ids = [p.pk for p in people]

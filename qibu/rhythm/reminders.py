@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
-from qibu.okrs.models import KeyResult, Status
+from qibu.okrs.models import KeyResult, Status, agreed_q
 from qibu.org.models import Person
 from qibu.org.selectors import organisation_get
 from qibu.rhythm.models import Occurrence, OccurrenceStage, Schedule, ScheduleKind
@@ -66,7 +66,9 @@ def _not_checked_in(people: list[Person], since: dt.datetime) -> list[Person]:
     since `since` (one query)."""
     ids = {p.pk for p in people}
     owners = set(
-        KeyResult.objects.filter(objective__status=Status.ACTIVE, objective__cycle__is_closed=False)
+        KeyResult.objects.filter(
+            agreed_q("objective__"), objective__status=Status.ACTIVE, objective__cycle__is_closed=False
+        )
         .annotate(responsible=Coalesce("owner_id", "objective__owner_id"))
         .filter(responsible__in=ids)
         .filter(Q(last_checkin_at__isnull=True) | Q(last_checkin_at__lt=since))

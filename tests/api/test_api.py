@@ -324,11 +324,11 @@ def test_it_creates_changes_and_deletes_an_objective(call: Call, company: Compan
     assert objective.author == c.mia
     assert objective.department == c.sales
 
-    changed = call("patch", f"/objectives/{objective.pk}", c.mia, {"title": "做好重点客户回访", "status": "draft"})
+    changed = call("patch", f"/objectives/{objective.pk}", c.mia, {"title": "做好重点客户回访", "status": "closed"})
     assert changed.status_code == 200
-    assert (changed.json()["title"], changed.json()["status"]) == ("做好重点客户回访", "draft")
+    assert (changed.json()["title"], changed.json()["status"]) == ("做好重点客户回访", "closed")
     objective.refresh_from_db()
-    assert (objective.title, objective.status, objective.priority) == ("做好重点客户回访", "draft", 0)
+    assert (objective.title, objective.status, objective.priority) == ("做好重点客户回访", "closed", 0)
 
     deleted = call("delete", f"/objectives/{objective.pk}", c.mia)
     assert deleted.status_code == 204

@@ -48,6 +48,11 @@ PATHS = {
     "/api/v1/objectives": {"get", "post"},
     "/api/v1/objectives/{objective_id}": {"get", "patch", "delete"},
     "/api/v1/objectives/{objective_id}/alignment": {"put"},
+    "/api/v1/objectives/{objective_id}/approval": {"get"},
+    "/api/v1/objectives/{objective_id}/submit": {"post"},
+    "/api/v1/objectives/{objective_id}/approve": {"post"},
+    "/api/v1/objectives/{objective_id}/return": {"post"},
+    "/api/v1/objectives/{objective_id}/reopen": {"post"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
     "/api/v1/check-ins": {"get", "post"},
@@ -217,7 +222,8 @@ def _is_nullable(prop: dict[str, Any]) -> bool:
 OPERATION_IDS = {
     "me_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
     "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
-    "objective_align", "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
+    "objective_align", "approval_get", "approval_submit", "approval_approve", "approval_return", "approval_reopen",
+    "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
     "key_result_update", "key_result_delete", "checkins_list", "checkin_create", "inbox_list", "inbox_read",
     "inbox_settings_get", "inbox_settings_put",
     "comments_list", "comment_create",
@@ -358,7 +364,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
-         "CycleScope"}  # fmt: skip
+         "CycleScope", "Approval", "ApprovalAction"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

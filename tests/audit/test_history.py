@@ -115,7 +115,7 @@ def test_it_records_nothing_when_nothing_changed_EXE_11(company: Company, okrs: 
 def test_it_records_nothing_for_a_refused_change_EXE_11(company: Company, okrs: Okrs, since: int) -> None:
     """EXE-11."""
     with pytest.raises(ValidationError):
-        objective_update(actor=company.mia, objective=okrs["mine"], data={"title": "", "status": Status.DRAFT})
+        objective_update(actor=company.mia, objective=okrs["mine"], data={"title": "", "status": "draft"})
     with pytest.raises(ValidationError):
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], confidence=10)
     assert not AuditEntry.objects.filter(id__gt=since).exists()

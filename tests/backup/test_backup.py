@@ -37,9 +37,24 @@ from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create, comment_hide, comment_update
 from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
-from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Milestone, Objective
-from qibu.okrs.services import checkin_record, key_result_create
-from qibu.org.models import ApiToken, Department, Person, StrategicGoal
+from qibu.okrs.models import (
+    Alignment,
+    ApprovalDecision,
+    CheckIn,
+    KeyResult,
+    KeyResultKind,
+    Level,
+    Milestone,
+    Objective,
+)
+from qibu.okrs.services import (
+    checkin_record,
+    key_result_create,
+    objective_create,
+    objective_return,
+    objective_submit,
+)
+from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
 from qibu.publish.models import Entry, Publication
@@ -141,6 +156,13 @@ def world(company: Company, okrs: Okrs) -> World:
     Schedule.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=3))
     calendar_token_make(actor=c.mia, person=c.mia)
     CalendarToken.objects.update(created_at=PAST, last_used_at=PAST)
+    # The approval of objectives (export version 4, SET-1, SET-2): mia's next objective submitted, returned by hank.
+    Organisation.objects.filter(pk=c.org.pk).update(approval_required=True)
+    draft = objective_create(actor=c.mia, cycle=c.quarter, level=Level.PERSON, owner=c.mia, title="待审批的目标")
+    objective_submit(actor=c.mia, objective=draft, comment="请看看")
+    objective_return(actor=c.hank, objective=draft, comment="目标值再具体一些")
+    ApprovalDecision.objects.update(created_at=PAST)
+    Objective.objects.filter(pk=draft.pk).update(created_at=PAST, updated_at=PAST, submitted_at=PAST)
     # A publication and its frozen entries (export version 3).
     publication_compile(publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk)
     return {**okrs, "token_secret": secret}

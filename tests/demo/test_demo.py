@@ -311,3 +311,26 @@ def test_it_refuses_too_few_people(empty: None) -> None:
     with pytest.raises(CommandError, match="--people"):
         call_command("load_demo", "--people", "3", stdout=StringIO())
     assert not Person.objects.exists()
+
+
+def test_it_agrees_its_okrs_and_has_two_changes_under_way_SET_1_SET_2(demo: DemoSummary, db: None) -> None:
+    """SET-1, SET-2: every objective was submitted by its author and approved by one who may approve it; a key
+    result reworded by the sales member waits for approval, a department's change was returned with comments."""
+    from qibu.notify.models import Notification, NotificationKind
+    from qibu.okrs.access import can_approve, objective_queryset
+    from qibu.okrs.models import Approval, ApprovalDecision
+
+    org = Organisation.objects.get(pk=1)
+    assert org.approval_required and org.ceo is not None and org.ceo.job_title == "首席执行官"
+    objectives = list(objective_queryset().select_related("approved_by__department"))
+    assert all(o.is_agreed and o.approved_by is not None for o in objectives)
+    for objective in objectives[:: max(1, len(objectives) // 40)]:
+        assert can_approve(present(objective.approved_by), objective, ceo_id=org.ceo_id), objective.title
+    states = Counter(o.approval for o in objectives)
+    assert (states[Approval.SUBMITTED], states[Approval.RETURNED]) == (1, 1)
+    assert ApprovalDecision.objects.filter(action="approve").count() == len(objectives)
+    returned = ApprovalDecision.objects.get(action="return")
+    assert returned.actor == org.ceo and returned.comment
+    sales_member = Person.objects.get(username=next(s for s in demo.sign_ins if s.role == Role.MEMBER).username)
+    asked = Notification.objects.filter(kind=NotificationKind.APPROVAL, text__startswith=sales_member.full_name)
+    assert sales_member.manager_id in set(asked.values_list("recipient_id", flat=True))

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, RollupMode, Status
+from qibu.okrs.models import Approval, KeyResult, KeyResultKind, Level, Objective, RollupMode
 from qibu.okrs.rollup import refresh_all, refresh_objectives
 from qibu.okrs.services import (
     alignment_set,
@@ -18,8 +18,10 @@ from qibu.okrs.services import (
     key_result_create,
     key_result_delete,
     key_result_update,
+    objective_approve,
     objective_create,
     objective_delete,
+    objective_submit,
     objective_update,
 )
 from tests.conftest import Company
@@ -235,14 +237,17 @@ def test_it_follows_an_objective_weight_change_MEAS_4(company: Company, tree: Tr
     assert _progress(tree["top"]) == D("0.75")
 
 
-def test_it_leaves_drafts_out_of_the_parent_MEAS_4(company: Company, tree: Tree) -> None:
-    """MEAS-4."""
+def test_it_leaves_drafts_out_of_the_parent_until_approved_MEAS_4_SET_1(company: Company, tree: Tree) -> None:
+    """MEAS-4, SET-1: an objective never approved does not count in what it aligns to; approved, it does."""
     c = company
     _checkin(c, tree["left_kr"], 100)
     assert _progress(tree["top"]) == D("0.5")
-    objective_update(actor=c.erin, objective=tree["right"], data={"status": Status.DRAFT})
+    Objective.objects.filter(pk=tree["right"].pk).update(approval=Approval.DRAFT, approved_at=None)
+    refresh_objectives([tree["top"].pk])
     assert _progress(tree["top"]) == D("1")
-    objective_update(actor=c.erin, objective=tree["right"], data={"status": Status.ACTIVE})
+    objective_submit(actor=c.erin, objective=Objective.objects.get(pk=tree["right"].pk))
+    assert _progress(tree["top"]) == D("1")
+    objective_approve(actor=c.alice, objective=Objective.objects.get(pk=tree["right"].pk))
     assert _progress(tree["top"]) == D("0.5")
 
 
@@ -396,10 +401,11 @@ def _random_checkin(c: Company, rng: random.Random, kr: KeyResult) -> None:
 
 
 def _random_change(c: Company, rng: random.Random, objectives: list[Objective], krs: list[KeyResult]) -> None:
-    """One of the changes that move roll-ups: a check-in, a weight, a status, a roll-up mode, a re-alignment."""
+    """One of the changes that move roll-ups: a check-in, a weight, an approval, a roll-up mode, a re-alignment."""
     kr = KeyResult.objects.select_related("objective__cycle").get(pk=rng.choice(krs).pk)
     action = rng.random()
     if action < 0.6:
+        _agree(c, kr.objective)  # check-ins go to agreed objectives only
         _random_checkin(c, rng, kr)
     elif action < 0.75:
         key_result_update(actor=c.erin, key_result=kr, data={"weight": rng.choice(["1", "4", "0.5"])})
@@ -408,8 +414,10 @@ def _random_change(c: Company, rng: random.Random, objectives: list[Objective], 
         objective_update(
             actor=c.erin,
             objective=objective,
-            data={"weight": rng.choice(["1", "2"]), "status": rng.choice([Status.ACTIVE, Status.DRAFT])},
+            data={"weight": rng.choice(["1", "2"])},
         )
+        if rng.random() < 0.5:
+            _agree(c, objective)
     elif action < 0.95:
         objective = Objective.objects.get(pk=rng.choice(objectives).pk)
         objective_update(actor=c.erin, objective=objective, data={"rollup_mode": rng.choice(RollupMode.values)})
@@ -420,19 +428,28 @@ def _random_change(c: Company, rng: random.Random, objectives: list[Objective], 
         alignment_set(actor=c.erin, objective=objective, parent_objective_ids=rng.sample(earlier, k=1))
 
 
+def _agree(c: Company, objective: Objective) -> None:
+    """Submit and approve a draft (SET-1): from then on it counts in what it aligns to (MEAS-4)."""
+    if objective.approval == Approval.DRAFT:
+        objective_submit(actor=c.erin, objective=objective)
+        objective_approve(actor=c.alice, objective=objective)
+
+
 def _random_tree(c: Company, rng: random.Random) -> None:
     objectives: list[Objective] = []
     krs: list[KeyResult] = []
     for i in range(18):
         parent_objectives, parent_krs = _random_parents(rng, objectives, krs)
+        # A third are drafts, left out of the roll-ups until approved.
+        c.org.approval_required = rng.random() < 1 / 3
         objective = _objective(
             c,
             f"O{i}",
             mode=rng.choice(RollupMode.values),
             weight=rng.choice(["1", "2", "0.5", "3.25"]),
-            status=rng.choice([Status.ACTIVE, Status.ACTIVE, Status.DRAFT]),
             parent_objective_ids=parent_objectives,
             parent_key_result_ids=parent_krs,
+            organisation=c.org,
         )
         objectives.append(objective)
         krs.extend(_random_key_result(c, rng, objective, f"KR {i}") for _k in range(rng.randint(0, 3)))

@@ -9,11 +9,12 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from qibu.jobs.models import Job
 from qibu.notify.models import OutboxMail
-from qibu.okrs.models import KeyResult, Level, Objective, Status
+from qibu.okrs.models import Approval, KeyResult, Level, Objective
 from qibu.okrs.services import key_result_create, key_result_update, objective_create, objective_update
 from qibu.org.models import Person
 from qibu.org.services import person_create
@@ -56,13 +57,18 @@ def test_it_names_who_is_not_ready_and_refuses_without_anyway_PUB_1(company: Com
     assert Publication.objects.count() == 0
 
 
-def test_it_counts_a_draft_as_not_ready_PUB_1(company: Company, okrs: Okrs) -> None:
-    """Until approval exists (issue 8), "approved" means "not a draft"; a draft is not published."""
-    objective_update(actor=company.mia, objective=okrs["mine"], data={"status": Status.DRAFT})
+def test_it_counts_a_draft_as_not_ready_PUB_1_SET_1(company: Company, okrs: Okrs) -> None:
+    """PUB-1, SET-1: "approved" means agreed (approved now or once before); a draft never approved is not ready
+    and not published, a change waiting for approval again keeps it published as it stands."""
+    Objective.objects.filter(pk=okrs["mine"].pk).update(approval=Approval.SUBMITTED, approved_at=None)
     readiness = selectors.readiness(company.quarter)
     assert ("person", str(company.mia), "draft") in {(m.kind, m.name, m.reason) for m in readiness.missing}
     publication = _publish(company)
     assert "打开苏州市场" not in _titles(publication, Part.PERSON)
+    Objective.objects.filter(pk=okrs["mine"].pk).update(approved_at=timezone.now())  # approved once
+    readiness = selectors.readiness(company.quarter)
+    assert not any(m.name == str(company.mia) for m in readiness.missing)
+    assert "打开苏州市场" in _titles(_publish(company, message="第二次"), Part.PERSON)
 
 
 def test_it_needs_the_leaders_message_and_a_quarter_PUB_3(company: Company, quarter: Quarter) -> None:

@@ -170,7 +170,7 @@ def test_it_shows_only_objectives_and_people_with_stale_key_results_MEAS_8(compa
 def test_it_leaves_draft_objectives_out_of_the_stale_filter_MEAS_8(company: Company, okrs: Okrs) -> None:
     """MEAS-8: a draft awaits no check-in, as in the table's count of stale key results."""
     make_stale(okrs["department"])
-    Objective.objects.filter(pk=okrs["department"].pk).update(status="draft")
+    Objective.objects.filter(pk=okrs["department"].pk).update(approval="draft", approved_at=None)
     html = department_page(company.alice, company, stale="1")
     assert DEPARTMENT_OBJECTIVE not in html
     assert "Nobody passes these filters." in html

@@ -4,6 +4,8 @@
     alignment    alignment_set (SET-6)
     key_results  key_result_create, key_result_update, key_result_delete
     checkins     checkin_record (EXE-3, EXE-4)
+    approval     objective_submit, objective_approve, objective_return, objective_reopen (SET-1, SET-2), and
+                 approval_on_change, which the writers above call when an approved objective's definition changes
 
 Every function is one transaction: it validates (a `FieldErrors` keyed by field, in the user's language),
 writes, records history and refreshes the roll-ups, or writes nothing. Who may do what is decided once, in
@@ -12,17 +14,29 @@ including those that depend on what the actor may see (a parent objective the ac
 for them)."""
 
 from qibu.okrs.services.alignment import alignment_set
+from qibu.okrs.services.approval import (
+    approval_on_change,
+    objective_approve,
+    objective_reopen,
+    objective_return,
+    objective_submit,
+)
 from qibu.okrs.services.checkins import checkin_record
 from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_update
 from qibu.okrs.services.objectives import objective_create, objective_delete, objective_update
 
 __all__ = [
     "alignment_set",
+    "approval_on_change",
     "checkin_record",
     "key_result_create",
     "key_result_delete",
     "key_result_update",
+    "objective_approve",
     "objective_create",
     "objective_delete",
+    "objective_reopen",
+    "objective_return",
+    "objective_submit",
     "objective_update",
 ]

@@ -24,7 +24,8 @@ from qibu.org.selectors import organisation_get
 
 
 def _require_open(errors: FieldErrors, objective: Objective) -> None:
-    """The objective takes check-ins (`Objective.takes_check_ins`); else say which of it or its cycle is closed."""
+    """The objective takes check-ins (`Objective.takes_check_ins`); else say why: it or its cycle is closed, or it
+    was never approved."""
     if objective.cycle.is_closed:
         errors.add(
             "cycle",
@@ -32,6 +33,12 @@ def _require_open(errors: FieldErrors, objective: Objective) -> None:
         )
     if objective.status == Status.CLOSED:
         errors.add("key_result", _("The objective is closed: it takes no more check-ins."))
+    elif not objective.is_agreed:
+        # SET-1, SET-2: what was never agreed is not executed yet.
+        errors.add(
+            "key_result",
+            _("The objective is not approved yet: check-ins start once its approver has approved it."),
+        )
 
 
 def _done_ids(errors: FieldErrors, milestones_done: Iterable[Any] | None, milestones: list[Milestone]) -> set[int]:

@@ -35,6 +35,12 @@ from qibu.okrs.services._common import (
     require_open_cycle,
 )
 from qibu.okrs.services.alignment import record_lost_alignments
+from qibu.okrs.services.approval import (
+    approval_on_change,
+    key_result_added,
+    key_result_changes,
+    key_result_deleted,
+)
 from qibu.org.models import Person
 from qibu.org.selectors import organisation_get
 
@@ -160,6 +166,7 @@ def key_result_create(
         after={**_measured_snapshot(kr), **({"milestones": [t for t, _w in milestone_rows]} if milestone_rows else {})},
     )
     refresh_objectives([objective.pk])
+    approval_on_change(actor=actor, objective=objective, changes=key_result_added(kr))
     return kr
 
 
@@ -245,6 +252,7 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
         after={k: after[k] for k in changed} | ({"confidence_reason": reason} if reason else {}),
     )
     refresh_objectives([kr.objective_id])
+    approval_on_change(actor=actor, objective=kr.objective, changes=key_result_changes(kr, changed))
     return kr
 
 
@@ -264,5 +272,7 @@ def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
         target=key_result,
         before=snapshot(key_result, KEY_RESULT_FIELDS),
     )
+    changes = key_result_deleted(key_result)
     key_result.delete()
     refresh_objectives({objective_id})
+    approval_on_change(actor=actor, objective=key_result.objective, changes=changes)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import changed_fields, history_record, snapshot
@@ -15,6 +16,7 @@ from qibu.core.validation import FieldErrors, clean_choice, clean_text, clean_ti
 from qibu.cycles.models import Cycle
 from qibu.okrs.models import (
     Alignment,
+    Approval,
     Commitment,
     KeyResult,
     Level,
@@ -27,7 +29,9 @@ from qibu.okrs.models import (
 from qibu.okrs.rollup import lock_upwards, refresh_objectives
 from qibu.okrs.services._common import OBJECTIVE_FIELDS, dates_within, lock_objective, require_open_cycle
 from qibu.okrs.services.alignment import alignment_set, record_lost_alignments
-from qibu.org.models import Department, Person, Team
+from qibu.okrs.services.approval import approval_on_change, objective_changes
+from qibu.org.models import Department, Organisation, Person, Team
+from qibu.org.selectors import organisation_get
 
 _CHOICE_FIELDS = (
     ("commitment", Commitment),
@@ -83,8 +87,10 @@ def objective_create(
     end_date: dt.date | None = None,
     parent_objective_ids: Sequence[int] = (),
     parent_key_result_ids: Sequence[int] = (),
+    organisation: Organisation | None = None,
 ) -> Objective:
-    """A new objective written by `actor` (its author, SET-7), aligned to the parents given (SET-6)."""
+    """A new objective written by `actor` (its author, SET-7), aligned to the parents given (SET-6). A draft when
+    the organisation's OKRs need approval (SET-1, SET-2: `qibu.okrs.services.approval`), else approved at once."""
     errors = FieldErrors()
     level = clean_choice(errors, "level", level, Level, str(Level.PERSON))
     objective = Objective(
@@ -104,6 +110,10 @@ def objective_create(
     objective.start_date, objective.end_date = dates_within(errors, start_date, end_date, cycle)
     require_open_cycle(errors, cycle)
     errors.raise_if_any()
+    if (organisation or organisation_get()).approval_required:
+        objective.approval = Approval.DRAFT
+    else:
+        objective.approval, objective.approved_at = Approval.APPROVED, timezone.now()
     objective.search_key = search_key(objective.title)
     objective.save()
     history_record(
@@ -178,6 +188,7 @@ def objective_update(*, actor: Person, objective: Objective, data: dict[str, Any
         refresh_objectives([objective.pk])
     if {"weight", "status"} & set(changed):
         refresh_objectives(rollup_parent_ids(objective.pk))
+    approval_on_change(actor=actor, objective=objective, changes=objective_changes(changed))
     return objective
 
 

@@ -13,10 +13,18 @@ size of the company: stored roll-ups, prefetches, and limited lists.
     advice        the editor's warnings
     editor        objective new, edit, delete, with alignment
     key_results   key result new, edit, delete
+    approval      submit, approve, return with comments, reopen (SET-1, SET-2), and the approval's own page
 
 The views `qibu.okrs.urls` routes to are imported here."""
 
 from qibu.okrs.views.advice import editor_warnings
+from qibu.okrs.views.approval import (
+    objective_approval,
+    objective_approve_view,
+    objective_reopen_view,
+    objective_return_view,
+    objective_submit_view,
+)
 from qibu.okrs.views.checkin import checkin
 from qibu.okrs.views.editor import objective_delete_view, objective_edit, objective_new
 from qibu.okrs.views.key_results import key_result_delete_view, key_result_edit, key_result_new
@@ -29,8 +37,13 @@ __all__ = [
     "key_result_edit",
     "key_result_new",
     "my_okrs",
+    "objective_approval",
+    "objective_approve_view",
     "objective_delete_view",
     "objective_detail",
     "objective_edit",
     "objective_new",
+    "objective_reopen_view",
+    "objective_return_view",
+    "objective_submit_view",
 ]

@@ -123,7 +123,11 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _open_form(request: HttpRequest, kr: KeyResult, objective: Objective, editable: bool) -> HttpResponse:
     if not objective.takes_check_ins:
-        problems = [_("This objective takes no more check-ins: its cycle or the objective is closed.")]
+        problems = [
+            _("This objective takes no more check-ins: its cycle or the objective is closed.")
+            if not objective.takes_changes
+            else _("The objective is not approved yet: check-ins start once its approver has approved it.")
+        ]
         return _render_card(request, kr, objective, editable, checkin=None, problems=problems, status=200)
     return _render_card(request, kr, objective, editable, checkin=fresh_state(kr), status=200)
 

@@ -25,6 +25,8 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
 from qibu.okrs import charts, quality
 from qibu.okrs.access import objective_for, visible_objectives_q
+from qibu.okrs.approval import approval_state
+from qibu.okrs.forms import ApprovalCommentForm
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.panels import CheckInRef, PanelPage, home_panels, objective_panels
 from qibu.okrs.selectors import (
@@ -190,11 +192,14 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "objective": objective,
+        "approval": approval_state(objective, viewer=person, organisation=organisation, editable=editable),
+        "approval_form": ApprovalCommentForm(),
         "objective_card": ObjectiveCard(
             objective, objective_status(objective, organisation, today), kr_cards, editable
         ),
         "can_edit": editable,
-        "is_open": objective.takes_check_ins,
+        "is_open": objective.takes_changes,
+        "takes_check_ins": objective.takes_check_ins,
         "parents": parents,
         "children": objective_cards(
             children, viewer=person, organisation=organisation, with_key_results=False, today=today
