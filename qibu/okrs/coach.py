@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from qibu.okrs.access import visible_objectives_q
@@ -236,11 +236,15 @@ def draft_duplicate_advice(
 # --- the advice on stored objectives ------------------------------------------------------------------------
 
 
-def key_result_rows(objective_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """The key results of the objectives as the rules read them, milestones counted; one query."""
+def key_result_rows(
+    objective_ids: Sequence[int], within: QuerySet[Objective] | None = None
+) -> dict[int, list[dict[str, Any]]]:
+    """The key results of the objectives as the rules read them, milestones counted; one query (`within`: a
+    query of the same objectives, for a list too long to send as ids)."""
     rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in objective_ids}
+    objectives = Q(objective__in=within.values("pk")) if within is not None else Q(objective_id__in=objective_ids)
     for row in (
-        KeyResult.objects.filter(objective_id__in=objective_ids)
+        KeyResult.objects.filter(objectives)
         .annotate(milestone_count=Count("milestones"))
         .order_by("objective_id", "position", "id")
         .values(
@@ -279,13 +283,14 @@ def _scope_key(objective: Objective) -> tuple[Any, ...]:
     return ("unit", objective.cycle_id, objective.level, objective.department_id)
 
 
-def _owner_counts(objectives: Sequence[Objective]) -> Counter[tuple[Any, ...]]:
-    """How many objectives each scope (`_scope_key`) of `objectives` holds, whoever may see them; one query."""
-    owners = {o.owner_id for o in objectives if o.owner_id is not None}
-    units = [o for o in objectives if o.owner_id is None]
-    where = Q(owner_id__in=owners)
-    for unit in units:
-        where |= Q(owner__isnull=True, level=unit.level, department_id=unit.department_id)
+def _owner_counts(objectives: Sequence[Objective], *, whole_cycles: bool) -> Counter[tuple[Any, ...]]:
+    """How many objectives each scope (`_scope_key`) of `objectives` holds, whoever may see them; one query (of
+    every objective of their cycles with `whole_cycles`, for a list too long to name its owners)."""
+    where = Q()
+    if not whole_cycles:
+        where = Q(owner_id__in={o.owner_id for o in objectives if o.owner_id is not None})
+        for unit in (o for o in objectives if o.owner_id is None):
+            where |= Q(owner__isnull=True, level=unit.level, department_id=unit.department_id)
     cycles = {o.cycle_id for o in objectives}
     counts: Counter[tuple[Any, ...]] = Counter()
     for cycle_id, owner_id, level, department_id, n in (
@@ -308,6 +313,7 @@ def objectives_advice(
     viewer: Person | None = None,
     key_results: Mapping[int, Sequence[Mapping[str, Any]]] | None = None,
     candidates: Sequence[Candidate] | None = None,
+    within: QuerySet[Objective] | None = None,
 ) -> dict[int, list[Advice]]:
     """The coach's advice on stored objectives, by id: the editor's rules on each as stored (SET-3 … SET-6,
     VIS-2, COACH-1), then its near-duplicates (COACH-2) among the objectives `viewer` may see (without a viewer:
@@ -315,13 +321,15 @@ def objectives_advice(
 
     Four queries whatever the number of objectives: their key results (none when `key_results` gives them), the
     owners' objective counts, their alignment, the candidates for near-duplicates (none when `candidates`
-    gives them: a report that read every objective of the cycle already)."""
+    gives them: a report that read every objective of the cycle already). `within` is the query `objectives`
+    were read by, for a list too long to send back to the database as ids (a report of a whole cycle)."""
     if not objectives:
         return {}
     ids = [o.pk for o in objectives]
-    rows = key_results if key_results is not None else key_result_rows(ids)
-    counts = _owner_counts(objectives)
-    aligned = set(Alignment.objects.filter(child_id__in=ids).values_list("child_id", flat=True).distinct())
+    rows = key_results if key_results is not None else key_result_rows(ids, within)
+    counts = _owner_counts(objectives, whole_cycles=within is not None)
+    children = Q(child__in=within.values("pk")) if within is not None else Q(child_id__in=ids)
+    aligned = set(Alignment.objects.filter(children).order_by().values_list("child_id", flat=True).distinct())
     duplicates = duplicate_advice(
         objectives, candidates if candidates is not None else candidates_for(objectives, viewer=viewer)
     )
