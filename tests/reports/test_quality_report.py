@@ -140,7 +140,9 @@ def test_it_marks_the_rules_that_block_submission(okrs: Okrs, company: Company) 
 def test_it_is_linked_from_the_company_and_department_pages(okrs: Okrs, company: Company) -> None:
     client = _client(company.mia)
     query = f"?cycle={company.quarter.pk}"
-    assert f'href="{URL}{query}"' in client.get(reverse("reports:company"), {"cycle": company.quarter.pk}).content.decode()
+    assert (
+        f'href="{URL}{query}"' in client.get(reverse("reports:company"), {"cycle": company.quarter.pk}).content.decode()
+    )
     department = client.get(reverse("reports:department", args=[company.sales.pk]), {"cycle": company.quarter.pk})
     assert f'href="{URL}{query}&amp;department={company.sales.pk}"' in department.content.decode()
 
