@@ -123,58 +123,69 @@ def near_duplicates(titles: Mapping[int, str]) -> dict[int, list[int]]:
 
 @dataclass(frozen=True)
 class Candidate:
-    """An objective a near-duplicate may be found among: its department's (or the company's) in its cycle."""
+    """An objective a near-duplicate may be found among (`near_group`)."""
 
     pk: int
     title: str
     cycle_id: int
     department_id: int | None
     level: str
-    owner_name: str
+    owner_id: int | None
 
 
-_CANDIDATE_COLUMNS = ("pk", "title", "cycle_id", "department_id", "level", "owner__full_name", "owner__username")
+_CANDIDATE_COLUMNS = ("pk", "title", "cycle_id", "department_id", "level", "owner_id")
 
 
-def _candidate(row: tuple[Any, ...]) -> Candidate:
-    pk, title, cycle_id, department_id, level, full_name, username = row
-    return Candidate(pk, title, cycle_id, department_id, level, full_name or username or "")
+def candidate_of(objective: Objective) -> Candidate:
+    return Candidate(
+        objective.pk, objective.title, objective.cycle_id, objective.department_id, objective.level, objective.owner_id
+    )
 
 
-def _group(cycle_id: int, department_id: int | None, level: str) -> tuple[int, int | None, str]:
-    """Near-duplicates are looked for among the objectives of one level of one department in one cycle (the
-    company's own when there is no department)."""
-    return (cycle_id, department_id, level)
+def near_group(candidate: Candidate) -> tuple[Any, ...]:
+    """The objectives a near-duplicate is looked for among, in one cycle: a department's objectives of one level
+    (its department objectives, its team objectives), the company's own; and a person's own objectives, since
+    colleagues in one role may well write alike (a sales team's "open a new city" each), while one person saying
+    the same twice, or two teams chasing one thing, split the effort."""
+    if candidate.level == Level.PERSON:
+        return (candidate.cycle_id, candidate.level, candidate.owner_id)
+    return (candidate.cycle_id, candidate.level, candidate.department_id)
 
 
-def candidates_for(
-    objectives: Iterable[Objective], *, viewer: Person | None, extra_q: Q | None = None
-) -> list[Candidate]:
+def _group_q(candidate: Candidate) -> Q:
+    if candidate.level == Level.PERSON:
+        return Q(cycle_id=candidate.cycle_id, level=candidate.level, owner_id=candidate.owner_id)
+    return Q(cycle_id=candidate.cycle_id, level=candidate.level, department_id=candidate.department_id)
+
+
+def _visible(viewer: Person | None) -> Q:
+    """What a near-duplicate may be named from: what the viewer sees (without one, what everyone sees)."""
+    return visible_objectives_q(viewer) if viewer is not None else Q(visibility=Visibility.COMPANY)
+
+
+def candidates_for(objectives: Iterable[Objective], *, viewer: Person | None) -> list[Candidate]:
     """The stored objectives the near-duplicates of `objectives` are looked for among, as `viewer` may see them
     (without a viewer: those the whole company sees); one query."""
     scopes = Q(pk__in=[])
     for objective in objectives:
-        scopes |= Q(cycle_id=objective.cycle_id, department_id=objective.department_id, level=objective.level)
-    if extra_q is not None:
-        scopes |= extra_q
-    visible = visible_objectives_q(viewer) if viewer is not None else Q(visibility=Visibility.COMPANY)
-    rows = Objective.objects.filter(scopes).filter(visible).order_by("priority", "id").values_list(*_CANDIDATE_COLUMNS)
-    return [_candidate(row) for row in rows]
+        scopes |= _group_q(candidate_of(objective))
+    rows = Objective.objects.filter(scopes).filter(_visible(viewer)).order_by("priority", "id")
+    return [Candidate(*row) for row in rows.values_list(*_CANDIDATE_COLUMNS)]
 
 
 def _duplicate_text(other: Candidate) -> str:
-    values = {"title": other.title, "owner": other.owner_name}
+    values = {"title": other.title}
     if other.level == Level.COMPANY:
         text = _(
             "This objective says nearly the same as “%(title)s”, another company objective in this cycle. Two "
             "objectives that say the same split the effort: merge them, or make plain what each achieves that the "
             "other does not."
         )
-    elif other.owner_name:
+    elif other.level == Level.PERSON:
         text = _(
-            "This objective says nearly the same as “%(title)s” (%(owner)s), another objective of the same "
-            "department in this cycle. Two objectives that say the same split the effort: merge them, or make "
-            "plain what each achieves that the other does not."
+            "This objective says nearly the same as “%(title)s”, another objective of the same owner in this cycle. "
+            "Two objectives that say the same split the effort: merge them, or make plain what each achieves that "
+            "the other does not."
         )
     else:
         text = _(
@@ -186,14 +197,14 @@ def _duplicate_text(other: Candidate) -> str:
 
 
 def duplicate_advice(objectives: Sequence[Objective], candidates: Sequence[Candidate]) -> dict[int, list[Advice]]:
-    """COACH-2 for each of `objectives`: the most alike of the candidates of its group, if any is close enough.
-    Every title is cut once, whatever the number of objectives."""
-    groups: dict[tuple[int, int | None, str], dict[int, Candidate]] = defaultdict(dict)
+    """COACH-2 for each of `objectives`: the most alike of the candidates of its group (`near_group`), if any is
+    close enough. Every title is cut once, whatever the number of objectives."""
+    groups: dict[tuple[Any, ...], dict[int, Candidate]] = defaultdict(dict)
     for candidate in candidates:
-        groups[_group(candidate.cycle_id, candidate.department_id, candidate.level)][candidate.pk] = candidate
+        groups[near_group(candidate)][candidate.pk] = candidate
     for objective in objectives:
-        own = Candidate(objective.pk, objective.title, objective.cycle_id, objective.department_id, objective.level, "")
-        groups[_group(objective.cycle_id, objective.department_id, objective.level)].setdefault(objective.pk, own)
+        own = candidate_of(objective)
+        groups[near_group(own)].setdefault(own.pk, own)
     wanted = {objective.pk for objective in objectives}
     found: dict[int, list[Advice]] = {pk: [] for pk in wanted}
     for group in groups.values():
@@ -210,26 +221,31 @@ def draft_duplicate_advice(
     title: str,
     cycle_id: int | None,
     level: str,
+    owner_id: int | None,
     department: Q | int | None,
     viewer: Person,
     excluding: int | None = None,
 ) -> list[Advice]:
-    """COACH-2 on an objective being typed: the stored objectives of its department (`department`: its id, or a
-    filter on `department_id` for one to be found from the owner or team) and level in the cycle that say nearly
-    the same as `title`; one query, none without a title or a cycle."""
-    if not title.strip() or cycle_id is None:
+    """COACH-2 on an objective being typed, among the stored objectives of its group in the cycle (`near_group`:
+    its owner's for a personal one; else its level's in its department, `department` being its id or a filter on
+    `department_id` that finds it from the team, None for the company's); one query, none without a title, a
+    cycle, or an owner for a personal one."""
+    if not title.strip() or cycle_id is None or (level == Level.PERSON and owner_id is None):
         return []
     where = Q(cycle_id=cycle_id, level=level)
-    where &= department if isinstance(department, Q) else Q(department_id=department)
-    objectives = Objective.objects.filter(where).filter(visible_objectives_q(viewer))
+    if level == Level.PERSON:
+        where &= Q(owner_id=owner_id)
+    elif isinstance(department, Q):
+        where &= department
+    else:
+        where &= Q(department_id=department)
+    objectives = Objective.objects.filter(where).filter(_visible(viewer))
     if excluding is not None:
         objectives = objectives.exclude(pk=excluding)
-    rows = list(objectives.order_by("priority", "id").values_list(*_CANDIDATE_COLUMNS))
-    if not rows:
+    others = {row[0]: Candidate(*row) for row in objectives.order_by("priority", "id").values_list(*_CANDIDATE_COLUMNS)}
+    if not others:
         return []
-    others = {row[0]: _candidate(row) for row in rows}
-    titles = {0: title, **{pk: candidate.title for pk, candidate in others.items()}}
-    alike = near_duplicates(titles).get(0, [])
+    alike = near_duplicates({0: title, **{pk: candidate.title for pk, candidate in others.items()}}).get(0, [])
     return [Advice("COACH-2", _duplicate_text(others[alike[0]]))] if alike else []
 
 

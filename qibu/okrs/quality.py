@@ -281,10 +281,22 @@ _TASK_EN = re.compile(
 _MARKER = re.compile(r"^\s*(?:kr\s*\d+\s*[:：.、]?|\(?\d{1,2}[).、:]|[①-⑳]|[-•*·])?\s*", re.IGNORECASE)
 
 
+# A measured change stated with its numbers ("从 3 次降至 0 次", "保持在 99.9% 以上", "达到 500 人") makes a
+# title an outcome, whatever verb it starts with: "负责服务可用性保持在 99.9%" measures the service in one's charge.
+_MEASURED_ZH = re.compile(
+    r"从.{0,20}?\d.{0,20}?(?:到|至|清零|归零|降为|减为)|(?:提升|提高|增长|增加|降低|减少|下降|降|升|压缩|缩短)(?:到|至)|"
+    r"(?:提升|提高|增长|增加|新增|降低|减少|下降|缩短|节省|节约)\s*\d|达到|保持在|不低于|不高于|不少于|不超过|低于|高于|超过"
+)
+
+
 def _task_verb_zh(text: str) -> str | None:
+    has_number = any(c.isdigit() for c in text)
+    if has_number and _MEASURED_ZH.search(text):
+        return None
     rest = _LEAD_ZH.sub("", text)
     for verb in TASK_VERBS_ZH:
-        if rest.startswith(verb):
+        # 负责 with a number is "in one's charge" (负责账号新增关注 3000 人); without one, a role (负责华东区销售).
+        if rest.startswith(verb) and not (verb == "负责" and has_number):
             after = rest[len(verb) :].lstrip()
             if any(after.startswith(noun) for noun in _NOUN_AFTER_VERB_ZH) or _MEASURE_ZH.match(after):
                 return None

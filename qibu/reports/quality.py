@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from qibu.core.rules import COACH_CHECKS, rule_statement
 from qibu.cycles.models import Cycle
 from qibu.okrs.access import visible_objectives_q
-from qibu.okrs.coach import Candidate, objectives_advice
+from qibu.okrs.coach import candidate_of, objectives_advice
 from qibu.okrs.models import Objective
 from qibu.okrs.quality import Advice
 from qibu.org.models import Department, Organisation, Person
@@ -109,10 +109,7 @@ def quality_report(
     if department is not None:
         within = within.filter(department__path__startswith=department.path)
     objectives = list(within.select_related("owner", "department").order_by("priority", "id"))
-    candidates = [
-        Candidate(o.pk, o.title, o.cycle_id, o.department_id, o.level, str(o.owner) if o.owner else "")
-        for o in objectives
-    ]
+    candidates = [candidate_of(o) for o in objectives]
     advice = objectives_advice(
         organisation=organisation, objectives=objectives, viewer=viewer, candidates=candidates, within=within
     )

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from qibu.okrs import coach
 from qibu.okrs.coach import DUPLICATE_THRESHOLD, near_duplicates, similarity, title_words
@@ -84,19 +85,40 @@ def test_it_lists_the_most_alike_first() -> None:
     assert found[1] == [3, 2]
 
 
-def test_it_names_the_near_duplicate_of_the_same_department_and_level_only(okrs: Okrs, company: Company) -> None:
-    """COACH-2: mia's objective against her department's personal ones; not against marketing's, nor against
-    the department's own objective, nor one she may not see."""
+def test_it_looks_among_the_owners_own_personal_objectives(okrs: Okrs, company: Company) -> None:
+    """COACH-2: mia saying the same twice; not a colleague in her role writing alike (hank), nor marketing, nor
+    one she may not see."""
     c = company
-    hank = objective_create(actor=c.hank, cycle=c.quarter, level=Level.PERSON, owner=c.hank, title="开拓苏州市场")
+    objective_create(actor=c.hank, cycle=c.quarter, level=Level.PERSON, owner=c.hank, title="开拓苏州市场")
     objective_create(actor=c.oscar, cycle=c.quarter, level=Level.PERSON, owner=c.oscar, title="打开苏州市场")
+    assert coach.objective_advice(organisation=c.org, objective=okrs["mine"], viewer=c.mia) == []
+    twin = objective_create(actor=c.mia, cycle=c.quarter, level=Level.PERSON, owner=c.mia, title="开拓苏州的市场")
     advice = coach.objective_advice(organisation=c.org, objective=okrs["mine"], viewer=c.mia)
     assert [a.rule for a in advice] == ["COACH-2"]
-    assert advice[0].text.startswith("This objective says nearly the same as “开拓苏州市场” (韩销售), another")
+    assert advice[0].text.startswith("This objective says nearly the same as “开拓苏州的市场”, another objective of")
+    assert "of the same owner in this cycle" in advice[0].text
     assert "merge them, or make plain what each achieves" in advice[0].text
-    hank.visibility = Visibility.PRIVATE
-    hank.save(update_fields=["visibility"])
-    assert coach.objective_advice(organisation=c.org, objective=okrs["mine"], viewer=c.mia) == []
+    twin.visibility = Visibility.PRIVATE
+    twin.save(update_fields=["visibility"])
+    assert coach.objective_advice(organisation=c.org, objective=okrs["mine"], viewer=c.oscar) == []
+    assert coach.objective_advice(organisation=c.org, objective=okrs["mine"]) == []  # no viewer: what all see
+
+
+def test_it_looks_among_the_departments_objectives_of_the_same_level(okrs: Okrs, company: Company) -> None:
+    """COACH-2: two department objectives of sales; not marketing's, nor a personal one."""
+    c = company
+    objective_create(actor=c.oscar, cycle=c.quarter, level=Level.DEPARTMENT, department=c.marketing,
+                     owner=c.oscar, title="销售部拿下十家标杆客户")  # fmt: skip
+    objective_create(actor=c.mia, cycle=c.quarter, level=Level.PERSON, owner=c.mia, title="拿下十家标杆客户")
+    assert coach.objective_advice(organisation=c.org, objective=okrs["department"], viewer=c.hank) == []
+    objective_create(actor=c.hank, cycle=c.quarter, level=Level.DEPARTMENT, department=c.sales, owner=c.hank,
+                     title="拿下十家标杆客户")  # fmt: skip
+    advice = coach.objective_advice(organisation=c.org, objective=okrs["department"], viewer=c.hank)
+    assert [a.rule for a in advice] == ["COACH-2"]
+    assert "another objective of the same department in this cycle" in advice[0].text
+    with translation.override("zh-hans"):
+        advice = coach.objective_advice(organisation=c.org, objective=okrs["department"], viewer=c.hank)
+    assert advice[0].text.startswith("这个目标与同一部门这个周期内的另一个目标“拿下十家标杆客户”说法几乎相同。")
 
 
 def test_it_compares_company_objectives_with_the_companys(okrs: Okrs, company: Company) -> None:
@@ -109,15 +131,15 @@ def test_it_compares_company_objectives_with_the_companys(okrs: Okrs, company: C
 
 
 def test_it_compares_what_is_typed_with_the_department_in_the_editor(okrs: Okrs, company: Company) -> None:
-    """COACH-2 as one types: the draft's department is its owner's."""
+    """COACH-2 as one types, among the owner's objectives."""
     objective_create(
-        actor=company.hank, cycle=company.quarter, level=Level.PERSON, owner=company.hank, title="提升华东区客户满意度"
+        actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="提升华东区客户满意度"
     )
     client = Client()
     client.force_login(company.mia)
     data = {"title": "提高华东客户的满意度", "level": "person", "cycle": company.quarter.pk, "owner": company.mia.pk}
     html = client.post(reverse("okrs:editor_warnings"), data, headers={"HX-Request": "true"}).content.decode()
-    assert "This objective says nearly the same as “提升华东区客户满意度” (韩销售)" in html
+    assert "This objective says nearly the same as “提升华东区客户满意度”, another objective of the same owner" in html
     data["title"] = "打开无锡市场"
     html = client.post(reverse("okrs:editor_warnings"), data, headers={"HX-Request": "true"}).content.decode()
     assert "nearly the same" not in html

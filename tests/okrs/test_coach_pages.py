@@ -21,7 +21,7 @@ from tests.project.test_rule_ids import bare_rule_ids
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
-HX = {"headers": {"HX-Request": "true"}}
+HX = {"HX-Request": "true"}
 
 
 def _client(person: Person, language: str = "en") -> Client:
@@ -61,10 +61,10 @@ def test_it_shows_the_new_advice_as_the_objective_is_typed_SET_5_SET_10(okrs: Ok
     """SET-5, SET-10, COACH-1: the title, the key results and the priority as typed, refreshed by htmx."""
     client = _client(company.mia)
     data = _typed(company, **{"parent_objectives": [okrs["department"].pk]})
-    response = client.post(reverse("okrs:editor_warnings"), data, **HX)
+    response = client.post(reverse("okrs:editor_warnings"), data, headers=HX)
     assert "No warnings: this objective follows the method." in _text(response)
     data |= {"title": "营收 500 万", "priority": "", "kr0-title": "召开 3 次客户答谢会", "kr0-target_value": "3"}
-    response = client.post(reverse("okrs:editor_warnings"), data, **HX)
+    response = client.post(reverse("okrs:editor_warnings"), data, headers=HX)
     text = _text(response)
     assert "This objective is a number (“500 万”)." in text
     assert "Key result 1 “召开 3 次客户答谢会” reads as a task (“召开 …”)" in text
@@ -76,7 +76,7 @@ def test_it_shows_the_new_advice_as_the_objective_is_typed_SET_5_SET_10(okrs: Ok
 
 def test_it_shows_the_advice_in_chinese_as_one_types(okrs: Okrs, company: Company) -> None:
     data = _typed(company, title="营收 500 万", priority="", **{"kr0-title": "完成新系统上线"})
-    text = _text(_client(company.mia, "zh-hans").post(reverse("okrs:editor_warnings"), data, **HX))
+    text = _text(_client(company.mia, "zh-hans").post(reverse("okrs:editor_warnings"), data, headers=HX))
     assert "这个目标本身是一个数字(“500 万”)。" in text
     assert "关键结果 1“完成新系统上线”读起来像一项任务(“完成……”)" in text
     assert "还没有选择优先级,将默认为 P1" in text
@@ -100,14 +100,14 @@ def test_it_asks_a_company_objective_for_its_strategic_goal_while_typed_VIS_2(ok
     client = _client(company.erin)
     data = _typed(company, level="company", owner=company.erin.pk, title="成为华东连锁零售的首选")
     assert "This company objective serves no strategic goal." in _text(
-        client.post(reverse("okrs:editor_warnings"), data, **HX)
+        client.post(reverse("okrs:editor_warnings"), data, headers=HX)
     )
     data["strategic_goal"] = goal.pk
-    assert "strategic goal" not in _text(client.post(reverse("okrs:editor_warnings"), data, **HX))
+    assert "strategic goal" not in _text(client.post(reverse("okrs:editor_warnings"), data, headers=HX))
     edit = {"objective": okrs["company"].pk, "level": "company", "title": okrs["company"].title}
-    assert ">VIS-2</abbr>" in client.post(reverse("okrs:editor_warnings"), edit, **HX).content.decode()
+    assert ">VIS-2</abbr>" in client.post(reverse("okrs:editor_warnings"), edit, headers=HX).content.decode()
     Objective.objects.filter(pk=okrs["company"].pk).update(strategic_goal=goal)
-    assert ">VIS-2</abbr>" not in client.post(reverse("okrs:editor_warnings"), edit, **HX).content.decode()
+    assert ">VIS-2</abbr>" not in client.post(reverse("okrs:editor_warnings"), edit, headers=HX).content.decode()
 
 
 # --- the key result's form ----------------------------------------------------------------------------------
@@ -122,13 +122,13 @@ def test_it_checks_the_key_result_as_it_is_typed_SET_5_SET_8(okrs: Okrs, company
     client = _client(company.mia)
     typed = {"objective": okrs["mine"].pk, "title": "Hold 3 workshops", "kind": "increase", "target_value": "3"}
     typed |= {"start_date": "2026-10-01", "end_date": "2026-12-31"}
-    text = _text(client.post(reverse("okrs:kr_warnings"), typed, **HX))
+    text = _text(client.post(reverse("okrs:kr_warnings"), typed, headers=HX))
     assert "This key result reads as a task (“Hold …”)" in text
     text = _text(
-        client.post(reverse("okrs:kr_warnings"), {**typed, "title": "Sign 12 customers", "end_date": ""}, **HX)
+        client.post(reverse("okrs:kr_warnings"), {**typed, "title": "Sign 12 customers", "end_date": ""}, headers=HX)
     )
     assert "This key result has no start and end dates; the objective's dates will be used." in text
-    text = _text(client.post(reverse("okrs:kr_warnings"), {**typed, "title": "Sign 12 customers"}, **HX))
+    text = _text(client.post(reverse("okrs:kr_warnings"), {**typed, "title": "Sign 12 customers"}, headers=HX))
     assert "No warnings: this key result follows the method." in text
 
 
@@ -141,7 +141,7 @@ def test_it_checks_a_stored_key_result_on_its_edit_form_SET_5(okrs: Okrs, compan
     assert "This key result reads as a task (“完成 …”)" in text
     typed = {"key_result": kr.pk, "title": "苏州新签 3 家", "kind": "increase", "target_value": "3"}
     typed |= {"start_date": "2026-10-01", "end_date": "2026-12-31"}
-    assert "follows the method" in _text(_client(company.mia).post(reverse("okrs:kr_warnings"), typed, **HX))
+    assert "follows the method" in _text(_client(company.mia).post(reverse("okrs:kr_warnings"), typed, headers=HX))
 
 
 def test_it_refuses_the_key_result_advice_of_what_one_may_not_change(okrs: Okrs, company: Company) -> None:

@@ -88,8 +88,11 @@ def _coach_state() -> str:
 
 @pytest.mark.parametrize(("row", "persona"), CASES)
 def test_it_answers_each_persona_as_the_table_says_PUB_2(
-    row: Row, persona: str, world: World, company: Company
-) -> None:  # noqa: F811
+    row: Row,
+    persona: str,
+    world: World,  # noqa: F811
+    company: Company,
+) -> None:
     """PUB-2."""
     expected = row.expect[persona]
     before = _coach_state()

@@ -65,6 +65,7 @@ CHINESE_TASKS = {
     "季度内完成 3 次培训": "完成",
     "4月底前完成招聘": "完成",
     "KR1：组织人才盘点": "组织",
+    "负责模块按节点完成量产前验证": "负责",  # a role: nothing measured
     "1. 开展培训": "开展",
 }
 CHINESE_OUTCOMES = [
@@ -79,6 +80,13 @@ CHINESE_OUTCOMES = [
     "签约标杆客户 10 家",
     "客户满意度提升到 90 分",
     "Y3 智能收银一体机年内完成量产",  # the subject leads; it is done when the machines are
+    # 负责 with a number: the service, account or module in one's charge, measured.
+    "负责服务可用性保持在99.9%至99.99%之间",
+    "负责账号新增关注3000人",
+    "负责模块遗留问题从20个清零",
+    # A measured change makes an outcome of a title that starts with a task.
+    "组织 3 场沙龙,参与人数达到 300 人",
+    "完成回款从 200 万提升到 260 万",
 ]
 ENGLISH_TASKS = {
     "Launch the mobile app": "Launch",

@@ -26,20 +26,15 @@ from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.selectors import key_result_count, owner_objective_count
 from qibu.okrs.views._common import _date_or_none, _int_or_none
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Person, Team
+from qibu.org.models import Team
 
 
-def _department_of_draft(level: str, *, owner_id: int | None, department_id: int | None, team_id: int | None) -> Any:
-    """The department whose objectives a draft's near-duplicates are looked for among (COACH-2), as the services
-    will set it: a person's, a team's, the one chosen, none for the company's; a filter when it is to be found
-    from the owner or the team (in the same query), None when it is not known yet."""
-    if level == Level.COMPANY:
-        return Q(department__isnull=True)
-    if level == Level.PERSON and owner_id:
-        return Q(department_id=Subquery(Person.objects.filter(pk=owner_id).values("department_id")[:1]))
+def _department_of_draft(level: str, *, department_id: int | None, team_id: int | None) -> Any:
+    """The department a draft's near-duplicates are looked for in (COACH-2), as the services will set it: a
+    team's (a filter, found in the same query), the one chosen, none for the company's."""
     if level == Level.TEAM and team_id:
         return Q(department_id=Subquery(Team.objects.filter(pk=team_id).values("department_id")[:1]))
-    if level == Level.DEPARTMENT and department_id:
+    if level == Level.DEPARTMENT:
         return department_id
     return None
 
@@ -80,13 +75,13 @@ def _warnings(
         strategic_goal=strategic_goal,
         priority_chosen=priority_chosen,
     )
-    department = _department_of_draft(level, owner_id=owner_id, department_id=department_id, team_id=team_id)
-    if department is not None:
+    if level != Level.DEPARTMENT or department_id:
         warnings += coach.draft_duplicate_advice(
             title=title,
             cycle_id=cycle_id,
             level=level,
-            department=department,
+            owner_id=owner_id,
+            department=_department_of_draft(level, department_id=department_id, team_id=team_id),
             viewer=current_person(request),
             excluding=excluding,
         )
