@@ -35,6 +35,8 @@ from qibu.org.models import Organisation, Person
 # Two titles are near-duplicates from this share of words in common (Jaccard: shared ÷ all, after synonyms);
 # tuned by the pairs of tests/okrs/test_coach_duplicates.py.
 DUPLICATE_THRESHOLD = 0.6
+# Titles that share less than this of their characters are not cut into words (`_worth_cutting`).
+CHARACTERS_FIRST = 0.25
 
 # --- the words of a title -----------------------------------------------------------------------------------
 
@@ -80,6 +82,7 @@ def _english_word(word: str) -> str:
     return _SYNONYMS.get(word, word)
 
 
+@functools.lru_cache(maxsize=4096)
 def title_words(title: str) -> frozenset[str]:
     """The words of a title that say something: Chinese cut by jieba, English by spaces and punctuation,
     lowercased; stop words and punctuation dropped, synonyms made one."""
@@ -100,10 +103,29 @@ def similarity(first: frozenset[str], second: frozenset[str]) -> float:
     return len(first & second) / len(both) if both else 0.0
 
 
+def _characters(title: str) -> frozenset[str]:
+    return frozenset(character for character in title.lower() if character.isalnum())
+
+
+def _worth_cutting(titles: Mapping[int, str]) -> list[int]:
+    """The titles that share enough characters with another one to be cut into words at all: two titles of one
+    meaning share far more than CHARACTERS_FIRST of their characters (synonyms included: 提高/提升, 打开/开拓),
+    so a title that shares less with every other is no near-duplicate, and jieba need not cut it."""
+    characters = {pk: _characters(title) for pk, title in titles.items()}
+    keep = set()
+    pks = list(characters)
+    for i, first in enumerate(pks):
+        for second in pks[i + 1 :]:
+            if similarity(characters[first], characters[second]) >= CHARACTERS_FIRST:
+                keep.update((first, second))
+    return [pk for pk in pks if pk in keep]
+
+
 def near_duplicates(titles: Mapping[int, str]) -> dict[int, list[int]]:
     """For each title (by id) the others that say nearly the same (similarity ≥ DUPLICATE_THRESHOLD), most
-    alike first. Each title is cut once; only titles with a word in common are compared."""
-    words = {pk: title_words(title) for pk, title in titles.items()}
+    alike first. A title is cut into words only when it shares characters enough with another (`_worth_cutting`),
+    once; only titles with a word in common are compared."""
+    words = {pk: title_words(titles[pk]) for pk in _worth_cutting(titles)}
     by_word: dict[str, list[int]] = defaultdict(list)
     for pk, found in words.items():
         for word in found:

@@ -402,15 +402,21 @@ def objective_number(title: str) -> str | None:
 _NUMBER_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _subject(position: int | None, title: str) -> str:
+@dataclass(frozen=True)
+class _Subject:
     """How a sentence names the key result: by its place and title on the objective's editor, as "this key
-    result" on its own form."""
-    if position is None:
-        return _("This key result")
-    return _("Key result %(n)d “%(title)s”") % {"n": position, "title": title}
+    result" on its own form; put into words only when there is something to say (a report checks thousands)."""
+
+    position: int | None
+    title: str
+
+    def __str__(self) -> str:
+        if self.position is None:
+            return _("This key result")
+        return _("Key result %(n)d “%(title)s”") % {"n": self.position, "title": self.title}
 
 
-def _measure_advice(kr: Mapping[str, Any], subject: str, title: str) -> Advice | None:
+def _measure_advice(kr: Mapping[str, Any], subject: _Subject, title: str) -> Advice | None:
     """SET-5: what the key result is measured by, as its kind needs it."""
     kind = kr.get("kind") or KeyResultKind.INCREASE
     values = {"kr": subject}
@@ -449,7 +455,7 @@ def key_result_warnings(kr: Mapping[str, Any], position: int | None = None) -> l
     "milestones" (how many; a list, or a count) and "start_date", "end_date" (the keys present only where the
     form asks for them). `position` names it on the objective's editor; None: its own form."""
     title = str(kr.get("title") or "").strip()
-    subject = _subject(position, title)
+    subject = _Subject(position, title)
     found: list[Advice | None] = [_measure_advice(kr, subject, title)]
     verb = task_verb(title)
     if verb is not None:

@@ -25,6 +25,14 @@ PROBLEMS_SHOWN = 10
 PROBLEMS_SHOWN_FOR_ONE = 500
 
 
+# What the rules and the page read of an objective (a report reads thousands).
+_COLUMNS = (
+    *("title", "level", "priority", "cycle_id", "owner_id", "department_id", "strategic_goal_id"),
+    *("start_date", "end_date", "visibility"),
+    *("owner__full_name", "owner__username", "department__name", "department__path"),
+)
+
+
 @dataclass(frozen=True)
 class RuleCount:
     """How many objectives break one rule."""
@@ -108,7 +116,7 @@ def quality_report(
     within = Objective.objects.filter(visible_objectives_q(viewer), cycle=cycle)
     if department is not None:
         within = within.filter(department__path__startswith=department.path)
-    objectives = list(within.select_related("owner", "department").order_by("priority", "id"))
+    objectives = list(within.select_related("owner", "department").only(*_COLUMNS).order_by("priority", "id"))
     candidates = [candidate_of(o) for o in objectives]
     advice = objectives_advice(
         organisation=organisation, objectives=objectives, viewer=viewer, candidates=candidates, within=within

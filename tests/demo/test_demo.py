@@ -25,6 +25,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.demo import content
 from qibu.demo.generator import DemoSummary, generate_company, wipe_company
 from qibu.okrs import progress as meas
+from qibu.okrs.coach import objectives_advice
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective
 from qibu.okrs.rollup import key_result_compute, refresh_all
 from qibu.okrs.services import checkin_record
@@ -311,3 +312,12 @@ def test_it_refuses_too_few_people(empty: None) -> None:
     with pytest.raises(CommandError, match="--people"):
         call_command("load_demo", "--people", "3", stdout=StringIO())
     assert not Person.objects.exists()
+
+
+def test_it_makes_the_count_rules_block_submission_and_keeps_them_SET_3_SET_4(demo: DemoSummary, db: None) -> None:
+    """SET-3, SET-4: the demo company blocks on them, and no demo objective breaks them."""
+    organisation = Organisation.objects.get()
+    assert organisation.coach_blocking_rules == ["SET-3", "SET-4"]
+    objectives = list(Objective.objects.all())
+    advice = objectives_advice(organisation=organisation, objectives=objectives, within=Objective.objects.all())
+    assert not {a.rule for found in advice.values() for a in found} & {"SET-3", "SET-4"}

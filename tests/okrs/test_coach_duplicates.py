@@ -224,3 +224,13 @@ def test_it_loads_jieba_only_to_compare_titles(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("ok")
+
+
+def test_it_does_not_cut_titles_that_share_too_few_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """COACH-2 costs jieba's cutting only where a near-duplicate is possible at all."""
+
+    def refuse(title: str) -> frozenset[str]:
+        raise AssertionError(f"cut {title}")
+
+    monkeypatch.setattr(coach, "title_words", refuse)
+    assert near_duplicates({1: "打开苏州市场", 2: "降低客户流失率", 3: "Ship the Y3 till"}) == {}
