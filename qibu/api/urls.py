@@ -6,7 +6,19 @@ settings page) or a signed-in browser session (unsafe methods then need the X-CS
 
 from django.conf import settings
 
-from qibu.api import approval, chat, comments, cycles, key_results, notifications, okrs, org, publications, rhythm
+from qibu.api import (
+    approval,
+    chat,
+    coach,
+    comments,
+    cycles,
+    key_results,
+    notifications,
+    okrs,
+    org,
+    publications,
+    rhythm,
+)
 from qibu.api.auth import SessionAuth, TokenAuth
 from qibu.api.errors import install_error_handlers
 from qibu.api.openapi import QibuAPI
@@ -28,6 +40,7 @@ api.add_router("", cycles.router)
 api.add_router("", okrs.router)
 api.add_router("", key_results.router)
 api.add_router("", approval.router)
+api.add_router("", coach.router)
 api.add_router("", notifications.router)
 api.add_router("", comments.router)
 api.add_router("", publications.router)

@@ -4,6 +4,11 @@ Rule IDs (SET-3, EXE-4 …, from the method) name rules in code, tests and histo
 Pages show the statement first and may add the ID after it as a small label: `{% rule_id "SET-6" %}` (from
 `rule_tags`) renders `<abbr class="rule-id" title="statement">SET-6</abbr>`, so the ID never stands alone.
 `tests/project/test_rule_ids.py` fails on any rule ID in a page's visible text outside such a label.
+
+The OKR coach (`qibu.okrs.quality`, `qibu.okrs.coach`) checks the rules a machine can check; two of its checks
+have no number in the method and carry the coach's own IDs: COACH-1 (an objective that is itself a number) and
+COACH-2 (near-duplicate objectives in a department). `COACH_CHECKS` says in plain words what it checks for each
+rule that an administrator may make block a submission (`Organisation.coach_blocking_rules`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ RULES: dict[str, Promise] = {
     "SET-6": _("Every objective serves the company's strategy: it aligns to a parent objective or key result."),
     "SET-7": _("Most objectives are written by the people who own them, not by their leaders."),
     "SET-8": _("Every objective and key result has a start and an end date."),
+    "SET-10": _("Objectives carry a priority that orders plans and resources."),
+    "COACH-1": _("An objective says in words where to go; the numbers that show it are its key results."),
+    "COACH-2": _("A department does not keep two objectives that say the same."),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),
@@ -27,6 +35,29 @@ RULES: dict[str, Promise] = {
     "PUB-2": _("Every OKR is open to everyone in the company, so that everyone sees the priorities."),
     "PUB-3": _("Leaders explain why these OKRs matter and invite feedback."),
 }
+
+
+# What the coach checks on a stored objective, by rule, in the order pages list them: the rules an administrator
+# may make block a submission. The dates (SET-8) and the priority (SET-10) are advised while one types only: a
+# stored objective always has them (its cycle's dates, priority P1 when none was chosen).
+COACH_CHECKS: dict[str, Promise] = {
+    "SET-3": _("The owner has more objectives in the cycle than the policy keeps."),
+    "SET-4": _("The objective has fewer or more key results than the policy keeps."),
+    "SET-5": _(
+        "A key result has no number or target to measure it by, or reads as a task (“hold”, “完成”) rather than "
+        "an outcome."
+    ),
+    "SET-6": _("An objective below the company's aligns to no parent objective, key result or strategic goal."),
+    "VIS-2": _("A company objective serves no strategic goal."),
+    "COACH-1": _("The objective is itself a number (“Revenue 5M”) rather than an ambition in words."),
+    "COACH-2": _("The objective says nearly the same as another of its department in the cycle."),
+}
+
+
+def coach_check(rule: str) -> str:
+    """What the coach checks for `rule`, in the active language ("" for a rule it does not check)."""
+    check = COACH_CHECKS.get(rule)
+    return str(check) if check is not None else ""
 
 
 def rule_statement(rule: str) -> str:

@@ -34,6 +34,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
+from qibu.demo.coach import build_coach
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
 from qibu.okrs.models import (
@@ -248,6 +249,7 @@ class _Builder:
         self._team_and_personal_okrs()
         self._finish()
         build_approval(organisation=self.organisation, ceo=self.ceo, showcase=self.sales_member, now=self.now)
+        build_coach(self.organisation)
         return self.summary
 
     def _organisation(self) -> None:

@@ -170,8 +170,14 @@ class ObjectiveForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.select_related("department").order_by("name"), required=False
     )
+    # SET-10: chosen, not assumed: a new objective starts with none, and the coach says so until one is chosen
+    # (left empty, the service gives it P1).
     priority = forms.TypedChoiceField(
-        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.P1, required=False
+        label=_("Priority"),
+        choices=[("", _("— choose —")), *Priority.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     commitment = forms.ChoiceField(
         label=_("Commitment"), choices=Commitment.choices, initial=Commitment.ASPIRATIONAL, required=False

@@ -19,4 +19,5 @@ urlpatterns = [
     path("key-results/<int:pk>/delete/", views.key_result_delete_view, name="kr_delete"),
     path("key-results/<int:pk>/check-in/", views.checkin, name="checkin"),
     path("editor/warnings/", views.editor_warnings, name="editor_warnings"),
+    path("editor/key-result-warnings/", views.key_result_warnings, name="kr_warnings"),
 ]

@@ -20,6 +20,7 @@ from qibu.audit.registry import (
     register_labels,
     register_namer,
 )
+from qibu.core.rules import coach_check
 from qibu.org.models import Department, Person, Team
 
 ORGANISATION = "org.organisation"
@@ -58,8 +59,17 @@ def _teams(ids: set[int], viewer: Any) -> dict[int, str]:
     return dict(Team.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
+def _rules(value: Any, names: Names) -> str:
+    """The coach's rules that block a submission, by what they check (a person reads words, not rule IDs);
+    "none" when they only advise."""
+    if not value:
+        return str(_("none"))
+    return "; ".join(coach_check(str(rule)) or str(rule) for rule in value)
+
+
 def register() -> None:
     register_action("organisation.update", _("changed the organisation's settings"))
+    register_action("organisation.coach_blocking", _("changed which of the coach's rules block submission"))
     register_action("strategic_goal.create", _("added a strategic goal"))
     register_action("strategic_goal.delete", _("deleted a strategic goal"))
     register_action("department.create", _("created the department"))
@@ -101,6 +111,7 @@ def register() -> None:
     register_format(PERSON, "language", language)
     register_format(ORGANISATION, "default_language", language)
     register_format(ORGANISATION, "fiscal_year_start_month", ValueFormat(show=_month))
+    register_format(ORGANISATION, "coach_blocking_rules", ValueFormat(show=_rules))
     register_namer(PERSON, _people)
     register_namer(DEPARTMENT, _departments)
     register_namer(TEAM, _teams)

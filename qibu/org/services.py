@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 
 from qibu.audit.services import history_record, snapshot
 from qibu.core.pinyin import search_key
+from qibu.core.rules import COACH_CHECKS
 from qibu.core.validation import (
     NAME_MAX,
     SHORT_NAME_MAX,
@@ -125,6 +126,36 @@ def organisation_update(*, actor: Person | None, organisation: Organisation, dat
             subject=organisation,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
+        )
+    return organisation
+
+
+@transaction.atomic
+def organisation_set_coach_blocking(
+    *, actor: Person | None, organisation: Organisation, rules: Sequence[Any]
+) -> Organisation:
+    """Choose the coach's rules that block a submission (`qibu.core.rules.COACH_CHECKS`: their IDs, such as
+    "SET-4"); the others only advise. An unknown ID is refused, naming it; the change is kept in history."""
+    errors = FieldErrors()
+    unknown = [str(rule) for rule in rules if rule not in COACH_CHECKS]
+    if unknown:
+        errors.add(
+            "coach_blocking_rules",
+            ngettext("The coach has no rule %(rules)s.", "The coach has no rules %(rules)s.", len(unknown))
+            % {"rules": ", ".join(f"“{rule}”" for rule in unknown)},
+        )
+    errors.raise_if_any()
+    chosen = [rule for rule in COACH_CHECKS if rule in set(rules)]
+    before = list(organisation.coach_blocking_rules or [])
+    if chosen != before:
+        organisation.coach_blocking_rules = chosen
+        organisation.save(update_fields=["coach_blocking_rules"])
+        history_record(
+            actor=actor,
+            action="organisation.coach_blocking",
+            subject=organisation,
+            before={"coach_blocking_rules": before},
+            after={"coach_blocking_rules": chosen},
         )
     return organisation
 

@@ -22,7 +22,8 @@ from qibu.audit.registry import Ref
 from qibu.audit.selectors import subject_history
 from qibu.core.forms import apply_errors
 from qibu.core.http import admin_required, current_person
-from qibu.core.rules import rule_statement
+from qibu.core.rules import COACH_CHECKS, rule_statement
+from qibu.core.validation import field_problems
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
@@ -39,6 +40,7 @@ from qibu.org.services import (
     department_create,
     department_move,
     department_set_head,
+    organisation_set_coach_blocking,
     organisation_update,
     person_set_language,
     strategic_goal_create,
@@ -99,6 +101,34 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The organisation settings are saved."))
             return redirect("org:settings")
     return _organisation_page(request, form, status=400)
+
+
+# --- the coach: which rules block a submission -----------------------------------------------------
+
+
+def _coach_page(request: HttpRequest, chosen: list[str], errors: list[str], status: int = 200) -> HttpResponse:
+    rows = [
+        {"rule": rule, "statement": rule_statement(rule), "check": str(check), "blocks": rule in chosen}
+        for rule, check in COACH_CHECKS.items()
+    ]
+    context = {"rows": rows, "errors": errors, "section": "coach"}
+    return render(request, "org/coach.html", context, status=status)
+
+
+@admin_required
+def coach_settings(request: HttpRequest) -> HttpResponse:
+    """The coach's rules, each with a box "blocks submission" (SET-1, SET-2: a submission waits until they are
+    settled); the others only advise."""
+    organisation = request_organisation(request)
+    if request.method != "POST":
+        return _coach_page(request, list(organisation.coach_blocking_rules or []), [])
+    chosen = request.POST.getlist("blocking")
+    try:
+        organisation_set_coach_blocking(actor=current_person(request), organisation=organisation_get(), rules=chosen)
+    except ValidationError as exc:
+        return _coach_page(request, chosen, [message for _field, message in field_problems(exc)], status=400)
+    messages.success(request, _("The coach's rules are saved."))
+    return redirect("org:coach")
 
 
 # --- vision and strategy ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qibu.reports import views
+from qibu.reports import views, views_quality
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department, name="department"),
     path("departments/<int:pk>/rows/", views.department_rows, name="department_rows"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("quality/", views_quality.quality, name="quality"),
 ]

@@ -53,6 +53,8 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/approve": {"post"},
     "/api/v1/objectives/{objective_id}/return": {"post"},
     "/api/v1/objectives/{objective_id}/reopen": {"post"},
+    "/api/v1/objectives/{objective_id}/advice": {"get"},
+    "/api/v1/organisation/coach": {"get", "put"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
     "/api/v1/check-ins": {"get", "post"},
@@ -192,6 +194,10 @@ def test_it_answers_with_real_data_within_its_schema(
         assert set(body["deliveries"]) == set(NotificationKind.values)
     elif path.endswith("/calendar"):
         assert body["exists"] is True
+    elif path.endswith("/advice"):
+        assert body["objective"] == okrs["mine"].pk
+    elif path.endswith("/organisation/coach"):
+        assert body["rules"]
     else:
         assert body["id"] in ids.values()
 
@@ -233,6 +239,7 @@ OPERATION_IDS = {
     "chat_webhook_test", "chat_webhook_enable",
     "schedules_list", "schedule_get", "schedule_create", "schedule_update", "schedule_delete",
     "calendar_get", "calendar_make", "calendar_revoke",
+    "objective_advice", "coach_rules_get", "coach_rules_put",
 }  # fmt: skip
 
 
@@ -260,6 +267,7 @@ TAGS = {
     "/api/v1/chat-webhooks": "chat webhooks",
     "/api/v1/schedules": "schedules",
     "/api/v1/calendar": "calendar",
+    "/api/v1/organisation": "organisation",
 }
 
 

@@ -25,6 +25,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.demo import content
 from qibu.demo.generator import DemoSummary, generate_company, wipe_company
 from qibu.okrs import progress as meas
+from qibu.okrs.coach import objectives_advice
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective
 from qibu.okrs.rollup import key_result_compute, refresh_all
 from qibu.okrs.services import checkin_record
@@ -334,3 +335,12 @@ def test_it_agrees_its_okrs_and_has_two_changes_under_way_SET_1_SET_2(demo: Demo
     sales_member = Person.objects.get(username=next(s for s in demo.sign_ins if s.role == Role.MEMBER).username)
     asked = Notification.objects.filter(kind=NotificationKind.APPROVAL, text__startswith=sales_member.full_name)
     assert sales_member.manager_id in set(asked.values_list("recipient_id", flat=True))
+
+
+def test_it_makes_the_count_rules_block_submission_and_keeps_them_SET_3_SET_4(demo: DemoSummary, db: None) -> None:
+    """SET-3, SET-4: the demo company blocks on them, and no demo objective breaks them."""
+    organisation = Organisation.objects.get()
+    assert organisation.coach_blocking_rules == ["SET-3", "SET-4"]
+    objectives = list(Objective.objects.all())
+    advice = objectives_advice(organisation=organisation, objectives=objectives, within=Objective.objects.all())
+    assert not {a.rule for found in advice.values() for a in found} & {"SET-3", "SET-4"}

@@ -115,7 +115,7 @@ def test_it_warns_when_the_target_equals_the_start_SET_5() -> None:
 
 def test_it_accepts_done_or_not_key_results_without_numbers_SET_5() -> None:
     """SET-5."""
-    launch = {"title": "Launch the Suzhou office", "kind": "boolean", "start_value": "", "target_value": ""}
+    launch = {"title": "The Suzhou office is open", "kind": "boolean", "start_value": "", "target_value": ""}
     assert _warnings(key_results=[launch]) == []
 
 

@@ -25,8 +25,8 @@ from tests.project.test_permissions_matrix import Row, World, world  # noqa: F40
 from tests.project.test_untranslated import PAGES, _chinese_client, lived_in  # noqa: F401  (the fixture)
 
 # The rule families of the method (METHOD.md): vision, set, publish, execute, self-assess, reflect, update,
-# celebrate, measure, and the workshop rules.
-RULE_ID = re.compile(r"\b(?:VIS|SET|PUB|EXE|SELF|REF|UPD|CEL|MEAS|WS)-\d+\b")
+# celebrate, measure, and the workshop rules; and the OKR coach's own checks (COACH-1, COACH-2: qibu.core.rules).
+RULE_ID = re.compile(r"\b(?:VIS|SET|PUB|EXE|SELF|REF|UPD|CEL|MEAS|WS|COACH)-\d+\b")
 SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "aria-description")
 HIDDEN_TAGS = {"script", "style", "template"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}

@@ -10,14 +10,14 @@ size of the company: stored roll-ups, prefetches, and limited lists.
     history       the objective page's check-in list, and the names the ids of it and of history stand for
     pages         my OKRs and the objective page, with the chart
     checkin       the inline check-in: its form on demand, and the check-in
-    advice        the editor's warnings
+    advice        the coach while one types: the editor's and the key result form's warnings
     editor        objective new, edit, delete, with alignment
     key_results   key result new, edit, delete
     approval      submit, approve, return with comments, reopen (SET-1, SET-2), and the approval's own page
 
 The views `qibu.okrs.urls` routes to are imported here."""
 
-from qibu.okrs.views.advice import editor_warnings
+from qibu.okrs.views.advice import editor_warnings, key_result_warnings
 from qibu.okrs.views.approval import (
     objective_approval,
     objective_approve_view,
@@ -36,6 +36,7 @@ __all__ = [
     "key_result_delete_view",
     "key_result_edit",
     "key_result_new",
+    "key_result_warnings",
     "my_okrs",
     "objective_approval",
     "objective_approve_view",

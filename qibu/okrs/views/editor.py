@@ -191,6 +191,9 @@ def objective_new(request: HttpRequest) -> HttpResponse:
             has_alignment=False,
             start_date=None,
             end_date=None,
+            strategic_goal=False,
+            priority_chosen=False,
+            department_id=initial["department"],
         )
     return _render_editor(request, form=form, drafts=drafts, objective=None, advice=advice, status=status)
 
@@ -254,6 +257,11 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             has_alignment=bool(current),
             start_date=objective.start_date,
             end_date=objective.end_date,
+            title=objective.title,
+            strategic_goal=objective.strategic_goal_id is not None,
+            priority_chosen=True,
+            department_id=objective.department_id,
+            team_id=objective.team_id,
         )
     return _render_editor(request, form=form, drafts=[], objective=objective, advice=advice, status=status)
 

@@ -23,13 +23,21 @@ from qibu.okrs.forms import ERROR_ALIASES, KeyResultForm
 from qibu.okrs.models import KeyResultKind, Objective
 from qibu.okrs.selectors import key_result_count
 from qibu.okrs.services import key_result_create, key_result_delete, key_result_update
+from qibu.okrs.views.advice import key_result_advice
 from qibu.org.middleware import request_organisation
 
 
-def _addition_advice(request: HttpRequest, objective: Objective, *, saved: bool) -> list[quality.Advice]:
-    """SET-4 on adding a key result: before saving, counting the one on the form; after, the one just added."""
-    count = key_result_count(objective) + (0 if saved else 1)
-    return quality.addition_warnings(organisation=request_organisation(request), key_result_count=count, saved=saved)
+def _addition_advice(request: HttpRequest, objective: Objective) -> list[quality.Advice]:
+    """SET-4 after adding a key result: counting the one just added."""
+    count = key_result_count(objective)
+    return quality.addition_warnings(organisation=request_organisation(request), key_result_count=count, saved=True)
+
+
+def _form_data(form: KeyResultForm) -> Any:
+    """What the coach reads of the form: what was sent, else the values it starts with."""
+    if form.is_bound:
+        return form.data
+    return {name: form.initial.get(name, field.initial) for name, field in form.fields.items()}
 
 
 @login_required
@@ -68,13 +76,15 @@ def key_result_new(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_errors(form, exc, ERROR_ALIASES)
             else:
                 messages.success(request, _("Key result added: “%(title)s”.") % {"title": kr.title})
-                for advice in _addition_advice(request, objective, saved=True):
+                for advice in _addition_advice(request, objective):
                     messages.warning(request, advice.text)
                 return HttpResponseRedirect(reverse("okrs:objective", args=[objective.pk]) + f"#kr-{kr.pk}")
     else:
-        form = KeyResultForm(actor=person, objective=objective, initial={"owner": objective.owner_id})
-    warnings = _addition_advice(request, objective, saved=False)
-    context = {"form": form, "objective": objective, "key_result": None, "warnings": warnings}
+        # SET-8: the objective's dates, shown so that the key result's own are explicit.
+        initial = {"owner": objective.owner_id, "start_date": objective.start_date, "end_date": objective.end_date}
+        form = KeyResultForm(actor=person, objective=objective, initial=initial)
+    coach = key_result_advice(request, objective, _form_data(form), key_result=None)
+    context = {"form": form, "objective": objective, "key_result": None, **coach}
     return render(request, "okrs/key_result_form.html", context, status=status)
 
 
@@ -128,7 +138,8 @@ def key_result_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "end_date": kr.end_date,
         }
         form = KeyResultForm(actor=person, objective=objective, instance=kr, initial=initial)
-    context = {"form": form, "objective": objective, "key_result": kr}
+    coach = key_result_advice(request, objective, _form_data(form), key_result=kr)
+    context = {"form": form, "objective": objective, "key_result": kr, **coach}
     return render(request, "okrs/key_result_form.html", context, status=status)
 
 

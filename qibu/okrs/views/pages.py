@@ -23,7 +23,7 @@ from qibu.audit.selectors import subject_entries
 from qibu.core.http import current_person
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
-from qibu.okrs import charts, quality
+from qibu.okrs import charts, coach, quality
 from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.approval import approval_state
 from qibu.okrs.forms import ApprovalCommentForm
@@ -41,7 +41,7 @@ from qibu.okrs.selectors import (
 from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none
 from qibu.okrs.views.history import _CHECKIN_COLUMNS, _checkin_lines, _Names
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Person
+from qibu.org.models import Organisation, Person
 
 # The objective page's lists; the chart reads more check-ins than the list shows only when there are more.
 CHECKIN_LIST_LIMIT = 50
@@ -206,11 +206,23 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "checkins": checkin_lines,
         "panels": panels,
+        # The coach's advice, for those who may act on it (three queries).
+        "coach": _coach(organisation, objective, person, krs) if editable else None,
         "chart": _chart(objective, krs, today, checkins),
         "history": history_rows(history, viewer=person, known=names.refs()),
         "next_url": request.get_full_path(),
     }
     return render(request, "okrs/objective.html", context)
+
+
+def _coach(organisation: Organisation, objective: Objective, person: Person, krs: list[KeyResult]) -> dict[str, Any]:
+    """The template context of `okrs/_coach.html`: the coach's advice on the objective as stored."""
+    return {
+        "warnings": coach.objective_advice(
+            organisation=organisation, objective=objective, viewer=person, key_results=krs
+        ),
+        "blocking": set(organisation.coach_blocking_rules or []),
+    }
 
 
 def _page_names(
