@@ -20,6 +20,7 @@ RULES: dict[str, Promise] = {
     "SET-6": _("Every objective serves the company's strategy: it aligns to a parent objective or key result."),
     "SET-7": _("Most objectives are written by the people who own them, not by their leaders."),
     "SET-8": _("Every objective and key result has a start and an end date."),
+    "SET-9": _("Key results may be written first, then gathered under the objective they serve."),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),

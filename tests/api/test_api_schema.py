@@ -50,6 +50,8 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/alignment": {"put"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
+    "/api/v1/key-results/{key_result_id}/move": {"post"},
+    "/api/v1/strategic-goals": {"get"},
     "/api/v1/check-ins": {"get", "post"},
     "/api/v1/alignment-tree": {"get"},
     "/api/v1/notifications": {"get"},
@@ -227,6 +229,7 @@ OPERATION_IDS = {
     "chat_webhook_test", "chat_webhook_enable",
     "schedules_list", "schedule_get", "schedule_create", "schedule_update", "schedule_delete",
     "calendar_get", "calendar_make", "calendar_revoke",
+    "key_result_move", "strategic_goals_list",
 }  # fmt: skip
 
 
@@ -254,6 +257,7 @@ TAGS = {
     "/api/v1/chat-webhooks": "chat webhooks",
     "/api/v1/schedules": "schedules",
     "/api/v1/calendar": "calendar",
+    "/api/v1/strategic-goals": "strategy",
 }
 
 
@@ -266,7 +270,7 @@ def test_it_tags_each_operation_with_its_resource(document: dict[str, Any]) -> N
 # Where null means something: owner, department and team none (refused where the level needs one), the dates
 # the cycle's.
 NULLABLE_ON_CHANGE = {
-    "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date"},
+    "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date", "strategic_goal"},
     "KeyResultUpdate": {"owner", "start_date", "end_date"},
     # A comment's text and whether it is hidden: never null.
     "CommentUpdate": set(),

@@ -2,7 +2,8 @@
 
     objectives   objective_create, objective_update, objective_delete
     alignment    alignment_set (SET-6)
-    key_results  key_result_create, key_result_update, key_result_delete
+    key_results  key_result_create, key_result_update, key_result_delete, key_result_move
+    drafts       draft_key_result_create, _update, _delete, draft_key_results_gather (SET-9)
     checkins     checkin_record (EXE-3, EXE-4)
 
 Every function is one transaction: it validates (a `FieldErrors` keyed by field, in the user's language),
@@ -13,14 +14,25 @@ for them)."""
 
 from qibu.okrs.services.alignment import alignment_set
 from qibu.okrs.services.checkins import checkin_record
-from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_update
+from qibu.okrs.services.drafts import (
+    draft_key_result_create,
+    draft_key_result_delete,
+    draft_key_result_update,
+    draft_key_results_gather,
+)
+from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_move, key_result_update
 from qibu.okrs.services.objectives import objective_create, objective_delete, objective_update
 
 __all__ = [
     "alignment_set",
     "checkin_record",
+    "draft_key_result_create",
+    "draft_key_result_delete",
+    "draft_key_result_update",
+    "draft_key_results_gather",
     "key_result_create",
     "key_result_delete",
+    "key_result_move",
     "key_result_update",
     "objective_create",
     "objective_delete",
