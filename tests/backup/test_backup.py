@@ -86,7 +86,12 @@ def world(company: Company, okrs: Okrs) -> World:
         strategic_goal=goal,
     )
     draft_key_result_create(
-        actor=c.mia, owner=c.mia, cycle=c.quarter, title="门店开业", kind=KeyResultKind.MILESTONES, milestones=["选址", "开业"]
+        actor=c.mia,
+        owner=c.mia,
+        cycle=c.quarter,
+        title="门店开业",
+        kind=KeyResultKind.MILESTONES,
+        milestones=["选址", "开业"],
     )
     DraftKeyResult.objects.update(created_at=PAST, updated_at=PAST)
     east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
