@@ -20,6 +20,8 @@ from qibu.api.schemas import (
     KeyResultCreate,
     KeyResultCreated,
     KeyResultFilters,
+    KeyResultMove,
+    KeyResultMoved,
     KeyResultOut,
     KeyResultPage,
     KeyResultUpdate,
@@ -173,6 +175,30 @@ def key_result_update(request: HttpRequest, payload: KeyResultUpdate, key_result
     data = resolve_references(payload.model_dump(exclude_unset=True), ("owner",))
     services.key_result_update(actor=person, key_result=key_result, data=data)
     return key_result_detail(request, key_result.pk)
+
+
+@router.post(
+    "/key-results/{key_result_id}/move",
+    response={200: KeyResultMoved, **WRITE_ERRORS},
+    summary="Move a key result to another objective",
+)
+def key_result_move(request: HttpRequest, payload: KeyResultMove, key_result_id: PathId) -> dict[str, Any]:
+    """The key result goes to `objective` with its check-ins, milestones and history, and both objectives' progress
+    is computed again. 404 when the caller may not see the key result or the objective, 403 when they may not
+    change either; refused with the reason for a closed cycle or an objective aligned under the key result that
+    cannot follow it. Its dates falling outside the objective's are a warning, not a refusal."""
+    person = caller(request)
+    key_result, _objective, can_edit = access.key_result_for(person, key_result_id)
+    if not can_edit:
+        raise refuse_change()
+    target, target_editable = access.objective_for(person, payload.objective)
+    if not target_editable:
+        raise refuse_change()
+    warnings = services.key_result_move(actor=person, key_result=key_result, objective=target)
+    return {
+        **key_result_detail(request, key_result.pk),
+        "warnings": [{"rule": "SET-8", "message": warning} for warning in warnings],
+    }
 
 
 @router.delete("/key-results/{key_result_id}", response={204: None, **WRITE_ERRORS}, summary="Delete a key result")

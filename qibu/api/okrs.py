@@ -41,7 +41,7 @@ from qibu.okrs import access, quality, services
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective
 from qibu.okrs.selectors import ObjectiveStatus, objective_status, objectives_visible, owner_objective_count
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Department, Person, Team
+from qibu.org.models import Department, Person, StrategicGoal, Team
 from qibu.org.selectors import department_list, person_list, team_list
 
 router = Router(tags=["objectives"])
@@ -106,6 +106,8 @@ def _missing_message(field: str, pk: int) -> str:
         return _("There is no department #%(id)s.") % {"id": pk}
     if field == "team":
         return _("There is no team #%(id)s.") % {"id": pk}
+    if field == "strategic_goal":
+        return _("There is no strategic goal #%(id)s.") % {"id": pk}
     return _("There is no person #%(id)s.") % {"id": pk}
 
 
@@ -115,6 +117,7 @@ def _reference_querysets() -> dict[str, QuerySet[Any]]:
         "owner": person_list(),
         "department": department_list(),
         "team": team_list(),
+        "strategic_goal": StrategicGoal.objects.all(),
     }
 
 
@@ -204,6 +207,7 @@ def objective_out(objective: Objective, person: Person, status: ObjectiveStatus,
         "key_result_ids": links.key_result_ids,
         "parent_objective_ids": [objective_id for objective_id, _kr in links.parents if objective_id],
         "parent_key_result_ids": [key_result_id for _o, key_result_id in links.parents if key_result_id],
+        "strategic_goal": objective.strategic_goal_id,
         "can_edit": access.can_edit(person, objective),
         "approval": objective.approval,
         "submitted_at": objective.submitted_at,
@@ -261,7 +265,7 @@ def objective_get(request: HttpRequest, objective_id: PathId) -> dict[str, Any]:
 @router.post("/objectives", response={201: ObjectiveCreated, **WRITE_ERRORS}, summary="Create an objective")
 def objective_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[dict[str, Any]]:
     person = caller(request)
-    data = resolve_references(payload.model_dump(), ("cycle", "owner", "department", "team"))
+    data = resolve_references(payload.model_dump(), ("cycle", "owner", "department", "team", "strategic_goal"))
     owner: Person | None = data["owner"]
     team: Team | None = data["team"]
     department: Department | None = data["department"]
@@ -281,7 +285,9 @@ def objective_update(request: HttpRequest, payload: ObjectiveUpdate, objective_i
     objective, can_edit = access.objective_for(person, objective_id)
     if not can_edit:
         raise refuse_change()
-    data = resolve_references(payload.model_dump(exclude_unset=True), ("cycle", "owner", "department", "team"))
+    data = resolve_references(
+        payload.model_dump(exclude_unset=True), ("cycle", "owner", "department", "team", "strategic_goal")
+    )
     if not access.can_hand_over(
         person,
         objective,

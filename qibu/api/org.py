@@ -19,11 +19,12 @@ from qibu.api.schemas import (
     PersonFilters,
     PersonOut,
     PersonPage,
+    StrategicGoalOut,
     TeamFilters,
     TeamPage,
 )
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Department, Person, Team
+from qibu.org.models import Department, Person, StrategicGoal, Team
 from qibu.org.selectors import department_list, person_list, team_list
 
 router = Router()
@@ -128,3 +129,19 @@ def teams_list(request: HttpRequest, filters: Query[TeamFilters], paging: Query[
         teams = teams.filter(department_id=filters.department)
     items, meta = paginate(teams, paging)
     return {**meta, "items": [team_out(t) for t in items]}
+
+
+@router.get(
+    "/strategic-goals",
+    response={200: list[StrategicGoalOut], **ERRORS},
+    summary="The strategic goals, in order (VIS-2)",
+    tags=["strategy"],
+)
+def strategic_goals_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every strategic goal, first first: what a company objective's `strategic_goal` names. Executives keep them
+    on the strategy page; they are few, so the list is not paged."""
+    goals = StrategicGoal.objects.order_by("position", "id")
+    return [
+        {"id": goal.pk, "title": goal.title, "description": goal.description, "place": i + 1}
+        for i, goal in enumerate(goals)
+    ]

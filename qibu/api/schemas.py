@@ -313,6 +313,10 @@ class ObjectiveOut(Schema):
     key_result_ids: list[int]
     parent_objective_ids: list[int]
     parent_key_result_ids: list[int]
+    strategic_goal: int | None = Field(
+        description="VIS-2: the strategic goal a company objective traces to; null for none (and for the other "
+        "levels, which trace to the strategy through what they align to)."
+    )
     can_edit: bool = Field(description="Whether the caller may change this objective.")
     approval: Approval = Field(
         description="Where it stands in being agreed (SET-1, SET-2); read-only, changed by the approval steps "
@@ -409,7 +413,7 @@ class ObjectiveCreate(InputSchema):
     """A new objective; the fields left out take their defaults (P1, weight 1, the cycle's dates …)."""
 
     # null: none (a company objective has no department; a personal one takes its owner's).
-    NULLABLE = frozenset({"owner", "department", "team"})
+    NULLABLE = frozenset({"owner", "department", "team", "strategic_goal"})
 
     cycle: Id
     level: Level
@@ -428,13 +432,17 @@ class ObjectiveCreate(InputSchema):
     end_date: dt.date | None = Field(None, description="The cycle's end when left out.")
     parent_objective_ids: list[Id] = Field(default_factory=list)
     parent_key_result_ids: list[Id] = Field(default_factory=list)
+    strategic_goal: Id | None = Field(
+        None, description="VIS-2: a company objective's strategic goal (`/strategic-goals`); null: none."
+    )
 
 
 class ObjectiveUpdate(InputSchema):
     """Only the fields sent are changed. The level of an objective is fixed once created."""
 
-    # owner, department, team: null is none (refused where the level needs one); dates: null is the cycle's.
-    NULLABLE = frozenset({"owner", "department", "team", "start_date", "end_date"})
+    # owner, department, team: null is none (refused where the level needs one); dates: null is the cycle's;
+    # strategic_goal: null is none.
+    NULLABLE = frozenset({"owner", "department", "team", "start_date", "end_date", "strategic_goal"})
 
     title: Title | None = None
     description: str | None = Field(None, max_length=TEXT_MAX)
@@ -450,6 +458,7 @@ class ObjectiveUpdate(InputSchema):
     rollup_mode: RollupMode | None = None
     start_date: dt.date | None = Field(None, description="null: the cycle's start.")
     end_date: dt.date | None = Field(None, description="null: the cycle's end.")
+    strategic_goal: Id | None = Field(None, description="VIS-2, a company objective's only; null: none.")
 
 
 class AlignmentIn(InputSchema):
@@ -591,6 +600,24 @@ class KeyResultUpdate(InputSchema):
         None, max_length=NOTE_MAX, description="Required when confidence falls by the policy's threshold (EXE-4)."
     )
     position: int | None = Field(None, ge=0, le=10_000)
+
+
+class KeyResultMove(InputSchema):
+    objective: Id = Field(description="The objective to move it to: one the caller may change, in an open cycle.")
+
+
+class KeyResultMoved(KeyResultOut):
+    warnings: list[AdviceOut] = Field(
+        description="What the move allowed but its maker should know: SET-8 when the key result's dates fall "
+        "outside the objective's. Empty when there is nothing to say."
+    )
+
+
+class StrategicGoalOut(Schema):
+    id: int
+    title: str
+    description: str
+    place: int = Field(description="1 for the first goal, in the order the executives keep them.")
 
 
 class CheckInOut(Schema):

@@ -32,3 +32,21 @@ def subject_history(
 ) -> list[HistoryRow]:
     """The subject's newest history as rows, every id named for the viewer."""
     return history_rows(subject_entries(subject, limit=limit), viewer=viewer, known=known)
+
+
+def target_entries(target: models.Model | tuple[str, int], *, limit: int = HISTORY_LIMIT) -> list[AuditEntry]:
+    """The newest entries about one row, whatever history lists them (a strategic goal's are the organisation's),
+    read through the target index."""
+    target_type, target_id = ref(target)
+    return list(AuditEntry.objects.filter(target_type=target_type, target_id=target_id).order_by("-at", "-id")[:limit])
+
+
+def target_history(
+    target: models.Model | tuple[str, int],
+    *,
+    viewer: Any,
+    limit: int = HISTORY_LIMIT,
+    known: Mapping[Ref, str] | None = None,
+) -> list[HistoryRow]:
+    """`target_entries` as rows, every id named for the viewer."""
+    return history_rows(target_entries(target, limit=limit), viewer=viewer, known=known)

@@ -31,7 +31,7 @@ from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
-from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, KeyResult, Milestone, Objective
+from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResult, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
@@ -58,6 +58,7 @@ MODELS: tuple[type[models.Model], ...] = (
     Milestone,
     Alignment,
     ApprovalDecision,
+    DraftKeyResult,
     CheckIn,
     AuditEntry,
     NotificationSettings,
@@ -75,9 +76,11 @@ MODELS: tuple[type[models.Model], ...] = (
 # and imports with those tables empty. Version 2: the inbox and each person's notification choices; version 3:
 # the departments' and teams' chat webhooks, comments and their mentions, the rhythm's schedules and each person's
 # calendar address, the publications (PUB-1) and their frozen entries; version 4: the approval steps of objectives
-# (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans.
+# (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans, and
+# the key results drafted before their objective (SET-9).
 ADDED_IN: dict[str, int] = {
     "okrs.approvaldecision": 4,
+    "okrs.draftkeyresult": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,

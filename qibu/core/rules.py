@@ -28,6 +28,7 @@ RULES: dict[str, Promise] = {
     "SET-10": _("Objectives carry a priority that orders plans and resources."),
     "COACH-1": _("An objective says in words where to go; the numbers that show it are its key results."),
     "COACH-2": _("A department does not keep two objectives that say the same."),
+    "SET-9": _("Key results may be written first, then gathered under the objective they serve."),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),

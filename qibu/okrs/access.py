@@ -12,7 +12,7 @@ from django.db.models import F, Q, Value, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Visibility, agreed_q
+from qibu.okrs.models import DraftKeyResult, KeyResult, KeyResultKind, Level, Objective, Visibility, agreed_q
 from qibu.org.models import Department, Organisation, Person, Role, Team
 
 if TYPE_CHECKING:
@@ -206,7 +206,7 @@ def _scope_missing(level: str, owner: Person | None, department: Department | No
 def objective_queryset() -> QuerySet[Objective]:
     # The team's lead comes with it: who approves a team's objective is the lead's manager (`can_approve`).
     return Objective.objects.select_related(
-        "cycle", "owner", "owner__department", "department", "team", "team__lead", "author"
+        "cycle", "owner", "owner__department", "department", "team", "team__lead", "author", "strategic_goal"
     )
 
 
@@ -261,6 +261,45 @@ def visible_objectives_q(person: Person | AnonymousUser) -> Q:
     if dept_scope:
         q |= Q(visibility=Visibility.DEPARTMENT) & dept_scope
     return q & (agreed_q() | _draft_circle_q(person))
+
+
+def editable_objectives_q(person: Person | AnonymousUser) -> Q:
+    """A filter equal to `can_edit` over many objectives: the objectives a key result may move to, or drafted key
+    results be added to."""
+    if not person.is_authenticated or not person.is_active:
+        return Q(pk__in=[])
+    if person.is_admin:
+        return Q()
+    others = (
+        Q(owner_id=person.pk)
+        | Q(owner_id__in=Person.objects.filter(manager_id=person.pk).values("pk"))
+        | Q(team__lead_id=person.pk)
+    )
+    for path in headed_department_paths(person):
+        others |= Q(department__path__startswith=path)
+    editable = ~Q(level=Level.COMPANY) & others
+    if person.is_executive:
+        editable |= Q(level=Level.COMPANY)
+    return visible_objectives_q(person) & editable
+
+
+# --- vision and strategy (VIS-1, VIS-2) and the key results drafted first (SET-9) ----------------------------
+
+
+def can_keep_strategy(person: Person | AnonymousUser) -> bool:
+    """Executives and administrators keep the vision, the mission and the strategic goals; everyone reads them."""
+    return bool(person.is_authenticated and person.is_active and person.is_executive)
+
+
+def draft_key_result_for(person: Person, pk: int) -> DraftKeyResult:
+    """One of the person's own drafted key results (their pool is theirs alone), else Http404."""
+    try:
+        draft = DraftKeyResult.objects.select_related("cycle", "strategic_goal").filter(pk=pk, owner=person).first()
+    except (ValueError, TypeError):
+        draft = None
+    if draft is None:
+        raise Http404
+    return draft
 
 
 # --- approval (SET-1, SET-2) ----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from qibu.okrs.models import (
     Visibility,
 )
 from qibu.okrs.selectors import objectives_visible
-from qibu.org.models import Department, Person, Team
+from qibu.org.models import Department, Person, StrategicGoal, Team
 
 # Service error keys that are named differently in the forms.
 ERROR_ALIASES = {
@@ -206,6 +206,14 @@ class ObjectiveForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # VIS-2: a company objective's link to the strategy (the other levels align to objectives or key results).
+    strategic_goal = forms.ModelChoiceField(
+        label=_("Strategic goal"),
+        queryset=StrategicGoal.objects.order_by("position", "id"),
+        required=False,
+        empty_label=_("None yet"),
+        help_text=_("The strategic goal this company objective serves."),
+    )
 
     def __init__(
         self,
@@ -261,6 +269,8 @@ class ObjectiveForm(forms.Form):
         if instance is not None:
             # The level is fixed once created (SET-1); the cycle, owner and everything else may change.
             self.fields["level"].disabled = True
+            if instance.level != Level.COMPANY:
+                del self.fields["strategic_goal"]
 
 
 def _kind_select(choices: Any, initial: str) -> forms.ChoiceField:

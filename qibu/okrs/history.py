@@ -23,6 +23,7 @@ from qibu.okrs.models import KeyResult, Milestone, Objective
 OBJECTIVE = "okrs.objective"
 KEY_RESULT = "okrs.keyresult"
 MILESTONE = "okrs.milestone"
+DRAFT_KEY_RESULT = "okrs.draftkeyresult"
 
 
 def _parent_refs(value: Any) -> list[Ref]:
@@ -47,6 +48,14 @@ def _show_milestones(value: Any, names: Names) -> str:
     """The titles of the milestones done; one since deleted is said to be, not shown by its number."""
     deleted = str(_("a deleted milestone"))
     return ", ".join(names.get(r, deleted) for r in _milestone_refs(value)) or "—"
+
+
+def _objective_refs(value: Any) -> list[Ref]:
+    return [(OBJECTIVE, value)] if isinstance(value, int) else []
+
+
+def _show_objective(value: Any, names: Names) -> str:
+    return names.get((OBJECTIVE, value), f"#{value}") if isinstance(value, int) else "—"
 
 
 def _percent(value: Any, names: Names) -> str:
@@ -88,6 +97,12 @@ def register() -> None:
     register_action("approval.approve", _("approved the objective"))
     register_action("approval.return", _("returned the objective with comments"))
     register_action("approval.reopen", _("took the objective back to draft"))
+    register_action("key_result.move_out", _("moved a key result to another objective"))
+    register_action("key_result.move_in", _("moved a key result here from another objective"))
+    register_action("draft_key_result.create", _("drafted a key result"))
+    register_action("draft_key_result.update", _("changed a drafted key result"))
+    register_action("draft_key_result.delete", _("deleted a drafted key result"))
+    register_action("draft_key_result.gather", _("gathered a drafted key result under an objective"))
     register_labels(
         {
             "parents": _("aligned to"),
@@ -107,6 +122,7 @@ def register() -> None:
         register_format("*", key, percent)
     register_format("*", "parents", ValueFormat(show=_show_parents, refs=_parent_refs))
     register_format("*", "milestones_done", ValueFormat(show=_show_milestones, refs=_milestone_refs))
+    register_format(DRAFT_KEY_RESULT, "objective", ValueFormat(show=_show_objective, refs=_objective_refs))
     register_namer(OBJECTIVE, _visible_objective_titles)
     register_namer(KEY_RESULT, _visible_key_result_titles)
     register_namer(MILESTONE, _visible_milestone_titles)

@@ -284,6 +284,57 @@ class Milestone(models.Model):
         return self.title
 
 
+class DraftKeyResult(models.Model):
+    """SET-9, PLAY-LOKR steps 3 and 4: a key result written before the objective it will serve, in its owner's pool
+    for a cycle. Gathering drafts under an objective turns each into a `KeyResult` and removes it from the pool.
+    An executive's drafts may sit under a strategic goal (vision → strategic goals → key results → objectives)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="draft_key_results",
+        verbose_name=_("owner"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="draft_key_results", verbose_name=_("cycle")
+    )
+    strategic_goal = models.ForeignKey(
+        StrategicGoal,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft_key_results",
+        verbose_name=_("strategic goal"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=KeyResultKind.choices, default=KeyResultKind.INCREASE)
+    start_value = models.DecimalField(_("start value"), max_digits=18, decimal_places=4, default=ZERO)
+    target_value = models.DecimalField(_("target value"), max_digits=18, decimal_places=4, default=ONE)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    band_low = models.DecimalField(_("band low"), max_digits=18, decimal_places=4, null=True, blank=True)
+    band_high = models.DecimalField(_("band high"), max_digits=18, decimal_places=4, null=True, blank=True)
+    # The titles of a milestone key result's milestones, in order.
+    milestones = models.JSONField(_("milestones"), default=list, blank=True)
+    # Empty: the dates of the objective it will serve.
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        verbose_name = _("drafted key result")
+        # A pool is read by its owner and cycle, in order.
+        indexes: ClassVar = [models.Index(fields=["owner", "cycle", "position", "id"], name="draft_kr_pool")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Alignment(models.Model):
     """SET-6: a child objective aligns to a parent objective or to a parent key result (several allowed)."""
 

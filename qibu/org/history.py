@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import dates
 from django.utils.translation import gettext_lazy as _
 
+from qibu.audit.models import AuditEntry
 from qibu.audit.registry import (
     Names,
     Ref,
@@ -21,12 +22,13 @@ from qibu.audit.registry import (
     register_namer,
 )
 from qibu.core.rules import coach_check
-from qibu.org.models import Department, Person, Team
+from qibu.org.models import Department, Person, StrategicGoal, Team
 
 ORGANISATION = "org.organisation"
 PERSON = "org.person"
 DEPARTMENT = "org.department"
 TEAM = "org.team"
+STRATEGIC_GOAL = "org.strategicgoal"
 
 
 def _language(value: Any, names: Names) -> str:
@@ -67,11 +69,30 @@ def _rules(value: Any, names: Names) -> str:
     return "; ".join(coach_check(str(rule)) or str(rule) for rule in value)
 
 
+def _strategic_goals(ids: set[int], viewer: Any) -> dict[int, str]:
+    """Goals by title; a deleted one by the title its deletion kept (the history of an objective that traced to it
+    still says which goal it was)."""
+    names = dict(StrategicGoal.objects.filter(pk__in=ids).values_list("pk", "title"))
+    gone = ids - names.keys()
+    if gone:
+        deleted = AuditEntry.objects.filter(
+            action="strategic_goal.delete", target_type=STRATEGIC_GOAL, target_id__in=gone
+        ).values_list("target_id", "before")
+        for pk, before in deleted:
+            title = (before or {}).get("title")
+            if pk is not None and title:
+                names[int(pk)] = str(title)
+    return names
+
+
 def register() -> None:
     register_action("organisation.update", _("changed the organisation's settings"))
     register_action("organisation.coach_blocking", _("changed which of the coach's rules block submission"))
     register_action("strategic_goal.create", _("added a strategic goal"))
+    register_action("strategic_goal.update", _("changed a strategic goal"))
+    register_action("strategic_goal.move", _("moved a strategic goal"))
     register_action("strategic_goal.delete", _("deleted a strategic goal"))
+    register_action("objective.strategic_goal_deleted", _("lost its strategic goal, which was deleted"))
     register_action("department.create", _("created the department"))
     register_action("department.move", _("moved the department"))
     register_action("department.set_head", _("set the head of the department"))
@@ -104,6 +125,8 @@ def register() -> None:
             "new_password": _("new password"),
             "people": _("people"),
             "account": _("account"),
+            "place": _("place in the list"),
+            "objectives_unlinked": _("objectives that traced to it"),
             "address": _("network address"),
         }
     )
@@ -115,3 +138,4 @@ def register() -> None:
     register_namer(PERSON, _people)
     register_namer(DEPARTMENT, _departments)
     register_namer(TEAM, _teams)
+    register_namer(STRATEGIC_GOAL, _strategic_goals)

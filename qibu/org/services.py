@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qibu.audit.services import history_record, snapshot
+from qibu.audit.services import history_entry, history_record, history_record_many, snapshot
 from qibu.core.pinyin import search_key
 from qibu.core.rules import COACH_CHECKS
 from qibu.core.validation import (
@@ -160,19 +160,25 @@ def organisation_set_coach_blocking(
     return organisation
 
 
-# --- vision and strategy: in the organisation's history ---------------------------------------------
+# --- vision and strategy: in the organisation's history -------------------------------------------
+# Every entry about a strategic goal is in the organisation's history with the goal as its target, so the
+# organisation's page lists the whole strategy and each goal's page lists its own (`audit.target_entries`).
+
+
+def _clean_goal(errors: FieldErrors, goal: StrategicGoal, title: Any, description: Any) -> None:
+    goal.title = clean_text(errors, "title", title, max_length=TITLE_MAX, missing=_("This field is required."))
+    goal.description = clean_text(errors, "description", description)
 
 
 @transaction.atomic
 def strategic_goal_create(*, actor: Person | None, title: str, description: str = "") -> StrategicGoal:
-    """VIS-2: a strategic goal between the vision and the company objectives."""
+    """VIS-2: a strategic goal between the vision and the company objectives, placed last."""
     errors = FieldErrors()
-    goal = StrategicGoal(
-        title=clean_text(errors, "title", title, max_length=TITLE_MAX, missing=_("This field is required.")),
-        description=clean_text(errors, "description", description),
-    )
+    goal = StrategicGoal()
+    _clean_goal(errors, goal, title, description)
     errors.raise_if_any()
-    goal.position = StrategicGoal.objects.count()
+    last = StrategicGoal.objects.order_by("-position").values_list("position", flat=True).first()
+    goal.position = 0 if last is None else last + 1
     goal.save()
     history_record(
         actor=actor,
@@ -185,15 +191,92 @@ def strategic_goal_create(*, actor: Person | None, title: str, description: str 
 
 
 @transaction.atomic
-def strategic_goal_delete(*, actor: Person | None, goal: StrategicGoal) -> None:
+def strategic_goal_update(*, actor: Person | None, goal: StrategicGoal, data: Mapping[str, Any]) -> StrategicGoal:
+    """Change a goal's title or description (those given in `data`); the objectives tracing to it keep it."""
+    errors = FieldErrors()
+    before = snapshot(goal, GOAL_FIELDS)
+    _clean_goal(errors, goal, data.get("title", goal.title), data.get("description", goal.description))
+    if errors:
+        goal.refresh_from_db(fields=list(GOAL_FIELDS))
+        errors.raise_if_any()
+    after = snapshot(goal, GOAL_FIELDS)
+    changed = [name for name in GOAL_FIELDS if before[name] != after[name]]
+    if changed:
+        goal.save(update_fields=[*changed, "updated_at"])
+        history_record(
+            actor=actor,
+            action="strategic_goal.update",
+            subject=organisation_get(),
+            target=goal,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
+    return goal
+
+
+@transaction.atomic
+def strategic_goal_move(*, actor: Person | None, goal: StrategicGoal, position: int) -> StrategicGoal:
+    """Put a goal at `position` (0 first) among the goals, the others keeping their order; out-of-range positions
+    are taken as the first or the last place. The goals are numbered 0, 1, 2 … again as they are now ordered."""
+    goals = list(StrategicGoal.objects.select_for_update().order_by("position", "id"))
+    ids = [g.pk for g in goals]
+    if goal.pk not in ids:
+        raise StrategicGoal.DoesNotExist
+    old = ids.index(goal.pk)
+    new = max(0, min(int(position), len(ids) - 1))
+    if new == old and all(g.position == i for i, g in enumerate(goals)):
+        return goal
+    ids.insert(new, ids.pop(old))
+    for i, pk in enumerate(ids):
+        StrategicGoal.objects.filter(pk=pk).exclude(position=i).update(position=i)
+    goal.position = new
+    if new != old:
+        history_record(
+            actor=actor,
+            action="strategic_goal.move",
+            subject=organisation_get(),
+            target=goal,
+            # "place", not "position": positions are hidden from history, a goal's place in the list is not.
+            before={"place": old + 1},
+            after={"place": new + 1},
+        )
+    return goal
+
+
+def strategic_goal_objective_ids(goal: StrategicGoal) -> list[int]:
+    """The objectives tracing to the goal, of any cycle, read through the reverse relation (objectives live in an
+    app above this one)."""
+    return list(goal.objectives.order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def strategic_goal_delete(*, actor: Person | None, goal: StrategicGoal) -> int:
+    """Delete a goal. The objectives tracing to it stay and trace to no goal any more: each one's history says
+    so, and the strategy page flags the company objectives of the cycle tracing to none (VIS-2). Answers how
+    many objectives lost the link."""
+    StrategicGoal.objects.select_for_update().filter(pk=goal.pk).first()
+    unlinked = strategic_goal_objective_ids(goal)
     history_record(
         actor=actor,
         action="strategic_goal.delete",
         subject=organisation_get(),
         target=goal,
         before=snapshot(goal, GOAL_FIELDS),
+        after={"objectives_unlinked": len(unlinked)} if unlinked else None,
     )
+    history_record_many(
+        history_entry(
+            actor=actor,
+            action="objective.strategic_goal_deleted",
+            subject=("okrs.objective", pk),
+            before={"strategic_goal": goal.pk},
+            after={"strategic_goal": None},
+        )
+        for pk in unlinked
+    )
+    # The foreign key sets the objectives' link to null (on_delete=SET_NULL).
     goal.delete()
+    return len(unlinked)
 
 
 # --- departments and teams --------------------------------------------------------------------------

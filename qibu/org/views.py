@@ -26,7 +26,7 @@ from qibu.core.rules import COACH_CHECKS, rule_statement
 from qibu.core.validation import field_problems
 from qibu.org import forms
 from qibu.org.middleware import request_organisation
-from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.org.models import ApiToken, Department, Organisation, Person, Team
 from qibu.org.passwords import link_days, without_password
 from qibu.org.selectors import (
     departments_with_counts,
@@ -43,8 +43,6 @@ from qibu.org.services import (
     organisation_set_coach_blocking,
     organisation_update,
     person_set_language,
-    strategic_goal_create,
-    strategic_goal_delete,
     team_create,
 )
 
@@ -134,34 +132,10 @@ def coach_settings(request: HttpRequest) -> HttpResponse:
 # --- vision and strategy ----------------------------------------------------------------------------
 
 
-def _strategy_page(request: HttpRequest, form: forms.StrategicGoalForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "goals": list(StrategicGoal.objects.all()), "section": "strategy"}
-    return render(request, "org/strategy.html", context, status=status)
-
-
-@admin_required
+@login_required
 def strategy(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        return _strategy_page(request, forms.StrategicGoalForm())
-    form = forms.StrategicGoalForm(request.POST)
-    if form.is_valid():
-        try:
-            strategic_goal_create(actor=current_person(request), **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The strategic goal is added."))
-            return redirect("org:strategy")
-    return _strategy_page(request, form, status=400)
-
-
-@admin_required
-@require_POST
-def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = get_object_or_404(StrategicGoal, pk=pk)
-    strategic_goal_delete(actor=current_person(request), goal=goal)
-    messages.success(request, _("The strategic goal “%(title)s” is deleted.") % {"title": goal.title})
-    return redirect("org:strategy")
+    """The strategy has its own page now, for everyone to read and executives to keep (`okrs.views.strategy`)."""
+    return redirect("okrs:strategy")
 
 
 # --- departments and teams --------------------------------------------------------------------------

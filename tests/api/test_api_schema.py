@@ -57,6 +57,8 @@ PATHS = {
     "/api/v1/organisation/coach": {"get", "put"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
+    "/api/v1/key-results/{key_result_id}/move": {"post"},
+    "/api/v1/strategic-goals": {"get"},
     "/api/v1/check-ins": {"get", "post"},
     "/api/v1/alignment-tree": {"get"},
     "/api/v1/notifications": {"get"},
@@ -240,6 +242,7 @@ OPERATION_IDS = {
     "schedules_list", "schedule_get", "schedule_create", "schedule_update", "schedule_delete",
     "calendar_get", "calendar_make", "calendar_revoke",
     "objective_advice", "coach_rules_get", "coach_rules_put",
+    "key_result_move", "strategic_goals_list",
 }  # fmt: skip
 
 
@@ -268,6 +271,7 @@ TAGS = {
     "/api/v1/schedules": "schedules",
     "/api/v1/calendar": "calendar",
     "/api/v1/organisation": "organisation",
+    "/api/v1/strategic-goals": "strategy",
 }
 
 
@@ -280,7 +284,7 @@ def test_it_tags_each_operation_with_its_resource(document: dict[str, Any]) -> N
 # Where null means something: owner, department and team none (refused where the level needs one), the dates
 # the cycle's.
 NULLABLE_ON_CHANGE = {
-    "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date"},
+    "ObjectiveUpdate": {"owner", "department", "team", "start_date", "end_date", "strategic_goal"},
     "KeyResultUpdate": {"owner", "start_date", "end_date"},
     # A comment's text and whether it is hidden: never null.
     "CommentUpdate": set(),

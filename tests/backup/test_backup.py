@@ -41,6 +41,7 @@ from qibu.okrs.models import (
     Alignment,
     ApprovalDecision,
     CheckIn,
+    DraftKeyResult,
     KeyResult,
     KeyResultKind,
     Level,
@@ -49,6 +50,7 @@ from qibu.okrs.models import (
 )
 from qibu.okrs.services import (
     checkin_record,
+    draft_key_result_create,
     key_result_create,
     objective_create,
     objective_return,
@@ -87,7 +89,28 @@ PAST = dt.datetime(2025, 3, 4, 5, 6, 7, 891011, tzinfo=dt.UTC)
 @pytest.fixture
 def world(company: Company, okrs: Okrs) -> World:
     c = company
-    strategic_goal_create(actor=c.alice, title="出海", description="东南亚市场")
+    goal = strategic_goal_create(actor=c.alice, title="出海", description="东南亚市场")
+    Objective.objects.filter(pk=okrs["company"].pk).update(strategic_goal=goal)
+    # A key result drafted before its objective, under a strategic goal (export version 4, SET-9).
+    draft_key_result_create(
+        actor=c.erin,
+        owner=c.erin,
+        cycle=c.quarter,
+        title="海外收入 500 万",
+        target_value=Decimal("500.1234"),
+        unit="万元",
+        end_date=dt.date(2026, 12, 15),
+        strategic_goal=goal,
+    )
+    draft_key_result_create(
+        actor=c.mia,
+        owner=c.mia,
+        cycle=c.quarter,
+        title="门店开业",
+        kind=KeyResultKind.MILESTONES,
+        milestones=["选址", "开业"],
+    )
+    DraftKeyResult.objects.update(created_at=PAST, updated_at=PAST)
     east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
     c.mia.department = east
     c.mia.save(update_fields=["department"])

@@ -215,7 +215,8 @@ def _pages() -> dict[str, list[Visit]]:
     admin: list[Visit] = [
         ("my OKRs", lambda w, c: "/", None),
         ("settings", lambda w, c: "/settings/", None),
-        ("strategy", lambda w, c: "/settings/strategy/", None),
+        ("strategy", lambda w, c: "/strategy/", None),
+        ("key results first", lambda w, c: "/okrs/key-results-first/", None),
         ("cycles", lambda w, c: "/settings/cycles/", None),
         ("departments", lambda w, c: "/settings/departments/", None),
         ("people", lambda w, c: "/settings/people/", None),

@@ -97,7 +97,7 @@ def test_it_answers_a_suspicious_request_with_the_400_page(
 @pytest.mark.parametrize("language", [ZH, EN])
 def test_it_answers_an_oversized_form_with_the_413_page_naming_the_limit(company: Company, language: str) -> None:
     client = _signed_in(company, language, company.alice)
-    response = client.post("/settings/strategy/", {"title": "x", "description": "x" * BIG})
+    response = client.post("/strategy/goals/new/", {"title": "x", "description": "x" * BIG})
     _page_says(response, 413, language)
     assert "2.5 MB" in response.content.decode()
 
@@ -202,7 +202,7 @@ def console() -> Iterator[io.StringIO]:
 def test_it_logs_a_refused_request_in_one_line_without_a_traceback(company: Company, console: io.StringIO) -> None:
     client = _signed_in(company, EN, company.alice)
     client.get("/", HTTP_HOST="evil.example")  # DisallowedHost
-    client.post("/settings/strategy/", {"description": "x" * BIG})  # RequestDataTooBig
+    client.post("/strategy/goals/new/", {"description": "x" * BIG})  # RequestDataTooBig
     client.get("/objectives/999999/")  # Http404
     _signed_in(company, EN).get("/settings/")  # PermissionDenied
     printed = console.getvalue()

@@ -377,14 +377,7 @@ ROWS = [
             "max_objectives_per_owner": 4,
         },
     ),
-    Row("strategy", "get", lambda w, c: "/settings/strategy/", ADMIN_ONLY),
-    Row(
-        "add strategic goal",
-        "post",
-        lambda w, c: "/settings/strategy/",
-        ADMIN_ONLY,
-        data=lambda w, c: {"title": "出海"},
-    ),
+    # The strategy has its own page, everyone's to read: its rows are in tests/okrs/test_strategy_permissions.py.
     Row("cycles", "get", lambda w, c: "/settings/cycles/", ADMIN_ONLY),
     Row("search", "get", lambda w, c: "/search/?q=目标", ALL_OK),
     Row("search dropdown (htmx)", "get", lambda w, c: "/search/?q=xs", ALL_OK),

@@ -2,7 +2,8 @@
 
     objectives   objective_create, objective_update, objective_delete
     alignment    alignment_set (SET-6)
-    key_results  key_result_create, key_result_update, key_result_delete
+    key_results  key_result_create, key_result_update, key_result_delete, key_result_move
+    drafts       draft_key_result_create, _update, _delete, draft_key_results_gather (SET-9)
     checkins     checkin_record (EXE-3, EXE-4)
     approval     objective_submit, objective_approve, objective_return, objective_reopen (SET-1, SET-2), and
                  approval_on_change, which the writers above call when an approved objective's definition changes
@@ -22,15 +23,26 @@ from qibu.okrs.services.approval import (
     objective_submit,
 )
 from qibu.okrs.services.checkins import checkin_record
-from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_update
+from qibu.okrs.services.drafts import (
+    draft_key_result_create,
+    draft_key_result_delete,
+    draft_key_result_update,
+    draft_key_results_gather,
+)
+from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_move, key_result_update
 from qibu.okrs.services.objectives import objective_create, objective_delete, objective_update
 
 __all__ = [
     "alignment_set",
     "approval_on_change",
     "checkin_record",
+    "draft_key_result_create",
+    "draft_key_result_delete",
+    "draft_key_result_update",
+    "draft_key_results_gather",
     "key_result_create",
     "key_result_delete",
+    "key_result_move",
     "key_result_update",
     "objective_approve",
     "objective_create",

@@ -27,6 +27,7 @@ OBJECTIVE_FIELDS = (
     "rollup_mode",
     "start_date",
     "end_date",
+    "strategic_goal",
 )
 KEY_RESULT_FIELDS = (
     "title",
@@ -61,6 +62,7 @@ _OBJECTIVE_STATE = (
     "progress",
     "confidence",
     "score",
+    "strategic_goal",
 )
 _KEY_RESULT_STATE = (
     "title",

@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from qibu.audit.services import changed_fields, history_record, snapshot
+from qibu.audit.services import changed_fields, history_entry, history_record, history_record_many, snapshot
 from qibu.core.pinyin import search_key
 from qibu.core.validation import (
     NOTE_MAX,
@@ -34,7 +35,7 @@ from qibu.okrs.services._common import (
     lock_key_result,
     require_open_cycle,
 )
-from qibu.okrs.services.alignment import record_lost_alignments
+from qibu.okrs.services.alignment import _ancestor_ids, record_lost_alignments
 from qibu.okrs.services.approval import (
     approval_on_change,
     key_result_added,
@@ -94,6 +95,55 @@ def _clean_unit(errors: FieldErrors, value: Any) -> str:
     return clean_text(errors, "unit", value, max_length=UNIT_MAX)
 
 
+def measured_key_result(
+    errors: FieldErrors,
+    *,
+    title: Any,
+    kind: Any = KeyResultKind.INCREASE,
+    start_value: Any = 0,
+    target_value: Any = None,
+    current_value: Any = None,
+    unit: Any = "",
+    band_low: Any = None,
+    band_high: Any = None,
+    weight: Any = None,
+    confidence: Any = 50,
+    milestones: Iterable[Any] = (),
+) -> tuple[KeyResult, list[tuple[str, Decimal]]]:
+    """An unsaved key result without objective, owner, dates or position, checked as every key result is (its
+    title, its kind and the numbers the kind is measured by, MEAS-1 … MEAS-3), with its milestones' (title,
+    weight); the problems go to `errors`. `key_result_create` and the drafted key results of SET-9 both use it,
+    so that a draft is refused for what a key result would be refused for."""
+    kind = clean_choice(errors, "kind", kind, KeyResultKind, str(KeyResultKind.INCREASE))
+    numeric = kind in NUMERIC_KINDS
+    # What the kind is not measured by is ignored, not checked (KIND_FIELDS).
+    measured = KIND_FIELDS[kind]
+    start = (clean_decimal(errors, "start_value", start_value) if numeric else None) or Decimal(0)
+    target = clean_decimal(errors, "target_value", target_value) if numeric else None
+    if "current_value" not in measured:
+        current_value = None
+    current = clean_decimal(errors, "current_value", current_value, required=False)
+    if kind != KeyResultKind.BAND:
+        band_low = band_high = None
+    milestone_rows = _milestone_rows(errors, milestones) if kind == KeyResultKind.MILESTONES else []
+    kr = KeyResult(
+        title=clean_title(errors, "title", title),
+        kind=kind,
+        start_value=start if kind != KeyResultKind.MILESTONES else Decimal(0),
+        target_value=target if target is not None and kind not in _UNMEASURED_TARGET else Decimal(1),
+        current_value=current if current is not None else (start if numeric else Decimal(0)),
+        unit=_clean_unit(errors, unit),
+        band_low=clean_decimal(errors, "band_low", band_low, required=False),
+        band_high=clean_decimal(errors, "band_high", band_high, required=False),
+        weight=clean_weight(errors, "weight", weight),
+        confidence=clean_confidence(errors, "confidence", confidence),
+    )
+    if kind == KeyResultKind.BAND and current is None and kr.band_low is not None:
+        kr.current_value = kr.band_low
+    _check_numbers(errors, kr, len(milestone_rows))
+    return kr, milestone_rows
+
+
 @transaction.atomic
 def key_result_create(
     *,
@@ -117,39 +167,26 @@ def key_result_create(
     errors = FieldErrors()
     lock_upwards([objective.pk])
     require_open_cycle(errors, objective.cycle)
-    kind = clean_choice(errors, "kind", kind, KeyResultKind, str(KeyResultKind.INCREASE))
-    numeric = kind in NUMERIC_KINDS
-    # What the kind is not measured by is ignored, not checked (KIND_FIELDS).
-    measured = KIND_FIELDS[kind]
-    start = (clean_decimal(errors, "start_value", start_value) if numeric else None) or Decimal(0)
-    target = clean_decimal(errors, "target_value", target_value) if numeric else None
-    if "current_value" not in measured:
-        current_value = None
-    current = clean_decimal(errors, "current_value", current_value, required=False)
-    if kind != KeyResultKind.BAND:
-        band_low = band_high = None
-    milestone_rows = _milestone_rows(errors, milestones) if kind == KeyResultKind.MILESTONES else []
-    kr = KeyResult(
-        objective=objective,
-        title=clean_title(errors, "title", title),
+    kr, milestone_rows = measured_key_result(
+        errors,
+        title=title,
         kind=kind,
-        start_value=start if kind != KeyResultKind.MILESTONES else Decimal(0),
-        target_value=target if target is not None and kind not in _UNMEASURED_TARGET else Decimal(1),
-        current_value=current if current is not None else (start if numeric else Decimal(0)),
-        unit=_clean_unit(errors, unit),
-        band_low=clean_decimal(errors, "band_low", band_low, required=False),
-        band_high=clean_decimal(errors, "band_high", band_high, required=False),
-        weight=clean_weight(errors, "weight", weight),
-        owner=owner or objective.owner,
-        confidence=clean_confidence(errors, "confidence", confidence),
-        position=objective.key_results.count(),
+        start_value=start_value,
+        target_value=target_value,
+        current_value=current_value,
+        unit=unit,
+        band_low=band_low,
+        band_high=band_high,
+        weight=weight,
+        confidence=confidence,
+        milestones=milestones,
     )
+    kr.objective = objective
+    kr.owner = owner or objective.owner
+    kr.position = objective.key_results.count()
     kr.start_date, kr.end_date = dates_within(
         errors, start_date or objective.start_date, end_date or objective.end_date, objective.cycle
     )
-    if kind == KeyResultKind.BAND and current is None and kr.band_low is not None:
-        kr.current_value = kr.band_low
-    _check_numbers(errors, kr, len(milestone_rows))
     errors.raise_if_any()
     kr.search_key = search_key(kr.title)
     kr.save()
@@ -276,3 +313,102 @@ def key_result_delete(*, actor: Person, key_result: KeyResult) -> None:
     key_result.delete()
     refresh_objectives({objective_id})
     approval_on_change(actor=actor, objective=key_result.objective, changes=changes)
+
+
+def _check_move_alignment(errors: FieldErrors, key_result: KeyResult, objective: Objective) -> list[Alignment]:
+    """The objectives aligned to the key result follow it into `objective`'s roll-up: refused when one of them is
+    `objective` or above it (a loop), or already aligns to `objective` some other way (two links to one parent)."""
+    below = list(Alignment.objects.filter(parent_key_result=key_result).select_related("child"))
+    if not below:
+        return below
+    above_target = _ancestor_ids({objective.pk})
+    already = set(
+        Alignment.objects.filter(rollup_parent=objective, child_id__in=[a.child_id for a in below]).values_list(
+            "child_id", flat=True
+        )
+    )
+    for alignment in below:
+        child = alignment.child
+        if child.pk in above_target:
+            errors.add(
+                "objective",
+                _(
+                    "“%(child)s” is aligned to this key result and sits above “%(objective)s”: the move would make "
+                    "a loop."
+                )
+                % {"child": child.title, "objective": objective.title},
+            )
+        elif child.pk in already:
+            errors.add(
+                "objective",
+                _("“%(child)s” is aligned to this key result and already aligns to “%(objective)s” too.")
+                % {"child": child.title, "objective": objective.title},
+            )
+    return below
+
+
+def move_warnings(key_result: KeyResult, objective: Objective) -> list[str]:
+    """What a move allows but its maker should know (SET-8): the key result's dates outside the objective's."""
+    if key_result.start_date >= objective.start_date and key_result.end_date <= objective.end_date:
+        return []
+    return [
+        _(
+            "The key result runs from %(start)s to %(end)s, outside “%(objective)s” (%(objective_start)s to "
+            "%(objective_end)s): change its dates if it should end with the objective."
+        )
+        % {
+            "start": date_format(key_result.start_date, "SHORT_DATE_FORMAT"),
+            "end": date_format(key_result.end_date, "SHORT_DATE_FORMAT"),
+            "objective": objective.title,
+            "objective_start": date_format(objective.start_date, "SHORT_DATE_FORMAT"),
+            "objective_end": date_format(objective.end_date, "SHORT_DATE_FORMAT"),
+        }
+    ]
+
+
+@transaction.atomic
+def key_result_move(*, actor: Person, key_result: KeyResult, objective: Objective) -> list[str]:
+    """Move a key result to another objective, with its check-ins, milestones, contributors and history; both
+    objectives' roll-ups (and those above them) are computed again, and each objective's history says where it
+    went or came from. Refused, naming the field "objective": the objective it is on, either cycle closed, and an
+    alignment under the key result that could not follow it. Whether the actor may edit both objectives is the
+    caller's to ask (`access`). Answers the warnings of `move_warnings` (the move is made)."""
+    errors = FieldErrors()
+    source_id = key_result.objective_id
+    # The key result, then both objectives and all above them at once (the one order every write takes).
+    key_result.refresh_from_db(fields=["start_date", "end_date"], from_queryset=KeyResult.objects.select_for_update())
+    lock_upwards([source_id, objective.pk])
+    source = key_result.objective
+    if objective.pk == source_id:
+        errors.add("objective", _("The key result is already on “%(title)s”.") % {"title": objective.title})
+    require_open_cycle(errors, source.cycle)
+    if objective.cycle.is_closed:
+        errors.add(
+            "objective",
+            _("The cycle “%(cycle)s” of “%(title)s” is closed: it takes no more key results.")
+            % {"cycle": objective.cycle.name, "title": objective.title},
+        )
+    below = _check_move_alignment(errors, key_result, objective) if not errors else []
+    errors.raise_if_any()
+    key_result.objective = objective
+    key_result.position = objective.key_results.count()
+    key_result.save(update_fields=["objective", "position"])
+    if below:
+        Alignment.objects.filter(pk__in=[a.pk for a in below]).update(rollup_parent=objective)
+    # In the history of both objectives, about the key result (its own entries are those it is the target of).
+    history_record_many(
+        history_entry(
+            actor=actor,
+            action=action,
+            subject=subject,
+            target=key_result,
+            before={"objective": source_id},
+            after={"objective": objective.pk},
+        )
+        for action, subject in (("key_result.move_out", source), ("key_result.move_in", objective))
+    )
+    # A move changes what both objectives promise: each goes back to its approvers when the policy asks (SET-1).
+    approval_on_change(actor=actor, objective=source, changes=key_result_deleted(key_result))
+    approval_on_change(actor=actor, objective=objective, changes=key_result_added(key_result))
+    refresh_objectives([source_id, objective.pk])
+    return move_warnings(key_result, objective)

@@ -30,7 +30,7 @@ from qibu.okrs.rollup import lock_upwards, refresh_objectives
 from qibu.okrs.services._common import OBJECTIVE_FIELDS, dates_within, lock_objective, require_open_cycle
 from qibu.okrs.services.alignment import alignment_set, record_lost_alignments
 from qibu.okrs.services.approval import approval_on_change, objective_changes
-from qibu.org.models import Department, Organisation, Person, Team
+from qibu.org.models import Department, Organisation, Person, StrategicGoal, Team
 from qibu.org.selectors import organisation_get
 
 _CHOICE_FIELDS = (
@@ -66,6 +66,20 @@ def _scope(
     return owner, department, team
 
 
+def _check_strategic_goal(errors: FieldErrors, level: str, goal: StrategicGoal | None) -> StrategicGoal | None:
+    """VIS-2: a company objective traces to a strategic goal; the other levels trace to the strategy through what
+    they align to (SET-6), so a goal given to one of them is refused, naming the field."""
+    if goal is not None and level != Level.COMPANY:
+        errors.add(
+            "strategic_goal",
+            _(
+                "Only a company objective traces to a strategic goal; align this one to a company objective or one "
+                "of its key results instead."
+            ),
+        )
+    return goal
+
+
 @transaction.atomic
 def objective_create(
     *,
@@ -88,9 +102,11 @@ def objective_create(
     parent_objective_ids: Sequence[int] = (),
     parent_key_result_ids: Sequence[int] = (),
     organisation: Organisation | None = None,
+    strategic_goal: StrategicGoal | None = None,
 ) -> Objective:
-    """A new objective written by `actor` (its author, SET-7), aligned to the parents given (SET-6). A draft when
-    the organisation's OKRs need approval (SET-1, SET-2: `qibu.okrs.services.approval`), else approved at once."""
+    """A new objective written by `actor` (its author, SET-7), aligned to the parents given (SET-6); a company
+    objective traces to its `strategic_goal` (VIS-2). A draft when the organisation's OKRs need approval (SET-1,
+    SET-2: `qibu.okrs.services.approval`), else approved at once."""
     errors = FieldErrors()
     level = clean_choice(errors, "level", level, Level, str(Level.PERSON))
     objective = Objective(
@@ -107,6 +123,7 @@ def objective_create(
         rollup_mode=clean_choice(errors, "rollup_mode", rollup_mode, RollupMode, str(RollupMode.KEY_RESULTS)),
     )
     objective.owner, objective.department, objective.team = _scope(errors, level, owner, department, team)
+    objective.strategic_goal = _check_strategic_goal(errors, level, strategic_goal)
     objective.start_date, objective.end_date = dates_within(errors, start_date, end_date, cycle)
     require_open_cycle(errors, cycle)
     errors.raise_if_any()
@@ -145,6 +162,11 @@ def _apply_changes(errors: FieldErrors, objective: Objective, data: dict[str, An
     if "cycle" in data and data["cycle"] is not None and data["cycle"].pk != objective.cycle_id:
         objective.cycle = data["cycle"]
         require_open_cycle(errors, objective.cycle)
+    _apply_placement(errors, objective, data)
+
+
+def _apply_placement(errors: FieldErrors, objective: Objective, data: dict[str, Any]) -> None:
+    """Who owns it, what strategy it serves and when it runs."""
     if any(k in data for k in ("owner", "department", "team")):
         objective.owner, objective.department, objective.team = _scope(
             errors,
@@ -153,6 +175,8 @@ def _apply_changes(errors: FieldErrors, objective: Objective, data: dict[str, An
             data.get("department", objective.department),
             data.get("team", objective.team),
         )
+    if "strategic_goal" in data:
+        objective.strategic_goal = _check_strategic_goal(errors, objective.level, data["strategic_goal"])
     if "start_date" in data or "end_date" in data:
         objective.start_date, objective.end_date = dates_within(
             errors,

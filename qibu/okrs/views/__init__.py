@@ -14,6 +14,9 @@ size of the company: stored roll-ups, prefetches, and limited lists.
     editor        objective new, edit, delete, with alignment
     key_results   key result new, edit, delete
     approval      submit, approve, return with comments, reopen (SET-1, SET-2), and the approval's own page
+    key_results   key result new, edit, move, delete
+    drafts        key results first: the pool of drafted key results, gathered under objectives (SET-9)
+    strategy      the vision, the mission and the strategic goals with the objectives tracing to them (VIS-1, VIS-2)
 
 The views `qibu.okrs.urls` routes to are imported here."""
 
@@ -26,17 +29,37 @@ from qibu.okrs.views.approval import (
     objective_submit_view,
 )
 from qibu.okrs.views.checkin import checkin
+from qibu.okrs.views.drafts import draft_delete, draft_edit, drafts_add, key_results_first
 from qibu.okrs.views.editor import objective_delete_view, objective_edit, objective_new
-from qibu.okrs.views.key_results import key_result_delete_view, key_result_edit, key_result_new
+from qibu.okrs.views.key_results import key_result_delete_view, key_result_edit, key_result_move_view, key_result_new
 from qibu.okrs.views.pages import my_okrs, objective_detail
+from qibu.okrs.views.strategy import (
+    goal_delete,
+    goal_edit,
+    goal_history,
+    goal_move,
+    goal_new,
+    strategy,
+    strategy_vision,
+)
 
 __all__ = [
     "checkin",
+    "draft_delete",
+    "draft_edit",
+    "drafts_add",
     "editor_warnings",
+    "goal_delete",
+    "goal_edit",
+    "goal_history",
+    "goal_move",
+    "goal_new",
     "key_result_delete_view",
     "key_result_edit",
+    "key_result_move_view",
     "key_result_new",
     "key_result_warnings",
+    "key_results_first",
     "my_okrs",
     "objective_approval",
     "objective_approve_view",
@@ -47,4 +70,6 @@ __all__ = [
     "objective_reopen_view",
     "objective_return_view",
     "objective_submit_view",
+    "strategy",
+    "strategy_vision",
 ]

@@ -27,17 +27,28 @@ from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs import quality
 from qibu.okrs.access import CREATE_REFUSED, HAND_OVER_REFUSED, can_hand_over, creation_allowed, objective_for
 from qibu.okrs.forms import ERROR_ALIASES, KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm
-from qibu.okrs.models import Alignment, KeyResultKind, Level, Objective
+from qibu.okrs.models import Alignment, DraftKeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.selectors import objectives_visible, owner_objective_count, parents_of
-from qibu.okrs.services import alignment_set, key_result_create, objective_create, objective_delete, objective_update
+from qibu.okrs.services import (
+    alignment_set,
+    draft_key_results_gather,
+    key_result_create,
+    objective_create,
+    objective_delete,
+    objective_update,
+)
+from qibu.okrs.strategy import drafts_chosen, strategic_goals
 from qibu.okrs.views._common import CONTEXT_OBJECTIVES_LIMIT, _int_or_none, _Rollback
 from qibu.okrs.views.advice import _key_result_rows, _warnings, _warnings_from_post
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Person
 
 
-def _objective_fields(data: dict[str, Any]) -> dict[str, Any]:
+def _objective_fields(data: dict[str, Any], *, level: str) -> dict[str, Any]:
+    """The objective's fields from the form; a strategic goal only for a company objective (VIS-2: a form sent
+    without JavaScript carries the field whatever the level chosen)."""
     return {
+        "strategic_goal": data.get("strategic_goal") if level == Level.COMPANY else None,
         "title": data.get("title", ""),
         "description": data.get("description", ""),
         "owner": data.get("owner"),
@@ -74,12 +85,17 @@ def _render_editor(
     objective: Objective | None,
     advice: dict[str, Any],
     status: int,
+    pooled: list[DraftKeyResult] | None = None,
 ) -> HttpResponse:
     person = current_person(request)
     parents = parents_of(objective, person) if objective is not None else []
     context = {
         "form": form,
         "drafts": drafts,
+        # SET-9: key results drafted first in the person's pool, gathered under this new objective.
+        "pooled": pooled or [],
+        # VIS-1: the vision, the mission and the strategic goals beside the draft.
+        "strategic_goals": strategic_goals(),
         "objective": objective,
         "parents": parents,
         "context_objectives": _context_objectives(person, form.parent_cycle),
@@ -88,8 +104,10 @@ def _render_editor(
     return render(request, "okrs/objective_form.html", context, status=status)
 
 
-def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[KeyResultDraftForm]) -> Objective | None:
-    """SET-9: the objective and the key results written with it, all or nothing."""
+def _create_with_key_results(
+    person: Person, form: ObjectiveForm, drafts: list[KeyResultDraftForm], pooled: list[DraftKeyResult]
+) -> Objective | None:
+    """SET-9: the objective, the key results written with it and those gathered from the pool, all or nothing."""
     data = form.cleaned_data
     created: Objective | None = None
     try:
@@ -101,7 +119,7 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
                     level=data["level"],
                     parent_objective_ids=data.get("parent_objectives") or [],
                     parent_key_result_ids=data.get("parent_key_results") or [],
-                    **_objective_fields(data),
+                    **_objective_fields(data, level=data["level"]),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc, ERROR_ALIASES)
@@ -127,6 +145,13 @@ def _create_with_key_results(person: Person, form: ObjectiveForm, drafts: list[K
                 except ValidationError as exc:
                     apply_errors(draft, exc, ERROR_ALIASES)
                     failed = True
+            if pooled and not failed:
+                try:
+                    draft_key_results_gather(actor=person, drafts=pooled, objective=created)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+                    failed = True
             if failed:
                 raise _Rollback
     except _Rollback:
@@ -149,7 +174,10 @@ def _created_advice(request: HttpRequest, created: Objective, key_results: int) 
 @require_http_methods(["GET", "POST"])
 def objective_new(request: HttpRequest) -> HttpResponse:
     person = current_person(request)
-    cycle = cycle_for_request(request.POST.get("cycle") or request.GET.get("cycle"))
+    asked_drafts = request.POST.getlist("draft") if request.method == "POST" else request.GET.getlist("draft")
+    pooled = drafts_chosen(person, [pk for pk in map(_int_or_none, asked_drafts) if pk])
+    default_cycle = request.GET.get("cycle") or (pooled[0].cycle_id if pooled else None)
+    cycle = cycle_for_request(request.POST.get("cycle") or default_cycle)
     if request.method == "POST":
         form = ObjectiveForm(request.POST, actor=person, cycle=cycle)
         drafts = [KeyResultDraftForm(request.POST, prefix=f"kr{i}") for i in range(KEY_RESULT_DRAFTS)]
@@ -163,18 +191,22 @@ def objective_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(CREATE_REFUSED))
                 status = 403
             else:
-                created = _create_with_key_results(person, form, drafts)
+                created = _create_with_key_results(person, form, drafts, pooled)
                 if created is not None:
                     messages.success(request, _("Objective created: “%(title)s”.") % {"title": created.title})
-                    written = sum(1 for draft in drafts if not draft.is_blank())
+                    written = sum(1 for draft in drafts if not draft.is_blank()) + len(pooled)
                     for warning in _created_advice(request, created, written):
                         messages.warning(request, warning.text)
                     return redirect("okrs:objective", pk=created.pk)
         advice = _warnings_from_post(request, None)
     else:
         asked = request.GET.get("level") or ""
-        level = asked if asked in Level.values else str(Level.PERSON)
+        level = asked if asked in Level.values else _pooled_level(person, pooled)
         initial: dict[str, Any] = {"level": level, "cycle": cycle.pk if cycle else None}
+        goals = {draft.strategic_goal_id for draft in pooled}
+        if level == Level.COMPANY and len(goals) == 1:
+            # PLAY-LOKR: the company objective set from key results drafted under one strategic goal serves it.
+            initial["strategic_goal"] = goals.pop()
         owner_id = _int_or_none(request.GET.get("owner"))
         initial["owner"] = owner_id or (person.pk if level == Level.PERSON else None)
         initial["department"] = _int_or_none(request.GET.get("department"))
@@ -195,7 +227,17 @@ def objective_new(request: HttpRequest) -> HttpResponse:
             priority_chosen=False,
             department_id=initial["department"],
         )
-    return _render_editor(request, form=form, drafts=drafts, objective=None, advice=advice, status=status)
+    return _render_editor(
+        request, form=form, drafts=drafts, objective=None, advice=advice, status=status, pooled=pooled
+    )
+
+
+def _pooled_level(person: Person, pooled: list[DraftKeyResult]) -> str:
+    """An executive gathering key results drafted under a strategic goal sets a company objective (PLAY-LOKR);
+    otherwise the editor starts with a personal one."""
+    if person.is_executive and any(draft.strategic_goal_id for draft in pooled):
+        return str(Level.COMPANY)
+    return str(Level.PERSON)
 
 
 @login_required
@@ -244,6 +286,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "end_date": objective.end_date,
             "parent_objectives": current_objectives,
             "parent_key_results": current_key_results,
+            "strategic_goal": objective.strategic_goal_id,
         }
         form = ObjectiveForm(initial=initial, actor=person, cycle=objective.cycle, instance=objective)
         status = 200
@@ -278,7 +321,7 @@ def _update_with_alignment(
     # Every parent the editor may see is on the form; those they cannot see stay (`alignment_set`).
     parent_objectives: list[int] = data["parent_objectives"]
     parent_key_results: list[int] = data["parent_key_results"]
-    changes = {**_objective_fields(data), "cycle": data["cycle"]}
+    changes = {**_objective_fields(data, level=objective.level), "cycle": data["cycle"]}
     failed = False
     try:
         with transaction.atomic():

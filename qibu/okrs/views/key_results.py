@@ -1,4 +1,4 @@
-"""Adding, changing and deleting a key result of an objective one may edit (403 otherwise, 404 when the
+"""Adding, changing, moving and deleting a key result of an objective one may edit (403 otherwise, 404 when the
 objective is invisible). Check-ins are in `checkin`."""
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from qibu.core.numbers import plain
 from qibu.okrs import quality
 from qibu.okrs.access import key_result_for, objective_for
 from qibu.okrs.forms import ERROR_ALIASES, KeyResultForm
+from qibu.okrs.forms_strategy import ObjectiveIdForm
 from qibu.okrs.models import KeyResultKind, Objective
 from qibu.okrs.selectors import key_result_count
-from qibu.okrs.services import key_result_create, key_result_delete, key_result_update
+from qibu.okrs.services import key_result_create, key_result_delete, key_result_move, key_result_update
+from qibu.okrs.strategy import editable_objectives
 from qibu.okrs.views.advice import key_result_advice
 from qibu.org.middleware import request_organisation
 
@@ -168,3 +170,39 @@ def key_result_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         "action": reverse("okrs:kr_delete", args=[kr.pk]),
     }
     return render(request, "okrs/confirm_delete.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_result_move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a key result to another objective of the cycle, with its check-ins, milestones and history: offered
+    the open objectives of its cycle the person may edit; refused (403) when they may not edit the key result's
+    objective or the one chosen, and, naming the reason, for a closed cycle or an alignment that cannot follow."""
+    person = current_person(request)
+    kr, objective, editable = key_result_for(person, pk)
+    if not editable:
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        form = ObjectiveIdForm(request.POST)
+        if form.is_valid():
+            target, target_editable = objective_for(person, form.cleaned_data["objective"])
+            if not target_editable:
+                raise PermissionDenied
+            try:
+                warnings = key_result_move(actor=person, key_result=kr, objective=target)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” moved to “%(objective)s”.") % {"title": kr.title, "objective": target.title},
+                )
+                for warning in warnings:
+                    messages.warning(request, warning)
+                return HttpResponseRedirect(reverse("okrs:objective", args=[target.pk]) + f"#kr-{kr.pk}")
+        else:
+            errors = [_("Choose the objective to move it to.")]
+    choices = list(editable_objectives(person, objective.cycle_id, exclude=objective.pk))
+    context = {"key_result": kr, "objective": objective, "choices": choices, "errors": errors}
+    return render(request, "okrs/key_result_move.html", context, status=400 if errors else 200)
