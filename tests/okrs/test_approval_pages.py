@@ -192,3 +192,33 @@ def test_it_shows_the_approval_in_chinese(company: Company, draft: Objective) ->
     objective_submit(actor=company.mia, objective=fresh(draft))
     refused = hank.post(reverse("okrs:objective_return", args=[draft.pk]), {"comment": ""})
     _assert_chinese(refused, "a refused return", company)
+
+
+def test_it_lets_an_administrator_set_the_approval_policy_and_name_the_ceo_SET_1(company: Company) -> None:
+    """SET-1, SET-2: approval on or off, the method's order, changes back through approval, the CEO; kept in
+    history. The CEO is chosen among the executives."""
+    from qibu.audit.models import AuditEntry
+    from tests.org.test_pages_settings import policy_data
+
+    alice = _login(company.alice)
+    html = alice.get(reverse("org:settings")).content.decode()
+    assert 'name="approval_required"' in html and 'name="ceo"' in html
+    ceo = html[html.index('name="ceo"') :]
+    ceo = ceo[: ceo.index("</select>")]
+    assert f'<option value="{company.erin.pk}">' in ceo and f'<option value="{company.mia.pk}">' not in ceo
+    data = policy_data(company.org, approval_required="on", approval_order_enforced="on", ceo=company.erin.pk)
+    assert alice.post(reverse("org:settings"), data).status_code == 302
+    org = Organisation.objects.get()
+    assert (org.approval_required, org.approval_order_enforced, org.approval_on_change, org.ceo) == (
+        True,
+        True,
+        False,
+        company.erin,
+    )
+    entry = AuditEntry.objects.get(action="organisation.update")
+    assert (
+        entry.after is not None and entry.after["approval_required"] is True and entry.after["ceo"] == company.erin.pk
+    )
+    refused = alice.post(reverse("org:settings"), policy_data(company.org, ceo=company.mia.pk))
+    assert refused.status_code == 400 and Organisation.objects.get().ceo == company.erin
+    assert _login(company.erin).post(reverse("org:settings"), data).status_code == 403
