@@ -20,6 +20,7 @@ from qibu.org.models import Organisation, Person, Role
 from qibu.org.services import person_create
 from tests.conftest import Company, Okrs
 from tests.okrs.test_approval import data_state, fresh
+from tests.project.test_rule_ids import bare_rule_ids
 from tests.project.test_untranslated import _assert_chinese, _chinese_client
 
 
@@ -183,15 +184,29 @@ def test_it_reads_the_page_of_an_objective_approved_on_writing_as_before(
     assert 'id="approval"' not in html
 
 
-def test_it_shows_the_approval_in_chinese(company: Company, draft: Objective) -> None:
+def test_it_shows_the_approval_in_chinese_with_its_rule_ids_explained(company: Company, draft: Objective) -> None:
     objective_submit(actor=company.mia, objective=fresh(draft), comment="请审批")
     objective_return(actor=company.hank, objective=fresh(draft), comment="再具体些")
     hank = _chinese_client(company.hank)
-    _assert_chinese(hank.get(reverse("okrs:objective", args=[draft.pk])), "the objective page", company)
-    _assert_chinese(hank.get(reverse("okrs:objective_approval", args=[draft.pk])), "the approval page", company)
+    pages = {
+        "the objective page": hank.get(reverse("okrs:objective", args=[draft.pk])),
+        "the approval page": hank.get(reverse("okrs:objective_approval", args=[draft.pk])),
+    }
     objective_submit(actor=company.mia, objective=fresh(draft))
-    refused = hank.post(reverse("okrs:objective_return", args=[draft.pk]), {"comment": ""})
-    _assert_chinese(refused, "a refused return", company)
+    pages["a refused return"] = hank.post(reverse("okrs:objective_return", args=[draft.pk]), {"comment": ""})
+    objective_create(
+        actor=company.hank,
+        cycle=company.quarter,
+        level=Level.DEPARTMENT,
+        department=company.sales,
+        owner=company.hank,
+        title="销售部新目标",
+    )
+    pages["approving out of order"] = hank.post(reverse("okrs:objective_approve", args=[draft.pk]))
+    for what, response in pages.items():
+        _assert_chinese(response, what, company)
+        bare, labels = bare_rule_ids(response.content.decode())
+        assert not bare and labels >= 1, what
 
 
 def test_it_lets_an_administrator_set_the_approval_policy_and_name_the_ceo_SET_1(company: Company) -> None:
