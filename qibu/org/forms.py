@@ -47,10 +47,26 @@ class OrganisationForm(forms.Form):
         label=_field_label("default_language"), choices=[("zh-hans", "简体中文"), ("en", "English")]
     )
 
+    # SET-1, SET-2: whether OKRs are agreed before they count, and who approves the company's.
+    approval_required = forms.BooleanField(label=_field_label("approval_required"), required=False)
+    approval_order_enforced = forms.BooleanField(label=_field_label("approval_order_enforced"), required=False)
+    approval_on_change = forms.BooleanField(label=_field_label("approval_on_change"), required=False)
+    ceo = forms.ModelChoiceField(
+        label=_field_label("ceo"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("none named: any executive approves the company's objectives"),
+    )
+    APPROVAL_FIELDS = ("approval_required", "approval_order_enforced", "approval_on_change", "ceo")
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in Organisation.POLICY_FIELDS:
             self.fields[name] = forms.IntegerField(label=_field_label(name), widget=forms.NumberInput(attrs={}))
+        # The CEO is one of the executives (administrators among them).
+        cast(forms.ModelChoiceField[Any], self.fields["ceo"]).queryset = Person.objects.filter(
+            is_active=True, role__in=[Role.EXECUTIVE, Role.ADMIN]
+        ).order_by("full_name", "username")
 
     @classmethod
     def initial_from(cls, organisation: Organisation) -> dict[str, Any]:
@@ -64,8 +80,14 @@ class OrganisationForm(forms.Form):
                 "time_zone",
                 "default_language",
                 *Organisation.POLICY_FIELDS,
+                "approval_required",
+                "approval_order_enforced",
+                "approval_on_change",
             )
-        }
+        } | {"ceo": organisation.ceo_id}
+
+    def approval_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.APPROVAL_FIELDS]
 
     def identity_fields(self) -> list[forms.BoundField]:
         return [

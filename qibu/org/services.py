@@ -50,6 +50,10 @@ ORGANISATION_FIELDS = (
     "time_zone",
     "default_language",
     *Organisation.POLICY_FIELDS,
+    "approval_required",
+    "approval_order_enforced",
+    "approval_on_change",
+    "ceo",
 )
 LANGUAGES = ("zh-hans", "en")
 # What history keeps of each row: never a password hash, a token's secret or its hash.

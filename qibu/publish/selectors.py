@@ -209,7 +209,7 @@ CHANGE_LABELS = {
     ("target", "key_result"): gettext_lazy("target changed"),
 }
 MISSING_REASONS = {
-    "draft": gettext_lazy("objectives still in draft"),
+    "draft": gettext_lazy("objectives not approved yet"),
     "none": gettext_lazy("no objectives this quarter"),
 }
 

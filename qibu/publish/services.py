@@ -41,7 +41,7 @@ def _not_ready_message(readiness: selectors.Readiness) -> str:
     people, departments = readiness.people_missing, readiness.departments_missing
     names = ", ".join(m.name for m in readiness.missing[:NAMED_IN_REFUSAL])
     more = len(readiness.missing) - NAMED_IN_REFUSAL
-    counted = _("%(people)s and %(departments)s are not ready (no objectives, or objectives still in draft)") % {
+    counted = _("%(people)s and %(departments)s are not ready (no objectives, or objectives not approved yet)") % {
         "people": ngettext("%(n)d person", "%(n)d people", len(people)) % {"n": len(people)},
         "departments": ngettext("%(n)d department", "%(n)d departments", len(departments)) % {"n": len(departments)},
     }

@@ -20,6 +20,7 @@ from qibu.org.models import Organisation, Person, Role
 from qibu.org.services import person_create
 from tests.conftest import Company, Okrs
 from tests.okrs.test_approval import data_state, fresh
+from tests.project.test_rule_ids import bare_rule_ids
 from tests.project.test_untranslated import _assert_chinese, _chinese_client
 
 
@@ -186,12 +187,56 @@ def test_it_reads_the_page_of_an_objective_approved_on_writing_as_before(
     assert 'id="approval"' not in html
 
 
-def test_it_shows_the_approval_in_chinese(company: Company, draft: Objective) -> None:
+def test_it_shows_the_approval_in_chinese_with_its_rule_ids_explained(company: Company, draft: Objective) -> None:
     objective_submit(actor=company.mia, objective=fresh(draft), comment="请审批")
     objective_return(actor=company.hank, objective=fresh(draft), comment="再具体些")
     hank = _chinese_client(company.hank)
-    _assert_chinese(hank.get(reverse("okrs:objective", args=[draft.pk])), "the objective page", company)
-    _assert_chinese(hank.get(reverse("okrs:objective_approval", args=[draft.pk])), "the approval page", company)
+    pages = {
+        "the objective page": hank.get(reverse("okrs:objective", args=[draft.pk])),
+        "the approval page": hank.get(reverse("okrs:objective_approval", args=[draft.pk])),
+    }
     objective_submit(actor=company.mia, objective=fresh(draft))
-    refused = hank.post(reverse("okrs:objective_return", args=[draft.pk]), {"comment": ""})
-    _assert_chinese(refused, "a refused return", company)
+    pages["a refused return"] = hank.post(reverse("okrs:objective_return", args=[draft.pk]), {"comment": ""})
+    objective_create(
+        actor=company.hank,
+        cycle=company.quarter,
+        level=Level.DEPARTMENT,
+        department=company.sales,
+        owner=company.hank,
+        title="销售部新目标",
+    )
+    pages["approving out of order"] = hank.post(reverse("okrs:objective_approve", args=[draft.pk]))
+    for what, response in pages.items():
+        _assert_chinese(response, what, company)
+        bare, labels = bare_rule_ids(response.content.decode())
+        assert not bare and labels >= 1, what
+
+
+def test_it_lets_an_administrator_set_the_approval_policy_and_name_the_ceo_SET_1(company: Company) -> None:
+    """SET-1, SET-2: approval on or off, the method's order, changes back through approval, the CEO; kept in
+    history. The CEO is chosen among the executives."""
+    from qibu.audit.models import AuditEntry
+    from tests.org.test_pages_settings import policy_data
+
+    alice = _login(company.alice)
+    html = alice.get(reverse("org:settings")).content.decode()
+    assert 'name="approval_required"' in html and 'name="ceo"' in html
+    ceo = html[html.index('name="ceo"') :]
+    ceo = ceo[: ceo.index("</select>")]
+    assert f'<option value="{company.erin.pk}">' in ceo and f'<option value="{company.mia.pk}">' not in ceo
+    data = policy_data(company.org, approval_required="on", approval_order_enforced="on", ceo=company.erin.pk)
+    assert alice.post(reverse("org:settings"), data).status_code == 302
+    org = Organisation.objects.get()
+    assert (org.approval_required, org.approval_order_enforced, org.approval_on_change, org.ceo) == (
+        True,
+        True,
+        False,
+        company.erin,
+    )
+    entry = AuditEntry.objects.get(action="organisation.update")
+    assert (
+        entry.after is not None and entry.after["approval_required"] is True and entry.after["ceo"] == company.erin.pk
+    )
+    refused = alice.post(reverse("org:settings"), policy_data(company.org, ceo=company.mia.pk))
+    assert refused.status_code == 400 and Organisation.objects.get().ceo == company.erin
+    assert _login(company.erin).post(reverse("org:settings"), data).status_code == 403

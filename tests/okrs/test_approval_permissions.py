@@ -36,7 +36,7 @@ class ApprovalWorld(World):
 
 
 @pytest.fixture
-def approval_world(world: World, company: Company) -> ApprovalWorld:
+def approval_world(world: World, company: Company) -> ApprovalWorld:  # noqa: F811  (the imported fixture)
     c = company
     Organisation.objects.filter(pk=c.org.pk).update(approval_required=True)
 
@@ -66,8 +66,8 @@ def _approval_state() -> str:
     )
 
 
-def _pk(world: Any, name: str) -> int:
-    objective: Objective = world[name]
+def _pk(made: Any, name: str) -> int:
+    objective: Objective = made[name]
     return objective.pk
 
 

@@ -160,7 +160,7 @@ def objective_submit(
         if blockers:
             errors.add("approval", _("The coach's advice stops the submission until it is followed:"))
             for advice in blockers:
-                errors.add("approval", f"{advice.rule}: {advice.text}")
+                errors.add("approval", advice.text)
     errors.raise_if_any()
     objective.submitted_at = timezone.now()
     decision = _decide(
@@ -192,8 +192,8 @@ def waiting_message(actor: Person, above: list[Objective]) -> str:
             "count": others
         }
     return _(
-        "Approving out of order: the method agrees the level above first (SET-1). This objective waits for the "
-        "approval of %(waiting)s."
+        "Approving out of order: the method agrees the level above first. This objective waits for the approval "
+        "of %(waiting)s."
     ) % {"waiting": waiting}
 
 
