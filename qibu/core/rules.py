@@ -21,6 +21,11 @@ RULES: dict[str, Promise] = {
     "SET-7": _("Most objectives are written by the people who own them, not by their leaders."),
     "SET-8": _("Every objective and key result has a start and an end date."),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
+    "EXE-8": _(
+        "Action plans are concrete steps, each with who does it, who answers for it and who decides, its "
+        "resources and its timetable."
+    ),
+    "EXE-10": _("Supervisors support their people: they resolve difficulties and provide resources."),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),
     "PUB-1": _("When the OKRs are set, they are compiled and mailed to every employee."),
