@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,7 +21,7 @@ from django.utils.translation import pgettext
 from qibu.audit.display import HistoryRow
 from qibu.audit.selectors import subject_history
 from qibu.cycles.models import Cycle, CycleKind
-from qibu.okrs.access import visible_objectives_q
+from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.models import KeyResult, Objective
 from qibu.okrs.panels import HomePanel, PanelPage
 from qibu.org.middleware import request_organisation
@@ -346,14 +347,15 @@ def timetable_of(
     start: dt.date | None = None,
     end: dt.date | None = None,
     today: dt.date | None = None,
-    limit: int = TIMETABLE_LIMIT,
+    limit: int | None = None,
     title: str = "",
     chart_id: str = "timetable",
 ) -> Timetable:
     """The Gantt chart of `steps` (already limited to what the viewer may see) that run in the period: one query,
-    at most `limit` steps, grouped by key result in the order of their objectives' priority. Without a period, the
-    one that holds the steps."""
+    at most `limit` (default `TIMETABLE_LIMIT`) steps, grouped by key result in the order of their objectives'
+    priority. Without a period, the one that holds the steps."""
     today = today or timezone.localdate()
+    limit = limit or TIMETABLE_LIMIT
     if start is not None and end is not None:
         steps = steps.filter(start__lte=end, deadline__gte=start)
     elif start is not None:
@@ -428,6 +430,73 @@ def department_steps_q(department: Department) -> Q:
 def team_steps_q(team: Team) -> Q:
     """The steps of a team: its OKRs' steps and those its members do."""
     return Q(key_result__objective__team=team) | Q(owner__team=team)
+
+
+@dataclass(frozen=True)
+class TimetableScope:
+    """Whose steps a timetable shows: a title, the filter, and the query string that names them."""
+
+    title: str
+    steps: Q
+    query: dict[str, int]
+    objective: Objective | None = None
+
+
+def timetable_scope(
+    viewer: Person,
+    *,
+    objective: int | None = None,
+    team: int | None = None,
+    department: int | None = None,
+    person: int | None = None,
+) -> TimetableScope:
+    """An objective's, a team's, a department's or a person's steps (the first named); else the viewer's own.
+    Http404 for one that does not exist or, for an objective, that the viewer may not see (pages and API alike)."""
+    if objective is not None:
+        found, _editable = objective_for(viewer, objective)
+        title = _("Timetable of “%(title)s”") % {"title": found.title}
+        return TimetableScope(title, Q(key_result__objective=found), {"objective": found.pk}, objective=found)
+    if team is not None:
+        group = Team.objects.filter(pk=team).first()
+        if group is None:
+            raise Http404
+        return TimetableScope(_("Timetable of %(name)s") % {"name": group.name}, team_steps_q(group), {"team": team})
+    if department is not None:
+        unit = Department.objects.filter(pk=department).first()
+        if unit is None:
+            raise Http404
+        title = _("Timetable of %(name)s") % {"name": unit.name}
+        return TimetableScope(title, department_steps_q(unit), {"department": department})
+    if person is not None and person != viewer.pk:
+        other = Person.objects.filter(pk=person).first()
+        if other is None:
+            raise Http404
+        return TimetableScope(_("Timetable of %(name)s") % {"name": other}, Q(owner=other), {"person": person})
+    return TimetableScope(_("My timetable"), Q(owner=viewer), {})
+
+
+def timetable_for(
+    viewer: Person,
+    scope: TimetableScope,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    today: dt.date,
+) -> tuple[Timetable, Cycle | None]:
+    """The scope's timetable in the period asked for; by default an objective's own dates, else the quarter
+    running today (answered too, for the page to name it)."""
+    quarter = None
+    if start is None and end is None:
+        if scope.objective is not None:
+            start, end = scope.objective.start_date, scope.objective.end_date
+        else:
+            quarter = quarter_of(today)
+            if quarter is not None:
+                start, end = quarter.start, quarter.end
+    chart = timetable_of(
+        visible_steps(viewer).filter(scope.steps), start=start, end=end, today=today, title=scope.title
+    )
+    return chart, quarter
 
 
 def quarter_of(today: dt.date) -> Cycle | None:

@@ -77,8 +77,15 @@ class StepResult:
 
     step: ActionStep
     warnings: list[Advice] = field(default_factory=list)
-    # A split answers both parts: `step` is the first, `other` the new one.
-    other: ActionStep | None = None
+
+
+@dataclass
+class SplitResult:
+    """Both parts of a split step: `step` the first (which keeps its history), `other` the new one."""
+
+    step: ActionStep
+    other: ActionStep
+    warnings: list[Advice] = field(default_factory=list)
 
 
 # --- checks -------------------------------------------------------------------------------------------------
@@ -468,7 +475,7 @@ def step_split(
     second_start: Any = None,
     second_deadline: Any = None,
     second_budget: Any = None,
-) -> StepResult:
+) -> SplitResult:
     """Cut one step into two (EXE-8): the step keeps its start and history and ends at `first_deadline`; a new step
     right after it (`split_from` the first) takes `title`, the rest of the time and `second_budget` of the budget,
     with the same people, priority and status (a step done is split into a part to do). Dates not given divide the
@@ -528,7 +535,7 @@ def step_split(
     warnings = deadline_warnings(deadline=other.deadline, key_result=step.key_result) or deadline_warnings(
         deadline=step.deadline, key_result=step.key_result
     )
-    return StepResult(step, warnings, other=other)
+    return SplitResult(step, other, warnings)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,11 +24,11 @@ from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.models import KeyResult, Objective
 from qibu.okrs.panels import PanelPage
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Department, Person, Team
+from qibu.org.models import Person
 from qibu.plans import access, selectors, services
 from qibu.plans.forms import MoveForm, ReassignForm, SplitForm, StatusForm, StepForm, usernames
 from qibu.plans.models import ActionStep
-from qibu.plans.services import StepResult
+from qibu.plans.services import SplitResult, StepResult
 
 PANEL = "plans/_panel.html#plans"
 # Names offered to the browser on the forms (a datalist), at most.
@@ -42,7 +42,7 @@ def _objective_anchor(objective_id: int, key_result_id: int | None = None) -> st
     return reverse("okrs:objective", args=[objective_id]) + anchor
 
 
-def _warn(request: HttpRequest, result: StepResult) -> None:
+def _warn(request: HttpRequest, result: StepResult | SplitResult) -> None:
     for advice in result.warnings:
         messages.warning(request, advice.text)
 
@@ -391,35 +391,6 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
-def _group(request: HttpRequest, person: Person) -> tuple[str, Q, dict[str, Any]]:
-    """Whose steps the timetable shows (`?objective=`, `?team=`, `?department=`, `?person=`; else the viewer's own):
-    a title, the filter, and what the page names (404 for one that does not exist or, for an objective, that the
-    viewer may not see)."""
-    keys = ("objective", "team", "department", "person")
-    objective_id, team_id, department_id, person_id = (_int(request.GET.get(k)) for k in keys)
-    if objective_id is not None:
-        objective, _editable = objective_for(person, objective_id)
-        title = _("Timetable of “%(title)s”") % {"title": objective.title}
-        return title, Q(key_result__objective=objective), {"objective": objective}
-    if team_id is not None:
-        team = Team.objects.filter(pk=team_id).select_related("department").first()
-        if team is None:
-            raise Http404
-        return _("Timetable of %(name)s") % {"name": team.name}, selectors.team_steps_q(team), {"team": team}
-    if department_id is not None:
-        department = Department.objects.filter(pk=department_id).first()
-        if department is None:
-            raise Http404
-        title = _("Timetable of %(name)s") % {"name": department.name}
-        return title, selectors.department_steps_q(department), {"department": department}
-    if person_id is not None and person_id != person.pk:
-        other = Person.objects.filter(pk=person_id).first()
-        if other is None:
-            raise Http404
-        return _("Timetable of %(name)s") % {"name": other}, Q(owner=other), {"owner": other}
-    return _("My timetable"), Q(owner=person), {"owner": person}
-
-
 @login_required
 @require_GET
 def timetable(request: HttpRequest) -> HttpResponse:
@@ -427,23 +398,11 @@ def timetable(request: HttpRequest) -> HttpResponse:
     quarter running today unless `?start=` and `?end=` say otherwise), with a table of the same steps."""
     person = current_person(request)
     today = selectors.local_today(request_organisation(request))
-    title, steps_q, named = _group(request, person)
-    start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
-    quarter = None
-    if start is None and end is None and "objective" in named:
-        start, end = named["objective"].start_date, named["objective"].end_date
-    elif start is None and end is None:
-        quarter = selectors.quarter_of(today)
-        if quarter is not None:
-            start, end = quarter.start, quarter.end
-    chart = selectors.timetable_of(
-        selectors.visible_steps(person).filter(steps_q), start=start, end=end, today=today, title=title
+    scope = selectors.timetable_scope(
+        person, **{name: _int(request.GET.get(name)) for name in ("objective", "team", "department", "person")}
     )
-    context = {
-        "timetable": chart,
-        "title": title,
-        "quarter": quarter,
-        "named": named,
-        "query": {k: v for k, v in request.GET.items() if k in ("objective", "team", "department", "person")},
-    }
+    chart, quarter = selectors.timetable_for(
+        person, scope, start=_date(request.GET.get("start")), end=_date(request.GET.get("end")), today=today
+    )
+    context = {"timetable": chart, "title": scope.title, "quarter": quarter, "query": scope.query}
     return render(request, "plans/timetable.html", context)
