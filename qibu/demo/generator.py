@@ -33,6 +33,7 @@ from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
+from qibu.demo.plans import build_plans
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
 from qibu.okrs.models import (
@@ -246,6 +247,8 @@ class _Builder:
         self._department_okrs()
         self._team_and_personal_okrs()
         self._finish()
+        build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
+                    today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
         return self.summary
 
     def _organisation(self) -> None:

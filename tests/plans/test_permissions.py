@@ -131,16 +131,36 @@ ROWS = [
         EDIT_MINE,
         data=lambda w, c: _new_step_form("mia", title="改过的一步", resource_people="hank oscar"),
     ),
-    Row("status of oscar's step", "post", _step_url(OSCARS, "status"), STATUS_OF_OSCARS,
-        data=lambda w, c: {"status": "doing"}),  # fmt: skip
-    Row("status, department only", "post", _step_url(LIMITED, "status"), EDIT_LIMITED,
-        data=lambda w, c: {"status": "done"}),  # fmt: skip
+    Row(
+        "status of oscar's step",
+        "post",
+        _step_url(OSCARS, "status"),
+        STATUS_OF_OSCARS,
+        data=lambda w, c: {"status": "doing"},
+    ),
+    Row(
+        "status, department only",
+        "post",
+        _step_url(LIMITED, "status"),
+        EDIT_LIMITED,
+        data=lambda w, c: {"status": "done"},
+    ),
     Row("reassign form", "get", _step_url(STEP, "reassign"), EDIT_MINE),
-    Row("reassign a step", "post", _step_url(STEP, "reassign"), EDIT_MINE,
-        data=lambda w, c: {"owner": "hank", "responsible": "mia", "decider": "hank"}),  # fmt: skip
+    Row(
+        "reassign a step",
+        "post",
+        _step_url(STEP, "reassign"),
+        EDIT_MINE,
+        data=lambda w, c: {"owner": "hank", "responsible": "mia", "decider": "hank"},
+    ),
     Row("move form", "get", _step_url(STEP, "move"), EDIT_MINE),
-    Row("move a step", "post", _step_url(STEP, "move"), EDIT_MINE,
-        data=lambda w, c: {"key_result": w["my_kr"].pk, "position": "2"}),  # fmt: skip
+    Row(
+        "move a step",
+        "post",
+        _step_url(STEP, "move"),
+        EDIT_MINE,
+        data=lambda w, c: {"key_result": w["my_kr"].pk, "position": "2"},
+    ),
     Row("split form", "get", _step_url(STEP, "split"), EDIT_MINE),
     Row("split a step", "post", _step_url(STEP, "split"), EDIT_MINE, data=lambda w, c: {"title": "第二部分"}),
     Row("delete a step, confirm", "get", _step_url(STEP, "delete"), EDIT_MINE),
@@ -185,15 +205,39 @@ ROWS = [
         data=lambda w, c: {"key_result": _hanks_key_result(), "title": "渠道拜访", "owner": c.hank.pk},
     ),
     Row("API change a step", "patch", _api_step(STEP), EDIT_MINE, api=True, data=lambda w, c: {"budget": "99"}),
-    Row("API change a private step", "patch", _api_step(PRIVATE), EDIT_PRIVATE, api=True,
-        data=lambda w, c: {"title": "改"}),  # fmt: skip
-    Row("API reassign a step", "post", _api_step(STEP, "reassign"), EDIT_MINE, api=True,
-        data=lambda w, c: {"owner": c.hank.pk, "decider": None}),  # fmt: skip
-    Row("API move a step", "post", _api_step(STEP, "move"), EDIT_MINE, api=True,
-        data=lambda w, c: {"key_result": w["my_kr"].pk, "position": 1}),  # fmt: skip
+    Row(
+        "API change a private step",
+        "patch",
+        _api_step(PRIVATE),
+        EDIT_PRIVATE,
+        api=True,
+        data=lambda w, c: {"title": "改"},
+    ),
+    Row(
+        "API reassign a step",
+        "post",
+        _api_step(STEP, "reassign"),
+        EDIT_MINE,
+        api=True,
+        data=lambda w, c: {"owner": c.hank.pk, "decider": None},
+    ),
+    Row(
+        "API move a step",
+        "post",
+        _api_step(STEP, "move"),
+        EDIT_MINE,
+        api=True,
+        data=lambda w, c: {"key_result": w["my_kr"].pk, "position": 1},
+    ),
     Row("API split a step", "post", _api_step(STEP, "split"), EDIT_MINE, api=True, data=lambda w, c: {}),
-    Row("API status of oscar's step", "post", _api_step(OSCARS, "status"), STATUS_OF_OSCARS, api=True,
-        data=lambda w, c: {"status": "blocked"}),  # fmt: skip
+    Row(
+        "API status of oscar's step",
+        "post",
+        _api_step(OSCARS, "status"),
+        STATUS_OF_OSCARS,
+        api=True,
+        data=lambda w, c: {"status": "blocked"},
+    ),
     Row("API delete a step", "delete", _api_step(STEP), EDIT_MINE, api=True),
     Row("API timetable", "get", lambda w, c: f"/api/v1/timetable?department={c.sales.pk}", ALL_OK, api=True),
     Row(
