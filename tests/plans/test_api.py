@@ -66,7 +66,10 @@ def test_it_refuses_an_owner_outside_the_company_by_field_and_writes_nothing_EXE
     for owner, message in ((999999, "There is no person #999999."),
                            (left.pk, "离职员工 is no longer active in the company: choose someone who is.")):  # fmt: skip
         response = _post(
-            client, company.hank, "/action-steps", {"key_result": okrs["department_kr"].pk, "title": "x", "owner": owner}
+            client,
+            company.hank,
+            "/action-steps",
+            {"key_result": okrs["department_kr"].pk, "title": "x", "owner": owner},
         )
         assert response.status_code == 422
         assert response.json() == {"detail": [{"field": "owner", "message": message}]}
