@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -137,23 +138,19 @@ def objective_panel(page: PanelPage) -> dict[str, Any]:
 # --- the home page -------------------------------------------------------------------------------------------
 
 
-def my_open_steps(person: Person, *, limit: int = HOME_LIMIT) -> list[ActionStep]:
-    """The person's open steps, soonest deadline first (one query)."""
+def my_steps_and_my_reports_overdue(person: Person, today: dt.date, *, limit: int = HOME_LIMIT) -> list[ActionStep]:
+    """The person's open steps, soonest deadline first, and the overdue steps of the people who report to them (a
+    manager's flags), the oldest first: up to `limit` + 1 of each, in one query (a row number within each of the
+    two lists keeps one from crowding out the other)."""
+    mine = Case(When(owner_id=person.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
+    order = [F("deadline").asc(), F("priority").asc(), F("id").asc()]
     return list(
         visible_steps(person)
-        .filter(owner=person, status__in=OPEN_STATUSES)
-        .select_related("key_result")
-        .order_by("deadline", "priority", "id")[: limit + 1]
-    )
-
-
-def team_overdue_steps(person: Person, today: dt.date, *, limit: int = HOME_LIMIT) -> list[ActionStep]:
-    """The overdue steps of the people who report to `person` (one query): a manager's flags."""
-    return list(
-        visible_steps(person)
-        .filter(owner__manager=person, status__in=OPEN_STATUSES, deadline__lt=today)
+        .filter(Q(owner=person) | Q(owner__manager=person, deadline__lt=today), status__in=OPEN_STATUSES)
+        .annotate(mine=mine, rank=Window(RowNumber(), partition_by=[mine], order_by=order))
+        .filter(rank__lte=limit + 1)
         .select_related("key_result", "owner")
-        .order_by("deadline", "priority", "id")[: limit + 1]
+        .order_by("-mine", "deadline", "priority", "id")
     )
 
 
@@ -168,9 +165,10 @@ class HomeSteps:
 
 def home_steps(person: Person, today: dt.date) -> HomeSteps:
     """EXE-7, EXE-8: what the person should push (their open steps by deadline, overdue ones flagged) and, for a
-    manager, their reports' overdue steps (two queries)."""
-    mine = my_open_steps(person)
-    team = team_overdue_steps(person, today)
+    manager, their reports' overdue steps (one query)."""
+    rows = my_steps_and_my_reports_overdue(person, today)
+    mine = [s for s in rows if s.owner_id == person.pk]
+    team = [s for s in rows if s.owner_id != person.pk]
     mine_lines = [step_line(s, s.key_result, today) for s in mine[:HOME_LIMIT]]
     return HomeSteps(
         mine=mine_lines,

@@ -272,14 +272,24 @@ def step_create(
     objective = key_result.objective
     errors = FieldErrors()
     _require_open(errors, objective)
-    owner = owner or key_result.owner or actor
+    owner = _clean_person(errors, "owner", owner or key_result.owner or actor, objective, required=True)
+    # Left out, the owner answers for it and the objective's owner (while still here) decides: checked as the
+    # owner is, so a refusal names the field the person gave.
+    if responsible is None:
+        responsible = owner
+    else:
+        _clean_person(errors, "responsible", responsible, objective)
+    if decider is None:
+        decider = objective.owner if objective.owner is not None and objective.owner.is_active else owner
+    else:
+        _clean_person(errors, "decider", decider, objective)
     step = ActionStep(
         key_result=key_result,
         title=clean_title(errors, "title", title),
         description=clean_text(errors, "description", description, max_length=TEXT_MAX),
-        owner=_clean_person(errors, "owner", owner, objective, required=True),
-        responsible=_clean_person(errors, "responsible", responsible or owner, objective),
-        decider=_clean_person(errors, "decider", decider or objective.owner or owner, objective),
+        owner=owner,
+        responsible=responsible,
+        decider=decider,
         budget=_clean_budget(errors, budget),
         currency=_clean_currency(errors, currency),
         resources_note=clean_text(errors, "resources_note", resources_note, max_length=NOTE_MAX),

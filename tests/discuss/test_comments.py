@@ -22,9 +22,10 @@ from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from tests.conftest import Company, Okrs, present
 
-# The objective page's queries without comments (tests/okrs/test_pages_okrs.py); with comments two more, whatever
-# their number: the people they mention, and the names of the commenters in the objective's history.
-OBJECTIVE_QUERIES = 11
+# The objective page's queries without comments (tests/okrs/test_pages_okrs.py, the action plans' panel included);
+# with comments two more, whatever their number: the people they mention, and the names of the commenters in the
+# objective's history.
+OBJECTIVE_QUERIES = 12
 WITH_COMMENTS = OBJECTIVE_QUERIES + 2
 # The API's list: the organisation, the token, the objective, the caller's departments (may they see it?), the
 # comments, the people they mention (a page of 50: 30 comments need no count).

@@ -1056,11 +1056,12 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=i % 4, confidence=80)
 
 
-# 9, and the person's schedules for the home page's "due this week" (qibu.rhythm's panel).
-MY_OKRS_QUERIES = 10
+# 9, the person's schedules for the home page's "due this week" (qibu.rhythm's panel), and their action steps with
+# their reports' overdue ones (qibu.plans's panel).
+MY_OKRS_QUERIES = 11
 # With the comments panel (qibu.discuss, through qibu.okrs.panels): one query for no comments; tests/discuss counts
-# the page with comments.
-OBJECTIVE_QUERIES = 11
+# the page with comments; and the action plans' panel (qibu.plans): one query for the key results' steps.
+OBJECTIVE_QUERIES = 12
 CHECKIN_FORM_QUERIES = 5
 # A check-in that moves the progress, rolled up to the objectives above; on PostgreSQL one more, the lock on the
 # objectives it refreshes (`rollup.lock_upwards`: SQLite runs one writer at a time and needs none).

@@ -158,3 +158,27 @@ def test_it_answers_the_timetable_of_a_department(client: Client, company: Compa
     ).json()
     assert october["count"] == 1
     assert client.get("/api/v1/timetable?team=999999", **_api(c.oscar)).status_code == 404
+
+
+def test_the_page_and_the_api_refuse_alike_and_store_alike(client: Client, company: Company, okrs: Okrs) -> None:
+    """One rule, one message (docs/ARCHITECTURE.md): the same bad step refused by page and API with the same words;
+    the same good one stored the same."""
+    c = company
+    Person.objects.create(username="left", full_name="离职员工", is_active=False)
+    left = Person.objects.get(username="left")
+    kr = okrs["department_kr"]
+    api = _post(client, c.hank, "/action-steps", {"key_result": kr.pk, "title": "路演", "owner": left.pk,
+                                                  "budget": "-3"}).json()  # fmt: skip
+    client.force_login(c.hank)
+    page = client.post(f"/plans/key-results/{kr.pk}/steps/new/", {"title": "路演", "owner": "left", "budget": "-3",
+                                                                   "priority": "2"}).content.decode()  # fmt: skip
+    for problem in api["detail"]:
+        assert problem["message"] in page
+    assert {p["field"] for p in api["detail"]} == {"owner", "budget"} and not ActionStep.objects.exists()
+    body = {"key_result": kr.pk, "title": "路演", "owner": c.mia.pk, "start": "2026-10-05", "deadline": "2026-10-30"}
+    _post(client, c.hank, "/action-steps", body)
+    client.post(f"/plans/key-results/{kr.pk}/steps/new/", {"title": "路演", "owner": "mia", "start": "2026-10-05",
+                                                           "deadline": "2026-10-30", "priority": "2"})  # fmt: skip
+    fields = ("title", "owner", "responsible", "decider", "start", "deadline", "priority", "budget", "currency")
+    via_api, via_page = ActionStep.objects.order_by("pk").values_list(*fields)
+    assert via_api == via_page
