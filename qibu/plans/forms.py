@@ -20,8 +20,6 @@ from qibu.okrs.models import Priority
 from qibu.org.models import Person
 from qibu.plans.models import StepStatus
 
-# Service error keys that the forms name differently.
-ERROR_ALIASES: dict[str, str] = {}
 PEOPLE_LIST = "plans-people"
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 

@@ -129,7 +129,8 @@ def objective_panel(page: PanelPage) -> dict[str, Any]:
         "more": more,
         "is_open": page.objective.takes_check_ins,
         "statuses": StepStatus.choices,
-        "next": page.request.get_full_path(),
+        # Where the status forms send a plain browser back (the same after an htmx answer from elsewhere).
+        "next": reverse("okrs:objective", args=[page.objective.pk]),
         "key_result_ids": ",".join(str(kr.pk) for kr in page.key_results),
         "overdue": sum(line.overdue for group in groups for line in group.lines),
     }
@@ -500,8 +501,3 @@ def timetable_for(
 def quarter_of(today: dt.date) -> Cycle | None:
     """The quarter running today, the period a team's or a department's timetable shows by default (one query)."""
     return Cycle.objects.filter(kind=CycleKind.QUARTER, start__lte=today, end__gte=today).order_by("start").first()
-
-
-def timetable_url(**params: int) -> str:
-    query = "&".join(f"{name}={value}" for name, value in params.items())
-    return reverse("plans:timetable") + (f"?{query}" if query else "")

@@ -6,7 +6,6 @@ without JavaScript, and the status form answers htmx with the objective page's p
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,16 +59,6 @@ def _people_offered(actor: Person, objective: Objective, key_result: KeyResult) 
     )
 
 
-def _form_page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    return render(request, template, context, status=status)
-
-
 # --- a new step, and a step's page ---------------------------------------------------------------------------
 
 
@@ -121,7 +110,7 @@ def step_new(request: HttpRequest, pk: int) -> HttpResponse:
         "step": None,
         "people": _people_offered(person, objective, key_result),
     }
-    return _form_page(request, "plans/step_form.html", context, status=status)
+    return render(request, "plans/step_form.html", context, status=status)
 
 
 @login_required
@@ -184,7 +173,7 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "step": step,
         "people": _people_offered(person, objective, step.key_result),
     }
-    return _form_page(request, "plans/step_form.html", context, status=status)
+    return render(request, "plans/step_form.html", context, status=status)
 
 
 def _panel_answer(request: HttpRequest, person: Person, objective: Objective) -> HttpResponse:
@@ -260,7 +249,7 @@ def step_reassign(request: HttpRequest, pk: int) -> HttpResponse:
         "people": _people_offered(person, objective, step.key_result),
         "action": "reassign",
     }
-    return _form_page(request, "plans/step_change.html", context, status=status)
+    return render(request, "plans/step_change.html", context, status=status)
 
 
 def _move_choices(person: Person, step: ActionStep, objective: Objective) -> list[tuple[int, str]]:
@@ -317,7 +306,7 @@ def step_move(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = MoveForm(choices=choices, initial={"key_result": step.key_result_id, "position": step.position + 1})
     context = {"form": form, "step": step, "objective": objective, "action": "move"}
-    return _form_page(request, "plans/step_change.html", context, status=status)
+    return render(request, "plans/step_change.html", context, status=status)
 
 
 @login_required
@@ -353,7 +342,7 @@ def step_split(request: HttpRequest, pk: int) -> HttpResponse:
             }
         )
     context = {"form": form, "step": step, "objective": objective, "action": "split"}
-    return _form_page(request, "plans/step_change.html", context, status=status)
+    return render(request, "plans/step_change.html", context, status=status)
 
 
 @login_required
@@ -374,7 +363,7 @@ def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The action step is deleted."))
             return redirect(_objective_anchor(objective.pk, key_result_id))
     context = {"step": step, "objective": objective, "action": "delete", "errors": errors}
-    return _form_page(request, "plans/step_change.html", context, status=400 if errors else 200)
+    return render(request, "plans/step_change.html", context, status=400 if errors else 200)
 
 
 # --- the timetable -------------------------------------------------------------------------------------------
