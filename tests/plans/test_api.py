@@ -20,11 +20,11 @@ from tests.plans.helpers import END, make_step
 
 def _api(person: Person) -> dict[str, str]:
     _token, secret = api_token_create(actor=None, person=person, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def _post(client: Client, person: Person, url: str, body: dict[str, Any]) -> Any:
-    return client.post(f"/api/v1{url}", json.dumps(body), content_type="application/json", **_api(person))
+    return client.post(f"/api/v1{url}", json.dumps(body), content_type="application/json", headers=_api(person))
 
 
 def test_it_plans_a_step_and_answers_the_late_deadline_warning_EXE_8(
@@ -87,7 +87,7 @@ def test_it_changes_gives_moves_splits_and_deletes_a_step(client: Client, compan
     headers = _api(c.hank)
     changed = client.patch(
         f"/api/v1/action-steps/{step.pk}", json.dumps({"title": "拜访十家客户", "budget": "300"}),
-        content_type="application/json", **headers,
+        content_type="application/json", headers=headers,
     )  # fmt: skip
     assert changed.status_code == 200 and changed.json()["title"] == "拜访十家客户"
     assert changed.json()["warnings"] == []
@@ -104,13 +104,13 @@ def test_it_changes_gives_moves_splits_and_deletes_a_step(client: Client, compan
     assert (parts["step"]["budget"], parts["new_step"]["budget"]) == ("200.00", "100.00")
     status = _post(client, c.mia, f"/action-steps/{step.pk}/status", {"status": "done"})
     assert status.status_code == 200 and status.json()["done_at"] is not None
-    deleted = client.delete(f"/api/v1/action-steps/{parts['new_step']['id']}", **headers)
+    deleted = client.delete(f"/api/v1/action-steps/{parts['new_step']['id']}", headers=headers)
     assert deleted.status_code == 204 and ActionStep.objects.count() == 1
 
 
 def test_it_lets_the_owner_set_the_status_only(client: Client, company: Company, okrs: Okrs) -> None:
     step = make_step(company.mia, okrs["my_kr"], owner=company.oscar)
-    got = client.get(f"/api/v1/action-steps/{step.pk}", **_api(company.oscar)).json()
+    got = client.get(f"/api/v1/action-steps/{step.pk}", headers=_api(company.oscar)).json()
     assert (got["can_change"], got["can_set_status"]) == (False, True)
     assert _post(client, company.oscar, f"/action-steps/{step.pk}/status", {"status": "doing"}).status_code == 200
     refused = _post(client, company.oscar, f"/action-steps/{step.pk}/split", {})
@@ -126,16 +126,16 @@ def test_it_lists_steps_by_filter_in_a_constant_number_of_queries(
     headers = _api(c.erin)
     late = make_step(c.mia, okrs["my_kr"], "逾期", start=dt.date(2026, 1, 1), deadline=dt.date(2026, 1, 2))
     make_step(c.hank, okrs["department_kr"], "路演", resource_people=[c.oscar])
-    client.get("/api/v1/me", **headers)  # the token's first use is noted once
+    client.get("/api/v1/me", headers=headers)  # the token's first use is noted once
     with django_assert_num_queries(LIST_QUERIES) as few:
-        assert client.get("/api/v1/action-steps?page_size=1", **headers).json()["count"] == 2
+        assert client.get("/api/v1/action-steps?page_size=1", headers=headers).json()["count"] == 2
     for i in range(30):
         make_step(c.hank, okrs["department_kr"] if i % 2 else okrs["my_kr"], f"第{i}步", resource_people=[c.mia])
     with django_assert_num_queries(len(few.captured_queries)):
-        assert client.get("/api/v1/action-steps?page_size=10", **headers).json()["count"] == 32
-    overdue = client.get("/api/v1/action-steps?overdue=true", **headers).json()
+        assert client.get("/api/v1/action-steps?page_size=10", headers=headers).json()["count"] == 32
+    overdue = client.get("/api/v1/action-steps?overdue=true", headers=headers).json()
     assert [s["id"] for s in overdue["items"]] == [late.pk]
-    mine = client.get(f"/api/v1/action-steps?objective={okrs['mine'].pk}&owner={c.mia.pk}", **headers).json()
+    mine = client.get(f"/api/v1/action-steps?objective={okrs['mine'].pk}&owner={c.mia.pk}", headers=headers).json()
     assert mine["count"] == 16
 
 
@@ -148,16 +148,16 @@ def test_it_answers_the_timetable_of_a_department(client: Client, company: Compa
     c = company
     make_step(c.hank, okrs["department_kr"], "路演", owner=c.hank)
     make_step(c.mia, okrs["my_kr"], "拜访", owner=c.mia, start=dt.date(2026, 12, 1), deadline=END)
-    body = client.get(f"/api/v1/timetable?department={c.sales.pk}", **_api(c.oscar)).json()
+    body = client.get(f"/api/v1/timetable?department={c.sales.pk}", headers=_api(c.oscar)).json()
     assert body["title"] == "Timetable of 销售部" and body["count"] == 2
     assert [(g["title"], [s["title"] for s in g["steps"]]) for g in body["groups"]] == [
         ("签约标杆客户 10 家", ["路演"]), ("苏州新签 4 家客户", ["拜访"]),
     ]  # fmt: skip
     october = client.get(
-        f"/api/v1/timetable?department={c.sales.pk}&start=2026-10-01&end=2026-10-31", **_api(c.oscar)
+        f"/api/v1/timetable?department={c.sales.pk}&start=2026-10-01&end=2026-10-31", headers=_api(c.oscar)
     ).json()
     assert october["count"] == 1
-    assert client.get("/api/v1/timetable?team=999999", **_api(c.oscar)).status_code == 404
+    assert client.get("/api/v1/timetable?team=999999", headers=_api(c.oscar)).status_code == 404
 
 
 def test_the_page_and_the_api_refuse_alike_and_store_alike(client: Client, company: Company, okrs: Okrs) -> None:

@@ -26,7 +26,9 @@ def test_the_demo_company_plans_marketing_and_sales_EXE_8_PLAY_MKT(db: None) -> 
     assert 2 <= len(overdue) <= 6
     assert sum(s.split_from_id is not None for s in steps) == 1
     assert any(s.deadline > s.key_result.end_date for s in steps), "one runs past its key result (warned)"
-    assert any(s.budget > 0 for s in steps) and any(s.decider.role == Role.EXECUTIVE for s in steps)
+    assert any(s.budget > 0 for s in steps) and any(
+        s.decider is not None and s.decider.role == Role.EXECUTIVE for s in steps
+    )
     assert {"todo", "doing", "done", "blocked"} <= {s.status for s in steps}
     assert AuditEntry.objects.filter(action="action_step.create").count() == len(steps) - 1
     head = Person.objects.get(role=Role.DEPARTMENT_HEAD, department__name="市场部")
