@@ -318,7 +318,11 @@ def step_create(
 
 def _locked(step: ActionStep) -> ActionStep:
     """The step as stored, under a row lock, with the caller's key result (and objective) attached."""
-    fresh = ActionStep.objects.select_for_update().select_related("owner", "responsible", "decider").get(pk=step.pk)
+    fresh = (
+        ActionStep.objects.select_for_update(of=("self",))
+        .select_related("owner", "responsible", "decider")
+        .get(pk=step.pk)
+    )
     if fresh.key_result_id == step.key_result_id:
         fresh.key_result = step.key_result
     return fresh
