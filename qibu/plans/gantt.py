@@ -5,6 +5,7 @@ template: `selectors.timetable` places the rows, `plans/_timetable.html` draws t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 # The chart's drawing box, in SVG user units (it scales to the page's width).
@@ -18,7 +19,8 @@ ROW_HEIGHT = 22  # a step's row
 BAR_HEIGHT = 14
 BOTTOM_MARGIN = 8
 MIN_BAR = 3.0  # a one-day step in a long period is still visible
-# Periods longer than this get a tick per month, shorter ones per week (on Mondays).
+# Periods longer than this get ticks on the first of a month, shorter ones on Mondays; never closer than this.
+MIN_TICK_GAP = 64.0
 WEEKLY_TICKS_UP_TO_DAYS = 120
 # Characters of a step's title the label column holds (the full title is the bar's tooltip and in the table).
 LABEL_CHARS = 26
@@ -64,23 +66,34 @@ def span(period: Period, start: dt.date, deadline: dt.date) -> Span:
     return Span(x=left, width=width, cut_before=start < period.start, cut_after=deadline > period.end)
 
 
+def _months_later(day: dt.date, months: int) -> dt.date:
+    for _ in range(months):
+        day = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return day
+
+
 def ticks(period: Period) -> list[dt.date]:
-    """Mondays for a period up to about four months, the first of each month beyond; the period's first day
-    always (so the axis says where it starts)."""
+    """The period's first day, then Mondays for a period up to about four months, the first of a month beyond;
+    every second (or third …) one when they would stand closer than a label's width (a Chinese date, 10月12日)."""
+    per_day = (RIGHT - LEFT) / period.days
     days: list[dt.date] = [period.start]
     if period.days <= WEEKLY_TICKS_UP_TO_DAYS:
+        step = dt.timedelta(days=7 * max(1, math.ceil(MIN_TICK_GAP / (7 * per_day))))
         day = period.start + dt.timedelta(days=(7 - period.start.weekday()) % 7 or 7)
         while day <= period.end:
             days.append(day)
-            day += dt.timedelta(days=7)
+            day += step
     else:
-        day = (period.start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        months = max(1, math.ceil(MIN_TICK_GAP / (30.4 * per_day)))
+        day = _months_later(period.start, months)
         while day <= period.end:
             days.append(day)
-            day = (day + dt.timedelta(days=32)).replace(day=1)
-    # A tick squeezed against the first one would print over it.
-    min_gap = (RIGHT - LEFT) / 20
-    return [d for i, d in enumerate(days) if i == 0 or period.x(d) - period.x(days[0]) >= min_gap]
+            day = _months_later(day, months)
+    # No label printed over the first one, nor run off the right edge.
+    first = period.x(days[0])
+    return [
+        d for i, d in enumerate(days) if i == 0 or (period.x(d) - first >= MIN_TICK_GAP and period.x(d) <= RIGHT - 48)
+    ]
 
 
 def fitted(starts: list[dt.date], deadlines: list[dt.date], today: dt.date, *, least_days: int = 14) -> Period:

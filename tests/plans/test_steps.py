@@ -5,6 +5,7 @@ input refused by field with nothing written, a late deadline warned of."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -316,7 +317,9 @@ def test_it_ticks_weeks_for_a_quarter_and_months_for_a_year() -> None:
     quarter = gantt.ticks(gantt.Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31)))
     assert quarter[0] == dt.date(2026, 10, 1) and all(d.weekday() == 0 for d in quarter[1:])
     year = gantt.ticks(gantt.Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31)))
-    assert year == [dt.date(2026, m, 1) for m in range(1, 13)]
+    assert year == [dt.date(2026, m, 1) for m in (1, 3, 5, 7, 9, 11)], "every second month: a month is too narrow"
+    xs = [gantt.Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31)).x(d) for d in quarter]
+    assert all(b - a >= gantt.MIN_TICK_GAP for a, b in itertools.pairwise(xs))
 
 
 def test_it_divides_a_steps_days_in_the_middle() -> None:
