@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(r"^api/v1/(?P<path>.*)$", api_not_found),
     path("", include("qibu.notify.urls")),
     path("", include("qibu.rhythm.urls")),
+    path("plans/", include("qibu.plans.urls")),
     path("settings/export/", include("qibu.backup.urls")),
     path("settings/", include("qibu.cycles.urls")),
     path("settings/", include("qibu.org.urls")),

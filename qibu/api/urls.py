@@ -16,6 +16,7 @@ from qibu.api import (
     notifications,
     okrs,
     org,
+    plans,
     publications,
     rhythm,
 )
@@ -46,3 +47,4 @@ api.add_router("", comments.router)
 api.add_router("", publications.router)
 api.add_router("", chat.router)
 api.add_router("", rhythm.router)
+api.add_router("", plans.router)

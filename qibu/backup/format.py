@@ -33,6 +33,7 @@ from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResult, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.plans.models import ActionStep
 from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
 
@@ -60,6 +61,8 @@ MODELS: tuple[type[models.Model], ...] = (
     ApprovalDecision,
     DraftKeyResult,
     CheckIn,
+    ActionStep,
+    ActionStep.resource_people.through,
     AuditEntry,
     NotificationSettings,
     Notification,
@@ -81,6 +84,8 @@ MODELS: tuple[type[models.Model], ...] = (
 ADDED_IN: dict[str, int] = {
     "okrs.approvaldecision": 4,
     "okrs.draftkeyresult": 4,
+    "plans.actionstep": 4,
+    "plans.actionstep_resource_people": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,
@@ -343,6 +348,13 @@ NOTES: dict[tuple[str, str], str] = {
     ("publish.publication", "state"): "compiling (asked for; the worker copies the OKRs), published, failed (its "
     "`error` says why) or unchanged (the same as `same_as`, mailed to nobody); one restored while compiling is "
     "compiled by nothing: an administrator publishes the quarter again",
+    ("plans.actionstep", "owner"): "who does the step (EXE-8)",
+    ("plans.actionstep", "responsible"): "who answers for it",
+    ("plans.actionstep", "decider"): "who decides on it (authority)",
+    ("plans.actionstep", "currency"): "the budget's ISO 4217 code, e.g. `CNY`",
+    ("plans.actionstep", "position"): "its place in its key result's plan, 0 first",
+    ("plans.actionstep", "split_from"): "the step it was split from (null: none, or that step was deleted)",
+    ("plans.actionstep_resource_people", "person"): "a person who helps with the step (its resources)",
     ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
     ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "
     "unit, low, high, owner, progress, progress_raw, confidence, score}]`",

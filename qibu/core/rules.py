@@ -36,6 +36,11 @@ RULES: dict[str, Promise] = {
     "COACH-2": _("A department does not keep two objectives that say the same."),
     "SET-9": _("Key results may be written first, then gathered under the objective they serve."),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
+    "EXE-8": _(
+        "Action plans are concrete steps, each with who does it, who answers for it and who decides, its "
+        "resources and its timetable."
+    ),
+    "EXE-10": _("Supervisors support their people: they resolve difficulties and provide resources."),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),
     "PUB-1": _("When the OKRs are set, they are compiled and mailed to every employee."),

@@ -35,6 +35,7 @@ from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
 from qibu.demo.coach import build_coach
+from qibu.demo.plans import build_plans
 from qibu.demo.strategy import build_strategy
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -252,6 +253,8 @@ class _Builder:
         build_approval(organisation=self.organisation, ceo=self.ceo, showcase=self.sales_member, now=self.now)
         build_coach(self.organisation)
         build_strategy(year=self.year, quarter=self.quarter, ceo=self.ceo, member=self.sales_member)
+        build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
+                    today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
         return self.summary
 
     def _organisation(self) -> None:

@@ -64,6 +64,8 @@ class NotificationKind(models.TextChoices):
     STALE = "stale", _("a key result of yours goes stale")
     APPROVAL = "approval", _("an approval is asked of you")
     REMINDER = "reminder", _("a reminder of what is due")
+    STEP_ASSIGNED = "step_assigned", _("an action step is given to you")
+    OVERDUE_STEP = "overdue_step", _("an action step of yours or your team's is overdue")
 
 
 class Delivery(models.TextChoices):
@@ -82,6 +84,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.STALE: Delivery.DIGEST,
     NotificationKind.APPROVAL: Delivery.MAIL,
     NotificationKind.REMINDER: Delivery.MAIL,
+    NotificationKind.STEP_ASSIGNED: Delivery.MAIL,
+    NotificationKind.OVERDUE_STEP: Delivery.DIGEST,
 }
 
 

@@ -32,6 +32,7 @@ from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
+from qibu.plans.services import step_create
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs
@@ -76,6 +77,13 @@ PATHS = {
     "/api/v1/schedules": {"get", "post"},
     "/api/v1/schedules/{schedule_id}": {"get", "patch", "delete"},
     "/api/v1/calendar": {"get", "post", "delete"},
+    "/api/v1/action-steps": {"get", "post"},
+    "/api/v1/action-steps/{step_id}": {"get", "patch", "delete"},
+    "/api/v1/action-steps/{step_id}/reassign": {"post"},
+    "/api/v1/action-steps/{step_id}/move": {"post"},
+    "/api/v1/action-steps/{step_id}/split": {"post"},
+    "/api/v1/action-steps/{step_id}/status": {"post"},
+    "/api/v1/timetable": {"get"},
 }
 
 
@@ -175,6 +183,8 @@ def test_it_answers_with_real_data_within_its_schema(
             actor=c.hank, data=ScheduleInput(kind="check_in", team_id=c.sales_team.pk, recurrence="weekly",
                                              weekdays=[4], time="16:00", late_after_hours=24)
         ).pk,
+        "step_id": step_create(actor=c.mia, key_result=okrs["my_kr"], title="<b>拜访</b>", owner=c.mia,
+                               resource_people=[c.hank], budget="12.5").step.pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # Chat webhooks and the schedules one sets are the department heads' (mia may set none).
@@ -200,6 +210,8 @@ def test_it_answers_with_real_data_within_its_schema(
         assert body["objective"] == okrs["mine"].pk
     elif path.endswith("/organisation/coach"):
         assert body["rules"]
+    elif path.endswith("/timetable"):
+        assert body["groups"] and body["count"] == 1
     else:
         assert body["id"] in ids.values()
 
@@ -243,6 +255,8 @@ OPERATION_IDS = {
     "calendar_get", "calendar_make", "calendar_revoke",
     "objective_advice", "coach_rules_get", "coach_rules_put",
     "key_result_move", "strategic_goals_list",
+    "action_steps_list", "action_step_get", "action_step_create", "action_step_update", "action_step_delete",
+    "action_step_reassign", "action_step_move", "action_step_split", "action_step_status", "timetable_get",
 }  # fmt: skip
 
 
@@ -272,6 +286,8 @@ TAGS = {
     "/api/v1/calendar": "calendar",
     "/api/v1/organisation": "organisation",
     "/api/v1/strategic-goals": "strategy",
+    "/api/v1/action-steps": "action steps",
+    "/api/v1/timetable": "timetable",
 }
 
 
@@ -292,6 +308,8 @@ NULLABLE_ON_CHANGE = {
     "WebhookUpdate": {"secret"},
     # A schedule's group: none for the management meeting; no late reminder.
     "ScheduleUpdate": {"department", "team", "late_after_hours"},
+    # An action step: nothing (its people change by /reassign, where null is nobody).
+    "StepUpdate": set(),
 }
 
 
@@ -299,7 +317,7 @@ def test_it_makes_change_fields_optional_and_nullable_only_where_null_means_some
     document: dict[str, Any],
 ) -> None:
     patches = [op for _path, method, op in _operations(document) if method == "patch"]
-    assert len(patches) == 5
+    assert len(patches) == 6
     for op in patches:
         body = _component(document, op["requestBody"]["content"]["application/json"]["schema"])
         assert not body.get("required"), body["title"]
@@ -324,6 +342,10 @@ DECIMALS = {
     "KeyResultUpdate": {"start_value", "target_value", "current_value", "band_low", "band_high"},
     "CheckInOut": {"value", "progress_raw", "progress"},
     "CheckInCreate": {"value"},
+    "StepOut": {"budget"},
+    "StepCreate": {"budget"},
+    "StepUpdate": {"budget"},
+    "StepSplit": {"second_budget"},
 }  # fmt: skip
 WEIGHTS = {"ObjectiveOut", "ObjectiveCreate", "ObjectiveUpdate", "KeyResultOut", "KeyResultCreate",
            "KeyResultUpdate", "MilestoneOut", "MilestoneIn"}  # fmt: skip
@@ -376,7 +398,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
-         "CycleScope", "Approval", "ApprovalAction"}  # fmt: skip
+         "CycleScope", "Approval", "ApprovalAction", "StepStatus"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -59,6 +59,8 @@ from qibu.okrs.services import (
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from qibu.plans.models import ActionStep
+from qibu.plans.services import step_create, step_set_status, step_split
 from qibu.publish.models import Entry, Publication
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
@@ -188,6 +190,16 @@ def world(company: Company, okrs: Okrs) -> World:
     Objective.objects.filter(pk=draft.pk).update(created_at=PAST, updated_at=PAST, submitted_at=PAST)
     # A publication and its frozen entries (export version 3).
     publication_compile(publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk)
+    # Action steps and the people who help with them (export version 4): one with every field, split, one done.
+    step = step_create(
+        actor=c.hank, key_result=okrs["department_kr"], title="华东巡回路演", description="五个城市", owner=c.mia,
+        responsible=c.hank, decider=c.erin, resource_people=[c.oscar, c.alice], budget="12000.55", currency="USD",
+        resources_note="展台", start=dt.date(2026, 10, 3), deadline=dt.date(2026, 11, 27), priority=0,
+    ).step  # fmt: skip
+    part = step_split(actor=c.hank, step=step, second_budget="0.05").other
+    step_set_status(actor=c.mia, step=part, status="done")
+    ActionStep.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=9))
+    ActionStep.objects.filter(pk=part.pk).update(done_at=PAST + dt.timedelta(microseconds=11))
     return {**okrs, "token_secret": secret}
 
 

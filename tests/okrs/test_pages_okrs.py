@@ -1056,11 +1056,12 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
         checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=i % 4, confidence=80)
 
 
-# 9, and the person's schedules for the home page's "due this week" (qibu.rhythm's panel).
-MY_OKRS_QUERIES = 10
+# 9, the person's schedules for the home page's "due this week" (qibu.rhythm's panel), and their action steps with
+# their reports' overdue ones (qibu.plans's panel).
+MY_OKRS_QUERIES = 11
 # With the comments panel (qibu.discuss, through qibu.okrs.panels): one query for no comments; tests/discuss counts
-# the page with comments.
-OBJECTIVE_QUERIES = 11
+# the page with comments; and the action plans' panel (qibu.plans): one query for the key results' steps.
+OBJECTIVE_QUERIES = 12
 # Those who may edit the objective see the coach's advice too (qibu.okrs.coach.objective_advice, the key results
 # given): the owner's objectives in the cycle, its alignment, the department's objectives to compare it with.
 COACH_QUERIES = 3
