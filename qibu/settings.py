@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "qibu.okrs",
     "qibu.discuss",
     "qibu.rhythm",
+    "qibu.planning",
     "qibu.search",
     "qibu.reports",
     "qibu.publish",

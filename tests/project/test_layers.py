@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "okrs": 4,
     "discuss": 5,
     "rhythm": 5,
+    "planning": 5,
     "reports": 6,
     "search": 6,
     "publish": 6,
