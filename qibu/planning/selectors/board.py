@@ -204,7 +204,7 @@ def planning_cycle(cycles: list[Cycle], today: dt.date | None = None) -> Cycle |
         for cycle_id, n, pending in Objective.objects.filter(cycle_id__in=[c.pk for c in candidates])
         .order_by()
         .values_list("cycle_id")
-        .annotate(Count("pk"), Count("pk", filter=~Q(approval=Approval.APPROVED)))
+        .annotate(n=Count("pk"), pending=Count("pk", filter=~Q(approval=Approval.APPROVED)))
     }
     for cycle in candidates:
         if found.get(cycle.pk, (0, 0))[1]:
@@ -271,7 +271,7 @@ def _level_counts(cycle: Cycle, annual: Cycle | None) -> tuple[Counts, Counts, d
 def _personal_counts(cycle: Cycle, heads: set[int]) -> dict[int, dict[str, Any]]:
     """Personal objectives of the cycle by their owner's department: people with some, people with some not
     approved, and the objectives by state."""
-    states = [Count("pk", filter=Q(approval=state)) for state in Approval.values]
+    states = {state: Count("pk", filter=Q(approval=state)) for state in Approval.values}
     rows = (
         Objective.objects.filter(
             cycle=cycle, level=Level.PERSON, owner__is_active=True, owner__department__isnull=False
@@ -280,9 +280,9 @@ def _personal_counts(cycle: Cycle, heads: set[int]) -> dict[int, dict[str, Any]]
         .order_by()
         .values_list("owner__department_id")
         .annotate(
-            Count("owner_id", distinct=True),
-            Count("owner_id", distinct=True, filter=~Q(approval=Approval.APPROVED)),
-            *states,
+            people=Count("owner_id", distinct=True),
+            pending=Count("owner_id", distinct=True, filter=~Q(approval=Approval.APPROVED)),
+            **states,
         )
     )
     return {

@@ -130,10 +130,10 @@ def _objective_rows(cycle: Cycle) -> dict[str | None, dict[str, int]]:
         .order_by()
         .values_list("department__path")
         .annotate(
-            Count("pk"),
-            Count("pk", filter=BY_OWNER),
-            Count("pk", filter=Q(level=Level.DEPARTMENT)),
-            Count("pk", filter=Q(_from_employees(), level=Level.DEPARTMENT)),
+            objectives=Count("pk"),
+            by_owner=Count("pk", filter=BY_OWNER),
+            department_objectives=Count("pk", filter=Q(level=Level.DEPARTMENT)),
+            from_employees=Count("pk", filter=Q(_from_employees(), level=Level.DEPARTMENT)),
         )
     )
     return {
@@ -153,7 +153,7 @@ def _key_result_rows(cycle: Cycle) -> dict[str | None, dict[str, int]]:
         )
         .order_by()
         .values_list("objective__department__path")
-        .annotate(Count("pk"), Count("pk", filter=Q(written_by=F("answers"))))
+        .annotate(key_results=Count("pk"), by_owner=Count("pk", filter=Q(written_by=F("answers"))))
     )
     return {home: {"key_results": n, "key_results_by_owner": by_owner} for home, n, by_owner in rows}
 
