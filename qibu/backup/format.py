@@ -33,6 +33,7 @@ from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.planning.models import Proposal, TakeUp
 from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
 
@@ -58,6 +59,8 @@ MODELS: tuple[type[models.Model], ...] = (
     Milestone,
     Alignment,
     ApprovalDecision,
+    Proposal,
+    TakeUp,
     CheckIn,
     AuditEntry,
     NotificationSettings,
@@ -78,6 +81,8 @@ MODELS: tuple[type[models.Model], ...] = (
 # (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans.
 ADDED_IN: dict[str, int] = {
     "okrs.approvaldecision": 4,
+    "planning.proposal": 4,
+    "planning.takeup": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,
