@@ -33,6 +33,7 @@ from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
+from qibu.demo.planning import build_planning
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
 from qibu.okrs.models import (
@@ -246,6 +247,7 @@ class _Builder:
         self._department_okrs()
         self._team_and_personal_okrs()
         self._finish()
+        build_planning(quarter=self.quarter, ceo=self.ceo, executives=self.exec_by_key)
         return self.summary
 
     def _organisation(self) -> None:
