@@ -24,7 +24,7 @@ from tests.conftest import Company, Okrs, present
 
 # The objective page's queries without comments (tests/okrs/test_pages_okrs.py); with comments two more, whatever
 # their number: the people they mention, and the names of the commenters in the objective's history.
-OBJECTIVE_QUERIES = 11
+OBJECTIVE_QUERIES = 12
 WITH_COMMENTS = OBJECTIVE_QUERIES + 2
 # The API's list: the organisation, the token, the objective, the caller's departments (may they see it?), the
 # comments, the people they mention (a page of 50: 30 comments need no count).
