@@ -313,3 +313,15 @@ class CaptureCount(CaptureQueriesContext):
     @property
     def count(self) -> int:
         return len(self.captured_queries)
+
+
+def test_it_limits_the_answers_note_naming_the_field(company: Company, drafts: Okrs) -> None:
+    from qibu.core.validation import NOTE_MAX
+
+    proposal = proposal_create(actor=company.mia, objective=drafts["department"], text="建议")
+    with pytest.raises(ValidationError) as long:
+        proposal_respond(
+            actor=company.hank, proposal=proposal, status=ProposalStatus.DECLINED, note="长" * (NOTE_MAX + 1)
+        )
+    assert "At most 2000" in long.value.message_dict["note"][0]
+    assert Proposal.objects.get().status == ProposalStatus.OPEN
