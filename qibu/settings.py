@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "qibu.discuss",
     "qibu.rhythm",
     "qibu.plans",
+    "qibu.planning",
     "qibu.search",
     "qibu.reports",
     "qibu.publish",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("publications/", include("qibu.publish.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.discuss.urls")),
+    path("", include("qibu.planning.urls")),
     path("", include("qibu.okrs.urls")),
 ]
 

@@ -16,6 +16,7 @@ from qibu.api import (
     notifications,
     okrs,
     org,
+    planning,
     plans,
     publications,
     rhythm,
@@ -48,3 +49,4 @@ api.add_router("", publications.router)
 api.add_router("", chat.router)
 api.add_router("", rhythm.router)
 api.add_router("", plans.router)
+api.add_router("", planning.router)

@@ -33,6 +33,7 @@ from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResult, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
 from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
@@ -60,6 +61,8 @@ MODELS: tuple[type[models.Model], ...] = (
     Alignment,
     ApprovalDecision,
     DraftKeyResult,
+    Proposal,
+    TakeUp,
     CheckIn,
     ActionStep,
     ActionStep.resource_people.through,
@@ -86,6 +89,8 @@ ADDED_IN: dict[str, int] = {
     "okrs.draftkeyresult": 4,
     "plans.actionstep": 4,
     "plans.actionstep_resource_people": 4,
+    "planning.proposal": 4,
+    "planning.takeup": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,

@@ -19,11 +19,10 @@ from django.utils.translation import gettext_lazy as _
 RULES: dict[str, Promise] = {
     "VIS-1": _("The company's vision and mission are shown wherever objectives are written."),
     "VIS-2": _("Strategic goals sit between the vision and the objectives; each company objective serves one."),
-    "SET-1": _(
-        "OKRs are set top-down first: the company's year, then its quarter, then departments, then each person."
-    ),
+    "SET-1": _("OKRs are set top-down first: the company's year, its quarter, each department's, then each person's."),
     "SET-2": _(
-        "Then bottom-up: departments gather their people's views, the company settles its OKRs, people set theirs."
+        "Then bottom-up: departments gather their people's proposals and submit; the company adjusts to the "
+        "submissions; departments adjust; people finalise theirs."
     ),
     "SET-3": _("Each owner keeps only a few objectives in a cycle: the most important ones."),
     "SET-4": _("Each objective has a few key results, so that each one gets attention."),

@@ -35,6 +35,7 @@ from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
 from qibu.demo.coach import build_coach
+from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.strategy import build_strategy
 from qibu.okrs import progress as meas
@@ -255,6 +256,7 @@ class _Builder:
         build_strategy(year=self.year, quarter=self.quarter, ceo=self.ceo, member=self.sales_member)
         build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
                     today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
+        build_planning(quarter=self.quarter, ceo=self.ceo, executives=self.exec_by_key)
         return self.summary
 
     def _organisation(self) -> None:

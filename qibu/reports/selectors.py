@@ -41,6 +41,7 @@ from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import Alignment, KeyResult, Level, Objective, Status, agreed_q
 from qibu.okrs.selectors import ObjectiveCard, ObjectiveStatus, objective_cards, objective_status
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
+from qibu.planning.selectors.share import AuthorshipShare, authorship_share
 from qibu.reports.filters import Filters
 
 _DEC = DecimalField(max_digits=30, decimal_places=8)
@@ -199,6 +200,8 @@ class CompanyOverview:
     departments: list[DepartmentRollup]
     bottom_up: BottomUpShare | None
     more_objectives: bool = False  # more objectives passed the filters than the lists show
+    # SET-7 by department: written by their owners, and department objectives from employees' submissions.
+    authorship: AuthorshipShare | None = None
 
     @property
     def objectives(self) -> list[ObjectiveCard]:
@@ -350,16 +353,16 @@ def company_overview(
     objectives = objectives[:OBJECTIVES_SHOWN]
     annual_objectives = [c for c in objectives if c.objective.cycle_id == annual.pk] if annual else []
     quarterly = [c for c in objectives if c.objective.cycle_id == cycle.pk] if own_list else []
+    top = top_departments()
     return CompanyOverview(
         strategic_goals=goals,
         annual_cycle=annual,
         annual_objectives=annual_objectives,
         quarterly_objectives=quarterly,
-        departments=department_rollups(
-            viewer=viewer, cycle=cycle, organisation=organisation, departments=top_departments()
-        ),
+        departments=department_rollups(viewer=viewer, cycle=cycle, organisation=organisation, departments=top),
         bottom_up=bottom_up_share(cycle=cycle, organisation=organisation),
         more_objectives=more,
+        authorship=authorship_share(cycle=cycle, organisation=organisation, departments=top),
     )
 
 

@@ -16,6 +16,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -32,6 +33,7 @@ from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
+from qibu.planning.services import proposal_create, take_up_add
 from qibu.plans.services import step_create
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
@@ -84,6 +86,13 @@ PATHS = {
     "/api/v1/action-steps/{step_id}/split": {"post"},
     "/api/v1/action-steps/{step_id}/status": {"post"},
     "/api/v1/timetable": {"get"},
+    "/api/v1/proposals": {"get", "post"},
+    "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
+    "/api/v1/proposals/{proposal_id}/answer": {"post"},
+    "/api/v1/take-ups": {"get", "post"},
+    "/api/v1/take-ups/{take_up_id}": {"delete"},
+    "/api/v1/planning/board": {"get"},
+    "/api/v1/planning/queue": {"get"},
 }
 
 
@@ -187,14 +196,22 @@ def test_it_answers_with_real_data_within_its_schema(
                                resource_people=[c.hank], budget="12.5").step.pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
-    # Chat webhooks and the schedules one sets are the department heads' (mia may set none).
-    if "/chat-webhooks" in path or path.endswith("/schedules"):
+    # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.
+    Objective.objects.filter(pk__in=[okrs["department"].pk, okrs["company"].pk]).update(approval="draft")
+    Objective.objects.filter(pk=okrs["mine"].pk).update(approval="submitted", submitted_at=timezone.now())
+    proposal_create(actor=c.mia, objective=Objective.objects.get(pk=okrs["department"].pk), text="<b>多做老客户</b>")
+    take_up_add(actor=c.erin, objective=Objective.objects.get(pk=okrs["company"].pk),
+                source_objective=Objective.objects.get(pk=okrs["department"].pk))  # fmt: skip
+    # Chat webhooks and the schedules one sets are the department heads' (mia may set none), as is the queue.
+    if "/chat-webhooks" in path or path.endswith(("/schedules", "/planning/queue")):
         api_token = api_token_create(actor=None, person=c.hank, name="schemathesis")[1]
     operation = api_schema[path]["GET"]
     parameters = {p.name: ids[p.name] for p in operation.path_parameters}
     query = {"cycle": c.quarter.pk} if path.endswith("alignment-tree") else {}
     if path.endswith("/comments"):
         query = {"objective": okrs["mine"].pk}
+    if path.endswith(("/proposals", "/take-ups")):
+        query = {"objective": okrs["department"].pk}
     headers = {"Authorization": f"Bearer {api_token}"}
     case = operation.Case(path_parameters=parameters, query=query, headers=headers)
     response = case.call_and_validate(headers=headers)
@@ -212,6 +229,8 @@ def test_it_answers_with_real_data_within_its_schema(
         assert body["rules"]
     elif path.endswith("/timetable"):
         assert body["groups"] and body["count"] == 1
+    elif path.endswith("/planning/board"):
+        assert body["cycle"] == c.quarter.pk and body["departments"]
     else:
         assert body["id"] in ids.values()
 
@@ -257,6 +276,8 @@ OPERATION_IDS = {
     "key_result_move", "strategic_goals_list",
     "action_steps_list", "action_step_get", "action_step_create", "action_step_update", "action_step_delete",
     "action_step_reassign", "action_step_move", "action_step_split", "action_step_status", "timetable_get",
+    "proposals_list", "proposal_create", "proposal_update", "proposal_withdraw", "proposal_respond",
+    "take_ups_list", "take_up_create", "take_up_delete", "planning_board_get", "approval_queue",
 }  # fmt: skip
 
 
@@ -288,6 +309,9 @@ TAGS = {
     "/api/v1/strategic-goals": "strategy",
     "/api/v1/action-steps": "action steps",
     "/api/v1/timetable": "timetable",
+    "/api/v1/proposals": "proposals",
+    "/api/v1/take-ups": "take-ups",
+    "/api/v1/planning": "planning",
 }
 
 
@@ -310,6 +334,8 @@ NULLABLE_ON_CHANGE = {
     "ScheduleUpdate": {"department", "team", "late_after_hours"},
     # An action step: nothing (its people change by /reassign, where null is nobody).
     "StepUpdate": set(),
+    # A proposal's text and kind: never null.
+    "ProposalUpdate": set(),
 }
 
 
@@ -398,7 +424,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
-         "CycleScope", "Approval", "ApprovalAction", "StepStatus"}  # fmt: skip
+         "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -39,6 +39,8 @@ from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import (
     Alignment,
+    Approval,
+    ApprovalAction,
     ApprovalDecision,
     CheckIn,
     DraftKeyResult,
@@ -59,6 +61,8 @@ from qibu.okrs.services import (
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from qibu.planning.models import Proposal, TakeUp
+from qibu.planning.services import proposal_create, proposal_respond, take_up_add
 from qibu.plans.models import ActionStep
 from qibu.plans.services import step_create, step_set_status, step_split
 from qibu.publish.models import Entry, Publication
@@ -188,6 +192,20 @@ def world(company: Company, okrs: Okrs) -> World:
     objective_return(actor=c.hank, objective=draft, comment="目标值再具体一些")
     ApprovalDecision.objects.update(created_at=PAST)
     Objective.objects.filter(pk=draft.pk).update(created_at=PAST, updated_at=PAST, submitted_at=PAST)
+    # The set step's planning (export version 4): the department's draft returned with a comment, mia's proposal
+    # on its key result taken up, and the company's draft that took the department's up (SET-1, SET-2).
+    Objective.objects.filter(pk__in=[okrs["department"].pk, okrs["company"].pk]).update(approval=Approval.DRAFT)
+    department = Objective.objects.get(pk=okrs["department"].pk)
+    ApprovalDecision.objects.create(objective=department, actor=c.erin, action=ApprovalAction.RETURN, comment="再聚焦")
+    ApprovalDecision.objects.update(created_at=PAST)
+    proposal = proposal_create(
+        actor=c.mia, objective=department, text="多做老客户", kind="objection", key_result=okrs["department_kr"]
+    )
+    proposal_respond(actor=c.hank, proposal=proposal, status="taken_up", note="好主意")
+    company_draft = Objective.objects.get(pk=okrs["company"].pk)
+    take_up_add(actor=c.erin, objective=company_draft, source_objective=department, note="参考销售部")
+    Proposal.objects.update(created_at=PAST, edited_at=PAST, responded_at=PAST)
+    TakeUp.objects.update(created_at=PAST)
     # A publication and its frozen entries (export version 3).
     publication_compile(publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk)
     # Action steps and the people who help with them (export version 4): one with every field, split, one done.

@@ -77,7 +77,7 @@ def test_it_reads_the_objective_page_with_its_plans_in_a_constant_number_of_quer
 
 
 # The objective page's own with its comments (tests/okrs, tests/discuss: 11), and the steps of its key results.
-OBJECTIVE_PAGE_QUERIES = 12
+OBJECTIVE_PAGE_QUERIES = 13  # with the planning section (qibu.planning)
 
 
 def test_it_changes_the_status_from_the_objective_page_with_htmx_and_without(

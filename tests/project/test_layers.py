@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "discuss": 5,
     "rhythm": 5,
     "plans": 5,
+    "planning": 5,
     "reports": 6,
     "search": 6,
     "publish": 6,
