@@ -49,6 +49,14 @@ def _show_milestones(value: Any, names: Names) -> str:
     return ", ".join(names.get(r, deleted) for r in _milestone_refs(value)) or "—"
 
 
+def _people_refs(value: Any) -> list[Ref]:
+    return [("org.person", pk) for pk in value or [] if isinstance(pk, int)]
+
+
+def _show_people(value: Any, names: Names) -> str:
+    return ", ".join(names.get(r, f"#{r[1]}") for r in _people_refs(value)) or "—"
+
+
 def _percent(value: Any, names: Names) -> str:
     return f"{value}%"
 
@@ -93,6 +101,7 @@ def register() -> None:
             "confidence": _("confidence"),
             "previous_confidence": _("confidence before"),
             "confidence_reason": _("why confidence fell"),
+            "contributors": _("carried by"),
         }
     )
     register_hidden("position")
@@ -100,6 +109,7 @@ def register() -> None:
     for key in ("confidence", "previous_confidence"):
         register_format("*", key, percent)
     register_format("*", "parents", ValueFormat(show=_show_parents, refs=_parent_refs))
+    register_format("*", "contributors", ValueFormat(show=_show_people, refs=_people_refs))
     register_format("*", "milestones_done", ValueFormat(show=_show_milestones, refs=_milestone_refs))
     register_namer(OBJECTIVE, _visible_objective_titles)
     register_namer(KEY_RESULT, _visible_key_result_titles)

@@ -3,6 +3,7 @@
     objectives   objective_create, objective_update, objective_delete
     alignment    alignment_set (SET-6)
     key_results  key_result_create, key_result_update, key_result_delete
+    contributors key_result_contributors_set (PLAY-PROJ: who carries a key result)
     checkins     checkin_record (EXE-3, EXE-4)
 
 Every function is one transaction: it validates (a `FieldErrors` keyed by field, in the user's language),
@@ -13,12 +14,14 @@ for them)."""
 
 from qibu.okrs.services.alignment import alignment_set
 from qibu.okrs.services.checkins import checkin_record
+from qibu.okrs.services.contributors import key_result_contributors_set
 from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_update
 from qibu.okrs.services.objectives import objective_create, objective_delete, objective_update
 
 __all__ = [
     "alignment_set",
     "checkin_record",
+    "key_result_contributors_set",
     "key_result_create",
     "key_result_delete",
     "key_result_update",

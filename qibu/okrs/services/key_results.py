@@ -26,6 +26,7 @@ from qibu.core.validation import (
     clean_weight,
 )
 from qibu.okrs.models import KIND_FIELDS, Alignment, KeyResult, KeyResultKind, Milestone, Objective
+from qibu.okrs.people_rules import check_people
 from qibu.okrs.rollup import key_result_compute, lock_upwards, refresh_objectives
 from qibu.okrs.services._common import (
     KEY_RESULT_FIELDS,
@@ -144,6 +145,7 @@ def key_result_create(
     if kind == KeyResultKind.BAND and current is None and kr.band_low is not None:
         kr.current_value = kr.band_low
     _check_numbers(errors, kr, len(milestone_rows))
+    check_people(errors, objective, "owner", [kr.owner], required=True)
     errors.raise_if_any()
     kr.search_key = search_key(kr.title)
     kr.save()
@@ -195,6 +197,7 @@ def _apply_placement(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -
     """Who owns it, where it is listed, and when it runs."""
     if "owner" in data:
         kr.owner = data["owner"]
+        check_people(errors, kr.objective, "owner", [kr.owner], required=True)
     if "position" in data:
         try:
             kr.position = max(0, int(data["position"]))
