@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 RULES: dict[str, Promise] = {
     "VIS-1": _("The company's vision and mission are shown wherever objectives are written."),
     "VIS-2": _("Strategic goals sit between the vision and the objectives; each company objective serves one."),
+    "VIS-3": _("A project has its own vision and mission, written before its objectives."),
     "SET-3": _("Each owner keeps only a few objectives in a cycle: the most important ones."),
     "SET-4": _("Each objective has a few key results, so that each one gets attention."),
     "SET-5": _("A key result is specific and measurable: a number to reach by a date."),
