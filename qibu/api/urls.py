@@ -6,7 +6,7 @@ settings page) or a signed-in browser session (unsafe methods then need the X-CS
 
 from django.conf import settings
 
-from qibu.api import chat, comments, cycles, key_results, notifications, okrs, org, publications, rhythm
+from qibu.api import chat, comments, cycles, key_results, notifications, okrs, org, projects, publications, rhythm
 from qibu.api.auth import SessionAuth, TokenAuth
 from qibu.api.errors import install_error_handlers
 from qibu.api.openapi import QibuAPI
@@ -32,3 +32,4 @@ api.add_router("", comments.router)
 api.add_router("", publications.router)
 api.add_router("", chat.router)
 api.add_router("", rhythm.router)
+api.add_router("", projects.router)
