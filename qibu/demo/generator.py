@@ -33,6 +33,7 @@ from qibu.audit.models import AuditEntry
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
+from qibu.demo.projects import build_projects
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
 from qibu.okrs.models import (
@@ -49,6 +50,7 @@ from qibu.okrs.models import (
 )
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
+from qibu.projects.models import Project
 from qibu.search.services import search_reindex
 
 BATCH = 2000
@@ -137,6 +139,7 @@ def wipe_company() -> None:
     Raises django.db.models.ProtectedError when another app keeps rows that point at them.
     """
     with transaction.atomic():
+        Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
         Milestone.objects.all().delete()
@@ -246,6 +249,14 @@ class _Builder:
         self._department_okrs()
         self._team_and_personal_okrs()
         self._finish()
+        build_projects(
+            today=self.today,
+            people=[(unit.key, person) for unit in self.units for person in unit.members],
+            heads={key: unit.head for key, unit in self.top_units.items() if unit.head is not None},
+            company_objectives=[plan.objective for plan in self.company_quarterly],
+            department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
+            weeks=self.weeks,
+        )
         return self.summary
 
     def _organisation(self) -> None:

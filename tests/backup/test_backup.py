@@ -42,6 +42,14 @@ from qibu.okrs.services import checkin_record, key_result_create
 from qibu.org.models import ApiToken, Department, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
+from qibu.projects.models import Project, ProjectMember
+from qibu.projects.services import (
+    member_add,
+    project_create,
+    project_key_result_create,
+    stage_add,
+    stage_objective_create,
+)
 from qibu.publish.models import Entry, Publication
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
@@ -143,6 +151,20 @@ def world(company: Company, okrs: Okrs) -> World:
     CalendarToken.objects.update(created_at=PAST, last_used_at=PAST)
     # A publication and its frozen entries (export version 3).
     publication_compile(publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True).pk)
+    # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
+    project = project_create(
+        actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"
+    )
+    member_add(actor=c.hank, project=project, person=c.oscar, role="市场", note="负责发布会")
+    stage = stage_add(actor=c.hank, project=project, name="设计", start=project.start, end=project.end)
+    objective = stage_objective_create(
+        actor=c.hank, stage=stage, title="完成设计", owner=c.oscar, parent_objective_ids=[okrs["department"].pk]
+    )
+    project_key_result_create(
+        actor=c.hank, objective=objective, carriers=[c.hank, c.oscar], title="测试", start_value=0, target_value=3
+    )
+    Project.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=5))
+    ProjectMember.objects.update(created_at=PAST)
     return {**okrs, "token_secret": secret}
 
 
