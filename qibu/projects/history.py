@@ -10,7 +10,15 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from qibu.audit.registry import Names, Ref, ValueFormat, register_action, register_format, register_namer
+from qibu.audit.registry import (
+    Names,
+    Ref,
+    ValueFormat,
+    register_action,
+    register_format,
+    register_labels,
+    register_namer,
+)
 from qibu.projects.models import Project, ProjectMember, Stage
 
 PROJECT = "projects.project"
@@ -55,6 +63,8 @@ def register() -> None:
     register_action("stage.add", _("added a stage"))
     register_action("stage.update", _("changed a stage"))
     register_action("stage.delete", _("deleted a stage"))
+    # A stage's dates are its cycle's, kept in its entries under the cycle's names.
+    register_labels({"start": _("start"), "end": _("end")})
     for key in ("start", "end"):
         register_format(STAGE, key, ValueFormat(show=_date))
     register_namer(PROJECT, _projects)

@@ -156,8 +156,8 @@ def test_it_rolls_progress_and_confidence_up_from_objectives_to_stages_to_the_pr
     design, selling = page.stages
     assert (design.state, selling.state) == ("current", "upcoming")
     assert page.current is design
-    assert (design.progress, design.confidence) == (1, 90)
-    assert (selling.progress, selling.confidence) == (Decimal("0.25"), 50)
+    assert (design.progress, design.confidence) == (Decimal(1), Decimal(90))
+    assert (selling.progress, selling.confidence) == (Decimal("0.25"), Decimal(50))
     assert page.progress == Decimal("0.625")
     assert page.confidence == 70
 

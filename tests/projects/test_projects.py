@@ -107,7 +107,8 @@ def test_it_starts_a_project_with_its_vision_and_mission_VIS_3(company: Company)
 )
 def test_it_refuses_a_bad_project_VIS_3(company: Company, fields: dict[str, Any], field: str, message: str) -> None:
     """VIS-3."""
-    data = {"name": "项目", "lead": company.hank, "start": D(2026, 10, 1), "end": D(2026, 12, 31)} | fields
+    data: dict[str, Any] = {"name": "项目", "lead": company.hank, "start": D(2026, 10, 1), "end": D(2026, 12, 31)}
+    data |= fields
     assert _refused(lambda: project_create(actor=company.erin, **data), field) == [message]
 
 
