@@ -355,11 +355,12 @@ def project_page(
 
 
 def alignment_candidates(viewer: Person, stage: Stage, current: Sequence[int] = ()) -> QuerySet[Objective]:
-    """What a stage objective may align to (SET-6): company, department and team objectives the viewer may see,
-    of open cycles that overlap the stage, and the `current` parents, wherever they are."""
-    cycle = stage.cycle
-    open_overlapping = Q(cycle__is_closed=False, cycle__start__lte=cycle.end, cycle__end__gte=cycle.start)
-    candidates = Q(level__in=[Level.COMPANY, Level.DEPARTMENT, Level.TEAM]) & open_overlapping
+    """What a stage objective may align to (SET-6): company, department and team objectives the viewer may see, of
+    open cycles during the project (a later stage may serve this quarter's objectives before next year's are set),
+    and the `current` parents, wherever they are."""
+    project = stage.project
+    open_during = Q(cycle__is_closed=False, cycle__start__lte=project.end, cycle__end__gte=project.start)
+    candidates = Q(level__in=[Level.COMPANY, Level.DEPARTMENT, Level.TEAM]) & open_during
     return (
         Objective.objects.filter(visible_objectives_q(viewer))
         .filter(candidates | Q(pk__in=list(current)))
