@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -382,12 +383,14 @@ def project_update(request: HttpRequest, payload: ProjectUpdate, project_id: Pat
     status = data.pop("status", None)
     if "lead" in data:
         data["lead"] = _person(data["lead"], "lead")
-    if status == ProjectStatus.ACTIVE:
-        services.project_close(actor=person, project=project, closed=False)
-    if data:
-        services.project_update(actor=person, project=project, data=data)
-    if status == ProjectStatus.CLOSED:
-        services.project_close(actor=person, project=project, closed=True)
+    # One change, all or nothing: reopened to be changed, or changed then closed.
+    with transaction.atomic():
+        if status == ProjectStatus.ACTIVE:
+            services.project_close(actor=person, project=project, closed=False)
+        if data:
+            services.project_update(actor=person, project=project, data=data)
+        if status == ProjectStatus.CLOSED:
+            services.project_close(actor=person, project=project, closed=True)
     return _detail(request, project.pk)
 
 

@@ -250,3 +250,13 @@ def test_it_changes_and_closes_a_project_and_its_members(company: Company, proje
     status, body = _call(company.hank, "delete", f"/projects/{p.pk}/stages/{project['design'].pk}")
     assert status == 422
     assert _call(company.hank, "delete", f"/projects/{p.pk}/stages/{project['launch'].pk}")[0] == 204
+
+
+def test_it_reopens_and_changes_a_project_all_or_nothing(company: Company, project: ProjectWorld) -> None:
+    """A PATCH that reopens and changes a project writes nothing when the change is refused."""
+    p = project["project"]
+    assert _call(company.hank, "patch", f"/projects/{p.pk}", {"status": "closed"})[0] == 200
+    before = (_counts(), list(Project.objects.values_list("status", "end")))
+    status, body = _call(company.hank, "patch", f"/projects/{p.pk}", {"status": "active", "end": "2026-11-30"})
+    assert (status, body["detail"][0]["field"]) == (422, "end")
+    assert (_counts(), list(Project.objects.values_list("status", "end"))) == before
