@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "qibu.search",
     "qibu.reports",
     "qibu.publish",
+    "qibu.projects",
     "qibu.api",
     "qibu.demo",
     "qibu.backup",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("settings/", include("qibu.org.urls")),
     path("search/", include("qibu.search.urls")),
     path("publications/", include("qibu.publish.urls")),
+    path("projects/", include("qibu.projects.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.discuss.urls")),
     path("", include("qibu.planning.urls")),

@@ -270,7 +270,7 @@ def objective_create(request: HttpRequest, payload: ObjectiveCreate) -> Status[d
     team: Team | None = data["team"]
     department: Department | None = data["department"]
     if not access.creation_allowed(person, level=data["level"], owner=owner, department=department, team=team):
-        raise PermissionDenied(access.CREATE_REFUSED)
+        raise PermissionDenied(access.creation_refusal(data["level"]))
     objective = services.objective_create(actor=person, **data)
     count = owner_objective_count(owner_id=objective.owner_id, cycle_id=objective.cycle_id)
     warnings = quality.addition_warnings(
@@ -295,7 +295,7 @@ def objective_update(request: HttpRequest, payload: ObjectiveUpdate, objective_i
         department=data.get("department", objective.department),
         team=data.get("team", objective.team),
     ):
-        raise PermissionDenied(access.HAND_OVER_REFUSED)
+        raise PermissionDenied(access.PROJECT_REFUSED if objective.level == Level.PROJECT else access.HAND_OVER_REFUSED)
     services.objective_update(actor=person, objective=objective, data=data)
     return objective_detail(request, objective.pk)
 

@@ -18,6 +18,7 @@ from qibu.api import (
     org,
     planning,
     plans,
+    projects,
     publications,
     rhythm,
 )
@@ -50,3 +51,4 @@ api.add_router("", chat.router)
 api.add_router("", rhythm.router)
 api.add_router("", plans.router)
 api.add_router("", planning.router)
+api.add_router("", projects.router)

@@ -35,6 +35,7 @@ from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResul
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
+from qibu.projects.models import Project, ProjectMember, Stage
 from qibu.publish.models import Entry, Publication
 from qibu.rhythm.models import CalendarToken, Schedule
 
@@ -55,8 +56,12 @@ MODELS: tuple[type[models.Model], ...] = (
     Person,
     ApiToken,
     Cycle,
+    Project,
+    ProjectMember,
+    Stage,
     Objective,
     KeyResult,
+    KeyResult.contributors.through,
     Milestone,
     Alignment,
     ApprovalDecision,
@@ -91,6 +96,10 @@ ADDED_IN: dict[str, int] = {
     "plans.actionstep_resource_people": 4,
     "planning.proposal": 4,
     "planning.takeup": 4,
+    "okrs.keyresult_contributors": 4,
+    "projects.project": 4,
+    "projects.projectmember": 4,
+    "projects.stage": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,
@@ -334,6 +343,12 @@ NOTES: dict[tuple[str, str], str] = {
     ("okrs.checkin", "progress_raw"): "the key result's raw progress after this check-in",
     ("okrs.checkin", "progress"): "the key result's progress after this check-in",
     ("okrs.alignment", "rollup_parent_id"): "the objective the link rolls up into",
+    ("okrs.keyresult_contributors", "keyresult"): "a key result",
+    ("okrs.keyresult_contributors", "person"): "a person who carries it with its owner (PLAY-PROJ)",
+    ("projects.project", "vision"): "VIS-3: the project's own vision",
+    ("projects.project", "mission"): "VIS-3: the project's own mission",
+    ("projects.project", "lead"): "who runs the project; a member too",
+    ("projects.stage", "cycle"): "the stage's own cycle (kind `project_stage`), which holds the stage's objectives",
     ("notify.chatwebhook", "url"): "the incoming webhook's address, which holds its access token: keep the file "
     "like a password",
     ("notify.chatwebhook", "secret"): "DingTalk's or Feishu's signing secret, as typed; empty when not signed",

@@ -60,3 +60,16 @@ def refill_search_keys(model: type[Any], *fields: str, batch_size: int = 2000) -
     fill_search_keys(rows, *fields)
     model._default_manager.bulk_update(rows, ["search_key"], batch_size=batch_size)
     return len(rows)
+
+
+# Models of apps that `qibu.search` cannot import (its own layer or above) whose keys `search_reindex` refills
+# too: each app registers its own from `AppConfig.ready()`, with the fields its key is made from.
+_searchable: dict[type[Any], tuple[str, ...]] = {}
+
+
+def register_searchable(model: type[Any], *fields: str) -> None:
+    _searchable[model] = fields
+
+
+def registered_searchables() -> list[tuple[type[Any], tuple[str, ...]]]:
+    return list(_searchable.items())

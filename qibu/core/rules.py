@@ -24,6 +24,7 @@ RULES: dict[str, Promise] = {
         "Then bottom-up: departments gather their people's proposals and submit; the company adjusts to the "
         "submissions; departments adjust; people finalise theirs."
     ),
+    "VIS-3": _("A project has its own vision and mission, written before its objectives."),
     "SET-3": _("Each owner keeps only a few objectives in a cycle: the most important ones."),
     "SET-4": _("Each objective has a few key results, so that each one gets attention."),
     "SET-5": _("A key result is specific and measurable: a number to reach by a date."),

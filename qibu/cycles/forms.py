@@ -20,9 +20,7 @@ class GenerateYearForm(forms.Form):
 
 class CycleForm(forms.Form):
     name = forms.CharField(label=_("name"), widget=text_input(SHORT_NAME_MAX))
-    kind = forms.ChoiceField(
-        label=_("kind"),
-        choices=[(CycleKind.CUSTOM, CycleKind.CUSTOM.label), (CycleKind.PROJECT_STAGE, CycleKind.PROJECT_STAGE.label)],
-    )
+    # A project's stages are made with their project (qibu.projects), which keeps their dates within it.
+    kind = forms.ChoiceField(label=_("kind"), choices=[(CycleKind.CUSTOM, CycleKind.CUSTOM.label)])
     start = forms.DateField(label=_("start"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("end"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -19,6 +19,7 @@ def _cycles(ids: set[int], viewer: Any) -> dict[int, str]:
 
 def register() -> None:
     register_action("cycle.create", _("created the cycle"))
+    register_action("cycle.update", _("changed the cycle"))
     register_action("cycle.close", _("closed the cycle"))
     register_action("cycle.reopen", _("reopened the cycle"))
     register_namer(CYCLE, _cycles)

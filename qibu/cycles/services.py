@@ -98,6 +98,31 @@ def cycle_create(
 
 
 @transaction.atomic
+def cycle_update(*, actor: Person | None, cycle: Cycle, name: str, start: dt.date, end: dt.date) -> Cycle:
+    """Rename a cycle or move its dates (a project stage follows its stage, `qibu.projects`). The dates of the
+    objectives set in it are theirs and stay as they are."""
+    errors = FieldErrors()
+    name = clean_text(errors, "name", name, max_length=SHORT_NAME_MAX, missing=_("Give the cycle a name."))
+    clean_date_range(errors, start, end, field="end")
+    errors.raise_if_any()
+    before = snapshot(cycle, ("name", "start", "end"))
+    cycle.name, cycle.start, cycle.end = name, start, end
+    after = snapshot(cycle, ("name", "start", "end"))
+    changed = [key for key in after if after[key] != before[key]]
+    if not changed:
+        return cycle
+    cycle.save(update_fields=changed)
+    history_record(
+        actor=actor,
+        action="cycle.update",
+        subject=cycle,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return cycle
+
+
+@transaction.atomic
 def cycle_close(*, actor: Person | None, cycle: Cycle, closed: bool = True) -> Cycle:
     """Close a cycle (it takes no more check-ins or edits) or open it again."""
     if cycle.is_closed == closed:

@@ -37,6 +37,7 @@ from qibu.demo.approval import build_approval
 from qibu.demo.coach import build_coach
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
+from qibu.demo.projects import build_projects
 from qibu.demo.strategy import build_strategy
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -54,6 +55,7 @@ from qibu.okrs.models import (
 )
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
+from qibu.projects.models import Project
 from qibu.search.services import search_reindex
 
 BATCH = 2000
@@ -142,6 +144,7 @@ def wipe_company() -> None:
     Raises django.db.models.ProtectedError when another app keeps rows that point at them.
     """
     with transaction.atomic():
+        Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
         Milestone.objects.all().delete()
@@ -257,6 +260,14 @@ class _Builder:
         build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
                     today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
         build_planning(quarter=self.quarter, ceo=self.ceo, executives=self.exec_by_key)
+        build_projects(
+            today=self.today,
+            people=[(unit.key, person) for unit in self.units for person in unit.members],
+            heads={key: unit.head for key, unit in self.top_units.items() if unit.head is not None},
+            company_objectives=[plan.objective for plan in self.company_quarterly],
+            department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
+            weeks=self.weeks,
+        )
         return self.summary
 
     def _organisation(self) -> None:

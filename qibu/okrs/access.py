@@ -26,6 +26,13 @@ CREATE_REFUSED = _(
     "you head."
 )
 HAND_OVER_REFUSED = _("You may not hand this objective to that owner, department or team.")
+# PLAY-PROJ: a project's objectives are set and handed over on the project's page, by its lead.
+PROJECT_REFUSED = _("A project objective is set and handed over on its project's page, by the project's lead.")
+
+
+def creation_refusal(level: str) -> str:
+    """Why `can_create` refused an objective of this level, as pages and API say it."""
+    return str(PROJECT_REFUSED if level == Level.PROJECT else CREATE_REFUSED)
 
 
 def headed_department_paths(person: Person) -> list[str]:
@@ -81,7 +88,8 @@ def _person_inside(person: Person, dept: Department) -> bool:
 
 def can_edit(person: Person, objective: Objective) -> bool:
     """Owners, their managers and department heads edit personal, team and department OKRs;
-    executives and administrators edit company OKRs. Administrators may edit everything."""
+    executives and administrators edit company OKRs; a project objective's owner edits it (its project's lead
+    edits it on the project's page, `qibu.projects.access`). Administrators may edit everything."""
     return can_view(person, objective) and _may_change(person, objective)
 
 
@@ -91,6 +99,8 @@ def _may_change(person: Person, objective: Objective) -> bool:
         return True
     if objective.level == Level.COMPANY:
         return person.is_executive
+    if objective.level == Level.PROJECT:
+        return person.pk == objective.owner_id
     if person.pk == objective.owner_id:
         return True
     if objective.owner is not None and objective.owner.manager_id == person.pk:
@@ -113,9 +123,10 @@ def can_create(
     A personal objective: for oneself, for someone who reports to you, or for a member of a department
     you head. A team objective: its lead or the head of its department. A department objective: the head
     of that department or of one above it, whoever is named its owner. A company objective: executives.
-    Administrators may create any.
+    Administrators may create any, but for a project objective: okrs does not know projects, so those are set
+    through `qibu.projects.services`, which asks the project's own access (its lead, administrators).
     """
-    if not person.is_authenticated or not person.is_active:
+    if not person.is_authenticated or not person.is_active or level == Level.PROJECT:
         return False
     if person.is_admin:
         return True
@@ -149,7 +160,10 @@ def creation_allowed(
     person: Person, *, level: str, owner: Person | None, department: Department | None, team: Team | None
 ) -> bool:
     """`can_create` for a request to create: a scope the level does not allow (a personal objective without an
-    owner) is not refused here but by the service, naming the missing field, through pages and API alike."""
+    owner) is not refused here but by the service, naming the missing field, through pages and API alike. A
+    project objective is always refused here: it is set on its project's page."""
+    if level == Level.PROJECT:
+        return False
     return _scope_missing(level, owner, department, team) or can_create(
         person, level=level, owner=owner, department=department, team=team
     )
@@ -188,7 +202,7 @@ def _stored_scope(
         department = owner.department if owner is not None else None
     elif level == Level.TEAM:
         department = team.department if team is not None else None
-    elif level == Level.COMPANY:
+    elif level in (Level.COMPANY, Level.PROJECT):
         department = None
     if level != Level.TEAM:
         team = None

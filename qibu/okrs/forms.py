@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qibu.core.forms import text_area, text_input
 from qibu.core.validation import COMMENT_MAX, NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX
-from qibu.cycles.models import Cycle
+from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_list
 from qibu.okrs.access import headed_department_paths
 from qibu.okrs.models import (
@@ -43,6 +43,8 @@ ERROR_ALIASES = {
 }
 
 KEY_RESULT_DRAFTS = 3  # SET-9: key results written with the objective, before its title
+# The levels the objective editor sets: a project's objectives are set on the project's page (PLAY-PROJ).
+EDITOR_LEVELS = [level for level in Level.values if level != Level.PROJECT]
 
 
 def owner_choices(actor: Person, current: Person | None = None) -> QuerySet[Person]:
@@ -161,7 +163,9 @@ def _date_input() -> forms.DateInput:
 class ObjectiveForm(forms.Form):
     title = forms.CharField(label=_("Objective"), required=False, widget=text_input(TITLE_MAX))
     description = forms.CharField(label=_("Why it matters"), required=False, widget=text_area(TEXT_MAX, rows=3))
-    level = forms.ChoiceField(label=_("Level"), choices=Level.choices, initial=Level.PERSON)
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[c for c in Level.choices if c[0] in EDITOR_LEVELS], initial=Level.PERSON
+    )
     cycle = forms.ModelChoiceField(label=_("Cycle"), queryset=Cycle.objects.none())
     owner = OwnerField(label=_("Owner"), queryset=Person.objects.none(), required=False)
     department = forms.ModelChoiceField(
@@ -226,7 +230,8 @@ class ObjectiveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.instance = instance
-        cycles = cycle_list()
+        # A project stage's cycle holds its project's objectives only, set on the project's page.
+        cycles = cycle_list().exclude(kind=CycleKind.PROJECT_STAGE)
         if instance is not None:
             # An objective set in a month keeps its cycle on the list.
             cycles = Cycle.objects.filter(Q(pk__in=cycles.values("pk")) | Q(pk=instance.cycle_id)).order_by(
@@ -271,6 +276,8 @@ class ObjectiveForm(forms.Form):
             self.fields["level"].disabled = True
             if instance.level != Level.COMPANY:
                 del self.fields["strategic_goal"]
+            level_field = cast(forms.ChoiceField, self.fields["level"])
+            level_field.choices = Level.choices
 
 
 def _kind_select(choices: Any, initial: str) -> forms.ChoiceField:

@@ -58,6 +58,14 @@ def _show_objective(value: Any, names: Names) -> str:
     return names.get((OBJECTIVE, value), f"#{value}") if isinstance(value, int) else "—"
 
 
+def _people_refs(value: Any) -> list[Ref]:
+    return [("org.person", pk) for pk in value or [] if isinstance(pk, int)]
+
+
+def _show_people(value: Any, names: Names) -> str:
+    return ", ".join(names.get(r, f"#{r[1]}") for r in _people_refs(value)) or "—"
+
+
 def _percent(value: Any, names: Names) -> str:
     return f"{value}%"
 
@@ -114,6 +122,7 @@ def register() -> None:
             "previous_confidence": _("confidence before"),
             "confidence_reason": _("why confidence fell"),
             "comment": _("comment"),
+            "contributors": _("carried by"),
         }
     )
     register_hidden("position")
@@ -121,6 +130,7 @@ def register() -> None:
     for key in ("confidence", "previous_confidence"):
         register_format("*", key, percent)
     register_format("*", "parents", ValueFormat(show=_show_parents, refs=_parent_refs))
+    register_format("*", "contributors", ValueFormat(show=_show_people, refs=_people_refs))
     register_format("*", "milestones_done", ValueFormat(show=_show_milestones, refs=_milestone_refs))
     register_format(DRAFT_KEY_RESULT, "objective", ValueFormat(show=_show_objective, refs=_objective_refs))
     register_namer(OBJECTIVE, _visible_objective_titles)

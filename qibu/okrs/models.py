@@ -26,6 +26,8 @@ class Level(models.TextChoices):
     DEPARTMENT = "department", _("department")
     TEAM = "team", _("team")
     PERSON = "person", _("person")
+    # PLAY-PROJ: an objective of a project stage, owned by a member of the project (qibu.projects).
+    PROJECT = "project", _("project")
 
 
 class Commitment(models.TextChoices):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Model
 
-from qibu.core.pinyin import refill_search_keys
+from qibu.core.pinyin import refill_search_keys, registered_searchables
 from qibu.okrs.models import KeyResult, Objective
 from qibu.org.models import Department, Person
 
@@ -25,4 +25,5 @@ SEARCHABLE: tuple[tuple[type[Model], tuple[str, ...]], ...] = (
 @transaction.atomic
 def search_reindex() -> dict[str, int]:
     """Recompute every stored search key; the number of rows of each model."""
-    return {model._meta.label: refill_search_keys(model, *fields) for model, fields in SEARCHABLE}
+    every = [*SEARCHABLE, *registered_searchables()]
+    return {model._meta.label: refill_search_keys(model, *fields) for model, fields in every}

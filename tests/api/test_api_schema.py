@@ -4,6 +4,7 @@ server keeps those promises, and a property-based run of every GET operation aga
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -35,6 +36,13 @@ from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from qibu.planning.services import proposal_create, take_up_add
 from qibu.plans.services import step_create
+from qibu.projects.services import (
+    member_add,
+    project_create,
+    project_key_result_create,
+    stage_add,
+    stage_objective_create,
+)
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
 from tests.conftest import Company, Okrs
@@ -93,6 +101,16 @@ PATHS = {
     "/api/v1/take-ups/{take_up_id}": {"delete"},
     "/api/v1/planning/board": {"get"},
     "/api/v1/planning/queue": {"get"},
+    "/api/v1/projects": {"get", "post"},
+    "/api/v1/projects/{project_id}": {"get", "patch"},
+    "/api/v1/projects/{project_id}/rollup": {"get"},
+    "/api/v1/projects/{project_id}/members": {"post"},
+    "/api/v1/projects/{project_id}/members/{member_id}": {"patch", "delete"},
+    "/api/v1/projects/{project_id}/stages": {"post"},
+    "/api/v1/projects/{project_id}/stages/{stage_id}": {"patch", "delete"},
+    "/api/v1/projects/{project_id}/stages/{stage_id}/objectives": {"post"},
+    "/api/v1/projects/{project_id}/key-results": {"post"},
+    "/api/v1/projects/{project_id}/key-results/{key_result_id}/carriers": {"put"},
 }
 
 
@@ -142,6 +160,23 @@ def same_connection(db: None) -> Iterator[None]:
 
 
 GETS = sorted(path for path, methods in PATHS.items() if "get" in methods)
+
+
+def _project(c: Company, okrs: Okrs) -> int:
+    """A project with a stage, its objective aligned to sales', and a key result carried by oscar."""
+    project = project_create(
+        actor=c.erin, name="<b>新品</b>", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31)
+    )
+    member_add(actor=c.hank, project=project, person=c.mia)
+    member_add(actor=c.hank, project=project, person=c.oscar)
+    stage = stage_add(actor=c.hank, project=project, name="设计", start=project.start, end=project.end)
+    objective = stage_objective_create(
+        actor=c.hank, stage=stage, title="设计", owner=c.mia, parent_objective_ids=[okrs["department"].pk]
+    )
+    project_key_result_create(
+        actor=c.hank, objective=objective, carriers=[c.oscar], title="测试", start_value=0, target_value=3
+    )
+    return project.pk
 
 
 # schemathesis' pytest integration (`schemathesis.pytest.from_fixture`) needs pytest < 9, so each operation
@@ -199,6 +234,7 @@ def test_it_answers_with_real_data_within_its_schema(
         "webhook_id": chat_webhook_create(
             actor=c.hank, target=c.sales, name="<b>销售部群</b>", platform="feishu", url="https://open.feishu.cn/x/1234"
         ).pk,
+        "project_id": _project(c, okrs),
         "schedule_id": schedule_create(
             actor=c.hank, data=ScheduleInput(kind="check_in", team_id=c.sales_team.pk, recurrence="weekly",
                                              weekdays=[4], time="16:00", late_after_hours=24)
@@ -280,6 +316,9 @@ OPERATION_IDS = {
     "action_step_reassign", "action_step_move", "action_step_split", "action_step_status", "timetable_get",
     "proposals_list", "proposal_create", "proposal_update", "proposal_withdraw", "proposal_respond",
     "take_ups_list", "take_up_create", "take_up_delete", "planning_board_get", "approval_queue",
+    "projects_list", "project_create", "project_get", "project_update", "project_rollup", "member_add",
+    "member_update", "member_remove", "stage_add", "stage_update", "stage_delete", "stage_objective_add",
+    "project_kr_create", "carriers_set",
 }  # fmt: skip
 
 
@@ -314,6 +353,7 @@ TAGS = {
     "/api/v1/proposals": "proposals",
     "/api/v1/take-ups": "take-ups",
     "/api/v1/planning": "planning",
+    "/api/v1/projects": "projects",
 }
 
 
@@ -338,6 +378,10 @@ NULLABLE_ON_CHANGE = {
     "StepUpdate": set(),
     # A proposal's text and kind: never null.
     "ProposalUpdate": set(),
+    # A project, its members' roles and its stages: never null.
+    "ProjectUpdate": set(),
+    "MemberUpdate": set(),
+    "StageUpdate": set(),
 }
 
 
@@ -346,6 +390,7 @@ def test_it_makes_change_fields_optional_and_nullable_only_where_null_means_some
 ) -> None:
     patches = [op for _path, method, op in _operations(document) if method == "patch"]
     assert len(patches) == 6
+    assert len(patches) == 8
     for op in patches:
         body = _component(document, op["requestBody"]["content"]["application/json"]["schema"])
         assert not body.get("required"), body["title"]
@@ -426,7 +471,8 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
-         "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus"}  # fmt: skip
+         "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
+         "ProjectStatus"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -65,6 +65,14 @@ from qibu.planning.models import Proposal, TakeUp
 from qibu.planning.services import proposal_create, proposal_respond, take_up_add
 from qibu.plans.models import ActionStep
 from qibu.plans.services import step_create, step_set_status, step_split
+from qibu.projects.models import Project, ProjectMember
+from qibu.projects.services import (
+    member_add,
+    project_create,
+    project_key_result_create,
+    stage_add,
+    stage_objective_create,
+)
 from qibu.publish.models import Entry, Publication
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
@@ -218,6 +226,20 @@ def world(company: Company, okrs: Okrs) -> World:
     step_set_status(actor=c.mia, step=part, status="done")
     ActionStep.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=9))
     ActionStep.objects.filter(pk=part.pk).update(done_at=PAST + dt.timedelta(microseconds=11))
+    # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
+    project = project_create(
+        actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"
+    )
+    member_add(actor=c.hank, project=project, person=c.oscar, role="市场", note="负责发布会")
+    stage = stage_add(actor=c.hank, project=project, name="设计", start=project.start, end=project.end)
+    objective = stage_objective_create(
+        actor=c.hank, stage=stage, title="完成设计", owner=c.oscar, parent_objective_ids=[okrs["department"].pk]
+    )
+    project_key_result_create(
+        actor=c.hank, objective=objective, carriers=[c.hank, c.oscar], title="测试", start_value=0, target_value=3
+    )
+    Project.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=5))
+    ProjectMember.objects.update(created_at=PAST)
     return {**okrs, "token_secret": secret}
 
 

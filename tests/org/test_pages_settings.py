@@ -274,10 +274,14 @@ def test_it_generates_a_fiscal_year_with_quarters_and_months_SET_8(company: Comp
 
 def test_it_creates_a_custom_cycle_and_refuses_an_end_before_the_start(company: Company) -> None:
     client = client_for(company.alice)
-    data = {"name": "新品发布项目", "kind": "project_stage", "start": "2026-11-01", "end": "2027-01-31"}
+    data = {"name": "新品发布项目", "kind": "custom", "start": "2026-11-01", "end": "2027-01-31"}
     assert client.post(reverse("cycles:new"), data).status_code == 302
-    assert Cycle.objects.get(name="新品发布项目").kind == CycleKind.PROJECT_STAGE
+    assert Cycle.objects.get(name="新品发布项目").kind == CycleKind.CUSTOM
     count = Cycle.objects.count()
+    # A project's stages are made on the project's page (PLAY-PROJ), within the project's dates.
+    stage = {**data, "name": "阶段一", "kind": "project_stage"}
+    assert client.post(reverse("cycles:new"), stage).status_code == 400
+    assert Cycle.objects.count() == count
     response = client.post(reverse("cycles:new"), {**data, "name": "反了", "end": "2026-10-01"})
     assert response.status_code == 400
     assert "The end date is before the start date." in response.content.decode()

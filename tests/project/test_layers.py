@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "reports": 6,
     "search": 6,
     "publish": 6,
+    "projects": 6,
     "api": 7,
     "backup": 8,
     "demo": 8,

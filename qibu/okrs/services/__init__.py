@@ -4,6 +4,7 @@
     alignment    alignment_set (SET-6)
     key_results  key_result_create, key_result_update, key_result_delete, key_result_move
     drafts       draft_key_result_create, _update, _delete, draft_key_results_gather (SET-9)
+    contributors key_result_contributors_set (PLAY-PROJ: who carries a key result)
     checkins     checkin_record (EXE-3, EXE-4)
     approval     objective_submit, objective_approve, objective_return, objective_reopen (SET-1, SET-2), and
                  approval_on_change, which the writers above call when an approved objective's definition changes
@@ -23,6 +24,7 @@ from qibu.okrs.services.approval import (
     objective_submit,
 )
 from qibu.okrs.services.checkins import checkin_record
+from qibu.okrs.services.contributors import key_result_contributors_set
 from qibu.okrs.services.drafts import (
     draft_key_result_create,
     draft_key_result_delete,
@@ -40,6 +42,7 @@ __all__ = [
     "draft_key_result_delete",
     "draft_key_result_update",
     "draft_key_results_gather",
+    "key_result_contributors_set",
     "key_result_create",
     "key_result_delete",
     "key_result_move",

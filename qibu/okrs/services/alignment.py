@@ -57,10 +57,12 @@ def _visible_parents(
     """The parents asked for that exist for the actor; any other is refused as unknown, so that the answer tells
     nothing about objectives they may not see."""
     visible = Objective.objects.filter(visible_objectives_q(actor))
-    objectives = {o.pk: o for o in visible.filter(pk__in=objective_ids)}
+    objectives = {o.pk: o for o in visible.filter(pk__in=objective_ids).select_related("cycle")}
     key_results = {
         k.pk: k
-        for k in KeyResult.objects.filter(pk__in=key_result_ids, objective__in=visible).select_related("objective")
+        for k in KeyResult.objects.filter(pk__in=key_result_ids, objective__in=visible).select_related(
+            "objective__cycle"
+        )
     }
     for missing in sorted(objective_ids - objectives.keys()):
         errors.add("parent_objective_ids", _("There is no objective #%(id)s.") % {"id": missing})
@@ -95,7 +97,34 @@ def _targets(
             "parent_objective_ids",
             _("This alignment would make a loop: “%(title)s” would sit above itself.") % {"title": objective.title},
         )
+    _refuse_closed_cycles(errors, current, targets)
     return targets
+
+
+def _kept(link: Alignment | None, to_objective: Objective | None, to_key_result: KeyResult | None) -> bool:
+    """Whether the link asked for is one the objective has already."""
+    if link is None:
+        return False
+    if to_key_result is not None:
+        return link.parent_key_result_id == to_key_result.pk
+    return not link.parent_key_result_id
+
+
+def _refuse_closed_cycles(errors: FieldErrors, current: dict[int, Alignment], targets: _Targets) -> None:
+    """A new link goes to an objective of an open cycle: a closed cycle's objectives are final, their roll-up
+    would move after the cycle was closed (links made before it closed stay)."""
+    for parent_id, (to_objective, to_key_result) in targets.items():
+        if _kept(current.get(parent_id), to_objective, to_key_result):
+            continue
+        parent = to_objective if to_objective is not None else to_key_result.objective if to_key_result else None
+        if parent is None or not parent.cycle.is_closed:
+            continue
+        field = "parent_objective_ids" if to_objective is not None else "parent_key_result_ids"
+        errors.add(
+            field,
+            _("“%(parent)s” belongs to the closed cycle “%(cycle)s”: align to an objective of an open cycle.")
+            % {"parent": parent.title, "cycle": parent.cycle.name},
+        )
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from qibu.core.validation import (
     clean_weight,
 )
 from qibu.okrs.models import KIND_FIELDS, Alignment, KeyResult, KeyResultKind, Milestone, Objective
+from qibu.okrs.people_rules import check_people
 from qibu.okrs.rollup import key_result_compute, lock_upwards, refresh_objectives
 from qibu.okrs.services._common import (
     KEY_RESULT_FIELDS,
@@ -187,6 +188,7 @@ def key_result_create(
     kr.start_date, kr.end_date = dates_within(
         errors, start_date or objective.start_date, end_date or objective.end_date, objective.cycle
     )
+    check_people(errors, objective, "owner", [kr.owner], required=True)
     errors.raise_if_any()
     kr.search_key = search_key(kr.title)
     kr.save()
@@ -239,6 +241,7 @@ def _apply_placement(errors: FieldErrors, kr: KeyResult, data: dict[str, Any]) -
     """Who owns it, where it is listed, and when it runs."""
     if "owner" in data:
         kr.owner = data["owner"]
+        check_people(errors, kr.objective, "owner", [kr.owner], required=True)
     if "position" in data:
         try:
             kr.position = max(0, int(data["position"]))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qibu.audit.services import changed_fields, history_record, snapshot
 from qibu.core.pinyin import search_key
 from qibu.core.validation import FieldErrors, clean_choice, clean_text, clean_title, clean_weight
-from qibu.cycles.models import Cycle
+from qibu.cycles.models import Cycle, CycleKind
 from qibu.okrs.models import (
     Alignment,
     Approval,
@@ -26,6 +26,7 @@ from qibu.okrs.models import (
     Status,
     Visibility,
 )
+from qibu.okrs.people_rules import check_people
 from qibu.okrs.rollup import lock_upwards, refresh_objectives
 from qibu.okrs.services._common import OBJECTIVE_FIELDS, dates_within, lock_objective, require_open_cycle
 from qibu.okrs.services.alignment import alignment_set, record_lost_alignments
@@ -60,6 +61,12 @@ def _scope(
         if department is None:
             errors.add("department", _("A department objective needs a department."))
         team = None
+    elif level == Level.PROJECT:
+        # PLAY-PROJ: a project objective is owned by a member of the project, whatever their department.
+        if owner is None:
+            errors.add("owner", _("A project objective needs an owner."))
+        department = None
+        team = None
     elif level == Level.COMPANY:
         department = None
         team = None
@@ -78,6 +85,18 @@ def _check_strategic_goal(errors: FieldErrors, level: str, goal: StrategicGoal |
             ),
         )
     return goal
+
+
+def _check_cycle_kind(errors: FieldErrors, level: str, cycle: Cycle) -> None:
+    """A project stage's cycle holds its project's objectives, and a project objective lives in a stage."""
+    if level == Level.PROJECT and cycle.kind != CycleKind.PROJECT_STAGE:
+        errors.add("cycle", _("A project objective is set in a stage of its project."))
+    elif level != Level.PROJECT and cycle.kind == CycleKind.PROJECT_STAGE:
+        errors.add(
+            "cycle",
+            _("The cycle “%(cycle)s” is a project stage: its objectives are set on the project's page.")
+            % {"cycle": cycle.name},
+        )
 
 
 @transaction.atomic
@@ -126,6 +145,8 @@ def objective_create(
     objective.strategic_goal = _check_strategic_goal(errors, level, strategic_goal)
     objective.start_date, objective.end_date = dates_within(errors, start_date, end_date, cycle)
     require_open_cycle(errors, cycle)
+    _check_cycle_kind(errors, level, cycle)
+    check_people(errors, objective, "owner", [objective.owner])
     errors.raise_if_any()
     if (organisation or organisation_get()).approval_required:
         objective.approval = Approval.DRAFT
@@ -146,6 +167,28 @@ def objective_create(
     return objective
 
 
+def _apply_placement(errors: FieldErrors, objective: Objective, data: dict[str, Any]) -> None:
+    """The cycle, owner, department and team named in `data`, each checked as on creation."""
+    moved = "cycle" in data and data["cycle"] is not None and data["cycle"].pk != objective.cycle_id
+    if moved:
+        objective.cycle = data["cycle"]
+        require_open_cycle(errors, objective.cycle)
+        _check_cycle_kind(errors, objective.level, objective.cycle)
+    handed_over = any(k in data for k in ("owner", "department", "team"))
+    if handed_over:
+        objective.owner, objective.department, objective.team = _scope(
+            errors,
+            objective.level,
+            data.get("owner", objective.owner),
+            data.get("department", objective.department),
+            data.get("team", objective.team),
+        )
+    if moved or handed_over:
+        check_people(errors, objective, "owner", [objective.owner])
+    if "strategic_goal" in data:
+        objective.strategic_goal = _check_strategic_goal(errors, objective.level, data["strategic_goal"])
+
+
 def _apply_changes(errors: FieldErrors, objective: Objective, data: dict[str, Any]) -> None:
     """Set the fields named in `data` on the objective, each checked as on creation."""
     if "title" in data:
@@ -159,24 +202,7 @@ def _apply_changes(errors: FieldErrors, objective: Objective, data: dict[str, An
     for field, choices in _CHOICE_FIELDS:
         if field in data:
             setattr(objective, field, clean_choice(errors, field, data[field], choices, getattr(objective, field)))
-    if "cycle" in data and data["cycle"] is not None and data["cycle"].pk != objective.cycle_id:
-        objective.cycle = data["cycle"]
-        require_open_cycle(errors, objective.cycle)
     _apply_placement(errors, objective, data)
-
-
-def _apply_placement(errors: FieldErrors, objective: Objective, data: dict[str, Any]) -> None:
-    """Who owns it, what strategy it serves and when it runs."""
-    if any(k in data for k in ("owner", "department", "team")):
-        objective.owner, objective.department, objective.team = _scope(
-            errors,
-            objective.level,
-            data.get("owner", objective.owner),
-            data.get("department", objective.department),
-            data.get("team", objective.team),
-        )
-    if "strategic_goal" in data:
-        objective.strategic_goal = _check_strategic_goal(errors, objective.level, data["strategic_goal"])
     if "start_date" in data or "end_date" in data:
         objective.start_date, objective.end_date = dates_within(
             errors,

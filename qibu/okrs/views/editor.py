@@ -25,8 +25,15 @@ from qibu.core.numbers import plain
 from qibu.cycles.models import Cycle
 from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs import quality
-from qibu.okrs.access import CREATE_REFUSED, HAND_OVER_REFUSED, can_hand_over, creation_allowed, objective_for
-from qibu.okrs.forms import ERROR_ALIASES, KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm
+from qibu.okrs.access import (
+    CREATE_REFUSED,
+    HAND_OVER_REFUSED,
+    PROJECT_REFUSED,
+    can_hand_over,
+    creation_allowed,
+    objective_for,
+)
+from qibu.okrs.forms import EDITOR_LEVELS, ERROR_ALIASES, KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm
 from qibu.okrs.models import Alignment, DraftKeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.selectors import objectives_visible, owner_objective_count, parents_of
 from qibu.okrs.services import (
@@ -201,7 +208,7 @@ def objective_new(request: HttpRequest) -> HttpResponse:
         advice = _warnings_from_post(request, None)
     else:
         asked = request.GET.get("level") or ""
-        level = asked if asked in Level.values else _pooled_level(person, pooled)
+        level = asked if asked in EDITOR_LEVELS else _pooled_level(person, pooled)
         initial: dict[str, Any] = {"level": level, "cycle": cycle.pk if cycle else None}
         goals = {draft.strategic_goal_id for draft in pooled}
         if level == Level.COMPANY and len(goals) == 1:
@@ -258,7 +265,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if not can_hand_over(
                 person, objective, owner=data["owner"], department=data["department"], team=data["team"]
             ):
-                form.add_error("owner", str(HAND_OVER_REFUSED))
+                form.add_error("owner", str(PROJECT_REFUSED if objective.level == Level.PROJECT else HAND_OVER_REFUSED))
                 status = 403
             elif _update_with_alignment(person, objective, form, current_objectives, current_key_results):
                 messages.success(request, _("Objective saved."))
