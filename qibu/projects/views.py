@@ -35,6 +35,7 @@ from qibu.okrs.services import (
 )
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Person
+from qibu.plans.selectors import timetable
 from qibu.projects import access, selectors, services
 from qibu.projects.forms import (
     ERROR_ALIASES,
@@ -99,7 +100,16 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.project_page(
         project=project, viewer=person, organisation=request_organisation(request), can_manage=can_manage
     )
-    context = {"page": page, "project": project, "next_url": request.get_full_path()}
+    # EXE-8: the action steps of the project's key results from its start to its end, in one query.
+    chart = timetable(
+        viewer=person,
+        key_results=KeyResult.objects.filter(objective__cycle__project_stage__project=project),
+        start=project.start,
+        end=project.end,
+        title=_("Timetable of the project's action steps"),
+        chart_id="project-timetable",
+    )
+    context = {"page": page, "project": project, "next_url": request.get_full_path(), "timetable": chart}
     return render(request, "projects/project.html", context)
 
 

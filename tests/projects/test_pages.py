@@ -27,7 +27,7 @@ from qibu.projects.services import (
     stage_add,
     stage_objective_create,
 )
-from tests.conftest import Company, Okrs
+from tests.conftest import Company, Okrs, present
 from tests.projects.conftest import D, ProjectWorld
 
 
@@ -201,17 +201,18 @@ def test_it_reads_the_project_page_in_the_same_number_of_queries_at_two_sizes(
     """A project of 3 members and 1 objective, and one of 40 more members with 40 more objectives and 80 key
     results, read as a member, its lead and its owner (the check-in controls and carriers' boxes decided for each):
     the session, the person, the organisation, the project, its members, stages, the headed departments, the
-    objectives, their key results, milestones and carriers, and their alignment."""
+    objectives, their key results, milestones and carriers, and their alignment; and the timetable of their action
+    steps (EXE-8)."""
     p = project["project"]
     for persona in (company.mia, company.hank, company.oscar):
         client = client_for(persona)
         client.get(f"/projects/{p.pk}/")
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             assert client.get(f"/projects/{p.pk}/").status_code == 200
     _grow(company, p, project["launch"], 40, okrs)
     for persona in (company.mia, company.hank, company.oscar):
         client = client_for(persona)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(13):
             page = client.get(f"/projects/{p.pk}/").content.decode()
         assert page.count('class="stage-objective') == 41
 
@@ -341,3 +342,14 @@ def test_it_keeps_the_project_page_on_a_phone(company: Company, project: Project
     list_page = client_for(company.mia).get("/projects/").content.decode()
     assert '<div class="table-wrap">' in list_page
     assert ProjectMember.objects.exists()
+
+
+def test_it_shows_the_timetable_of_the_projects_action_steps_EXE_8(company: Company, project: ProjectWorld) -> None:
+    """PLAY-PROJ, EXE-8: the project's page draws the action steps of its key results, and only those."""
+    from qibu.plans.services import step_create
+
+    kr = project["kr"]
+    step_create(actor=present(kr.owner), key_result=kr, title="样机评审会", owner=kr.owner)
+    page = client_for(company.mia).get(f"/projects/{project['project'].pk}/").content.decode()
+    assert 'id="project-timetable-heading"' in page
+    assert "样机评审会" in page
