@@ -246,7 +246,7 @@ def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo: DemoSummar
         latest[c.key_result_id] = (c.progress, c.progress_raw)
     # The next quarter's key results, in planning, have no check-in yet and stand at their start.
     assert latest == {pk: stored for pk, stored in key_results.items() if pk in latest}
-    assert all(stored == (0, 0) for pk, stored in key_results.items() if pk not in latest)
+    assert all(stored == (Decimal(0), Decimal(0)) for pk, stored in key_results.items() if pk not in latest)
 
     refresh_all()
     assert dict(Objective.objects.values_list("id", "progress")) == objectives
