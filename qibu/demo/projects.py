@@ -13,8 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from qibu.okrs.models import Objective
-from qibu.okrs.services import checkin_record
+from qibu.okrs.access import can_approve
+from qibu.okrs.models import Approval, KeyResult, Objective
+from qibu.okrs.services import checkin_record, objective_approve, objective_submit
+from qibu.org.selectors import organisation_get
 from qibu.org.models import Person
 from qibu.projects.models import Project
 from qibu.projects.services import (
@@ -43,8 +45,26 @@ def _member(people: Sequence[tuple[str, Person]], key: str, fallback: Person) ->
 
 def _check_ins(author: Person, kr: Any, values: Sequence[tuple[float, int, str]], times: Sequence[dt.datetime]) -> None:
     """The last of the weekly check-ins, as many as there are weeks to show (the demo's `checkin_weeks`)."""
+    _agree([Objective.objects.select_related("owner__department").get(pk=kr.objective_id)])
+    kr = KeyResult.objects.select_related("objective__cycle").get(pk=kr.pk)  # its objective as agreed since
     for (value, confidence, note), at in zip(values[len(values) - len(times) :], times, strict=True):
         checkin_record(actor=author, key_result=kr, value=value, confidence=confidence, note=note, at=at)
+
+
+def _agree(objectives: Sequence[Objective]) -> None:
+    """SET-1: the lead submits the stage's objectives and an approver agrees them (the lead's manager, the head of
+    the lead's department or an executive), before their weeks of check-ins."""
+    ceo_id = organisation_get().ceo_id
+    people = list(Person.objects.filter(is_active=True).select_related("department").order_by("pk"))
+    for objective in objectives:
+        if objective.approval == Approval.APPROVED:
+            continue
+        objective_submit(actor=objective.owner or objective.author, objective=objective)  # type: ignore[arg-type]
+        owner = objective.owner
+        wanted = [owner.manager_id if owner else None, owner.department.head_id if owner and owner.department else None]
+        ordered = sorted(people, key=lambda p: (p.pk not in wanted, not p.is_executive, p.pk))
+        approver = next(p for p in ordered if can_approve(p, objective, ceo_id=ceo_id))
+        objective_approve(actor=approver, objective=objective)
 
 
 def build_projects(
