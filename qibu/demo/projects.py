@@ -16,8 +16,8 @@ from django.utils import timezone
 from qibu.okrs.access import can_approve
 from qibu.okrs.models import Approval, KeyResult, Objective
 from qibu.okrs.services import checkin_record, objective_approve, objective_submit
-from qibu.org.selectors import organisation_get
 from qibu.org.models import Person
+from qibu.org.selectors import organisation_get
 from qibu.projects.models import Project
 from qibu.projects.services import (
     member_add,
