@@ -112,7 +112,7 @@ def _worth_cutting(titles: Mapping[int, str]) -> list[int]:
     meaning share far more than CHARACTERS_FIRST of their characters (synonyms included: 提高/提升, 打开/开拓),
     so a title that shares less with every other is no near-duplicate, and jieba need not cut it."""
     characters = {pk: _characters(title) for pk, title in titles.items()}
-    keep = set()
+    keep: set[int] = set()
     pks = list(characters)
     for i, first in enumerate(pks):
         for second in pks[i + 1 :]:
