@@ -147,6 +147,25 @@ class OwnerField(forms.ModelChoiceField[Person]):
         return f"{obj} ({obj.department})" if obj.department_id else str(obj)
 
 
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """`OwnerField` for several people (those who carry a key result): offers some, and accepts anyone active and
+    anyone offered; whether each may carry it is the service's to decide (`qibu.okrs.people_rules`)."""
+
+    iterator = _OfferedChoices
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered: QuerySet[Person] | None = None
+
+    def offer(self, people: QuerySet[Person]) -> None:
+        self.queryset = Person.objects.filter(Q(is_active=True) | Q(pk__in=people.values("pk")))
+        self.offered = people
+        self.widget.choices = self.choices
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj} ({obj.department})" if obj.department_id else str(obj)
+
+
 def _offer_owners(form: forms.Form, people: QuerySet[Person]) -> None:
     cast(OwnerField, form.fields["owner"]).offer(people)
 

@@ -44,10 +44,6 @@ def register_people_rule(
     _rules[level] = PeopleRule(allowed=allowed, refusal=refusal, missing=missing)
 
 
-def has_people_rule(level: str) -> bool:
-    return level in _rules
-
-
 def check_people(
     errors: FieldErrors, objective: Objective, field: str, people: Iterable[Person | None], *, required: bool = False
 ) -> None:

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q, QuerySet
-from django.forms.models import ModelChoiceIterator
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qibu.core.forms import text_area, text_input
 from qibu.core.validation import NAME_MAX, NOTE_MAX, SHORT_NAME_MAX, STATEMENT_MAX, TEXT_MAX, TITLE_MAX
-from qibu.okrs.forms import KeyResultForm, OwnerField, ParentKeyResultField, ParentObjectiveField
+from qibu.okrs.forms import KeyResultForm, OwnerField, ParentKeyResultField, ParentObjectiveField, PeopleField
 from qibu.okrs.models import Commitment, KeyResult, Objective, Priority
 from qibu.org.models import Person
 from qibu.projects.models import Project, Stage
@@ -43,41 +42,6 @@ def members_of(project: Project) -> QuerySet[Person]:
     )
 
 
-class PersonField(forms.ModelChoiceField[Person]):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} ({obj.department})" if obj.department_id else str(obj)
-
-
-class _Offered(ModelChoiceIterator):  # type: ignore[type-arg]
-    """The people a field offers (the members), which may be fewer than those it accepts."""
-
-    def __init__(self, field: forms.ModelChoiceField[Any]) -> None:
-        super().__init__(field)
-        offered: QuerySet[Person] | None = getattr(field, "offered", None)
-        if offered is not None:
-            self.queryset = offered
-
-
-class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """Offers the project's members as boxes and accepts anyone active: whether each may carry the key result is
-    the service's to decide (`qibu.okrs.people_rules`), in the same words for page and API."""
-
-    iterator = _Offered
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.offered: QuerySet[Person] | None = None
-
-    def offer(self, people: QuerySet[Person]) -> None:
-        # Members deactivated since keep carrying what they carry until someone takes them off.
-        self.queryset = Person.objects.filter(Q(is_active=True) | Q(pk__in=people.values("pk")))
-        self.offered = people
-        self.widget.choices = self.choices
-
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} ({obj.department})" if obj.department_id else str(obj)
-
-
 class ProjectForm(forms.Form):
     """VIS-3: the project's vision and mission first, then its lead and dates."""
 
@@ -95,28 +59,28 @@ class ProjectForm(forms.Form):
         widget=text_area(STATEMENT_MAX, rows=2),
     )
     description = forms.CharField(label=_("Description"), required=False, widget=text_area(TEXT_MAX, rows=3))
-    lead = PersonField(label=_("Lead"), queryset=Person.objects.none(), required=False)
+    lead = OwnerField(label=_("Lead"), queryset=Person.objects.none(), required=False)
     start = forms.DateField(label=_("Start date"), widget=_date_input())
     end = forms.DateField(label=_("End date"), widget=_date_input())
 
     def __init__(self, *args: Any, current_lead: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Everyone active, and the lead as they are (deactivated since, they stay until someone else is named).
         people = active_people()
         if current_lead is not None:
-            people = people | Person.objects.filter(pk=current_lead.pk).select_related("department")
-        cast(forms.ModelChoiceField[Person], self.fields["lead"]).queryset = people
+            people = people | Person.objects.filter(pk=current_lead.pk)
+        cast(OwnerField, self.fields["lead"]).offer(people)
 
 
 class MemberForm(forms.Form):
-    person = PersonField(label=_("Person"), queryset=Person.objects.none(), required=False)
+    person = OwnerField(label=_("Person"), queryset=Person.objects.none(), required=False)
     role = forms.CharField(label=_("Role in the project"), required=False, widget=text_input(SHORT_NAME_MAX))
     note = forms.CharField(label=_("Note"), required=False, widget=text_area(NOTE_MAX, rows=2))
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Offered: everyone active from any department who is not on the project yet; the service decides.
-        people = active_people().exclude(project_memberships__project=project)
-        cast(forms.ModelChoiceField[Person], self.fields["person"]).queryset = people
+        cast(OwnerField, self.fields["person"]).offer(active_people().exclude(project_memberships__project=project))
 
 
 class MemberEditForm(forms.Form):

@@ -153,7 +153,7 @@ def project_update(*, actor: Person, project: Project, data: dict[str, Any]) -> 
         project.name = clean_text(
             errors, "name", data["name"], max_length=NAME_MAX, missing=_("Give the project a name.")
         )
-    if "lead" in data:
+    if "lead" in data and data["lead"] != project.lead:
         project.lead = _clean_lead(errors, data["lead"])  # type: ignore[assignment]  # refused when None
     _clean_statements(errors, data, project)
     project.start = data.get("start") or project.start
