@@ -34,6 +34,16 @@ LABELS: dict[str, Promise] = {
     "rhythm.calendartoken": _("calendar addresses (hashes only)"),
     "publish.publication": _("publications"),
     "publish.entry": _("published objectives"),
+    "okrs.approvaldecision": _("approval decisions"),
+    "okrs.draftkeyresult": _("key results drafted first"),
+    "okrs.keyresult_contributors": _("people carrying key results"),
+    "planning.proposal": _("proposals and objections"),
+    "planning.takeup": _("take-ups of proposals and drafts"),
+    "plans.actionstep": _("action steps"),
+    "plans.actionstep_resource_people": _("resource people of action steps"),
+    "projects.project": _("projects"),
+    "projects.projectmember": _("project members"),
+    "projects.stage": _("project stages"),
 }
 
 

@@ -19,7 +19,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.okrs.models import Approval, ApprovalAction, ApprovalDecision, KeyResultKind, Level, Objective
 from qibu.okrs.services import key_result_create, objective_create
-from qibu.org.models import Department, Person, Role
+from qibu.org.models import Department, Person, Role, StrategicGoal
 from qibu.planning.models import ProposalKind, ProposalStatus
 from qibu.planning.services import proposal_create, proposal_respond, take_up_add
 
@@ -123,6 +123,8 @@ def _write(
         level=level,
         title=draft.title,
         parent_objective_ids=[parent.pk] if parent is not None else [],
+        # VIS-2: a company objective traces to its strategic goal, a quarterly one to its annual parent's.
+        strategic_goal=_goal_of(parent) if level == Level.COMPANY else None,
         **scope,  # type: ignore[arg-type]
     )
     for kr in draft.key_results:
@@ -139,16 +141,21 @@ def _write(
 
 
 def _decide(objective: Objective, draft: _Draft, *, approver: Person | None, at: dt.datetime) -> None:
-    """Leave the draft where the approval steps would: submitted, or submitted and returned with the comment."""
-    submitted = draft.approval in (Approval.SUBMITTED, Approval.RETURNED)
+    """Leave the draft where the approval steps would: submitted, submitted and returned with the comment, or
+    submitted and approved by `approver`."""
+    submitted = draft.approval in (Approval.SUBMITTED, Approval.RETURNED, Approval.APPROVED)
+    approved = draft.approval == Approval.APPROVED
     Objective.objects.filter(pk=objective.pk).update(
         approval=draft.approval,
         submitted_at=at if submitted else None,
-        approved_at=at if draft.approval == Approval.APPROVED else None,
+        approved_at=at if approved else None,
+        approved_by=approver if approved else None,
     )
     objective.approval = draft.approval
     if submitted:
         ApprovalDecision.objects.create(objective=objective, actor=objective.owner, action=ApprovalAction.SUBMIT)
+    if approved:
+        ApprovalDecision.objects.create(objective=objective, actor=approver, action=ApprovalAction.APPROVE)
     if draft.approval == Approval.RETURNED:
         ApprovalDecision.objects.create(
             objective=objective, actor=approver, action=ApprovalAction.RETURN, comment=draft.returned
@@ -163,12 +170,19 @@ def _members(department: Department, count: int) -> list[Person]:
     )
 
 
-def _annual(year: Cycle, ceo: Person, at: dt.datetime) -> Objective:
+def _goal_of(parent: Objective | None) -> StrategicGoal | None:
+    if parent is not None and parent.strategic_goal_id is not None:
+        return parent.strategic_goal
+    return StrategicGoal.objects.order_by("position", "id").first()
+
+
+def _annual(year: Cycle, ceo: Person, approver: Person | None, at: dt.datetime) -> Objective:
+    """Next year's company objective, agreed already; the CEO owns it, so another executive approved it (SET-1)."""
     existing = Objective.objects.filter(cycle=year, level=Level.COMPANY).order_by("priority", "id").first()
     if existing is not None:
         return existing
     annual = _write(ANNUAL, author=ceo, cycle=year, level=Level.COMPANY, owner=ceo)
-    _decide(annual, ANNUAL, approver=None, at=at)
+    _decide(annual, ANNUAL, approver=approver, at=at)
     return annual
 
 
@@ -179,7 +193,8 @@ def build_planning(*, quarter: Cycle, ceo: Person, executives: Mapping[str, Pers
     summary = PlanningSummary(cycle=cycle)
     at = timezone.now() - dt.timedelta(days=3)
     year = cycle.parent
-    annual = _annual(year, ceo, at) if year is not None else None
+    deputy = next((person for person in executives.values() if person != ceo), None)
+    annual = _annual(year, ceo, deputy, at) if year is not None else None
     owners = [executives.get("sales", ceo), executives.get("rd", ceo)]
     company = []
     for draft, owner in zip(COMPANY, owners, strict=True):

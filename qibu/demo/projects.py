@@ -141,15 +141,14 @@ def build_projects(
         owner=sales,
         parent_objective_ids=[sales_objective.pk] if sales_objective is not None else [company_objectives[0].pk],
     )
-    referred = project_key_result_create(
+    project_key_result_create(
         actor=lead, objective=referrals, carriers=[lead], title="试点门店转介绍新客户10家",
         start_value=0, target_value=10, unit="家", owner=sales, confidence=55,
     )  # fmt: skip
-    cases = project_key_result_create(
+    project_key_result_create(
         actor=lead, objective=referrals, carriers=[sales, hardware], title="发布3篇标杆门店案例",
         start_value=0, target_value=3, unit="篇", owner=marketing, confidence=60,
     )  # fmt: skip
-    kickoff = [now - dt.timedelta(days=1)] if weeks else []
-    _check_ins(sales, referred, [(0, 55, "阶段开始前的信心评估")], kickoff)
-    _check_ins(marketing, cases, [(0, 60, "两家门店已同意拍摄")], kickoff)
+    # Agreed already, but no check-ins before the stage begins.
+    _agree([Objective.objects.select_related("owner__department").get(pk=referrals.pk)])
     return project

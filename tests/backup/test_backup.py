@@ -798,3 +798,13 @@ def test_the_documentation_lists_every_table_and_field_and_what_is_left_out() ->
     assert f"Export version: **{VERSION}**" in docs
     for label in LEFT_OUT:
         assert f"`{label}`" in docs
+
+
+def test_the_export_page_names_every_table_in_words() -> None:
+    """Each table the file holds has a name for people on the export page, in both languages; a new app's table
+    cannot appear as its code ("projects.project")."""
+    from qibu.backup.selectors import LABELS
+
+    assert {table.label for table in TABLES} <= set(LABELS)
+    with translation.override("zh-hans"):
+        assert all(not str(LABELS[table.label]).isascii() for table in TABLES if table.label != "org.apitoken")

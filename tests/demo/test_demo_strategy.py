@@ -7,7 +7,7 @@ from qibu.demo.generator import DemoSummary
 from qibu.okrs.models import DraftKeyResult, Level, Objective
 from qibu.okrs.services import draft_key_results_gather
 from qibu.org.models import Person, StrategicGoal
-from tests.demo.test_demo import demo  # noqa: F401  (the module's company, used by name)
+from tests.demo.test_demo import TODAY, demo  # noqa: F401  (the module's company, used by name)
 
 
 def test_it_traces_every_company_objective_to_a_strategic_goal_VIS_2(demo: DemoSummary, db: None) -> None:  # noqa: F811
@@ -15,8 +15,11 @@ def test_it_traces_every_company_objective_to_a_strategic_goal_VIS_2(demo: DemoS
     goals = list(StrategicGoal.objects.order_by("position"))
     company = Objective.objects.filter(level=Level.COMPANY).select_related("cycle")
     assert company.exists() and not company.filter(strategic_goal__isnull=True).exists()
-    annual = list(company.filter(cycle__kind="annual").order_by("priority", "id"))
+    # This year's, in order; next year's, in planning, serves the first goal.
+    annual = list(company.filter(cycle__kind="annual", cycle__start__lte=TODAY).order_by("priority", "id"))
     assert [o.strategic_goal_id for o in annual] == [g.pk for g in goals]
+    following = company.filter(cycle__kind="annual", cycle__start__gt=TODAY)
+    assert all(o.strategic_goal_id == goals[0].pk for o in following)
     for quarterly in company.filter(cycle__kind="quarter").prefetch_related("alignments_up__rollup_parent"):
         parents = [a.rollup_parent for a in quarterly.alignments_up.all()]
         assert [p.strategic_goal_id for p in parents] == [quarterly.strategic_goal_id]
