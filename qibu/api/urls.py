@@ -8,19 +8,23 @@ from django.conf import settings
 
 from qibu.api import (
     approval,
+    blockers,
     chat,
     coach,
     comments,
     cycles,
     key_results,
+    meetings,
     notifications,
     okrs,
+    oneonones,
     org,
     planning,
     plans,
     projects,
     publications,
     rhythm,
+    standups,
 )
 from qibu.api.auth import SessionAuth, TokenAuth
 from qibu.api.errors import install_error_handlers
@@ -52,3 +56,7 @@ api.add_router("", rhythm.router)
 api.add_router("", plans.router)
 api.add_router("", planning.router)
 api.add_router("", projects.router)
+api.add_router("", blockers.router)
+api.add_router("", standups.router)
+api.add_router("", meetings.router)
+api.add_router("", oneonones.router)

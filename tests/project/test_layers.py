@@ -28,9 +28,13 @@ LAYERS: dict[str, int] = {
     "search": 6,
     "publish": 6,
     "projects": 6,
-    "api": 7,
-    "backup": 8,
-    "demo": 8,
+    "blockers": 6,
+    "standups": 7,
+    "meetings": 7,
+    "oneonones": 7,
+    "api": 8,
+    "backup": 9,
+    "demo": 9,
 }
 
 
