@@ -30,11 +30,11 @@ LAYERS: dict[str, int] = {
     "projects": 6,
     "blockers": 6,
     "standups": 7,
-    "meetings": 7,
     "oneonones": 7,
-    "api": 8,
-    "backup": 9,
-    "demo": 9,
+    "meetings": 8,
+    "api": 9,
+    "backup": 10,
+    "demo": 10,
 }
 
 
