@@ -66,6 +66,12 @@ class NotificationKind(models.TextChoices):
     REMINDER = "reminder", _("a reminder of what is due")
     STEP_ASSIGNED = "step_assigned", _("an action step is given to you")
     OVERDUE_STEP = "overdue_step", _("an action step of yours or your team's is overdue")
+    BLOCKER = "blocker", _("a blocker you own or that concerns you")
+    STAND_UP = "stand_up", _("your team's stand-up: the reminder and the summary")
+    MEETING = "meeting", _("a weekly meeting's minutes and what was committed")
+    ONE_ON_ONE = "one_on_one", _("your 1-on-1s and the support asked in them")
+    CORRECTION = "correction", _("a correction of OKRs you approve or follow")
+    MILESTONE = "milestone", _("a milestone of yours is due or overdue")
 
 
 class Delivery(models.TextChoices):
@@ -86,6 +92,12 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.REMINDER: Delivery.MAIL,
     NotificationKind.STEP_ASSIGNED: Delivery.MAIL,
     NotificationKind.OVERDUE_STEP: Delivery.DIGEST,
+    NotificationKind.BLOCKER: Delivery.MAIL,
+    NotificationKind.STAND_UP: Delivery.INBOX,
+    NotificationKind.MEETING: Delivery.MAIL,
+    NotificationKind.ONE_ON_ONE: Delivery.MAIL,
+    NotificationKind.CORRECTION: Delivery.DIGEST,
+    NotificationKind.MILESTONE: Delivery.DIGEST,
 }
 
 
