@@ -160,7 +160,8 @@ def _mail(person: Person, notifications: list[Notification], *, key: str, digest
         if digest:
             subject = _("Your Qibu digest: %(count)d new") % {"count": len(notifications)}
         elif len(notifications) == 1:
-            subject = notifications[0].text[:200]
+            # A notification of several lines (a meeting's minutes) is named by its first: a header has one line.
+            subject = (notifications[0].text.splitlines() or [""])[0][:200]
         else:
             subject = _("%(count)d new notifications in Qibu") % {"count": len(notifications)}
         mail_queue(
