@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from qibu.meetings.models import AgendaItem, Commitment, Meeting, Section
+from qibu.meetings.models import AgendaItem, Commitment, Meeting, AgendaKind
 from qibu.okrs import progress as meas
 from qibu.okrs.models import CheckIn, KeyResult, Level, Objective, Status, Visibility, agreed_q
 from qibu.okrs.selectors import key_result_status
@@ -130,7 +130,7 @@ def _key_result_items(meeting: Meeting, organisation: Organisation, now: dt.date
             continue
         items.append(
             AgendaItem(
-                section=Section.KEY_RESULT,
+                section=AgendaKind.KEY_RESULT,
                 title=kr.title[:300],
                 detail=_why_key_result(numbers),
                 key_result=kr,
@@ -164,7 +164,7 @@ def _fall_items(meeting: Meeting, organisation: Organisation) -> list[AgendaItem
         kr = checkin.key_result
         items.append(
             AgendaItem(
-                section=Section.CONFIDENCE_FALL,
+                section=AgendaKind.CONFIDENCE_FALL,
                 title=kr.title[:300],
                 detail=checkin.confidence_reason or _("No reason was given."),
                 key_result=kr,
@@ -199,7 +199,7 @@ def _overdue_items(meeting: Meeting) -> list[AgendaItem]:
     )
     return [
         AgendaItem(
-            section=Section.OVERDUE_STEP,
+            section=AgendaKind.OVERDUE_STEP,
             title=step.title[:300],
             detail=_("%(owner)s, due %(deadline)s, for “%(key_result)s”")
             % {"owner": step.owner, "deadline": date_format(step.deadline), "key_result": step.key_result.title},
@@ -231,7 +231,7 @@ def _follow_up_items(previous: Meeting | None) -> list[AgendaItem]:
     commitments = Commitment.objects.filter(meeting=previous).select_related("owner", "key_result")
     return [
         AgendaItem(
-            section=Section.COMMITMENT,
+            section=AgendaKind.COMMITMENT,
             title=c.text[:300],
             detail=_("%(owner)s, due %(due)s: %(status)s")
             % {"owner": c.owner, "due": date_format(c.due), "status": c.get_status_display()},
@@ -251,7 +251,7 @@ def _carried_items(previous: Meeting | None) -> list[AgendaItem]:
     missed = AgendaItem.objects.filter(meeting=previous, reached=False).order_by("position", "pk")[:SECTION_LIMIT]
     return [
         AgendaItem(
-            section=Section.CARRIED,
+            section=AgendaKind.CARRIED,
             title=item.title,
             detail=item.detail,
             key_result_id=item.key_result_id,
@@ -270,17 +270,17 @@ def agenda_build(meeting: Meeting, organisation: Organisation, now: dt.datetime)
     """The meeting's agenda from today's data, in order, unsaved (positions set)."""
     previous = previous_meeting(meeting)
     by_section: dict[str, list[AgendaItem]] = {
-        Section.KEY_RESULT: _key_result_items(meeting, organisation, now),
-        Section.CONFIDENCE_FALL: _fall_items(meeting, organisation),
-        Section.OVERDUE_STEP: _overdue_items(meeting),
-        Section.COMMITMENT: _follow_up_items(previous),
-        Section.CARRIED: _carried_items(previous),
+        AgendaKind.KEY_RESULT: _key_result_items(meeting, organisation, now),
+        AgendaKind.CONFIDENCE_FALL: _fall_items(meeting, organisation),
+        AgendaKind.OVERDUE_STEP: _overdue_items(meeting),
+        AgendaKind.COMMITMENT: _follow_up_items(previous),
+        AgendaKind.CARRIED: _carried_items(previous),
     }
     for source in EXTRA_SOURCES.values():
         for item in source(meeting, organisation, now):
             by_section.setdefault(item.section, []).append(item)
     items: list[AgendaItem] = []
-    for section in Section.values:
+    for section in AgendaKind.values:
         for item in by_section.get(section, []):
             item.meeting = meeting
             item.position = len(items)

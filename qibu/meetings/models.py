@@ -129,7 +129,7 @@ class Meeting(models.Model):
         return self.date - dt.timedelta(days=6)
 
 
-class Section(models.TextChoices):
+class AgendaKind(models.TextChoices):
     """The agenda's sections, in the order they are discussed."""
 
     KEY_RESULT = "key_result", _("key results at risk, off track, behind pace or stale")
@@ -141,14 +141,14 @@ class Section(models.TextChoices):
     CARRIED = "carried", _("points not reached last time")
 
 
-SECTION_ORDER: tuple[str, ...] = tuple(Section.values)
+SECTION_ORDER: tuple[str, ...] = tuple(AgendaKind.values)
 
 
 class AgendaItem(models.Model):
     """A point of the agenda as it stood when the meeting opened, and whether the meeting reached it."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("meeting"))
-    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    section = models.CharField(_("section"), max_length=20, choices=AgendaKind.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     detail = models.TextField(_("detail"), blank=True)

@@ -22,7 +22,7 @@ from qibu.meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
-    Section,
+    AgendaKind,
 )
 from qibu.meetings.week import PersonWeek, people_weeks
 from qibu.okrs.access import may_check_in_now
@@ -104,10 +104,10 @@ class MeetingPage:
 
 def _agenda_sections(meeting: Meeting) -> list[AgendaSection]:
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position", "pk"))
-    labels = dict(Section.choices)
+    labels = dict(AgendaKind.choices)
     return [
         AgendaSection(section, str(labels[section]), [i for i in items if i.section == section])
-        for section in Section.values
+        for section in AgendaKind.values
         if any(i.section == section for i in items)
     ]
 

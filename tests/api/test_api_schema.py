@@ -111,6 +111,18 @@ PATHS = {
     "/api/v1/projects/{project_id}/stages/{stage_id}/objectives": {"post"},
     "/api/v1/projects/{project_id}/key-results": {"post"},
     "/api/v1/projects/{project_id}/key-results/{key_result_id}/carriers": {"put"},
+    "/api/v1/meetings": {"get", "post"},
+    "/api/v1/meetings/{meeting_id}": {"get"},
+    "/api/v1/meetings/{meeting_id}/start": {"post"},
+    "/api/v1/meetings/{meeting_id}/progress-end": {"post"},
+    "/api/v1/meetings/{meeting_id}/close": {"post"},
+    "/api/v1/meetings/{meeting_id}/agenda/{item_id}/reach": {"post"},
+    "/api/v1/meetings/{meeting_id}/confidence": {"post"},
+    "/api/v1/meetings/{meeting_id}/commitments": {"post"},
+    "/api/v1/meetings/{meeting_id}/notes": {"put"},
+    "/api/v1/meetings/{meeting_id}/weeks": {"get"},
+    "/api/v1/meetings/{meeting_id}/week": {"put"},
+    "/api/v1/commitments/{commitment_id}/status": {"post"},
 }
 
 
@@ -321,6 +333,9 @@ OPERATION_IDS = {
     "projects_list", "project_create", "project_get", "project_update", "project_rollup", "member_add",
     "member_update", "member_remove", "stage_add", "stage_update", "stage_delete", "stage_objective_add",
     "project_kr_create", "carriers_set",
+    "meetings_list", "meeting_create", "meeting_get", "meeting_start", "meeting_progress_end", "meeting_close",
+    "agenda_item_reach", "meeting_confidence", "commitment_create", "meeting_notes", "meeting_weeks",
+    "my_week_put", "commitment_status",
 }  # fmt: skip
 
 
@@ -356,6 +371,8 @@ TAGS = {
     "/api/v1/take-ups": "take-ups",
     "/api/v1/planning": "planning",
     "/api/v1/projects": "projects",
+    "/api/v1/meetings": "meetings",
+    "/api/v1/commitments": "commitments",
 }
 
 
@@ -477,7 +494,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
-         "ProjectStatus"}  # fmt: skip
+         "ProjectStatus", "MeetingKind", "MeetingStatus", "AgendaKind", "CommitmentStatus"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

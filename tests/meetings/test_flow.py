@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from qibu.audit.models import AuditEntry
 from qibu.jobs.worker import Worker
-from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, Section, WeekReport
+from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, AgendaKind, WeekReport
 from qibu.meetings.services import (
     agenda_item_reach,
     commitment_add,
@@ -54,7 +54,7 @@ def test_it_builds_the_agenda_from_data_slipping_key_results_first_EXE_3_EXE_12(
     )
     meeting = started(c.hank, c.sales)
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
-    assert [i.section for i in items] == [Section.KEY_RESULT, Section.CONFIDENCE_FALL, Section.OVERDUE_STEP]
+    assert [i.section for i in items] == [AgendaKind.KEY_RESULT, AgendaKind.CONFIDENCE_FALL, AgendaKind.OVERDUE_STEP]
     slipping, fall, step = items
     assert slipping.key_result_id == kr.pk and slipping.numbers["confidence"] == 50
     assert "at risk" in slipping.detail
@@ -79,10 +79,10 @@ def test_it_carries_points_not_reached_and_follows_up_commitments_EXE_3(company:
     meeting_close(actor=c.hank, meeting=first, now=AT + dt.timedelta(minutes=40))
     second = started(c.hank, c.sales, day=DAY + dt.timedelta(days=7), at=AT + dt.timedelta(days=7))
     sections = list(AgendaItem.objects.filter(meeting=second).order_by("position").values_list("section", "title", "carried_from"))
-    assert (Section.COMMITMENT, "周五前拿下苏州大客户", None) in sections
-    assert (Section.CARRIED, missed.title, missed.pk) in sections
-    assert sections[-1][0] == Section.CARRIED, "points carried forward come last"
-    follow_up = AgendaItem.objects.get(meeting=second, section=Section.COMMITMENT)
+    assert (AgendaKind.COMMITMENT, "周五前拿下苏州大客户", None) in sections
+    assert (AgendaKind.CARRIED, missed.title, missed.pk) in sections
+    assert sections[-1][0] == AgendaKind.CARRIED, "points carried forward come last"
+    follow_up = AgendaItem.objects.get(meeting=second, section=AgendaKind.COMMITMENT)
     assert follow_up.ref_id == commitment.pk
 
 
