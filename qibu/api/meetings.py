@@ -22,13 +22,13 @@ from qibu.meetings import access, services
 from qibu.meetings.agenda import attendees, running_objectives
 from qibu.meetings.models import (
     AgendaItem,
+    AgendaKind,
     Commitment,
     CommitmentStatus,
     ConfidenceChange,
     Meeting,
     MeetingKind,
     MeetingStatus,
-    AgendaKind,
 )
 from qibu.meetings.selectors import company_key_results, meeting_page
 from qibu.meetings.services import COMMITMENT_MAX, NOTES_MAX, NotesConflict
@@ -478,4 +478,3 @@ def commitment_status(request: HttpRequest, payload: CommitmentStatusIn, commitm
     if not (rights.run or commitment.owner_id == person.pk):
         raise PermissionDenied(_("You may see this commitment but not change it."))
     return commitment_out(services.commitment_set_status(actor=person, commitment=commitment, status=payload.status))
-

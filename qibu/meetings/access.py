@@ -78,10 +78,12 @@ def meeting_rights(person: Person, meeting: Meeting) -> MeetingRights:
     if meeting.kind == MeetingKind.MANAGEMENT:
         view = can_view_management(person)
         return MeetingRights(view=view, run=view, report=view)
-    assert meeting.department is not None
-    view = can_view_department(person, meeting.department)
-    run = view and can_run_department(person, meeting.department)
-    report = view and (person.department_id is not None and _inside(person, meeting.department) or run)
+    department = meeting.department
+    if department is None:  # the constraint `meeting_kind_department` keeps this from happening
+        return MeetingRights(view=False, run=False, report=False)
+    view = can_view_department(person, department)
+    run = view and can_run_department(person, department)
+    report = view and ((person.department_id is not None and _inside(person, department)) or run)
     return MeetingRights(view=view, run=run, report=report)
 
 

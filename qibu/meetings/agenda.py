@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from qibu.meetings.models import AgendaItem, Commitment, Meeting, AgendaKind
+from qibu.meetings.models import AgendaItem, AgendaKind, Commitment, Meeting
 from qibu.okrs import progress as meas
 from qibu.okrs.models import CheckIn, KeyResult, Level, Objective, Status, Visibility, agreed_q
 from qibu.okrs.selectors import key_result_status
@@ -217,7 +217,10 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The same group's last closed meeting before this one."""
     return (
         Meeting.objects.filter(
-            kind=meeting.kind, department_id=meeting.department_id, status="closed", date__lte=meeting.date
+            Q(department__isnull=True) if meeting.department_id is None else Q(department_id=meeting.department_id),
+            kind=meeting.kind,
+            status="closed",
+            date__lte=meeting.date,
         )
         .exclude(pk=meeting.pk)
         .order_by("-date", "-pk")

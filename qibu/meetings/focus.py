@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from qibu.meetings.models import MeetingStatus
-from qibu.meetings.models import Meeting
+from qibu.meetings.models import Meeting, MeetingStatus
 from qibu.meetings.notifications import meeting_title
 from qibu.meetings.selectors import attended_meetings_q, open_commitments
 from qibu.okrs.focus import FocusItem, Rank

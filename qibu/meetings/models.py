@@ -59,7 +59,9 @@ class Meeting(models.Model):
     date = models.DateField(_("date"))
     planned_minutes = models.PositiveSmallIntegerField(_("planned length (minutes)"), default=DEFAULT_MINUTES)
     # EXE-5: the share of the planned time given to progress, in percent; the rest is for next steps.
-    progress_share = models.PositiveSmallIntegerField(_("share of time on progress (%)"), default=DEFAULT_PROGRESS_SHARE)
+    progress_share = models.PositiveSmallIntegerField(
+        _("share of time on progress (%)"), default=DEFAULT_PROGRESS_SHARE
+    )
     status = models.CharField(_("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     progress_ended_at = models.DateTimeField(_("progress part ended"), null=True, blank=True)
@@ -184,9 +186,7 @@ class ConfidenceChange(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="confidence_changes", verbose_name=_("meeting")
     )
-    key_result = models.ForeignKey(
-        KeyResult, on_delete=models.CASCADE, related_name="+", verbose_name=_("key result")
-    )
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="+", verbose_name=_("key result"))
     check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="+", verbose_name=_("check-in"))
     before = models.PositiveSmallIntegerField(_("confidence before (%)"))
     after = models.PositiveSmallIntegerField(_("confidence after (%)"))
@@ -209,7 +209,9 @@ class WeekReport(models.Model):
     """EXE-3: a person's week for the meeting — plans, progress, problems — pre-filled from their check-ins,
     stand-up entries and action steps, edited by them alone."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="week_reports", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="week_reports", verbose_name=_("meeting")
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="week_reports", verbose_name=_("person")
     )
@@ -237,7 +239,9 @@ class Commitment(models.Model):
     """Next week's commitment (EXE-3) or this week's concrete task that moves a company key result (EXE-6): owner
     and due date, followed up on the next meeting's agenda."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("meeting")
+    )
     text = models.CharField(_("commitment"), max_length=500)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="meeting_commitments", verbose_name=_("owner")

@@ -89,8 +89,9 @@ def minutes_sent(*, actor: Person, meeting: Meeting, organisation: Organisation)
         actor=actor,
     )
     if meeting.department is not None:
-        from qibu.notify.chat.services import chat_language
         from django.utils import translation
+
+        from qibu.notify.chat.services import chat_language
 
         with translation.override(chat_language(organisation)):
             title, lines = meeting_title(meeting), minutes_lines(meeting)

@@ -16,13 +16,13 @@ from qibu.meetings.access import MeetingRights, visible_meetings_q
 from qibu.meetings.agenda import attendees, running_objectives
 from qibu.meetings.models import (
     AgendaItem,
+    AgendaKind,
     Commitment,
     CommitmentStatus,
     ConfidenceChange,
     Meeting,
     MeetingKind,
     MeetingStatus,
-    AgendaKind,
 )
 from qibu.meetings.week import PersonWeek, people_weeks
 from qibu.okrs.access import may_check_in_now
@@ -124,7 +124,9 @@ def _objectives(
         .order_by("priority", "pk")
     )
     changes = list(
-        ConfidenceChange.objects.filter(meeting=meeting).select_related("key_result", "set_by", "check_in").order_by("pk")
+        ConfidenceChange.objects.filter(meeting=meeting)
+        .select_related("key_result", "set_by", "check_in")
+        .order_by("pk")
     )
     last = {c.key_result_id: c for c in changes}
     today = timezone.localdate(now, organisation.zone)
@@ -160,7 +162,12 @@ def _rollups(meeting: Meeting, viewer: Person, organisation: Organisation) -> li
 
 
 def meeting_page(
-    *, viewer: Person, meeting: Meeting, rights: MeetingRights, organisation: Organisation, now: dt.datetime | None = None
+    *,
+    viewer: Person,
+    meeting: Meeting,
+    rights: MeetingRights,
+    organisation: Organisation,
+    now: dt.datetime | None = None,
 ) -> MeetingPage:
     from qibu.meetings.notifications import meeting_title
 

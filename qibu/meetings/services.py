@@ -151,7 +151,8 @@ def meeting_create(
         if twin.exists():
             errors.add("date", _("This group already has a weekly meeting on that day."))
     errors.raise_if_any()
-    assert day is not None
+    if day is None:  # named in `errors` above
+        raise ValidationError({"date": [_("Give the date.")]})
     meeting = Meeting.objects.create(
         kind=kind,
         department=department,
@@ -189,9 +190,7 @@ def meeting_start(
     meeting.started_at = now
     meeting.facilitator = actor
     meeting.save(update_fields=["status", "started_at", "facilitator", "updated_at"])
-    history_record(
-        actor=actor, action="meeting.start", subject=meeting, after={"started_at": now.isoformat()}
-    )
+    history_record(actor=actor, action="meeting.start", subject=meeting, after={"started_at": now.isoformat()})
     return meeting
 
 
@@ -232,9 +231,9 @@ def meeting_close(
     elif meeting.status == MeetingStatus.PLANNED:
         errors.add(None, _("Start the meeting before closing it."))
     errors.raise_if_any()
-    assert meeting.started_at is not None
     now = now or timezone.now()
-    planned_end = meeting.started_at + dt.timedelta(minutes=meeting.planned_minutes)
+    started_at = meeting.started_at or now
+    planned_end = started_at + dt.timedelta(minutes=meeting.planned_minutes)
     meeting.status = MeetingStatus.CLOSED
     meeting.ended_at = now
     meeting.ended_early = now < planned_end
@@ -371,7 +370,8 @@ def commitment_add(
     if meeting.is_management and key_result is not None and key_result.objective.level != "company":
         errors.add("key_result", _("A task of the management meeting moves a company key result (EXE-6)."))
     errors.raise_if_any()
-    assert owner is not None and day is not None
+    if owner is None or day is None:  # named in `errors` above
+        raise ValidationError({"owner": [_("Name who owns this commitment.")]})
     commitment = Commitment.objects.create(
         meeting=meeting, text=words, owner=owner, due=day, key_result=key_result, created_by=actor
     )

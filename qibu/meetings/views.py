@@ -47,7 +47,9 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[Person, Meeting, access.Mee
     return person, meeting, rights
 
 
-def _context(request: HttpRequest, person: Person, meeting: Meeting, rights: access.MeetingRights, **extra: Any) -> dict[str, Any]:
+def _context(
+    request: HttpRequest, person: Person, meeting: Meeting, rights: access.MeetingRights, **extra: Any
+) -> dict[str, Any]:
     page = meeting_page(viewer=person, meeting=meeting, rights=rights, organisation=request_organisation(request))
     context: dict[str, Any] = {
         "page": page,
@@ -62,7 +64,9 @@ def _context(request: HttpRequest, person: Person, meeting: Meeting, rights: acc
     return context
 
 
-def _answer(request: HttpRequest, meeting: Meeting, fragment: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _answer(
+    request: HttpRequest, meeting: Meeting, fragment: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     if is_htmx(request):
         return vary_on_htmx(render(request, f"{PAGE}#{fragment}", context, status=status))
     if status >= 400:
@@ -264,7 +268,12 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
         key_result = next((k for k in company_key_results(meeting) if k.pk == int(values["key_result"])), None)
     try:
         services.commitment_add(
-            actor=person, meeting=meeting, text=values.get("text"), owner=owner, due=values.get("due"), key_result=key_result
+            actor=person,
+            meeting=meeting,
+            text=values.get("text"),
+            owner=owner,
+            due=values.get("due"),
+            key_result=key_result,
         )
     except ValidationError as exc:
         context = _context(request, person, meeting, rights, errors=_errors(exc), values=values)

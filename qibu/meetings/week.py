@@ -8,7 +8,6 @@ module reads them without knowing their model."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -116,7 +115,10 @@ def _steps(people: Sequence[Person], first: dt.date, last: dt.date, drafts: dict
             draft.problems.append(_bullet(_("Blocked: %(step)s") % {"step": step.title}))
         if step.deadline < last:
             draft.problems.append(
-                _bullet(_("Overdue since %(deadline)s: %(step)s") % {"step": step.title, "deadline": date_format(step.deadline)})
+                _bullet(
+                    _("Overdue since %(deadline)s: %(step)s")
+                    % {"step": step.title, "deadline": date_format(step.deadline)}
+                )
             )
         else:
             draft.plans.append(
@@ -124,7 +126,9 @@ def _steps(people: Sequence[Person], first: dt.date, last: dt.date, drafts: dict
             )
 
 
-def week_drafts(people: Sequence[Person], meeting: Meeting, organisation: Organisation) -> tuple[dict[int, WeekDraft], set[int]]:
+def week_drafts(
+    people: Sequence[Person], meeting: Meeting, organisation: Organisation
+) -> tuple[dict[int, WeekDraft], set[int]]:
     """The pre-filled drafts of these people for the meeting's week, and who checked in in it."""
     drafts = {p.pk: WeekDraft(person=p) for p in people}
     if not people:
@@ -147,9 +151,7 @@ def people_weeks(people: Sequence[Person], meeting: Meeting, organisation: Organ
     for person in people:
         report = saved.get(person.pk)
         if report is not None:
-            out.append(
-                PersonWeek(person, report.progress, report.plans, report.problems, True, person.pk in checked)
-            )
+            out.append(PersonWeek(person, report.progress, report.plans, report.problems, True, person.pk in checked))
         else:
             progress, plans, problems = drafts[person.pk].texts()
             out.append(PersonWeek(person, progress, plans, problems, False, person.pk in checked))

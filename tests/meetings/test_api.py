@@ -23,7 +23,11 @@ def _api(person: Person) -> Client:
 
 def _json(client: Client, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
     call = getattr(client, method)
-    answer = call(f"/api/v1{path}", body or {}, content_type="application/json") if body is not None else call(f"/api/v1{path}")
+    answer = (
+        call(f"/api/v1{path}", body or {}, content_type="application/json")
+        if body is not None
+        else call(f"/api/v1{path}")
+    )
     return answer.status_code, answer.json() if answer.content else None
 
 
@@ -31,7 +35,9 @@ def test_it_runs_a_meeting_through_the_api_EXE_3_EXE_4(company: Company, okrs: O
     c = company
     checkin_record(actor=c.hank, key_result=okrs["department_kr"], confidence=80, at=AT - dt.timedelta(days=21))
     hank = _api(c.hank)
-    status, made = _json(hank, "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"})
+    status, made = _json(
+        hank, "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"}
+    )
     assert status == 201 and made["progress_minutes"] == 15 and made["status"] == "planned"
     meeting = made["id"]
     status, detail = _json(hank, "post", f"/meetings/{meeting}/start", {})
@@ -69,9 +75,13 @@ def test_it_runs_a_meeting_through_the_api_EXE_3_EXE_4(company: Company, okrs: O
 
 def test_it_refuses_the_api_to_those_who_may_not(company: Company, okrs: Okrs) -> None:
     c = company
-    status, _ = _json(_api(c.mia), "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"})
+    status, _ = _json(
+        _api(c.mia), "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"}
+    )
     assert status == 403
-    status, _ = _json(_api(c.oscar), "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"})
+    status, _ = _json(
+        _api(c.oscar), "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"}
+    )
     assert status == 404
     status, _ = _json(_api(c.mia), "post", "/meetings", {"kind": "management", "date": "2026-11-10"})
     assert status == 404
@@ -86,7 +96,9 @@ def test_it_refuses_the_api_to_those_who_may_not(company: Company, okrs: Okrs) -
 
 def test_it_writes_only_my_own_week_through_the_api_EXE_3(company: Company, okrs: Okrs) -> None:
     c = company
-    status, made = _json(_api(c.hank), "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"})
+    status, made = _json(
+        _api(c.hank), "post", "/meetings", {"kind": "department", "department": c.sales.pk, "date": "2026-11-10"}
+    )
     status, week = _json(_api(c.mia), "put", f"/meetings/{made['id']}/week", {"progress": "签下两家"})
     assert status == 200 and week["person"] == c.mia.pk and week["written"]
     status, weeks = _json(_api(c.hank), "get", f"/meetings/{made['id']}/weeks")

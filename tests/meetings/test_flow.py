@@ -4,14 +4,13 @@ parts and ending early, confidence through check-ins (EXE-4), commitments, minut
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from qibu.audit.models import AuditEntry
 from qibu.jobs.worker import Worker
-from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, AgendaKind, WeekReport
+from qibu.meetings.models import AgendaItem, AgendaKind, Commitment, ConfidenceChange, Meeting, WeekReport
 from qibu.meetings.services import (
     agenda_item_reach,
     commitment_add,
@@ -40,17 +39,27 @@ def _messages(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]
     return exc.value.message_dict
 
 
-def test_it_builds_the_agenda_from_data_slipping_key_results_first_EXE_3_EXE_12(
-    company: Company, okrs: Okrs
-) -> None:
+def test_it_builds_the_agenda_from_data_slipping_key_results_first_EXE_3_EXE_12(company: Company, okrs: Okrs) -> None:
     """EXE-3, EXE-12: key results at risk come first, then the week's falls with their reasons, then overdue steps;
     each point links to its key result or check-in and keeps the numbers of the day."""
     c = company
     kr = okrs["department_kr"]
     _confident(c, kr)
-    checkin_record(actor=c.hank, key_result=kr, value=2, confidence=50, confidence_reason="两家客户推迟", at=AT - dt.timedelta(days=2))
+    checkin_record(
+        actor=c.hank,
+        key_result=kr,
+        value=2,
+        confidence=50,
+        confidence_reason="两家客户推迟",
+        at=AT - dt.timedelta(days=2),
+    )
     step_create(
-        actor=c.hank, key_result=kr, title="拜访苏州客户", owner=c.mia, start=dt.date(2026, 10, 5), deadline=dt.date(2026, 11, 1)
+        actor=c.hank,
+        key_result=kr,
+        title="拜访苏州客户",
+        owner=c.mia,
+        start=dt.date(2026, 10, 5),
+        deadline=dt.date(2026, 11, 1),
     )
     meeting = started(c.hank, c.sales)
     items = list(AgendaItem.objects.filter(meeting=meeting).order_by("position"))
@@ -69,7 +78,9 @@ def test_it_builds_the_agenda_from_data_slipping_key_results_first_EXE_3_EXE_12(
 def test_it_carries_points_not_reached_and_follows_up_commitments_EXE_3(company: Company, okrs: Okrs) -> None:
     c = company
     _confident(c, okrs["department_kr"])
-    checkin_record(actor=c.hank, key_result=okrs["department_kr"], value=1, confidence=30, confidence_reason="竞品降价", at=AT)
+    checkin_record(
+        actor=c.hank, key_result=okrs["department_kr"], value=1, confidence=30, confidence_reason="竞品降价", at=AT
+    )
     first = started(c.hank, c.sales)
     reached, missed = AgendaItem.objects.filter(meeting=first).order_by("position")
     agenda_item_reach(actor=c.hank, item=reached, reached=True)
@@ -78,7 +89,9 @@ def test_it_carries_points_not_reached_and_follows_up_commitments_EXE_3(company:
     )
     meeting_close(actor=c.hank, meeting=first, now=AT + dt.timedelta(minutes=40))
     second = started(c.hank, c.sales, day=DAY + dt.timedelta(days=7), at=AT + dt.timedelta(days=7))
-    sections = list(AgendaItem.objects.filter(meeting=second).order_by("position").values_list("section", "title", "carried_from"))
+    sections = list(
+        AgendaItem.objects.filter(meeting=second).order_by("position").values_list("section", "title", "carried_from")
+    )
     assert (AgendaKind.COMMITMENT, "周五前拿下苏州大客户", None) in sections
     assert (AgendaKind.CARRIED, missed.title, missed.pk) in sections
     assert sections[-1][0] == AgendaKind.CARRIED, "points carried forward come last"
@@ -98,7 +111,9 @@ def test_it_times_two_parts_and_records_ending_early_EXE_5(company: Company, okr
     assert meeting.ended_early is True
     assert meeting.progress_ended_at == AT + dt.timedelta(minutes=12)
     assert meeting.ended_at == AT + dt.timedelta(minutes=41)
-    late = make_meeting(company.hank, company.sales, day=DAY + dt.timedelta(days=7), planned_minutes=30, progress_share=20)
+    late = make_meeting(
+        company.hank, company.sales, day=DAY + dt.timedelta(days=7), planned_minutes=30, progress_share=20
+    )
     meeting_start(actor=company.hank, meeting=late, now=AT)
     meeting_close(actor=company.hank, meeting=late, now=AT + dt.timedelta(minutes=35))
     late.refresh_from_db()
@@ -134,7 +149,10 @@ def test_it_sets_confidence_through_a_check_in_linked_to_the_meeting_EXE_3_EXE_4
     )
     checkin = CheckIn.objects.get(pk=change.check_in_id)
     assert (checkin.previous_confidence, checkin.confidence, checkin.confidence_reason, checkin.note) == (
-        80, 20, "大客户流失", "预算冻结"
+        80,
+        20,
+        "大客户流失",
+        "预算冻结",
     )
     assert (change.before, change.after) == (80, 20)
     assert KeyResult.objects.get(pk=kr.pk).confidence == 20
@@ -153,7 +171,11 @@ def test_it_refuses_closing_twice_and_writing_into_a_closed_meeting(company: Com
         commitment_add(actor=company.hank, meeting=meeting, text="晚了", owner=company.mia, due=DAY)
     with pytest.raises(ValidationError):
         week_report_save(actor=company.mia, meeting=meeting, person=company.mia, progress="晚了")
-    assert (AuditEntry.objects.count(), Notification.objects.count(), Meeting.objects.get(pk=meeting.pk).ended_at) == before
+    assert (
+        AuditEntry.objects.count(),
+        Notification.objects.count(),
+        Meeting.objects.get(pk=meeting.pk).ended_at,
+    ) == before
 
 
 def test_it_refuses_a_week_for_someone_else_and_keeps_each_persons_own_EXE_3(company: Company, okrs: Okrs) -> None:
@@ -174,19 +196,24 @@ def test_it_refuses_a_commitment_without_owner_or_date(company: Company, okrs: O
     assert not Commitment.objects.exists()
 
 
-def test_it_sends_the_minutes_by_mail_and_chat_on_closing_EXE_3(
-    company: Company, okrs: Okrs, smtp: SmtpSink
-) -> None:
+def test_it_sends_the_minutes_by_mail_and_chat_on_closing_EXE_3(company: Company, okrs: Okrs, smtp: SmtpSink) -> None:
     """EXE-3, EXE-4: the minutes (progress, 80 % → 20 % with its reason, commitments with owners) reach the
     department by mail and its chat, once."""
     c = company
     c.mia.email = "mia@yunzhou.example"
     c.mia.save(update_fields=["email"])
-    chat_webhook_create(actor=c.alice, target=c.sales, name="销售部群", platform="dingtalk", url="https://oapi.dingtalk.com/robot/send")
+    chat_webhook_create(
+        actor=c.alice, target=c.sales, name="销售部群", platform="dingtalk", url="https://oapi.dingtalk.com/robot/send"
+    )
     _confident(c, okrs["department_kr"])
     meeting = started(c.hank, c.sales)
     meeting_confidence_set(
-        actor=c.hank, meeting=meeting, key_result=okrs["department_kr"], confidence=20, reason="大客户流失", what_changed="预算冻结"
+        actor=c.hank,
+        meeting=meeting,
+        key_result=okrs["department_kr"],
+        confidence=20,
+        reason="大客户流失",
+        what_changed="预算冻结",
     )
     commitment_add(actor=c.hank, meeting=meeting, text="周五前拿下苏州大客户", owner=c.mia, due=dt.date(2026, 11, 14))
     meeting_close(actor=c.hank, meeting=meeting, now=AT + dt.timedelta(minutes=30))

@@ -7,19 +7,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 
 from qibu.meetings.models import AgendaItem, Commitment, Meeting, WeekReport
-from qibu.meetings.services import meeting_close, meeting_notes_save
-from qibu.okrs.models import CheckIn
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import person_create
 from tests.conftest import Company, Okrs
-from tests.meetings.helpers import AT, DAY, make_meeting, started
-from tests.meetings.helpers import login
+from tests.meetings.helpers import AT, login, make_meeting, started
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def test_it_plans_a_meeting_from_the_department_list(company: Company, okrs: Okrs) -> None:
@@ -27,7 +23,8 @@ def test_it_plans_a_meeting_from_the_department_list(company: Company, okrs: Okr
     page = client.get(f"/meetings/department/{company.sales.pk}/")
     assert page.status_code == 200 and "Plan a meeting" in page.content.decode()
     answer = client.post(
-        f"/meetings/department/{company.sales.pk}/", {"date": "2026-11-10", "planned_minutes": "45", "progress_share": ""}
+        f"/meetings/department/{company.sales.pk}/",
+        {"date": "2026-11-10", "planned_minutes": "45", "progress_share": ""},
     )
     meeting = Meeting.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/meetings/{meeting.pk}/"
@@ -39,7 +36,9 @@ def test_it_plans_a_meeting_from_the_department_list(company: Company, okrs: Okr
 
 def test_it_runs_the_meeting_on_its_page_with_htmx_writes(company: Company, okrs: Okrs) -> None:
     c = company
-    checkin_record(actor=c.hank, key_result=okrs["department_kr"], value=1, confidence=30, confidence_reason="竞品降价", at=AT)
+    checkin_record(
+        actor=c.hank, key_result=okrs["department_kr"], value=1, confidence=30, confidence_reason="竞品降价", at=AT
+    )
     meeting = make_meeting(c.hank, c.sales)
     client = login(c.hank)
     assert client.post(f"/meetings/{meeting.pk}/start/").status_code == 302
@@ -47,11 +46,11 @@ def test_it_runs_the_meeting_on_its_page_with_htmx_writes(company: Company, okrs
     assert "签约标杆客户 10 家" in page and 'data-ends-at="' in page and "Progress 15 min, next steps 45 min" in page
     item = AgendaItem.objects.filter(meeting=meeting).first()
     assert item is not None
-    fragment = client.post(f"/meetings/{meeting.pk}/items/{item.pk}/reach/", {"reached": "1"}, **HTMX)
+    fragment = client.post(f"/meetings/{meeting.pk}/items/{item.pk}/reach/", {"reached": "1"}, headers=HTMX)
     assert fragment.status_code == 200 and fragment.content.decode().lstrip().startswith('<div id="live"')
     assert AgendaItem.objects.get(pk=item.pk).reached
     refused = client.post(
-        f"/meetings/{meeting.pk}/confidence/{okrs['department_kr'].pk}/", {"confidence": "0"}, **HTMX
+        f"/meetings/{meeting.pk}/confidence/{okrs['department_kr'].pk}/", {"confidence": "0"}, headers=HTMX
     )
     body = refused.content.decode()
     assert refused.status_code == 400 and 'id="confidence"' in body
@@ -59,7 +58,7 @@ def test_it_runs_the_meeting_on_its_page_with_htmx_writes(company: Company, okrs
     added = client.post(
         f"/meetings/{meeting.pk}/commitments/",
         {"text": "周五前拜访三家客户", "owner": str(c.mia.pk), "due": "2026-11-13"},
-        **HTMX,
+        headers=HTMX,
     )
     assert added.status_code == 200 and Commitment.objects.get().owner_id == c.mia.pk
     assert client.post(f"/meetings/{meeting.pk}/progress-end/").status_code == 302
@@ -76,16 +75,16 @@ def test_it_keeps_both_texts_when_two_facilitators_save_the_minutes_at_once(comp
     neither."""
     meeting = started(company.hank, company.sales)
     hank, erin = login(company.hank), login(company.erin)
-    first = hank.post(f"/meetings/{meeting.pk}/notes/", {"notes": "韩：大客户要跟进", "version": "0"}, **HTMX)
+    first = hank.post(f"/meetings/{meeting.pk}/notes/", {"notes": "韩：大客户要跟进", "version": "0"}, headers=HTMX)
     assert first.status_code == 200
-    second = erin.post(f"/meetings/{meeting.pk}/notes/", {"notes": "Erin：预算下周定", "version": "0"}, **HTMX)
+    second = erin.post(f"/meetings/{meeting.pk}/notes/", {"notes": "Erin：预算下周定", "version": "0"}, headers=HTMX)
     body = second.content.decode()
     assert second.status_code == 409
     assert "韩：大客户要跟进" in body and "Erin：预算下周定" in body and "Both texts are shown" in body
     meeting.refresh_from_db()
     assert (meeting.notes, meeting.notes_version) == ("韩：大客户要跟进", 1)
     merged = erin.post(
-        f"/meetings/{meeting.pk}/notes/", {"notes": "韩：大客户要跟进\nErin：预算下周定", "version": "1"}, **HTMX
+        f"/meetings/{meeting.pk}/notes/", {"notes": "韩：大客户要跟进\nErin：预算下周定", "version": "1"}, headers=HTMX
     )
     assert merged.status_code == 200
     meeting.refresh_from_db()
@@ -94,13 +93,22 @@ def test_it_keeps_both_texts_when_two_facilitators_save_the_minutes_at_once(comp
 
 def test_it_prefills_each_persons_week_and_lets_only_them_edit_it_EXE_3(company: Company, okrs: Okrs) -> None:
     c = company
-    checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=2, confidence=60, confidence_reason="客户犹豫", at=AT - dt.timedelta(days=1))
+    checkin_record(
+        actor=c.mia,
+        key_result=okrs["my_kr"],
+        value=2,
+        confidence=60,
+        confidence_reason="客户犹豫",
+        at=AT - dt.timedelta(days=1),
+    )
     meeting = make_meeting(c.hank, c.sales)
     mia = login(c.mia)
     page = mia.get(f"/meetings/{meeting.pk}/week/").content.decode()
     assert "苏州新签 4 家客户: 2 家, confidence 60%" in page
     assert "confidence 80% → 60%: 客户犹豫" in page
-    saved = mia.post(f"/meetings/{meeting.pk}/week/", {"progress": "签下两家", "plans": "再拜访三家", "problems": "预算"})
+    saved = mia.post(
+        f"/meetings/{meeting.pk}/week/", {"progress": "签下两家", "plans": "再拜访三家", "problems": "预算"}
+    )
     assert saved.status_code == 302
     report = WeekReport.objects.get()
     assert (report.person_id, report.plans) == (c.mia.pk, "再拜访三家")
@@ -134,16 +142,25 @@ def test_it_shows_the_management_meeting_to_executives_and_heads_EXE_6(
 def _grow(company: Company, n: int) -> None:
     for i in range(n):
         person = person_create(
-            actor=None, username=f"p{n}_{i}", full_name=f"销售{i}", password="x", department=company.sales, manager=company.hank
+            actor=None,
+            username=f"p{n}_{i}",
+            full_name=f"销售{i}",
+            password="x",
+            department=company.sales,
+            manager=company.hank,
         )
-        checkin_record(actor=person, key_result=_mine(person, company), value=1, confidence=70, at=AT - dt.timedelta(days=1))
+        checkin_record(
+            actor=person, key_result=_mine(person, company), value=1, confidence=70, at=AT - dt.timedelta(days=1)
+        )
 
 
 def _mine(person: Person, company: Company):  # type: ignore[no-untyped-def]
     from qibu.okrs.models import Level
     from qibu.okrs.services import key_result_create, objective_create
 
-    objective = objective_create(actor=person, cycle=company.quarter, level=Level.PERSON, owner=person, title=f"{person}的目标")
+    objective = objective_create(
+        actor=person, cycle=company.quarter, level=Level.PERSON, owner=person, title=f"{person}的目标"
+    )
     return key_result_create(actor=person, objective=objective, title="客户", start_value=0, target_value=4)
 
 
