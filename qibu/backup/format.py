@@ -34,6 +34,7 @@ from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResult, KeyResult, Milestone, Objective
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.planning.models import Proposal, TakeUp
+from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport
 from qibu.plans.models import ActionStep
 from qibu.projects.models import Project, ProjectMember, Stage
 from qibu.publish.models import Entry, Publication
@@ -79,6 +80,11 @@ MODELS: tuple[type[models.Model], ...] = (
     Mention,
     Schedule,
     CalendarToken,
+    Meeting,
+    AgendaItem,
+    ConfidenceChange,
+    WeekReport,
+    Commitment,
     Publication,
     Entry,
 )
@@ -109,6 +115,11 @@ ADDED_IN: dict[str, int] = {
     "rhythm.calendartoken": 3,
     "publish.publication": 3,
     "publish.entry": 3,
+    "meetings.meeting": 4,
+    "meetings.agendaitem": 4,
+    "meetings.confidencechange": 4,
+    "meetings.weekreport": 4,
+    "meetings.commitment": 4,
 }
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
@@ -375,6 +386,15 @@ NOTES: dict[tuple[str, str], str] = {
     ("plans.actionstep", "position"): "its place in its key result's plan, 0 first",
     ("plans.actionstep", "split_from"): "the step it was split from (null: none, or that step was deleted)",
     ("plans.actionstep_resource_people", "person"): "a person who helps with the step (its resources)",
+    ("meetings.meeting", "kind"): "`department` (EXE-3) or `management` (EXE-6, no department)",
+    ("meetings.meeting", "progress_share"): "EXE-5: the percentage of the planned time on progress, the rest on "
+    "next steps",
+    ("meetings.meeting", "notes_version"): "raised by every save of the minutes' text (a save from an older "
+    "version is refused)",
+    ("meetings.agendaitem", "numbers"): "EXE-12: the numbers of what it concerns on the day the meeting opened",
+    ("meetings.agendaitem", "ref_type"): "the model label of another row it concerns, e.g. `plans.actionstep`",
+    ("meetings.agendaitem", "carried_from"): "the point of an earlier meeting, not reached, that it carries forward",
+    ("meetings.confidencechange", "check_in"): "the check-in that recorded it (EXE-4: why and what changed)",
     ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
     ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "
     "unit, low, high, owner, progress, progress_raw, confidence, score}]`",

@@ -44,6 +44,11 @@ LABELS: dict[str, Promise] = {
     "projects.project": _("projects"),
     "projects.projectmember": _("project members"),
     "projects.stage": _("project stages"),
+    "meetings.meeting": _("weekly meetings"),
+    "meetings.agendaitem": _("points of weekly meetings' agendas"),
+    "meetings.confidencechange": _("confidence set in weekly meetings"),
+    "meetings.weekreport": _("each person's week for weekly meetings"),
+    "meetings.commitment": _("commitments of weekly meetings"),
 }
 
 

@@ -27,6 +27,7 @@ from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
 from qibu.discuss.services import comment_create
+from qibu.meetings.services import meeting_create
 from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import NotificationKind
@@ -226,6 +227,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/timetable": lambda body, c, o: bool(body["groups"]) and body["count"] == 1,
     "/strategic-goals": lambda body, c, o: isinstance(body, list) and all("title" in goal for goal in body),
     "/planning/board": lambda body, c, o: body["cycle"] == c.quarter.pk and bool(body["departments"]),
+    "/weeks": lambda body, c, o: c.mia.pk in {week["person"] for week in body},
 }
 
 
@@ -255,6 +257,8 @@ def test_it_answers_with_real_data_within_its_schema(
         ).pk,
         "step_id": step_create(actor=c.mia, key_result=okrs["my_kr"], title="<b>拜访</b>", owner=c.mia,
                                resource_people=[c.hank], budget="12.5").step.pk,
+        "meeting_id": meeting_create(actor=c.hank, kind="department", department=c.sales,
+                                     date=dt.date(2026, 11, 10)).pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.

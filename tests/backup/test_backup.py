@@ -64,6 +64,15 @@ from qibu.org.services import api_token_create, department_create, strategic_goa
 from qibu.planning.models import Proposal, TakeUp
 from qibu.planning.services import proposal_create, proposal_respond, take_up_add
 from qibu.plans.models import ActionStep
+from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport
+from qibu.meetings.services import (
+    commitment_add,
+    meeting_close,
+    meeting_confidence_set,
+    meeting_create,
+    meeting_start,
+    week_report_save,
+)
 from qibu.plans.services import step_create, step_set_status, step_split
 from qibu.projects.models import Project, ProjectMember
 from qibu.projects.services import (
@@ -240,6 +249,27 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     Project.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=5))
     ProjectMember.objects.update(created_at=PAST)
+    # A weekly meeting with its agenda, a confidence set in it, a commitment and a person's week (version 4).
+    meeting = meeting_create(actor=c.hank, kind="department", department=c.sales, date=dt.date(2026, 11, 10))
+    week_report_save(actor=c.mia, meeting=meeting, person=c.mia, progress="签下两家", plans="拜访", problems="预算")
+    step_set_status(actor=c.mia, step=step, status="blocked")
+    meeting_start(actor=c.hank, meeting=meeting)
+    meeting_confidence_set(
+        actor=c.hank,
+        meeting=meeting,
+        key_result=okrs["department_kr"],
+        confidence=10,
+        reason="流失",
+        what_changed="预算",
+    )
+    commitment_add(actor=c.hank, meeting=meeting, text="拜访三家", owner=c.mia, due=dt.date(2026, 11, 13),
+                   key_result=okrs["department_kr"])  # fmt: skip
+    AgendaItem.objects.filter(meeting=meeting).update(reached=True, reached_at=PAST)
+    meeting_close(actor=c.hank, meeting=meeting)
+    Meeting.objects.update(created_at=PAST, updated_at=PAST, checkin_report_sent_at=PAST)
+    WeekReport.objects.update(updated_at=PAST)
+    ConfidenceChange.objects.update(created_at=PAST)
+    Commitment.objects.update(created_at=PAST, done_at=PAST)
     return {**okrs, "token_secret": secret}
 
 
