@@ -35,6 +35,7 @@ from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
 from qibu.demo.coach import build_coach
+from qibu.demo.meetings import build_meetings
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
@@ -68,6 +69,8 @@ STALE_SHARE = 0.04
 BAND_SLIP_SHARE = 0.1
 DEMO_DOMAIN = "example.com"
 ADMIN_USERNAME = "admin"
+# Departments whose weekly meetings the demo holds (the first top departments with a head: sales, marketing …).
+MEETING_DEPARTMENTS = 3
 
 # Share of the members of each department, by its content key.
 DEPARTMENT_WEIGHTS: dict[str, int] = {
@@ -267,6 +270,19 @@ class _Builder:
             company_objectives=[plan.objective for plan in self.company_quarterly],
             department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
             weeks=self.weeks,
+        )
+        build_meetings(
+            organisation=self.organisation,
+            today=self.today,
+            departments=[
+                (unit.department, unit.head, unit.members)
+                for unit in list(self.top_units.values())[:MEETING_DEPARTMENTS]
+                if unit.head is not None
+            ],
+            ceo=self.ceo,
+            executives=list(self.exec_by_key.values()),
+            seed=self.rng.randrange(2**31),
+            weeks=min(self.weeks, 8),
         )
         return self.summary
 
