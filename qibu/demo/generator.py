@@ -69,8 +69,8 @@ STALE_SHARE = 0.04
 BAND_SLIP_SHARE = 0.1
 DEMO_DOMAIN = "example.com"
 ADMIN_USERNAME = "admin"
-# Departments whose weekly meetings the demo holds (the first top departments with a head: sales, marketing …).
-MEETING_DEPARTMENTS = 3
+# Departments whose weekly meetings the demo holds (the first two top departments with a head).
+MEETING_DEPARTMENTS = 2
 
 # Share of the members of each department, by its content key.
 DEPARTMENT_WEIGHTS: dict[str, int] = {

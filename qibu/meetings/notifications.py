@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
@@ -13,12 +14,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qibu.core.numbers import NumberFormat
-from qibu.meetings.agenda import attendees
+from qibu.meetings.agenda import attendees, running_objectives
 from qibu.meetings.models import Commitment, ConfidenceChange, Meeting, MeetingKind, MeetingStatus
 from qibu.notify.chat.services import chat_post
 from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
-from qibu.okrs.models import CheckIn
+from qibu.okrs.models import CheckIn, Objective
 from qibu.org.models import Organisation, Person, Team
 
 MEETING = "meetings.meeting"
@@ -34,18 +35,37 @@ def meeting_title(meeting: Meeting) -> str:
     }
 
 
-def _pct(value: object) -> str:
-    return NumberFormat().pct(value) if value is not None else "—"
+@dataclass(frozen=True)
+class MinutesData:
+    """What the minutes say, read once for every recipient (each gets them in their own language)."""
+
+    meeting: Meeting
+    objectives: list[Objective]
+    changes: list[ConfidenceChange]
+    commitments: list[Commitment]
 
 
-def minutes_lines(meeting: Meeting) -> list[str]:
+def minutes_data(meeting: Meeting) -> MinutesData:
+    return MinutesData(
+        meeting=meeting,
+        objectives=list(running_objectives(meeting).order_by("priority", "pk")),
+        changes=list(ConfidenceChange.objects.filter(meeting=meeting).select_related("key_result").order_by("pk")),
+        commitments=list(Commitment.objects.filter(meeting=meeting).select_related("owner").order_by("due", "pk")),
+    )
+
+
+def minutes_lines(data: MinutesData) -> list[str]:
     """The minutes in short lines, in the current language: progress, every confidence change with its reason,
-    the commitments with owners and dates."""
-    from qibu.meetings.selectors import rollup_lines
-
-    lines = rollup_lines(meeting)
-    changes = ConfidenceChange.objects.filter(meeting=meeting).select_related("key_result").order_by("pk")
-    for change in changes:
+    the commitments with owners and dates. No queries."""
+    numbers = NumberFormat()
+    lines = []
+    for objective in data.objectives:
+        confidence = numbers.pct(objective.confidence / 100) if objective.confidence is not None else "—"
+        lines.append(
+            _("%(objective)s: progress %(progress)s, confidence %(confidence)s")
+            % {"objective": objective.title, "progress": numbers.pct(objective.progress), "confidence": confidence}
+        )
+    for change in data.changes:
         line = _("%(key_result)s: confidence %(before)d%% → %(after)d%%") % {
             "key_result": change.key_result.title,
             "before": change.before,
@@ -56,20 +76,20 @@ def minutes_lines(meeting: Meeting) -> list[str]:
         if change.what_changed:
             line += "; " + _("what changed: %(what)s") % {"what": change.what_changed}
         lines.append(line)
-    for commitment in Commitment.objects.filter(meeting=meeting).select_related("owner").order_by("due", "pk"):
+    for commitment in data.commitments:
         lines.append(
             _("Commitment: %(text)s — %(owner)s, by %(due)s")
             % {"text": commitment.text, "owner": commitment.owner, "due": date_format(commitment.due)}
         )
-    if meeting.ended_early:
+    if data.meeting.ended_early:
         lines.append(_("The meeting ended early."))
     return lines
 
 
-def _minutes_text(meeting: Meeting) -> Callable[[Person], str]:
+def _minutes_text(data: MinutesData) -> Callable[[Person], str]:
     def text(person: Person) -> str:
-        head = _("The minutes of the %(meeting)s:") % {"meeting": meeting_title(meeting)}
-        return "\n".join([head, *minutes_lines(meeting)])
+        head = _("The minutes of the %(meeting)s:") % {"meeting": meeting_title(data.meeting)}
+        return "\n".join([head, *minutes_lines(data)])
 
     return text
 
@@ -80,10 +100,11 @@ def minutes_sent(*, actor: Person, meeting: Meeting, organisation: Organisation)
     from qibu.meetings.services import meeting_url
 
     url = meeting_url(meeting) + "minutes/"
+    data = minutes_data(meeting)
     told = notify(
         kind=NotificationKind.MEETING,
         recipients=list(attendees(meeting)),
-        text=_minutes_text(meeting),
+        text=_minutes_text(data),
         key=f"meeting:{meeting.pk}:minutes",
         subject=Subject(type=MEETING, id=meeting.pk, url=url),
         actor=actor,
@@ -94,7 +115,7 @@ def minutes_sent(*, actor: Person, meeting: Meeting, organisation: Organisation)
         from qibu.notify.chat.services import chat_language
 
         with translation.override(chat_language(organisation)):
-            title, lines = meeting_title(meeting), minutes_lines(meeting)
+            title, lines = meeting_title(meeting), minutes_lines(data)
         chat_post(
             target=meeting.department,
             title=title,

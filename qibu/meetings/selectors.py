@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from qibu.core.numbers import NumberFormat
 from qibu.meetings.access import MeetingRights, visible_meetings_q
 from qibu.meetings.agenda import attendees, running_objectives
 from qibu.meetings.models import (
@@ -199,19 +197,6 @@ def meeting_page(
         reached=sum(1 for i in items if i.reached),
         points=len(items),
     )
-
-
-def rollup_lines(meeting: Meeting) -> list[str]:
-    """The progress part of the minutes in words: each objective reviewed, its progress and confidence."""
-    numbers = NumberFormat()
-    lines = []
-    for objective in running_objectives(meeting).order_by("priority", "pk"):
-        confidence = numbers.pct(objective.confidence / 100) if objective.confidence is not None else "—"
-        lines.append(
-            _("%(objective)s: progress %(progress)s, confidence %(confidence)s")
-            % {"objective": objective.title, "progress": numbers.pct(objective.progress), "confidence": confidence}
-        )
-    return lines
 
 
 # --- lists ------------------------------------------------------------------------------------------------------
