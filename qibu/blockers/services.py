@@ -408,11 +408,15 @@ def blockers_follow_up(*, actor: Person | None, blockers: Iterable[Blocker], mee
     and only they — are told what they have to settle, once per blocker and meeting (`url`, the meeting's page,
     names it: a second call for the same meeting tells no one again). Resolved blockers are left out. Answers how
     many notifications were made. Call it inside the meeting's transaction."""
-    chosen = [b for b in blockers if b.is_open]
-    if not chosen:
+    ids = [b.pk for b in blockers]
+    if not ids:
         return 0
-    # Two queries whatever the number of blockers: the owners and the people concerned.
-    rows = Blocker.objects.filter(pk__in=[b.pk for b in chosen]).select_related("owner").prefetch_related("concerned")
+    # Two queries whatever the number of blockers (then the inbox's own): as stored now, open ones only.
+    rows = (
+        Blocker.objects.filter(pk__in=ids, status=BlockerStatus.OPEN)
+        .select_related("owner")
+        .prefetch_related("concerned")
+    )
     meeting_key = hashlib.sha256(f"{url}\n{meeting}".encode()).hexdigest()[:24]
     made = 0
     for blocker in rows:
