@@ -67,6 +67,7 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/reopen": {"post"},
     "/api/v1/objectives/{objective_id}/advice": {"get"},
     "/api/v1/organisation/coach": {"get", "put"},
+    "/api/v1/organisation/policy": {"get", "patch"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
     "/api/v1/key-results/{key_result_id}/move": {"post"},
@@ -94,6 +95,10 @@ PATHS = {
     "/api/v1/action-steps/{step_id}/move": {"post"},
     "/api/v1/action-steps/{step_id}/split": {"post"},
     "/api/v1/action-steps/{step_id}/status": {"post"},
+    "/api/v1/blockers": {"get", "post"},
+    "/api/v1/blockers/{blocker_id}": {"get", "patch"},
+    "/api/v1/blockers/{blocker_id}/resolve": {"post"},
+    "/api/v1/blockers/{blocker_id}/reopen": {"post"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -340,6 +345,8 @@ OPERATION_IDS = {
     "meetings_list", "meeting_create", "meeting_get", "meeting_start", "meeting_progress_end", "meeting_close",
     "agenda_item_reach", "meeting_confidence", "commitment_create", "meeting_notes", "meeting_weeks",
     "my_week_put", "commitment_status",
+    "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
+    "policy_get", "policy_update",
 }  # fmt: skip
 
 
@@ -377,6 +384,7 @@ TAGS = {
     "/api/v1/projects": "projects",
     "/api/v1/meetings": "meetings",
     "/api/v1/commitments": "commitments",
+    "/api/v1/blockers": "blockers",
 }
 
 
@@ -399,6 +407,10 @@ NULLABLE_ON_CHANGE = {
     "ScheduleUpdate": {"department", "team", "late_after_hours"},
     # An action step: nothing (its people change by /reassign, where null is nobody).
     "StepUpdate": set(),
+    # A blocker: null unlinks its key result or action step.
+    "BlockerUpdate": {"key_result", "action_step"},
+    # The method policy: never null.
+    "PolicyUpdate": set(),
     # A proposal's text and kind: never null.
     "ProposalUpdate": set(),
     # A project, its members' roles and its stages: never null.
@@ -498,7 +510,8 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
-         "ProjectStatus", "MeetingKind", "MeetingStatus", "AgendaKind", "CommitmentStatus"}  # fmt: skip
+         "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
+         "CommitmentStatus"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:
