@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from qibu.blockers.models import Tier
+from qibu.blockers.selectors import escalated_blockers
 from qibu.meetings.models import AgendaItem, AgendaKind, Commitment, Meeting
 from qibu.okrs import progress as meas
 from qibu.okrs.models import CheckIn, KeyResult, Level, Objective, Status, Visibility, agreed_q
@@ -213,6 +215,33 @@ def _overdue_items(meeting: Meeting) -> list[AgendaItem]:
     ]
 
 
+def _blocker_items(meeting: Meeting, viewer: Person | None, now: dt.datetime) -> list[AgendaItem]:
+    """EXE-2: open blockers escalated to this tier (the department's weekly meeting, or the management's)."""
+    if viewer is None:
+        return []
+    tier = Tier.MANAGEMENT if meeting.department_id is None else Tier.DEPARTMENT
+    rows = escalated_blockers(viewer=viewer, tier=tier, department=meeting.department)[:SECTION_LIMIT]
+    return [
+        AgendaItem(
+            section=AgendaKind.BLOCKER,
+            title=row.title[:300],
+            detail=_("%(owner)s settles it; open %(days)d days (%(group)s)")
+            % {"owner": row.owner_name, "days": (now - row.created_at).days, "group": row.group or "—"},
+            ref_type="blockers.blocker",
+            ref_id=row.id,
+            url=row.url,
+            numbers={
+                "owner": row.owner_name,
+                "concerned": list(row.concerned_names),
+                "raised": row.created_at.isoformat(),
+                "escalated": row.escalated_at.isoformat() if row.escalated_at else None,
+                "tier": row.tier,
+            },
+        )
+        for row in rows
+    ]
+
+
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The same group's last closed meeting before this one."""
     return (
@@ -269,12 +298,16 @@ def _carried_items(previous: Meeting | None) -> list[AgendaItem]:
     ]
 
 
-def agenda_build(meeting: Meeting, organisation: Organisation, now: dt.datetime) -> list[AgendaItem]:
-    """The meeting's agenda from today's data, in order, unsaved (positions set)."""
+def agenda_build(
+    meeting: Meeting, organisation: Organisation, now: dt.datetime, viewer: Person | None = None
+) -> list[AgendaItem]:
+    """The meeting's agenda from today's data, in order, unsaved (positions set). `viewer` (who opens it) is whom
+    the blockers must be visible to."""
     previous = previous_meeting(meeting)
     by_section: dict[str, list[AgendaItem]] = {
         AgendaKind.KEY_RESULT: _key_result_items(meeting, organisation, now),
         AgendaKind.CONFIDENCE_FALL: _fall_items(meeting, organisation),
+        AgendaKind.BLOCKER: _blocker_items(meeting, viewer, now),
         AgendaKind.OVERDUE_STEP: _overdue_items(meeting),
         AgendaKind.COMMITMENT: _follow_up_items(previous),
         AgendaKind.CARRIED: _carried_items(previous),

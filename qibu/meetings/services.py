@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import history_record
+from qibu.blockers.models import Blocker
+from qibu.blockers.services import blockers_follow_up
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, FieldErrors, clean_confidence, clean_text
 from qibu.meetings.agenda import agenda_build
 from qibu.meetings.models import (
@@ -185,7 +187,7 @@ def meeting_start(
     errors.raise_if_any()
     now = now or timezone.now()
     organisation = organisation or organisation_get()
-    AgendaItem.objects.bulk_create(agenda_build(meeting, organisation, now))
+    AgendaItem.objects.bulk_create(agenda_build(meeting, organisation, now, viewer=actor))
     meeting.status = MeetingStatus.IN_PROGRESS
     meeting.started_at = now
     meeting.facilitator = actor
@@ -222,7 +224,7 @@ def meeting_close(
 ) -> Meeting:
     """End the meeting (early is fine, and recorded: EXE-5) and send its minutes to those who attend, by their
     notification choice (mail by default), and to the department's chat. A meeting closes once."""
-    from qibu.meetings.notifications import minutes_sent
+    from qibu.meetings.notifications import meeting_title, minutes_sent
 
     errors = FieldErrors()
     _lock(meeting)
@@ -247,6 +249,17 @@ def meeting_close(
         after={"status": MeetingStatus.CLOSED, "ended_at": now.isoformat(), "ended_early": meeting.ended_early},
     )
     minutes_sent(actor=actor, meeting=meeting, organisation=organisation or organisation_get())
+    # EXE-2: the blockers on the agenda were listed, not settled here: their owners and the people concerned, and
+    # only they, hear what they have to settle.
+    blocker_ids = AgendaItem.objects.filter(meeting=meeting, ref_type="blockers.blocker").values_list(
+        "ref_id", flat=True
+    )
+    blockers_follow_up(
+        actor=actor,
+        blockers=Blocker.objects.filter(pk__in=list(blocker_ids)),
+        meeting=meeting_title(meeting),
+        url=meeting_url(meeting),
+    )
     return meeting
 
 

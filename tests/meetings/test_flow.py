@@ -246,3 +246,23 @@ def test_it_reports_who_checked_in_the_day_after_once_EXE_3(company: Company, ok
     assert report.recipient_id == c.hank.pk
     assert "Checked in: 米娅" in report.text and "Did not check in: 韩销售" in report.text
     assert checkin_report_due(next_day, c.org) == []
+
+
+def test_it_lists_escalated_blockers_and_follows_them_up_after_the_meeting_EXE_2_EXE_3(
+    company: Company, okrs: Okrs
+) -> None:
+    """EXE-2: a blocker escalated to the department's weekly meeting is on its agenda; after the meeting its owner
+    and the people concerned, and only they, are told."""
+    from qibu.blockers.services import blocker_create
+
+    c = company
+    blocker = blocker_create(actor=c.mia, title="等法务审合同", owner=c.erin, concerned=[c.mia], department=c.sales)
+    assert blocker.tier == "department"
+    meeting = started(c.hank, c.sales)
+    (item,) = AgendaItem.objects.filter(meeting=meeting, section=AgendaKind.BLOCKER)
+    assert (item.ref_type, item.ref_id, item.title) == ("blockers.blocker", blocker.pk, "等法务审合同")
+    before = set(Notification.objects.filter(kind=NotificationKind.BLOCKER).values_list("pk", flat=True))
+    meeting_close(actor=c.hank, meeting=meeting, now=AT + dt.timedelta(minutes=30))
+    told = Notification.objects.filter(kind=NotificationKind.BLOCKER).exclude(pk__in=before)
+    assert {n.recipient.username for n in told} == {"erin", "mia"}
+    assert not AgendaItem.objects.filter(meeting=make_meeting(c.erin, None), section=AgendaKind.BLOCKER).exists()
