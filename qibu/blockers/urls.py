@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401  (the app's pages are added here)
+"""The blockers' pages (EXE-2)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from qibu.blockers import views
 
 app_name = "blockers"
-urlpatterns: list[object] = []
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/", views.blocker_detail, name="detail"),
+]
