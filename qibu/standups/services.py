@@ -405,7 +405,8 @@ def stand_up_close(*, actor: Person | None, stand_up: StandUp, now: dt.datetime 
     away = {p.pk for p in summary.absent}
 
     def text(person: Person) -> str:
-        return "\n".join([summary_title(stand_up), *summary_lines(stand_up, summary)])
+        # One line: a notification's text may become a mail's subject.
+        return " · ".join([summary_title(stand_up), *summary_lines(stand_up, summary)])
 
     notify(
         kind=NotificationKind.STAND_UP,
