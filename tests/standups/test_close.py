@@ -45,7 +45,9 @@ def test_the_summary_names_the_missing_and_the_away_apart_and_goes_to_chat_EXE_1
     assert "Posted (1): 米娅" in text and "Missing (1): 韩销售" in text and "Away (1): 林请假" in text
     assert "等法务审合同" in text
     # The people present are told (the closer is not told of what they did); the absent one is not.
-    told = set(Notification.objects.filter(kind=NotificationKind.STAND_UP).values_list("recipient__username", flat=True))
+    told = set(
+        Notification.objects.filter(kind=NotificationKind.STAND_UP).values_list("recipient__username", flat=True)
+    )
     assert told == {"mia"}
 
 
