@@ -17,16 +17,16 @@ from ninja import Field, Query, Router, Schema
 
 from qibu.api.okrs import caller
 from qibu.api.schemas import ERRORS, WRITE_ERRORS, Id, InputSchema, PathId, QuerySchema
-from qibu.org.models import Person
+from qibu.org.models import Person, Team
 from qibu.standups import access, services
 from qibu.standups.models import Section, StandUp, Timing
-from qibu.standups.selectors import EntryView, LiveState, history_of, live_state, stand_up_page
+from qibu.standups.selectors import EntryView, LiveState, history_of, live_state, my_team, stand_up_page
 from qibu.standups.services import ITEM_MAX, ITEMS_PER_SECTION, ItemInput
 
 router = Router(tags=["stand-ups"])
 
 
-class ItemOut(Schema):
+class StandUpItemOut(Schema):
     section: Section
     text: str
     key_result: int | None
@@ -34,13 +34,13 @@ class ItemOut(Schema):
     blocker: int | None = Field(description="The blocker this line became (EXE-2).")
 
 
-class EntryOut(Schema):
+class StandUpEntryOut(Schema):
     person: int
     timing: Timing = Field(description="Posted before the meeting (in the reporting window), during or after it.")
     posted_at: dt.datetime
     updated_at: dt.datetime
     edits: int
-    items: list[ItemOut]
+    items: list[StandUpItemOut]
 
 
 class StandUpOut(Schema):
@@ -51,7 +51,7 @@ class StandUpOut(Schema):
     duration_minutes: int
     closed_at: dt.datetime | None
     live: bool
-    entries: list[EntryOut]
+    entries: list[StandUpEntryOut]
     missing: list[int] = Field(description="People who have not posted, absent people left out.")
     away: list[int] = Field(description="People away that day who have not posted.")
     may_post: bool
@@ -68,11 +68,16 @@ class StandUpBrief(Schema):
 
 
 class HistoryFilters(QuerySchema):
+    team: Id | None = Field(None, description="The team; left out: yours.")
     before: dt.date | None = Field(None, description="Only stand-ups before this day (the next page).")
     limit: int = Field(30, ge=1, le=100)
 
 
-class ItemIn(InputSchema):
+class TodayQuery(QuerySchema):
+    team: Id | None = Field(None, description="The team; left out: yours.")
+
+
+class StandUpItemIn(InputSchema):
     section: Section
     text: str = Field(max_length=ITEM_MAX)
     link: str = Field("", description='"kr:<id>" or "step:<id>": one of your own key results or open action steps.')
@@ -80,14 +85,14 @@ class ItemIn(InputSchema):
     concerned: list[Id] = Field(default_factory=list, description="A blocker's people concerned.")
 
 
-class EntryIn(InputSchema):
+class StandUpEntryIn(InputSchema):
     """Your own entry; it replaces the lines of the one you posted (the edit is recorded)."""
 
     person: Id | None = Field(None, description="Left out or yours: an entry for another person is refused.")
-    items: list[ItemIn] = Field(max_length=3 * ITEMS_PER_SECTION)
+    items: list[StandUpItemIn] = Field(max_length=3 * ITEMS_PER_SECTION)
 
 
-class LiveOut(Schema):
+class StandUpLiveOut(Schema):
     live: bool
     closed: bool
     facilitator: int | None
@@ -165,12 +170,21 @@ def _live_out(state: LiveState) -> dict[str, Any]:
     }
 
 
-@router.get("/teams/{team_id}/stand-ups/today", response={200: StandUpOut, **ERRORS}, summary="Today's stand-up")
-def stand_up_today(request: HttpRequest, team_id: PathId) -> dict[str, Any]:
+def _team(person: Person, team_id: int | None) -> Team:
+    if team_id is None:
+        team = my_team(person)
+        if team is None:
+            raise Http404(_("You are in no team."))
+        return team
+    return access.team_for(person, team_id)
+
+
+@router.get("/stand-ups/today", response={200: StandUpOut, **ERRORS}, summary="Today's stand-up")
+def stand_up_today(request: HttpRequest, query: Query[TodayQuery]) -> dict[str, Any]:
     """The team's stand-up of today (made when first asked for); 404 when it has none today (no schedule, not one
     of its days, a holiday)."""
     person = caller(request)
-    team = access.team_for(person, team_id)
+    team = _team(person, query.team)
     day = services.local_today(services.team_schedule(team), timezone.now())
     stand_up = services.stand_up_get_or_make(team=team, day=day)
     if stand_up is None:
@@ -178,10 +192,10 @@ def stand_up_today(request: HttpRequest, team_id: PathId) -> dict[str, Any]:
     return _out(person, stand_up)
 
 
-@router.get("/teams/{team_id}/stand-ups", response={200: list[StandUpBrief], **ERRORS}, summary="Past stand-ups")
-def stand_ups_list(request: HttpRequest, team_id: PathId, filters: Query[HistoryFilters]) -> list[dict[str, Any]]:
+@router.get("/stand-ups", response={200: list[StandUpBrief], **ERRORS}, summary="Past stand-ups")
+def stand_ups_list(request: HttpRequest, filters: Query[HistoryFilters]) -> list[dict[str, Any]]:
     """The team's stand-ups, latest first, with how many posted and how many blockers."""
-    team = access.team_for(caller(request), team_id)
+    team = _team(caller(request), filters.team)
     return [
         {
             "id": s.pk,
@@ -202,7 +216,7 @@ def stand_up_get(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
 
 
 @router.put("/stand-ups/{stand_up_id}/entry", response={200: StandUpOut, **WRITE_ERRORS}, summary="Post my entry")
-def entry_put(request: HttpRequest, stand_up_id: PathId, payload: EntryIn) -> dict[str, Any]:
+def entry_put(request: HttpRequest, stand_up_id: PathId, payload: StandUpEntryIn) -> dict[str, Any]:
     """Post or edit your own entry (EXE-1); each blocker line becomes a blocker (EXE-2). 422 for an entry for
     another person (`person`), in a closed stand-up, or with a link that is not yours; 403 outside the team."""
     person = caller(request)
@@ -234,7 +248,7 @@ def stand_up_close(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     return _out(person, stand_up)
 
 
-@router.get("/stand-ups/{stand_up_id}/live", response={200: LiveOut, **ERRORS}, summary="Live state")
+@router.get("/stand-ups/{stand_up_id}/live", response={200: StandUpLiveOut, **ERRORS}, summary="Live state")
 def live_get(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     person = caller(request)
     return _live_out(live_state(person, access.stand_up_for(person, stand_up_id)))
@@ -258,27 +272,27 @@ def _control(request: HttpRequest, stand_up_id: int, action: str) -> dict[str, A
     return _live_out(live_state(person, stand_up))
 
 
-@router.post("/stand-ups/{stand_up_id}/live/start", response={200: LiveOut, **WRITE_ERRORS}, summary="Start live")
+@router.post("/stand-ups/{stand_up_id}/live/start", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Start live")
 def live_start(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     """Start the live mode: you become the facilitator."""
     return _control(request, stand_up_id, "start")
 
 
-@router.post("/stand-ups/{stand_up_id}/live/next", response={200: LiveOut, **WRITE_ERRORS}, summary="Next speaker")
+@router.post("/stand-ups/{stand_up_id}/live/next", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Next speaker")
 def live_next(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     """The facilitator only."""
     return _control(request, stand_up_id, "next")
 
 
 @router.post(
-    "/stand-ups/{stand_up_id}/live/previous", response={200: LiveOut, **WRITE_ERRORS}, summary="Previous speaker"
+    "/stand-ups/{stand_up_id}/live/previous", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Previous speaker"
 )
 def live_previous(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     """The facilitator only."""
     return _control(request, stand_up_id, "previous")
 
 
-@router.post("/stand-ups/{stand_up_id}/live/end", response={200: LiveOut, **WRITE_ERRORS}, summary="End live")
+@router.post("/stand-ups/{stand_up_id}/live/end", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="End live")
 def live_end(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     """The facilitator only; it closes the stand-up (its summary goes out)."""
     return _control(request, stand_up_id, "end")

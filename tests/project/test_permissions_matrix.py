@@ -1010,7 +1010,7 @@ ROWS = [
         data=lambda w, c: {"person": c.mia.pk, "start": "2026-10-05", "end": "2026-10-06", "note": "年假"},
     ),
     Row("API a stand-up", "get", lambda w, c: f"/api/v1/stand-ups/{w['day_stand_up'].pk}", SEE_STAND_UP, api=True),
-    Row("API past stand-ups", "get", lambda w, c: f"/api/v1/teams/{c.sales_team.pk}/stand-ups", SEE_STAND_UP, api=True),
+    Row("API past stand-ups", "get", lambda w, c: f"/api/v1/stand-ups?team={c.sales_team.pk}", SEE_STAND_UP, api=True),
     Row(
         "API post my stand-up entry",
         "put",
