@@ -19,10 +19,10 @@ from qibu.api.schemas import ERRORS, WRITE_ERRORS, Id, InputSchema, PageOut, Pag
 from qibu.core.validation import SHORT_NAME_MAX
 from qibu.org.models import Person
 from qibu.rhythm import access, services
-from qibu.rhythm.models import CalendarToken, CycleScope, Recurrence, Schedule, ScheduleKind
+from qibu.rhythm.models import Absence, CalendarToken, CycleScope, Holiday, Recurrence, Schedule, ScheduleKind
 from qibu.rhythm.rules import DEFAULTS
-from qibu.rhythm.selectors import schedules_managed, schedules_of
-from qibu.rhythm.services import LATEST_LATE_REMINDER, LONGEST_MEETING, LONGEST_OFFSET, ScheduleInput
+from qibu.rhythm.selectors import absences_of, schedules_managed, schedules_of
+from qibu.rhythm.services import EARLIEST_REMINDER, LATEST_LATE_REMINDER, LONGEST_MEETING, LONGEST_OFFSET, ScheduleInput
 
 router = Router()
 
@@ -52,6 +52,11 @@ class ScheduleOut(Schema):
     cycle_kind: CycleScope | None = Field(description="The cycles a by-cycle schedule follows; null for the others.")
     day_offset: int = Field(description="Days before the cycle's last day (cycle_end) or after its first day.")
     late_after_hours: int | None = Field(description="Check-ins: a late reminder this many hours after the first.")
+    remind_before_minutes: int = Field(description="Meetings: the first reminder this many minutes before the start.")
+    late_before_minutes: int | None = Field(
+        description="Stand-ups: a late reminder this many minutes before the start, naming who has not posted."
+    )
+    time_zone: str = Field(description="The schedule's IANA time zone; empty: the organisation's.")
     active: bool
     may_change: bool = Field(description="Whether the caller may change or delete it.")
 
@@ -76,6 +81,11 @@ class _ScheduleFields(InputSchema):
     cycle_kind: CycleScope | None = None
     day_offset: int | None = Field(None, ge=0, le=max(LONGEST_OFFSET.values()))
     late_after_hours: int | None = Field(None, ge=1, le=LATEST_LATE_REMINDER)
+    remind_before_minutes: int | None = Field(None, ge=0, le=EARLIEST_REMINDER)
+    late_before_minutes: int | None = Field(None, ge=1, le=EARLIEST_REMINDER)
+    time_zone: str | None = Field(
+        None, max_length=64, description="An IANA name (Asia/Shanghai); empty: the organisation's."
+    )
     active: bool | None = None
 
 
@@ -84,7 +94,7 @@ class ScheduleCreate(_ScheduleFields):
     `recurrence`, `weekdays`, `time` and `duration_minutes` take the kind's usual rhythm (a check-in on Friday at
     16:00, a stand-up every workday at 09:30 …)."""
 
-    NULLABLE = frozenset({"late_after_hours"})
+    NULLABLE = frozenset({"late_after_hours", "late_before_minutes"})
 
     kind: ScheduleKind
     recurrence: Recurrence | None = None
@@ -94,7 +104,7 @@ class ScheduleUpdate(_ScheduleFields):
     """Only the fields sent change. Sending `department` or `team` sets the group: the other becomes none (both
     null: the management meeting's). `late_after_hours: null`: no late reminder."""
 
-    NULLABLE = frozenset({"department", "team", "late_after_hours"})
+    NULLABLE = frozenset({"department", "team", "late_after_hours", "late_before_minutes"})
 
     kind: ScheduleKind | None = None
     recurrence: Recurrence | None = None
@@ -125,6 +135,9 @@ def _out(schedule: Schedule, may_change: bool) -> dict[str, Any]:
         "cycle_kind": schedule.cycle_kind or None,
         "day_offset": schedule.day_offset,
         "late_after_hours": schedule.late_after_hours,
+        "remind_before_minutes": schedule.remind_before_minutes,
+        "late_before_minutes": schedule.late_before_minutes,
+        "time_zone": schedule.time_zone,
         "active": schedule.active,
         "may_change": may_change,
     }
@@ -181,6 +194,9 @@ def _create_input(data: dict[str, Any]) -> ScheduleInput:
         cycle_kind=data.get("cycle_kind") or CycleScope.QUARTER,
         day_offset=usual.get("offset", 0) if offset is None else offset,
         late_after_hours=data.get("late_after_hours"),
+        remind_before_minutes=data.get("remind_before_minutes", usual.get("remind_before", 0)),
+        late_before_minutes=data.get("late_before_minutes", usual.get("late_before")),
+        time_zone=data.get("time_zone") or "",
         active=data.get("active", True) is not False,
     )
 
@@ -208,6 +224,9 @@ def _update_input(schedule: Schedule, data: dict[str, Any]) -> ScheduleInput:
         "cycle_kind": schedule.cycle_kind or CycleScope.QUARTER,
         "day_offset": schedule.day_offset,
         "late_after_hours": schedule.late_after_hours,
+        "remind_before_minutes": schedule.remind_before_minutes,
+        "late_before_minutes": schedule.late_before_minutes,
+        "time_zone": schedule.time_zone,
         "active": schedule.active,
     }
     sent = {name: data[name] for name in kept if name in data}
@@ -281,4 +300,125 @@ def calendar_revoke(request: HttpRequest) -> Status[None]:
     person = caller(request)
     if not services.calendar_token_revoke(actor=person, person=person):
         raise Http404
+    return Status(204, None)
+
+
+# --- holidays and absences -------------------------------------------------------------------------------------
+
+
+class HolidayOut(Schema):
+    id: int
+    day: dt.date
+    name: str
+
+
+class HolidayCreate(InputSchema):
+    """A day off for the whole organisation: no stand-up, reminder or meeting on it (administrators)."""
+
+    day: dt.date
+    name: str = Field(max_length=services.HOLIDAY_NAME_MAX)
+
+
+class AbsenceOut(Schema):
+    id: int
+    person: int
+    start: dt.date
+    end: dt.date = Field(description="The last day away (included).")
+    note: str
+
+
+class AbsenceCreate(InputSchema):
+    """An absence of the caller, or of `person` for their manager or an administrator."""
+
+    person: Id | None = Field(None, description="Left out: the caller.")
+    start: dt.date
+    end: dt.date
+    note: str = Field("", max_length=services.ABSENCE_NOTE_MAX)
+
+
+class AbsenceFilters(QuerySchema):
+    person: Id | None = Field(None, description="Left out: the caller's own absences.")
+
+
+def _holiday_out(holiday: Holiday) -> dict[str, Any]:
+    return {"id": holiday.pk, "day": holiday.day, "name": holiday.name}
+
+
+def _absence_out(absence: Absence) -> dict[str, Any]:
+    return {
+        "id": absence.pk,
+        "person": absence.person_id,
+        "start": absence.start,
+        "end": absence.end,
+        "note": absence.note,
+    }
+
+
+@router.get("/holidays", response={200: list[HolidayOut], **ERRORS}, summary="Holidays", tags=["holidays"])
+def holidays_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The organisation's holidays, by day (anyone signed in: the rhythm is no secret)."""
+    caller(request)
+    return [_holiday_out(h) for h in Holiday.objects.order_by("day")]
+
+
+@router.post("/holidays", response={201: HolidayOut, **WRITE_ERRORS}, summary="Set a holiday", tags=["holidays"])
+def holiday_create(request: HttpRequest, payload: HolidayCreate) -> Status[dict[str, Any]]:
+    """Administrators only (403 for others)."""
+    person = caller(request)
+    if not person.is_admin:
+        raise PermissionDenied(_("Only an administrator sets the holidays."))
+    holiday = services.holiday_create(actor=person, day=payload.day, name=payload.name)
+    return Status(201, _holiday_out(holiday))
+
+
+@router.delete(
+    "/holidays/{holiday_id}", response={204: None, **WRITE_ERRORS}, summary="Remove a holiday", tags=["holidays"]
+)
+def holiday_delete(request: HttpRequest, holiday_id: PathId) -> Status[None]:
+    person = caller(request)
+    holiday = Holiday.objects.filter(pk=holiday_id).first()
+    if holiday is None:
+        raise Http404
+    if not person.is_admin:
+        raise PermissionDenied(_("Only an administrator sets the holidays."))
+    services.holiday_delete(actor=person, holiday=holiday)
+    return Status(204, None)
+
+
+def _person_to_record(actor: Person, person_id: int | None) -> Person:
+    if person_id is None or person_id == actor.pk:
+        return actor
+    person = Person.objects.filter(pk=person_id, is_active=True).first()
+    if person is None:
+        raise Http404
+    if not access.may_record_absence(actor, person):
+        raise PermissionDenied(_("You may record only your own absences and those of the people who report to you."))
+    return person
+
+
+@router.get("/absences", response={200: list[AbsenceOut], **ERRORS}, summary="Absences", tags=["absences"])
+def absences_list(request: HttpRequest, filters: Query[AbsenceFilters]) -> list[dict[str, Any]]:
+    """The absences of the caller (or of `person`, for their manager or an administrator) not over yet."""
+    actor = caller(request)
+    person = _person_to_record(actor, filters.person)
+    today = dt.datetime.now(tz=dt.UTC).date()
+    return [_absence_out(a) for a in absences_of([person.pk], since=today - dt.timedelta(days=1))]
+
+
+@router.post("/absences", response={201: AbsenceOut, **WRITE_ERRORS}, summary="Record an absence", tags=["absences"])
+def absence_create(request: HttpRequest, payload: AbsenceCreate) -> Status[dict[str, Any]]:
+    actor = caller(request)
+    person = _person_to_record(actor, payload.person)
+    absence = services.absence_create(
+        actor=actor, person=person, start=payload.start, end=payload.end, note=payload.note
+    )
+    return Status(201, _absence_out(absence))
+
+
+@router.delete(
+    "/absences/{absence_id}", response={204: None, **WRITE_ERRORS}, summary="Remove an absence", tags=["absences"]
+)
+def absence_delete(request: HttpRequest, absence_id: PathId) -> Status[None]:
+    actor = caller(request)
+    services.absence_delete(actor=actor, absence=access.absence_for(actor, absence_id))
     return Status(204, None)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from qibu.org.models import Department, Person
-from qibu.rhythm.models import Schedule
+from qibu.rhythm.models import Absence, Schedule
 
 
 def headed_department_ids(person: Person) -> set[int]:
@@ -48,3 +48,17 @@ def schedule_to_change(person: Person, pk: int) -> Schedule:
     if not may_change:
         raise PermissionDenied
     return schedule
+
+
+def may_record_absence(actor: Person, person: Person) -> bool:
+    """A person records their own absences, their manager those of their reports, an administrator anyone's."""
+    return actor.is_admin or actor.pk == person.pk or (person.manager_id is not None and person.manager_id == actor.pk)
+
+
+def absence_for(actor: Person, pk: int) -> Absence:
+    """An absence the actor may change; 404 for one they may not (absences are seen by who may record them and by
+    the person's team in a stand-up, never listed to others)."""
+    absence = Absence.objects.select_related("person").filter(pk=pk).first()
+    if absence is None or not may_record_absence(actor, absence.person):
+        raise Http404
+    return absence

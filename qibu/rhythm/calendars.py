@@ -13,7 +13,7 @@ with the events of their schedules and the cycles' deadlines.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from urllib.parse import urlsplit
 
 import icalendar
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from qibu.cycles.models import CycleKind
 from qibu.org.models import Organisation
-from qibu.rhythm.models import Recurrence, Schedule, ScheduleKind
+from qibu.rhythm.models import Holiday, Recurrence, Schedule, ScheduleKind
 from qibu.rhythm.rules import ICAL_DAYS, CycleSpan, cycle_day, next_occurrence
 from qibu.rhythm.selectors import cycle_spans, group_name, rule_of
 
@@ -74,9 +74,12 @@ def _event(uid: str, summary: str, description: str, stamp: dt.datetime) -> ical
     return event
 
 
-def _recurring(schedule: Schedule, zone: dt.tzinfo, host: str) -> icalendar.Event | None:
+def _recurring(
+    schedule: Schedule, zone: dt.tzinfo, host: str, holidays: Collection[dt.date] = ()
+) -> icalendar.Event | None:
     rule = rule_of(schedule)
-    first = next_occurrence(rule, after=schedule.created_at, zone=zone)
+    zone = schedule.zone(zone)
+    first = next_occurrence(rule, after=schedule.created_at, zone=zone, holidays=holidays)
     if first is None:
         return None
     event = _event(
@@ -85,6 +88,10 @@ def _recurring(schedule: Schedule, zone: dt.tzinfo, host: str) -> icalendar.Even
     event.add("dtstart", first)
     event.add("duration", dt.timedelta(minutes=schedule.duration_minutes))
     event.add("rrule", {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in rule.days()]})
+    # The organisation's holidays on the meeting's days are left out of the series.
+    skipped = sorted(day for day in holidays if day > first.date() and day.weekday() in rule.days())
+    if skipped:
+        event.add("exdate", [dt.datetime.combine(day, schedule.time, tzinfo=zone) for day in skipped])
     return event
 
 
@@ -125,6 +132,11 @@ def _deadlines(cycles: Iterable[CycleSpan], host: str) -> list[icalendar.Event]:
     return events
 
 
+def all_holidays() -> list[dt.date]:
+    """Every holiday of the organisation (one query; a few dozen a year)."""
+    return list(Holiday.objects.order_by("day").values_list("day", flat=True))
+
+
 def _calendar(name: str, organisation: Organisation) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
@@ -137,7 +149,11 @@ def _calendar(name: str, organisation: Organisation) -> icalendar.Calendar:
 
 
 def schedule_events(
-    schedules: Iterable[Schedule], *, organisation: Organisation, cycles: list[CycleSpan]
+    schedules: Iterable[Schedule],
+    *,
+    organisation: Organisation,
+    cycles: list[CycleSpan],
+    holidays: Collection[dt.date] = (),
 ) -> list[icalendar.Event]:
     zone, host = organisation.zone, _host()
     events: list[icalendar.Event] = []
@@ -145,7 +161,7 @@ def schedule_events(
         if rule_of(schedule).by_cycle:
             events += _by_cycle(schedule, zone, host, cycles)
         else:
-            recurring = _recurring(schedule, zone, host)
+            recurring = _recurring(schedule, zone, host, holidays)
             if recurring is not None:
                 events.append(recurring)
     return events
@@ -159,16 +175,20 @@ def _bytes(calendar: icalendar.Calendar) -> bytes:
 def invitation(schedule: Schedule, *, organisation: Organisation) -> bytes:
     """One schedule's events, to import into a calendar (the meeting recurs; by-cycle events one per cycle)."""
     cycles = cycle_spans() if rule_of(schedule).by_cycle else []
+    holidays = [] if rule_of(schedule).by_cycle else all_holidays()
     calendar = _calendar(_summary(schedule), organisation)
-    for event in schedule_events([schedule], organisation=organisation, cycles=cycles):
+    for event in schedule_events([schedule], organisation=organisation, cycles=cycles, holidays=holidays):
         calendar.add_component(event)
     return _bytes(calendar)
 
 
 def subscription(schedules: list[Schedule], *, organisation: Organisation, person_name: str) -> bytes:
-    """A person's calendar: their schedules' events and the cycles' deadlines (two queries with the schedules)."""
+    """A person's calendar: their schedules' events (holidays left out) and the cycles' deadlines (three queries
+    with the schedules)."""
     cycles = cycle_spans()
+    holidays = all_holidays()
     calendar = _calendar(_("Qibu rhythm of %(person)s") % {"person": person_name}, organisation)
-    for event in [*schedule_events(schedules, organisation=organisation, cycles=cycles), *_deadlines(cycles, _host())]:
+    events = schedule_events(schedules, organisation=organisation, cycles=cycles, holidays=holidays)
+    for event in [*events, *_deadlines(cycles, _host())]:
         calendar.add_component(event)
     return _bytes(calendar)

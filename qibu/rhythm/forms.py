@@ -38,7 +38,7 @@ class ScheduleForm(forms.Form):
     )
     time = forms.CharField(
         label=_("time"), max_length=8, widget=forms.TimeInput(attrs={"type": "time"}),
-        help_text=_("In the organisation's time zone."),
+        help_text=_("In the schedule's time zone (below; the organisation's when blank)."),
     )  # fmt: skip
     duration_minutes = forms.CharField(label=_("duration (minutes)"), widget=_number(min="1", max="480"))
     cycle_kind = forms.ChoiceField(label=_("cycles"), choices=CycleScope.choices, required=False)
@@ -53,6 +53,24 @@ class ScheduleForm(forms.Form):
         required=False,
         widget=_number(min="1", max="72"),
         help_text=_("Check-ins only: a second reminder naming who has not checked in yet."),
+    )
+    remind_before_minutes = forms.CharField(
+        label=_("reminder before (minutes)"),
+        required=False,
+        widget=_number(min="0", max="1440"),
+        help_text=_("Meetings: the reminder this many minutes before the start (0: at the start)."),
+    )
+    late_before_minutes = forms.CharField(
+        label=_("late reminder before (minutes)"),
+        required=False,
+        widget=_number(min="1", max="1440"),
+        help_text=_("Stand-ups: a second reminder before the meeting naming who has not posted yet."),
+    )
+    time_zone = forms.CharField(
+        label=_("time zone"),
+        required=False,
+        max_length=64,
+        help_text=_("Blank: the organisation's. A team elsewhere meets on its own clock, e.g. Europe/Berlin."),
     )
     active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
@@ -77,6 +95,9 @@ class ScheduleForm(forms.Form):
             cycle_kind=data["cycle_kind"],
             day_offset=data["day_offset"] or 0,
             late_after_hours=data["late_after_hours"] or None,
+            remind_before_minutes=data["remind_before_minutes"] or 0,
+            late_before_minutes=data["late_before_minutes"] or None,
+            time_zone=data["time_zone"],
             active=data["active"],
         )
 
@@ -94,5 +115,24 @@ class ScheduleForm(forms.Form):
             "cycle_kind": schedule.cycle_kind or CycleScope.QUARTER,
             "day_offset": schedule.day_offset,
             "late_after_hours": schedule.late_after_hours or "",
+            "remind_before_minutes": schedule.remind_before_minutes,
+            "late_before_minutes": schedule.late_before_minutes or "",
+            "time_zone": schedule.time_zone,
             "active": schedule.active,
         }
+
+
+class HolidayForm(forms.Form):
+    day = forms.CharField(label=_("day"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("name"), widget=text_input(100))
+
+
+class AbsenceForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("person"), coerce=int)
+    start = forms.CharField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.CharField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("note"), required=False, widget=text_input(200))
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["person"]).choices = people

@@ -29,4 +29,8 @@ def register() -> None:
     register_action("schedule.delete", _("deleted a schedule"))
     register_action("calendar_token.make", _("made a calendar address"), about=_nothing_else)
     register_action("calendar_token.revoke", _("revoked the calendar address"), about=_nothing_else)
+    register_action("holiday.create", _("set a holiday"))
+    register_action("holiday.delete", _("removed a holiday"))
+    register_action("absence.create", _("recorded an absence"), about=_nothing_else)
+    register_action("absence.delete", _("removed an absence"), about=_nothing_else)
     register_format(SCHEDULE, "weekdays", ValueFormat(show=_weekdays))

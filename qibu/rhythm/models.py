@@ -3,6 +3,8 @@ UPD-1, CEL-1), the reminders sent for them, and each person's private calendar a
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import ClassVar
 
 from django.conf import settings
@@ -67,6 +69,13 @@ class Schedule(models.Model):
     day_offset = models.PositiveSmallIntegerField(_("days from the cycle's end or start"), default=0)
     # Check-ins only: a second reminder this many hours later, naming who has not checked in yet.
     late_after_hours = models.PositiveSmallIntegerField(_("late reminder after (hours)"), null=True, blank=True)
+    # Meetings: the first reminder this many minutes before the meeting (0: at its start), so that people can
+    # prepare (a stand-up's entries are posted beforehand, EXE-1).
+    remind_before_minutes = models.PositiveSmallIntegerField(_("reminder before (minutes)"), default=0)
+    # Stand-ups only: a late reminder this many minutes before the meeting naming who has not posted yet.
+    late_before_minutes = models.PositiveSmallIntegerField(_("late reminder before (minutes)"), null=True, blank=True)
+    # Blank: the organisation's time zone; a team elsewhere meets on its own clock.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), default=timezone.now)
@@ -83,6 +92,15 @@ class Schedule(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.get_kind_display()
+
+    def zone(self, organisation_zone: dt.tzinfo) -> dt.tzinfo:
+        """The schedule's clock: its own time zone, or the organisation's when it has none (or an unknown one)."""
+        if not self.time_zone:
+            return organisation_zone
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return organisation_zone
 
 
 class OccurrenceStage(models.TextChoices):
@@ -127,3 +145,50 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.prefix}…"
+
+
+class Holiday(models.Model):
+    """A day off for the whole organisation (set by an administrator): no stand-up, no reminder, no meeting in the
+    calendars on it."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["day"]
+        verbose_name = _("holiday")
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}"
+
+
+class Absence(models.Model):
+    """A person away from `start` to `end` (both days included): not reminded, listed apart in a stand-up."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="absences", verbose_name=_("person")
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["person_id", "start", "id"]
+        verbose_name = _("absence")
+        indexes: ClassVar = [models.Index(fields=["start", "end"], name="absence_span")]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="absence_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"

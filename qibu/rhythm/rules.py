@@ -5,7 +5,7 @@ at 09:30 across a change of daylight-saving time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from qibu.rhythm.models import Recurrence, ScheduleKind
@@ -28,7 +28,15 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 # What a new schedule of each kind starts from, as the method describes it.
 DEFAULTS: dict[str, dict[str, object]] = {
     ScheduleKind.CHECK_IN: {"recurrence": Recurrence.WEEKLY, "weekdays": [4], "time": "16:00", "duration": 15},
-    ScheduleKind.STAND_UP: {"recurrence": Recurrence.WORKDAYS, "weekdays": [], "time": "09:30", "duration": 15},
+    # EXE-1: entries are posted beforehand: a reminder an hour before, a late one naming who has not posted.
+    ScheduleKind.STAND_UP: {
+        "recurrence": Recurrence.WORKDAYS,
+        "weekdays": [],
+        "time": "09:30",
+        "duration": 15,
+        "remind_before": 60,
+        "late_before": 10,
+    },
     ScheduleKind.WEEKLY_MEETING: {"recurrence": Recurrence.WEEKLY, "weekdays": [0], "time": "10:00", "duration": 60},
     ScheduleKind.MANAGEMENT_MEETING: {
         "recurrence": Recurrence.WEEKLY,
@@ -85,9 +93,16 @@ def cycle_day(rule: Rule, cycle: CycleSpan) -> dt.date:
 
 
 def occurrences(
-    rule: Rule, *, start: dt.datetime, end: dt.datetime, zone: dt.tzinfo, cycles: Iterable[CycleSpan] = ()
+    rule: Rule,
+    *,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: dt.tzinfo,
+    cycles: Iterable[CycleSpan] = (),
+    holidays: Collection[dt.date] = (),
 ) -> list[dt.datetime]:
-    """The due times in [start, end), in order, as aware datetimes in `zone`."""
+    """The due times in [start, end), in order, as aware datetimes in `zone`. A daily or weekly rule skips the
+    `holidays` (local days); a by-cycle one does not: a cycle's deadline stays where the cycle puts it."""
     if rule.by_cycle:
         found = [
             local_moment(cycle_day(rule, cycle), rule.at, zone) for cycle in cycles if cycle.kind == rule.cycle_kind
@@ -98,7 +113,7 @@ def occurrences(
     found = []
     day = first
     while day <= last:
-        if day.weekday() in days:
+        if day.weekday() in days and day not in holidays:
             moment = local_moment(day, rule.at, zone)
             if start <= moment < end:
                 found.append(moment)
@@ -107,8 +122,15 @@ def occurrences(
 
 
 def next_occurrence(
-    rule: Rule, *, after: dt.datetime, zone: dt.tzinfo, cycles: Sequence[CycleSpan] = ()
+    rule: Rule,
+    *,
+    after: dt.datetime,
+    zone: dt.tzinfo,
+    cycles: Sequence[CycleSpan] = (),
+    holidays: Collection[dt.date] = (),
 ) -> dt.datetime | None:
     """The first due time at or after `after` (within a year), or None."""
-    found = occurrences(rule, start=after, end=after + dt.timedelta(days=370), zone=zone, cycles=cycles)
+    found = occurrences(
+        rule, start=after, end=after + dt.timedelta(days=370), zone=zone, cycles=cycles, holidays=holidays
+    )
     return found[0] if found else None

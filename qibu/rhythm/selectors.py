@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qibu.cycles.models import Cycle
 from qibu.org.models import Department, Organisation, Person, Role
-from qibu.rhythm.models import Schedule, ScheduleKind
+from qibu.rhythm.models import Absence, Holiday, Schedule, ScheduleKind
 from qibu.rhythm.rules import CycleSpan, Rule, cycle_day, occurrences
 
 MANAGEMENT_ROLES = (Role.EXECUTIVE, Role.DEPARTMENT_HEAD)
@@ -106,8 +107,8 @@ HOME_DAYS = 7
 
 
 def due_soon(person: Person, *, organisation: Organisation, now: dt.datetime, days: int = HOME_DAYS) -> list[DueItem]:
-    """The next occurrence of each of the person's schedules in the coming `days` days, soonest first (one query,
-    two when a schedule follows the cycles)."""
+    """The next occurrence of each of the person's schedules in the coming `days` days, soonest first, holidays
+    skipped (two queries, three when a schedule follows the cycles)."""
     schedules = list(schedules_of(person))
     if not schedules:
         return []
@@ -116,9 +117,15 @@ def due_soon(person: Person, *, organisation: Organisation, now: dt.datetime, da
     start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + dt.timedelta(days=days + 1)
     cycles = cycle_spans() if any(rule_of(s).by_cycle for s in schedules) else []
+    holidays = holiday_days(start.date() - dt.timedelta(days=1), end.date() + dt.timedelta(days=1))
     items = []
     for schedule in schedules:
-        found = occurrences(rule_of(schedule), start=start, end=end, zone=zone, cycles=cycles)
+        found = [
+            t.astimezone(zone)
+            for t in occurrences(
+                rule_of(schedule), start=start, end=end, zone=schedule.zone(zone), cycles=cycles, holidays=holidays
+            )
+        ]
         upcoming = [t for t in found if t >= local_now - dt.timedelta(hours=1)]
         if not upcoming:
             continue
@@ -145,3 +152,32 @@ def schedules_managed(person: Person, headed: set[int]) -> QuerySet[Schedule]:
     if person.is_admin:
         return schedules
     return schedules.filter(Q(department_id__in=headed) | Q(team__department_id__in=headed))
+
+
+# --- holidays and absences ---------------------------------------------------------------------------------------
+
+
+def holiday_days(start: dt.date, end: dt.date) -> set[dt.date]:
+    """The organisation's holidays from `start` to `end`, both included (one query)."""
+    return set(Holiday.objects.filter(day__gte=start, day__lte=end).values_list("day", flat=True))
+
+
+def holiday_on(day: dt.date) -> Holiday | None:
+    return Holiday.objects.filter(day=day).first()
+
+
+def absent_ids(day: dt.date, person_ids: Iterable[int] | None = None) -> set[int]:
+    """Who of `person_ids` (everyone when None) is away on `day` (one query)."""
+    absences = Absence.objects.filter(start__lte=day, end__gte=day)
+    if person_ids is not None:
+        absences = absences.filter(person_id__in=list(person_ids))
+    return set(absences.values_list("person_id", flat=True))
+
+
+def absences_of(person_ids: Iterable[int], *, since: dt.date) -> QuerySet[Absence]:
+    """The absences of these people that end on or after `since`, soonest first (one query)."""
+    return (
+        Absence.objects.filter(person_id__in=list(person_ids), end__gte=since)
+        .select_related("person", "created_by")
+        .order_by("start", "person__full_name", "pk")
+    )

@@ -8,7 +8,9 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, cast
+from zoneinfo import available_timezones as _zones
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +21,8 @@ from qibu.core.validation import SHORT_NAME_MAX, FieldErrors, clean_text
 from qibu.org.models import Department, Organisation, Person, Team
 from qibu.org.selectors import organisation_get
 from qibu.rhythm import access
-from qibu.rhythm.models import CalendarToken, CycleScope, Recurrence, Schedule, ScheduleKind
-from qibu.rhythm.rules import ALLOWED
+from qibu.rhythm.models import Absence, CalendarToken, CycleScope, Holiday, Recurrence, Schedule, ScheduleKind
+from qibu.rhythm.rules import ALLOWED, MEETINGS
 
 SCHEDULE_FIELDS = (
     "kind",
@@ -33,9 +35,14 @@ SCHEDULE_FIELDS = (
     "cycle_kind",
     "day_offset",
     "late_after_hours",
+    "remind_before_minutes",
+    "late_before_minutes",
+    "time_zone",
     "active",
 )
 LONGEST_MEETING = 480
+# A meeting's first reminder comes at most a day before it.
+EARLIEST_REMINDER = 1440
 LATEST_LATE_REMINDER = 72
 # A by-cycle schedule falls inside its cycle: at most this many days from its end or start.
 LONGEST_OFFSET = {CycleScope.MONTH: 27, CycleScope.QUARTER: 89, CycleScope.ANNUAL: 364}
@@ -56,6 +63,9 @@ class ScheduleInput:
     cycle_kind: Any = CycleScope.QUARTER
     day_offset: Any = 0
     late_after_hours: Any = None
+    remind_before_minutes: Any = 0
+    late_before_minutes: Any = None
+    time_zone: Any = ""
     active: bool = True
 
 
@@ -71,6 +81,22 @@ def _clean_time(errors: FieldErrors, value: Any) -> dt.time:
         errors.add("time", _("“%(value)s” is not a time of day: write it as 09:30.") % {"value": text})
         return dt.time(9, 0)
     return parsed.replace(second=0, microsecond=0, tzinfo=None)
+
+
+@cache
+def available_timezones() -> frozenset[str]:
+    return frozenset(_zones())
+
+
+def _clean_zone(errors: FieldErrors, value: Any) -> str:
+    """A time zone's IANA name (Asia/Shanghai), or blank for the organisation's."""
+    name = str(value or "").strip()
+    if not name:
+        return ""
+    if name not in available_timezones():
+        errors.add("time_zone", _("“%(value)s” is not a time zone: write it as Asia/Shanghai.") % {"value": name})
+        return ""
+    return name
 
 
 def _clean_int(errors: FieldErrors, field: str, value: Any, low: int, high: int, message: str) -> int:
@@ -135,6 +161,43 @@ def _clean_group(
     return department, team
 
 
+def _clean_reminders(errors: FieldErrors, kind: str, data: ScheduleInput) -> tuple[int, int | None]:
+    """A meeting's first reminder before it; a stand-up's late reminder before it, after the first."""
+    remind_before = 0
+    if kind in MEETINGS:
+        remind_before = _clean_int(
+            errors,
+            "remind_before_minutes",
+            data.remind_before_minutes or 0,
+            0,
+            EARLIEST_REMINDER,
+            _("The reminder comes %(low)d to %(high)d minutes before the meeting."),
+        )
+    elif data.remind_before_minutes not in (None, "", 0, "0"):
+        errors.add("remind_before_minutes", _("Only meetings have a reminder before them."))
+    late_before = data.late_before_minutes
+    if late_before in (None, ""):
+        late_before = None
+    elif kind != ScheduleKind.STAND_UP:
+        errors.add("late_before_minutes", _("Only stand-ups have a late reminder before the meeting."))
+        late_before = None
+    else:
+        late_before = _clean_int(
+            errors,
+            "late_before_minutes",
+            late_before,
+            1,
+            EARLIEST_REMINDER,
+            _("The late reminder comes %(low)d to %(high)d minutes before the meeting."),
+        )
+        if "remind_before_minutes" not in errors and late_before >= remind_before:
+            errors.add(
+                "late_before_minutes",
+                _("The late reminder comes after the first: fewer minutes before the meeting than it."),
+            )
+    return remind_before, late_before
+
+
 def _clean(actor: Person | None, data: ScheduleInput) -> dict[str, Any]:
     errors = FieldErrors()
     kind = str(data.kind or "")
@@ -166,6 +229,7 @@ def _clean(actor: Person | None, data: ScheduleInput) -> dict[str, Any]:
             LATEST_LATE_REMINDER,
             _("The late reminder comes %(low)d to %(high)d hours after the first."),
         )
+    remind_before, late_before = _clean_reminders(errors, kind, data)
     cleaned = {
         "kind": kind,
         "title": clean_text(errors, "title", data.title, max_length=SHORT_NAME_MAX),
@@ -192,6 +256,9 @@ def _clean(actor: Person | None, data: ScheduleInput) -> dict[str, Any]:
             _("Count %(low)d to %(high)d days from the cycle's end or start."),
         ),
         "late_after_hours": late,
+        "remind_before_minutes": remind_before,
+        "late_before_minutes": late_before,
+        "time_zone": _clean_zone(errors, data.time_zone),
         "active": bool(data.active),
     }
     errors.raise_if_any()
@@ -307,3 +374,107 @@ def calendar_token_person(secret: str) -> Person | None:
     if token.last_used_at is None or (now - token.last_used_at) > dt.timedelta(hours=1):
         CalendarToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.person
+
+
+# --- holidays and absences ---------------------------------------------------------------------------------------
+
+HOLIDAY_NAME_MAX = 100
+ABSENCE_NOTE_MAX = 200
+# An absence is recorded for at most a year at a time.
+LONGEST_ABSENCE = dt.timedelta(days=366)
+
+
+def _refuse(field: str, message: str) -> None:
+    errors = FieldErrors()
+    errors.add(field, message)
+    errors.raise_if_any()
+
+
+def _clean_day(errors: FieldErrors, field: str, value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value or "").strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors.add(field, _("“%(value)s” is not a date: write it as 2026-10-01.") % {"value": text})
+        return None
+
+
+@transaction.atomic
+def holiday_create(*, actor: Person | None, day: Any, name: Any) -> Holiday:
+    """A holiday of the organisation (administrators): no stand-ups, reminders or meetings that day."""
+    errors = FieldErrors()
+    if actor is not None and not actor.is_admin:
+        errors.add("day", _("Only an administrator sets the holidays."))
+    clean_day = _clean_day(errors, "day", day)
+    clean_name = clean_text(errors, "name", name, max_length=HOLIDAY_NAME_MAX, missing=_("Name the holiday."))
+    if clean_day is not None and Holiday.objects.filter(day=clean_day).exists():
+        errors.add("day", _("That day is a holiday already."))
+    errors.raise_if_any()
+    holiday = Holiday.objects.create(day=cast("dt.date", clean_day), name=clean_name)
+    history_record(
+        actor=actor,
+        action="holiday.create",
+        subject=organisation_get(),
+        target=holiday,
+        after={"day": holiday.day.isoformat(), "name": clean_name},
+    )
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, actor: Person | None, holiday: Holiday) -> None:
+    if actor is not None and not actor.is_admin:
+        _refuse("day", _("Only an administrator sets the holidays."))
+    history_record(
+        actor=actor,
+        action="holiday.delete",
+        subject=organisation_get(),
+        target=holiday,
+        before={"day": holiday.day.isoformat(), "name": holiday.name},
+    )
+    holiday.delete()
+
+
+@transaction.atomic
+def absence_create(*, actor: Person | None, person: Person, start: Any, end: Any, note: Any = "") -> Absence:
+    """An absence of `person`, recorded by themself, their manager or an administrator; refused otherwise."""
+    errors = FieldErrors()
+    if actor is not None and not access.may_record_absence(actor, person):
+        errors.add("person", _("You may record only your own absences and those of the people who report to you."))
+    first = _clean_day(errors, "start", start)
+    last = _clean_day(errors, "end", end)
+    if first is not None and last is not None:
+        if last < first:
+            errors.add("end", _("The end date is before the start date."))
+        elif last - first > LONGEST_ABSENCE:
+            errors.add("end", _("Record an absence of a year at most at a time."))
+    clean_note = clean_text(errors, "note", note, max_length=ABSENCE_NOTE_MAX)
+    errors.raise_if_any()
+    first, last = cast("dt.date", first), cast("dt.date", last)
+    absence = Absence.objects.create(person=person, start=first, end=last, note=clean_note, created_by=actor)
+    history_record(
+        actor=actor,
+        action="absence.create",
+        subject=person,
+        target=absence,
+        after={"start": first.isoformat(), "end": last.isoformat(), "note": clean_note},
+    )
+    return absence
+
+
+@transaction.atomic
+def absence_delete(*, actor: Person | None, absence: Absence) -> None:
+    if actor is not None and not access.may_record_absence(actor, absence.person):
+        _refuse("person", _("You may record only your own absences and those of the people who report to you."))
+    history_record(
+        actor=actor,
+        action="absence.delete",
+        subject=absence.person,
+        target=absence,
+        before={"start": absence.start.isoformat(), "end": absence.end.isoformat(), "note": absence.note},
+    )
+    absence.delete()

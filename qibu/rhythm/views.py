@@ -10,10 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,9 +24,9 @@ from qibu.okrs.panels import HomePanel
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Department, Organisation, Person, Team
 from qibu.rhythm import access, calendars, services
-from qibu.rhythm.forms import ScheduleForm
-from qibu.rhythm.models import CalendarToken
-from qibu.rhythm.selectors import due_soon, schedules_managed, schedules_of
+from qibu.rhythm.forms import AbsenceForm, HolidayForm, ScheduleForm
+from qibu.rhythm.models import CalendarToken, Holiday
+from qibu.rhythm.selectors import absences_of, due_soon, schedules_managed, schedules_of
 
 NEW_SCHEDULE = {
     "kind": "check_in",
@@ -183,3 +184,80 @@ def due_panel(person: Person, organisation: Organisation, now: dt.datetime) -> H
     """What falls due in the coming week, on the person's home page (registered with okrs in `RhythmConfig`)."""
     items = due_soon(person, organisation=organisation, now=now)
     return HomePanel("rhythm/_due_panel.html", {"items": items}) if items else None
+
+
+# --- holidays and absences ---------------------------------------------------------------------------------------
+
+
+@login_required
+def holidays(request: HttpRequest) -> HttpResponse:
+    """The organisation's holidays (administrators): no stand-up, reminder or meeting on them."""
+    person = current_person(request)
+    if not person.is_admin:
+        raise PermissionDenied
+    form = HolidayForm(data=request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if request.POST.get("delete"):
+            pk = request.POST.get("delete", "")
+            holiday = Holiday.objects.filter(pk=int(pk) if pk.isdigit() else 0).first()
+            if holiday is None:
+                raise Http404
+            services.holiday_delete(actor=person, holiday=holiday)
+            messages.success(request, _("The holiday is removed."))
+            return redirect("rhythm:holidays")
+        if form.is_valid():
+            try:
+                services.holiday_create(actor=person, day=form.cleaned_data["day"], name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The holiday is set: no stand-up or reminder that day."))
+                return redirect("rhythm:holidays")
+    context = {"holidays": list(Holiday.objects.order_by("day")), "form": form, "section": "holidays"}
+    return render(request, "rhythm/holidays.html", context, status=status)
+
+
+def _absence_people(person: Person) -> list[tuple[int, str]]:
+    """Whose absences the person may record: their own, their reports' (an administrator: anyone's)."""
+    people = Person.objects.filter(is_active=True).order_by("full_name", "username")
+    if not person.is_admin:
+        people = people.filter(Q(pk=person.pk) | Q(manager=person))
+    return [(p.pk, str(p)) for p in people]
+
+
+@login_required
+def absences(request: HttpRequest) -> HttpResponse:
+    """My absences and those I record for my reports: who is away is not reminded and is listed apart."""
+    person = current_person(request)
+    choices = _absence_people(person)
+    form = AbsenceForm(data=request.POST or None, people=choices, initial={"person": person.pk})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if request.POST.get("delete"):
+            pk = request.POST.get("delete", "")
+            absence = access.absence_for(person, int(pk) if pk.isdigit() else 0)
+            services.absence_delete(actor=person, absence=absence)
+            messages.success(request, _("The absence is removed."))
+            return redirect("rhythm:absences")
+        if form.is_valid():
+            data = form.cleaned_data
+            absent = Person.objects.get(pk=data["person"])
+            try:
+                services.absence_create(
+                    actor=person, person=absent, start=data["start"], end=data["end"], note=data["note"]
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The absence is recorded."))
+                return redirect("rhythm:absences")
+    today = timezone.localdate()
+    context = {
+        "absences": list(absences_of([pk for pk, _name in choices], since=today)),
+        "form": form,
+        "section": "absences",
+    }
+    return render(request, "rhythm/absences.html", context, status=status)

@@ -45,7 +45,14 @@ from qibu.projects.services import (
     stage_objective_create,
 )
 from qibu.publish.services import publication_compile, publication_publish
-from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
+from qibu.rhythm.services import (
+    ScheduleInput,
+    absence_create,
+    calendar_token_make,
+    holiday_create,
+    schedule_create,
+)
+from qibu.standups.services import ItemInput, entry_post, local_today, stand_up_get_or_make
 from tests.conftest import Company, Okrs
 
 PATHS = {
@@ -89,6 +96,20 @@ PATHS = {
     "/api/v1/schedules": {"get", "post"},
     "/api/v1/schedules/{schedule_id}": {"get", "patch", "delete"},
     "/api/v1/calendar": {"get", "post", "delete"},
+    "/api/v1/holidays": {"get", "post"},
+    "/api/v1/holidays/{holiday_id}": {"delete"},
+    "/api/v1/absences": {"get", "post"},
+    "/api/v1/absences/{absence_id}": {"delete"},
+    "/api/v1/stand-ups": {"get"},
+    "/api/v1/stand-ups/today": {"get"},
+    "/api/v1/stand-ups/{stand_up_id}": {"get"},
+    "/api/v1/stand-ups/{stand_up_id}/entry": {"put"},
+    "/api/v1/stand-ups/{stand_up_id}/close": {"post"},
+    "/api/v1/stand-ups/{stand_up_id}/live": {"get"},
+    "/api/v1/stand-ups/{stand_up_id}/live/start": {"post"},
+    "/api/v1/stand-ups/{stand_up_id}/live/next": {"post"},
+    "/api/v1/stand-ups/{stand_up_id}/live/previous": {"post"},
+    "/api/v1/stand-ups/{stand_up_id}/live/end": {"post"},
     "/api/v1/action-steps": {"get", "post"},
     "/api/v1/action-steps/{step_id}": {"get", "patch", "delete"},
     "/api/v1/action-steps/{step_id}/reassign": {"post"},
@@ -180,6 +201,21 @@ def same_connection(db: None) -> Iterator[None]:
 GETS = sorted(path for path, methods in PATHS.items() if "get" in methods)
 
 
+def _stand_up(c: Company) -> int:
+    """The sales team's stand-up of today (every day of the week, so that today has one), mia's entry with a
+    blocker, a holiday next year and mia's absence."""
+    schedule = schedule_create(actor=None, data=ScheduleInput(kind="stand_up", team_id=c.sales_team.pk,
+                                                              recurrence="weekly", weekdays=list(range(7)), time="09:30"))  # fmt: skip
+    day = local_today(schedule, timezone.now())
+    stand_up = stand_up_get_or_make(team=c.sales_team, day=day)
+    assert stand_up is not None
+    items = [ItemInput(section="today", text="<b>报价</b>"), ItemInput(section="blocker", text="<b>等审批</b>")]
+    entry_post(actor=c.mia, stand_up=stand_up, items=items)
+    holiday_create(actor=None, day=dt.date(day.year + 1, 1, 1), name="<b>国庆节</b>")
+    absence_create(actor=None, person=c.mia, start=day, end=day + dt.timedelta(days=1), note="<b>年假</b>")
+    return stand_up.pk
+
+
 def _project(c: Company, okrs: Okrs) -> int:
     """A project with a stage, its objective aligned to sales', and a key result carried by oscar."""
     project = project_create(
@@ -233,6 +269,10 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/strategic-goals": lambda body, c, o: isinstance(body, list) and all("title" in goal for goal in body),
     "/planning/board": lambda body, c, o: body["cycle"] == c.quarter.pk and bool(body["departments"]),
     "/weeks": lambda body, c, o: c.mia.pk in {week["person"] for week in body},
+    "/holidays": lambda body, c, o: [h["name"] for h in body] == ["<b>国庆节</b>"],
+    "/absences": lambda body, c, o: [a["note"] for a in body] == ["<b>年假</b>"],
+    "/stand-ups": lambda body, c, o: len(body) == 1 and body[0]["blockers"] == 1,
+    "/live": lambda body, c, o: body["live"] is False and body["closed"] is False,
 }
 
 
@@ -260,6 +300,7 @@ def test_it_answers_with_real_data_within_its_schema(
             actor=c.hank, data=ScheduleInput(kind="check_in", team_id=c.sales_team.pk, recurrence="weekly",
                                              weekdays=[4], time="16:00", late_after_hours=24)
         ).pk,
+        "stand_up_id": _stand_up(c),
         "step_id": step_create(actor=c.mia, key_result=okrs["my_kr"], title="<b>拜访</b>", owner=c.mia,
                                resource_people=[c.hank], budget="12.5").step.pk,
         "meeting_id": meeting_create(actor=c.hank, kind="department", department=c.sales,
@@ -333,6 +374,9 @@ OPERATION_IDS = {
     "chat_webhook_test", "chat_webhook_enable",
     "schedules_list", "schedule_get", "schedule_create", "schedule_update", "schedule_delete",
     "calendar_get", "calendar_make", "calendar_revoke",
+    "holidays_list", "holiday_create", "holiday_delete", "absences_list", "absence_create", "absence_delete",
+    "stand_ups_list", "stand_up_today", "stand_up_get", "entry_put", "stand_up_close", "live_get", "live_start",
+    "live_next", "live_previous", "live_end",
     "objective_advice", "coach_rules_get", "coach_rules_put",
     "key_result_move", "strategic_goals_list",
     "action_steps_list", "action_step_get", "action_step_create", "action_step_update", "action_step_delete",
@@ -374,6 +418,9 @@ TAGS = {
     "/api/v1/chat-webhooks": "chat webhooks",
     "/api/v1/schedules": "schedules",
     "/api/v1/calendar": "calendar",
+    "/api/v1/holidays": "holidays",
+    "/api/v1/absences": "absences",
+    "/api/v1/stand-ups": "stand-ups",
     "/api/v1/organisation": "organisation",
     "/api/v1/strategic-goals": "strategy",
     "/api/v1/action-steps": "action steps",
@@ -404,7 +451,7 @@ NULLABLE_ON_CHANGE = {
     # A webhook's secret: null removes it (left out, it is kept).
     "WebhookUpdate": {"secret"},
     # A schedule's group: none for the management meeting; no late reminder.
-    "ScheduleUpdate": {"department", "team", "late_after_hours"},
+    "ScheduleUpdate": {"department", "team", "late_after_hours", "late_before_minutes"},
     # An action step: nothing (its people change by /reassign, where null is nobody).
     "StepUpdate": set(),
     # A blocker: null unlinks its key result or action step.
@@ -511,7 +558,7 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
-         "CommitmentStatus"}  # fmt: skip
+         "CommitmentStatus", "Section", "Timing"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -9,6 +9,7 @@ allowed write to have changed it (at least its history), every allowed read to h
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,8 +40,9 @@ from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
 from qibu.publish.models import Publication, State
 from qibu.publish.services import publication_compile, publication_publish
-from qibu.rhythm.models import CalendarToken, Schedule
+from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
+from qibu.standups.models import Entry, EntryItem, StandUp
 from tests.conftest import PASSWORD, Company, Okrs
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ class World(Okrs):
     comment: Comment
     private_comment: Comment
     stand_up: Schedule
+    day_stand_up: StandUp
     management: Schedule
     calendar: str
     revoked_calendar: str
@@ -146,6 +149,12 @@ def world(company: Company, okrs: Okrs) -> World:
         "comment": comment,
         "private_comment": private_comment,
         "stand_up": stand_up,
+        "day_stand_up": StandUp.objects.create(
+            team=c.sales_team,
+            schedule=stand_up,
+            day=dt.date(2026, 10, 5),
+            starts_at=dt.datetime(2026, 10, 5, 1, 30, tzinfo=dt.UTC),
+        ),
         "management": management,
         "calendar": calendar_token_make(actor=None, person=c.mia),
         "revoked_calendar": revoked,
@@ -188,6 +197,11 @@ def _state() -> str:
             "schedules": list(Schedule.objects.order_by("pk").values_list("pk", "time", "active")),
             # Not when an address was last read: reading the calendar notes it, and changes nothing else.
             "calendar_tokens": list(CalendarToken.objects.order_by("pk").values_list("pk", "person_id", "key_hash")),
+            "stand_ups": list(StandUp.objects.order_by("pk").values_list("pk", "closed_at", "live_started_at")),
+            "stand_up_entries": list(Entry.objects.order_by("pk").values_list("pk", "person_id", "edits")),
+            "stand_up_items": EntryItem.objects.count(),
+            "holidays": list(Holiday.objects.order_by("pk").values_list("pk", "day", "name")),
+            "absences": list(Absence.objects.order_by("pk").values_list("pk", "person_id", "start", "end")),
             "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
         },
         default=str,
@@ -214,6 +228,15 @@ def _fixed_url(url: str) -> Callable[[World, Company], str]:
 
 NEW_PASSWORD = "a quite different horse 42"
 PUBLIC = dict.fromkeys(PERSONAS, "ok")
+# The sales team's stand-up: seen by its people, the heads above, executives and administrators; posted in by its
+# people only (their own entry); closed by its lead, the heads above or administrators; run by its people too.
+SEE_STAND_UP = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+POST_STAND_UP = {"alice": 403, "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+CLOSE_STAND_UP = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 404, "anonymous": "login"}
+RUN_STAND_UP = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+# mia herself, her manager hank, an administrator; the page offers the others no such person (400).
+RECORD_MIAS_ABSENCE_PAGE = {"alice": "ok", "erin": 400, "hank": "ok", "mia": "ok", "oscar": 400, "anonymous": "login"}
+RECORD_MIAS_ABSENCE = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 403, "anonymous": "login"}
 
 
 def _person_form(person: Person, **changes: Any) -> dict[str, Any]:
@@ -950,6 +973,90 @@ ROWS = [
     Row("API make a calendar address", "post", _fixed_url("/api/v1/calendar"), ALL_OK, api=True),
     # Only mia has an address to revoke; the others are told there is none.
     Row("API revoke the calendar address", "delete", _fixed_url("/api/v1/calendar"), REVOKE_CALENDAR, api=True),
+    # --- stand-ups (issue 9, item 1: EXE-1, EXE-2); the sales team's: hank leads it, mia is in it
+    Row("stand-up of a day", "get", lambda w, c: f"/standups/teams/{c.sales_team.pk}/2026-10-05/", SEE_STAND_UP),
+    Row("stand-up history", "get", lambda w, c: f"/standups/teams/{c.sales_team.pk}/history/", SEE_STAND_UP),
+    Row("my stand-up entry form", "get", lambda w, c: f"/standups/{w['day_stand_up'].pk}/entry/", POST_STAND_UP),
+    Row(
+        "post my stand-up entry",
+        "post",
+        lambda w, c: f"/standups/{w['day_stand_up'].pk}/entry/",
+        POST_STAND_UP,
+        data=lambda w, c: {"yesterday-0-text": "拜访了两家客户", "today-0-text": "准备报价"},
+    ),
+    Row("close a stand-up", "post", lambda w, c: f"/standups/{w['day_stand_up'].pk}/close/", CLOSE_STAND_UP),
+    Row("live stand-up", "get", lambda w, c: f"/standups/{w['day_stand_up'].pk}/live/", SEE_STAND_UP),
+    Row(
+        "start a live stand-up",
+        "post",
+        lambda w, c: f"/standups/{w['day_stand_up'].pk}/live/control/",
+        RUN_STAND_UP,
+        data=lambda w, c: {"action": "start"},
+    ),
+    Row("holidays", "get", _fixed_url("/settings/holidays/"), ADMIN_ONLY),
+    Row(
+        "set a holiday",
+        "post",
+        _fixed_url("/settings/holidays/"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"day": "2026-10-01", "name": "国庆节"},
+    ),
+    Row("absences", "get", _fixed_url("/settings/profile/absences/"), ALL_OK),
+    Row(
+        "record mia's absence",
+        "post",
+        _fixed_url("/settings/profile/absences/"),
+        RECORD_MIAS_ABSENCE_PAGE,
+        data=lambda w, c: {"person": c.mia.pk, "start": "2026-10-05", "end": "2026-10-06", "note": "年假"},
+    ),
+    Row("API a stand-up", "get", lambda w, c: f"/api/v1/stand-ups/{w['day_stand_up'].pk}", SEE_STAND_UP, api=True),
+    Row("API past stand-ups", "get", lambda w, c: f"/api/v1/stand-ups?team={c.sales_team.pk}", SEE_STAND_UP, api=True),
+    Row(
+        "API post my stand-up entry",
+        "put",
+        lambda w, c: f"/api/v1/stand-ups/{w['day_stand_up'].pk}/entry",
+        POST_STAND_UP,
+        data=lambda w, c: {"items": [{"section": "today", "text": "准备报价"}]},
+        api=True,
+    ),
+    Row(
+        "API close a stand-up",
+        "post",
+        lambda w, c: f"/api/v1/stand-ups/{w['day_stand_up'].pk}/close",
+        CLOSE_STAND_UP,
+        api=True,
+    ),
+    Row(
+        "API live stand-up",
+        "get",
+        lambda w, c: f"/api/v1/stand-ups/{w['day_stand_up'].pk}/live",
+        SEE_STAND_UP,
+        api=True,
+    ),
+    Row(
+        "API start a live stand-up",
+        "post",
+        lambda w, c: f"/api/v1/stand-ups/{w['day_stand_up'].pk}/live/start",
+        RUN_STAND_UP,
+        api=True,
+    ),
+    Row("API holidays", "get", _fixed_url("/api/v1/holidays"), ALL_OK, api=True),
+    Row(
+        "API set a holiday",
+        "post",
+        _fixed_url("/api/v1/holidays"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"day": "2026-10-01", "name": "国庆节"},
+        api=True,
+    ),
+    Row(
+        "API record mia's absence",
+        "post",
+        _fixed_url("/api/v1/absences"),
+        RECORD_MIAS_ABSENCE,
+        data=lambda w, c: {"person": c.mia.pk, "start": "2026-10-05", "end": "2026-10-06"},
+        api=True,
+    ),
     Row(
         "unlock an account",
         "post",

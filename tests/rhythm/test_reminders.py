@@ -30,7 +30,7 @@ def test_it_reminds_the_team_of_its_stand_up_once_however_often_it_runs_EXE_1(co
     monday = local(2026, 10, 5, 9, 31)
     assert reminders_send(now=monday) == 2
     assert reminders_send(now=monday + dt.timedelta(minutes=5)) == 0
-    told = _told()
+    told = _told(NotificationKind.STAND_UP)
     assert set(told) == {"mia", "hank"}  # the team and its lead; not marketing, not the executive
     assert "Stand-up of 华东大客户组 at 09:30" in told["mia"]
     assert "15 minutes at most" in told["mia"]
@@ -158,6 +158,6 @@ def test_it_reminds_in_each_persons_language_EXE_1(company: Company) -> None:
     company.mia.save(update_fields=["language"])
     make_schedule(kind="stand_up", team_id=company.sales_team.pk, recurrence="workdays", time="09:30")
     reminders_send(now=local(2026, 10, 5, 9, 31))
-    told = _told()
+    told = _told(NotificationKind.STAND_UP)
     assert "站会" in told["mia"]
     assert "Stand-up" in told["hank"]

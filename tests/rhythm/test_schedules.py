@@ -136,5 +136,5 @@ def test_it_shows_what_is_due_on_the_home_page_in_a_constant_number_of_queries_E
 
 
 # my OKRs' own queries (the action plans' panel included), then the person's schedules and the cycles (a schedule
-# follows them).
-HOME_QUERIES = 12
+# follows them) and the holidays of the coming week.
+HOME_QUERIES = 13
