@@ -12,7 +12,6 @@ stale key results. Private objectives never reach an agenda. A fixed number of q
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -34,11 +33,6 @@ from qibu.plans.models import OPEN_STATUSES, ActionStep
 SECTION_LIMIT = 30
 # The management meeting's falls across the company: the largest first.
 LARGEST_FALLS = 10
-
-# Sections other apps add (blockers escalated to a tier, corrections of the week): (meeting, organisation) →
-# unsaved items. Filled at start-up by this app's `apps.py` from the apps it may import.
-AgendaSource = Callable[[Meeting, Organisation, dt.datetime], list[AgendaItem]]
-EXTRA_SOURCES: dict[str, AgendaSource] = {}
 
 
 def _objective_url(objective_id: int, key_result_id: int | None = None) -> str:
@@ -312,9 +306,6 @@ def agenda_build(
         AgendaKind.COMMITMENT: _follow_up_items(previous),
         AgendaKind.CARRIED: _carried_items(previous),
     }
-    for source in EXTRA_SOURCES.values():
-        for item in source(meeting, organisation, now):
-            by_section.setdefault(item.section, []).append(item)
     items: list[AgendaItem] = []
     for section in AgendaKind.values:
         for item in by_section.get(section, []):

@@ -1,14 +1,11 @@
 """Each person's week for the weekly meeting (EXE-3: each person shows the week's results): plans, progress and
 problems, pre-filled from their check-ins, stand-up entries and action steps of the week until they write their
-own (`WeekReport`). For many people at once in a fixed number of queries.
-
-Stand-up entries come through `WEEK_SOURCES` (filled at start-up when the stand-ups app is there), so that this
-module reads them without knowing their model."""
+own (`WeekReport`). For many people at once in a fixed number of queries (one per source)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -20,6 +17,8 @@ from qibu.meetings.models import Meeting, WeekReport
 from qibu.okrs.models import CheckIn, Visibility
 from qibu.org.models import Organisation, Person
 from qibu.plans.models import OPEN_STATUSES, ActionStep, StepStatus
+from qibu.standups.models import EntryItem
+from qibu.standups.models import Section as StandUpSection
 
 
 @dataclass
@@ -43,11 +42,6 @@ class PersonWeek:
     problems: str
     written: bool  # saved by the person (else pre-filled)
     checked_in: bool  # checked in at least once in the week
-
-
-# (people, first day, last day) → adds lines to each person's draft.
-WeekSource = Callable[[Sequence[Person], dt.date, dt.date, dict[int, WeekDraft]], None]
-WEEK_SOURCES: dict[str, WeekSource] = {}
 
 
 def _bullet(text: str) -> str:
@@ -126,6 +120,24 @@ def _steps(people: Sequence[Person], first: dt.date, last: dt.date, drafts: dict
             )
 
 
+def _stand_ups(people: Sequence[Person], first: dt.date, last: dt.date, drafts: dict[int, WeekDraft]) -> None:
+    """EXE-1: what each said at the week's stand-ups — yesterday's progress, today's plan, blockers."""
+    lines = (
+        EntryItem.objects.filter(entry__person_id__in=[p.pk for p in people], entry__stand_up__day__range=(first, last))
+        .select_related("entry__stand_up")
+        .order_by("entry__stand_up__day", "entry_id", "position", "pk")
+    )
+    for line in lines:
+        draft = drafts[line.entry.person_id]
+        text = _bullet(f"{date_format(line.entry.stand_up.day, 'SHORT_DATE_FORMAT')} {line.text}")
+        if line.section == StandUpSection.YESTERDAY:
+            draft.progress.append(text)
+        elif line.section == StandUpSection.TODAY:
+            draft.plans.append(text)
+        else:
+            draft.problems.append(text)
+
+
 def week_drafts(
     people: Sequence[Person], meeting: Meeting, organisation: Organisation
 ) -> tuple[dict[int, WeekDraft], set[int]]:
@@ -138,8 +150,7 @@ def week_drafts(
     end = dt.datetime.combine(meeting.date, dt.time.max, tzinfo=zone)
     checked = _checkins(people, start, end, drafts)
     _steps(people, meeting.week_start, meeting.date, drafts)
-    for source in WEEK_SOURCES.values():
-        source(people, meeting.week_start, meeting.date, drafts)
+    _stand_ups(people, meeting.week_start, meeting.date, drafts)
     return drafts, checked
 
 

@@ -21,7 +21,9 @@ def test_the_demo_company_holds_eight_weeks_of_weekly_meetings_EXE_3_EXE_4_EXE_6
     took = time.monotonic() - began
     closed = Meeting.objects.filter(status=MeetingStatus.CLOSED)
     departments = closed.filter(kind=MeetingKind.DEPARTMENT)
-    per_department = {d: departments.filter(department_id=d).count() for d in departments.values_list("department_id", flat=True)}
+    per_department = {
+        d: departments.filter(department_id=d).count() for d in departments.values_list("department_id", flat=True)
+    }
     assert len(per_department) >= 2 and set(per_department.values()) == {8}
     assert closed.filter(kind=MeetingKind.MANAGEMENT).count() == 2
     assert Meeting.objects.filter(status=MeetingStatus.PLANNED, date__gte=today).count() == len(per_department)
@@ -43,4 +45,3 @@ def test_the_demo_company_holds_eight_weeks_of_weekly_meetings_EXE_3_EXE_4_EXE_6
     client.force_login(member)
     assert client.get(f"/meetings/department/{meeting.department_id}/").status_code == 200
     assert took < 120
-

@@ -13,7 +13,7 @@ from qibu.okrs.services import checkin_record
 from qibu.org.models import Person
 from qibu.org.services import person_create
 from tests.conftest import Company, Okrs
-from tests.meetings.helpers import AT, login, make_meeting, started
+from tests.meetings.helpers import AT, DAY, login, make_meeting, started
 
 HTMX = {"HX-Request": "true"}
 
@@ -177,5 +177,31 @@ def test_it_reads_the_meeting_page_in_a_fixed_number_of_queries(
 
 
 # Session and person (2), the meeting and its rights (3), the agenda, objectives with key results, changes,
-# commitments, attendees, their reports, check-ins and steps, the roll-up, the people and key results offered.
-QUERIES = 19
+# commitments, attendees, their reports, check-ins, steps and stand-up lines, the roll-up, the people and key
+# results offered.
+QUERIES = 20
+
+
+def test_it_prefills_the_week_from_the_stand_ups_EXE_1_EXE_3(company: Company, okrs: Okrs) -> None:
+    from qibu.rhythm.services import ScheduleInput, schedule_create
+    from qibu.standups.services import ItemInput, entry_post, stand_up_get_or_make
+
+    c = company
+    schedule_create(
+        actor=None, data=ScheduleInput(kind="stand_up", team_id=c.sales_team.pk, recurrence="workdays", time="09:30")
+    )
+    stand_up = stand_up_get_or_make(team=c.sales_team, day=DAY - dt.timedelta(days=1))
+    assert stand_up is not None
+    entry_post(
+        actor=c.mia,
+        stand_up=stand_up,
+        items=[
+            ItemInput("yesterday", "拜访了两家门店"),
+            ItemInput("today", "整理报价"),
+            ItemInput("blocker", "缺样机"),
+        ],
+        now=AT - dt.timedelta(days=1),
+    )
+    meeting = make_meeting(c.hank, c.sales)
+    page = login(c.mia).get(f"/meetings/{meeting.pk}/week/").content.decode()
+    assert "拜访了两家门店" in page and "整理报价" in page and "缺样机" in page
