@@ -326,9 +326,9 @@ def correction_make(
     reason = clean_text(
         errors, "reason", reason, max_length=NOTE_MAX, missing=_("Say why: a correction is recorded with its reason.")
     )
-    before, after = _clean_changes(errors, kind, objective, key_result, changes or {}) if kind else ({}, {})
     if "kind" in errors or "key_result" in errors:
         errors.raise_if_any()
+    before, after = _clean_changes(errors, kind, objective, key_result, changes or {})
     approver_self = access.can_approve(actor, objective, ceo_id=policy.ceo_id)
     correction = Correction(
         objective=objective,
