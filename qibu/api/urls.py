@@ -8,11 +8,11 @@ from django.conf import settings
 
 from qibu.api import (
     approval,
-    corrections,
     blockers,
     chat,
     coach,
     comments,
+    corrections,
     cycles,
     key_results,
     meetings,
