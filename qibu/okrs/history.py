@@ -116,6 +116,7 @@ def register() -> None:
     register_action("key_result.move_out", _("moved a key result to another objective"))
     register_action("key_result.move_in", _("moved a key result here from another objective"))
     # EXE-11: corrective actions (qibu.okrs.services.corrections).
+    register_action("milestone.update", _("changed a milestone's due date"))
     register_action("correction.create", _("made a correction"))
     register_action("correction.agree", _("agreed a correction"))
     register_action("correction.return", _("returned a correction"))
@@ -136,6 +137,7 @@ def register() -> None:
             "comment": _("comment"),
             "contributors": _("carried by"),
             "reason": _("reason"),
+            "due_date": _("due date"),
             "strategy": _("strategy or resources"),
             "correction": _("correction"),
             "correction_approval": _("approval"),

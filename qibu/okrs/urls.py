@@ -15,6 +15,7 @@ urlpatterns = [
     path("objectives/<int:pk>/return/", views.objective_return_view, name="objective_return"),
     path("objectives/<int:pk>/reopen/", views.objective_reopen_view, name="objective_reopen"),
     path("objectives/<int:pk>/correct/", views.objective_correct, name="objective_correct"),
+    path("key-results/<int:pk>/milestones/", views.key_result_milestones, name="kr_milestones"),
     path("key-results/<int:pk>/correct/", views.key_result_correct, name="kr_correct"),
     path("objectives/<int:pk>/key-results/new/", views.key_result_new, name="kr_new"),
     path("key-results/<int:pk>/edit/", views.key_result_edit, name="kr_edit"),
