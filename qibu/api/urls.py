@@ -12,6 +12,7 @@ from qibu.api import (
     chat,
     coach,
     comments,
+    corrections,
     cycles,
     key_results,
     meetings,
@@ -47,6 +48,7 @@ api.add_router("", cycles.router)
 api.add_router("", okrs.router)
 api.add_router("", key_results.router)
 api.add_router("", approval.router)
+api.add_router("", corrections.router)
 api.add_router("", coach.router)
 api.add_router("", notifications.router)
 api.add_router("", comments.router)

@@ -32,7 +32,7 @@ from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Objective
-from qibu.okrs.services import checkin_record
+from qibu.okrs.services import checkin_record, correction_make
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from qibu.planning.services import proposal_create, take_up_add
@@ -73,6 +73,7 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/return": {"post"},
     "/api/v1/objectives/{objective_id}/reopen": {"post"},
     "/api/v1/objectives/{objective_id}/advice": {"get"},
+    "/api/v1/objectives/{objective_id}/corrections": {"get", "post"},
     "/api/v1/organisation/coach": {"get", "put"},
     "/api/v1/organisation/policy": {"get", "patch"},
     "/api/v1/key-results": {"get", "post"},
@@ -273,6 +274,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/absences": lambda body, c, o: [a["note"] for a in body] == ["<b>年假</b>"],
     "/stand-ups": lambda body, c, o: len(body) == 1 and body[0]["blockers"] == 1,
     "/live": lambda body, c, o: body["live"] is False and body["closed"] is False,
+    "/corrections": lambda body, c, o: [row["objective"] for row in body] == [o["mine"].pk],
 }
 
 
@@ -285,6 +287,8 @@ def test_it_answers_with_real_data_within_its_schema(
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=1, confidence=75, note="<b>周报</b>")
     notify(kind=NotificationKind.REMINDER, recipients=[c.mia], text=lambda p: "<b>签到</b>提醒", key="schema")
     comment_create(actor=c.hank, objective=okrs["mine"], text="@米娅 <b>好</b>", key_result=okrs["my_kr"])
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
+                    reason="<b>市场小</b>", changes={"target_value": "3"})  # fmt: skip
     ids = {
         "person_id": c.mia.pk,
         "department_id": c.sales.pk,
@@ -364,6 +368,7 @@ OPERATION_IDS = {
     "me_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
     "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
     "objective_align", "approval_get", "approval_submit", "approval_approve", "approval_return", "approval_reopen",
+    "corrections_list", "correction_create",
     "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
     "key_result_update", "key_result_delete", "checkins_list", "checkin_create", "inbox_list", "inbox_read",
     "inbox_settings_get", "inbox_settings_put",
@@ -558,7 +563,7 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
-         "CommitmentStatus", "Section", "Timing"}  # fmt: skip
+         "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -1057,9 +1057,10 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
 
 
 # 9, the person's schedules for the home page's "due this week" (qibu.rhythm's panel), and their action steps with
-# their reports' overdue ones (qibu.plans's panel).
-MY_OKRS_QUERIES = 11
-# With the comments panel (qibu.discuss, through qibu.okrs.panels): one query for no comments; tests/discuss counts
+# their reports' overdue ones (qibu.plans's panel), and their reports' overdue milestones (EXE-9, okrs.milestones).
+MY_OKRS_QUERIES = 12
+# With the corrections (EXE-11, one query, the chart's marks too) and the comments panel (qibu.discuss, through
+# qibu.okrs.panels): one query for no comments; tests/discuss counts
 # the page with comments; and the action plans' panel (qibu.plans): one query for the key results' steps; and the
 # planning section (qibu.planning): one query, the take-ups the page names; a department's or the company's objective
 # reads its proposals too (one more, DRAFT_SECTION_QUERIES); tests/planning counts the page with proposals; and the

@@ -135,6 +135,6 @@ def test_it_shows_what_is_due_on_the_home_page_in_a_constant_number_of_queries_E
         client.get(url)
 
 
-# my OKRs' own queries (the action plans' panel included), then the person's schedules and the cycles (a schedule
-# follows them) and the holidays of the coming week.
+# my OKRs' own queries (the action plans' and the overdue milestones' panels included), then the person's
+# schedules and the cycles (a schedule follows them) and the holidays of the coming week.
 HOME_QUERIES = 13
