@@ -24,6 +24,7 @@ from qibu.blockers.models import Tier
 from qibu.blockers.selectors import escalated_blockers
 from qibu.meetings.models import AgendaItem, AgendaKind, Commitment, Meeting
 from qibu.okrs import progress as meas
+from qibu.okrs.corrections import corrections_between
 from qibu.okrs.models import CheckIn, KeyResult, Level, Objective, Status, Visibility, agreed_q
 from qibu.okrs.selectors import key_result_status
 from qibu.org.models import Department, Organisation, Person
@@ -236,6 +237,45 @@ def _blocker_items(meeting: Meeting, viewer: Person | None, now: dt.datetime) ->
     ]
 
 
+def _correction_items(meeting: Meeting, organisation: Organisation) -> list[AgendaItem]:
+    """EXE-11: the corrections of the week (objectives re-evaluated, targets or dates revised, strategy changed),
+    with their reasons and approvers, on the objectives the meeting hears of."""
+    on_date = Q(cycle__start__lte=meeting.date, cycle__end__gte=meeting.date)
+    objectives = Objective.objects.filter(on_date).exclude(visibility=Visibility.PRIVATE)
+    if meeting.department is None:
+        objectives = objectives.filter(level__in=[Level.COMPANY, Level.DEPARTMENT])
+    else:
+        path = meeting.department.path
+        objectives = objectives.filter(
+            Q(department__path__startswith=path) | Q(owner__department__path__startswith=path)
+        )
+    start, end = _week_bounds(meeting, organisation)
+    rows = corrections_between(
+        objective_ids=objectives.values_list("pk", flat=True), start=start, end=end + dt.timedelta(microseconds=1)
+    )
+    return [
+        AgendaItem(
+            section=AgendaKind.CORRECTION,
+            title=(row.key_result or row.objective)[:300],
+            detail=f"{row.kind_label}: {row.reason}" + (f" ({'; '.join(row.changes)})" if row.changes else ""),
+            key_result_id=row.key_result_id,
+            ref_type="okrs.correction",
+            ref_id=row.id,
+            url=row.url,
+            numbers={
+                "objective": row.objective,
+                "kind": row.kind,
+                "changes": row.changes,
+                "by": row.actor,
+                "approver": row.approver,
+                "approval": row.approval,
+                "at": row.at.isoformat(),
+            },
+        )
+        for row in rows[:SECTION_LIMIT]
+    ]
+
+
 def previous_meeting(meeting: Meeting) -> Meeting | None:
     """The same group's last closed meeting before this one."""
     return (
@@ -303,6 +343,7 @@ def agenda_build(
         AgendaKind.CONFIDENCE_FALL: _fall_items(meeting, organisation),
         AgendaKind.BLOCKER: _blocker_items(meeting, viewer, now),
         AgendaKind.OVERDUE_STEP: _overdue_items(meeting),
+        AgendaKind.CORRECTION: _correction_items(meeting, organisation),
         AgendaKind.COMMITMENT: _follow_up_items(previous),
         AgendaKind.CARRIED: _carried_items(previous),
     }

@@ -266,3 +266,25 @@ def test_it_lists_escalated_blockers_and_follows_them_up_after_the_meeting_EXE_2
     told = Notification.objects.filter(kind=NotificationKind.BLOCKER).exclude(pk__in=before)
     assert {n.recipient.username for n in told} == {"erin", "mia"}
     assert not AgendaItem.objects.filter(meeting=make_meeting(c.erin, None), section=AgendaKind.BLOCKER).exists()
+
+
+def test_it_puts_the_weeks_corrections_on_the_agenda_with_their_reasons_EXE_11_EXE_12(
+    company: Company, okrs: Okrs
+) -> None:
+    from qibu.okrs.models import Correction
+    from qibu.okrs.services.corrections import correction_make
+
+    c = company
+    made = correction_make(
+        actor=c.hank,
+        objective=okrs["department"],
+        key_result=okrs["department_kr"],
+        kind="target",
+        reason="市场萎缩，目标下调",
+        changes={"target_value": 8},
+    )
+    Correction.objects.filter(pk=made.pk).update(created_at=AT - dt.timedelta(days=2))  # made in the week
+    meeting = started(c.hank, c.sales)
+    (item,) = AgendaItem.objects.filter(meeting=meeting, section=AgendaKind.CORRECTION)
+    assert item.ref_type == "okrs.correction" and item.key_result_id == okrs["department_kr"].pk
+    assert "市场萎缩，目标下调" in item.detail
