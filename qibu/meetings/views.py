@@ -68,7 +68,8 @@ def _answer(
     request: HttpRequest, meeting: Meeting, fragment: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     if is_htmx(request):
-        return vary_on_htmx(render(request, f"{PAGE}#{fragment}", context, status=status))
+        # htmx swaps only a 2xx answer: a refusal comes back as the fragment with its errors, as the check-in's.
+        return vary_on_htmx(render(request, f"{PAGE}#{fragment}", context))
     if status >= 400:
         return render(request, PAGE, context, status=status)
     return redirect(reverse("meetings:meeting", args=[meeting.pk]) + f"#{fragment}")
@@ -316,7 +317,7 @@ def notes_save(request: HttpRequest, pk: int) -> HttpResponse:
     except NotesConflict as exc:
         conflict = {"theirs": exc.theirs, "ours": exc.ours, "version": exc.version}
         context = _context(request, person, meeting, rights, conflict=conflict, errors={"notes": exc.messages})
-        return _answer(request, meeting, "notes", context, 409)
+        return _answer(request, meeting, "notes", context, 409)  # 409 without htmx
     except ValidationError as exc:
         context = _context(request, person, meeting, rights, errors=_errors(exc), values={"notes": text})
         return _answer(request, meeting, "notes", context, 400)

@@ -21,6 +21,8 @@ from django.test import Client
 from qibu.audit.models import AuditEntry
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
+from qibu.meetings.models import AgendaItem, Commitment, Meeting, WeekReport
+from qibu.meetings.services import meeting_create
 from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import (
@@ -70,6 +72,8 @@ class World(Okrs):
     revoked_calendar: str
     publication: Publication
     failed_publication: Publication
+    meeting: Meeting
+    management_meeting: Meeting
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -95,6 +99,11 @@ HIDE_PRIVATE_COMMENT = {"alice": "ok", "erin": 404, "hank": 403, "mia": 403, "os
 SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
 # The world gives only mia a calendar address.
 REVOKE_CALENDAR = dict.fromkeys(PERSONAS[:-1], 404) | {"mia": "ok", "anonymous": "login"}
+# Weekly meetings: sales' is seen by its people, the heads above and executives; run by its head, executives and
+# administrators. The management's: executives and department heads (EXE-6).
+SEE_SALES_MEETING = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+RUN_SALES_MEETING = SEE_SALES_MEETING | {"mia": 403}
+SEE_MANAGEMENT_MEETING = SEE_SALES_MEETING | {"mia": 404}
 # Administrators and executives publish a quarter and follow its mailing (PUB-1).
 PUBLISH = EDIT_COMPANY
 
@@ -143,7 +152,11 @@ def world(company: Company, okrs: Okrs) -> World:
     calendar_token_revoke(actor=None, person=c.oscar)
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     publication_compile(publication.pk)  # as the worker would
+    weekly = meeting_create(actor=c.hank, kind="department", department=c.sales, date=dt.date(2026, 11, 10))
+    management_meeting = meeting_create(actor=c.erin, kind="management", date=dt.date(2026, 11, 10))
     return {
+        "meeting": weekly,
+        "management_meeting": management_meeting,
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
         "comment": comment,
@@ -203,6 +216,8 @@ def _state() -> str:
             "holidays": list(Holiday.objects.order_by("pk").values_list("pk", "day", "name")),
             "absences": list(Absence.objects.order_by("pk").values_list("pk", "person_id", "start", "end")),
             "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
+            "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status", "notes", "notes_version")),
+            "meeting_parts": [AgendaItem.objects.count(), Commitment.objects.count(), WeekReport.objects.count()],
         },
         default=str,
     )
@@ -1055,6 +1070,57 @@ ROWS = [
         _fixed_url("/api/v1/absences"),
         RECORD_MIAS_ABSENCE,
         data=lambda w, c: {"person": c.mia.pk, "start": "2026-10-05", "end": "2026-10-06"},
+        api=True,
+    ),
+    # Weekly meetings (EXE-3 … EXE-6): a sales meeting (planned), and the management's.
+    Row("weekly meetings of sales", "get", lambda w, c: f"/meetings/department/{c.sales.pk}/", SEE_SALES_MEETING),
+    Row("weekly meeting page", "get", lambda w, c: f"/meetings/{w['meeting'].pk}/", SEE_SALES_MEETING),
+    Row("weekly meeting minutes", "get", lambda w, c: f"/meetings/{w['meeting'].pk}/minutes/", SEE_SALES_MEETING),
+    Row("weekly meeting, my week", "get", lambda w, c: f"/meetings/{w['meeting'].pk}/week/", SEE_SALES_MEETING),
+    Row(
+        "write my week for the weekly meeting",
+        "post",
+        lambda w, c: f"/meetings/{w['meeting'].pk}/week/",
+        SEE_SALES_MEETING,
+        data=lambda w, c: {"progress": "签下两家", "plans": "拜访", "problems": ""},
+    ),
+    Row("start the weekly meeting", "post", lambda w, c: f"/meetings/{w['meeting'].pk}/start/", RUN_SALES_MEETING),
+    Row(
+        "save the weekly meeting's minutes",
+        "post",
+        lambda w, c: f"/meetings/{w['meeting'].pk}/notes/",
+        RUN_SALES_MEETING,
+        data=lambda w, c: {"notes": "纪要", "version": "0"},
+    ),
+    Row("management weekly meetings", "get", _fixed_url("/meetings/management/"), SEE_MANAGEMENT_MEETING),
+    Row(
+        "management meeting page",
+        "get",
+        lambda w, c: f"/meetings/{w['management_meeting'].pk}/",
+        SEE_MANAGEMENT_MEETING,
+    ),
+    Row("API weekly meetings", "get", _fixed_url("/api/v1/meetings"), ALL_OK, api=True),
+    Row("API weekly meeting", "get", lambda w, c: f"/api/v1/meetings/{w['meeting'].pk}", SEE_SALES_MEETING, api=True),
+    Row(
+        "API start the weekly meeting",
+        "post",
+        lambda w, c: f"/api/v1/meetings/{w['meeting'].pk}/start",
+        RUN_SALES_MEETING,
+        data=lambda w, c: {},
+        api=True,
+    ),
+    Row(
+        "API everyone's week",
+        "get",
+        lambda w, c: f"/api/v1/meetings/{w['meeting'].pk}/weeks",
+        SEE_SALES_MEETING,
+        api=True,
+    ),
+    Row(
+        "API management meeting",
+        "get",
+        lambda w, c: f"/api/v1/meetings/{w['management_meeting'].pk}",
+        SEE_MANAGEMENT_MEETING,
         api=True,
     ),
     Row(
