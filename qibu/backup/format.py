@@ -31,6 +31,7 @@ from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
+from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import (
     Alignment,
@@ -44,7 +45,6 @@ from qibu.okrs.models import (
 )
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.planning.models import Proposal, TakeUp
-from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport
 from qibu.plans.models import ActionStep
 from qibu.projects.models import Project, ProjectMember, Stage
 from qibu.publish.models import Entry, Publication

@@ -206,3 +206,21 @@ def test_it_prefills_the_week_from_the_stand_ups_EXE_1_EXE_3(company: Company, o
     meeting = make_meeting(c.hank, c.sales)
     page = login(c.mia).get(f"/meetings/{meeting.pk}/week/").content.decode()
     assert "拜访了两家门店" in page and "整理报价" in page and "缺样机" in page
+
+
+@pytest.mark.parametrize("people", [2, 8])
+def test_it_builds_the_agenda_in_a_fixed_number_of_queries_EXE_12(
+    company: Company, okrs: Okrs, people: int, django_assert_num_queries: object
+) -> None:
+    from qibu.meetings.agenda import agenda_build
+
+    _grow(company, people)
+    meeting = make_meeting(company.hank, company.sales)
+    meeting.department = company.sales
+    with django_assert_num_queries(AGENDA_QUERIES):  # type: ignore[operator]
+        agenda_build(meeting, company.org, AT, viewer=company.hank)
+
+
+# The previous meeting (none here: its commitments and missed points are not read), the key results, the week's
+# falls, the escalated blockers (with the departments the viewer heads), the overdue steps, the corrections.
+AGENDA_QUERIES = 7
