@@ -128,6 +128,7 @@ def _list(request: HttpRequest, *, department: Any, may_run: bool) -> HttpRespon
         "errors": errors,
         "values": values,
         "management": department is None,
+        "may_see_management": access.can_view_management(person),
     }
     return render(request, "meetings/list.html", context, status=status)
 
