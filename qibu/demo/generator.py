@@ -30,10 +30,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
+from qibu.demo.blockers import build_blockers
 from qibu.demo.coach import build_coach
 from qibu.demo.meetings import build_meetings
 from qibu.demo.planning import build_planning
@@ -147,6 +149,7 @@ def wipe_company() -> None:
     Raises django.db.models.ProtectedError when another app keeps rows that point at them.
     """
     with transaction.atomic():
+        Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
@@ -284,6 +287,9 @@ class _Builder:
             seed=self.rng.randrange(2**31),
             weeks=min(self.weeks, 8),
         )
+        build_blockers(organisation=self.organisation, quarter=self.quarter, now=self.now,
+                       departments=[(k, u.department) for k, u in self.top_units.items()],
+                       seed=self.rng.randrange(2**31))  # fmt: skip
         return self.summary
 
     def _organisation(self) -> None:

@@ -25,6 +25,7 @@ from schemathesis import GenerationMode
 from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
+from qibu.blockers.services import blocker_create
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
 from qibu.discuss.services import comment_create
 from qibu.meetings.services import meeting_create
@@ -275,6 +276,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/stand-ups": lambda body, c, o: len(body) == 1 and body[0]["blockers"] == 1,
     "/live": lambda body, c, o: body["live"] is False and body["closed"] is False,
     "/corrections": lambda body, c, o: [row["objective"] for row in body] == [o["mine"].pk],
+    "/organisation/policy": lambda body, c, o: body["blocker_department_after_days"] == 2,
 }
 
 
@@ -309,6 +311,8 @@ def test_it_answers_with_real_data_within_its_schema(
                                resource_people=[c.hank], budget="12.5").step.pk,
         "meeting_id": meeting_create(actor=c.hank, kind="department", department=c.sales,
                                      date=dt.date(2026, 11, 10)).pk,
+        "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
+                                     team=c.sales_team, key_result=okrs["my_kr"]).pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.

@@ -19,6 +19,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
+from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.meetings.models import AgendaItem, Commitment, Meeting, WeekReport
@@ -74,6 +76,8 @@ class World(Okrs):
     failed_publication: Publication
     meeting: Meeting
     management_meeting: Meeting
+    blocker: Blocker
+    resolved_blocker: Blocker
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -106,6 +110,10 @@ RUN_SALES_MEETING = SEE_SALES_MEETING | {"mia": 403}
 SEE_MANAGEMENT_MEETING = SEE_SALES_MEETING | {"mia": 404}
 # Administrators and executives publish a quarter and follow its mailing (PUB-1).
 PUBLISH = EDIT_COMPANY
+# mia's blocker in her team (EXE-2): seen by its team and department (hank, the lead and head), executives and
+# administrators, not by oscar in marketing; changed, resolved and reopened by mia, hank and administrators.
+SEE_BLOCKER = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+CHANGE_BLOCKER = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -154,9 +162,14 @@ def world(company: Company, okrs: Okrs) -> World:
     publication_compile(publication.pk)  # as the worker would
     weekly = meeting_create(actor=c.hank, kind="department", department=c.sales, date=dt.date(2026, 11, 10))
     management_meeting = meeting_create(actor=c.erin, kind="management", date=dt.date(2026, 11, 10))
+    blocker = blocker_create(actor=c.mia, title="合同卡在法务", owner=c.mia, team=c.sales_team)
+    resolved_blocker = blocker_create(actor=c.mia, title="演示环境", owner=c.mia, team=c.sales_team)
+    blocker_resolve(actor=c.mia, blocker=resolved_blocker, resolution="借到了")
     return {
         "meeting": weekly,
         "management_meeting": management_meeting,
+        "blocker": blocker,
+        "resolved_blocker": Blocker.objects.get(pk=resolved_blocker.pk),
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
         "comment": comment,
@@ -218,6 +231,12 @@ def _state() -> str:
             "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
             "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status", "notes", "notes_version")),
             "meeting_parts": [AgendaItem.objects.count(), Commitment.objects.count(), WeekReport.objects.count()],
+            "blockers": list(
+                Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
+            ),
+            "organisation_policy": list(
+                Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
+            ),
         },
         default=str,
     )
@@ -1121,6 +1140,76 @@ ROWS = [
         "get",
         lambda w, c: f"/api/v1/meetings/{w['management_meeting'].pk}",
         SEE_MANAGEMENT_MEETING,
+        api=True,
+    ),
+    # --- blockers (EXE-2)
+    Row("blockers", "get", _fixed_url("/blockers/"), ALL_OK),
+    Row("blockers, filtered", "get", _fixed_url("/blockers/?mine=on&status=all&tier=team"), ALL_OK),
+    Row("raise a blocker form", "get", _fixed_url("/blockers/new/"), ALL_OK),
+    Row(
+        "raise a blocker",
+        "post",
+        _fixed_url("/blockers/new/"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": "mia", "concerned": "hank"},
+    ),
+    Row("blocker page", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/", SEE_BLOCKER),
+    Row("blocker editor", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/edit/", CHANGE_BLOCKER),
+    Row(
+        "save blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/edit/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "合同卡在法务总监", "owner": "mia"},
+    ),
+    Row(
+        "resolve blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/resolve/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+    ),
+    Row("reopen blocker", "post", lambda w, c: f"/blockers/{w['resolved_blocker'].pk}/reopen/", CHANGE_BLOCKER),
+    Row("API list blockers", "get", _fixed_url("/api/v1/blockers?status=open"), ALL_OK, api=True),
+    Row("API blocker", "get", lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}", SEE_BLOCKER, api=True),
+    Row(
+        "API raise blocker",
+        "post",
+        _fixed_url("/api/v1/blockers"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": c.mia.pk},
+        api=True,
+    ),
+    Row(
+        "API change blocker",
+        "patch",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "接口改名"},
+        api=True,
+    ),
+    Row(
+        "API resolve blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}/resolve",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+        api=True,
+    ),
+    Row(
+        "API reopen blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['resolved_blocker'].pk}/reopen",
+        CHANGE_BLOCKER,
+        api=True,
+    ),
+    Row("API method policy", "get", _fixed_url("/api/v1/organisation/policy"), ALL_OK, api=True),
+    Row(
+        "API change the method policy",
+        "patch",
+        _fixed_url("/api/v1/organisation/policy"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"blocker_department_after_days": 3},
         api=True,
     ),
     Row(
