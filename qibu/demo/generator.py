@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
@@ -38,6 +39,7 @@ from qibu.demo.coach import build_coach
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
+from qibu.demo.standups import build_standups
 from qibu.demo.strategy import build_strategy
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -56,6 +58,7 @@ from qibu.okrs.models import (
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
 from qibu.projects.models import Project
+from qibu.rhythm.models import Holiday
 from qibu.search.services import search_reindex
 
 BATCH = 2000
@@ -144,6 +147,8 @@ def wipe_company() -> None:
     Raises django.db.models.ProtectedError when another app keeps rows that point at them.
     """
     with transaction.atomic():
+        Holiday.objects.all().delete()
+        Blocker.objects.all().delete()  # its owner is protected
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
@@ -268,6 +273,7 @@ class _Builder:
             department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
             weeks=self.weeks,
         )
+        build_standups(today=self.today, now=self.now, weeks=self.weeks, seed=self.rng.randrange(2**31))
         return self.summary
 
     def _organisation(self) -> None:
