@@ -7,6 +7,7 @@ its department (at the department tier), the executives (at the management tier)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Q
@@ -75,6 +76,10 @@ def _text(tier: str, title: str, days: int, person: Person, blocker: Blocker) ->
     )
 
 
+def _texts(tier: str, blocker: Blocker, days: int) -> Callable[[Person], str]:
+    return lambda person: _text(tier, blocker.title, days, person, blocker)
+
+
 def blockers_escalate(*, policy: Organisation, now: dt.datetime | None = None) -> int:
     """Move every open blocker due to its next tier; answers how many moved. Safe to run again and from several
     workers at once: a blocker moves only from the tier it was read at (`filter(tier=old).update(...)`), and each
@@ -110,14 +115,10 @@ def blockers_escalate(*, policy: Organisation, now: dt.datetime | None = None) -
                 people.append(blocker.department.head)
             if tier == Tier.MANAGEMENT:
                 people += executives
-            days = blocker.age_days(now)
-            title = blocker.title
             notify(
                 kind=NotificationKind.BLOCKER,
                 recipients=list({p.pk: p for p in people}.values()),
-                text=lambda person, tier=tier, days=days, title=title, blocker=blocker: _text(
-                    tier, title, days, person, blocker
-                ),
+                text=_texts(tier, blocker, blocker.age_days(now)),
                 key=f"blocker:{blocker.pk}:escalated:{tier}",
                 subject=Subject(type="blockers.blocker", id=blocker.pk, url=blocker_url(blocker)),
                 now=now,

@@ -157,3 +157,122 @@ def escalated_blockers(*, viewer: Person, tier: str, department: Department | No
     if department is not None:
         qs = qs.filter(department=department)
     return blocker_rows(qs.order_by("created_at", "id"), viewer=viewer)
+
+
+# --- the list page -------------------------------------------------------------------------------------------
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class BlockerFilters:
+    """The list's filters, as the page's query string and the API's parameters give them."""
+
+    mine: bool = False  # I own it
+    concerning: bool = False  # I am among the people concerned
+    team: int | None = None
+    department: int | None = None
+    tier: str = ""
+    status: str = BlockerStatus.OPEN  # "open", "resolved" or "" for both
+
+
+@dataclass(frozen=True)
+class BlockerPage:
+    rows: list[BlockerRow]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def filtered_blockers(*, viewer: Person, filters: BlockerFilters) -> QuerySet[Blocker]:
+    """The blockers the viewer may see that pass `filters`: open ones oldest first, resolved ones newest first."""
+    qs = blocker_queryset().filter(visible_blockers_q(viewer))
+    if filters.mine:
+        qs = qs.filter(owner_id=viewer.pk)
+    if filters.concerning:
+        qs = qs.filter(pk__in=Blocker.concerned.through.objects.filter(person_id=viewer.pk).values("blocker_id"))
+    if filters.team is not None:
+        qs = qs.filter(team_id=filters.team)
+    if filters.department is not None:
+        qs = qs.filter(department_id=filters.department)
+    if filters.tier:
+        qs = qs.filter(tier=filters.tier)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.status == BlockerStatus.RESOLVED:
+        return qs.order_by("-resolved_at", "-id")
+    # Open ones first ("open" sorts before "resolved"), oldest first.
+    return qs.order_by("status", "created_at", "id")
+
+
+def blocker_page(*, viewer: Person, filters: BlockerFilters, page: int = 1, per_page: int = PER_PAGE) -> BlockerPage:
+    """One page of the list: a count, the page's blockers, their people concerned, and the objectives among them
+    the viewer may see (four queries, whatever the company's size)."""
+    qs = filtered_blockers(viewer=viewer, filters=filters)
+    total = qs.count()
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    items = qs.prefetch_related("concerned")[(page - 1) * per_page : page * per_page]
+    return BlockerPage(rows=blocker_rows(items, viewer=viewer), page=page, pages=pages, total=total)
+
+
+# --- the objective page and the daily focus -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PanelLine:
+    id: int
+    title: str
+    url: str
+    owner: str
+    age_days: int
+    tier: str
+    tier_label: str
+    key_result_id: int
+
+
+PANEL_LIMIT = 20
+
+
+def key_result_blockers(*, viewer: Person, key_result_ids: list[int], now: dt.datetime) -> list[PanelLine]:
+    """The open blockers on these key results that the viewer may see, oldest first (one query, at most
+    `PANEL_LIMIT`): the objective page's panel; the caller has checked that the viewer may see the objective."""
+    if not key_result_ids:
+        return []
+    qs = (
+        Blocker.objects.filter(visible_blockers_q(viewer), key_result_id__in=key_result_ids, status=BlockerStatus.OPEN)
+        .select_related("owner")
+        .order_by("created_at", "id")[:PANEL_LIMIT]
+    )
+    tiers = dict(Tier.choices)
+    return [
+        PanelLine(
+            id=b.pk,
+            title=b.title,
+            url=reverse("blockers:detail", args=[b.pk]),
+            owner=str(b.owner),
+            age_days=b.age_days(now),
+            tier=b.tier,
+            tier_label=str(tiers.get(b.tier, b.tier)),
+            key_result_id=b.key_result_id or 0,
+        )
+        for b in qs
+    ]
+
+
+FOCUS_LIMIT = 5
+
+
+def owned_open(person: Person, *, limit: int = FOCUS_LIMIT) -> list[Blocker]:
+    """The open blockers `person` owns, oldest first (one query)."""
+    return list(
+        Blocker.objects.filter(owner_id=person.pk, status=BlockerStatus.OPEN).order_by("created_at", "id")[:limit]
+    )

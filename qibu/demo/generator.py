@@ -35,6 +35,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
+from qibu.demo.blockers import build_blockers
 from qibu.demo.coach import build_coach
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
@@ -148,7 +149,7 @@ def wipe_company() -> None:
     """
     with transaction.atomic():
         Holiday.objects.all().delete()
-        Blocker.objects.all().delete()  # its owner is protected
+        Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
@@ -273,6 +274,9 @@ class _Builder:
             department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
             weeks=self.weeks,
         )
+        build_blockers(organisation=self.organisation, quarter=self.quarter, now=self.now,
+                       departments=[(k, u.department) for k, u in self.top_units.items()],
+                       seed=self.rng.randrange(2**31))  # fmt: skip
         build_standups(today=self.today, now=self.now, weeks=self.weeks, seed=self.rng.randrange(2**31))
         return self.summary
 

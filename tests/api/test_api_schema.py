@@ -73,6 +73,7 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/reopen": {"post"},
     "/api/v1/objectives/{objective_id}/advice": {"get"},
     "/api/v1/organisation/coach": {"get", "put"},
+    "/api/v1/organisation/policy": {"get", "patch"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
     "/api/v1/key-results/{key_result_id}/move": {"post"},
@@ -114,6 +115,10 @@ PATHS = {
     "/api/v1/action-steps/{step_id}/move": {"post"},
     "/api/v1/action-steps/{step_id}/split": {"post"},
     "/api/v1/action-steps/{step_id}/status": {"post"},
+    "/api/v1/blockers": {"get", "post"},
+    "/api/v1/blockers/{blocker_id}": {"get", "patch"},
+    "/api/v1/blockers/{blocker_id}/resolve": {"post"},
+    "/api/v1/blockers/{blocker_id}/reopen": {"post"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -370,6 +375,8 @@ OPERATION_IDS = {
     "projects_list", "project_create", "project_get", "project_update", "project_rollup", "member_add",
     "member_update", "member_remove", "stage_add", "stage_update", "stage_delete", "stage_objective_add",
     "project_kr_create", "carriers_set",
+    "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
+    "policy_get", "policy_update",
 }  # fmt: skip
 
 
@@ -408,6 +415,7 @@ TAGS = {
     "/api/v1/take-ups": "take-ups",
     "/api/v1/planning": "planning",
     "/api/v1/projects": "projects",
+    "/api/v1/blockers": "blockers",
 }
 
 
@@ -430,6 +438,10 @@ NULLABLE_ON_CHANGE = {
     "ScheduleUpdate": {"department", "team", "late_after_hours", "late_before_minutes"},
     # An action step: nothing (its people change by /reassign, where null is nobody).
     "StepUpdate": set(),
+    # A blocker: null unlinks its key result or action step.
+    "BlockerUpdate": {"key_result", "action_step"},
+    # The method policy: never null.
+    "PolicyUpdate": set(),
     # A proposal's text and kind: never null.
     "ProposalUpdate": set(),
     # A project, its members' roles and its stages: never null.
@@ -529,7 +541,7 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
-         "ProjectStatus", "Section", "Timing"}  # fmt: skip
+         "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "Section", "Timing"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

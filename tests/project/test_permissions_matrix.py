@@ -19,6 +19,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
+from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.notify.chat.services import chat_webhook_create
@@ -70,6 +72,8 @@ class World(Okrs):
     revoked_calendar: str
     publication: Publication
     failed_publication: Publication
+    blocker: Blocker
+    resolved_blocker: Blocker
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -97,6 +101,10 @@ SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar
 REVOKE_CALENDAR = dict.fromkeys(PERSONAS[:-1], 404) | {"mia": "ok", "anonymous": "login"}
 # Administrators and executives publish a quarter and follow its mailing (PUB-1).
 PUBLISH = EDIT_COMPANY
+# mia's blocker in her team (EXE-2): seen by its team and department (hank, the lead and head), executives and
+# administrators, not by oscar in marketing; changed, resolved and reopened by mia, hank and administrators.
+SEE_BLOCKER = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+CHANGE_BLOCKER = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -143,7 +151,12 @@ def world(company: Company, okrs: Okrs) -> World:
     calendar_token_revoke(actor=None, person=c.oscar)
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     publication_compile(publication.pk)  # as the worker would
+    blocker = blocker_create(actor=c.mia, title="合同卡在法务", owner=c.mia, team=c.sales_team)
+    resolved_blocker = blocker_create(actor=c.mia, title="演示环境", owner=c.mia, team=c.sales_team)
+    blocker_resolve(actor=c.mia, blocker=resolved_blocker, resolution="借到了")
     return {
+        "blocker": blocker,
+        "resolved_blocker": Blocker.objects.get(pk=resolved_blocker.pk),
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
         "comment": comment,
@@ -203,6 +216,12 @@ def _state() -> str:
             "holidays": list(Holiday.objects.order_by("pk").values_list("pk", "day", "name")),
             "absences": list(Absence.objects.order_by("pk").values_list("pk", "person_id", "start", "end")),
             "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
+            "blockers": list(
+                Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
+            ),
+            "organisation_policy": list(
+                Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
+            ),
         },
         default=str,
     )
@@ -1055,6 +1074,76 @@ ROWS = [
         _fixed_url("/api/v1/absences"),
         RECORD_MIAS_ABSENCE,
         data=lambda w, c: {"person": c.mia.pk, "start": "2026-10-05", "end": "2026-10-06"},
+        api=True,
+    ),
+    # --- blockers (EXE-2)
+    Row("blockers", "get", _fixed_url("/blockers/"), ALL_OK),
+    Row("blockers, filtered", "get", _fixed_url("/blockers/?mine=on&status=all&tier=team"), ALL_OK),
+    Row("raise a blocker form", "get", _fixed_url("/blockers/new/"), ALL_OK),
+    Row(
+        "raise a blocker",
+        "post",
+        _fixed_url("/blockers/new/"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": "mia", "concerned": "hank"},
+    ),
+    Row("blocker page", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/", SEE_BLOCKER),
+    Row("blocker editor", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/edit/", CHANGE_BLOCKER),
+    Row(
+        "save blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/edit/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "合同卡在法务总监", "owner": "mia"},
+    ),
+    Row(
+        "resolve blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/resolve/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+    ),
+    Row("reopen blocker", "post", lambda w, c: f"/blockers/{w['resolved_blocker'].pk}/reopen/", CHANGE_BLOCKER),
+    Row("API list blockers", "get", _fixed_url("/api/v1/blockers?status=open"), ALL_OK, api=True),
+    Row("API blocker", "get", lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}", SEE_BLOCKER, api=True),
+    Row(
+        "API raise blocker",
+        "post",
+        _fixed_url("/api/v1/blockers"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": c.mia.pk},
+        api=True,
+    ),
+    Row(
+        "API change blocker",
+        "patch",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "接口改名"},
+        api=True,
+    ),
+    Row(
+        "API resolve blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}/resolve",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+        api=True,
+    ),
+    Row(
+        "API reopen blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['resolved_blocker'].pk}/reopen",
+        CHANGE_BLOCKER,
+        api=True,
+    ),
+    Row("API method policy", "get", _fixed_url("/api/v1/organisation/policy"), ALL_OK, api=True),
+    Row(
+        "API change the method policy",
+        "patch",
+        _fixed_url("/api/v1/organisation/policy"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"blocker_department_after_days": 3},
         api=True,
     ),
     Row(
