@@ -272,13 +272,17 @@ def _control(request: HttpRequest, stand_up_id: int, action: str) -> dict[str, A
     return _live_out(live_state(person, stand_up))
 
 
-@router.post("/stand-ups/{stand_up_id}/live/start", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Start live")
+@router.post(
+    "/stand-ups/{stand_up_id}/live/start", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Start live"
+)
 def live_start(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     """Start the live mode: you become the facilitator."""
     return _control(request, stand_up_id, "start")
 
 
-@router.post("/stand-ups/{stand_up_id}/live/next", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Next speaker")
+@router.post(
+    "/stand-ups/{stand_up_id}/live/next", response={200: StandUpLiveOut, **WRITE_ERRORS}, summary="Next speaker"
+)
 def live_next(request: HttpRequest, stand_up_id: PathId) -> dict[str, Any]:
     """The facilitator only."""
     return _control(request, stand_up_id, "next")

@@ -48,7 +48,9 @@ from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
 from qibu.projects.models import Project, ProjectMember, Stage
 from qibu.publish.models import Entry, Publication
-from qibu.rhythm.models import CalendarToken, Schedule
+from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
+from qibu.standups.models import Entry as StandUpEntry
+from qibu.standups.models import EntryItem, StandUp
 
 FORMAT = "qibu-export"
 VERSION = 4
@@ -100,6 +102,11 @@ MODELS: tuple[type[models.Model], ...] = (
     Commitment,
     Publication,
     Entry,
+    Holiday,
+    Absence,
+    StandUp,
+    StandUpEntry,
+    EntryItem,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
@@ -137,6 +144,11 @@ ADDED_IN: dict[str, int] = {
     "meetings.confidencechange": 4,
     "meetings.weekreport": 4,
     "meetings.commitment": 4,
+    "rhythm.holiday": 4,
+    "rhythm.absence": 4,
+    "standups.standup": 4,
+    "standups.entry": 4,
+    "standups.entryitem": 4,
 }
 
 # Models of Qibu's apps that are not in the export, and why (a test fails on any model in neither list).
@@ -359,6 +371,13 @@ NOTES: dict[tuple[str, str], str] = {
     "nowhere",
     ("rhythm.calendartoken", "prefix"): "the secret's first characters, shown on the calendar settings page",
     ("rhythm.schedule", "weekdays"): "days of a weekly schedule, 0 (Monday) to 6 (Sunday)",
+    ("rhythm.schedule", "time_zone"): "the schedule's IANA time zone; empty: the organisation's",
+    ("rhythm.absence", "end"): "the last day away (included)",
+    ("standups.standup", "starts_at"): "when the meeting starts: the reporting window closes then (EXE-1)",
+    ("standups.standup", "speaker_order"): "the live mode's speakers in order, person ids",
+    ("standups.standup", "live_version"): "bumped by every change of the live state",
+    ("standups.entry", "timing"): "posted before the meeting, during or after it",
+    ("standups.entryitem", "blocker"): "the blocker a blocker line became (EXE-2)",
     ("rhythm.schedule", "time"): "local time of day in the organisation's time zone",
     ("rhythm.schedule", "day_offset"): "days before the cycle's last day (`cycle_end`) or after its first "
     "(`cycle_start`)",

@@ -41,6 +41,7 @@ from qibu.demo.meetings import build_meetings
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
+from qibu.demo.standups import build_standups
 from qibu.demo.strategy import build_strategy
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -59,6 +60,7 @@ from qibu.okrs.models import (
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
 from qibu.projects.models import Project
+from qibu.rhythm.models import Holiday
 from qibu.search.services import search_reindex
 
 BATCH = 2000
@@ -149,6 +151,7 @@ def wipe_company() -> None:
     Raises django.db.models.ProtectedError when another app keeps rows that point at them.
     """
     with transaction.atomic():
+        Holiday.objects.all().delete()
         Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
@@ -290,6 +293,7 @@ class _Builder:
         build_blockers(organisation=self.organisation, quarter=self.quarter, now=self.now,
                        departments=[(k, u.department) for k, u in self.top_units.items()],
                        seed=self.rng.randrange(2**31))  # fmt: skip
+        build_standups(today=self.today, now=self.now, weeks=self.weeks, seed=self.rng.randrange(2**31))
         return self.summary
 
     def _organisation(self) -> None:

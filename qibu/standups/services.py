@@ -60,7 +60,7 @@ def meets_on(schedule: Schedule, day: dt.date) -> bool:
 def stand_up_get_or_make(*, team: Team, day: dt.date, schedule: Schedule | None = None) -> StandUp | None:
     """The team's stand-up of `day`, made when first needed from its schedule (the schedule's time on its clock,
     its length, 15 minutes by default); None when the team has no stand-up that day."""
-    existing = StandUp.objects.select_related("team", "schedule").filter(team=team, day=day).first()
+    existing = StandUp.objects.select_related("team", "team__department", "schedule").filter(team=team, day=day).first()
     if existing is not None:
         return existing
     schedule = schedule or team_schedule(team)

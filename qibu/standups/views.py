@@ -64,12 +64,15 @@ def day(request: HttpRequest, team_id: int, day: str) -> HttpResponse:
 
 def _day_page(request: HttpRequest, team: Team, on: dt.date) -> HttpResponse:
     person = current_person(request)
-    current = _today(team)
+    schedule = services.team_schedule(team)
+    current = services.local_today(schedule, timezone.now())
     stand_up: StandUp | None
     if current <= on <= current + dt.timedelta(days=AHEAD_DAYS):
-        stand_up = services.stand_up_get_or_make(team=team, day=on)
+        stand_up = services.stand_up_get_or_make(team=team, day=on, schedule=schedule)
     else:
-        stand_up = StandUp.objects.select_related("team", "schedule").filter(team=team, day=on).first()
+        stand_up = (
+            StandUp.objects.select_related("team", "team__department", "schedule").filter(team=team, day=on).first()
+        )
     context = {
         "team": team,
         "day": on,
@@ -77,7 +80,7 @@ def _day_page(request: HttpRequest, team: Team, on: dt.date) -> HttpResponse:
         "stand_up": stand_up,
         "page": stand_up_page(person, stand_up) if stand_up else None,
         "holiday": holiday_on(on) if stand_up is None else None,
-        "has_schedule": services.team_schedule(team) is not None,
+        "has_schedule": schedule is not None,
         "previous_day": on - dt.timedelta(days=1),
         "next_day": on + dt.timedelta(days=1),
         "section": "standups",

@@ -87,7 +87,9 @@ from qibu.projects.services import (
 from qibu.publish.models import Entry, Publication
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import CalendarToken, Schedule
-from qibu.rhythm.services import ScheduleInput, calendar_token_make, schedule_create
+from qibu.rhythm.services import ScheduleInput, absence_create, calendar_token_make, holiday_create, schedule_create
+from qibu.standups.models import StandUp
+from qibu.standups.services import ItemInput, entry_post
 from tests.conftest import Company, Okrs, present
 
 
@@ -246,6 +248,16 @@ def world(company: Company, okrs: Okrs) -> World:
     Blocker.objects.update(
         tier="department", escalated_at=PAST + dt.timedelta(days=2), updated_at=PAST + dt.timedelta(microseconds=13)
     )
+    # A holiday, an absence and a stand-up with mia's entry: lines linked to her key result and step, a blocker.
+    holiday_create(actor=None, day=dt.date(2026, 10, 1), name="国庆节")
+    absence_create(actor=None, person=c.mia, start=dt.date(2026, 10, 8), end=dt.date(2026, 10, 9), note="年假")
+    stand_up = StandUp.objects.create(team=c.sales_team, day=dt.date(2026, 10, 12), starts_at=PAST + dt.timedelta(hours=1),
+                                      speaker_order=[c.mia.pk, c.hank.pk], live_version=2, created_at=PAST)  # fmt: skip
+    entry_post(actor=c.mia, stand_up=stand_up, now=PAST, items=[
+        ItemInput(section="yesterday", text="拜访两家客户", link=f"kr:{okrs['my_kr'].pk}"),
+        ItemInput(section="today", text="路演准备", link=f"step:{step.pk}"),
+        ItemInput(section="blocker", text="等审批", owner=c.hank.pk),
+    ])  # fmt: skip
     # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
     project = project_create(
         actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"

@@ -18,8 +18,8 @@ START = local(2026, 10, 5, 9, 30)
 
 
 def stand_up_schedule(company: Company, **values: Any) -> Schedule:
-    values = {"kind": "stand_up", "recurrence": "workdays", "time": "09:30", "duration_minutes": 15} | values
-    return make_schedule(team_id=company.sales_team.pk, **values)
+    given: dict[str, Any] = {"kind": "stand_up", "recurrence": "workdays", "time": "09:30", "duration_minutes": 15}
+    return make_schedule(team_id=company.sales_team.pk, **(given | values))
 
 
 def monday_stand_up(company: Company) -> StandUp:

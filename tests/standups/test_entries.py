@@ -14,7 +14,7 @@ from qibu.blockers.models import Blocker
 from qibu.rhythm.services import holiday_create
 from qibu.standups.models import Entry, EntryItem, StandUp, Timing
 from qibu.standups.services import ItemInput, entry_post, stand_up_close, stand_up_get_or_make
-from tests.conftest import Company, Okrs
+from tests.conftest import Company, Okrs, present
 from tests.standups.helpers import BEFORE, MONDAY, START, lines, monday_stand_up, stand_up_schedule
 
 
@@ -103,7 +103,7 @@ def test_an_edit_is_recorded_and_keeps_the_timing_and_the_blockers_it_keeps_EXE_
     assert Blocker.objects.get() == blocker  # the same line keeps its blocker
     assert EntryItem.objects.get(section="blocker").blocker == blocker
     change = AuditEntry.objects.get(action="stand_up_entry.update")
-    assert change.before["today"] == ["准备报价"] and change.after["today"] == ["准备报价并发出"]
+    assert present(change.before)["today"] == ["准备报价"] and present(change.after)["today"] == ["准备报价并发出"]
 
 
 def test_a_closed_stand_up_takes_no_more_entries_EXE_1(company: Company) -> None:
