@@ -39,7 +39,19 @@ RULES: dict[str, Promise] = {
         "Blockers are listed, not discussed, in the stand-up; afterwards the people concerned settle them, and "
         "one left open climbs to the department's, then the management's weekly meeting."
     ),
+    "EXE-3": _(
+        "Each department meets weekly: each person shows the week's results, the department's progress is "
+        "summarised, and the confidence of every key result is set."
+    ),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
+    "EXE-5": _(
+        "A weekly meeting gives about a quarter of its time to progress, the rest to next steps; ending early is fine."
+    ),
+    "EXE-6": _(
+        "The management meets weekly: it reviews the company's OKRs and fixes this week's concrete tasks that move "
+        "them."
+    ),
+    "EXE-12": _("Progress is tracked with data and indicators, not impressions."),
     "EXE-8": _(
         "Action plans are concrete steps, each with who does it, who answers for it and who decides, its "
         "resources and its timetable."

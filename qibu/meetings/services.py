@@ -322,7 +322,7 @@ def meeting_confidence_set(
         if not reason:
             errors.add("reason", fall_message(fall, before, new))
         if not what_changed:
-            errors.add("what_changed", _("Say what changed since the last check-in (EXE-4)."))
+            errors.add("what_changed", _("Say what changed since the last check-in."))
     errors.raise_if_any()
     # The check-in's own refusals (a closed cycle, an objective not approved) come through as they are.
     checkin = checkin_record(
@@ -381,7 +381,7 @@ def commitment_add(
     if key_result is not None and not can_view(actor, key_result.objective):
         errors.add("key_result", _("There is no such key result."))
     if meeting.is_management and key_result is not None and key_result.objective.level != "company":
-        errors.add("key_result", _("A task of the management meeting moves a company key result (EXE-6)."))
+        errors.add("key_result", _("A task of the management meeting moves a company key result."))
     errors.raise_if_any()
     if owner is None or day is None:  # named in `errors` above
         raise ValidationError({"owner": [_("Name who owns this commitment.")]})
