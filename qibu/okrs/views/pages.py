@@ -23,7 +23,7 @@ from qibu.audit.selectors import subject_entries
 from qibu.core.http import current_person
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
-from qibu.okrs import charts, coach
+from qibu.okrs import charts, coach, focus
 from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.approval import approval_state
 from qibu.okrs.forms import ApprovalCommentForm
@@ -141,6 +141,15 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
         "panels": [p for p in panels if not p.main],
     }
     return render(request, "okrs/my.html", context)
+
+
+@login_required
+def my_focus(request: HttpRequest) -> HttpResponse:
+    """EXE-7: the whole of today's focus, when the home page shows only its first items."""
+    person = current_person(request)
+    organisation = request_organisation(request)
+    items = focus.daily_focus(person, organisation, timezone.now())
+    return render(request, "okrs/focus.html", {"panel": {"focus": focus.focus_groups(items, limit=len(items))}})
 
 
 # --- the objective page ---------------------------------------------------------------------------
