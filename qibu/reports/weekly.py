@@ -84,7 +84,8 @@ def week_ends(start: dt.date, end: dt.date, today: dt.date) -> list[dt.date]:
 def weekly_series(
     key_results: Sequence[SeriesKeyResult], checkins: Iterable[SeriesCheckIn], ends: Sequence[dt.date]
 ) -> list[WeekPoint]:
-    """The department's progress and confidence as of each of `ends` (ascending)."""
+    """The department's progress and confidence as of each of `ends` (ascending). Check-ins are taken by their
+    moment; two of a key result at the same moment in the order given."""
     known = {kr.pk for kr in key_results}
     rows = sorted((r for r in checkins if r.key_result_id in known), key=lambda r: (r.at, r.key_result_id))
     first: dict[int, SeriesCheckIn] = {}
@@ -303,8 +304,10 @@ def _series_of(
     ends = week_ends(cycle.start, cycle.end, today)
     if not key_results or not ends:
         return [], ends
-    rows = CheckIn.objects.filter(key_result_id__in=[kr.pk for kr in key_results]).values_list(
-        "key_result_id", "created_at", "progress", "confidence", "previous_confidence"
+    rows = (
+        CheckIn.objects.filter(key_result_id__in=[kr.pk for kr in key_results])
+        .order_by("created_at", "id")
+        .values_list("key_result_id", "created_at", "progress", "confidence", "previous_confidence")
     )
     checkins = [
         SeriesCheckIn(kr_id, at, at.astimezone(zone).date(), meas.clamp(p), c, prev) for kr_id, at, p, c, prev in rows
