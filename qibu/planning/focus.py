@@ -49,7 +49,7 @@ def _approvals(person: Person, organisation: Organisation, now: dt.datetime) -> 
                 order=-days,
             )
         )
-    more = rows[0].total - len(rows) if rows else 0  # type: ignore[attr-defined]
+    more = rows[0].total - len(rows) if rows else 0
     if more > 0:
         items.append(
             FocusItem(
@@ -88,11 +88,11 @@ def _voices(person: Person) -> list[FocusItem]:
     items = []
     for draft in drafts:
         parts = []
-        if draft.proposals_open:  # type: ignore[attr-defined]
-            n = draft.proposals_open  # type: ignore[attr-defined]
+        if draft.proposals_open:
+            n = draft.proposals_open
             parts.append(ngettext("%(n)d proposal", "%(n)d proposals", n) % {"n": n})
-        if draft.objections_open:  # type: ignore[attr-defined]
-            n = draft.objections_open  # type: ignore[attr-defined]
+        if draft.objections_open:
+            n = draft.objections_open
             parts.append(ngettext("%(n)d objection", "%(n)d objections", n) % {"n": n})
         items.append(
             FocusItem(

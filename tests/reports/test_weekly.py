@@ -38,7 +38,9 @@ def english(client: Client) -> None:
     client.cookies["qibu_language"] = "en"
 
 
-def _kr(pk: int, objective: int, weight: str, objective_weight: str, progress: str, confidence: int, created: int):
+def _kr(
+    pk: int, objective: int, weight: str, objective_weight: str, progress: str, confidence: int, created: int
+) -> SeriesKeyResult:
     return SeriesKeyResult(
         pk, objective, D(weight), D(objective_weight), D(progress), confidence, dt.date(2026, 10, created)
     )
