@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qibu.okrs.focus import FocusItem, Rank
 from qibu.org.models import Organisation, Person
 from qibu.rhythm.models import ScheduleKind
-from qibu.rhythm.selectors import due_soon
+from qibu.rhythm.selectors import HOME_DAYS, due_soon
 
 SOURCE = "rhythm.meetings"
 
@@ -22,9 +22,10 @@ DEADLINES = (ScheduleKind.CHECK_IN, ScheduleKind.SELF_ASSESSMENT, ScheduleKind.U
 
 def meetings_source(person: Person, organisation: Organisation, now: dt.datetime) -> list[FocusItem]:
     """EXE-1, EXE-3, EXE-6, MEAS-8: today's occurrences of the person's schedules not over an hour ago: one query
-    (two when one of them follows the cycles)."""
+    (two when one of them follows the cycles), none on the home page, whose "Due this week" has read the week
+    at the same moment (`due_soon` is memoised)."""
     items = []
-    for due in due_soon(person, organisation=organisation, now=now, days=0):
+    for due in due_soon(person, organisation=organisation, now=now, days=HOME_DAYS):
         if not due.today:
             continue
         schedule = due.schedule
