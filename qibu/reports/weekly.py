@@ -285,9 +285,8 @@ def _weekly_description(rows: Sequence[WeekRow]) -> str:
 # --- the reads --------------------------------------------------------------------------------------------------
 
 
-def _series_of(
-    krs: list[KeyResult], *, cycle: Cycle, organisation: Organisation, today: dt.date
-) -> tuple[list[WeekPoint], list[dt.date]]:
+def _series_of(krs: list[KeyResult], *, cycle: Cycle, organisation: Organisation, today: dt.date) -> list[WeekPoint]:
+    """The weekly points of these key results over the cycle up to today: one query, none without key results."""
     zone = organisation.zone
     key_results = [
         SeriesKeyResult(
@@ -303,7 +302,7 @@ def _series_of(
     ]
     ends = week_ends(cycle.start, cycle.end, today)
     if not key_results or not ends:
-        return [], ends
+        return []
     rows = (
         CheckIn.objects.filter(key_result_id__in=[kr.pk for kr in key_results])
         .order_by("created_at", "id")
@@ -312,7 +311,7 @@ def _series_of(
     checkins = [
         SeriesCheckIn(kr_id, at, at.astimezone(zone).date(), meas.clamp(p), c, prev) for kr_id, at, p, c, prev in rows
     ]
-    return weekly_series(key_results, checkins, ends), ends
+    return weekly_series(key_results, checkins, ends)
 
 
 def department_weekly(
@@ -321,7 +320,7 @@ def department_weekly(
     """EXE-12: the department's objectives of the cycle (its own level, agreed, those the viewer may see), week by
     week: two queries."""
     krs = _key_results_where(viewer, cycle, level=Level.DEPARTMENT, department_id=department.pk)
-    points, _ends = _series_of(krs, cycle=cycle, organisation=organisation, today=today)
+    points = _series_of(krs, cycle=cycle, organisation=organisation, today=today)
     return weekly_chart(
         points,
         chart_id=f"weekly-department-{department.pk}",
@@ -332,7 +331,7 @@ def department_weekly(
 def company_weekly(*, viewer: Person, cycle: Cycle, organisation: Organisation, today: dt.date) -> WeeklyChart:
     """EXE-12: the company's objectives of the cycle, week by week: two queries."""
     krs = _key_results_where(viewer, cycle, level=Level.COMPANY)
-    points, _ends = _series_of(krs, cycle=cycle, organisation=organisation, today=today)
+    points = _series_of(krs, cycle=cycle, organisation=organisation, today=today)
     return weekly_chart(
         points,
         chart_id="weekly-company",
