@@ -61,7 +61,7 @@ def key_results_source(person: Person, organisation: Organisation, now: dt.datet
             reasons.append(
                 _("%(progress)d%% done with %(elapsed)d%% of the time gone")
                 % {
-                    "progress": int(kr.progress * 100),
+                    "progress": round(kr.progress * 100),
                     "elapsed": round(elapsed_share(kr.start_date, kr.end_date, today) * 100),
                 }
             )
@@ -79,7 +79,7 @@ def key_results_source(person: Person, organisation: Organisation, now: dt.datet
                 rank=Rank.OFF_TRACK if status.health == Health.OFF_TRACK else Rank.BEHIND_PACE,
                 title=kr.title,
                 reason=_("%(objective)s: %(reasons)s")
-                % {"objective": kr.objective.title, "reasons": "; ".join(reasons)},
+                % {"objective": kr.objective.title, "reasons": _("; ").join(reasons)},
                 url=reverse("okrs:objective", args=[kr.objective_id]) + f"#kr-{kr.pk}",
                 order=kr.objective.priority * 1000 + kr.confidence,
             )

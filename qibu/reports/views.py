@@ -99,6 +99,7 @@ def company(request: HttpRequest) -> HttpResponse:
             cycle=cycle,
             organisation=request_organisation(request),
             today=timezone.localdate(),
+            annual=context["overview"].annual_cycle,
         )
     return render(request, "reports/company.html", context)
 

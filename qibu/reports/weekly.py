@@ -319,7 +319,7 @@ def department_weekly(
 ) -> WeeklyChart:
     """EXE-12: the department's objectives of the cycle (its own level, agreed, those the viewer may see), week by
     week: two queries."""
-    krs = _key_results_where(viewer, cycle, level=Level.DEPARTMENT, department_id=department.pk)
+    krs = _key_results_where(viewer, [cycle.pk], level=Level.DEPARTMENT, department_id=department.pk)
     points = _series_of(krs, cycle=cycle, organisation=organisation, today=today)
     return weekly_chart(
         points,
@@ -328,9 +328,13 @@ def department_weekly(
     )
 
 
-def company_weekly(*, viewer: Person, cycle: Cycle, organisation: Organisation, today: dt.date) -> WeeklyChart:
-    """EXE-12: the company's objectives of the cycle, week by week: two queries."""
-    krs = _key_results_where(viewer, cycle, level=Level.COMPANY)
+def company_weekly(
+    *, viewer: Person, cycle: Cycle, organisation: Organisation, today: dt.date, annual: Cycle | None = None
+) -> WeeklyChart:
+    """EXE-12: the company's objectives of the cycle — and, for a quarter, those of its year, which run through it
+    (a company's objectives are often annual only) — week by week over the cycle: two queries."""
+    cycles = [cycle.pk] + ([annual.pk] if annual is not None and annual.pk != cycle.pk else [])
+    krs = _key_results_where(viewer, cycles, level=Level.COMPANY)
     points = _series_of(krs, cycle=cycle, organisation=organisation, today=today)
     return weekly_chart(
         points,
@@ -340,11 +344,11 @@ def company_weekly(*, viewer: Person, cycle: Cycle, organisation: Organisation, 
 
 
 def _key_results_where(
-    viewer: Person, cycle: Cycle, *, level: str, department_id: int | None = None
+    viewer: Person, cycle_ids: list[int], *, level: str, department_id: int | None = None
 ) -> list[KeyResult]:
-    """The key results of the cycle's agreed objectives of `level` (and the department) that the viewer may see:
+    """The key results of the cycles' agreed objectives of `level` (and the department) that the viewer may see:
     one query."""
-    objectives = Objective.objects.filter(visible_objectives_q(viewer), agreed_q(), cycle=cycle, level=level)
+    objectives = Objective.objects.filter(visible_objectives_q(viewer), agreed_q(), cycle_id__in=cycle_ids, level=level)
     if department_id is not None:
         objectives = objectives.filter(department_id=department_id)
     return list(

@@ -237,7 +237,7 @@ def test_the_chart_counts_only_what_the_viewer_may_see_EXE_12(client: Client, ok
 def test_the_company_page_charts_the_company_objectives_week_by_week_EXE_12(
     client: Client, okrs: Okrs, company: Company
 ) -> None:
-    """EXE-12: the company's objectives of the cycle, the same way."""
+    """EXE-12: the company's objectives of the cycle (and of its year), the same way."""
     revenue = okrs["revenue"]
     KeyResult.objects.filter(pk=revenue.pk).update(created_at=dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC))
     checkin_record(
@@ -247,6 +247,10 @@ def test_the_company_page_charts_the_company_objectives_week_by_week_EXE_12(
     client.force_login(company.mia)
     html = client.get(reverse("reports:company"), {"cycle": company.quarter.pk}).content.decode()
     assert 'id="weekly-company-title"' in html
+    assert "25%" in _row(html, "2026-10-11") and "70%" in _row(html, "2026-10-11")
+    # An annual company objective runs through the quarter: charted over the quarter too.
+    Objective.objects.filter(pk=okrs["company"].pk).update(cycle=company.year)
+    html = client.get(reverse("reports:company"), {"cycle": company.quarter.pk}).content.decode()
     assert "25%" in _row(html, "2026-10-11") and "70%" in _row(html, "2026-10-11")
 
 
