@@ -13,6 +13,7 @@ from qibu.api import (
     coach,
     comments,
     cycles,
+    focus,
     key_results,
     meetings,
     notifications,
@@ -60,3 +61,4 @@ api.add_router("", blockers.router)
 api.add_router("", standups.router)
 api.add_router("", meetings.router)
 api.add_router("", oneonones.router)
+api.add_router("", focus.router)

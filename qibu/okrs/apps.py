@@ -6,6 +6,11 @@ class OkrsConfig(AppConfig):
     label = "okrs"
 
     def ready(self) -> None:
-        from qibu.okrs import history
+        from qibu.okrs import focus, history
+        from qibu.okrs.focus_sources import SOURCE, key_results_source
+        from qibu.okrs.panels import register_home_panel
 
         history.register()
+        # The daily focus (EXE-7) opens the home page: registered first, before the panels of the apps above.
+        register_home_panel("okrs.focus", focus.home_panel)
+        focus.register_focus_source(SOURCE, key_results_source)

@@ -49,6 +49,7 @@ from tests.conftest import Company, Okrs
 
 PATHS = {
     "/api/v1/me": {"get"},
+    "/api/v1/me/focus": {"get"},
     "/api/v1/people": {"get"},
     "/api/v1/people/{person_id}": {"get"},
     "/api/v1/departments": {"get"},
@@ -299,7 +300,7 @@ def _is_nullable(prop: dict[str, Any]) -> bool:
 
 
 OPERATION_IDS = {
-    "me_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
+    "me_get", "focus_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
     "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
     "objective_align", "approval_get", "approval_submit", "approval_approve", "approval_return", "approval_reopen",
     "alignment_tree", "key_results_list", "key_result_get", "key_result_create",

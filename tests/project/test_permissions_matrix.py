@@ -261,6 +261,7 @@ def _objective_form(objective: Objective, **changes: Any) -> dict[str, Any]:
 ROWS = [
     # --- OKR pages
     Row("my okrs", "get", lambda w, c: "/", ALL_OK),
+    Row("my focus today", "get", lambda w, c: "/focus/", ALL_OK),
     Row("objective page, company-visible", "get", lambda w, c: f"/objectives/{w['mine'].pk}/", SEE_MINE),
     Row("objective page, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/", SEE_PRIVATE),
     Row("objective page, department only", "get", lambda w, c: f"/objectives/{w['limited'].pk}/", SEE_LIMITED),
@@ -406,6 +407,7 @@ ROWS = [
         )
     ],
     Row("API me", "get", lambda w, c: "/api/v1/me", ALL_OK, api=True),
+    Row("API my focus today", "get", lambda w, c: "/api/v1/me/focus", ALL_OK, api=True),
     Row("API person", "get", lambda w, c: f"/api/v1/people/{c.mia.pk}", ALL_OK, api=True),
     Row("API department", "get", lambda w, c: f"/api/v1/departments/{c.sales.pk}", ALL_OK, api=True),
     Row("API cycle", "get", lambda w, c: f"/api/v1/cycles/{c.quarter.pk}", ALL_OK, api=True),
