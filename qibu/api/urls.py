@@ -12,6 +12,7 @@ from qibu.api import (
     chat,
     coach,
     comments,
+    corrections,
     cycles,
     focus,
     key_results,
@@ -48,6 +49,7 @@ api.add_router("", cycles.router)
 api.add_router("", okrs.router)
 api.add_router("", key_results.router)
 api.add_router("", approval.router)
+api.add_router("", corrections.router)
 api.add_router("", coach.router)
 api.add_router("", notifications.router)
 api.add_router("", comments.router)

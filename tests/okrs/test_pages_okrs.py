@@ -1061,15 +1061,17 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
 
 
 # 9, the person's schedules for the home page's "due this week" (qibu.rhythm's panel), and their action steps with
-# their reports' overdue ones (qibu.plans's panel); and the daily focus (EXE-7, qibu.okrs.focus): 4 (my slipping key
-# results; my steps overdue or due today; the approval queue, the voice on my drafts; today's meetings are among the
-# rhythm's "due this week", read once). tests/okrs/test_focus.py counts each source at two sizes.
-MY_OKRS_QUERIES = 15
-# With the comments panel (qibu.discuss, through qibu.okrs.panels): one query for no comments; tests/discuss counts
+# their reports' overdue ones (qibu.plans's panel), and their reports' overdue milestones (EXE-9, okrs.milestones);
+# and the daily focus (EXE-7, qibu.okrs.focus): my slipping key results; my milestones due or overdue; my steps
+# overdue or due today; the approval queue, the voice on my drafts; today's meetings are among the rhythm's "due this
+# week", read once. tests/okrs/test_focus.py counts each source at two sizes.
+MY_OKRS_QUERIES = 17
+# With the corrections (EXE-11, one query, the chart's marks too) and the comments panel (qibu.discuss, through
+# qibu.okrs.panels): one query for no comments; tests/discuss counts
 # the page with comments; and the action plans' panel (qibu.plans): one query for the key results' steps; and the
 # planning section (qibu.planning): one query, the take-ups the page names; a department's or the company's objective
 # reads its proposals too (one more, DRAFT_SECTION_QUERIES); tests/planning counts the page with proposals.
-OBJECTIVE_QUERIES = 13
+OBJECTIVE_QUERIES = 14
 # Those who may edit the objective see the coach's advice too (qibu.okrs.coach.objective_advice, the key results
 # given): the owner's objectives in the cycle, its alignment, the department's objectives to compare it with.
 COACH_QUERIES = 3

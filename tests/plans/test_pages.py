@@ -76,10 +76,11 @@ def test_it_reads_the_objective_page_with_its_plans_in_a_constant_number_of_quer
         assert client.get(url).content.decode().count('class="status-form') == 32
 
 
-# The objective page's own with its comments (tests/okrs, tests/discuss: 11), and the steps of its key results.
+# The objective page's own with its comments and corrections (tests/okrs, tests/discuss: 12), and the steps of its
+# key results.
 # With the planning section (qibu.planning), and for one who may change it the coach's advice (3) and the approval's
 # decision log and approvers (2).
-OBJECTIVE_PAGE_QUERIES = 18
+OBJECTIVE_PAGE_QUERIES = 19
 
 
 def test_it_changes_the_status_from_the_objective_page_with_htmx_and_without(
@@ -300,9 +301,9 @@ def test_it_reads_the_home_page_with_steps_in_a_constant_number_of_queries(
 
 
 # my OKRs' own (tests/okrs: 10, the rhythm's panel reading nothing without schedules) and the plans' one: my open
-# steps, my reports' overdue ones; and the daily focus's four (EXE-7, tests/okrs/test_focus.py), plans's among them:
-# my steps overdue or due today.
-HOME_PAGE_QUERIES = 15
+# steps, my reports' overdue ones; my reports' overdue milestones (okrs.milestones, EXE-9); and the daily focus's
+# sources (EXE-7, tests/okrs/test_focus.py), plans's among them: my steps overdue or due today.
+HOME_PAGE_QUERIES = 17
 
 
 # --- the timetable -----------------------------------------------------------------------------------------------
