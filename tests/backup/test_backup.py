@@ -54,6 +54,7 @@ from qibu.okrs.models import (
 )
 from qibu.okrs.services import (
     checkin_record,
+    correction_make,
     draft_key_result_create,
     key_result_create,
     objective_create,
@@ -237,6 +238,9 @@ def world(company: Company, okrs: Okrs) -> World:
     Blocker.objects.update(
         tier="department", escalated_at=PAST + dt.timedelta(days=2), updated_at=PAST + dt.timedelta(microseconds=13)
     )
+    # A correction (EXE-11): the target of mia's key result revised, with its reason and approver.
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
+                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
     # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
     project = project_create(
         actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"
