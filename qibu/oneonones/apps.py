@@ -6,3 +6,11 @@ class OneOnOnesConfig(AppConfig):
     name = "qibu.oneonones"
     label = "oneonones"
     verbose_name = _("1-on-1s")
+
+    def ready(self) -> None:
+        from qibu.okrs.focus import register_focus_source
+        from qibu.oneonones import history
+        from qibu.oneonones.focus import SOURCE, today_focus
+
+        history.register()
+        register_focus_source(SOURCE, today_focus)
