@@ -13,7 +13,9 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from qibu.blockers.selectors import open_blockers
 from qibu.okrs.access import visible_objectives_q
 from qibu.okrs.models import CheckIn, KeyResult, Objective, Status
 from qibu.okrs.progress import Health
@@ -239,6 +241,24 @@ def _okr_items(
     return items[:AGENDA_LIMIT] + falls + stale[:AGENDA_LIMIT]
 
 
+def _blockers(*, viewer: Person, report: Person) -> list[AgendaItem]:
+    """The open blockers the report owns or is concerned by, as far as the viewer sees them (EXE-2)."""
+    return [
+        AgendaItem(
+            "blocker",
+            row.title,
+            ngettext(
+                "Open for %(days)d day, owned by %(owner)s.",
+                "Open for %(days)d days, owned by %(owner)s.",
+                row.age_days,
+            )
+            % {"days": row.age_days, "owner": row.owner_name},
+            row.url,
+        )
+        for row in open_blockers(viewer=viewer, person=report, limit=AGENDA_LIMIT)
+    ]
+
+
 def _overdue_steps(*, viewer: Person, report: Person, today: dt.date) -> list[AgendaItem]:
     """One query: the report's action steps past their deadline, under objectives the viewer sees."""
     visible = Objective.objects.filter(visible_objectives_q(viewer))
@@ -284,6 +304,7 @@ def meeting_page(
         since = previous.held_at if previous is not None else None
         today = timezone.localdate(now, organisation.zone)
         agenda = _okr_items(viewer=viewer, report=series.report, organisation=organisation, since=since, now=now)
+        agenda += _blockers(viewer=viewer, report=series.report)
         agenda += _overdue_steps(viewer=viewer, report=series.report, today=today)
     points = list(
         TalkingPoint.objects.filter(meeting=meeting)

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from qibu.blockers.services import blocker_create
 from qibu.okrs.models import KeyResult
 from qibu.okrs.services import checkin_record, key_result_create
 from qibu.oneonones.access import meeting_for
@@ -25,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def _page(company: Company, viewer: Any, meeting: Any, now: dt.datetime | None = None) -> Any:
     meeting, rights = meeting_for(viewer, meeting.pk)
-    return meeting_page(meeting=meeting, viewer=viewer, rights=rights, organisation=company.org, now=now or timezone.now())
+    return meeting_page(
+        meeting=meeting, viewer=viewer, rights=rights, organisation=company.org, now=now or timezone.now()
+    )
 
 
 def test_it_builds_the_agenda_from_the_reports_okrs_EXE_9(company: Company, okrs: Okrs) -> None:
@@ -35,7 +38,12 @@ def test_it_builds_the_agenda_from_the_reports_okrs_EXE_9(company: Company, okrs
     # A fall of confidence with its reason, an off-track key result; a step past its deadline.
     checkin_record(actor=c.mia, key_result=kr, value=1, confidence=30, confidence_reason="大客户推迟签约")
     step_create(
-        actor=c.mia, key_result=kr, title="拜访苏州客户", owner=c.mia, start=dt.date(2026, 10, 5), deadline=dt.date(2026, 10, 20)
+        actor=c.mia,
+        key_result=kr,
+        title="拜访苏州客户",
+        owner=c.mia,
+        start=dt.date(2026, 10, 5),
+        deadline=dt.date(2026, 10, 20),
     )
     page = _page(c, c.hank, planned(series))
     kinds = {item.kind: item for item in page.agenda}
@@ -97,22 +105,38 @@ def test_it_refuses_a_point_on_a_meeting_already_held(company: Company) -> None:
     assert not TalkingPoint.objects.exists()
 
 
+def test_it_lists_the_reports_open_blockers_EXE_9(company: Company, okrs: Okrs) -> None:
+    c = company
+    blocker_create(actor=c.mia, title="样机缺货", owner=c.mia, team=c.sales_team)
+    series = pair(c, now=timezone.now() - dt.timedelta(days=1))
+    page = _page(c, c.hank, planned(series))
+    assert [i.title for i in page.agenda if i.kind == "blocker"] == ["样机缺货"]
+
+
+QUERIES = 10
+
+
 def _more_okrs(company: Company, okrs: Okrs, n: int) -> None:
     for i in range(n):
-        key_result_create(actor=company.mia, objective=okrs["mine"], title=f"新签客户 {i}", start_value=0, target_value=4)
+        key_result_create(
+            actor=company.mia, objective=okrs["mine"], title=f"新签客户 {i}", start_value=0, target_value=4
+        )
 
 
 @pytest.mark.parametrize("extra", [0, 6])
 def test_it_reads_a_meeting_in_the_same_queries_at_two_sizes(
     company: Company, okrs: Okrs, django_assert_num_queries: Any, extra: int
 ) -> None:
-    """The previous meeting, the key results, their falls, the steps, the points, the notes, the requests."""
+    """The previous meeting, the key results, their falls, the blockers, the steps, the points, the notes, the
+    requests."""
     c = company
     _more_okrs(c, okrs, extra)
+    for i in range(1 + extra):
+        blocker_create(actor=c.mia, title=f"样机缺货 {i}", owner=c.mia, team=c.sales_team, key_result=okrs["my_kr"])
     series = pair(c, now=timezone.now() - dt.timedelta(days=1))
     meeting = planned(series)
     for i in range(extra):
         point_add(actor=c.mia, meeting=meeting, text=f"话题 {i}")
     meeting, rights = meeting_for(c.hank, meeting.pk)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(QUERIES):
         meeting_page(meeting=meeting, viewer=c.hank, rights=rights, organisation=c.org)

@@ -55,9 +55,7 @@ def test_it_runs_a_one_on_one_through_the_api_EXE_9_EXE_10(company: Company) -> 
     assert again.status_code == 422
     settled = _post(hank, f"/api/v1/support-requests/{asked.json()['id']}/settle", {"status": "declined"})
     assert settled.status_code == 422 and settled.json()["detail"][0]["field"] == "note"
-    settled = _post(
-        hank, f"/api/v1/support-requests/{asked.json()['id']}/settle", {"status": "done", "note": "已批"}
-    )
+    settled = _post(hank, f"/api/v1/support-requests/{asked.json()['id']}/settle", {"status": "done", "note": "已批"})
     assert settled.status_code == 200 and settled.json()["status"] == "done"
 
 

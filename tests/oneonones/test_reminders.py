@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from qibu.notify.models import Notification, NotificationKind
+from qibu.okrs.focus import Rank
 from qibu.oneonones.focus import today_focus
 from qibu.oneonones.notifications import meetings_reminded
 from qibu.oneonones.services import meeting_move, request_create, series_create
-from qibu.okrs.focus import Rank
 from qibu.org.services import person_create
 from tests.conftest import Company
 from tests.oneonones.helpers import START, ZONE, pair, planned
@@ -47,7 +47,10 @@ def test_it_puts_todays_one_on_one_and_open_requests_in_the_daily_focus_EXE_7(co
     request_create(actor=c.mia, series=series, text="需要一台样机", due=dt.date(2026, 11, 6), now=START)
     morning = dt.datetime(2026, 11, 2, 8, 0, tzinfo=ZONE)
     hanks = today_focus(c.hank, c.org, morning)
-    assert [(i.rank, i.title) for i in hanks] == [(Rank.MEETING, "1-on-1 with 米娅"), (Rank.WAITING_ON_YOU, "需要一台样机")]
+    assert [(i.rank, i.title) for i in hanks] == [
+        (Rank.MEETING, "1-on-1 with 米娅"),
+        (Rank.WAITING_ON_YOU, "需要一台样机"),
+    ]
     mias = today_focus(c.mia, c.org, morning)
     assert [(i.rank, i.title) for i in mias] == [(Rank.MEETING, "1-on-1 with 韩销售")]
     assert today_focus(c.mia, c.org, morning + dt.timedelta(days=1)) == []

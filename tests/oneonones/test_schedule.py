@@ -85,9 +85,7 @@ def test_it_plans_the_next_meeting_when_one_is_held_and_refuses_holding_it_twice
 def test_it_moves_a_meeting_telling_the_other_and_refuses_the_past(company: Company) -> None:
     series = pair(company)
     meeting = planned(series)
-    moved = meeting_move(
-        actor=company.mia, meeting=meeting, when="2026-11-03T15:00", now=START
-    )
+    moved = meeting_move(actor=company.mia, meeting=meeting, when="2026-11-03T15:00", now=START)
     assert moved.scheduled_at == dt.datetime(2026, 11, 3, 15, 0, tzinfo=ZONE)
     assert moved.moved_from == dt.datetime(2026, 11, 2, 10, 0, tzinfo=ZONE)
     assert Notification.objects.filter(recipient=company.hank, text__contains="moved").exists()
