@@ -35,6 +35,7 @@ from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
 from qibu.demo.coach import build_coach
+from qibu.demo.oneonones import build_one_on_ones
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
@@ -267,6 +268,12 @@ class _Builder:
             company_objectives=[plan.objective for plan in self.company_quarterly],
             department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
             weeks=self.weeks,
+        )
+        build_one_on_ones(
+            heads=[unit.head for unit in self.top_units.values() if unit.head is not None],
+            ceo=self.ceo,
+            now=self.now,
+            seed=self.rng.randrange(2**31),
         )
         return self.summary
 

@@ -64,6 +64,8 @@ from qibu.org.services import api_token_create, department_create, strategic_goa
 from qibu.planning.models import Proposal, TakeUp
 from qibu.planning.services import proposal_create, proposal_respond, take_up_add
 from qibu.plans.models import ActionStep
+from qibu.oneonones.models import Meeting
+from qibu.oneonones.services import meeting_hold, note_add, point_add, request_create, series_create
 from qibu.plans.services import step_create, step_set_status, step_split
 from qibu.projects.models import Project, ProjectMember
 from qibu.projects.services import (
@@ -240,6 +242,13 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     Project.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=5))
     ProjectMember.objects.update(created_at=PAST)
+    # A 1-on-1 series (EXE-9, EXE-10): a meeting held with a point carried to the next, a private note, a request.
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00", now=PAST)
+    first = Meeting.objects.get(series=series)
+    point_add(actor=c.mia, meeting=first, text="培训预算")
+    note_add(actor=c.hank, meeting=first, text="私人笔记", visibility="private")
+    request_create(actor=c.mia, series=series, meeting=first, text="需要样机", now=PAST)
+    meeting_hold(actor=c.hank, meeting=first, now=PAST + dt.timedelta(days=1))
     return {**okrs, "token_secret": secret}
 
 
