@@ -32,12 +32,12 @@ from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
 from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResult, KeyResult, Milestone, Objective
-from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
-from qibu.planning.models import Proposal, TakeUp
 from qibu.oneonones.models import Meeting as OneOnOne
 from qibu.oneonones.models import Note as OneOnOneNote
 from qibu.oneonones.models import Series as OneOnOneSeries
 from qibu.oneonones.models import SupportRequest, TalkingPoint
+from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
+from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
 from qibu.projects.models import Project, ProjectMember, Stage
 from qibu.publish.models import Entry, Publication

@@ -58,14 +58,14 @@ from qibu.okrs.services import (
     objective_return,
     objective_submit,
 )
+from qibu.oneonones.models import Meeting
+from qibu.oneonones.services import meeting_hold, note_add, point_add, request_create, series_create
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
 from qibu.planning.models import Proposal, TakeUp
 from qibu.planning.services import proposal_create, proposal_respond, take_up_add
 from qibu.plans.models import ActionStep
-from qibu.oneonones.models import Meeting
-from qibu.oneonones.services import meeting_hold, note_add, point_add, request_create, series_create
 from qibu.plans.services import step_create, step_set_status, step_split
 from qibu.projects.models import Project, ProjectMember
 from qibu.projects.services import (
