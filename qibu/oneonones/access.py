@@ -47,7 +47,7 @@ class SeriesRights:
         return self.member
 
 
-def _load_series(pk: object) -> Series | None:
+def _load_series(pk: int | str) -> Series | None:
     try:
         return Series.objects.select_related("manager", "report").filter(pk=pk).first()
     except (ValueError, TypeError):
@@ -59,7 +59,7 @@ def series_rights(person: Person, series: Series) -> SeriesRights:
     return SeriesRights(member=member, change=member and person.is_active)
 
 
-def series_for(person: Person, pk: object) -> tuple[Series, SeriesRights]:
+def series_for(person: Person, pk: int | str) -> tuple[Series, SeriesRights]:
     """The series, if `person` is one of the pair or an administrator (who sees only that it exists); else 404."""
     series = _load_series(pk)
     if series is None:
@@ -70,7 +70,7 @@ def series_for(person: Person, pk: object) -> tuple[Series, SeriesRights]:
     return series, rights
 
 
-def meeting_for(person: Person, pk: object) -> tuple[Meeting, SeriesRights]:
+def meeting_for(person: Person, pk: int | str) -> tuple[Meeting, SeriesRights]:
     """A meeting of the pair, for the pair only (404 for anyone else, administrators too)."""
     try:
         meeting = Meeting.objects.select_related("series__manager", "series__report").filter(pk=pk).first()
@@ -81,7 +81,7 @@ def meeting_for(person: Person, pk: object) -> tuple[Meeting, SeriesRights]:
     return meeting, series_rights(person, meeting.series)
 
 
-def point_for(person: Person, pk: object) -> tuple[TalkingPoint, SeriesRights]:
+def point_for(person: Person, pk: int | str) -> tuple[TalkingPoint, SeriesRights]:
     try:
         point = (
             TalkingPoint.objects.select_related("meeting__series__manager", "meeting__series__report", "author")
@@ -95,7 +95,7 @@ def point_for(person: Person, pk: object) -> tuple[TalkingPoint, SeriesRights]:
     return point, series_rights(person, point.meeting.series)
 
 
-def note_for(person: Person, pk: object) -> tuple[Note, bool]:
+def note_for(person: Person, pk: int | str) -> tuple[Note, bool]:
     """A note its reader may see: a shared one for the pair, a private one for its author. Answers whether the
     person may change it (its author, active)."""
     try:
@@ -113,7 +113,7 @@ def can_read_note(person: Person, note: Note) -> bool:
     return note.meeting.series.has(person.pk)
 
 
-def request_for(person: Person, pk: object) -> tuple[SupportRequest, SeriesRights]:
+def request_for(person: Person, pk: int | str) -> tuple[SupportRequest, SeriesRights]:
     try:
         request = (
             SupportRequest.objects.select_related("series__manager", "series__report", "asked_by", "owner")

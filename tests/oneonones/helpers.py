@@ -18,7 +18,7 @@ START = dt.datetime(2026, 11, 1, 20, 0, tzinfo=ZONE)
 
 
 def pair(c: Company, now: dt.datetime = START, **fields: object) -> Series:
-    return series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00", now=now, **fields)  # type: ignore[arg-type]
+    return series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00", now=now, **fields)
 
 
 def planned(series: Series) -> Meeting:

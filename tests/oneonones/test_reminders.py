@@ -67,3 +67,20 @@ def test_it_answers_the_daily_focus_in_one_query(
         request_create(actor=person, series=series, text=f"请求 {i}", now=START)
     with django_assert_num_queries(1):
         today_focus(c.hank, c.org, dt.datetime(2026, 11, 2, 8, 0, tzinfo=ZONE))
+
+
+def test_it_puts_the_one_on_ones_in_both_calendars_and_nobody_elses(company: Company, client: Any) -> None:
+    """EXE-9: the pair's calendar subscriptions hold their 1-on-1s (a skipped one cancelled)."""
+    from django.utils import timezone
+
+    from qibu.rhythm.services import calendar_token_make
+
+    c = company
+    series = pair(c, now=timezone.now() - dt.timedelta(days=1))
+    meeting = planned(series)
+    for person, expected in ((c.hank, "1-on-1 with 米娅"), (c.mia, "1-on-1 with 韩销售")):
+        secret = calendar_token_make(actor=None, person=person)
+        feed = client.get(f"/calendar/{secret}.ics").content.decode()
+        assert f"qibu-one-on-one-{meeting.pk}@" in feed and expected in feed
+    secret = calendar_token_make(actor=None, person=c.oscar)
+    assert "qibu-one-on-one-" not in client.get(f"/calendar/{secret}.ics").content.decode()
