@@ -7,8 +7,8 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qibu.core.forms import text_area
-from qibu.core.validation import NOTE_MAX
+from qibu.core.forms import text_area, text_input
+from qibu.core.validation import NOTE_MAX, TITLE_MAX
 from qibu.oneonones.models import Cadence, NoteVisibility, RequestStatus, Weekday
 from qibu.oneonones.services import POINT_MAX
 from qibu.org.models import Person
@@ -82,3 +82,20 @@ class SettleForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX, widget=text_area(NOTE_MAX, 2))
+
+
+class BlockerForm(forms.Form):
+    """EXE-2: a blocker raised in the 1-on-1, listed with the report's team (or department)."""
+
+    title = forms.CharField(label=_("What is in the way"), max_length=TITLE_MAX, widget=text_input(TITLE_MAX))
+    owner = forms.ChoiceField(label=_("Who settles it"))
+
+    def __init__(self, *args: Any, pair: tuple[Person, Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        manager, report = pair
+        field = cast(forms.ChoiceField, self.fields["owner"])
+        field.choices = [(str(report.pk), str(report)), (str(manager.pk), str(manager))]
+        self.pair = {manager.pk: manager, report.pk: report}
+
+    def owner_person(self) -> Person | None:
+        return self.pair.get(int(self.cleaned_data["owner"]))

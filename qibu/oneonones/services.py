@@ -20,6 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qibu.audit.services import history_record
+from qibu.blockers.models import Blocker, BlockerSource
+from qibu.blockers.services import blocker_create
 from qibu.core.validation import NOTE_MAX, FieldErrors, clean_choice, clean_text
 from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
@@ -641,3 +643,29 @@ def request_settle(
         now=now,
     )
     return request
+
+
+# --- a blocker raised in a 1-on-1 (EXE-2) --------------------------------------------------------------------------
+
+
+def blocker_raise(*, actor: Person, meeting: Meeting, title: Any, owner: Person | None) -> Blocker:
+    """A blocker that came up in the 1-on-1: listed with the report's team (else department), owned by one of the
+    pair, the other concerned; it then lives as any blocker (its follow-up, escalation)."""
+    series = meeting.series
+    errors = FieldErrors()
+    if owner is None or not series.has(owner.pk):
+        errors.add("owner", _("Choose one of the two of this 1-on-1 to settle it."))
+    errors.raise_if_any()
+    owner = cast(Person, owner)
+    report = series.report
+    other = series.manager if owner.pk == series.report_id else series.report
+    return blocker_create(
+        actor=actor,
+        title=title,
+        owner=owner,
+        concerned=[other],
+        team=report.team,
+        department=None if report.team_id else report.department,
+        source=BlockerSource.ONE_ON_ONE,
+        source_id=meeting.pk,
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
     path("meetings/<int:pk>/points/", views.point_add, name="point_add"),
     path("meetings/<int:pk>/notes/", views.note_add, name="note_add"),
     path("meetings/<int:pk>/requests/", views.request_add, name="request_add"),
+    path("meetings/<int:pk>/blockers/", views.blocker_raise, name="blocker_raise"),
     path("points/<int:pk>/discussed/", views.point_mark, name="point_mark"),
     path("notes/<int:pk>/edit/", views.note_edit, name="note_edit"),
     path("requests/<int:pk>/settle/", views.request_settle, name="request_settle"),

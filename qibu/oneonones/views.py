@@ -19,6 +19,7 @@ from qibu.core.forms import apply_errors
 from qibu.core.http import current_person, safe_next
 from qibu.oneonones import access, selectors, services
 from qibu.oneonones.forms import (
+    BlockerForm,
     MoveForm,
     NoteForm,
     PointForm,
@@ -163,6 +164,7 @@ def _meeting_response(
             pair=(series.manager, series.report), initial={"owner": series.manager_id}, auto_id="request-%s"
         ),
         "settle_form": SettleForm(auto_id=False),
+        "blocker_form": BlockerForm(pair=(series.manager, series.report), auto_id="blocker-%s"),
     }
     context.update(overrides)
     return render(request, "oneonones/meeting.html", context, status=status)
@@ -358,3 +360,23 @@ def request_settle(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _refused(request, ValidationError([e for errors in form.errors.values() for e in errors]))
     return redirect(back)
+
+
+@login_required
+@require_POST
+def blocker_raise(request: HttpRequest, pk: int) -> HttpResponse:
+    """EXE-2: raise a blocker that came up in the 1-on-1; it is then followed up as any blocker."""
+    person, meeting, rights = _changeable_meeting(request, pk)
+    series = meeting.series
+    form = BlockerForm(request.POST, pair=(series.manager, series.report), auto_id="blocker-%s")
+    if form.is_valid():
+        try:
+            blocker = services.blocker_raise(
+                actor=person, meeting=meeting, title=form.cleaned_data["title"], owner=form.owner_person()
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Blocker raised: “%(title)s”.") % {"title": blocker.title})
+            return redirect(meeting_url(meeting) + "#agenda")
+    return _meeting_response(request, person, meeting, rights, blocker_form=form, status=400)

@@ -140,3 +140,23 @@ def test_it_reads_a_meeting_in_the_same_queries_at_two_sizes(
     meeting, rights = meeting_for(c.hank, meeting.pk)
     with django_assert_num_queries(QUERIES):
         meeting_page(meeting=meeting, viewer=c.hank, rights=rights, organisation=c.org)
+
+
+def test_it_raises_a_blocker_from_a_one_on_one_EXE_2(company: Company) -> None:
+    from qibu.blockers.models import Blocker
+    from tests.oneonones.helpers import login
+
+    c = company
+    meeting = planned(pair(c, now=timezone.now() - dt.timedelta(days=1)))
+    answer = login(c.mia).post(
+        f"/one-on-ones/meetings/{meeting.pk}/blockers/", {"title": "样机迟迟不到", "owner": str(c.hank.pk)}
+    )
+    assert answer.status_code == 302
+    blocker = Blocker.objects.get()
+    assert (blocker.source, blocker.source_id, blocker.owner_id) == ("one_on_one", meeting.pk, c.hank.pk)
+    assert list(blocker.concerned.values_list("pk", flat=True)) == [c.mia.pk]
+    page = _page(c, c.hank, meeting)
+    assert [i.title for i in page.agenda if i.kind == "blocker"] == ["样机迟迟不到"]
+    refused = login(c.mia).post(f"/one-on-ones/meetings/{meeting.pk}/blockers/", {"title": "", "owner": str(c.hank.pk)})
+    assert refused.status_code == 400 and Blocker.objects.count() == 1
+    assert login(c.oscar).post(f"/one-on-ones/meetings/{meeting.pk}/blockers/", {"title": "x"}).status_code == 404
