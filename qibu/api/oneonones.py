@@ -18,15 +18,14 @@ from qibu.api.schemas import ERRORS, WRITE_ERRORS, Id, InputSchema, PathId
 from qibu.core.validation import NOTE_MAX
 from qibu.oneonones import access, selectors, services
 from qibu.oneonones.models import (
-    Cadence,
     Meeting,
-    MeetingStatus,
     Note,
-    NoteVisibility,
-    RequestStatus,
+    NoteSharing,
+    OneOnOneCadence,
+    OneOnOneStatus,
     Series,
     SupportRequest,
-    Weekday,
+    SupportStatus,
 )
 from qibu.oneonones.services import POINT_MAX
 from qibu.org.middleware import request_organisation
@@ -46,7 +45,7 @@ REQUEST_TAG = ["support requests"]
 class MeetingBrief(Schema):
     id: int
     scheduled_at: dt.datetime
-    status: MeetingStatus
+    status: OneOnOneStatus
     moved_from: dt.datetime | None = Field(description="When it was first planned, once moved.")
     held_at: dt.datetime | None
 
@@ -55,8 +54,8 @@ class SeriesOut(Schema):
     id: int
     manager: int
     report: int
-    cadence: Cadence
-    weekday: Weekday = Field(description="0 Monday … 6 Sunday; monthly: the first such day of each month.")
+    cadence: OneOnOneCadence
+    weekday: int = Field(description="0 Monday … 6 Sunday; monthly: the first such day of each month.")
     time: str = Field(description="HH:MM in the organisation's time zone.")
     duration_minutes: int
     active: bool
@@ -80,8 +79,8 @@ class SeriesCreate(InputSchema):
 
     manager: Id
     report: Id
-    cadence: Cadence = Cadence.WEEKLY
-    weekday: Weekday = Weekday.MONDAY
+    cadence: OneOnOneCadence = OneOnOneCadence.WEEKLY
+    weekday: int = Field(0, ge=0, le=6, description="0 Monday … 6 Sunday.")
     time: str = Field("10:00", pattern=r"^\d{2}:\d{2}$")
     duration_minutes: int = Field(30, ge=5, le=240)
 
@@ -89,8 +88,8 @@ class SeriesCreate(InputSchema):
 class SeriesUpdate(InputSchema):
     """Only the fields sent change. `active` false stops the series (its planned meeting is skipped)."""
 
-    cadence: Cadence | None = None
-    weekday: Weekday | None = None
+    cadence: OneOnOneCadence | None = None
+    weekday: int | None = Field(None, ge=0, le=6, description="0 Monday … 6 Sunday.")
     time: str | None = Field(None, pattern=r"^\d{2}:\d{2}$")
     duration_minutes: int | None = Field(None, ge=5, le=240)
     active: bool | None = None
@@ -116,7 +115,7 @@ class NoteOut(Schema):
     id: int
     meeting: int
     author: int
-    visibility: NoteVisibility
+    visibility: NoteSharing
     text: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -130,7 +129,7 @@ class RequestOut(Schema):
     owner: int
     text: str
     due: dt.date | None
-    status: RequestStatus
+    status: SupportStatus
     resolution: str
     resolved_at: dt.datetime | None
     created_at: dt.datetime
@@ -174,12 +173,12 @@ class PointUpdate(InputSchema):
 
 class NoteIn(InputSchema):
     text: str = Field(max_length=NOTE_MAX, json_schema_extra={"minLength": 1})
-    visibility: NoteVisibility = NoteVisibility.SHARED
+    visibility: NoteSharing = NoteSharing.SHARED
 
 
 class NoteUpdate(InputSchema):
     text: str | None = Field(None, max_length=NOTE_MAX)
-    visibility: NoteVisibility | None = None
+    visibility: NoteSharing | None = None
 
 
 class RequestIn(InputSchema):
@@ -191,7 +190,7 @@ class RequestIn(InputSchema):
 
 
 class SettleIn(InputSchema):
-    status: RequestStatus = Field(description="done or declined (with a note).")
+    status: SupportStatus = Field(description="done or declined (with a note).")
     note: str = Field("", max_length=NOTE_MAX)
 
 

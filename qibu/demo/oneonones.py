@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from django.db.models import OuterRef, Subquery
 
 from qibu.oneonones.models import (
-    Cadence,
     Meeting,
-    MeetingStatus,
     Note,
-    NoteVisibility,
+    NoteSharing,
+    OneOnOneCadence,
+    OneOnOneStatus,
     Series,
     SupportRequest,
     TalkingPoint,
@@ -66,9 +66,9 @@ def _pairs(heads: Sequence[Person], ceo: Person) -> list[tuple[Person, Person, s
     for head in heads:
         reports = list(Person.objects.filter(manager=head, is_active=True).order_by("username")[:2])
         for i, report in enumerate(reports):
-            pairs.append((head, report, Cadence.BIWEEKLY if i else Cadence.WEEKLY))
+            pairs.append((head, report, OneOnOneCadence.BIWEEKLY if i else OneOnOneCadence.WEEKLY))
     if heads and heads[0].manager_id == ceo.pk:
-        pairs.append((ceo, heads[0], Cadence.WEEKLY))
+        pairs.append((ceo, heads[0], OneOnOneCadence.WEEKLY))
     return pairs
 
 
@@ -78,7 +78,7 @@ def _meetings(series: Series, *, now: dt.datetime, rng: random.Random, first: bo
     week = 0
     asked: list[tuple[SupportRequest, str, str]] = []
     while True:
-        meeting = Meeting.objects.get(series=series, status=MeetingStatus.PLANNED)
+        meeting = Meeting.objects.get(series=series, status=OneOnOneStatus.PLANNED)
         if meeting.scheduled_at >= now:
             break
         at = meeting.scheduled_at
@@ -95,10 +95,10 @@ def _meetings(series: Series, *, now: dt.datetime, rng: random.Random, first: bo
                 actor=report, meeting=meeting, when=at + dt.timedelta(days=1), now=at - dt.timedelta(days=1)
             )
             at = meeting.scheduled_at
-        note_add(actor=manager, meeting=meeting, text=rng.choice(SHARED), visibility=NoteVisibility.SHARED)
-        note_add(actor=manager, meeting=meeting, text=rng.choice(PRIVATE_MANAGER), visibility=NoteVisibility.PRIVATE)
+        note_add(actor=manager, meeting=meeting, text=rng.choice(SHARED), visibility=NoteSharing.SHARED)
+        note_add(actor=manager, meeting=meeting, text=rng.choice(PRIVATE_MANAGER), visibility=NoteSharing.PRIVATE)
         if rng.random() < 0.5:
-            note_add(actor=report, meeting=meeting, text=rng.choice(PRIVATE_REPORT), visibility=NoteVisibility.PRIVATE)
+            note_add(actor=report, meeting=meeting, text=rng.choice(PRIVATE_REPORT), visibility=NoteSharing.PRIVATE)
         if week in (1, 3, 5) and len(asked) < len(REQUESTS):
             text, outcome, note = REQUESTS[len(asked)]
             request = request_create(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from qibu.oneonones.models import Meeting, Note, NoteVisibility, Series, SupportRequest, TalkingPoint
+from qibu.oneonones.models import Meeting, Note, NoteSharing, Series, SupportRequest, TalkingPoint
 from qibu.org.models import Person
 
 
@@ -108,7 +108,7 @@ def note_for(person: Person, pk: int | str) -> tuple[Note, bool]:
 
 
 def can_read_note(person: Person, note: Note) -> bool:
-    if note.visibility == NoteVisibility.PRIVATE:
+    if note.visibility == NoteSharing.PRIVATE:
         return note.author_id == person.pk
     return note.meeting.series.has(person.pk)
 

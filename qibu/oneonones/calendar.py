@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qibu.core.http import site_url
-from qibu.oneonones.models import Meeting, MeetingStatus
+from qibu.oneonones.models import Meeting, OneOnOneStatus
 from qibu.oneonones.services import meeting_url
 from qibu.org.models import Organisation, Person
 
@@ -39,7 +39,7 @@ def one_on_one_events(person: Person, organisation: Organisation, host: str) -> 
         event.add("dtstart", meeting.scheduled_at.astimezone(organisation.zone))
         event.add("duration", dt.timedelta(minutes=series.duration_minutes))
         event.add("sequence", 1 if meeting.moved_from else 0)
-        if meeting.status == MeetingStatus.SKIPPED:
+        if meeting.status == OneOnOneStatus.SKIPPED:
             event.add("status", "CANCELLED")
         events.append(event)
     return events

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from qibu.okrs.focus import FocusItem, Rank
-from qibu.oneonones.models import Meeting, MeetingStatus, RequestStatus, SupportRequest
+from qibu.oneonones.models import Meeting, OneOnOneStatus, SupportRequest, SupportStatus
 from qibu.org.models import Organisation, Person
 
 SOURCE = "oneonones.today"
@@ -32,7 +32,7 @@ def today_focus(person: Person, organisation: Organisation, now: dt.datetime) ->
     end = start + dt.timedelta(days=1)
     name = CharField()
     meetings = (
-        Meeting.objects.filter(status=MeetingStatus.PLANNED, series__active=True, scheduled_at__gte=start)
+        Meeting.objects.filter(status=OneOnOneStatus.PLANNED, series__active=True, scheduled_at__gte=start)
         .filter(scheduled_at__lt=end)
         .filter(Q(series__manager=person) | Q(series__report=person))
         .annotate(
@@ -47,7 +47,7 @@ def today_focus(person: Person, organisation: Organisation, now: dt.datetime) ->
         .values_list("what", "pk", "other_manager", "other_report", "moment", "day", "series_ref", "manager_ref")
     )
     requests = (
-        SupportRequest.objects.filter(owner=person, status=RequestStatus.OPEN, series__active=True)
+        SupportRequest.objects.filter(owner=person, status=SupportStatus.OPEN, series__active=True)
         .annotate(
             what=Value("request", output_field=name),
             other_manager=F("text"),

@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from qibu.core.forms import text_area, text_input
 from qibu.core.validation import NOTE_MAX, TITLE_MAX
-from qibu.oneonones.models import Cadence, NoteVisibility, RequestStatus, Weekday
+from qibu.oneonones.models import NoteSharing, OneOnOneCadence, SupportStatus, Weekday
 from qibu.oneonones.services import POINT_MAX
 from qibu.org.models import Person
 
 
 class ScheduleForm(forms.Form):
-    cadence = forms.ChoiceField(label=_("How often"), choices=Cadence.choices)
+    cadence = forms.ChoiceField(label=_("How often"), choices=OneOnOneCadence.choices)
     weekday = forms.TypedChoiceField(label=_("Day"), choices=Weekday.choices, coerce=int)
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(label=_("Minutes"), min_value=5, max_value=240, initial=30)
@@ -38,7 +38,7 @@ class PointForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), max_length=NOTE_MAX, widget=text_area(NOTE_MAX, 4))
     visibility = forms.ChoiceField(
-        label=_("Who sees it"), choices=NoteVisibility.choices, initial=NoteVisibility.SHARED, widget=forms.RadioSelect
+        label=_("Who sees it"), choices=NoteSharing.choices, initial=NoteSharing.SHARED, widget=forms.RadioSelect
     )
 
 
@@ -76,8 +76,8 @@ class SettleForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
-            (RequestStatus.DONE, RequestStatus.DONE.label),
-            (RequestStatus.DECLINED, RequestStatus.DECLINED.label),
+            (SupportStatus.DONE, SupportStatus.DONE.label),
+            (SupportStatus.DECLINED, SupportStatus.DECLINED.label),
         ],
         widget=forms.RadioSelect,
     )

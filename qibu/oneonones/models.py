@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Cadence(models.TextChoices):
+class OneOnOneCadence(models.TextChoices):
     WEEKLY = "weekly", _("every week")
     BIWEEKLY = "biweekly", _("every two weeks")
     MONTHLY = "monthly", _("every month")
@@ -39,7 +39,9 @@ class Series(models.Model):
     report = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="one_on_ones_had", verbose_name=_("report")
     )
-    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.WEEKLY)
+    cadence = models.CharField(
+        _("cadence"), max_length=10, choices=OneOnOneCadence.choices, default=OneOnOneCadence.WEEKLY
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, default=Weekday.MONDAY)
     time = models.TimeField(_("time"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
@@ -67,7 +69,7 @@ class Series(models.Model):
         return person_id in (self.manager_id, self.report_id)
 
 
-class MeetingStatus(models.TextChoices):
+class OneOnOneStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     HELD = "held", _("held")
     SKIPPED = "skipped", _("skipped")
@@ -78,7 +80,9 @@ class Meeting(models.Model):
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("series"))
     scheduled_at = models.DateTimeField(_("when"))
-    status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OneOnOneStatus.choices, default=OneOnOneStatus.PLANNED
+    )
     # When it was first planned, once it has been moved.
     moved_from = models.DateTimeField(_("moved from"), null=True, blank=True)
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
@@ -102,7 +106,7 @@ class Meeting(models.Model):
 
     @property
     def is_planned(self) -> bool:
-        return self.status == MeetingStatus.PLANNED
+        return self.status == OneOnOneStatus.PLANNED
 
 
 class TalkingPoint(models.Model):
@@ -128,7 +132,7 @@ class TalkingPoint(models.Model):
         return self.text[:50]
 
 
-class NoteVisibility(models.TextChoices):
+class NoteSharing(models.TextChoices):
     PRIVATE = "private", _("private: only I see it")
     SHARED = "shared", _("shared: both of us see it")
 
@@ -141,7 +145,7 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
     )
     visibility = models.CharField(
-        _("who sees it"), max_length=10, choices=NoteVisibility.choices, default=NoteVisibility.SHARED
+        _("who sees it"), max_length=10, choices=NoteSharing.choices, default=NoteSharing.SHARED
     )
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -155,7 +159,7 @@ class Note(models.Model):
         return self.text[:50]
 
 
-class RequestStatus(models.TextChoices):
+class SupportStatus(models.TextChoices):
     OPEN = "open", _("open")
     DONE = "done", _("done")
     DECLINED = "declined", _("declined")
@@ -181,7 +185,7 @@ class SupportRequest(models.Model):
     )
     text = models.TextField(_("what is needed"))
     due = models.DateField(_("due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    status = models.CharField(_("status"), max_length=10, choices=SupportStatus.choices, default=SupportStatus.OPEN)
     resolution = models.TextField(_("note on the outcome"), blank=True)
     resolved_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -201,4 +205,4 @@ class SupportRequest(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == RequestStatus.OPEN
+        return self.status == SupportStatus.OPEN

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
-from qibu.oneonones.models import Meeting, MeetingStatus
+from qibu.oneonones.models import Meeting, OneOnOneStatus
 from qibu.oneonones.services import meeting_url
 from qibu.org.models import Organisation, Person
 
@@ -24,7 +24,7 @@ CHUNK = 500
 
 def due_for_reminder(now: dt.datetime) -> Q:
     return Q(
-        status=MeetingStatus.PLANNED,
+        status=OneOnOneStatus.PLANNED,
         series__active=True,
         scheduled_at__gt=now,
         scheduled_at__lte=now + REMIND_AHEAD,

@@ -23,12 +23,12 @@ from qibu.okrs.selectors import key_result_status
 from qibu.oneonones.access import SeriesRights
 from qibu.oneonones.models import (
     Meeting,
-    MeetingStatus,
     Note,
-    NoteVisibility,
-    RequestStatus,
+    NoteSharing,
+    OneOnOneStatus,
     Series,
     SupportRequest,
+    SupportStatus,
     TalkingPoint,
 )
 from qibu.org.models import Organisation, Person
@@ -62,11 +62,11 @@ class MyOneOnOnes:
 
 
 def _annotated(queryset: QuerySet[Series]) -> QuerySet[Series]:
-    planned = Meeting.objects.filter(series=OuterRef("pk"), status=MeetingStatus.PLANNED).order_by("scheduled_at")
+    planned = Meeting.objects.filter(series=OuterRef("pk"), status=OneOnOneStatus.PLANNED).order_by("scheduled_at")
     return queryset.select_related("manager", "report").annotate(
         next_at=Subquery(planned.values("scheduled_at")[:1]),
         next_id=Subquery(planned.values("pk")[:1]),
-        open_requests=Count("requests", filter=Q(requests__status=RequestStatus.OPEN), distinct=True),
+        open_requests=Count("requests", filter=Q(requests__status=SupportStatus.OPEN), distinct=True),
     )
 
 
@@ -168,11 +168,11 @@ class MeetingPage:
 
     @property
     def shared_notes(self) -> list[Note]:
-        return [n for n in self.notes if n.visibility == NoteVisibility.SHARED]
+        return [n for n in self.notes if n.visibility == NoteSharing.SHARED]
 
     @property
     def private_notes(self) -> list[Note]:
-        return [n for n in self.notes if n.visibility == NoteVisibility.PRIVATE]
+        return [n for n in self.notes if n.visibility == NoteSharing.PRIVATE]
 
     def agenda_of(self, kind: str) -> list[AgendaItem]:
         return [i for i in self.agenda if i.kind == kind]
@@ -293,7 +293,7 @@ def meeting_page(
     now = now or timezone.now()
     series = meeting.series
     previous = (
-        Meeting.objects.filter(series=series, status=MeetingStatus.HELD, scheduled_at__lt=meeting.scheduled_at)
+        Meeting.objects.filter(series=series, status=OneOnOneStatus.HELD, scheduled_at__lt=meeting.scheduled_at)
         .exclude(pk=meeting.pk)
         .order_by("-scheduled_at", "-pk")
         .first()
@@ -313,13 +313,13 @@ def meeting_page(
     )
     notes = list(
         Note.objects.filter(meeting=meeting)
-        .filter(Q(visibility=NoteVisibility.SHARED) | Q(author=viewer))
+        .filter(Q(visibility=NoteSharing.SHARED) | Q(author=viewer))
         .select_related("author")
         .order_by("created_at", "pk")
     )
     requests_q = Q(raised_in=meeting)
     if meeting.is_planned:
-        requests_q |= Q(status=RequestStatus.OPEN)
+        requests_q |= Q(status=SupportStatus.OPEN)
     requests = list(
         SupportRequest.objects.filter(requests_q, series=series)
         .select_related("asked_by", "owner", "raised_in")

@@ -27,14 +27,14 @@ from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import NotificationKind
 from qibu.oneonones.access import may_pair
 from qibu.oneonones.models import (
-    Cadence,
     Meeting,
-    MeetingStatus,
     Note,
-    NoteVisibility,
-    RequestStatus,
+    NoteSharing,
+    OneOnOneCadence,
+    OneOnOneStatus,
     Series,
     SupportRequest,
+    SupportStatus,
     TalkingPoint,
     Weekday,
 )
@@ -94,9 +94,9 @@ def _clean_date(errors: FieldErrors, field: str, value: Any) -> dt.date | None:
 
 
 def _require_planned(errors: FieldErrors, meeting: Meeting, field: str | None = None) -> None:
-    if meeting.status == MeetingStatus.HELD:
+    if meeting.status == OneOnOneStatus.HELD:
         errors.add(field, _("This 1-on-1 was already held on %(day)s.") % {"day": _day(meeting.held_at)})
-    elif meeting.status == MeetingStatus.SKIPPED:
+    elif meeting.status == OneOnOneStatus.SKIPPED:
         errors.add(field, _("This 1-on-1 was skipped."))
 
 
@@ -122,7 +122,7 @@ def _anchor(series: Series, zone: dt.tzinfo) -> dt.date:
     """The day of the series' first meeting, which sets the weeks an every-two-weeks series meets."""
     created = series.created_at or timezone.now()
     return next_meeting(
-        cadence=Cadence.WEEKLY, weekday=series.weekday, time=series.time, after=created, zone=zone
+        cadence=OneOnOneCadence.WEEKLY, weekday=series.weekday, time=series.time, after=created, zone=zone
     ).date()
 
 
@@ -164,7 +164,7 @@ def series_create(
     actor: Person,
     manager: Person | None,
     report: Person | None,
-    cadence: Any = Cadence.WEEKLY,
+    cadence: Any = OneOnOneCadence.WEEKLY,
     weekday: Any = Weekday.MONDAY,
     time: Any = "10:00",
     duration_minutes: Any = 30,
@@ -177,7 +177,7 @@ def series_create(
         errors.add("manager", _("Name the manager."))
     if report is None:
         errors.add("report", _("Name the person the manager meets."))
-    cadence = clean_choice(errors, "cadence", cadence, Cadence, Cadence.WEEKLY)
+    cadence = clean_choice(errors, "cadence", cadence, OneOnOneCadence, OneOnOneCadence.WEEKLY)
     weekday = clean_choice(errors, "weekday", weekday, Weekday, Weekday.MONDAY)
     at = _clean_time(errors, time)
     minutes = _clean_duration(errors, duration_minutes)
@@ -233,10 +233,10 @@ def series_create(
 def _replan(series: Series, *, was_active: bool, now: dt.datetime) -> None:
     """After a change of schedule: a stopped series skips its planned meeting; an active one has one planned, on
     the new rule unless it was moved by hand."""
-    planned = Meeting.objects.filter(series=series, status=MeetingStatus.PLANNED).first()
+    planned = Meeting.objects.filter(series=series, status=OneOnOneStatus.PLANNED).first()
     if was_active and not series.active:
         if planned is not None:
-            planned.status = MeetingStatus.SKIPPED
+            planned.status = OneOnOneStatus.SKIPPED
             planned.skip_reason = _("The series was stopped.")
             planned.save(update_fields=["status", "skip_reason"])
     elif series.active:
@@ -267,7 +267,7 @@ def series_update(
     errors = FieldErrors()
     before = _snapshot(series)
     if cadence is not None:
-        series.cadence = clean_choice(errors, "cadence", cadence, Cadence, series.cadence)
+        series.cadence = clean_choice(errors, "cadence", cadence, OneOnOneCadence, series.cadence)
     if weekday is not None:
         series.weekday = clean_choice(errors, "weekday", weekday, Weekday, series.weekday)
     if time is not None:
@@ -329,7 +329,7 @@ def meeting_hold(
     errors.raise_if_any()
     if discussed:
         TalkingPoint.objects.filter(meeting=meeting, pk__in=discussed).update(discussed=True)
-    meeting.status = MeetingStatus.HELD
+    meeting.status = OneOnOneStatus.HELD
     meeting.held_at = now
     meeting.save(update_fields=["status", "held_at"])
     following, carried = _close(meeting, now=now)
@@ -354,7 +354,7 @@ def meeting_skip(
     _require_planned(errors, meeting)
     text = clean_text(errors, "reason", reason, max_length=NOTE_MAX)
     errors.raise_if_any()
-    meeting.status = MeetingStatus.SKIPPED
+    meeting.status = OneOnOneStatus.SKIPPED
     meeting.skip_reason = text
     meeting.save(update_fields=["status", "skip_reason"])
     following, carried = _close(meeting, now=now)
@@ -474,11 +474,11 @@ def point_mark(*, actor: Person, point: TalkingPoint, discussed: bool) -> Talkin
 
 
 @transaction.atomic
-def note_add(*, actor: Person, meeting: Meeting, text: Any, visibility: Any = NoteVisibility.SHARED) -> Note:
+def note_add(*, actor: Person, meeting: Meeting, text: Any, visibility: Any = NoteSharing.SHARED) -> Note:
     """A note on a 1-on-1 (before, during or after it): private to its author, or shared with the other."""
     errors = FieldErrors()
     words = clean_text(errors, "text", text, max_length=NOTE_MAX, missing=_("Write the note."))
-    seen = clean_choice(errors, "visibility", visibility, NoteVisibility, NoteVisibility.SHARED)
+    seen = clean_choice(errors, "visibility", visibility, NoteSharing, NoteSharing.SHARED)
     if not meeting.series.has(actor.pk):
         errors.add(None, _("Only the two people of a 1-on-1 write its notes."))
     errors.raise_if_any()
@@ -502,7 +502,7 @@ def note_update(*, actor: Person, note: Note, text: Any = None, visibility: Any 
     seen = (
         note.visibility
         if visibility is None
-        else clean_choice(errors, "visibility", visibility, NoteVisibility, note.visibility)
+        else clean_choice(errors, "visibility", visibility, NoteSharing, note.visibility)
     )
     errors.raise_if_any()
     before = {"visibility": note.visibility}
@@ -601,11 +601,11 @@ def request_settle(
         SupportRequest.objects.select_for_update().select_related("series", "asked_by", "owner").get(pk=request.pk)
     )
     errors = FieldErrors()
-    chosen = clean_choice(errors, "status", status, RequestStatus, RequestStatus.OPEN)
-    if chosen == RequestStatus.OPEN and "status" not in errors:
+    chosen = clean_choice(errors, "status", status, SupportStatus, SupportStatus.OPEN)
+    if chosen == SupportStatus.OPEN and "status" not in errors:
         errors.add("status", _("Choose done or declined."))
     words = clean_text(errors, "note", note, max_length=NOTE_MAX)
-    if chosen == RequestStatus.DECLINED and not words:
+    if chosen == SupportStatus.DECLINED and not words:
         errors.add("note", _("Say why the request is declined."))
     if request.owner_id != actor.pk:
         errors.add(None, _("Only the request's owner, %(name)s, settles it.") % {"name": request.owner})
@@ -623,7 +623,7 @@ def request_settle(
         action="support_request.settle",
         subject=request.series,
         target=request,
-        before={"status": RequestStatus.OPEN},
+        before={"status": SupportStatus.OPEN},
         after={"status": chosen},
     )
     notify(
@@ -632,7 +632,7 @@ def request_settle(
         text=lambda person: (
             (
                 _("%(actor)s did what you asked: “%(text)s”.")
-                if chosen == RequestStatus.DONE
+                if chosen == SupportStatus.DONE
                 else _("%(actor)s declined what you asked: “%(text)s”.")
             )
             % {"actor": actor, "text": request.text[:200]}

@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.test import Client
 
-from qibu.oneonones.models import Meeting, MeetingStatus, Series
+from qibu.oneonones.models import Meeting, OneOnOneStatus, Series
 from qibu.oneonones.services import series_create
 from qibu.org.models import Person
 from tests.conftest import Company
@@ -22,7 +22,7 @@ def pair(c: Company, now: dt.datetime = START, **fields: object) -> Series:
 
 
 def planned(series: Series) -> Meeting:
-    return Meeting.objects.get(series=series, status=MeetingStatus.PLANNED)
+    return Meeting.objects.get(series=series, status=OneOnOneStatus.PLANNED)
 
 
 def login(person: Person) -> Client:

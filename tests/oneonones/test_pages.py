@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from qibu.oneonones.models import Meeting, MeetingStatus, Note, Series, TalkingPoint
+from qibu.oneonones.models import Meeting, Note, OneOnOneStatus, Series, TalkingPoint
 from qibu.oneonones.selectors import my_one_on_ones
 from qibu.oneonones.services import request_create, series_create
 from qibu.org.services import person_create
@@ -56,7 +56,7 @@ def test_it_holds_a_meeting_from_the_page_carrying_what_was_not_ticked(company: 
     assert client.post(f"/one-on-ones/meetings/{meeting.pk}/points/", {"text": "轮岗"}).status_code == 302
     budget = TalkingPoint.objects.get(text="培训预算")
     answer = login(c.hank).post(f"/one-on-ones/meetings/{meeting.pk}/hold/", {"discussed": [budget.pk]})
-    following = Meeting.objects.get(series=series, status=MeetingStatus.PLANNED)
+    following = Meeting.objects.get(series=series, status=OneOnOneStatus.PLANNED)
     assert answer["Location"] == f"/one-on-ones/meetings/{following.pk}/"
     assert list(following.points.values_list("text", flat=True)) == ["轮岗"]
     assert "carried from" in login(c.mia).get(answer["Location"]).content.decode()

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
-from qibu.oneonones.models import Note, NoteVisibility, SupportRequest, TalkingPoint
+from qibu.oneonones.models import Note, NoteSharing, SupportRequest, TalkingPoint
 from qibu.oneonones.services import note_add, point_add, request_create
 from qibu.org.services import api_token_create
 from tests.conftest import Company
@@ -30,9 +30,9 @@ def held(company: Company) -> dict[str, Any]:
         "series": series,
         "meeting": meeting,
         "point": point_add(actor=c.mia, meeting=meeting, text="我想转岗"),
-        "shared": note_add(actor=c.hank, meeting=meeting, text="共同记录：下周复盘", visibility=NoteVisibility.SHARED),
-        "hanks": note_add(actor=c.hank, meeting=meeting, text="韩的私人笔记", visibility=NoteVisibility.PRIVATE),
-        "mias": note_add(actor=c.mia, meeting=meeting, text="米娅的私人笔记", visibility=NoteVisibility.PRIVATE),
+        "shared": note_add(actor=c.hank, meeting=meeting, text="共同记录：下周复盘", visibility=NoteSharing.SHARED),
+        "hanks": note_add(actor=c.hank, meeting=meeting, text="韩的私人笔记", visibility=NoteSharing.PRIVATE),
+        "mias": note_add(actor=c.mia, meeting=meeting, text="米娅的私人笔记", visibility=NoteSharing.PRIVATE),
         "request": request_create(actor=c.mia, series=series, meeting=meeting, text="需要一台样机"),
     }
 

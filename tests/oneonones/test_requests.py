@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from qibu.notify.models import Notification, NotificationKind
 from qibu.oneonones.access import meeting_for
-from qibu.oneonones.models import RequestStatus, SupportRequest
+from qibu.oneonones.models import SupportRequest, SupportStatus
 from qibu.oneonones.selectors import meeting_page
 from qibu.oneonones.services import meeting_hold, request_create, request_settle
 from tests.conftest import Company
@@ -56,7 +56,7 @@ def test_it_refuses_declining_without_a_note_and_settling_by_another_EXE_10(comp
     with pytest.raises(ValidationError, match="Only the request's owner"):
         request_settle(actor=c.mia, request=asked, status="done")
     asked.refresh_from_db()
-    assert asked.status == RequestStatus.OPEN and asked.resolved_at is None
+    assert asked.status == SupportStatus.OPEN and asked.resolved_at is None
     request_settle(actor=c.hank, request=asked, status="declined", note="本季度没有编制")
     with pytest.raises(ValidationError, match="already settled"):
         request_settle(actor=c.hank, request=asked, status="done")
@@ -83,4 +83,4 @@ def test_it_settles_a_request_from_the_page(company: Company) -> None:
     done = login(c.hank).post(f"/one-on-ones/requests/{asked.pk}/settle/", {"status": "done", "note": "已寄出"})
     assert done.status_code == 302
     asked.refresh_from_db()
-    assert asked.status == RequestStatus.DONE and asked.resolution == "已寄出"
+    assert asked.status == SupportStatus.DONE and asked.resolution == "已寄出"

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from qibu.notify.models import Notification, NotificationKind
-from qibu.oneonones.models import Meeting, MeetingStatus, Series
+from qibu.oneonones.models import Meeting, OneOnOneStatus, Series
 from qibu.oneonones.rules import next_meeting
 from qibu.oneonones.services import meeting_hold, meeting_move, meeting_skip, series_create, series_update
 from tests.conftest import Company
@@ -100,7 +100,7 @@ def test_it_skips_a_meeting_and_plans_the_next(company: Company) -> None:
     series = pair(company)
     following = meeting_skip(actor=company.hank, meeting=planned(series), reason="出差", now=START)
     assert following is not None and following.scheduled_at.date() == dt.date(2026, 11, 9)
-    assert Meeting.objects.get(series=series, status=MeetingStatus.SKIPPED).skip_reason == "出差"
+    assert Meeting.objects.get(series=series, status=OneOnOneStatus.SKIPPED).skip_reason == "出差"
 
 
 def test_it_follows_a_new_schedule_and_stops_a_series(company: Company) -> None:
@@ -108,6 +108,6 @@ def test_it_follows_a_new_schedule_and_stops_a_series(company: Company) -> None:
     series_update(actor=company.hank, series=series, weekday=2, time="15:30", now=START)
     assert planned(series).scheduled_at == dt.datetime(2026, 11, 4, 15, 30, tzinfo=ZONE)
     series_update(actor=company.hank, series=series, active=False, now=START)
-    assert not Meeting.objects.filter(series=series, status=MeetingStatus.PLANNED).exists()
+    assert not Meeting.objects.filter(series=series, status=OneOnOneStatus.PLANNED).exists()
     series_update(actor=company.mia, series=series, active=True, now=START)
     assert planned(series)
