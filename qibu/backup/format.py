@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
@@ -80,6 +81,8 @@ MODELS: tuple[type[models.Model], ...] = (
     TalkingPoint,
     OneOnOneNote,
     SupportRequest,
+    Blocker,
+    Blocker.concerned.through,
     AuditEntry,
     NotificationSettings,
     Notification,
@@ -103,6 +106,8 @@ ADDED_IN: dict[str, int] = {
     "okrs.draftkeyresult": 4,
     "plans.actionstep": 4,
     "plans.actionstep_resource_people": 4,
+    "blockers.blocker": 4,
+    "blockers.blocker_concerned": 4,
     "planning.proposal": 4,
     "planning.takeup": 4,
     "okrs.keyresult_contributors": 4,
@@ -399,6 +404,14 @@ NOTES: dict[tuple[str, str], str] = {
     "export holds private notes too: the export is the company's data, and whoever holds the file reads them",
     ("oneonones.supportrequest", "owner"): "one of the pair, who settles it (EXE-10)",
     ("oneonones.supportrequest", "resolution"): "the owner's note on the outcome; needed to decline",
+    ("blockers.blocker", "owner"): "who settles it (EXE-2)",
+    ("blockers.blocker", "team"): "the team it was raised in (null: raised in none)",
+    ("blockers.blocker", "department"): "the department it was raised in (the team's when raised in a team)",
+    ("blockers.blocker", "source_id"): "the id of the stand-up, weekly meeting or 1-on-1 it was raised in",
+    ("blockers.blocker", "tier"): "the meeting that looks at it now: it climbs from the team to the department's, "
+    "then the management's weekly meeting while it stays open (EXE-2)",
+    ("blockers.blocker", "created_at"): "when it was raised; its age counts from here",
+    ("blockers.blocker_concerned", "person"): "a person the blocker concerns, told of it and of its follow-up",
     ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
     ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "
     "unit, low, high, owner, progress, progress_raw, confidence, score}]`",

@@ -41,6 +41,8 @@ LABELS: dict[str, Promise] = {
     "planning.takeup": _("take-ups of proposals and drafts"),
     "plans.actionstep": _("action steps"),
     "plans.actionstep_resource_people": _("resource people of action steps"),
+    "blockers.blocker": _("blockers"),
+    "blockers.blocker_concerned": _("people concerned by blockers"),
     "projects.project": _("projects"),
     "projects.projectmember": _("project members"),
     "projects.stage": _("project stages"),

@@ -209,7 +209,8 @@ def filtered_blockers(*, viewer: Person, filters: BlockerFilters) -> QuerySet[Bl
         qs = qs.filter(status=filters.status)
     if filters.status == BlockerStatus.RESOLVED:
         return qs.order_by("-resolved_at", "-id")
-    return qs.order_by("-status", "created_at", "id") if not filters.status else qs.order_by("created_at", "id")
+    # Open ones first ("open" sorts before "resolved"), oldest first.
+    return qs.order_by("status", "created_at", "id")
 
 
 def blocker_page(*, viewer: Person, filters: BlockerFilters, page: int = 1, per_page: int = PER_PAGE) -> BlockerPage:

@@ -68,6 +68,7 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/reopen": {"post"},
     "/api/v1/objectives/{objective_id}/advice": {"get"},
     "/api/v1/organisation/coach": {"get", "put"},
+    "/api/v1/organisation/policy": {"get", "patch"},
     "/api/v1/key-results": {"get", "post"},
     "/api/v1/key-results/{key_result_id}": {"get", "patch", "delete"},
     "/api/v1/key-results/{key_result_id}/move": {"post"},
@@ -95,6 +96,10 @@ PATHS = {
     "/api/v1/action-steps/{step_id}/move": {"post"},
     "/api/v1/action-steps/{step_id}/split": {"post"},
     "/api/v1/action-steps/{step_id}/status": {"post"},
+    "/api/v1/blockers": {"get", "post"},
+    "/api/v1/blockers/{blocker_id}": {"get", "patch"},
+    "/api/v1/blockers/{blocker_id}/resolve": {"post"},
+    "/api/v1/blockers/{blocker_id}/reopen": {"post"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -353,6 +358,8 @@ OPERATION_IDS = {
     "one_on_ones_list", "one_on_one_create", "one_on_one_get", "one_on_one_update", "meeting_1on1_get",
     "meeting_1on1_hold", "meeting_1on1_skip", "meeting_1on1_move", "talking_point_add", "talking_point_mark",
     "note_1on1_add", "note_1on1_get", "note_1on1_update", "support_ask", "support_get", "support_settle",
+    "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
+    "policy_get", "policy_update",
 }  # fmt: skip
 
 
@@ -393,6 +400,7 @@ TAGS = {
     "/api/v1/talking-points": "talking points",
     "/api/v1/one-on-one-notes": "1-on-1 notes",
     "/api/v1/support-requests": "support requests",
+    "/api/v1/blockers": "blockers",
 }
 
 
@@ -415,6 +423,10 @@ NULLABLE_ON_CHANGE = {
     "ScheduleUpdate": {"department", "team", "late_after_hours"},
     # An action step: nothing (its people change by /reassign, where null is nobody).
     "StepUpdate": set(),
+    # A blocker: null unlinks its key result or action step.
+    "BlockerUpdate": {"key_result", "action_step"},
+    # The method policy: never null.
+    "PolicyUpdate": set(),
     # A proposal's text and kind: never null.
     "ProposalUpdate": set(),
     # A project, its members' roles and its stages: never null.
@@ -518,7 +530,8 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
-         "ProjectStatus", "OneOnOneCadence", "OneOnOneStatus", "NoteSharing", "SupportStatus"}  # fmt: skip
+         "ProjectStatus", "OneOnOneCadence", "OneOnOneStatus", "NoteSharing", "SupportStatus", "BlockerSource",
+         "BlockerStatus", "Tier"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -18,6 +18,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
+from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.notify.chat.services import chat_webhook_create
@@ -76,6 +78,8 @@ class World(Okrs):
     private_note: OneOnOneNote
     talking_point: TalkingPoint
     support_request: SupportRequest
+    blocker: Blocker
+    resolved_blocker: Blocker
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -112,6 +116,10 @@ ONE_ON_ONE_SCHEDULE = ONE_ON_ONE | {"alice": 403}
 MIAS_PRIVATE_NOTE = ONE_ON_ONE | {"hank": 404}
 HANKS_SHARED_NOTE = ONE_ON_ONE | {"mia": 403}
 SETTLE_REQUEST = ONE_ON_ONE | {"mia": 403}
+# mia's blocker in her team (EXE-2): seen by its team and department (hank, the lead and head), executives and
+# administrators, not by oscar in marketing; changed, resolved and reopened by mia, hank and administrators.
+SEE_BLOCKER = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+CHANGE_BLOCKER = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -158,6 +166,9 @@ def world(company: Company, okrs: Okrs) -> World:
     calendar_token_revoke(actor=None, person=c.oscar)
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     publication_compile(publication.pk)  # as the worker would
+    blocker = blocker_create(actor=c.mia, title="合同卡在法务", owner=c.mia, team=c.sales_team)
+    resolved_blocker = blocker_create(actor=c.mia, title="演示环境", owner=c.mia, team=c.sales_team)
+    blocker_resolve(actor=c.mia, blocker=resolved_blocker, resolution="借到了")
     series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00")
     meeting = Meeting.objects.get(series=series)
     return {
@@ -167,6 +178,8 @@ def world(company: Company, okrs: Okrs) -> World:
         "private_note": note_add(actor=c.mia, meeting=meeting, text="米娅的私人笔记", visibility="private"),
         "talking_point": point_add(actor=c.mia, meeting=meeting, text="转岗的想法"),
         "support_request": request_create(actor=c.mia, series=series, meeting=meeting, text="需要一台样机"),
+        "blocker": blocker,
+        "resolved_blocker": Blocker.objects.get(pk=resolved_blocker.pk),
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
         "comment": comment,
@@ -220,6 +233,12 @@ def _state() -> str:
             "one_on_one_notes": list(OneOnOneNote.objects.order_by("pk").values_list("pk", "text", "visibility")),
             "talking_points": list(TalkingPoint.objects.order_by("pk").values_list("pk", "text", "discussed")),
             "support_requests": list(SupportRequest.objects.order_by("pk").values_list("pk", "status", "resolution")),
+            "blockers": list(
+                Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
+            ),
+            "organisation_policy": list(
+                Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
+            ),
         },
         default=str,
     )
@@ -1100,6 +1119,76 @@ ROWS = [
         lambda w, c: f"/api/v1/support-requests/{w['support_request'].pk}/settle",
         SETTLE_REQUEST,
         data=lambda w, c: {"status": "declined", "note": "本季度没有预算"},
+        api=True,
+    ),
+    # --- blockers (EXE-2)
+    Row("blockers", "get", _fixed_url("/blockers/"), ALL_OK),
+    Row("blockers, filtered", "get", _fixed_url("/blockers/?mine=on&status=all&tier=team"), ALL_OK),
+    Row("raise a blocker form", "get", _fixed_url("/blockers/new/"), ALL_OK),
+    Row(
+        "raise a blocker",
+        "post",
+        _fixed_url("/blockers/new/"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": "mia", "concerned": "hank"},
+    ),
+    Row("blocker page", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/", SEE_BLOCKER),
+    Row("blocker editor", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/edit/", CHANGE_BLOCKER),
+    Row(
+        "save blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/edit/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "合同卡在法务总监", "owner": "mia"},
+    ),
+    Row(
+        "resolve blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/resolve/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+    ),
+    Row("reopen blocker", "post", lambda w, c: f"/blockers/{w['resolved_blocker'].pk}/reopen/", CHANGE_BLOCKER),
+    Row("API list blockers", "get", _fixed_url("/api/v1/blockers?status=open"), ALL_OK, api=True),
+    Row("API blocker", "get", lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}", SEE_BLOCKER, api=True),
+    Row(
+        "API raise blocker",
+        "post",
+        _fixed_url("/api/v1/blockers"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": c.mia.pk},
+        api=True,
+    ),
+    Row(
+        "API change blocker",
+        "patch",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "接口改名"},
+        api=True,
+    ),
+    Row(
+        "API resolve blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}/resolve",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+        api=True,
+    ),
+    Row(
+        "API reopen blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['resolved_blocker'].pk}/reopen",
+        CHANGE_BLOCKER,
+        api=True,
+    ),
+    Row("API method policy", "get", _fixed_url("/api/v1/organisation/policy"), ALL_OK, api=True),
+    Row(
+        "API change the method policy",
+        "patch",
+        _fixed_url("/api/v1/organisation/policy"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"blocker_department_after_days": 3},
         api=True,
     ),
     Row(
