@@ -56,6 +56,7 @@ from qibu.okrs.models import (
     Status,
     Visibility,
 )
+from qibu.oneonones.models import Series as OneOnOneSeries
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
 from qibu.projects.models import Project
@@ -148,6 +149,7 @@ def wipe_company() -> None:
     """
     with transaction.atomic():
         Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
+        OneOnOneSeries.objects.all().delete()  # with their meetings, points, notes and requests (the pair's)
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
