@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 
 from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
+    WRITE_ERRORS,
     DepartmentFilters,
     DepartmentOut,
     DepartmentPage,
+    InputSchema,
     MeOut,
     PageQuery,
     PathId,
@@ -24,8 +28,9 @@ from qibu.api.schemas import (
     TeamPage,
 )
 from qibu.org.middleware import request_organisation
-from qibu.org.models import Department, Person, StrategicGoal, Team
-from qibu.org.selectors import department_list, person_list, team_list
+from qibu.org.models import Department, Organisation, Person, StrategicGoal, Team
+from qibu.org.selectors import department_list, organisation_get, person_list, team_list
+from qibu.org.services import organisation_update
 
 router = Router()
 
@@ -145,3 +150,78 @@ def strategic_goals_list(request: HttpRequest) -> list[dict[str, Any]]:
         {"id": goal.pk, "title": goal.title, "description": goal.description, "place": i + 1}
         for i, goal in enumerate(goals)
     ]
+
+
+# --- the method policy ------------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    """The organisation's method policy (the settings page's numbers); each departs from the method when it is not
+    its default (`departures`)."""
+
+    max_objectives_per_owner: int = Field(description="SET-3: objectives per owner per cycle.")
+    min_key_results: int = Field(description="SET-4: fewest key results per objective.")
+    max_key_results: int = Field(description="SET-4: most key results per objective.")
+    confidence_fall_threshold: int = Field(description="EXE-4: a fall of this many points needs a reason.")
+    bottom_up_target: int = Field(description="SET-7: share of OKRs written by employees (%).")
+    checkin_cadence_days: int = Field(description="MEAS-8: days after which a key result is not updated.")
+    on_track_confidence: int = Field(description="MEAS-6: on track from this confidence (%).")
+    at_risk_confidence: int = Field(description="MEAS-6: at risk from this confidence (%).")
+    behind_pace_points: int = Field(description="MEAS-6: behind pace after this many points.")
+    blocker_department_after_days: int = Field(
+        description="EXE-2: an open blocker goes to the department weekly meeting after this many days."
+    )
+    blocker_management_after_days: int = Field(
+        description="EXE-2: then to the management weekly meeting after this many days (from when it was raised)."
+    )
+    departures: list[str] = Field(description="The fields set away from the method's default.")
+
+
+class PolicyUpdate(InputSchema):
+    """Only the fields sent change; the ranges are the settings page's (422 naming the field, nothing written)."""
+
+    max_objectives_per_owner: int | None = Field(None, ge=0, le=1000)
+    min_key_results: int | None = Field(None, ge=0, le=1000)
+    max_key_results: int | None = Field(None, ge=0, le=1000)
+    confidence_fall_threshold: int | None = Field(None, ge=0, le=1000)
+    bottom_up_target: int | None = Field(None, ge=0, le=1000)
+    checkin_cadence_days: int | None = Field(None, ge=0, le=1000)
+    on_track_confidence: int | None = Field(None, ge=0, le=1000)
+    at_risk_confidence: int | None = Field(None, ge=0, le=1000)
+    behind_pace_points: int | None = Field(None, ge=0, le=1000)
+    blocker_department_after_days: int | None = Field(None, ge=0, le=1000)
+    blocker_management_after_days: int | None = Field(None, ge=0, le=1000)
+
+
+def _policy_out(organisation: Organisation) -> dict[str, Any]:
+    return {
+        **{name: getattr(organisation, name) for name in Organisation.POLICY_FIELDS},
+        "departures": organisation.departures_from_method(),
+    }
+
+
+@router.get(
+    "/organisation/policy",
+    response={200: PolicyOut, **ERRORS},
+    summary="The method policy",
+    tags=["organisation"],
+)
+def policy_get(request: HttpRequest) -> dict[str, Any]:
+    return _policy_out(request_organisation(request))
+
+
+@router.patch(
+    "/organisation/policy",
+    response={200: PolicyOut, **WRITE_ERRORS},
+    summary="Change the method policy",
+    tags=["organisation"],
+)
+def policy_update(request: HttpRequest, payload: PolicyUpdate) -> dict[str, Any]:
+    """Administrators only (403 for everyone else); kept in the organisation's history."""
+    person: Person = request.auth  # type: ignore[attr-defined]
+    if not person.is_admin:
+        raise PermissionDenied(_("Only administrators change the organisation's policy."))
+    organisation = organisation_update(
+        actor=person, organisation=organisation_get(), data=payload.model_dump(exclude_unset=True)
+    )
+    return _policy_out(organisation)

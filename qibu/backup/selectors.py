@@ -42,9 +42,16 @@ LABELS: dict[str, Promise] = {
     "planning.takeup": _("take-ups of proposals and drafts"),
     "plans.actionstep": _("action steps"),
     "plans.actionstep_resource_people": _("resource people of action steps"),
+    "blockers.blocker": _("blockers"),
+    "blockers.blocker_concerned": _("people concerned by blockers"),
     "projects.project": _("projects"),
     "projects.projectmember": _("project members"),
     "projects.stage": _("project stages"),
+    "oneonones.series": _("1-on-1 series"),
+    "oneonones.meeting": _("1-on-1s"),
+    "oneonones.talkingpoint": _("talking points of 1-on-1s"),
+    "oneonones.note": _("notes of 1-on-1s, private ones included"),
+    "oneonones.supportrequest": _("requests for support"),
 }
 
 

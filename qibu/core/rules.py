@@ -35,6 +35,10 @@ RULES: dict[str, Promise] = {
     "COACH-1": _("An objective says in words where to go; the numbers that show it are its key results."),
     "COACH-2": _("A department does not keep two objectives that say the same."),
     "SET-9": _("Key results may be written first, then gathered under the objective they serve."),
+    "EXE-2": _(
+        "Blockers are listed, not discussed, in the stand-up; afterwards the people concerned settle them, and "
+        "one left open climbs to the department's, then the management's weekly meeting."
+    ),
     "EXE-4": _("A big fall in confidence is explained: why, and what changed."),
     "EXE-8": _(
         "Action plans are concrete steps, each with who does it, who answers for it and who decides, its "

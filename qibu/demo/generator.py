@@ -30,12 +30,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
+from qibu.demo.blockers import build_blockers
 from qibu.demo.coach import build_coach
 from qibu.demo.corrections import build_corrections
+from qibu.demo.oneonones import build_one_on_ones
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
@@ -54,6 +57,7 @@ from qibu.okrs.models import (
     Status,
     Visibility,
 )
+from qibu.oneonones.models import Series as OneOnOneSeries
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
 from qibu.projects.models import Project
@@ -145,6 +149,8 @@ def wipe_company() -> None:
     Raises django.db.models.ProtectedError when another app keeps rows that point at them.
     """
     with transaction.atomic():
+        Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
+        OneOnOneSeries.objects.all().delete()  # with their meetings, points, notes and requests (the pair's)
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
@@ -269,6 +275,15 @@ class _Builder:
             company_objectives=[plan.objective for plan in self.company_quarterly],
             department_objectives={unit.key: unit.objectives[0].objective for unit in self.units if unit.objectives},
             weeks=self.weeks,
+        )
+        build_blockers(organisation=self.organisation, quarter=self.quarter, now=self.now,
+                       departments=[(k, u.department) for k, u in self.top_units.items()],
+                       seed=self.rng.randrange(2**31))  # fmt: skip
+        build_one_on_ones(
+            heads=[unit.head for unit in self.top_units.values() if unit.head is not None],
+            ceo=self.ceo,
+            now=self.now,
+            seed=self.rng.randrange(2**31),
         )
         return self.summary
 

@@ -58,6 +58,18 @@ class Organisation(models.Model):
     behind_pace_points = models.PositiveSmallIntegerField(
         _("behind pace after (points)"), default=20, validators=[MaxValueValidator(100)]
     )
+    # EXE-2: an open blocker climbs the meeting tiers after so many days: from the team's stand-up to the
+    # department's weekly meeting, then to the management's weekly meeting (days since it was raised).
+    blocker_department_after_days = models.PositiveSmallIntegerField(
+        _("blocker to the department meeting after (days)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    blocker_management_after_days = models.PositiveSmallIntegerField(
+        _("blocker to the management meeting after (days)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+    )
 
     # SET-1, SET-2: OKRs are agreed before they count. Off, an OKR is approved the moment it is written.
     approval_required = models.BooleanField(
@@ -116,6 +128,8 @@ class Organisation(models.Model):
         "on_track_confidence",
         "at_risk_confidence",
         "behind_pace_points",
+        "blocker_department_after_days",
+        "blocker_management_after_days",
     )
     DEFAULTS: ClassVar[dict[str, int]] = {
         "max_objectives_per_owner": 3,
@@ -127,6 +141,8 @@ class Organisation(models.Model):
         "on_track_confidence": 70,
         "at_risk_confidence": 40,
         "behind_pace_points": 20,
+        "blocker_department_after_days": 2,
+        "blocker_management_after_days": 5,
     }
 
     def departures_from_method(self) -> list[str]:

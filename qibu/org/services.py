@@ -102,6 +102,11 @@ def _check_organisation(errors: FieldErrors, organisation: Organisation) -> None
         errors.add("min_key_results", _("The fewest key results is above the most key results."))
     if organisation.at_risk_confidence > organisation.on_track_confidence:
         errors.add("at_risk_confidence", _("“At risk” must start below “on track”."))
+    if organisation.blocker_management_after_days <= organisation.blocker_department_after_days:
+        errors.add(
+            "blocker_management_after_days",
+            _("A blocker reaches the management meeting after it reached the department meeting: give more days."),
+        )
 
 
 @transaction.atomic

@@ -57,6 +57,8 @@ POLICY_RULES = {
     "on_track_confidence": "MEAS-6",
     "at_risk_confidence": "MEAS-6",
     "behind_pace_points": "MEAS-6",
+    "blocker_department_after_days": "EXE-2",
+    "blocker_management_after_days": "EXE-2",
 }
 PEOPLE_PER_PAGE = 50
 

@@ -32,6 +32,8 @@ from django.utils import translation
 from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
 from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
+from qibu.blockers.models import Blocker
+from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create, comment_hide, comment_update
@@ -58,6 +60,8 @@ from qibu.okrs.services import (
     objective_return,
     objective_submit,
 )
+from qibu.oneonones.models import Meeting
+from qibu.oneonones.services import meeting_hold, note_add, point_add, request_create, series_create
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
@@ -226,6 +230,15 @@ def world(company: Company, okrs: Okrs) -> World:
     step_set_status(actor=c.mia, step=part, status="done")
     ActionStep.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=9))
     ActionStep.objects.filter(pk=part.pk).update(done_at=PAST + dt.timedelta(microseconds=11))
+    # A blocker with every field, escalated and resolved, and the people it concerns (EXE-2).
+    blocker = blocker_create(
+        actor=c.mia, title="法务审合同", description="卡了三天", owner=c.hank, concerned=[c.oscar, c.erin],
+        team=c.sales_team, key_result=okrs["department_kr"], action_step=step, source="stand_up", source_id=7, now=PAST,
+    )  # fmt: skip
+    blocker_resolve(actor=c.hank, blocker=blocker, resolution="法务签了", now=PAST + dt.timedelta(days=3))
+    Blocker.objects.update(
+        tier="department", escalated_at=PAST + dt.timedelta(days=2), updated_at=PAST + dt.timedelta(microseconds=13)
+    )
     # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
     project = project_create(
         actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"
@@ -240,6 +253,13 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     Project.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=5))
     ProjectMember.objects.update(created_at=PAST)
+    # A 1-on-1 series (EXE-9, EXE-10): a meeting held with a point carried to the next, a private note, a request.
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00", now=PAST)
+    first = Meeting.objects.get(series=series)
+    point_add(actor=c.mia, meeting=first, text="培训预算")
+    note_add(actor=c.hank, meeting=first, text="私人笔记", visibility="private")
+    request_create(actor=c.mia, series=series, meeting=first, text="需要样机", now=PAST)
+    meeting_hold(actor=c.hank, meeting=first, now=PAST + dt.timedelta(days=1))
     return {**okrs, "token_secret": secret}
 
 

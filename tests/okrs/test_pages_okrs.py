@@ -1070,8 +1070,9 @@ MY_OKRS_QUERIES = 17
 # qibu.okrs.panels): one query for no comments; tests/discuss counts
 # the page with comments; and the action plans' panel (qibu.plans): one query for the key results' steps; and the
 # planning section (qibu.planning): one query, the take-ups the page names; a department's or the company's objective
-# reads its proposals too (one more, DRAFT_SECTION_QUERIES); tests/planning counts the page with proposals.
-OBJECTIVE_QUERIES = 14
+# reads its proposals too (one more, DRAFT_SECTION_QUERIES); tests/planning counts the page with proposals; and the
+# open blockers on its key results (qibu.blockers): one query.
+OBJECTIVE_QUERIES = 15
 # Those who may edit the objective see the coach's advice too (qibu.okrs.coach.objective_advice, the key results
 # given): the owner's objectives in the cycle, its alignment, the department's objectives to compare it with.
 COACH_QUERIES = 3

@@ -79,8 +79,8 @@ def test_it_reads_the_objective_page_with_its_plans_in_a_constant_number_of_quer
 # The objective page's own with its comments and corrections (tests/okrs, tests/discuss: 12), and the steps of its
 # key results.
 # With the planning section (qibu.planning), and for one who may change it the coach's advice (3) and the approval's
-# decision log and approvers (2).
-OBJECTIVE_PAGE_QUERIES = 19
+# decision log and approvers (2); the open blockers on its key results (qibu.blockers, one).
+OBJECTIVE_PAGE_QUERIES = 20
 
 
 def test_it_changes_the_status_from_the_objective_page_with_htmx_and_without(

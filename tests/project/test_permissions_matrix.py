@@ -18,6 +18,8 @@ import pytest
 from django.test import Client
 
 from qibu.audit.models import AuditEntry
+from qibu.blockers.models import Blocker
+from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.notify.chat.services import chat_webhook_create
@@ -34,6 +36,9 @@ from qibu.notify.models import (
 from qibu.notify.services import mail_queue
 from qibu.okrs.models import Alignment, CheckIn, Correction, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
+from qibu.oneonones.models import Meeting, Series, SupportRequest, TalkingPoint
+from qibu.oneonones.models import Note as OneOnOneNote
+from qibu.oneonones.services import note_add, point_add, request_create, series_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
@@ -67,6 +72,14 @@ class World(Okrs):
     revoked_calendar: str
     publication: Publication
     failed_publication: Publication
+    one_on_ones: Series
+    one_on_one: Meeting
+    shared_note: OneOnOneNote
+    private_note: OneOnOneNote
+    talking_point: TalkingPoint
+    support_request: SupportRequest
+    blocker: Blocker
+    resolved_blocker: Blocker
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -94,6 +107,19 @@ SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar
 REVOKE_CALENDAR = dict.fromkeys(PERSONAS[:-1], 404) | {"mia": "ok", "anonymous": "login"}
 # Administrators and executives publish a quarter and follow its mailing (PUB-1).
 PUBLISH = EDIT_COMPANY
+# 1-on-1s (EXE-9, EXE-10) of hank and mia: the pair only; erin (hank's manager) and oscar are third persons (404);
+# alice, an administrator, sees that the series exists (and may not change it) and nothing said in it (404).
+ONE_ON_ONE = {"alice": 404, "erin": 404, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+ONE_ON_ONE_SERIES = ONE_ON_ONE | {"alice": "ok"}
+ONE_ON_ONE_SCHEDULE = ONE_ON_ONE | {"alice": 403}
+# mia's private note: hers alone; hank's shared note: both read it, its author changes it; hank owns the request.
+MIAS_PRIVATE_NOTE = ONE_ON_ONE | {"hank": 404}
+HANKS_SHARED_NOTE = ONE_ON_ONE | {"mia": 403}
+SETTLE_REQUEST = ONE_ON_ONE | {"mia": 403}
+# mia's blocker in her team (EXE-2): seen by its team and department (hank, the lead and head), executives and
+# administrators, not by oscar in marketing; changed, resolved and reopened by mia, hank and administrators.
+SEE_BLOCKER = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+CHANGE_BLOCKER = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -140,7 +166,20 @@ def world(company: Company, okrs: Okrs) -> World:
     calendar_token_revoke(actor=None, person=c.oscar)
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     publication_compile(publication.pk)  # as the worker would
+    blocker = blocker_create(actor=c.mia, title="合同卡在法务", owner=c.mia, team=c.sales_team)
+    resolved_blocker = blocker_create(actor=c.mia, title="演示环境", owner=c.mia, team=c.sales_team)
+    blocker_resolve(actor=c.mia, blocker=resolved_blocker, resolution="借到了")
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00")
+    meeting = Meeting.objects.get(series=series)
     return {
+        "one_on_ones": series,
+        "one_on_one": meeting,
+        "shared_note": note_add(actor=c.hank, meeting=meeting, text="共同记录", visibility="shared"),
+        "private_note": note_add(actor=c.mia, meeting=meeting, text="米娅的私人笔记", visibility="private"),
+        "talking_point": point_add(actor=c.mia, meeting=meeting, text="转岗的想法"),
+        "support_request": request_create(actor=c.mia, series=series, meeting=meeting, text="需要一台样机"),
+        "blocker": blocker,
+        "resolved_blocker": Blocker.objects.get(pk=resolved_blocker.pk),
         "sales_chat": sales_chat,
         "marketing_chat": marketing_chat,
         "comment": comment,
@@ -190,6 +229,17 @@ def _state() -> str:
             # Not when an address was last read: reading the calendar notes it, and changes nothing else.
             "calendar_tokens": list(CalendarToken.objects.order_by("pk").values_list("pk", "person_id", "key_hash")),
             "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
+            "one_on_ones": list(Series.objects.order_by("pk").values_list("pk", "time", "active")),
+            "one_on_one_meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status", "scheduled_at")),
+            "one_on_one_notes": list(OneOnOneNote.objects.order_by("pk").values_list("pk", "text", "visibility")),
+            "talking_points": list(TalkingPoint.objects.order_by("pk").values_list("pk", "text", "discussed")),
+            "support_requests": list(SupportRequest.objects.order_by("pk").values_list("pk", "status", "resolution")),
+            "blockers": list(
+                Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
+            ),
+            "organisation_policy": list(
+                Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
+            ),
         },
         default=str,
     )
@@ -980,6 +1030,197 @@ ROWS = [
     Row("API make a calendar address", "post", _fixed_url("/api/v1/calendar"), ALL_OK, api=True),
     # Only mia has an address to revoke; the others are told there is none.
     Row("API revoke the calendar address", "delete", _fixed_url("/api/v1/calendar"), REVOKE_CALENDAR, api=True),
+    # --- 1-on-1s (EXE-9, EXE-10): the pair only; a third person is refused (404), an administrator sees the series
+    Row("my 1-on-1s", "get", _fixed_url("/one-on-ones/"), ALL_OK),
+    Row("start 1-on-1s form", "get", _fixed_url("/one-on-ones/new/"), ALL_OK),
+    Row("1-on-1 series page", "get", lambda w, c: f"/one-on-ones/series/{w['one_on_ones'].pk}/", ONE_ON_ONE_SERIES),
+    Row(
+        "change the 1-on-1 schedule",
+        "post",
+        lambda w, c: f"/one-on-ones/series/{w['one_on_ones'].pk}/edit/",
+        ONE_ON_ONE_SCHEDULE,
+        data=lambda w, c: {"cadence": "biweekly", "weekday": 2, "time": "15:00", "duration_minutes": 45},
+    ),
+    Row("1-on-1 page", "get", lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/", ONE_ON_ONE),
+    Row(
+        "add a 1-on-1 note",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/notes/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "记一笔", "visibility": "shared"},
+    ),
+    Row(
+        "add a talking point",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/points/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "再聊聊预算"},
+    ),
+    Row(
+        "tick a talking point",
+        "post",
+        lambda w, c: f"/one-on-ones/points/{w['talking_point'].pk}/discussed/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"discussed": "1"},
+    ),
+    Row(
+        "hold a 1-on-1",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/hold/",
+        ONE_ON_ONE,
+        data=lambda w, c: {},
+    ),
+    Row(
+        "ask for support in a 1-on-1",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/requests/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "需要法务支持", "owner": str(c.hank.pk), "due": ""},
+    ),
+    Row(
+        "settle a request for support",
+        "post",
+        lambda w, c: f"/one-on-ones/requests/{w['support_request'].pk}/settle/",
+        SETTLE_REQUEST,
+        data=lambda w, c: {"status": "done", "note": "已寄出"},
+    ),
+    Row(
+        "edit a private 1-on-1 note",
+        "get",
+        lambda w, c: f"/one-on-ones/notes/{w['private_note'].pk}/edit/",
+        MIAS_PRIVATE_NOTE,
+    ),
+    Row(
+        "edit a shared 1-on-1 note",
+        "get",
+        lambda w, c: f"/one-on-ones/notes/{w['shared_note'].pk}/edit/",
+        HANKS_SHARED_NOTE,
+    ),
+    Row("API my 1-on-1s", "get", _fixed_url("/api/v1/one-on-ones"), ALL_OK, api=True),
+    Row(
+        "API a 1-on-1 series",
+        "get",
+        lambda w, c: f"/api/v1/one-on-ones/{w['one_on_ones'].pk}",
+        ONE_ON_ONE_SERIES,
+        api=True,
+    ),
+    Row(
+        "API change a 1-on-1 series",
+        "patch",
+        lambda w, c: f"/api/v1/one-on-ones/{w['one_on_ones'].pk}",
+        ONE_ON_ONE_SCHEDULE,
+        data=lambda w, c: {"time": "09:00"},
+        api=True,
+    ),
+    Row("API a 1-on-1", "get", lambda w, c: f"/api/v1/one-on-one-meetings/{w['one_on_one'].pk}", ONE_ON_ONE, api=True),
+    Row(
+        "API write a 1-on-1 note",
+        "post",
+        lambda w, c: f"/api/v1/one-on-one-meetings/{w['one_on_one'].pk}/notes",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "记一笔", "visibility": "private"},
+        api=True,
+    ),
+    Row(
+        "API a private 1-on-1 note",
+        "get",
+        lambda w, c: f"/api/v1/one-on-one-notes/{w['private_note'].pk}",
+        MIAS_PRIVATE_NOTE,
+        api=True,
+    ),
+    Row(
+        "API change a shared 1-on-1 note",
+        "patch",
+        lambda w, c: f"/api/v1/one-on-one-notes/{w['shared_note'].pk}",
+        HANKS_SHARED_NOTE,
+        data=lambda w, c: {"text": "改过的记录"},
+        api=True,
+    ),
+    Row(
+        "API a request for support",
+        "get",
+        lambda w, c: f"/api/v1/support-requests/{w['support_request'].pk}",
+        ONE_ON_ONE,
+        api=True,
+    ),
+    Row(
+        "API settle a request for support",
+        "post",
+        lambda w, c: f"/api/v1/support-requests/{w['support_request'].pk}/settle",
+        SETTLE_REQUEST,
+        data=lambda w, c: {"status": "declined", "note": "本季度没有预算"},
+        api=True,
+    ),
+    # --- blockers (EXE-2)
+    Row("blockers", "get", _fixed_url("/blockers/"), ALL_OK),
+    Row("blockers, filtered", "get", _fixed_url("/blockers/?mine=on&status=all&tier=team"), ALL_OK),
+    Row("raise a blocker form", "get", _fixed_url("/blockers/new/"), ALL_OK),
+    Row(
+        "raise a blocker",
+        "post",
+        _fixed_url("/blockers/new/"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": "mia", "concerned": "hank"},
+    ),
+    Row("blocker page", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/", SEE_BLOCKER),
+    Row("blocker editor", "get", lambda w, c: f"/blockers/{w['blocker'].pk}/edit/", CHANGE_BLOCKER),
+    Row(
+        "save blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/edit/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "合同卡在法务总监", "owner": "mia"},
+    ),
+    Row(
+        "resolve blocker",
+        "post",
+        lambda w, c: f"/blockers/{w['blocker'].pk}/resolve/",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+    ),
+    Row("reopen blocker", "post", lambda w, c: f"/blockers/{w['resolved_blocker'].pk}/reopen/", CHANGE_BLOCKER),
+    Row("API list blockers", "get", _fixed_url("/api/v1/blockers?status=open"), ALL_OK, api=True),
+    Row("API blocker", "get", lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}", SEE_BLOCKER, api=True),
+    Row(
+        "API raise blocker",
+        "post",
+        _fixed_url("/api/v1/blockers"),
+        ALL_OK,
+        data=lambda w, c: {"title": "等采购批预算", "owner": c.mia.pk},
+        api=True,
+    ),
+    Row(
+        "API change blocker",
+        "patch",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"title": "接口改名"},
+        api=True,
+    ),
+    Row(
+        "API resolve blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['blocker'].pk}/resolve",
+        CHANGE_BLOCKER,
+        data=lambda w, c: {"resolution": "签了"},
+        api=True,
+    ),
+    Row(
+        "API reopen blocker",
+        "post",
+        lambda w, c: f"/api/v1/blockers/{w['resolved_blocker'].pk}/reopen",
+        CHANGE_BLOCKER,
+        api=True,
+    ),
+    Row("API method policy", "get", _fixed_url("/api/v1/organisation/policy"), ALL_OK, api=True),
+    Row(
+        "API change the method policy",
+        "patch",
+        _fixed_url("/api/v1/organisation/policy"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"blocker_department_after_days": 3},
+        api=True,
+    ),
     Row(
         "unlock an account",
         "post",
