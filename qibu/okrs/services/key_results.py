@@ -326,7 +326,8 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
     before = snapshot(kr, KEY_RESULT_FIELDS)
     reason = _apply_changes(errors, kr, data)
     _check_numbers(errors, kr, kr.milestones.count() if kr.kind == KeyResultKind.MILESTONES else 0)
-    if ("start_date" in data or "end_date" in data) and "end_date" not in errors:
+    dated = "start_date" in data or "end_date" in data
+    if dated and kr.kind == KeyResultKind.MILESTONES and "end_date" not in errors:
         # EXE-9: its milestones stay due within its dates.
         due = Milestone.objects.filter(key_result=kr, due_date__isnull=False).values_list("title", "due_date")
         check_due_dates(errors, "end_date", kr, list(due))
