@@ -45,6 +45,8 @@ from qibu.okrs.models import (
     ApprovalAction,
     ApprovalDecision,
     CheckIn,
+    Correction,
+    CorrectionKind,
     DraftKeyResult,
     KeyResult,
     KeyResultKind,
@@ -54,6 +56,7 @@ from qibu.okrs.models import (
 )
 from qibu.okrs.services import (
     checkin_record,
+    correction_make,
     draft_key_result_create,
     key_result_create,
     objective_create,
@@ -129,6 +132,10 @@ def world(company: Company, okrs: Okrs) -> World:
         milestones=["选址", "开业"],
     )
     DraftKeyResult.objects.update(created_at=PAST, updated_at=PAST)
+    # A correction (EXE-11): hank revised mia's target, agreed by making it.
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind=CorrectionKind.TARGET,
+                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
+    Correction.objects.update(created_at=PAST, agreed_at=PAST)
     east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
     c.mia.department = east
     c.mia.save(update_fields=["department"])
