@@ -14,6 +14,7 @@ from qibu.api import (
     comments,
     corrections,
     cycles,
+    focus,
     key_results,
     meetings,
     notifications,
@@ -63,3 +64,4 @@ api.add_router("", standups.router)
 api.add_router("", meetings.router)
 api.add_router("", meetings.commitments_router)
 api.add_router("", oneonones.router)
+api.add_router("", focus.router)

@@ -57,6 +57,11 @@ LABELS: dict[str, Promise] = {
     "meetings.confidencechange": _("confidence set in weekly meetings"),
     "meetings.weekreport": _("each person's week for weekly meetings"),
     "meetings.commitment": _("commitments of weekly meetings"),
+    "oneonones.series": _("1-on-1 series"),
+    "oneonones.meeting": _("1-on-1s"),
+    "oneonones.talkingpoint": _("talking points of 1-on-1s"),
+    "oneonones.note": _("notes of 1-on-1s, private ones included"),
+    "oneonones.supportrequest": _("requests for support"),
 }
 
 

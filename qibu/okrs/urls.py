@@ -5,6 +5,7 @@ from qibu.okrs import views
 app_name = "okrs"
 urlpatterns = [
     path("", views.my_okrs, name="my"),
+    path("focus/", views.my_focus, name="focus"),
     path("objectives/new/", views.objective_new, name="objective_new"),
     path("objectives/<int:pk>/", views.objective_detail, name="objective"),
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),

@@ -37,7 +37,8 @@ from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create, comment_hide, comment_update
-from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport
+from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, WeekReport
+from qibu.meetings.models import Meeting as WeeklyMeeting
 from qibu.meetings.services import (
     commitment_add,
     meeting_close,
@@ -72,6 +73,8 @@ from qibu.okrs.services import (
     objective_return,
     objective_submit,
 )
+from qibu.oneonones.models import Meeting
+from qibu.oneonones.services import meeting_hold, note_add, point_add, request_create, series_create
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
@@ -265,6 +268,9 @@ def world(company: Company, okrs: Okrs) -> World:
         ItemInput(section="today", text="路演准备", link=f"step:{step.pk}"),
         ItemInput(section="blocker", text="等审批", owner=c.hank.pk),
     ])  # fmt: skip
+    # A correction (EXE-11): the target of mia's key result revised, with its reason and approver.
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
+                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
     # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
     project = project_create(
         actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"
@@ -298,10 +304,17 @@ def world(company: Company, okrs: Okrs) -> World:
     meeting_close(actor=c.hank, meeting=meeting)
     # Its minutes posted to the sales chat and the fall's notice are messages on their way, not exported.
     ChatMessage.objects.all().delete()
-    Meeting.objects.update(created_at=PAST, updated_at=PAST, checkin_report_sent_at=PAST)
+    WeeklyMeeting.objects.update(created_at=PAST, updated_at=PAST, checkin_report_sent_at=PAST)
     WeekReport.objects.update(updated_at=PAST)
     ConfidenceChange.objects.update(created_at=PAST)
     Commitment.objects.update(created_at=PAST, done_at=PAST)
+    # A 1-on-1 series (EXE-9, EXE-10): a meeting held with a point carried to the next, a private note, a request.
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00", now=PAST)
+    first = Meeting.objects.get(series=series)
+    point_add(actor=c.mia, meeting=first, text="培训预算")
+    note_add(actor=c.hank, meeting=first, text="私人笔记", visibility="private")
+    request_create(actor=c.mia, series=series, meeting=first, text="需要样机", now=PAST)
+    meeting_hold(actor=c.hank, meeting=first, now=PAST + dt.timedelta(days=1))
     return {**okrs, "token_secret": secret}
 
 

@@ -199,3 +199,24 @@ def test_exe9_daily_job_skips_an_inactive_manager(company: Company, okrs: Okrs) 
     _milestones_kr(company, okrs, dt.date(2026, 11, 10))
     assert overdue_milestones_told(policy=organisation_get(), now=NOW) == 1
     assert [who for who, _text in _told()] == ["mia"]
+
+
+def test_exe9_key_result_dates_may_not_leave_a_milestone_outside(company: Company, okrs: Okrs) -> None:
+    """EXE-9, EXE-11: a correction of a key result's dates that would leave a milestone's due date outside is refused,
+    naming the end date; nothing written."""
+    from qibu.okrs.models import Correction, CorrectionKind
+    from qibu.okrs.services import correction_make
+
+    kr = _milestones_kr(company, okrs, dt.date(2026, 12, 20))
+    with pytest.raises(ValidationError) as raised:
+        correction_make(
+            actor=company.mia,
+            objective=okrs["mine"],
+            key_result=kr,
+            kind=CorrectionKind.DATES,
+            reason="提前结束",
+            changes={"end_date": "2026-12-10"},
+        )
+    assert "outside the key result's dates" in raised.value.message_dict["end_date"][0]
+    assert not Correction.objects.exists()
+    assert KeyResult.objects.get(pk=kr.pk).end_date == company.quarter.end

@@ -36,7 +36,7 @@ from qibu.okrs.views.drafts import draft_delete, draft_edit, drafts_add, key_res
 from qibu.okrs.views.editor import objective_delete_view, objective_edit, objective_new
 from qibu.okrs.views.key_results import key_result_delete_view, key_result_edit, key_result_move_view, key_result_new
 from qibu.okrs.views.milestones import key_result_milestones
-from qibu.okrs.views.pages import my_okrs, objective_detail
+from qibu.okrs.views.pages import my_focus, my_okrs, objective_detail
 from qibu.okrs.views.strategy import (
     goal_delete,
     goal_edit,
@@ -66,6 +66,7 @@ __all__ = [
     "key_result_new",
     "key_result_warnings",
     "key_results_first",
+    "my_focus",
     "my_okrs",
     "objective_approval",
     "objective_approve_view",

@@ -24,7 +24,7 @@ from qibu.audit.selectors import subject_entries
 from qibu.core.http import current_person
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
-from qibu.okrs import charts, coach, quality
+from qibu.okrs import charts, coach, focus
 from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.approval import approval_state
 from qibu.okrs.corrections import CorrectionRow, objective_corrections
@@ -130,17 +130,28 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
     groups = [g for i, g in enumerate(groups) if g.cards or i == 0]
     if len(groups) > 1 and not groups[0].cards:
         groups = groups[1:]
+    panels = home_panels(person, organisation, timezone.now())
     context = {
         "cycle": cycle,
         "cycles": cycles,
         "groups": groups,
         "company_objectives": company_objectives,
-        "focus": quality.focus_today(cards),
         "may_create": cycle is not None and not cycle.is_closed,
         "next_url": request.get_full_path(),
-        "panels": home_panels(person, organisation, timezone.now()),
+        # The daily focus (EXE-7) opens the main column; the other panels go beside it.
+        "main_panels": [p for p in panels if p.main],
+        "panels": [p for p in panels if not p.main],
     }
     return render(request, "okrs/my.html", context)
+
+
+@login_required
+def my_focus(request: HttpRequest) -> HttpResponse:
+    """EXE-7: the whole of today's focus, when the home page shows only its first items."""
+    person = current_person(request)
+    organisation = request_organisation(request)
+    items = focus.daily_focus(person, organisation, timezone.now())
+    return render(request, "okrs/focus.html", {"panel": {"focus": focus.focus_groups(items, limit=len(items))}})
 
 
 # --- the objective page ---------------------------------------------------------------------------
