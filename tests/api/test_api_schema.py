@@ -25,6 +25,7 @@ from schemathesis import GenerationMode
 from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
+from qibu.blockers.services import blocker_create
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
 from qibu.discuss.services import comment_create
 from qibu.notify.chat.services import chat_webhook_create
@@ -260,6 +261,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/timetable": lambda body, c, o: bool(body["groups"]) and body["count"] == 1,
     "/strategic-goals": lambda body, c, o: isinstance(body, list) and all("title" in goal for goal in body),
     "/planning/board": lambda body, c, o: body["cycle"] == c.quarter.pk and bool(body["departments"]),
+    "/organisation/policy": lambda body, c, o: body["blocker_department_after_days"] == 2,
     "/holidays": lambda body, c, o: [h["name"] for h in _rows(body)] == ["<b>国庆节</b>"],
     "/absences": lambda body, c, o: [a["note"] for a in _rows(body)] == ["<b>年假</b>"],
     "/stand-ups": lambda body, c, o: [s["blockers"] for s in _rows(body)] == [1],
@@ -294,6 +296,8 @@ def test_it_answers_with_real_data_within_its_schema(
         "stand_up_id": _stand_up(c),
         "step_id": step_create(actor=c.mia, key_result=okrs["my_kr"], title="<b>拜访</b>", owner=c.mia,
                                resource_people=[c.hank], budget="12.5").step.pk,
+        "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
+                                     team=c.sales_team, key_result=okrs["my_kr"]).pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.
