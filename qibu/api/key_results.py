@@ -67,7 +67,14 @@ def key_result_out(kr: KeyResult, status: KeyResultStatus) -> dict[str, Any]:
         "score": kr.score,
         "position": kr.position,
         "milestones": [
-            {"id": m.pk, "title": m.title, "weight": m.weight, "done": m.done, "position": m.position}
+            {
+                "id": m.pk,
+                "title": m.title,
+                "weight": m.weight,
+                "done": m.done,
+                "due_date": m.due_date,
+                "position": m.position,
+            }
             for m in (kr.milestones.all() if kr.kind == KeyResultKind.MILESTONES else [])
         ],
     }

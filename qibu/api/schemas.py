@@ -504,12 +504,14 @@ class MilestoneOut(Schema):
     title: str
     weight: WeightOut
     done: bool
+    due_date: dt.date | None = Field(description="When it is due (EXE-9); null: no due date.")
     position: int
 
 
 class MilestoneIn(InputSchema):
     title: Title
     weight: WeightIn | None = Field(None, description="0.01 to 1000; 1 when left out.")
+    due_date: dt.date | None = Field(None, description="When it is due (EXE-9), within the key result's dates.")
 
 
 class KeyResultOut(Schema):

@@ -12,7 +12,9 @@ from qibu.api import (
     chat,
     coach,
     comments,
+    corrections,
     cycles,
+    focus,
     key_results,
     meetings,
     notifications,
@@ -47,6 +49,7 @@ api.add_router("", cycles.router)
 api.add_router("", okrs.router)
 api.add_router("", key_results.router)
 api.add_router("", approval.router)
+api.add_router("", corrections.router)
 api.add_router("", coach.router)
 api.add_router("", notifications.router)
 api.add_router("", comments.router)
@@ -60,3 +63,4 @@ api.add_router("", blockers.router)
 api.add_router("", standups.router)
 api.add_router("", meetings.router)
 api.add_router("", oneonones.router)
+api.add_router("", focus.router)

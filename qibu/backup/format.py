@@ -32,7 +32,16 @@ from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.notify.models import ChatWebhook, Notification, NotificationSettings
-from qibu.okrs.models import Alignment, ApprovalDecision, CheckIn, DraftKeyResult, KeyResult, Milestone, Objective
+from qibu.okrs.models import (
+    Alignment,
+    ApprovalDecision,
+    CheckIn,
+    Correction,
+    DraftKeyResult,
+    KeyResult,
+    Milestone,
+    Objective,
+)
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
@@ -72,6 +81,7 @@ MODELS: tuple[type[models.Model], ...] = (
     Proposal,
     TakeUp,
     CheckIn,
+    Correction,
     ActionStep,
     ActionStep.resource_people.through,
     Blocker,
@@ -102,6 +112,8 @@ MODELS: tuple[type[models.Model], ...] = (
 ADDED_IN: dict[str, int] = {
     "okrs.approvaldecision": 4,
     "okrs.draftkeyresult": 4,
+    # EXE-11: corrective actions, with the execute step.
+    "okrs.correction": 4,
     "plans.actionstep": 4,
     "plans.actionstep_resource_people": 4,
     "blockers.blocker": 4,
@@ -367,6 +379,15 @@ NOTES: dict[tuple[str, str], str] = {
     ("okrs.checkin", "progress_raw"): "the key result's raw progress after this check-in",
     ("okrs.checkin", "progress"): "the key result's progress after this check-in",
     ("okrs.alignment", "rollup_parent_id"): "the objective the link rolls up into",
+    ("okrs.milestone", "due_date"): "EXE-9: when it is due, within its key result's dates (null: no due date)",
+    ("okrs.correction", "key_result"): "the key result corrected (null: the objective itself)",
+    ("okrs.correction", "before"): "the fields it changed as they were (JSON object; dates ISO, numbers as text; a "
+    "change of strategy under `strategy`)",
+    ("okrs.correction", "after"): "the same fields as the correction made them",
+    ("okrs.correction", "progress_before"): "the key result's progress just before, 0–1",
+    ("okrs.correction", "progress_after"): "its progress just after (a revised target moves it), 0–1",
+    ("okrs.correction", "approver"): "who agreed it: its maker when an approver of the objective, else whoever "
+    "approved the objective after it (null: not agreed, or no approval asked)",
     ("okrs.keyresult_contributors", "keyresult"): "a key result",
     ("okrs.keyresult_contributors", "person"): "a person who carries it with its owner (PLAY-PROJ)",
     ("projects.project", "vision"): "VIS-3: the project's own vision",

@@ -22,6 +22,7 @@ LABELS: dict[str, Promise] = {
     "okrs.objective": _("objectives"),
     "okrs.keyresult": _("key results"),
     "okrs.milestone": _("milestones"),
+    "okrs.correction": _("corrections of OKRs"),
     "okrs.alignment": _("alignment links"),
     "okrs.checkin": _("check-ins"),
     "audit.auditentry": _("history entries"),

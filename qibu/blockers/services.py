@@ -258,7 +258,12 @@ def blocker_create(
 
 
 def _locked(blocker: Blocker) -> Blocker:
-    return Blocker.objects.select_for_update().select_related("owner", "team", "department").get(pk=blocker.pk)
+    # Only the blocker's row is locked (PostgreSQL locks no row of an outer join's nullable side).
+    return (
+        Blocker.objects.select_for_update(of=("self",))
+        .select_related("owner", "raised_by", "team", "department")
+        .get(pk=blocker.pk)
+    )
 
 
 def _change_links(errors: FieldErrors, actor: Person, blocker: Blocker, changes: dict[str, Any]) -> None:

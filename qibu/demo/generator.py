@@ -37,6 +37,7 @@ from qibu.demo import content
 from qibu.demo.approval import build_approval
 from qibu.demo.blockers import build_blockers
 from qibu.demo.coach import build_coach
+from qibu.demo.corrections import build_corrections
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
@@ -266,6 +267,7 @@ class _Builder:
         build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
                     today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
         build_planning(quarter=self.quarter, ceo=self.ceo, executives=self.exec_by_key)
+        build_corrections(quarter=self.quarter, now=self.now)
         build_projects(
             today=self.today,
             people=[(unit.key, person) for unit in self.units for person in unit.members],

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from qibu.okrs import progress as meas
 
@@ -45,6 +46,16 @@ class CheckInRow(NamedTuple):
     previous_confidence: int | None
 
 
+class ProgressStep(NamedTuple):
+    """EXE-11: a correction that moved a key result's progress without a check-in (a revised target): the chart
+    steps to `progress` at `at`, keeping every point before it as the check-ins stored it."""
+
+    key_result_id: int
+    at: dt.datetime
+    progress_before: Decimal
+    progress: Decimal
+
+
 @dataclass(frozen=True)
 class ChartPoint:
     day: dt.date
@@ -52,20 +63,48 @@ class ChartPoint:
     confidence: Decimal | None  # 0–100
 
 
+_Row = TypeVar("_Row", CheckInRow, ProgressStep)
+
+
+def _firsts(rows: Iterable[_Row]) -> dict[int, _Row]:
+    """The earliest row of each key result."""
+    first: dict[int, _Row] = {}
+    for row in sorted(rows, key=lambda r: (r.at, r.key_result_id)):
+        first.setdefault(row.key_result_id, row)
+    return first
+
+
+def _initial_progress(kr: KeyResultState, first: dict[int, CheckInRow], first_step: dict[int, ProgressStep]) -> Decimal:
+    """Where a key result's line starts: nothing before its first check-in; else as it stood before its first
+    correction; else as it stands."""
+    if kr.pk in first:
+        return Decimal(0)
+    if kr.pk in first_step:
+        return meas.clamp(first_step[kr.pk].progress_before)
+    return kr.progress
+
+
 def objective_series(
-    *, key_results: Sequence[KeyResultState], checkins: Iterable[CheckInRow], start: dt.date
+    *,
+    key_results: Sequence[KeyResultState],
+    checkins: Iterable[CheckInRow],
+    start: dt.date,
+    steps: Iterable[ProgressStep] = (),
 ) -> list[ChartPoint]:
     """The objective's progress and confidence from `start` (its creation, or the first check-in if earlier),
     then after each day that had check-ins: one point more than days with check-ins, none before `start`.
 
     Before its first check-in a key result counts with no progress and the confidence it had then
-    (the first check-in's previous confidence); a key result never checked in counts as it stands.
+    (the first check-in's previous confidence); a key result never checked in counts as it stands (or as it stood
+    before its first correction). A correction's `steps` move progress only: the points before stay as stored.
     """
-    rows = sorted(checkins, key=lambda r: (r.at, r.key_result_id))
-    first: dict[int, CheckInRow] = {}
-    for row in rows:
-        first.setdefault(row.key_result_id, row)
-    progress = {kr.pk: (Decimal(0) if kr.pk in first else kr.progress) for kr in key_results}
+    checkin_rows = list(checkins)
+    step_rows = sorted(steps, key=lambda r: (r.at, r.key_result_id))
+    rows: list[CheckInRow | ProgressStep] = sorted([*checkin_rows, *step_rows], key=lambda r: (r.at, r.key_result_id))
+    first = _firsts(checkin_rows)
+    first_step = _firsts(step_rows)
+
+    progress = {kr.pk: _initial_progress(kr, first, first_step) for kr in key_results}
     confidence: dict[int, Decimal] = {}
     for kr in key_results:
         before = first[kr.pk].previous_confidence if kr.pk in first else kr.confidence
@@ -84,7 +123,8 @@ def objective_series(
         if row.key_result_id not in weights:
             continue
         progress[row.key_result_id] = meas.clamp(row.progress)
-        confidence[row.key_result_id] = Decimal(row.confidence)
+        if isinstance(row, CheckInRow):
+            confidence[row.key_result_id] = Decimal(row.confidence)
         if i + 1 == len(rows) or days[i + 1] != days[i]:
             # One point a day; the starting point stays even on the day of the first check-in (a step up).
             if len(points) > 1 and points[-1].day == days[i]:
@@ -120,6 +160,22 @@ class Dot:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """EXE-11: a correction on the chart: a line at its day, with what it was in words for screen readers."""
+
+    x: str
+    label: str
+
+
+@dataclass(frozen=True)
+class CorrectionMark:
+    """A correction as the chart marks it: its day and its words ("revise a key result's target: target 4 → 3")."""
+
+    day: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
 class ProgressChart:
     """What `okrs/objective.html#progress_chart` draws, every coordinate computed here and written as text: a
     step chart of progress (solid, a dot per day with check-ins) and confidence (dashed) from the objective's
@@ -135,6 +191,7 @@ class ProgressChart:
     progress_points: str
     confidence_points: str
     dots: list[Dot]
+    markers: list[Marker] = field(default_factory=list)
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -195,8 +252,9 @@ def progress_chart(
     today: dt.date,
     chart_id: str,
     title: str,
+    corrections: Sequence[CorrectionMark] = (),
 ) -> ProgressChart:
-    """The chart of `objective_series` from `start` to `end`, for the template to draw."""
+    """The chart of `objective_series` from `start` to `end`, for the template to draw, each correction marked."""
     frame = _Frame(start, max(1, (end - start).days))
     until = min(max(today, start), end)
     progress_values = [(p.day, p.progress) for p in points]
@@ -209,10 +267,17 @@ def progress_chart(
         )
         for share in (0, 0.25, 0.5, 0.75, 1)
     ]
+    description = _description(points, start, end)
+    if corrections:
+        description += " " + ngettext(
+            "%(count)d correction is marked by a red line; the progress before it stays as it was.",
+            "%(count)d corrections are marked by red lines; the progress before them stays as it was.",
+            len(corrections),
+        ) % {"count": len(corrections)}
     return ProgressChart(
         chart_id=chart_id,
         title=title,
-        description=_description(points, start, end),
+        description=description,
         grid=grid,
         pace=(_fmt(frame.x(start)), _fmt(frame.y(0)), _fmt(frame.x(end)), _fmt(frame.y(1))),
         today_x=_fmt(frame.x(today)) if start <= today <= end else None,
@@ -223,4 +288,8 @@ def progress_chart(
         progress_points=frame.steps(progress_values, until),
         confidence_points=frame.steps(confidence_values, until),
         dots=[Dot(_fmt(frame.x(day)), _fmt(frame.y(value))) for day, value in progress_values[1:]],
+        markers=[
+            Marker(_fmt(frame.x(mark.day)), f"{date_format(mark.day, 'SHORT_DATE_FORMAT')}: {mark.label}")
+            for mark in corrections
+        ],
     )

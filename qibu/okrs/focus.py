@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_lazy as _
+
+from qibu.okrs.panels import HomePanel
+
 if TYPE_CHECKING:
     from qibu.org.models import Organisation, Person
 
@@ -39,6 +43,7 @@ class FocusItem:
     reason: str  # why it is on the list today, in a short sentence
     url: str
     when: dt.datetime | None = None  # a due time or a meeting's start, for the order within a rank
+    order: int = 0  # within a rank and time, lower first (e.g. an objective's priority, a deadline's day)
 
 
 FocusSource = Callable[["Person", "Organisation", dt.datetime], list[FocusItem]]
@@ -55,4 +60,58 @@ def daily_focus(person: Person, organisation: Organisation, now: dt.datetime) ->
     """Every source's items for `person` at `now`, first things first."""
     items = [item for source in _SOURCES.values() for item in source(person, organisation, now)]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    return sorted(items, key=lambda item: (item.rank, item.when or far, item.title))
+    return sorted(items, key=lambda item: (item.rank, item.when or far, item.order, item.title))
+
+
+# --- the home page's panel and the API ----------------------------------------------------------------
+
+# How many items the home page shows; the others are counted ("and 4 more"). Enough for a day, few enough to read
+# at a glance: the point of a focus is that it is short.
+FOCUS_LIMIT = 8
+
+
+def rank_label(rank: Rank) -> str:
+    """The heading of a rank's group, in the person's language."""
+    labels = {
+        Rank.OFF_TRACK: _("Off track"),
+        Rank.BEHIND_PACE: _("Behind pace"),
+        Rank.OVERDUE: _("Overdue"),
+        Rank.DUE_TODAY: _("Due today"),
+        Rank.BLOCKER: _("Blockers you own"),
+        Rank.MEETING: _("Meetings today"),
+        Rank.WAITING_ON_YOU: _("Waiting on you"),
+    }
+    return str(labels[rank])
+
+
+@dataclass(frozen=True)
+class FocusGroup:
+    rank: Rank
+    label: str
+    items: list[FocusItem]
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The day's focus as the home page shows it: the first `FOCUS_LIMIT` items grouped by rank, and how many more
+    there are."""
+
+    groups: list[FocusGroup]
+    more: int
+    total: int
+
+
+def focus_groups(items: list[FocusItem], limit: int = FOCUS_LIMIT) -> Focus:
+    """The first `limit` of `items` (already in order) under their ranks, and the count of the rest."""
+    groups: list[FocusGroup] = []
+    for item in items[:limit]:
+        if not groups or groups[-1].rank != item.rank:
+            groups.append(FocusGroup(item.rank, rank_label(item.rank), []))
+        groups[-1].items.append(item)
+    return Focus(groups=groups, more=max(0, len(items) - limit), total=len(items))
+
+
+def home_panel(person: Person, organisation: Organisation, now: dt.datetime) -> HomePanel:
+    """EXE-7: the home page opens with the day's focus (registered first, in `OkrsConfig`), also when it is empty:
+    then it says there is nothing urgent."""
+    return HomePanel("okrs/_focus.html", {"focus": focus_groups(daily_focus(person, organisation, now))}, main=True)

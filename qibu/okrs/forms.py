@@ -42,6 +42,18 @@ ERROR_ALIASES = {
     "milestones_done": "value",
 }
 
+
+def milestone_lines(text: str) -> list[dict[str, str]]:
+    """The milestones typed one per line, each with an optional due date after a bar (EXE-9): "Pilot live | 2026-11-15".
+    The service checks the date."""
+    rows = []
+    for line in text.splitlines():
+        title, bar, due = line.rpartition("|") if "|" in line else (line, "", "")
+        if title.strip():
+            rows.append({"title": title.strip(), "due_date": due.strip()} if bar else {"title": title.strip()})
+    return rows
+
+
 KEY_RESULT_DRAFTS = 3  # SET-9: key results written with the objective, before its title
 # The levels the objective editor sets: a project's objectives are set on the project's page (PLAY-PROJ).
 EDITOR_LEVELS = [level for level in Level.values if level != Level.PROJECT]
@@ -340,7 +352,7 @@ class KeyResultDraftForm(forms.Form):
     milestones = forms.CharField(
         label=_("Milestones"),
         required=False,
-        help_text=_("One per line."),
+        help_text=_("One per line; a due date after a bar: “Pilot live | 2026-11-15”."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -352,9 +364,8 @@ class KeyResultDraftForm(forms.Form):
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         return not (data.get("title") or data.get("target_value"))
 
-    def milestone_titles(self) -> list[str]:
-        text = self.cleaned_data.get("milestones") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+    def milestone_titles(self) -> list[dict[str, str]]:
+        return milestone_lines(self.cleaned_data.get("milestones") or "")
 
 
 class KeyResultForm(forms.Form):
@@ -382,7 +393,7 @@ class KeyResultForm(forms.Form):
     milestones = forms.CharField(
         label=_("Milestones"),
         required=False,
-        help_text=_("One per line."),
+        help_text=_("One per line; a due date after a bar: “Pilot live | 2026-11-15”."),
         widget=forms.Textarea(attrs={"rows": "4"}),
     )
     weight = forms.CharField(
@@ -414,9 +425,8 @@ class KeyResultForm(forms.Form):
                 del self.fields[name]
         self.kinds = _kinds_of_fields(self)
 
-    def milestone_titles(self) -> list[str]:
-        text = self.cleaned_data.get("milestones") or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
+    def milestone_titles(self) -> list[dict[str, str]]:
+        return milestone_lines(self.cleaned_data.get("milestones") or "")
 
 
 class CheckInForm(forms.Form):

@@ -18,7 +18,7 @@ from qibu.audit.registry import (
     register_namer,
 )
 from qibu.okrs.access import visible_objectives_q
-from qibu.okrs.models import KeyResult, Milestone, Objective
+from qibu.okrs.models import CorrectionApproval, CorrectionKind, KeyResult, Milestone, Objective
 
 OBJECTIVE = "okrs.objective"
 KEY_RESULT = "okrs.keyresult"
@@ -66,6 +66,14 @@ def _show_people(value: Any, names: Names) -> str:
     return ", ".join(names.get(r, f"#{r[1]}") for r in _people_refs(value)) or "—"
 
 
+def _show_correction_kind(value: Any, names: Names) -> str:
+    return str(dict(CorrectionKind.choices).get(value, value))
+
+
+def _show_correction_approval(value: Any, names: Names) -> str:
+    return str(dict(CorrectionApproval.choices).get(value, value))
+
+
 def _percent(value: Any, names: Names) -> str:
     return f"{value}%"
 
@@ -107,6 +115,11 @@ def register() -> None:
     register_action("approval.reopen", _("took the objective back to draft"))
     register_action("key_result.move_out", _("moved a key result to another objective"))
     register_action("key_result.move_in", _("moved a key result here from another objective"))
+    # EXE-11: corrective actions (qibu.okrs.services.corrections).
+    register_action("milestone.update", _("changed a milestone's due date"))
+    register_action("correction.create", _("made a correction"))
+    register_action("correction.agree", _("agreed a correction"))
+    register_action("correction.return", _("returned a correction"))
     register_action("draft_key_result.create", _("drafted a key result"))
     register_action("draft_key_result.update", _("changed a drafted key result"))
     register_action("draft_key_result.delete", _("deleted a drafted key result"))
@@ -123,6 +136,11 @@ def register() -> None:
             "confidence_reason": _("why confidence fell"),
             "comment": _("comment"),
             "contributors": _("carried by"),
+            "reason": _("reason"),
+            "due_date": _("due date"),
+            "strategy": _("strategy or resources"),
+            "correction": _("correction"),
+            "correction_approval": _("approval"),
         }
     )
     register_hidden("position")
@@ -133,6 +151,8 @@ def register() -> None:
     register_format("*", "contributors", ValueFormat(show=_show_people, refs=_people_refs))
     register_format("*", "milestones_done", ValueFormat(show=_show_milestones, refs=_milestone_refs))
     register_format(DRAFT_KEY_RESULT, "objective", ValueFormat(show=_show_objective, refs=_objective_refs))
+    register_format("*", "correction", ValueFormat(show=_show_correction_kind))
+    register_format("*", "correction_approval", ValueFormat(show=_show_correction_approval))
     register_namer(OBJECTIVE, _visible_objective_titles)
     register_namer(KEY_RESULT, _visible_key_result_titles)
     register_namer(MILESTONE, _visible_milestone_titles)

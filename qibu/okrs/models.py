@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qibu.cycles.models import Cycle
@@ -276,11 +277,15 @@ class Milestone(models.Model):
         _("weight"), max_digits=6, decimal_places=2, default=ONE, validators=[MinValueValidator(Decimal("0.01"))]
     )
     done = models.BooleanField(_("done"), default=False)
+    # EXE-9: when it is due (optional, within its key result's dates); overdue while not done after it.
+    due_date = models.DateField(_("due date"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering: ClassVar = ["key_result_id", "position", "id"]
         verbose_name = _("milestone")
+        # Overdue milestones are read by due date among those not done (the daily job, the manager's panel).
+        indexes: ClassVar = [models.Index(fields=["done", "due_date"], name="milestone_open_due")]
 
     def __str__(self) -> str:
         return self.title
@@ -428,3 +433,81 @@ class CheckIn(models.Model):
         if self.previous_confidence is None:
             return 0
         return max(0, self.previous_confidence - self.confidence)
+
+
+class CorrectionKind(models.TextChoices):
+    """EXE-11: what a corrective action changes."""
+
+    RE_EVALUATE = "re_evaluate", _("re-evaluate the objective")
+    TARGET = "target", _("revise a key result's target")
+    DATES = "dates", _("revise the dates")
+    STRATEGY = "strategy", _("change strategy or resources")
+
+
+class CorrectionApproval(models.TextChoices):
+    """Where a correction stands with the objective's approvers."""
+
+    AGREED = "agreed", _("agreed")
+    PENDING = "pending", _("waiting for approval")
+    RETURNED = "returned", _("returned by the approver")
+    NOT_ASKED = "not_asked", _("no approval asked")
+
+
+class Correction(models.Model):
+    """EXE-11, PLAY-SALES step 5: a corrective action on an objective (or one of its key results), recorded with its
+    reason, what it changed (`before` → `after`, as stored values) and who agreed it. Made by
+    `qibu.okrs.services.corrections.correction_make`, which applies the change through the other services."""
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("objective")
+    )
+    key_result = models.ForeignKey(
+        KeyResult,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("key result"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=CorrectionKind.choices)
+    reason = models.TextField(_("reason"))
+    # The fields changed, as stored before and after (dates as ISO text, numbers as text); a change of strategy
+    # or resources keeps its words under "strategy".
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    # The key result's progress just before and after (a revised target moves it): the chart marks the step.
+    progress_before = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    progress_after = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    approval = models.CharField(
+        _("approval"), max_length=20, choices=CorrectionApproval.choices, default=CorrectionApproval.NOT_ASKED
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approver"),
+    )
+    agreed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        verbose_name = _("correction")
+        indexes: ClassVar = [
+            models.Index(fields=["objective", "-created_at"], name="correction_objective"),
+            # The weekly meetings' agenda reads the week's corrections of many objectives.
+            models.Index(fields=["created_at"], name="correction_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} {self.kind}"

@@ -83,6 +83,9 @@ def objective_panels(page: PanelPage) -> list[RenderedPanel]:
 class HomePanel:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    # Shown at the top of the page's main column rather than beside it (the daily focus, EXE-7: what the page
+    # opens with, also on a phone); the others go in the side column, in the order registered.
+    main: bool = False
 
 
 PanelFunction = Callable[["Person", "Organisation", dt.datetime], "HomePanel | None"]

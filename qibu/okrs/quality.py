@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from qibu.okrs.models import KeyResult, KeyResultKind, Level, Objective, Priority, Status
-from qibu.okrs.selectors import KeyResultStatus, ObjectiveCard
+from qibu.okrs.models import KeyResultKind, Level, Priority
 from qibu.org.models import Organisation
 
 NUMERIC_KINDS = (KeyResultKind.INCREASE, KeyResultKind.DECREASE)
@@ -557,53 +556,3 @@ def policy_departures(organisation: Organisation) -> list[str]:
             % {"policy": label, "value": getattr(organisation, name), "default": Organisation.DEFAULTS[name]}
         )
     return lines
-
-
-# --- EXE-7: what to push first today ------------------------------------------------------------
-
-_HEALTH_RANK = {"off_track": 0, "at_risk": 1, "no_data": 2, "on_track": 3}
-
-
-@dataclass
-class FocusItem:
-    """A key result to push today and why it was picked."""
-
-    key_result: KeyResult
-    objective: Objective
-    reasons: list[str] = field(default_factory=list)
-
-
-def focus_today(cards: Iterable[ObjectiveCard], limit: int = 3) -> list[FocusItem]:
-    """EXE-7: the key results to push first: highest priority, then the least confident.
-
-    Works on the cards of `selectors.objective_cards` (their status today: health, staleness, pace);
-    finished key results, closed objectives and those not approved yet are left out."""
-    candidates: list[tuple[tuple[Any, ...], FocusItem]] = []
-    for card in cards:
-        objective = card.objective
-        if objective.status != Status.ACTIVE or objective.cycle.is_closed or not objective.is_agreed:
-            continue
-        for kr_card in card.key_results:
-            kr, status = kr_card.key_result, kr_card.status
-            if kr.progress_raw >= 1:
-                continue
-            key = (
-                objective.priority,
-                _HEALTH_RANK.get(status.health, 2),
-                not status.stale,
-                not status.behind_pace,
-                kr.confidence,
-                kr.pk,
-            )
-            candidates.append((key, FocusItem(kr, objective, _reasons(objective, kr, status))))
-    candidates.sort(key=lambda pair: pair[0])
-    return [item for _key, item in candidates[:limit]]
-
-
-def _reasons(objective: Objective, kr: KeyResult, status: KeyResultStatus) -> list[str]:
-    reasons = [str(objective.get_priority_display()), _("confidence %(n)d%%") % {"n": kr.confidence}]
-    if status.stale:
-        reasons.append(_("no recent check-in"))
-    if status.behind_pace:
-        reasons.append(_("behind pace"))
-    return reasons

@@ -85,6 +85,8 @@ class KeyResultCard:
     can_check_in: bool = False
     owner_name: str = ""
     milestones: tuple[Milestone, ...] = ()
+    # EXE-9: the ids of its milestones past their due date and not done (of those listed).
+    overdue: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -120,16 +122,23 @@ def key_result_cards(
         editable = can_edit(viewer, objective)
     cards = []
     for kr in key_results:
+        milestones = _milestones(kr) if with_details else ()
         cards.append(
             KeyResultCard(
                 key_result=kr,
                 status=key_result_status(kr, organisation, now=now, today=today),
                 can_check_in=with_permissions and may_check_in_now(viewer, objective, kr, editable=editable),
                 owner_name=_owner_name(kr, owner_names) if with_details else "",
-                milestones=_milestones(kr) if with_details else (),
+                milestones=milestones,
+                overdue=frozenset(m.pk for m in milestones if is_overdue(m, today)),
             )
         )
     return cards
+
+
+def is_overdue(milestone: Milestone, today: dt.date) -> bool:
+    """EXE-9: past its due date and not done."""
+    return not milestone.done and milestone.due_date is not None and milestone.due_date < today
 
 
 def _owner_name(kr: KeyResult, known: Mapping[int, str] | None) -> str:

@@ -5,6 +5,7 @@ from qibu.okrs import views
 app_name = "okrs"
 urlpatterns = [
     path("", views.my_okrs, name="my"),
+    path("focus/", views.my_focus, name="focus"),
     path("objectives/new/", views.objective_new, name="objective_new"),
     path("objectives/<int:pk>/", views.objective_detail, name="objective"),
     path("objectives/<int:pk>/edit/", views.objective_edit, name="objective_edit"),
@@ -14,6 +15,9 @@ urlpatterns = [
     path("objectives/<int:pk>/approve/", views.objective_approve_view, name="objective_approve"),
     path("objectives/<int:pk>/return/", views.objective_return_view, name="objective_return"),
     path("objectives/<int:pk>/reopen/", views.objective_reopen_view, name="objective_reopen"),
+    path("objectives/<int:pk>/correct/", views.objective_correct, name="objective_correct"),
+    path("key-results/<int:pk>/milestones/", views.key_result_milestones, name="kr_milestones"),
+    path("key-results/<int:pk>/correct/", views.key_result_correct, name="kr_correct"),
     path("objectives/<int:pk>/key-results/new/", views.key_result_new, name="kr_new"),
     path("key-results/<int:pk>/edit/", views.key_result_edit, name="kr_edit"),
     path("key-results/<int:pk>/delete/", views.key_result_delete_view, name="kr_delete"),

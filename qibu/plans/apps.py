@@ -8,8 +8,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("action plans")
 
     def ready(self) -> None:
+        from qibu.okrs.focus import register_focus_source
         from qibu.okrs.panels import register_home_panel, register_objective_panel
-        from qibu.plans import history
+        from qibu.plans import focus, history
         from qibu.plans.selectors import home_panel, objective_panel
 
         history.register()
@@ -17,3 +18,5 @@ class PlansConfig(AppConfig):
         # steps on the home page: okrs renders both without knowing of plans.
         register_objective_panel("plans", template="plans/_panel.html", context=objective_panel)
         register_home_panel("plans.steps", home_panel)
+        # What is overdue or due today opens the home page, in the daily focus (EXE-7).
+        register_focus_source(focus.SOURCE, focus.steps_source)

@@ -161,7 +161,6 @@ class HomeSteps:
     more_mine: bool
     team: list[StepLine]
     more_team: bool
-    overdue_mine: int
 
 
 def home_steps(person: Person, today: dt.date) -> HomeSteps:
@@ -176,7 +175,6 @@ def home_steps(person: Person, today: dt.date) -> HomeSteps:
         more_mine=len(mine) > HOME_LIMIT,
         team=[step_line(s, s.key_result, today) for s in team[:HOME_LIMIT]],
         more_team=len(team) > HOME_LIMIT,
-        overdue_mine=sum(line.overdue for line in mine_lines),
     )
 
 

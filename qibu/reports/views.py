@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from qibu.core.http import current_person, is_htmx, vary_on_htmx
@@ -24,7 +25,7 @@ from qibu.cycles.selectors import cycle_for_request
 from qibu.okrs.access import objective_for
 from qibu.okrs.models import Level
 from qibu.org.middleware import request_organisation
-from qibu.reports import selectors
+from qibu.reports import selectors, weekly
 from qibu.reports.filters import Filters, filters_from
 
 COMPANY_TABLE = "company"
@@ -92,6 +93,14 @@ def company(request: HttpRequest) -> HttpResponse:
     )
     context["shown_max"] = selectors.OBJECTIVES_SHOWN
     context.update(_table_context(cycle, COMPANY_TABLE, base=0))
+    if cycle is not None:  # EXE-12
+        context["weekly"] = weekly.company_weekly(
+            viewer=current_person(request),
+            cycle=cycle,
+            organisation=request_organisation(request),
+            today=timezone.localdate(),
+            annual=context["overview"].annual_cycle,
+        )
     return render(request, "reports/company.html", context)
 
 
@@ -111,6 +120,14 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
         filters=context["filters"],
     )
     context.update(_table_context(cycle, DEPARTMENT_TABLE, base=found.depth + 1))
+    if cycle is not None:  # EXE-12
+        context["weekly"] = weekly.department_weekly(
+            viewer=current_person(request),
+            department=found,
+            cycle=cycle,
+            organisation=request_organisation(request),
+            today=timezone.localdate(),
+        )
     return render(request, "reports/department.html", context)
 
 

@@ -108,7 +108,18 @@ HOME_DAYS = 7
 
 def due_soon(person: Person, *, organisation: Organisation, now: dt.datetime, days: int = HOME_DAYS) -> list[DueItem]:
     """The next occurrence of each of the person's schedules in the coming `days` days, soonest first, holidays
-    skipped (two queries, three when a schedule follows the cycles)."""
+    skipped (two queries, three when a schedule follows the cycles). Memoised on the person for the moment asked:
+    the home page's panel and the daily focus (EXE-7) ask at the same moment and read the schedules once."""
+    key = (organisation.pk, now, days)
+    cached: tuple[tuple[object, ...], list[DueItem]] | None = getattr(person, "_due_soon", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    items = _due_soon(person, organisation=organisation, now=now, days=days)
+    person._due_soon = (key, items)  # type: ignore[attr-defined]
+    return items
+
+
+def _due_soon(person: Person, *, organisation: Organisation, now: dt.datetime, days: int) -> list[DueItem]:
     schedules = list(schedules_of(person))
     if not schedules:
         return []

@@ -32,7 +32,7 @@ from qibu.notify.chat.services import chat_webhook_create
 from qibu.notify.inbox import notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Objective
-from qibu.okrs.services import checkin_record
+from qibu.okrs.services import checkin_record, correction_make
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from qibu.planning.services import proposal_create, take_up_add
@@ -57,6 +57,7 @@ from tests.conftest import Company, Okrs
 
 PATHS = {
     "/api/v1/me": {"get"},
+    "/api/v1/me/focus": {"get"},
     "/api/v1/people": {"get"},
     "/api/v1/people/{person_id}": {"get"},
     "/api/v1/departments": {"get"},
@@ -73,6 +74,7 @@ PATHS = {
     "/api/v1/objectives/{objective_id}/return": {"post"},
     "/api/v1/objectives/{objective_id}/reopen": {"post"},
     "/api/v1/objectives/{objective_id}/advice": {"get"},
+    "/api/v1/objectives/{objective_id}/corrections": {"get", "post"},
     "/api/v1/organisation/coach": {"get", "put"},
     "/api/v1/organisation/policy": {"get", "patch"},
     "/api/v1/key-results": {"get", "post"},
@@ -261,6 +263,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/timetable": lambda body, c, o: bool(body["groups"]) and body["count"] == 1,
     "/strategic-goals": lambda body, c, o: isinstance(body, list) and all("title" in goal for goal in body),
     "/planning/board": lambda body, c, o: body["cycle"] == c.quarter.pk and bool(body["departments"]),
+    "/corrections": lambda body, c, o: [row["objective"] for row in body] == [o["mine"].pk],
     "/organisation/policy": lambda body, c, o: body["blocker_department_after_days"] == 2,
     "/holidays": lambda body, c, o: [h["name"] for h in _rows(body)] == ["<b>国庆节</b>"],
     "/absences": lambda body, c, o: [a["note"] for a in _rows(body)] == ["<b>年假</b>"],
@@ -278,6 +281,8 @@ def test_it_answers_with_real_data_within_its_schema(
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], value=1, confidence=75, note="<b>周报</b>")
     notify(kind=NotificationKind.REMINDER, recipients=[c.mia], text=lambda p: "<b>签到</b>提醒", key="schema")
     comment_create(actor=c.hank, objective=okrs["mine"], text="@米娅 <b>好</b>", key_result=okrs["my_kr"])
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
+                    reason="<b>市场小</b>", changes={"target_value": "3"})  # fmt: skip
     ids = {
         "person_id": c.mia.pk,
         "department_id": c.sales.pk,
@@ -354,9 +359,10 @@ def _is_nullable(prop: dict[str, Any]) -> bool:
 
 
 OPERATION_IDS = {
-    "me_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
+    "me_get", "focus_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
     "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
     "objective_align", "approval_get", "approval_submit", "approval_approve", "approval_return", "approval_reopen",
+    "corrections_list", "correction_create",
     "alignment_tree", "key_results_list", "key_result_get", "key_result_create",
     "key_result_update", "key_result_delete", "checkins_list", "checkin_create", "inbox_list", "inbox_read",
     "inbox_settings_get", "inbox_settings_put",
@@ -545,7 +551,8 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
-         "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "Section", "Timing"}  # fmt: skip
+         "ProjectStatus", "CorrectionKind", "CorrectionApproval", "BlockerSource", "BlockerStatus", "Tier",
+         "Section", "Timing"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -121,3 +121,20 @@ def test_the_follow_up_reaches_only_the_people_concerned_once_per_meeting_EXE_2(
 def test_the_worker_runs_the_escalation_every_hour() -> None:
     task = get("blockers.escalate")
     assert task in periodic() and task.every == dt.timedelta(hours=1)
+
+
+def test_the_policy_page_sets_the_escalation_days_EXE_2(company: Company) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.org.test_pages_settings import policy_data
+
+    client = Client()
+    client.force_login(company.alice)
+    page = client.get(reverse("org:settings")).content.decode()
+    assert 'name="blocker_department_after_days"' in page and 'name="blocker_management_after_days"' in page
+    refused = client.post(reverse("org:settings"), policy_data(_policy(), blocker_management_after_days=1))
+    assert refused.status_code == 400 and "give more days" in refused.content.decode()
+    assert _policy().blocker_management_after_days == 5
+    saved = client.post(reverse("org:settings"), policy_data(_policy(), blocker_department_after_days=3))
+    assert saved.status_code == 302 and _policy().blocker_department_after_days == 3

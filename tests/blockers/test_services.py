@@ -91,3 +91,21 @@ def test_it_changes_resolves_and_reopens_with_history(company: Company) -> None:
         )
     )
     assert sorted(actions) == sorted(["blocker.create", "blocker.update", "blocker.resolve", "blocker.reopen"])
+
+
+def test_it_refuses_texts_over_their_limits_by_field(company: Company) -> None:
+    c = company
+    before = _counts()
+    with pytest.raises(ValidationError) as caught:
+        blocker_create(actor=c.mia, title="长" * 201, owner=c.mia, description="写" * 5001)
+    assert set(caught.value.message_dict) == {"title", "description"}
+    assert _counts() == before
+    blocker = blocker_create(actor=c.mia, title="短", owner=c.mia)
+    with pytest.raises(ValidationError) as caught:
+        blocker_resolve(actor=c.mia, blocker=blocker, resolution="解" * 2001)
+    assert "resolution" in caught.value.message_dict
+    with pytest.raises(ValidationError) as caught:
+        blocker_update(actor=c.mia, blocker=blocker, status="resolved")
+    assert "status" in caught.value.message_dict
+    blocker.refresh_from_db()
+    assert blocker.is_open

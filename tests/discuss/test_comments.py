@@ -26,7 +26,7 @@ from tests.conftest import Company, Okrs, present
 # sections included); with comments two more, whatever their number: the people they mention, and the names of the
 # commenters in the objective's history.
 # With the open blockers on its key results (qibu.blockers): one query.
-OBJECTIVE_QUERIES = 14
+OBJECTIVE_QUERIES = 15
 # mia may edit her objective: the coach's advice adds three (tests/okrs/test_pages_okrs.py, COACH_QUERIES).
 WITH_COMMENTS = OBJECTIVE_QUERIES + 3 + 2
 # The API's list: the organisation, the token, the objective, the caller's departments (may they see it?), the

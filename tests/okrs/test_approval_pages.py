@@ -146,7 +146,7 @@ def test_it_labels_drafts_in_lists(company: Company, draft: Objective) -> None:
 # The objective page without the panel (tests/okrs/test_pages_okrs.py: OBJECTIVE_QUERIES); with it, for a draft: the
 # decision log, the approvers and the departments they head, and what it waits for.
 # With the open blockers on its key results (qibu.blockers): one query.
-OBJECTIVE_QUERIES = 14
+OBJECTIVE_QUERIES = 15
 # The coach's advice shown to those who may change the objective (qibu.okrs.coach): the owner's objectives in the
 # cycle, its alignments, and the department's objectives for near-duplicates.
 COACH_QUERIES = 3

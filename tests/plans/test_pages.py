@@ -76,10 +76,11 @@ def test_it_reads_the_objective_page_with_its_plans_in_a_constant_number_of_quer
         assert client.get(url).content.decode().count('class="status-form') == 32
 
 
-# The objective page's own with its comments (tests/okrs, tests/discuss: 11), and the steps of its key results.
+# The objective page's own with its comments and corrections (tests/okrs, tests/discuss: 12), and the steps of its
+# key results.
 # With the planning section (qibu.planning), and for one who may change it the coach's advice (3) and the approval's
 # decision log and approvers (2); the open blockers on its key results (qibu.blockers, one).
-OBJECTIVE_PAGE_QUERIES = 19
+OBJECTIVE_PAGE_QUERIES = 20
 
 
 def test_it_changes_the_status_from_the_objective_page_with_htmx_and_without(
@@ -259,7 +260,11 @@ def test_it_lists_my_open_steps_on_the_home_page_and_flags_the_overdue_EXE_8(
     step_set_status(actor=c.mia, step=done, status="done")
     page = login(client, c.mia).get("/").content.decode()
     section = page[page.index("my-steps-title") :]
-    assert "My action steps" in section and "One of your steps is overdue." in section
+    assert "My action steps" in section
+    # EXE-7: the daily focus names the overdue step first; the list does not repeat it in a warning.
+    focus = page[page.index('id="focus"') : page.index("my-steps-title")]
+    assert "Overdue" in focus and "逾期的一步" in focus and "下一步" not in focus
+    assert "of your steps" not in section
     assert section.index("逾期的一步") < section.index("下一步") and "做完了" not in section
     assert f'href="/plans/steps/{late.pk}/"' in section
     assert "My team's overdue steps" not in section
@@ -296,8 +301,9 @@ def test_it_reads_the_home_page_with_steps_in_a_constant_number_of_queries(
 
 
 # my OKRs' own (tests/okrs: 10, the rhythm's panel reading nothing without schedules) and the plans' one: my open
-# steps, my reports' overdue ones.
-HOME_PAGE_QUERIES = 11
+# steps, my reports' overdue ones; my reports' overdue milestones (okrs.milestones, EXE-9); and the daily focus's
+# sources (EXE-7, tests/okrs/test_focus.py), plans's among them: my steps overdue or due today; and the blockers I own.
+HOME_PAGE_QUERIES = 18
 
 
 # --- the timetable -----------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from qibu.notify.models import (
     OutboxMail,
 )
 from qibu.notify.services import mail_queue
-from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective, Visibility
+from qibu.okrs.models import Alignment, CheckIn, Correction, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
@@ -194,6 +194,7 @@ def _state() -> str:
                 KeyResult.objects.order_by("pk").values_list("pk", "title", "current_value", "confidence")
             ),
             "check_ins": CheckIn.objects.count(),
+            "corrections": Correction.objects.count(),
             "alignments": list(Alignment.objects.order_by("pk").values_list("pk", "child_id", "rollup_parent_id")),
             # The tokens made for the API rows (`_call`) are in their people's history, not the request's doing.
             "history": AuditEntry.objects.exclude(action="api_token.create").count(),
@@ -303,6 +304,7 @@ def _objective_form(objective: Objective, **changes: Any) -> dict[str, Any]:
 ROWS = [
     # --- OKR pages
     Row("my okrs", "get", lambda w, c: "/", ALL_OK),
+    Row("my focus today", "get", lambda w, c: "/focus/", ALL_OK),
     Row("objective page, company-visible", "get", lambda w, c: f"/objectives/{w['mine'].pk}/", SEE_MINE),
     Row("objective page, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/", SEE_PRIVATE),
     Row("objective page, department only", "get", lambda w, c: f"/objectives/{w['limited'].pk}/", SEE_LIMITED),
@@ -340,6 +342,18 @@ ROWS = [
     ),
     Row("new key result form", "get", lambda w, c: f"/objectives/{w['mine'].pk}/key-results/new/", EDIT_MINE),
     Row("key result editor", "get", lambda w, c: f"/key-results/{w['my_kr'].pk}/edit/", EDIT_MINE),
+    # EXE-11: corrections, by those who may change the objective; EXE-9: milestones' due dates.
+    Row("correction form, personal", "get", lambda w, c: f"/objectives/{w['mine'].pk}/correct/", EDIT_MINE),
+    Row("correction form, private", "get", lambda w, c: f"/objectives/{w['private'].pk}/correct/", EDIT_PRIVATE),
+    Row("key result correction form", "get", lambda w, c: f"/key-results/{w['my_kr'].pk}/correct/", EDIT_MINE),
+    Row(
+        "correct, department only",
+        "post",
+        lambda w, c: f"/objectives/{w['limited'].pk}/correct/",
+        EDIT_LIMITED,
+        data=lambda w, c: {"kind": "strategy", "reason": "渠道失效", "strategy": "改走代理商"},
+    ),
+    Row("milestone due dates form", "get", lambda w, c: f"/key-results/{w['my_kr'].pk}/milestones/", EDIT_MINE),
     Row(
         "delete key result",
         "post",
@@ -448,10 +462,26 @@ ROWS = [
         )
     ],
     Row("API me", "get", lambda w, c: "/api/v1/me", ALL_OK, api=True),
+    Row("API my focus today", "get", lambda w, c: "/api/v1/me/focus", ALL_OK, api=True),
     Row("API person", "get", lambda w, c: f"/api/v1/people/{c.mia.pk}", ALL_OK, api=True),
     Row("API department", "get", lambda w, c: f"/api/v1/departments/{c.sales.pk}", ALL_OK, api=True),
     Row("API cycle", "get", lambda w, c: f"/api/v1/cycles/{c.quarter.pk}", ALL_OK, api=True),
     Row("API objective, private", "get", lambda w, c: f"/api/v1/objectives/{w['private'].pk}", SEE_PRIVATE, api=True),
+    Row(
+        "API corrections, private",
+        "get",
+        lambda w, c: f"/api/v1/objectives/{w['private'].pk}/corrections",
+        SEE_PRIVATE,
+        api=True,
+    ),
+    Row(
+        "API correct, department only",
+        "post",
+        lambda w, c: f"/api/v1/objectives/{w['limited'].pk}/corrections",
+        EDIT_LIMITED,
+        data=lambda w, c: {"kind": "strategy", "reason": "渠道失效", "strategy": "改走代理商"},
+        api=True,
+    ),
     Row(
         "API objective, department only",
         "get",

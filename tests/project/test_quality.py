@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.utils import translation
 
 from qibu.okrs.models import Level
-from qibu.okrs.quality import Advice, focus_today, objective_warnings, policy_departures
-from qibu.okrs.selectors import ObjectiveCard, objective_cards, objectives_for_owner
-from qibu.okrs.services import checkin_record, key_result_create, objective_create
+from qibu.okrs.quality import Advice, objective_warnings, policy_departures
 from qibu.org.models import Organisation
-from tests.conftest import Company, Okrs
 
 GOOD_KR = {"title": "Sign 4 new customers", "kind": "increase", "start_value": "0", "target_value": "4"}
 START = dt.date(2026, 10, 1)
@@ -156,43 +152,3 @@ def test_it_translates_the_warnings_and_keeps_the_rule_id_apart() -> None:
     assert warnings[0].rule == "SET-3"
     assert "已有 8 个目标" in warnings[0].text
     assert "SET" not in warnings[0].text
-
-
-# --- EXE-7 ---------------------------------------------------------------------------------------
-
-
-def _decorated(company: Company) -> list[ObjectiveCard]:
-    objectives = objectives_for_owner(person=company.mia, viewer=company.mia, cycle=company.quarter)
-    return objective_cards(objectives, viewer=company.mia, organisation=company.org)
-
-
-def test_it_puts_the_least_confident_key_result_of_the_top_priority_first_EXE_7(okrs: Okrs, company: Company) -> None:
-    """EXE-7."""
-    urgent = objective_create(
-        actor=company.mia, cycle=company.quarter, level=Level.PERSON, owner=company.mia, title="续约老客户", priority=0
-    )
-    sure = key_result_create(
-        actor=company.mia, objective=urgent, title="续约 8 家", start_value=0, target_value=8, confidence=90
-    )
-    shaky = key_result_create(
-        actor=company.mia, objective=urgent, title="回款 200 万", start_value=0, target_value=200, confidence=30
-    )
-    focus = focus_today(_decorated(company))
-    assert [item.key_result.pk for item in focus] == [shaky.pk, sure.pk, okrs["my_kr"].pk]
-    assert "confidence 30%" in focus[0].reasons
-    assert focus[0].objective.pk == urgent.pk
-
-
-def test_it_leaves_finished_key_results_out_of_the_focus_EXE_7(okrs: Okrs, company: Company) -> None:
-    """EXE-7."""
-    checkin_record(actor=company.mia, key_result=okrs["my_kr"], value=4, confidence=100)
-    assert focus_today(_decorated(company)) == []
-
-
-def test_it_limits_the_focus_to_three_EXE_7(okrs: Okrs, company: Company) -> None:
-    """EXE-7."""
-    for n in range(4):
-        key_result_create(
-            actor=company.mia, objective=okrs["mine"], title=f"KR {n}", start_value=0, target_value=Decimal(10)
-        )
-    assert len(focus_today(_decorated(company))) == 3

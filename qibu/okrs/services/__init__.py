@@ -6,6 +6,8 @@
     drafts       draft_key_result_create, _update, _delete, draft_key_results_gather (SET-9)
     contributors key_result_contributors_set (PLAY-PROJ: who carries a key result)
     checkins     checkin_record (EXE-3, EXE-4)
+    milestones   milestones_due_set (EXE-9: the due dates of a key result's milestones)
+    corrections  correction_make (EXE-11: re-evaluate, revise a target or dates, change strategy or resources)
     approval     objective_submit, objective_approve, objective_return, objective_reopen (SET-1, SET-2), and
                  approval_on_change, which the writers above call when an approved objective's definition changes
 
@@ -25,6 +27,7 @@ from qibu.okrs.services.approval import (
 )
 from qibu.okrs.services.checkins import checkin_record
 from qibu.okrs.services.contributors import key_result_contributors_set
+from qibu.okrs.services.corrections import correction_make
 from qibu.okrs.services.drafts import (
     draft_key_result_create,
     draft_key_result_delete,
@@ -32,12 +35,14 @@ from qibu.okrs.services.drafts import (
     draft_key_results_gather,
 )
 from qibu.okrs.services.key_results import key_result_create, key_result_delete, key_result_move, key_result_update
+from qibu.okrs.services.milestones import milestones_due_set
 from qibu.okrs.services.objectives import objective_create, objective_delete, objective_update
 
 __all__ = [
     "alignment_set",
     "approval_on_change",
     "checkin_record",
+    "correction_make",
     "draft_key_result_create",
     "draft_key_result_delete",
     "draft_key_result_update",
@@ -47,6 +52,7 @@ __all__ = [
     "key_result_delete",
     "key_result_move",
     "key_result_update",
+    "milestones_due_set",
     "objective_approve",
     "objective_create",
     "objective_delete",

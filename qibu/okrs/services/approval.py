@@ -11,7 +11,7 @@ author). Refused, it writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -228,6 +228,7 @@ def objective_approve(
         # Agreed now: it counts in the roll-ups of what it aligns to.
         refresh_objectives(Alignment.objects.filter(child=objective).values_list("rollup_parent_id", flat=True))
     _tell_owner(actor=actor, objective=objective, decision=decision)
+    _corrections_decided(actor=actor, objective=objective, decision=decision)
     return decision
 
 
@@ -256,7 +257,15 @@ def objective_return(
         actor=actor, objective=objective, action=ApprovalAction.RETURN, approval=Approval.RETURNED, comment=comment
     )
     _tell_owner(actor=actor, objective=objective, decision=decision)
+    _corrections_decided(actor=actor, objective=objective, decision=decision)
     return decision
+
+
+def _corrections_decided(*, actor: Person, objective: Objective, decision: ApprovalDecision) -> None:
+    """EXE-11: the corrections waiting for this approval are agreed (or returned) with it."""
+    from qibu.okrs.services.corrections import corrections_decided  # it imports this module
+
+    corrections_decided(actor=actor, objective=objective, decision=decision)
 
 
 @transaction.atomic
@@ -305,13 +314,19 @@ def key_result_deleted(key_result: KeyResult) -> list[str]:
 
 
 def approval_on_change(
-    *, actor: Person, objective: Objective, changes: list[str], organisation: Organisation | None = None
+    *,
+    actor: Person,
+    objective: Objective,
+    changes: list[str],
+    organisation: Organisation | None = None,
+    tell: Callable[[ApprovalDecision, list[Person]], None] | None = None,
 ) -> ApprovalDecision | None:
     """Called by the writers of objectives and key results inside their transaction: an approved objective whose
     definition changed (`changes`, in words) goes back to its approvers when the organisation asks for it
     (`approval_required` and `approval_on_change`). It stays agreed meanwhile (`approved_at` is kept: it is seen
     and takes check-ins); the decision "submit" says what changed, and the approvers are told. A change made by
-    one of its approvers is agreed by making it."""
+    one of its approvers is agreed by making it. `tell`, when given, tells the approvers instead of the approval's
+    notice (a correction tells them of itself, EXE-11)."""
     if not changes:
         return None
     stored = Objective.objects.filter(pk=objective.pk).values_list("approval", flat=True).first()
@@ -328,5 +343,8 @@ def approval_on_change(
     decision = _decide(
         actor=actor, objective=objective, action=ApprovalAction.SUBMIT, approval=Approval.SUBMITTED, comment=comment
     )
-    _tell_approvers(actor=actor, objective=objective, decision=decision, ceo_id=policy.ceo_id)
+    if tell is not None:
+        tell(decision, approvers_of(objective, ceo_id=policy.ceo_id))
+    else:
+        _tell_approvers(actor=actor, objective=objective, decision=decision, ceo_id=policy.ceo_id)
     return decision

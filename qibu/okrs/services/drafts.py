@@ -74,7 +74,7 @@ def _fill(errors: FieldErrors, draft: DraftKeyResult, values: Mapping[str, Any])
     draft.title, draft.kind, draft.unit = kr.title, kr.kind, kr.unit
     draft.start_value, draft.target_value = kr.start_value, kr.target_value
     draft.band_low, draft.band_high = kr.band_low, kr.band_high
-    draft.milestones = [title for title, _weight in milestone_rows]
+    draft.milestones = [row.title for row in milestone_rows]
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils.formats import date_format
@@ -71,18 +71,61 @@ def _check_numbers(errors: FieldErrors, kr: KeyResult, milestone_count: int) -> 
         errors.add("milestones", _("A milestone key result needs at least one milestone."))
 
 
-def _milestone_rows(errors: FieldErrors, milestones: Iterable[Any]) -> list[tuple[str, Decimal]]:
-    """(title, weight) of each milestone given as a title or a {"title", "weight"} mapping; blank ones skipped."""
+class MilestoneRow(NamedTuple):
+    """A milestone as given: its title, weight and due date (EXE-9, optional)."""
+
+    title: str
+    weight: Decimal
+    due_date: dt.date | None = None
+
+
+def _due_date(errors: FieldErrors, n: int, value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        errors.add(
+            "milestones",
+            _("Milestone %(n)d: “%(value)s” is not a date (YYYY-MM-DD).") % {"n": n, "value": value},
+        )
+        return None
+
+
+def _milestone_rows(errors: FieldErrors, milestones: Iterable[Any]) -> list[MilestoneRow]:
+    """(title, weight, due date) of each milestone given as a title or a {"title", "weight", "due_date"} mapping;
+    blank ones skipped."""
     rows = []
     for i, item in enumerate(milestones, start=1):
-        title, weight = (item, None) if isinstance(item, str) else (item.get("title"), item.get("weight"))
+        if isinstance(item, str):
+            title, weight, due = item, None, None
+        else:
+            title, weight, due = item.get("title"), item.get("weight"), item.get("due_date")
         title = (title or "").strip()
         if not title:
             continue
         if len(title) > TITLE_MAX:
             errors.add("milestones", _("Milestone %(n)d: at most %(max)d characters.") % {"n": i, "max": TITLE_MAX})
-        rows.append((title, clean_weight(errors, "milestones", weight)))
+        rows.append(MilestoneRow(title, clean_weight(errors, "milestones", weight), _due_date(errors, i, due)))
     return rows
+
+
+def due_outside_message(title: str, due: dt.date, kr: KeyResult) -> str:
+    """EXE-9: a milestone is due within its key result's dates."""
+    return _("“%(title)s” is due on %(due)s, outside the key result's dates (%(start)s – %(end)s).") % {
+        "title": title,
+        "due": date_format(due, "SHORT_DATE_FORMAT"),
+        "start": date_format(kr.start_date, "SHORT_DATE_FORMAT"),
+        "end": date_format(kr.end_date, "SHORT_DATE_FORMAT"),
+    }
+
+
+def check_due_dates(errors: FieldErrors, field: str, kr: KeyResult, rows: Iterable[tuple[str, dt.date | None]]) -> None:
+    for title, due in rows:
+        if due is not None and not (kr.start_date <= due <= kr.end_date):
+            errors.add(field, due_outside_message(title, due, kr))
 
 
 def _measured_snapshot(kr: KeyResult) -> dict[str, Any]:
@@ -110,7 +153,7 @@ def measured_key_result(
     weight: Any = None,
     confidence: Any = 50,
     milestones: Iterable[Any] = (),
-) -> tuple[KeyResult, list[tuple[str, Decimal]]]:
+) -> tuple[KeyResult, list[MilestoneRow]]:
     """An unsaved key result without objective, owner, dates or position, checked as every key result is (its
     title, its kind and the numbers the kind is measured by, MEAS-1 … MEAS-3), with its milestones' (title,
     weight); the problems go to `errors`. `key_result_create` and the drafted key results of SET-9 both use it,
@@ -189,20 +232,28 @@ def key_result_create(
         errors, start_date or objective.start_date, end_date or objective.end_date, objective.cycle
     )
     check_people(errors, objective, "owner", [kr.owner], required=True)
+    if "end_date" not in errors:
+        check_due_dates(errors, "milestones", kr, [(row.title, row.due_date) for row in milestone_rows])
     errors.raise_if_any()
     kr.search_key = search_key(kr.title)
     kr.save()
     Milestone.objects.bulk_create(
-        [Milestone(key_result=kr, title=t, weight=w, position=i) for i, (t, w) in enumerate(milestone_rows)]
+        [
+            Milestone(key_result=kr, title=row.title, weight=row.weight, due_date=row.due_date, position=i)
+            for i, row in enumerate(milestone_rows)
+        ]
     )
-    key_result_compute(kr, [(w, False) for _t, w in milestone_rows])
+    key_result_compute(kr, [(row.weight, False) for row in milestone_rows])
     kr.save(update_fields=["progress", "progress_raw"])
     history_record(
         actor=actor,
         action="key_result.create",
         subject=objective,
         target=kr,
-        after={**_measured_snapshot(kr), **({"milestones": [t for t, _w in milestone_rows]} if milestone_rows else {})},
+        after={
+            **_measured_snapshot(kr),
+            **({"milestones": [row.title for row in milestone_rows]} if milestone_rows else {}),
+        },
     )
     refresh_objectives([objective.pk])
     approval_on_change(actor=actor, objective=objective, changes=key_result_added(kr))

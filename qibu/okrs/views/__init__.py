@@ -13,6 +13,8 @@ size of the company: stored roll-ups, prefetches, and limited lists.
     advice        the coach while one types: the editor's and the key result form's warnings
     editor        objective new, edit, delete, with alignment
     key_results   key result new, edit, delete
+    milestones    the due dates of a key result's milestones (EXE-9)
+    corrections   the correction form of an objective or key result (EXE-11)
     approval      submit, approve, return with comments, reopen (SET-1, SET-2), and the approval's own page
     key_results   key result new, edit, move, delete
     drafts        key results first: the pool of drafted key results, gathered under objectives (SET-9)
@@ -29,10 +31,12 @@ from qibu.okrs.views.approval import (
     objective_submit_view,
 )
 from qibu.okrs.views.checkin import checkin
+from qibu.okrs.views.corrections import key_result_correct, objective_correct
 from qibu.okrs.views.drafts import draft_delete, draft_edit, drafts_add, key_results_first
 from qibu.okrs.views.editor import objective_delete_view, objective_edit, objective_new
 from qibu.okrs.views.key_results import key_result_delete_view, key_result_edit, key_result_move_view, key_result_new
-from qibu.okrs.views.pages import my_okrs, objective_detail
+from qibu.okrs.views.milestones import key_result_milestones
+from qibu.okrs.views.pages import my_focus, my_okrs, objective_detail
 from qibu.okrs.views.strategy import (
     goal_delete,
     goal_edit,
@@ -54,15 +58,19 @@ __all__ = [
     "goal_history",
     "goal_move",
     "goal_new",
+    "key_result_correct",
     "key_result_delete_view",
     "key_result_edit",
+    "key_result_milestones",
     "key_result_move_view",
     "key_result_new",
     "key_result_warnings",
     "key_results_first",
+    "my_focus",
     "my_okrs",
     "objective_approval",
     "objective_approve_view",
+    "objective_correct",
     "objective_delete_view",
     "objective_detail",
     "objective_edit",

@@ -8,6 +8,7 @@ limited lists below. They hand the templates typed page data (`selectors.Objecti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +24,10 @@ from qibu.audit.selectors import subject_entries
 from qibu.core.http import current_person
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.selectors import cycle_for_request, cycle_list
-from qibu.okrs import charts, coach, quality
+from qibu.okrs import charts, coach, focus
 from qibu.okrs.access import objective_for, visible_objectives_q
 from qibu.okrs.approval import approval_state
+from qibu.okrs.corrections import CorrectionRow, objective_corrections
 from qibu.okrs.forms import ApprovalCommentForm
 from qibu.okrs.models import Alignment, CheckIn, KeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.panels import CheckInRef, PanelPage, home_panels, objective_panels
@@ -128,17 +130,28 @@ def my_okrs(request: HttpRequest) -> HttpResponse:
     groups = [g for i, g in enumerate(groups) if g.cards or i == 0]
     if len(groups) > 1 and not groups[0].cards:
         groups = groups[1:]
+    panels = home_panels(person, organisation, timezone.now())
     context = {
         "cycle": cycle,
         "cycles": cycles,
         "groups": groups,
         "company_objectives": company_objectives,
-        "focus": quality.focus_today(cards),
         "may_create": cycle is not None and not cycle.is_closed,
         "next_url": request.get_full_path(),
-        "panels": home_panels(person, organisation, timezone.now()),
+        # The daily focus (EXE-7) opens the main column; the other panels go beside it.
+        "main_panels": [p for p in panels if p.main],
+        "panels": [p for p in panels if not p.main],
     }
     return render(request, "okrs/my.html", context)
+
+
+@login_required
+def my_focus(request: HttpRequest) -> HttpResponse:
+    """EXE-7: the whole of today's focus, when the home page shows only its first items."""
+    person = current_person(request)
+    organisation = request_organisation(request)
+    items = focus.daily_focus(person, organisation, timezone.now())
+    return render(request, "okrs/focus.html", {"panel": {"focus": focus.focus_groups(items, limit=len(items))}})
 
 
 # --- the objective page ---------------------------------------------------------------------------
@@ -168,6 +181,8 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list(*_CHECKIN_COLUMNS)[:CHECKIN_LIST_LIMIT]
     )
     history = subject_entries(objective, limit=HISTORY_LIMIT)
+    # EXE-11: the objective's corrections, listed and marked on the chart (one query).
+    corrections = objective_corrections(objective.pk)
     names = _page_names(person, objective, krs, parents, children)
     names.load({"people": {kr.owner_id for kr in krs if kr.owner_id} | {row[2] for row in checkins if row[2]}})
     kr_cards = key_result_cards(
@@ -208,7 +223,9 @@ def objective_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "panels": panels,
         # The coach's advice, for those who may act on it (three queries).
         "coach": _coach(organisation, objective, person, krs) if editable else None,
-        "chart": _chart(objective, krs, today, checkins),
+        "chart": _chart(objective, krs, today, checkins, corrections),
+        "corrections": corrections,
+        "may_correct": editable and objective.takes_changes and objective.is_agreed,
         "history": history_rows(history, viewer=person, known=names.refs()),
         "next_url": request.get_full_path(),
     }
@@ -244,10 +261,16 @@ def _page_names(
 
 
 def _chart(
-    objective: Objective, krs: list[KeyResult], today: dt.date, latest: list[tuple[Any, ...]]
+    objective: Objective,
+    krs: list[KeyResult],
+    today: dt.date,
+    latest: list[tuple[Any, ...]],
+    corrections: Sequence[CorrectionRow] = (),
 ) -> charts.ProgressChart:
     """The chart from the latest check-ins (`_CHECKIN_COLUMNS`, newest first); they are all of them when
-    fewer than the list's limit, else up to `CHART_CHECKIN_LIMIT` are read."""
+    fewer than the list's limit, else up to `CHART_CHECKIN_LIMIT` are read. Each correction is marked, and one
+    that moved a key result's progress (a revised target) steps the line there, the points before it as stored
+    (EXE-11)."""
     if len(latest) < CHECKIN_LIST_LIMIT:
         rows = [(r[0], r[1], r[5], r[6], r[7]) for r in latest]
     else:
@@ -264,6 +287,11 @@ def _chart(
         key_results=[charts.KeyResultState(kr.pk, kr.weight, kr.progress, kr.confidence) for kr in krs],
         checkins=[charts.CheckInRow(*row) for row in rows],
         start=max(timezone.localdate(objective.created_at), objective.start_date),
+        steps=[
+            charts.ProgressStep(c.key_result_id, c.at, c.progress_before, c.progress_after)
+            for c in corrections
+            if c.key_result_id is not None and c.progress_before is not None and c.progress_after is not None
+        ],
     )
     return charts.progress_chart(
         points,
@@ -272,4 +300,8 @@ def _chart(
         today=today,
         chart_id=f"chart-{objective.pk}",
         title=_("Progress and confidence of “%(title)s” over time") % {"title": objective.title},
+        corrections=[
+            charts.CorrectionMark(timezone.localdate(c.at), f"{c.kind_label}: {c.change}" if c.change else c.kind_label)
+            for c in corrections
+        ],
     )
