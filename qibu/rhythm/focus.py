@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from qibu.okrs.focus import FocusItem, Rank
 from qibu.org.models import Organisation, Person
 from qibu.rhythm.models import ScheduleKind
+from qibu.rhythm.registry import hooks_for
 from qibu.rhythm.selectors import HOME_DAYS, due_soon
 
 SOURCE = "rhythm.meetings"
@@ -29,6 +30,8 @@ def meetings_source(person: Person, organisation: Organisation, now: dt.datetime
         if not due.today:
             continue
         schedule = due.schedule
+        if schedule.kind == ScheduleKind.STAND_UP and schedule.team_id and hooks_for(schedule.kind) is not None:
+            continue  # the stand-up's own source names it, while the person has not posted (qibu.standups)
         if schedule.kind == ScheduleKind.CHECK_IN:
             reason = _("check in on your key results by then · %(group)s") % {"group": due.group}
             url = reverse("okrs:my")

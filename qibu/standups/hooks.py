@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,9 @@ from qibu.org.models import Organisation, Person
 from qibu.rhythm.models import Holiday, Schedule, ScheduleKind
 from qibu.rhythm.selectors import rule_of
 from qibu.standups.models import Entry
+
+# As the rhythm's meetings: an hour after it began, the stand-up is gone from the day's focus.
+FOCUS_AFTER_START = dt.timedelta(hours=1)
 
 
 def reminder_link(schedule: Schedule, due: dt.datetime) -> str:
@@ -35,12 +38,14 @@ def not_posted(schedule: Schedule, due: dt.datetime, people: list[Person]) -> li
 
 
 def focus_today(person: Person, organisation: Organisation, now: dt.datetime) -> list[FocusItem]:
-    """EXE-7: my team's stand-up today, while I have not posted (one query)."""
-    if not person.team_id:
-        return []
+    """EXE-7: the stand-up of my team (or of the team I lead) today, while I have not posted, until an hour after
+    it began (one query)."""
     today = now.astimezone(organisation.zone).date()
+    mine = Q(team__lead=person)
+    if person.team_id:
+        mine |= Q(team_id=person.team_id)
     schedule = (
-        Schedule.objects.filter(kind=ScheduleKind.STAND_UP, team_id=person.team_id, active=True)
+        Schedule.objects.filter(mine, kind=ScheduleKind.STAND_UP, active=True)
         .select_related("team")
         .annotate(
             holiday=Exists(Holiday.objects.filter(day=today)),
@@ -51,21 +56,23 @@ def focus_today(person: Person, organisation: Organisation, now: dt.datetime) ->
         .order_by("pk")
         .first()
     )
-    if schedule is None or schedule.holiday or schedule.posted:
+    if schedule is None or schedule.team is None or schedule.holiday or schedule.posted:
         return []
     zone = schedule.zone(organisation.zone)
     local_today = now.astimezone(zone).date()
     if local_today.weekday() not in rule_of(schedule).days():
         return []
     start = dt.datetime.combine(local_today, schedule.time, tzinfo=zone)
+    if now > start + FOCUS_AFTER_START:
+        return []
     return [
         FocusItem(
             source="standups.today",
             rank=Rank.MEETING,
-            title=_("Stand-up of %(team)s") % {"team": schedule.team.name if schedule.team else ""},
-            reason=_("At %(time)s: post yesterday's progress, today's plan and blockers beforehand.")
-            % {"time": start.strftime("%H:%M")},
-            url=reverse("standups:today", args=[person.team_id]),
+            title=schedule.title or _("Stand-up of %(team)s") % {"team": schedule.team.name},
+            reason=_("%(team)s · %(minutes)d minutes: post yesterday's progress, today's plan and blockers first.")
+            % {"team": schedule.team.name, "minutes": schedule.duration_minutes},
+            url=reverse("standups:today", args=[schedule.team.pk]),
             when=start,
         )
     ]

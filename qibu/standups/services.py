@@ -209,7 +209,9 @@ def entry_post(
     now = now or timezone.now()
     if person is not None and person.pk != actor.pk:
         _refuse("person", _("You post only your own stand-up entry, not one for someone else."))
-    stand_up = StandUp.objects.select_for_update().select_related("team", "team__department").get(pk=stand_up.pk)
+    stand_up = (
+        StandUp.objects.select_for_update(of=("self",)).select_related("team", "team__department").get(pk=stand_up.pk)
+    )
     if stand_up.is_closed:
         _refuse("items", _("This stand-up is closed: entries can no longer be posted or changed."))
     if not access.is_participant(actor, stand_up.team):
@@ -366,7 +368,9 @@ def stand_up_close(*, actor: Person | None, stand_up: StandUp, now: dt.datetime 
     and each blocker's owner and people concerned get the follow-up (EXE-2). Closing twice is refused."""
     now = now or timezone.now()
     stand_up = (
-        StandUp.objects.select_for_update().select_related("team", "team__department", "schedule").get(pk=stand_up.pk)
+        StandUp.objects.select_for_update(of=("self",))
+        .select_related("team", "team__department", "schedule")
+        .get(pk=stand_up.pk)
     )
     if actor is not None and not access.may_close(actor, stand_up):
         _refuse("stand_up", _("Only the team's lead, a head above it or the facilitator closes the stand-up."))
@@ -443,7 +447,9 @@ def stand_ups_close_due(*, now: dt.datetime | None = None) -> int:
 
 def _locked(stand_up: StandUp) -> StandUp:
     return (
-        StandUp.objects.select_for_update().select_related("team", "team__department", "schedule").get(pk=stand_up.pk)
+        StandUp.objects.select_for_update(of=("self",))
+        .select_related("team", "team__department", "schedule")
+        .get(pk=stand_up.pk)
     )
 
 

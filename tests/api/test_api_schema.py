@@ -292,12 +292,12 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/strategic-goals": lambda body, c, o: isinstance(body, list) and all("title" in goal for goal in body),
     "/planning/board": lambda body, c, o: body["cycle"] == c.quarter.pk and bool(body["departments"]),
     "/weeks": lambda body, c, o: c.mia.pk in {week["person"] for week in body},
+    "/corrections": lambda body, c, o: [row["objective"] for row in body] == [o["mine"].pk],
+    "/organisation/policy": lambda body, c, o: body["blocker_department_after_days"] == 2,
     "/holidays": lambda body, c, o: [h["name"] for h in _rows(body)] == ["<b>国庆节</b>"],
     "/absences": lambda body, c, o: [a["note"] for a in _rows(body)] == ["<b>年假</b>"],
     "/stand-ups": lambda body, c, o: [s["blockers"] for s in _rows(body)] == [1],
     "/live": lambda body, c, o: body["live"] is False and body["closed"] is False,
-    "/corrections": lambda body, c, o: [row["objective"] for row in body] == [o["mine"].pk],
-    "/organisation/policy": lambda body, c, o: body["blocker_department_after_days"] == 2,
 }
 
 
