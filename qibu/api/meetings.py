@@ -46,7 +46,7 @@ Confidence = Annotated[int, Field(ge=0, le=100, description="A whole percentage 
 # --- shapes --------------------------------------------------------------------------------------------------
 
 
-class MeetingOut(Schema):
+class WeeklyMeetingOut(Schema):
     id: int
     kind: MeetingKind
     department: int | None = Field(description="None for the management meeting.")
@@ -66,11 +66,11 @@ class MeetingOut(Schema):
     can_run: bool
 
 
-class MeetingPage(PageOut):
-    items: list[MeetingOut]
+class WeeklyMeetingPage(PageOut):
+    items: list[WeeklyMeetingOut]
 
 
-class AgendaItemOut(Schema):
+class WeeklyAgendaItemOut(Schema):
     id: int
     section: AgendaKind
     position: int
@@ -109,8 +109,8 @@ class CommitmentOut(Schema):
     done_at: dt.datetime | None
 
 
-class MeetingDetail(MeetingOut):
-    agenda: list[AgendaItemOut]
+class WeeklyMeetingDetail(WeeklyMeetingOut):
+    agenda: list[WeeklyAgendaItemOut]
     confidence_changes: list[ConfidenceChangeOut]
     commitments: list[CommitmentOut]
 
@@ -124,12 +124,12 @@ class WeekOut(Schema):
     checked_in: bool
 
 
-class MeetingFilters(QuerySchema):
+class WeeklyMeetingFilters(QuerySchema):
     department: Id | None = Field(None, description="One department's meetings.")
     kind: MeetingKind | None = None
 
 
-class MeetingCreate(InputSchema):
+class WeeklyMeetingCreate(InputSchema):
     kind: MeetingKind
     department: Id | None = Field(None, description="Required for a department's meeting.")
     date: dt.date
@@ -270,8 +270,10 @@ def _runs(request: HttpRequest, meeting_id: int) -> tuple[Any, Meeting]:
 # --- meetings -------------------------------------------------------------------------------------------------
 
 
-@router.get("/meetings", response={200: MeetingPage, **ERRORS}, summary="List weekly meetings (EXE-3, EXE-6)")
-def meetings_list(request: HttpRequest, filters: Query[MeetingFilters], paging: Query[PageQuery]) -> dict[str, Any]:
+@router.get("/meetings", response={200: WeeklyMeetingPage, **ERRORS}, summary="List weekly meetings (EXE-3, EXE-6)")
+def meetings_list(
+    request: HttpRequest, filters: Query[WeeklyMeetingFilters], paging: Query[PageQuery]
+) -> dict[str, Any]:
     """The meetings the caller may see, newest first; `?department=` of one they may not see is 404."""
     person = caller(request)
     meetings = Meeting.objects.filter(access.visible_meetings_q(person))
@@ -284,8 +286,8 @@ def meetings_list(request: HttpRequest, filters: Query[MeetingFilters], paging: 
     return {**meta, "items": [meeting_out(m, access.meeting_rights(person, m)) for m in items]}
 
 
-@router.post("/meetings", response={201: MeetingOut, **WRITE_ERRORS}, summary="Plan a weekly meeting")
-def meeting_create(request: HttpRequest, payload: MeetingCreate) -> Status[dict[str, Any]]:
+@router.post("/meetings", response={201: WeeklyMeetingOut, **WRITE_ERRORS}, summary="Plan a weekly meeting")
+def meeting_create(request: HttpRequest, payload: WeeklyMeetingCreate) -> Status[dict[str, Any]]:
     person = caller(request)
     department = None
     if payload.kind == MeetingKind.DEPARTMENT and payload.department is not None:
@@ -310,13 +312,15 @@ def meeting_create(request: HttpRequest, payload: MeetingCreate) -> Status[dict[
     return Status(201, meeting_out(meeting, access.meeting_rights(person, meeting)))
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingDetail, **ERRORS}, summary="Get a weekly meeting")
+@router.get("/meetings/{meeting_id}", response={200: WeeklyMeetingDetail, **ERRORS}, summary="Get a weekly meeting")
 def meeting_get(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
     """With its agenda as it was when it opened, the confidence set in it and its commitments (EXE-12)."""
     return _detail(request, meeting_id)
 
 
-@router.post("/meetings/{meeting_id}/start", response={200: MeetingDetail, **WRITE_ERRORS}, summary="Start a meeting")
+@router.post(
+    "/meetings/{meeting_id}/start", response={200: WeeklyMeetingDetail, **WRITE_ERRORS}, summary="Start a meeting"
+)
 def meeting_start(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
     """Builds the agenda from today's data (kept as it is) and starts the progress part (EXE-5)."""
     person, meeting = _runs(request, meeting_id)
@@ -325,7 +329,9 @@ def meeting_start(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
 
 
 @router.post(
-    "/meetings/{meeting_id}/progress-end", response={200: MeetingOut, **WRITE_ERRORS}, summary="End the progress part"
+    "/meetings/{meeting_id}/progress-end",
+    response={200: WeeklyMeetingOut, **WRITE_ERRORS},
+    summary="End the progress part",
 )
 def meeting_progress_end(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
     """EXE-5: on to next steps."""
@@ -334,7 +340,9 @@ def meeting_progress_end(request: HttpRequest, meeting_id: PathId) -> dict[str, 
     return meeting_out(meeting, access.meeting_rights(person, meeting))
 
 
-@router.post("/meetings/{meeting_id}/close", response={200: MeetingOut, **WRITE_ERRORS}, summary="Close a meeting")
+@router.post(
+    "/meetings/{meeting_id}/close", response={200: WeeklyMeetingOut, **WRITE_ERRORS}, summary="Close a meeting"
+)
 def meeting_close(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
     """Ends it (early is recorded, EXE-5) and sends the minutes by mail and chat; a second close is 422."""
     person, meeting = _runs(request, meeting_id)
@@ -344,7 +352,7 @@ def meeting_close(request: HttpRequest, meeting_id: PathId) -> dict[str, Any]:
 
 @router.post(
     "/meetings/{meeting_id}/agenda/{item_id}/reach",
-    response={200: AgendaItemOut, **WRITE_ERRORS},
+    response={200: WeeklyAgendaItemOut, **WRITE_ERRORS},
     summary="Mark a point reached",
 )
 def agenda_item_reach(request: HttpRequest, payload: ReachIn, meeting_id: PathId, item_id: PathId) -> dict[str, Any]:
@@ -412,7 +420,7 @@ def commitment_create(request: HttpRequest, payload: CommitmentCreate, meeting_i
 
 @router.put(
     "/meetings/{meeting_id}/notes",
-    response={200: MeetingOut, 409: NotesConflictOut, **WRITE_ERRORS},
+    response={200: WeeklyMeetingOut, 409: NotesConflictOut, **WRITE_ERRORS},
     summary="Save the minutes' text",
 )
 def meeting_notes(request: HttpRequest, payload: NotesIn, meeting_id: PathId) -> Status[dict[str, Any]]:

@@ -268,9 +268,6 @@ def world(company: Company, okrs: Okrs) -> World:
         ItemInput(section="today", text="路演准备", link=f"step:{step.pk}"),
         ItemInput(section="blocker", text="等审批", owner=c.hank.pk),
     ])  # fmt: skip
-    # A correction (EXE-11): the target of mia's key result revised, with its reason and approver.
-    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
-                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
     # A project with its members, a stage, the stage's objective and a key result its members carry (version 4).
     project = project_create(
         actor=c.erin, name="新品上市", lead=c.hank, start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 31), vision="愿景"
