@@ -42,6 +42,10 @@ from qibu.okrs.models import (
     Milestone,
     Objective,
 )
+from qibu.oneonones.models import Meeting as OneOnOne
+from qibu.oneonones.models import Note as OneOnOneNote
+from qibu.oneonones.models import Series as OneOnOneSeries
+from qibu.oneonones.models import SupportRequest, TalkingPoint
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal, Team
 from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
@@ -84,6 +88,11 @@ MODELS: tuple[type[models.Model], ...] = (
     Correction,
     ActionStep,
     ActionStep.resource_people.through,
+    OneOnOneSeries,
+    OneOnOne,
+    TalkingPoint,
+    OneOnOneNote,
+    SupportRequest,
     Blocker,
     Blocker.concerned.through,
     AuditEntry,
@@ -124,6 +133,11 @@ ADDED_IN: dict[str, int] = {
     "projects.project": 4,
     "projects.projectmember": 4,
     "projects.stage": 4,
+    "oneonones.series": 4,
+    "oneonones.meeting": 4,
+    "oneonones.talkingpoint": 4,
+    "oneonones.note": 4,
+    "oneonones.supportrequest": 4,
     "notify.notificationsettings": 2,
     "notify.notification": 2,
     "notify.chatwebhook": 3,
@@ -420,6 +434,16 @@ NOTES: dict[tuple[str, str], str] = {
     ("plans.actionstep", "position"): "its place in its key result's plan, 0 first",
     ("plans.actionstep", "split_from"): "the step it was split from (null: none, or that step was deleted)",
     ("plans.actionstep_resource_people", "person"): "a person who helps with the step (its resources)",
+    ("oneonones.series", "weekday"): "0 Monday … 6 Sunday; monthly: the first such day of each month (EXE-9)",
+    ("oneonones.series", "time"): "in the organisation's time zone",
+    ("oneonones.meeting", "reminded_for"): "the start the pair were last reminded of (a moved meeting is reminded "
+    "of again)",
+    ("oneonones.talkingpoint", "carried_from"): "the point of an earlier meeting it was carried from, not discussed "
+    "there",
+    ("oneonones.note", "visibility"): "`private`: only its author reads it in Qibu; `shared`: both of the pair. The "
+    "export holds private notes too: the export is the company's data, and whoever holds the file reads them",
+    ("oneonones.supportrequest", "owner"): "one of the pair, who settles it (EXE-10)",
+    ("oneonones.supportrequest", "resolution"): "the owner's note on the outcome; needed to decline",
     ("blockers.blocker", "owner"): "who settles it (EXE-2)",
     ("blockers.blocker", "team"): "the team it was raised in (null: raised in none)",
     ("blockers.blocker", "department"): "the department it was raised in (the team's when raised in a team)",

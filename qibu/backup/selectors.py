@@ -52,6 +52,11 @@ LABELS: dict[str, Promise] = {
     "projects.project": _("projects"),
     "projects.projectmember": _("project members"),
     "projects.stage": _("project stages"),
+    "oneonones.series": _("1-on-1 series"),
+    "oneonones.meeting": _("1-on-1s"),
+    "oneonones.talkingpoint": _("talking points of 1-on-1s"),
+    "oneonones.note": _("notes of 1-on-1s, private ones included"),
+    "oneonones.supportrequest": _("requests for support"),
 }
 
 

@@ -38,6 +38,7 @@ from qibu.demo.approval import build_approval
 from qibu.demo.blockers import build_blockers
 from qibu.demo.coach import build_coach
 from qibu.demo.corrections import build_corrections
+from qibu.demo.oneonones import build_one_on_ones
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
@@ -57,6 +58,7 @@ from qibu.okrs.models import (
     Status,
     Visibility,
 )
+from qibu.oneonones.models import Series as OneOnOneSeries
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
 from qibu.projects.models import Project
@@ -151,6 +153,7 @@ def wipe_company() -> None:
     with transaction.atomic():
         Holiday.objects.all().delete()
         Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
+        OneOnOneSeries.objects.all().delete()  # with their meetings, points, notes and requests (the pair's)
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()
         Alignment.objects.all().delete()
@@ -279,6 +282,12 @@ class _Builder:
         build_blockers(organisation=self.organisation, quarter=self.quarter, now=self.now,
                        departments=[(k, u.department) for k, u in self.top_units.items()],
                        seed=self.rng.randrange(2**31))  # fmt: skip
+        build_one_on_ones(
+            heads=[unit.head for unit in self.top_units.values() if unit.head is not None],
+            ceo=self.ceo,
+            now=self.now,
+            seed=self.rng.randrange(2**31),
+        )
         build_standups(today=self.today, now=self.now, weeks=self.weeks, seed=self.rng.randrange(2**31))
         return self.summary
 

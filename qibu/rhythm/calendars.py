@@ -13,7 +13,7 @@ with the events of their schedules and the cycles' deadlines.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from urllib.parse import urlsplit
 
 import icalendar
@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from qibu.cycles.models import CycleKind
-from qibu.org.models import Organisation
+from qibu.org.models import Organisation, Person
 from qibu.rhythm.models import Holiday, Recurrence, Schedule, ScheduleKind
 from qibu.rhythm.rules import ICAL_DAYS, CycleSpan, cycle_day, next_occurrence
 from qibu.rhythm.selectors import cycle_spans, group_name, rule_of
@@ -182,13 +182,32 @@ def invitation(schedule: Schedule, *, organisation: Organisation) -> bytes:
     return _bytes(calendar)
 
 
-def subscription(schedules: list[Schedule], *, organisation: Organisation, person_name: str) -> bytes:
-    """A person's calendar: their schedules' events (holidays left out) and the cycles' deadlines (three queries
-    with the schedules)."""
+# Events of apps above rhythm in a person's calendar (a 1-on-1 of theirs), added from their `AppConfig.ready()`:
+# `source(person, organisation, host)` answers the events, in a fixed number of queries.
+CalendarSource = Callable[[Person, Organisation, str], list[icalendar.Event]]
+_SOURCES: dict[str, CalendarSource] = {}
+
+
+def register_calendar_source(name: str, source: CalendarSource) -> None:
+    """Add (or replace) the source `name` of events in each person's calendar."""
+    _SOURCES[name] = source
+
+
+def subscription(
+    schedules: list[Schedule], *, organisation: Organisation, person_name: str, person: Person | None = None
+) -> bytes:
+    """A person's calendar: their schedules' events (holidays left out), the cycles' deadlines (three queries with
+    the schedules) and, given the person, what the registered sources add (a query each)."""
     cycles = cycle_spans()
     holidays = all_holidays()
+    host = _host()
     calendar = _calendar(_("Qibu rhythm of %(person)s") % {"person": person_name}, organisation)
-    events = schedule_events(schedules, organisation=organisation, cycles=cycles, holidays=holidays)
-    for event in [*events, *_deadlines(cycles, _host())]:
+    events = [
+        *schedule_events(schedules, organisation=organisation, cycles=cycles, holidays=holidays),
+        *_deadlines(cycles, host),
+    ]
+    if person is not None:
+        events += [event for source in _SOURCES.values() for event in source(person, organisation, host)]
+    for event in events:
         calendar.add_component(event)
     return _bytes(calendar)

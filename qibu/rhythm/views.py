@@ -171,7 +171,9 @@ def calendar_feed(request: HttpRequest, secret: str) -> HttpResponse:
     organisation = request_organisation(request)
     # In the person's language: a calendar program signs in with nothing but the address.
     with translation.override(person.language or organisation.default_language):
-        content = calendars.subscription(list(schedules_of(person)), organisation=organisation, person_name=str(person))
+        content = calendars.subscription(
+            list(schedules_of(person)), organisation=organisation, person_name=str(person), person=person
+        )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="qibu.ics"'
     return response

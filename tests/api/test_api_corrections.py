@@ -78,3 +78,20 @@ def test_exe11_api_refuses_bad_corrections_by_field(company: Company, okrs: Okrs
 
 def test_exe11_api_hides_the_corrections_of_an_invisible_objective(company: Company, okrs: Okrs) -> None:
     assert call("get", "/objectives/999999/corrections", company.mia).status_code == 404
+
+
+def test_exe9_api_takes_and_shows_milestone_due_dates(company: Company, okrs: Okrs) -> None:
+    body = {
+        "objective": okrs["mine"].pk,
+        "title": "苏州办事处开业",
+        "kind": "milestones",
+        "milestones": [{"title": "选址", "due_date": "2026-10-20"}, {"title": "开业"}],
+    }
+    made = call("post", "/key-results", company.mia, body)
+    assert made.status_code == 201, made.content
+    assert [(m["title"], m["due_date"]) for m in made.json()["milestones"]] == [("选址", "2026-10-20"), ("开业", None)]
+    outside = call(
+        "post", "/key-results", company.mia, body | {"milestones": [{"title": "晚", "due_date": "2027-05-01"}]}
+    )
+    assert outside.status_code == 422
+    assert {d["field"] for d in outside.json()["detail"]} == {"milestones"}

@@ -33,6 +33,8 @@ from qibu.notify.inbox import notify
 from qibu.notify.models import NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Objective
 from qibu.okrs.services import checkin_record, correction_make
+from qibu.oneonones.models import Meeting
+from qibu.oneonones.services import note_add, point_add, request_create, series_create
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from qibu.planning.services import proposal_create, take_up_add
@@ -140,6 +142,19 @@ PATHS = {
     "/api/v1/projects/{project_id}/stages/{stage_id}/objectives": {"post"},
     "/api/v1/projects/{project_id}/key-results": {"post"},
     "/api/v1/projects/{project_id}/key-results/{key_result_id}/carriers": {"put"},
+    "/api/v1/one-on-ones": {"get", "post"},
+    "/api/v1/one-on-ones/{series_id}": {"get", "patch"},
+    "/api/v1/one-on-one-meetings/{meeting_id}": {"get"},
+    "/api/v1/one-on-one-meetings/{meeting_id}/hold": {"post"},
+    "/api/v1/one-on-one-meetings/{meeting_id}/skip": {"post"},
+    "/api/v1/one-on-one-meetings/{meeting_id}/move": {"post"},
+    "/api/v1/one-on-one-meetings/{meeting_id}/talking-points": {"post"},
+    "/api/v1/one-on-one-meetings/{meeting_id}/notes": {"post"},
+    "/api/v1/one-on-one-meetings/{meeting_id}/support-requests": {"post"},
+    "/api/v1/talking-points/{point_id}": {"patch"},
+    "/api/v1/one-on-one-notes/{note_id}": {"get", "patch"},
+    "/api/v1/support-requests/{request_id}": {"get"},
+    "/api/v1/support-requests/{request_id}/settle": {"post"},
 }
 
 
@@ -272,6 +287,19 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
 }
 
 
+def _one_on_one(c: Company) -> dict[str, int]:
+    """hank's and mia's 1-on-1s, with a note of mia's and a request she asked (EXE-9, EXE-10)."""
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00")
+    meeting = Meeting.objects.get(series=series)
+    point_add(actor=c.mia, meeting=meeting, text="<b>培训</b>")
+    return {
+        "series_id": series.pk,
+        "meeting_id": meeting.pk,
+        "note_id": note_add(actor=c.mia, meeting=meeting, text="<b>笔记</b>", visibility="private").pk,
+        "request_id": request_create(actor=c.mia, series=series, meeting=meeting, text="<b>样机</b>").pk,
+    }
+
+
 @pytest.mark.parametrize("path", GETS)
 def test_it_answers_with_real_data_within_its_schema(
     api_schema: schemathesis.BaseSchema, same_connection: None, api_token: str, company: Company, okrs: Okrs, path: str
@@ -301,6 +329,7 @@ def test_it_answers_with_real_data_within_its_schema(
         "stand_up_id": _stand_up(c),
         "step_id": step_create(actor=c.mia, key_result=okrs["my_kr"], title="<b>拜访</b>", owner=c.mia,
                                resource_people=[c.hank], budget="12.5").step.pk,
+        **_one_on_one(c),
         "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
                                      team=c.sales_team, key_result=okrs["my_kr"]).pk,
     }  # fmt: skip
@@ -385,6 +414,9 @@ OPERATION_IDS = {
     "projects_list", "project_create", "project_get", "project_update", "project_rollup", "member_add",
     "member_update", "member_remove", "stage_add", "stage_update", "stage_delete", "stage_objective_add",
     "project_kr_create", "carriers_set",
+    "one_on_ones_list", "one_on_one_create", "one_on_one_get", "one_on_one_update", "meeting_1on1_get",
+    "meeting_1on1_hold", "meeting_1on1_skip", "meeting_1on1_move", "talking_point_add", "talking_point_mark",
+    "note_1on1_add", "note_1on1_get", "note_1on1_update", "support_ask", "support_get", "support_settle",
     "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
     "policy_get", "policy_update",
 }  # fmt: skip
@@ -425,6 +457,11 @@ TAGS = {
     "/api/v1/take-ups": "take-ups",
     "/api/v1/planning": "planning",
     "/api/v1/projects": "projects",
+    "/api/v1/one-on-ones": "1-on-1s",
+    "/api/v1/one-on-one-meetings": "1-on-1 meetings",
+    "/api/v1/talking-points": "talking points",
+    "/api/v1/one-on-one-notes": "1-on-1 notes",
+    "/api/v1/support-requests": "support requests",
     "/api/v1/blockers": "blockers",
 }
 
@@ -458,6 +495,10 @@ NULLABLE_ON_CHANGE = {
     "ProjectUpdate": set(),
     "MemberUpdate": set(),
     "StageUpdate": set(),
+    # 1-on-1s: a series' schedule, a point's tick, a note's text and who sees it: never null.
+    "SeriesUpdate": set(),
+    "PointUpdate": set(),
+    "NoteUpdate": set(),
 }
 
 
@@ -551,8 +592,8 @@ def test_it_keeps_every_weight_the_pattern_allows_as_it_is(text: str) -> None:
 ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility", "Commitment", "RollupMode",
          "Role", "CycleKind", "NotificationKind", "Delivery", "Part", "ChatPlatform", "ScheduleKind", "Recurrence",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
-         "ProjectStatus", "CorrectionKind", "CorrectionApproval", "BlockerSource", "BlockerStatus", "Tier",
-         "Section", "Timing"}  # fmt: skip
+         "ProjectStatus", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence", "OneOnOneStatus", "NoteSharing",
+         "SupportStatus", "BlockerSource", "BlockerStatus", "Tier", "Section", "Timing"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

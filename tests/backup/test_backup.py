@@ -45,6 +45,8 @@ from qibu.okrs.models import (
     ApprovalAction,
     ApprovalDecision,
     CheckIn,
+    Correction,
+    CorrectionKind,
     DraftKeyResult,
     KeyResult,
     KeyResultKind,
@@ -54,12 +56,15 @@ from qibu.okrs.models import (
 )
 from qibu.okrs.services import (
     checkin_record,
+    correction_make,
     draft_key_result_create,
     key_result_create,
     objective_create,
     objective_return,
     objective_submit,
 )
+from qibu.oneonones.models import Meeting
+from qibu.oneonones.services import meeting_hold, note_add, point_add, request_create, series_create
 from qibu.org.models import ApiToken, Department, Organisation, Person, StrategicGoal
 from qibu.org.selectors import organisation_get
 from qibu.org.services import api_token_create, department_create, strategic_goal_create
@@ -129,6 +134,10 @@ def world(company: Company, okrs: Okrs) -> World:
         milestones=["选址", "开业"],
     )
     DraftKeyResult.objects.update(created_at=PAST, updated_at=PAST)
+    # A correction (EXE-11): hank revised mia's target, agreed by making it.
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind=CorrectionKind.TARGET,
+                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
+    Correction.objects.update(created_at=PAST, agreed_at=PAST)
     east = department_create(actor=c.alice, name="华东销售", parent=c.sales)
     c.mia.department = east
     c.mia.save(update_fields=["department"])
@@ -239,6 +248,9 @@ def world(company: Company, okrs: Okrs) -> World:
     Blocker.objects.update(
         tier="department", escalated_at=PAST + dt.timedelta(days=2), updated_at=PAST + dt.timedelta(microseconds=13)
     )
+    # A correction (EXE-11): the target of mia's key result revised, with its reason and approver.
+    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
+                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
     # A holiday, an absence and a stand-up with mia's entry: lines linked to her key result and step, a blocker.
     holiday_create(actor=None, day=dt.date(2026, 10, 1), name="国庆节")
     absence_create(actor=None, person=c.mia, start=dt.date(2026, 10, 8), end=dt.date(2026, 10, 9), note="年假")
@@ -263,6 +275,13 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     Project.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=5))
     ProjectMember.objects.update(created_at=PAST)
+    # A 1-on-1 series (EXE-9, EXE-10): a meeting held with a point carried to the next, a private note, a request.
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00", now=PAST)
+    first = Meeting.objects.get(series=series)
+    point_add(actor=c.mia, meeting=first, text="培训预算")
+    note_add(actor=c.hank, meeting=first, text="私人笔记", visibility="private")
+    request_create(actor=c.mia, series=series, meeting=first, text="需要样机", now=PAST)
+    meeting_hold(actor=c.hank, meeting=first, now=PAST + dt.timedelta(days=1))
     return {**okrs, "token_secret": secret}
 
 

@@ -26,7 +26,7 @@ from qibu.demo import content
 from qibu.demo.generator import DemoSummary, generate_company, wipe_company
 from qibu.okrs import progress as meas
 from qibu.okrs.coach import objectives_advice
-from qibu.okrs.models import Alignment, CheckIn, KeyResult, Level, Objective
+from qibu.okrs.models import Alignment, CheckIn, Correction, KeyResult, Level, Objective
 from qibu.okrs.rollup import key_result_compute, refresh_all
 from qibu.okrs.services import checkin_record
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal
@@ -244,9 +244,20 @@ def test_it_stores_the_rollups_the_services_would_MEAS_1_MEAS_4(demo: DemoSummar
     latest = {}
     for c in CheckIn.objects.order_by("created_at", "id"):
         latest[c.key_result_id] = (c.progress, c.progress_raw)
+    # EXE-11: a revised target moved its key result's progress after its last check-in (qibu/demo/corrections.py).
+    corrected = dict(
+        Correction.objects.filter(progress_after__isnull=False).values_list("key_result_id", "progress_after")
+    )
+    for pk, progress in corrected.items():
+        assert key_results[pk][0] == progress
+        latest.pop(pk)
     # The next quarter's key results, in planning, have no check-in yet and stand at their start.
     assert latest == {pk: stored for pk, stored in key_results.items() if pk in latest}
-    assert all(stored == (Decimal(0), Decimal(0)) for pk, stored in key_results.items() if pk not in latest)
+    assert all(
+        stored == (Decimal(0), Decimal(0))
+        for pk, stored in key_results.items()
+        if pk not in latest and pk not in corrected
+    )
 
     refresh_all()
     assert dict(Objective.objects.values_list("id", "progress")) == objectives
@@ -334,7 +345,9 @@ def test_it_agrees_its_okrs_and_has_two_changes_under_way_SET_1_SET_2(demo: Demo
     states = Counter(o.approval for o in objectives)
     assert (states[Approval.SUBMITTED], states[Approval.RETURNED]) == (1, 1)
     approvals = ApprovalDecision.objects.filter(action="approve", objective__cycle__start__lte=TODAY)
-    assert approvals.count() == len(objectives)
+    # Each once, and once more for a correction its approver agreed (EXE-11, qibu/demo/corrections.py).
+    agreed_later = Correction.objects.exclude(approver_id=F("actor_id")).filter(approver__isnull=False).count()
+    assert approvals.count() == len(objectives) + agreed_later
     returned = ApprovalDecision.objects.get(action="return", objective__cycle__start__lte=TODAY)
     assert returned.actor == org.ceo and returned.comment
     sales_member = Person.objects.get(username=next(s for s in demo.sign_ins if s.role == Role.MEMBER).username)

@@ -11,12 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from qibu.audit.models import AuditEntry
 from qibu.okrs import charts
 from qibu.okrs.models import CheckIn, Correction, CorrectionKind, KeyResult
 from qibu.okrs.services import checkin_record, correction_make
 from tests.conftest import Company, Okrs
+from tests.okrs.test_pages_okrs import COACH_QUERIES, OBJECTIVE_QUERIES
 
 
 @pytest.fixture(autouse=True)
@@ -138,3 +140,31 @@ def test_exe11_series_steps_at_a_correction_and_keeps_the_points_before() -> Non
     # Without check-ins, the line starts where the key result stood before its first correction.
     alone = charts.objective_series(key_results=krs, checkins=[], start=start, steps=steps)
     assert alone[0].progress == Decimal("0.5") and alone[-1].progress == Decimal("0.8")
+
+
+def test_exe11_objective_page_reads_corrections_in_constant_queries(
+    client: Client, company: Company, okrs: Okrs, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    """EXE-11: the list and the chart's marks are one query, whatever the number of corrections."""
+    url = reverse("okrs:objective", args=[okrs["mine"].pk])
+    client.force_login(company.mia)
+
+    def correct(n: int) -> None:
+        for i in range(n):
+            correction_make(
+                actor=company.hank,
+                objective=okrs["mine"],
+                key_result=okrs["my_kr"],
+                kind=CorrectionKind.TARGET,
+                reason=f"原因 {i}",
+                changes={"target_value": str(KeyResult.objects.get(pk=okrs["my_kr"].pk).target_value + 1)},
+            )
+
+    correct(1)
+    # mia sees the coach's advice; the history names hank, whom the page does not know otherwise (one query).
+    with django_assert_num_queries(OBJECTIVE_QUERIES + COACH_QUERIES + 1) as few:
+        client.get(url)
+    correct(6)
+    with django_assert_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count('class="correction-marker"') == 7

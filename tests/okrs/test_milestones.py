@@ -18,7 +18,7 @@ from pytest_django import DjangoAssertNumQueries
 from qibu.audit.models import AuditEntry
 from qibu.notify.models import Notification, NotificationKind
 from qibu.okrs.focus import Rank, daily_focus
-from qibu.okrs.milestones import overdue_milestones_told, overdue_of_people, overdue_of_reports
+from qibu.okrs.milestones import focus_items, overdue_milestones_told, overdue_of_people, overdue_of_reports
 from qibu.okrs.models import KeyResult, Milestone
 from qibu.okrs.services import key_result_create, milestones_due_set
 from qibu.org.selectors import organisation_get
@@ -157,8 +157,9 @@ def test_exe9_overdue_reads_are_one_query_at_two_sizes(
     with django_assert_num_queries(1):
         people = overdue_of_people(viewer=company.hank, owner_ids=[company.mia.pk], today=_today())
     assert len(people) == min(2 * count, 10)
+    # The milestones' own source (the other apps' sources count their own queries).
     with django_assert_num_queries(1):
-        items = [i for i in daily_focus(company.mia, company.org, timezone.now()) if i.source == "okrs.milestones"]
+        items = [i for i in focus_items(company.mia, company.org, timezone.now()) if i.source == "okrs.milestones"]
     assert len(items) == min(2 * count, 10)
     assert items[0].rank == Rank.OVERDUE
 
@@ -199,3 +200,24 @@ def test_exe9_daily_job_skips_an_inactive_manager(company: Company, okrs: Okrs) 
     _milestones_kr(company, okrs, dt.date(2026, 11, 10))
     assert overdue_milestones_told(policy=organisation_get(), now=NOW) == 1
     assert [who for who, _text in _told()] == ["mia"]
+
+
+def test_exe9_key_result_dates_may_not_leave_a_milestone_outside(company: Company, okrs: Okrs) -> None:
+    """EXE-9, EXE-11: a correction of a key result's dates that would leave a milestone's due date outside is refused,
+    naming the end date; nothing written."""
+    from qibu.okrs.models import Correction, CorrectionKind
+    from qibu.okrs.services import correction_make
+
+    kr = _milestones_kr(company, okrs, dt.date(2026, 12, 20))
+    with pytest.raises(ValidationError) as raised:
+        correction_make(
+            actor=company.mia,
+            objective=okrs["mine"],
+            key_result=kr,
+            kind=CorrectionKind.DATES,
+            reason="提前结束",
+            changes={"end_date": "2026-12-10"},
+        )
+    assert "outside the key result's dates" in raised.value.message_dict["end_date"][0]
+    assert not Correction.objects.exists()
+    assert KeyResult.objects.get(pk=kr.pk).end_date == company.quarter.end

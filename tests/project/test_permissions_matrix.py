@@ -37,6 +37,9 @@ from qibu.notify.models import (
 from qibu.notify.services import mail_queue
 from qibu.okrs.models import Alignment, CheckIn, Correction, KeyResult, Level, Objective, Visibility
 from qibu.okrs.services import key_result_create, objective_create
+from qibu.oneonones.models import Meeting, Series, SupportRequest, TalkingPoint
+from qibu.oneonones.models import Note as OneOnOneNote
+from qibu.oneonones.services import note_add, point_add, request_create, series_create
 from qibu.org.models import Organisation, Person, StrategicGoal
 from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
@@ -72,6 +75,12 @@ class World(Okrs):
     revoked_calendar: str
     publication: Publication
     failed_publication: Publication
+    one_on_ones: Series
+    one_on_one: Meeting
+    shared_note: OneOnOneNote
+    private_note: OneOnOneNote
+    talking_point: TalkingPoint
+    support_request: SupportRequest
     blocker: Blocker
     resolved_blocker: Blocker
 
@@ -101,6 +110,15 @@ SET_SALES_RHYTHM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar
 REVOKE_CALENDAR = dict.fromkeys(PERSONAS[:-1], 404) | {"mia": "ok", "anonymous": "login"}
 # Administrators and executives publish a quarter and follow its mailing (PUB-1).
 PUBLISH = EDIT_COMPANY
+# 1-on-1s (EXE-9, EXE-10) of hank and mia: the pair only; erin (hank's manager) and oscar are third persons (404);
+# alice, an administrator, sees that the series exists (and may not change it) and nothing said in it (404).
+ONE_ON_ONE = {"alice": 404, "erin": 404, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+ONE_ON_ONE_SERIES = ONE_ON_ONE | {"alice": "ok"}
+ONE_ON_ONE_SCHEDULE = ONE_ON_ONE | {"alice": 403}
+# mia's private note: hers alone; hank's shared note: both read it, its author changes it; hank owns the request.
+MIAS_PRIVATE_NOTE = ONE_ON_ONE | {"hank": 404}
+HANKS_SHARED_NOTE = ONE_ON_ONE | {"mia": 403}
+SETTLE_REQUEST = ONE_ON_ONE | {"mia": 403}
 # mia's blocker in her team (EXE-2): seen by its team and department (hank, the lead and head), executives and
 # administrators, not by oscar in marketing; changed, resolved and reopened by mia, hank and administrators.
 SEE_BLOCKER = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
@@ -154,7 +172,15 @@ def world(company: Company, okrs: Okrs) -> World:
     blocker = blocker_create(actor=c.mia, title="合同卡在法务", owner=c.mia, team=c.sales_team)
     resolved_blocker = blocker_create(actor=c.mia, title="演示环境", owner=c.mia, team=c.sales_team)
     blocker_resolve(actor=c.mia, blocker=resolved_blocker, resolution="借到了")
+    series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00")
+    meeting = Meeting.objects.get(series=series)
     return {
+        "one_on_ones": series,
+        "one_on_one": meeting,
+        "shared_note": note_add(actor=c.hank, meeting=meeting, text="共同记录", visibility="shared"),
+        "private_note": note_add(actor=c.mia, meeting=meeting, text="米娅的私人笔记", visibility="private"),
+        "talking_point": point_add(actor=c.mia, meeting=meeting, text="转岗的想法"),
+        "support_request": request_create(actor=c.mia, series=series, meeting=meeting, text="需要一台样机"),
         "blocker": blocker,
         "resolved_blocker": Blocker.objects.get(pk=resolved_blocker.pk),
         "sales_chat": sales_chat,
@@ -217,6 +243,11 @@ def _state() -> str:
             "holidays": list(Holiday.objects.order_by("pk").values_list("pk", "day", "name")),
             "absences": list(Absence.objects.order_by("pk").values_list("pk", "person_id", "start", "end")),
             "publications": list(Publication.objects.order_by("pk").values_list("pk", "number", "message", "state")),
+            "one_on_ones": list(Series.objects.order_by("pk").values_list("pk", "time", "active")),
+            "one_on_one_meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status", "scheduled_at")),
+            "one_on_one_notes": list(OneOnOneNote.objects.order_by("pk").values_list("pk", "text", "visibility")),
+            "talking_points": list(TalkingPoint.objects.order_by("pk").values_list("pk", "text", "discussed")),
+            "support_requests": list(SupportRequest.objects.order_by("pk").values_list("pk", "status", "resolution")),
             "blockers": list(
                 Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
             ),
@@ -1104,6 +1135,127 @@ ROWS = [
         _fixed_url("/api/v1/absences"),
         RECORD_MIAS_ABSENCE,
         data=lambda w, c: {"person": c.mia.pk, "start": "2026-10-05", "end": "2026-10-06"},
+        api=True,
+    ),
+    # --- 1-on-1s (EXE-9, EXE-10): the pair only; a third person is refused (404), an administrator sees the series
+    Row("my 1-on-1s", "get", _fixed_url("/one-on-ones/"), ALL_OK),
+    Row("start 1-on-1s form", "get", _fixed_url("/one-on-ones/new/"), ALL_OK),
+    Row("1-on-1 series page", "get", lambda w, c: f"/one-on-ones/series/{w['one_on_ones'].pk}/", ONE_ON_ONE_SERIES),
+    Row(
+        "change the 1-on-1 schedule",
+        "post",
+        lambda w, c: f"/one-on-ones/series/{w['one_on_ones'].pk}/edit/",
+        ONE_ON_ONE_SCHEDULE,
+        data=lambda w, c: {"cadence": "biweekly", "weekday": 2, "time": "15:00", "duration_minutes": 45},
+    ),
+    Row("1-on-1 page", "get", lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/", ONE_ON_ONE),
+    Row(
+        "add a 1-on-1 note",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/notes/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "记一笔", "visibility": "shared"},
+    ),
+    Row(
+        "add a talking point",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/points/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "再聊聊预算"},
+    ),
+    Row(
+        "tick a talking point",
+        "post",
+        lambda w, c: f"/one-on-ones/points/{w['talking_point'].pk}/discussed/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"discussed": "1"},
+    ),
+    Row(
+        "hold a 1-on-1",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/hold/",
+        ONE_ON_ONE,
+        data=lambda w, c: {},
+    ),
+    Row(
+        "ask for support in a 1-on-1",
+        "post",
+        lambda w, c: f"/one-on-ones/meetings/{w['one_on_one'].pk}/requests/",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "需要法务支持", "owner": str(c.hank.pk), "due": ""},
+    ),
+    Row(
+        "settle a request for support",
+        "post",
+        lambda w, c: f"/one-on-ones/requests/{w['support_request'].pk}/settle/",
+        SETTLE_REQUEST,
+        data=lambda w, c: {"status": "done", "note": "已寄出"},
+    ),
+    Row(
+        "edit a private 1-on-1 note",
+        "get",
+        lambda w, c: f"/one-on-ones/notes/{w['private_note'].pk}/edit/",
+        MIAS_PRIVATE_NOTE,
+    ),
+    Row(
+        "edit a shared 1-on-1 note",
+        "get",
+        lambda w, c: f"/one-on-ones/notes/{w['shared_note'].pk}/edit/",
+        HANKS_SHARED_NOTE,
+    ),
+    Row("API my 1-on-1s", "get", _fixed_url("/api/v1/one-on-ones"), ALL_OK, api=True),
+    Row(
+        "API a 1-on-1 series",
+        "get",
+        lambda w, c: f"/api/v1/one-on-ones/{w['one_on_ones'].pk}",
+        ONE_ON_ONE_SERIES,
+        api=True,
+    ),
+    Row(
+        "API change a 1-on-1 series",
+        "patch",
+        lambda w, c: f"/api/v1/one-on-ones/{w['one_on_ones'].pk}",
+        ONE_ON_ONE_SCHEDULE,
+        data=lambda w, c: {"time": "09:00"},
+        api=True,
+    ),
+    Row("API a 1-on-1", "get", lambda w, c: f"/api/v1/one-on-one-meetings/{w['one_on_one'].pk}", ONE_ON_ONE, api=True),
+    Row(
+        "API write a 1-on-1 note",
+        "post",
+        lambda w, c: f"/api/v1/one-on-one-meetings/{w['one_on_one'].pk}/notes",
+        ONE_ON_ONE,
+        data=lambda w, c: {"text": "记一笔", "visibility": "private"},
+        api=True,
+    ),
+    Row(
+        "API a private 1-on-1 note",
+        "get",
+        lambda w, c: f"/api/v1/one-on-one-notes/{w['private_note'].pk}",
+        MIAS_PRIVATE_NOTE,
+        api=True,
+    ),
+    Row(
+        "API change a shared 1-on-1 note",
+        "patch",
+        lambda w, c: f"/api/v1/one-on-one-notes/{w['shared_note'].pk}",
+        HANKS_SHARED_NOTE,
+        data=lambda w, c: {"text": "改过的记录"},
+        api=True,
+    ),
+    Row(
+        "API a request for support",
+        "get",
+        lambda w, c: f"/api/v1/support-requests/{w['support_request'].pk}",
+        ONE_ON_ONE,
+        api=True,
+    ),
+    Row(
+        "API settle a request for support",
+        "post",
+        lambda w, c: f"/api/v1/support-requests/{w['support_request'].pk}/settle",
+        SETTLE_REQUEST,
+        data=lambda w, c: {"status": "declined", "note": "本季度没有预算"},
         api=True,
     ),
     # --- blockers (EXE-2)

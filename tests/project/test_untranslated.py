@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from qibu.okrs.models import KeyResult, KeyResultKind
-from qibu.okrs.services import checkin_record, key_result_create
+from qibu.okrs.services import checkin_record, correction_make, key_result_create
 from qibu.org.models import Person
 from tests.conftest import Company
 from tests.project.test_permissions_matrix import ROWS, Row, World, world  # noqa: F401  (the fixture, used by name)
@@ -160,9 +160,17 @@ def lived_in(world: World, company: Company) -> World:  # noqa: F811  (the impor
     long_ago = timezone.now() - dt.timedelta(days=30)
     stale = key_result_create(actor=c.mia, objective=mine, title="久未更新", start_value=0, target_value=9)
     KeyResult.objects.filter(pk__in=[stale.pk, world["department_kr"].pk]).update(created_at=long_ago)
+    # EXE-9: a milestone overdue and one due later; EXE-11: a revised target, listed and marked on the chart.
+    late = max(c.quarter.start, timezone.localdate() - dt.timedelta(days=2))
     key_result_create(
-        actor=c.mia, objective=mine, title="门店开业", kind=KeyResultKind.MILESTONES, milestones=["选址", "开业"]
+        actor=c.mia,
+        objective=mine,
+        title="门店开业",
+        kind=KeyResultKind.MILESTONES,
+        milestones=[{"title": "选址", "due_date": late}, {"title": "开业", "due_date": c.quarter.end}],
     )
+    correction_make(actor=c.hank, objective=mine, key_result=world["my_kr"], kind="target", reason="市场比预期小",
+                    changes={"target_value": "3"})  # fmt: skip
     key_result_create(actor=c.mia, objective=mine, title="拿到资质", kind=KeyResultKind.BOOLEAN)
     key_result_create(actor=c.mia, objective=mine, title="毛利率", kind=KeyResultKind.BAND, band_low=30, band_high=40)
     return world

@@ -138,6 +138,6 @@ def test_it_shows_what_is_due_on_the_home_page_in_a_constant_number_of_queries_E
 # my OKRs' own queries (the action plans' and the overdue milestones' panels included), then the person's schedules
 # and the cycles (a schedule follows them) and the holidays of the coming week; and the daily focus (EXE-7,
 # tests/okrs/test_focus.py), the rhythm's source reading nothing more (what falls today is among what is due this
-# week, read once at the same moment); the open blockers the person owns (qibu.blockers, one); the stand-up's
-# source (one).
-HOME_QUERIES = 21
+# week, read once at the same moment); the open blockers the person owns (qibu.blockers, one), their 1-on-1s today
+# (qibu.oneonones, one) and the stand-up's source (one).
+HOME_QUERIES = 22

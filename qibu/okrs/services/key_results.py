@@ -326,6 +326,11 @@ def key_result_update(*, actor: Person, key_result: KeyResult, data: dict[str, A
     before = snapshot(kr, KEY_RESULT_FIELDS)
     reason = _apply_changes(errors, kr, data)
     _check_numbers(errors, kr, kr.milestones.count() if kr.kind == KeyResultKind.MILESTONES else 0)
+    dated = "start_date" in data or "end_date" in data
+    if dated and kr.kind == KeyResultKind.MILESTONES and "end_date" not in errors:
+        # EXE-9: its milestones stay due within its dates.
+        due = Milestone.objects.filter(key_result=kr, due_date__isnull=False).values_list("title", "due_date")
+        check_due_dates(errors, "end_date", kr, list(due))
     errors.raise_if_any()
     key_result_compute(kr)
     after = snapshot(kr, KEY_RESULT_FIELDS)
