@@ -248,9 +248,6 @@ def world(company: Company, okrs: Okrs) -> World:
     Blocker.objects.update(
         tier="department", escalated_at=PAST + dt.timedelta(days=2), updated_at=PAST + dt.timedelta(microseconds=13)
     )
-    # A correction (EXE-11): the target of mia's key result revised, with its reason and approver.
-    correction_make(actor=c.hank, objective=okrs["mine"], key_result=okrs["my_kr"], kind="target",
-                    reason="市场比预期小", changes={"target_value": "3"})  # fmt: skip
     # A holiday, an absence and a stand-up with mia's entry: lines linked to her key result and step, a blocker.
     holiday_create(actor=None, day=dt.date(2026, 10, 1), name="国庆节")
     absence_create(actor=None, person=c.mia, start=dt.date(2026, 10, 8), end=dt.date(2026, 10, 9), note="年假")
