@@ -278,7 +278,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/timetable": lambda body, c, o: bool(body["groups"]) and body["count"] == 1,
     "/strategic-goals": lambda body, c, o: isinstance(body, list) and all("title" in goal for goal in body),
     "/planning/board": lambda body, c, o: body["cycle"] == c.quarter.pk and bool(body["departments"]),
-    "/corrections": lambda body, c, o: [row["objective"] for row in body] == [o["mine"].pk],
+    "/corrections": lambda body, c, o: [row["objective"] for row in _rows(body)] == [o["mine"].pk],
     "/organisation/policy": lambda body, c, o: body["blocker_department_after_days"] == 2,
     "/holidays": lambda body, c, o: [h["name"] for h in _rows(body)] == ["<b>国庆节</b>"],
     "/absences": lambda body, c, o: [a["note"] for a in _rows(body)] == ["<b>年假</b>"],
