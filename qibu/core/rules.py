@@ -35,6 +35,9 @@ RULES: dict[str, Promise] = {
     "COACH-1": _("An objective says in words where to go; the numbers that show it are its key results."),
     "COACH-2": _("A department does not keep two objectives that say the same."),
     "SET-9": _("Key results may be written first, then gathered under the objective they serve."),
+    "EXE-1": _(
+        "Each group holds a daily stand-up of at most 15 minutes: yesterday's progress, today's plan, blockers."
+    ),
     "EXE-2": _(
         "Blockers are listed, not discussed, in the stand-up; afterwards the people concerned settle them, and "
         "one left open climbs to the department's, then the management's weekly meeting."
@@ -56,7 +59,15 @@ RULES: dict[str, Promise] = {
         "Action plans are concrete steps, each with who does it, who answers for it and who decides, its "
         "resources and its timetable."
     ),
+    "EXE-7": _("OKRs are the priority of daily work: each person sees every day what to push first."),
+    "EXE-9": _(
+        "Supervisors follow progress through key-result milestones, regular progress checks and 1-on-1 meetings."
+    ),
     "EXE-10": _("Supervisors support their people: they resolve difficulties and provide resources."),
+    "EXE-11": _(
+        "When a result goes off track, correct it: re-evaluate the objective, revise key results, adjust the "
+        "strategy or the resources, and say why."
+    ),
     "MEAS-6": _("Health follows confidence and pace: on track, at risk or off track."),
     "MEAS-8": _("A key result without a recent check-in is marked as not updated."),
     "PUB-1": _("When the OKRs are set, they are compiled and mailed to every employee."),
