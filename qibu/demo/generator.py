@@ -45,6 +45,7 @@ from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
 from qibu.demo.standups import build_standups
 from qibu.demo.strategy import build_strategy
+from qibu.meetings.models import Meeting as WeeklyMeeting
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
 from qibu.okrs.models import (
@@ -65,6 +66,7 @@ from qibu.org.services import department_create
 from qibu.projects.models import Project
 from qibu.rhythm.models import Holiday
 from qibu.search.services import search_reindex
+from qibu.standups.models import StandUp
 
 BATCH = 2000
 # A department (or sub-department) holds about this many people before it is split.
@@ -155,6 +157,10 @@ def wipe_company() -> None:
     """
     with transaction.atomic():
         Holiday.objects.all().delete()
+        # The weekly meetings (the management's have no department to go with) and their commitments, whose owners
+        # are kept from deletion while they have any; the stand-ups with their entries.
+        WeeklyMeeting.objects.all().delete()
+        StandUp.objects.all().delete()
         Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
         OneOnOneSeries.objects.all().delete()  # with their meetings, points, notes and requests (the pair's)
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
