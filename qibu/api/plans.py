@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -36,7 +36,7 @@ from qibu.okrs.models import Priority
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Person
 from qibu.plans import access, services
-from qibu.plans.models import OPEN_STATUSES, ActionStep, StepStatus
+from qibu.plans.models import ActionStep, StepStatus, overdue_q
 from qibu.plans.selectors import local_today, timetable_for, timetable_scope, visible_steps
 from qibu.plans.services import StepResult
 
@@ -314,7 +314,7 @@ def action_steps_list(request: HttpRequest, filters: Query[StepFilters], paging:
     if filters.status is not None:
         steps = steps.filter(status=filters.status)
     if filters.overdue is not None:
-        late = Q(status__in=OPEN_STATUSES, deadline__lt=today)
+        late = overdue_q(today)
         steps = steps.filter(late) if filters.overdue else steps.exclude(late)
     items, meta = paginate(steps.order_by("key_result_id", "position", "id"), paging, rows=_steps())
     editable: dict[int, bool] = {}

@@ -28,7 +28,7 @@ from qibu.okrs.corrections import corrections_between
 from qibu.okrs.models import CheckIn, KeyResult, Level, Objective, Status, Visibility, agreed_q
 from qibu.okrs.selectors import key_result_status
 from qibu.org.models import Department, Organisation, Person
-from qibu.plans.models import OPEN_STATUSES, ActionStep
+from qibu.plans.models import ActionStep, overdue_q
 
 # At most this many points per section: a meeting of an hour discusses no more.
 SECTION_LIMIT = 30
@@ -185,7 +185,7 @@ def _overdue_items(meeting: Meeting) -> list[AgendaItem]:
         return []
     department = meeting.department
     steps = (
-        ActionStep.objects.filter(status__in=OPEN_STATUSES, deadline__lt=meeting.date)
+        ActionStep.objects.filter(overdue_q(meeting.date))
         .filter(
             Q(key_result__objective__in=running_objectives(meeting))
             | Q(owner__department__path__startswith=department.path, key_result__objective__status=Status.ACTIVE)

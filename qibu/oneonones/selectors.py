@@ -32,7 +32,7 @@ from qibu.oneonones.models import (
     TalkingPoint,
 )
 from qibu.org.models import Organisation, Person
-from qibu.plans.models import OPEN_STATUSES, ActionStep
+from qibu.plans.models import ActionStep, overdue_q
 
 # Series listed on the administrators' page of every series, at most.
 ALL_SERIES_LIMIT = 500
@@ -263,7 +263,7 @@ def _overdue_steps(*, viewer: Person, report: Person, today: dt.date) -> list[Ag
     """One query: the report's action steps past their deadline, under objectives the viewer sees."""
     visible = Objective.objects.filter(visible_objectives_q(viewer))
     steps = (
-        ActionStep.objects.filter(owner=report, status__in=OPEN_STATUSES, deadline__lt=today)
+        ActionStep.objects.filter(overdue_q(today), owner=report)
         .filter(key_result__objective__in=visible, key_result__objective__status=Status.ACTIVE)
         .select_related("key_result")
         .order_by("deadline", "pk")[:AGENDA_LIMIT]

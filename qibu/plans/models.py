@@ -30,6 +30,11 @@ class StepStatus(models.TextChoices):
 OPEN_STATUSES: tuple[str, ...] = (StepStatus.TODO, StepStatus.DOING, StepStatus.BLOCKED)
 
 
+def overdue_q(today: dt.date, prefix: str = "") -> models.Q:
+    """The steps past their deadline on `today` and not done (nor cancelled): `ActionStep.is_overdue` as a filter."""
+    return models.Q(**{f"{prefix}status__in": OPEN_STATUSES, f"{prefix}deadline__lt": today})
+
+
 class ActionStep(models.Model):
     key_result = models.ForeignKey(
         KeyResult, on_delete=models.CASCADE, related_name="action_steps", verbose_name=_("key result")

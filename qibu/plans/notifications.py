@@ -18,7 +18,7 @@ from qibu.notify.models import NotificationKind
 from qibu.okrs.access import can_view
 from qibu.okrs.models import Status
 from qibu.org.models import Organisation, Person
-from qibu.plans.models import OPEN_STATUSES, ActionStep
+from qibu.plans.models import ActionStep, overdue_q
 from qibu.plans.services import step_url
 
 CHUNK = 500
@@ -27,7 +27,7 @@ CHUNK = 500
 def overdue_steps(today: dt.date) -> QuerySet[ActionStep]:
     """Open steps past their deadline under objectives still running (a closed one's plan is history)."""
     return (
-        ActionStep.objects.filter(status__in=OPEN_STATUSES, deadline__lt=today, owner__is_active=True)
+        ActionStep.objects.filter(overdue_q(today), owner__is_active=True)
         .filter(key_result__objective__status=Status.ACTIVE, key_result__objective__cycle__is_closed=False)
         .select_related(
             "owner__manager",
