@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -174,6 +175,16 @@ class PolicyOut(Schema):
     blocker_management_after_days: int = Field(
         description="EXE-2: then to the management weekly meeting after this many days (from when it was raised)."
     )
+    self_assessment_every_months: int = Field(description="SELF-1: self-assessment every 3 (quarterly) or 1 month.")
+    update_every_months: int = Field(description="UPD-1: the update every 3 (quarterly) or 1 month.")
+    set_lead_days: int = Field(description="PLAY-EXEC: setting starts this many days before the cycle.")
+    publish_within_days: int = Field(description="PLAY-EXEC: the OKRs are published within the cycle's first days.")
+    self_assessment_days: int = Field(description="SELF-1: self-assessment in the cycle's last days.")
+    reflection_days: int = Field(description="REF-1: reflection within the days after the cycle.")
+    update_days: int = Field(description="UPD-1: the update in the next cycle's first days.")
+    celebration_days: int = Field(description="CEL-1: the celebration within the days after the cycle.")
+    reward_rich_from: Decimal = Field(description="CEL-3: a rich celebration from this score (0.0–1.0).")
+    reward_standard_from: Decimal = Field(description="CEL-3: a standard one from this score; below, a simple one.")
     departures: list[str] = Field(description="The fields set away from the method's default.")
 
 
@@ -191,11 +202,24 @@ class PolicyUpdate(InputSchema):
     behind_pace_points: int | None = Field(None, ge=0, le=1000)
     blocker_department_after_days: int | None = Field(None, ge=0, le=1000)
     blocker_management_after_days: int | None = Field(None, ge=0, le=1000)
+    self_assessment_every_months: int | None = Field(None, ge=0, le=1000)
+    update_every_months: int | None = Field(None, ge=0, le=1000)
+    set_lead_days: int | None = Field(None, ge=0, le=1000)
+    publish_within_days: int | None = Field(None, ge=0, le=1000)
+    self_assessment_days: int | None = Field(None, ge=0, le=1000)
+    reflection_days: int | None = Field(None, ge=0, le=1000)
+    update_days: int | None = Field(None, ge=0, le=1000)
+    celebration_days: int | None = Field(None, ge=0, le=1000)
+    reward_rich_from: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=2)
+    reward_standard_from: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=2)
 
 
 def _policy_out(organisation: Organisation) -> dict[str, Any]:
     return {
-        **{name: getattr(organisation, name) for name in Organisation.POLICY_FIELDS},
+        **{
+            name: getattr(organisation, name)
+            for name in (*Organisation.POLICY_FIELDS, *Organisation.SCORE_POLICY_FIELDS)
+        },
         "departures": organisation.departures_from_method(),
     }
 

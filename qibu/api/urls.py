@@ -8,7 +8,9 @@ from django.conf import settings
 
 from qibu.api import (
     approval,
+    assess,
     blockers,
+    celebrate,
     chat,
     coach,
     comments,
@@ -25,8 +27,11 @@ from qibu.api import (
     plans,
     projects,
     publications,
+    quarter,
+    reflect,
     rhythm,
     standups,
+    updates,
 )
 from qibu.api.auth import SessionAuth, TokenAuth
 from qibu.api.errors import install_error_handlers
@@ -65,3 +70,8 @@ api.add_router("", meetings.router)
 api.add_router("", meetings.commitments_router)
 api.add_router("", oneonones.router)
 api.add_router("", focus.router)
+api.add_router("", assess.router)
+api.add_router("", reflect.router)
+api.add_router("", updates.router)
+api.add_router("", celebrate.router)
+api.add_router("", quarter.router)

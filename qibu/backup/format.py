@@ -71,6 +71,7 @@ MODELS: tuple[type[models.Model], ...] = (
     Department,
     Team,
     Person,
+    Organisation.late_updaters.through,
     ApiToken,
     Cycle,
     Project,
@@ -125,6 +126,8 @@ MODELS: tuple[type[models.Model], ...] = (
 # (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans, and
 # the key results drafted before their objective (SET-9).
 ADDED_IN: dict[str, int] = {
+    # UPD-5: who may still update a closed cycle, with the close of the loop.
+    "org.organisation_late_updaters": 4,
     "okrs.approvaldecision": 4,
     "okrs.draftkeyresult": 4,
     # EXE-11: corrective actions, with the execute step.
@@ -413,6 +416,9 @@ NOTES: dict[tuple[str, str], str] = {
     ("okrs.correction", "progress_after"): "its progress just after (a revised target moves it), 0–1",
     ("okrs.correction", "approver"): "who agreed it: its maker when an approver of the objective, else whoever "
     "approved the objective after it (null: not agreed, or no approval asked)",
+    ("org.organisation_late_updaters", "organisation"): "the organisation",
+    ("org.organisation_late_updaters", "person"): "UPD-5: a person who may still update a closed cycle, flagged as "
+    "late",
     ("okrs.keyresult_contributors", "keyresult"): "a key result",
     ("okrs.keyresult_contributors", "person"): "a person who carries it with its owner (PLAY-PROJ)",
     ("projects.project", "vision"): "VIS-3: the project's own vision",

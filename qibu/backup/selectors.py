@@ -17,6 +17,7 @@ LABELS: dict[str, Promise] = {
     "org.department": _("departments"),
     "org.team": _("teams"),
     "org.person": _("people"),
+    "org.organisation_late_updaters": _("who may update a closed cycle"),
     "org.apitoken": _("API tokens (hashes only)"),
     "cycles.cycle": _("cycles"),
     "okrs.objective": _("objectives"),

@@ -73,6 +73,42 @@ RULES: dict[str, Promise] = {
     "PUB-1": _("When the OKRs are set, they are compiled and mailed to every employee."),
     "PUB-2": _("Every OKR is open to everyone in the company, so that everyone sees the priorities."),
     "PUB-3": _("Leaders explain why these OKRs matter and invite feedback."),
+    "PLAY-EXEC": _("A quarter runs in seven steps: set, publish, execute, self-assess, reflect, update and celebrate."),
+    "MEAS-7": _(
+        "Each key result ends with a score from 0.0 to 1.0, its progress unless adjusted with a reason; 0.7 is good "
+        "for an aspirational one, 1.0 is expected of a committed one."
+    ),
+    "SELF-1": _("Monthly or quarterly, each person scores their own OKRs and presents them in the department meeting."),
+    "SELF-2": _(
+        "Self-assessment is not a performance appraisal: it finds the root cause of unfinished work and prompts "
+        "changes."
+    ),
+    "SELF-3": _("Scores are numbers, so that colleagues can look at them closely."),
+    "REF-1": _("Right after self-assessment come a department reflection and a management reflection."),
+    "REF-2": _("A department reflection ends with concrete measures for the next month or quarter."),
+    "REF-3": _("In the management reflection every manager tells how they used OKRs and what they plan next."),
+    "REF-4": _("Reflection rests on the aggregated self-assessment data, not on feelings."),
+    "REF-5": _(
+        "No blame: the aim is to improve; the gaps between expected and actual results are studied to forecast better."
+    ),
+    "UPD-1": _(
+        "OKRs are updated in the first week of the new quarter, after self-assessment and reflection; monthly "
+        "updates are allowed."
+    ),
+    "UPD-2": _("The update goes in order: the company, then the departments, then each person."),
+    "UPD-3": _(
+        "The company's update is about direction and keeps continuity: a new or changed company objective needs a "
+        "stated justification of its importance and feasibility."
+    ),
+    "UPD-4": _("Department and personal updates are about the details of key results."),
+    "UPD-5": _("The update happens on time, so that everyone keeps the rhythm."),
+    "CEL-1": _("Celebrate on several levels: the team on Fridays, the department monthly, the management quarterly."),
+    "CEL-2": _("Celebrations take simple forms: drinks, snacks, fruit, a team activity."),
+    "CEL-3": _("Rewards follow results: a department that did well celebrates more richly than one that did not."),
+    "CEL-4": _(
+        "Recognise people: timely praise, promotion opportunities, financial and career incentives, team activities."
+    ),
+    "CEL-5": _("Sum up: results and lessons learned are recorded and used when the next cycle is drafted."),
 }
 
 

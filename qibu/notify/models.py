@@ -72,6 +72,12 @@ class NotificationKind(models.TextChoices):
     ONE_ON_ONE = "one_on_one", _("your 1-on-1s and the support asked in them")
     CORRECTION = "correction", _("a correction of OKRs you approve or follow")
     MILESTONE = "milestone", _("a milestone of yours is due or overdue")
+    SELF_ASSESSMENT = "self_assessment", _("self-assessments: yours due, your people's submitted")
+    REFLECTION = "reflection", _("reflections and the measures they give you")
+    UPDATE = "update", _("the update of OKRs after a cycle: your turn, and approvals")
+    CELEBRATION = "celebration", _("celebrations of your team and department")
+    RECOGNITION = "recognition", _("recognition given to you")
+    PHASE = "phase", _("the quarter's calendar: a phase that begins or that you are late for")
 
 
 class Delivery(models.TextChoices):
@@ -98,6 +104,12 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.ONE_ON_ONE: Delivery.MAIL,
     NotificationKind.CORRECTION: Delivery.DIGEST,
     NotificationKind.MILESTONE: Delivery.DIGEST,
+    NotificationKind.SELF_ASSESSMENT: Delivery.MAIL,
+    NotificationKind.REFLECTION: Delivery.MAIL,
+    NotificationKind.UPDATE: Delivery.MAIL,
+    NotificationKind.CELEBRATION: Delivery.DIGEST,
+    NotificationKind.RECOGNITION: Delivery.MAIL,
+    NotificationKind.PHASE: Delivery.DIGEST,
 }
 
 

@@ -153,6 +153,16 @@ class Objective(models.Model):
     confidence = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     # MEAS-7 end score, set at self-assessment.
     score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    # UPD-1, UPD-3: the objective of the closing cycle this one continues (kept at the update), so the company page
+    # reads the continuity of its objectives from quarter to quarter.
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried from"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -251,6 +261,15 @@ class KeyResult(models.Model):
     progress_raw = models.DecimalField(max_digits=12, decimal_places=4, default=ZERO)
     progress = models.DecimalField(max_digits=7, decimal_places=4, default=ZERO)
     score = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    # UPD-1: the key result of the closing cycle this one continues; its history reads across the cycles.
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_into",
+        verbose_name=_("carried from"),
+    )
     last_checkin_at = models.DateTimeField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     # PLAY-PROJ "decompose and empower": the people who carry the key result with its owner.

@@ -63,6 +63,13 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in Organisation.POLICY_FIELDS:
             self.fields[name] = forms.IntegerField(label=_field_label(name), widget=forms.NumberInput(attrs={}))
+        for name in Organisation.SCORE_POLICY_FIELDS:
+            self.fields[name] = forms.DecimalField(
+                label=_field_label(name),
+                max_digits=3,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"}),
+            )
         # The CEO is one of the executives (administrators among them).
         cast(forms.ModelChoiceField[Any], self.fields["ceo"]).queryset = Person.objects.filter(
             is_active=True, role__in=[Role.EXECUTIVE, Role.ADMIN]
@@ -80,6 +87,7 @@ class OrganisationForm(forms.Form):
                 "time_zone",
                 "default_language",
                 *Organisation.POLICY_FIELDS,
+                *Organisation.SCORE_POLICY_FIELDS,
                 "approval_required",
                 "approval_order_enforced",
                 "approval_on_change",

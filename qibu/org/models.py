@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
@@ -71,6 +72,69 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(180)],
     )
 
+    # SELF-1, UPD-1: self-assessment and the update come every quarter, or every month (especially in the first
+    # year of OKRs); 3 or 1.
+    self_assessment_every_months = models.PositiveSmallIntegerField(
+        _("self-assessment every (months)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    update_every_months = models.PositiveSmallIntegerField(
+        _("update every (months)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+    # The quarter's calendar (PLAY-EXEC; `qibu.cycles.phases`): the days each phase takes around its cycle.
+    set_lead_days = models.PositiveSmallIntegerField(
+        _("setting starts before the cycle (days)"), default=14, validators=[MaxValueValidator(90)]
+    )
+    publish_within_days = models.PositiveSmallIntegerField(
+        _("published within the cycle's first (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    self_assessment_days = models.PositiveSmallIntegerField(
+        _("self-assessment in the cycle's last (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    reflection_days = models.PositiveSmallIntegerField(
+        _("reflection within the days after the cycle"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    # UPD-1: the first week of the next cycle.
+    update_days = models.PositiveSmallIntegerField(
+        _("update in the next cycle's first (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    celebration_days = models.PositiveSmallIntegerField(
+        _("celebration within the days after the cycle"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    # CEL-3: the celebration a result earns, from a score (0.0–1.0, the department objectives' average): from
+    # `reward_rich_from` a rich one, from `reward_standard_from` a standard one, below a simple one.
+    reward_rich_from = models.DecimalField(
+        _("rich celebration from a score of"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.70"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    reward_standard_from = models.DecimalField(
+        _("standard celebration from a score of"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.40"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    # UPD-5: a closed cycle is locked; these people may still update it, and what they change is flagged as late.
+    late_updaters = models.ManyToManyField(
+        "Person",
+        blank=True,
+        related_name="+",
+        verbose_name=_("may update a closed cycle"),
+        help_text=_("A closed cycle is locked; the people named here may still change it, flagged as late (UPD-5)."),
+    )
+
     # SET-1, SET-2: OKRs are agreed before they count. Off, an OKR is approved the moment it is written.
     approval_required = models.BooleanField(
         _("OKRs need approval"),
@@ -130,7 +194,17 @@ class Organisation(models.Model):
         "behind_pace_points",
         "blocker_department_after_days",
         "blocker_management_after_days",
+        "self_assessment_every_months",
+        "update_every_months",
+        "set_lead_days",
+        "publish_within_days",
+        "self_assessment_days",
+        "reflection_days",
+        "update_days",
+        "celebration_days",
     )
+    # CEL-3: the reward tiers' thresholds, scores from 0.0 to 1.0 (the other policy fields are whole numbers).
+    SCORE_POLICY_FIELDS: ClassVar[tuple[str, ...]] = ("reward_rich_from", "reward_standard_from")
     DEFAULTS: ClassVar[dict[str, int]] = {
         "max_objectives_per_owner": 3,
         "min_key_results": 1,
@@ -143,11 +217,24 @@ class Organisation(models.Model):
         "behind_pace_points": 20,
         "blocker_department_after_days": 2,
         "blocker_management_after_days": 5,
+        "self_assessment_every_months": 3,
+        "update_every_months": 3,
+        "set_lead_days": 14,
+        "publish_within_days": 7,
+        "self_assessment_days": 7,
+        "reflection_days": 5,
+        "update_days": 7,
+        "celebration_days": 14,
+    }
+    SCORE_DEFAULTS: ClassVar[dict[str, Decimal]] = {
+        "reward_rich_from": Decimal("0.70"),
+        "reward_standard_from": Decimal("0.40"),
     }
 
     def departures_from_method(self) -> list[str]:
         """Policy fields set away from the method's default, so pages can show the departure."""
-        return [f for f in self.POLICY_FIELDS if getattr(self, f) != self.DEFAULTS[f]]
+        departed = [f for f in self.POLICY_FIELDS if getattr(self, f) != self.DEFAULTS[f]]
+        return departed + [f for f in self.SCORE_POLICY_FIELDS if getattr(self, f) != self.SCORE_DEFAULTS[f]]
 
 
 class StrategicGoal(models.Model):

@@ -50,6 +50,7 @@ ORGANISATION_FIELDS = (
     "time_zone",
     "default_language",
     *Organisation.POLICY_FIELDS,
+    *Organisation.SCORE_POLICY_FIELDS,
     "approval_required",
     "approval_order_enforced",
     "approval_on_change",
@@ -102,6 +103,15 @@ def _check_organisation(errors: FieldErrors, organisation: Organisation) -> None
         errors.add("min_key_results", _("The fewest key results is above the most key results."))
     if organisation.at_risk_confidence > organisation.on_track_confidence:
         errors.add("at_risk_confidence", _("“At risk” must start below “on track”."))
+    for field in ("self_assessment_every_months", "update_every_months"):
+        if getattr(organisation, field) not in (1, 3):
+            errors.add(field, _("Choose 3 (every quarter) or 1 (every month)."))
+    # CEL-3: the tiers may not overlap: the standard one starts below the rich one.
+    if organisation.reward_standard_from >= organisation.reward_rich_from:
+        errors.add(
+            "reward_standard_from",
+            _("The standard celebration must start below the rich one: the tiers cannot overlap."),
+        )
     if organisation.blocker_management_after_days <= organisation.blocker_department_after_days:
         errors.add(
             "blocker_management_after_days",

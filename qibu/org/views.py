@@ -59,6 +59,16 @@ POLICY_RULES = {
     "behind_pace_points": "MEAS-6",
     "blocker_department_after_days": "EXE-2",
     "blocker_management_after_days": "EXE-2",
+    "self_assessment_every_months": "SELF-1",
+    "update_every_months": "UPD-1",
+    "set_lead_days": "PLAY-EXEC",
+    "publish_within_days": "PLAY-EXEC",
+    "self_assessment_days": "SELF-1",
+    "reflection_days": "REF-1",
+    "update_days": "UPD-1",
+    "celebration_days": "CEL-1",
+    "reward_rich_from": "CEL-3",
+    "reward_standard_from": "CEL-3",
 }
 PEOPLE_PER_PAGE = 50
 
@@ -72,13 +82,13 @@ def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, statu
     policy = [
         {
             "field": form[name],
-            "default": Organisation.DEFAULTS[name],
+            "default": {**Organisation.DEFAULTS, **Organisation.SCORE_DEFAULTS}[name],
             "rule": POLICY_RULES.get(name, ""),
             "statement": rule_statement(POLICY_RULES.get(name, "")),
             "departs": name in departures,
             "current": getattr(saved, name),
         }
-        for name in Organisation.POLICY_FIELDS
+        for name in (*Organisation.POLICY_FIELDS, *Organisation.SCORE_POLICY_FIELDS)
     ]
     context = {"form": form, "policy": policy, "time_zones": forms.time_zone_names(), "section": "organisation"}
     return render(request, "org/organisation.html", context, status=status)

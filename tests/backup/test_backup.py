@@ -164,6 +164,8 @@ def world(company: Company, okrs: Okrs) -> World:
     checkin_record(
         actor=c.erin, key_result=okrs["revenue"], value=Decimal("99999999999.9999"), confidence=55, confirm=True
     )
+    # UPD-5: hank may still update a closed cycle.
+    c.org.late_updaters.add(c.hank)
     token, secret = api_token_create(actor=c.mia, person=c.mia, name="脚本")
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=PAST)
     Person.objects.filter(pk=c.mia.pk).update(last_login=PAST, date_joined=PAST)

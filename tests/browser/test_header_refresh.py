@@ -22,7 +22,7 @@ def test_it_refreshes_the_header_and_the_pace_together_after_a_check_in_MEAS_6(
     objective: Objective = okrs["mine"]
     kr: KeyResult = okrs["my_kr"]
     # A second key result at 50% confidence keeps the objective at risk until the check-in lifts it.
-    key_result_create(
+    second = key_result_create(
         actor=company.mia, objective=objective, title="拜访 10 家", start_value=0, target_value=10, confidence=20
     )
     _sign_in(page, live_server.url, company.mia.username)
@@ -46,10 +46,15 @@ def test_it_refreshes_the_header_and_the_pace_together_after_a_check_in_MEAS_6(
     expect(pace).to_contain_text("50%")
     expect(header).to_have_class("card objective at_risk")
     # And once the other key result is confident too, the header turns on track.
-    other = page.locator(".kr").nth(1)
+    # By its id: while htmx swaps a card, the page briefly holds the old and the new one side by side.
+    other = page.locator(f"#kr-{second.pk}")
     other.get_by_role("button", name="更新进展").click()
-    other.locator("input[name=confidence]").fill("90")
-    other.locator("button[type=submit].primary").click()
+    form = other.locator("form.checkin")
+    expect(form).to_be_visible()
+    form.locator("input[name=confidence]").fill("90")
+    with page.expect_response(lambda r: r.request.method == "POST" and "check-in" in r.url) as answer:
+        form.locator("button[type=submit].primary").click()
+    assert answer.value.status == 200
     expect(other.locator(".saved")).to_be_visible()
     expect(header).to_have_class("card objective on_track")
     expect(numbers.locator("strong").nth(1)).to_have_text("95%")

@@ -47,6 +47,7 @@ def policy_data(org: Organisation, **changes: Any) -> dict[str, Any]:
             "time_zone",
             "default_language",
             *Organisation.POLICY_FIELDS,
+            *Organisation.SCORE_POLICY_FIELDS,
         )
     }
     data.update(changes)

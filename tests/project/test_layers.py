@@ -31,10 +31,15 @@ LAYERS: dict[str, int] = {
     "blockers": 6,
     "standups": 7,
     "oneonones": 7,
+    "assess": 5,
+    "reflect": 6,
     "meetings": 8,
-    "api": 9,
-    "backup": 10,
-    "demo": 10,
+    "updates": 7,
+    "celebrate": 7,
+    "quarter": 9,
+    "api": 10,
+    "backup": 11,
+    "demo": 11,
 }
 
 

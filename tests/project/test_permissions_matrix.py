@@ -478,7 +478,7 @@ ROWS = [
             "fiscal_year_start_month": 1,
             "time_zone": "Asia/Shanghai",
             "default_language": "zh-hans",
-            **{f: getattr(c.org, f) for f in Organisation.POLICY_FIELDS},
+            **{f: getattr(c.org, f) for f in (*Organisation.POLICY_FIELDS, *Organisation.SCORE_POLICY_FIELDS)},
             "max_objectives_per_owner": 4,
         },
     ),

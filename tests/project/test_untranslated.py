@@ -72,7 +72,7 @@ PRODUCT_WORDS = {
     "zs",
 }
 # Codes: priorities, quarters, rule IDs (issue 6 explains them in words), time zones (Asia/Shanghai).
-CODE = re.compile(r"^(P[0-3]|Q[1-4]|FY\d+|[A-Z]+-\d+|[A-Z][a-z]+/[A-Za-z_]+)$")
+CODE = re.compile(r"^(P[0-3]|Q[1-4]|FY\d+|[A-Z]+-\d+|PLAY-[A-Z]+|[A-Z][a-z]+/[A-Za-z_]+)$")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]*(?:[-/][A-Za-z0-9_]+)*")
 SHOWN_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
 HIDDEN_TAGS = {"script", "style", "template"}

@@ -1,0 +1,3 @@
+"""The self-assessment's rows."""
+
+from __future__ import annotations

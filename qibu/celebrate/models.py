@@ -1,0 +1,3 @@
+"""The celebration's rows."""
+
+from __future__ import annotations

@@ -1,0 +1,8 @@
+"""The celebration's pages."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "celebrate"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,77 @@
+"""The seven phases of a cycle (PLAY-EXEC: set → publish → execute → self-assess → reflect → update → celebrate) and
+their dates, from the organisation's policy. One pure function, so that the quarter's calendar, the reminders and
+the windows that open and close the self-assessment, the reflection and the update all read the same dates.
+
+Around a cycle that runs from `start` to `end` (both days included):
+
+    set           start − set_lead_days … start + update_days − 1   (the update of the cycle before is its setting)
+    publish       start … start + publish_within_days − 1
+    execute       start … end
+    self-assess   end − self_assessment_days + 1 … end
+    reflect       end + 1 … end + reflection_days
+    update        end + 1 … end + update_days                      (the next cycle's first week, UPD-1)
+    celebrate     end + 1 … end + celebration_days
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from qibu.cycles.models import Cycle
+    from qibu.org.models import Organisation
+
+
+class Phase(models.TextChoices):
+    """The steps of the method, in their order."""
+
+    SET = "set", _("set")
+    PUBLISH = "publish", _("publish")
+    EXECUTE = "execute", _("execute")
+    SELF_ASSESS = "self_assess", _("self-assess")
+    REFLECT = "reflect", _("reflect")
+    UPDATE = "update", _("update")
+    CELEBRATE = "celebrate", _("celebrate")
+
+
+@dataclass(frozen=True)
+class PhaseWindow:
+    phase: Phase
+    start: dt.date
+    end: dt.date  # included
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def is_over(self, day: dt.date) -> bool:
+        return day > self.end
+
+    def has_begun(self, day: dt.date) -> bool:
+        return day >= self.start
+
+
+def phase_windows(cycle: Cycle, organisation: Organisation) -> list[PhaseWindow]:
+    """The cycle's seven phases with their dates, in the method's order."""
+    day = dt.timedelta(days=1)
+    start, end = cycle.start, cycle.end
+    o = organisation
+    self_assess_start = max(start, end - (o.self_assessment_days - 1) * day)
+    return [
+        PhaseWindow(Phase.SET, start - o.set_lead_days * day, start + (o.update_days - 1) * day),
+        PhaseWindow(Phase.PUBLISH, start, min(end, start + (o.publish_within_days - 1) * day)),
+        PhaseWindow(Phase.EXECUTE, start, end),
+        PhaseWindow(Phase.SELF_ASSESS, self_assess_start, end),
+        PhaseWindow(Phase.REFLECT, end + day, end + o.reflection_days * day),
+        PhaseWindow(Phase.UPDATE, end + day, end + o.update_days * day),
+        PhaseWindow(Phase.CELEBRATE, end + day, end + o.celebration_days * day),
+    ]
+
+
+def phase_window(cycle: Cycle, organisation: Organisation, phase: Phase) -> PhaseWindow:
+    """One of the cycle's phases."""
+    return next(w for w in phase_windows(cycle, organisation) if w.phase == phase)

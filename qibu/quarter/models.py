@@ -1,0 +1,3 @@
+"""The the quarter's rows."""
+
+from __future__ import annotations

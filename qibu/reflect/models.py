@@ -1,0 +1,3 @@
+"""The reflection's rows."""
+
+from __future__ import annotations

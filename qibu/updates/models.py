@@ -1,0 +1,3 @@
+"""The update's rows."""
+
+from __future__ import annotations
