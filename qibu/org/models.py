@@ -128,7 +128,7 @@ class Organisation(models.Model):
     )
     # UPD-5: a closed cycle is locked; these people may still update it, and what they change is flagged as late.
     late_updaters = models.ManyToManyField(
-        "Person",
+        settings.AUTH_USER_MODEL,
         blank=True,
         related_name="+",
         verbose_name=_("may update a closed cycle"),
