@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,8 @@ from qibu.api.pagination import paginate
 from qibu.api.schemas import (
     ERRORS,
     WRITE_ERRORS,
+    DecimalIn,
+    DecimalOut,
     DepartmentFilters,
     DepartmentOut,
     DepartmentPage,
@@ -183,8 +184,8 @@ class PolicyOut(Schema):
     reflection_days: int = Field(description="REF-1: reflection within the days after the cycle.")
     update_days: int = Field(description="UPD-1: the update in the next cycle's first days.")
     celebration_days: int = Field(description="CEL-1: the celebration within the days after the cycle.")
-    reward_rich_from: Decimal = Field(description="CEL-3: a rich celebration from this score (0.0–1.0).")
-    reward_standard_from: Decimal = Field(description="CEL-3: a standard one from this score; below, a simple one.")
+    reward_rich_from: DecimalOut = Field(description="CEL-3: a rich celebration from this score (0.0–1.0).")
+    reward_standard_from: DecimalOut = Field(description="CEL-3: a standard one from this score; below, a simple one.")
     departures: list[str] = Field(description="The fields set away from the method's default.")
 
 
@@ -210,8 +211,8 @@ class PolicyUpdate(InputSchema):
     reflection_days: int | None = Field(None, ge=0, le=1000)
     update_days: int | None = Field(None, ge=0, le=1000)
     celebration_days: int | None = Field(None, ge=0, le=1000)
-    reward_rich_from: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=2)
-    reward_standard_from: Decimal | None = Field(None, ge=0, le=1000, max_digits=6, decimal_places=2)
+    reward_rich_from: DecimalIn | None = None
+    reward_standard_from: DecimalIn | None = None
 
 
 def _policy_out(organisation: Organisation) -> dict[str, Any]:

@@ -52,6 +52,7 @@ from qibu.planning.models import Proposal, TakeUp
 from qibu.plans.models import ActionStep
 from qibu.projects.models import Project, ProjectMember, Stage
 from qibu.publish.models import Entry, Publication
+from qibu.reflect.models import ManagerAccount, Measure, Reflection
 from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.standups.models import Entry as StandUpEntry
 from qibu.standups.models import EntryItem, StandUp
@@ -117,6 +118,9 @@ MODELS: tuple[type[models.Model], ...] = (
     StandUp,
     StandUpEntry,
     EntryItem,
+    Reflection,
+    Measure,
+    ManagerAccount,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
@@ -126,6 +130,10 @@ MODELS: tuple[type[models.Model], ...] = (
 # (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans, and
 # the key results drafted before their objective (SET-9).
 ADDED_IN: dict[str, int] = {
+    # REF-1 … REF-3: the reflections, their measures and the managers' accounts, with the close of the loop.
+    "reflect.reflection": 4,
+    "reflect.measure": 4,
+    "reflect.manageraccount": 4,
     # UPD-5: who may still update a closed cycle, with the close of the loop.
     "org.organisation_late_updaters": 4,
     "okrs.approvaldecision": 4,

@@ -64,6 +64,7 @@ from qibu.oneonones.models import Series as OneOnOneSeries
 from qibu.org.models import Department, Organisation, Person, Role, StrategicGoal, Team
 from qibu.org.services import department_create
 from qibu.projects.models import Project
+from qibu.reflect.models import Reflection
 from qibu.rhythm.models import Holiday
 from qibu.search.services import search_reindex
 from qibu.standups.models import StandUp
@@ -162,6 +163,7 @@ def wipe_company() -> None:
         WeeklyMeeting.objects.all().delete()
         StandUp.objects.all().delete()
         Blocker.objects.all().delete()  # their owners are kept from deletion while they have any
+        Reflection.objects.all().delete()  # with their measures, whose owners are kept from deletion
         OneOnOneSeries.objects.all().delete()  # with their meetings, points, notes and requests (the pair's)
         Project.objects.all().delete()  # with its members and stages, whose cycles go below
         CheckIn.objects.all().delete()

@@ -92,6 +92,7 @@ from qibu.projects.services import (
 )
 from qibu.publish.models import Entry, Publication
 from qibu.publish.services import publication_compile, publication_publish
+from qibu.reflect.models import ManagerAccount, Measure, Reflection, ReflectionKind, ReflectionState
 from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, absence_create, calendar_token_make, holiday_create, schedule_create
 from qibu.standups.models import StandUp
@@ -166,6 +167,19 @@ def world(company: Company, okrs: Okrs) -> World:
     )
     # UPD-5: hank may still update a closed cycle.
     c.org.late_updaters.add(c.hank)
+    # REF-1 … REF-3: a department reflection with a measure, and the management's with hank's account.
+    reflection = Reflection.objects.create(kind=ReflectionKind.DEPARTMENT, department=c.sales, cycle=c.quarter)
+    Measure.objects.create(
+        reflection=reflection, title="每周复盘丢单原因", owner=c.hank, due_date=dt.date(2027, 1, 15),
+        key_result=okrs["department_kr"], created_by=c.hank,
+    )  # fmt: skip
+    management = Reflection.objects.create(
+        kind=ReflectionKind.MANAGEMENT, cycle=c.quarter, state=ReflectionState.CLOSED, closed_at=PAST, closed_by=c.erin
+    )
+    ManagerAccount.objects.create(reflection=management, manager=c.hank, how_used="每周看信心", plan_next="更早预警")
+    Reflection.objects.update(opened_at=PAST)
+    Measure.objects.update(created_at=PAST)
+    ManagerAccount.objects.update(updated_at=PAST)
     token, secret = api_token_create(actor=c.mia, person=c.mia, name="脚本")
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=PAST)
     Person.objects.filter(pk=c.mia.pk).update(last_login=PAST, date_joined=PAST)
