@@ -156,6 +156,8 @@ def _write(
         if before != after:
             changes[str(kr_id)] = after
         rows.append(row)
+    if submit and not key_results:
+        errors.add(None, _("You own no key result in this period's objectives: there is nothing to submit."))
     if submit:
         _require_root_causes(errors, rows)
     errors.raise_if_any()

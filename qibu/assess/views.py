@@ -87,12 +87,13 @@ def _render_mine(
 @login_required
 @require_GET
 def assessment_index(request: HttpRequest) -> HttpResponse:
-    """Your self-assessment of the current period (a month when the policy says monthly, else the quarter)."""
+    """Your self-assessment of the current period (a month when the policy says monthly, else the quarter); its
+    form posts to the period's own address."""
     monthly = organisation_get().self_assessment_every_months == 1
     cycle = cycle_current(kind=CycleKind.MONTH if monthly else CycleKind.QUARTER)
     if cycle is None:
         raise Http404
-    return redirect("assess:mine", cycle.pk)
+    return _render_mine(request, assessment_page(person=current_person(request), cycle=cycle))
 
 
 @login_required
@@ -127,9 +128,9 @@ def assessment_reopen_view(request: HttpRequest, cycle: int) -> HttpResponse:
     try:
         services.assessment_reopen(actor=person, person=person, cycle=period)
     except ValidationError as exc:
-        messages.error(request, " ".join(m for _f, m in field_problems(exc)))
-    else:
-        messages.success(request, _("Reopened: change it and submit it again."))
+        errors = {"__all__": [m for _f, m in field_problems(exc)]}
+        return _render_mine(request, assessment_page(person=person, cycle=period), None, errors, status=400)
+    messages.success(request, _("Reopened: change it and submit it again."))
     return redirect("assess:mine", period.pk)
 
 
