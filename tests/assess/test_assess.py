@@ -14,6 +14,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries
 
+from qibu.assess.focus import assessment_due
 from qibu.assess.models import KeyResultScore, SelfAssessment
 from qibu.assess.services import assessment_submit
 from qibu.audit.models import AuditEntry
@@ -295,3 +296,43 @@ def test_the_presentation_makes_the_same_queries_for_one_or_many_people_SELF_3(
         kr = key_result_create(actor=c.hank, objective=half.objective, title=f"k{n}", target_value=1, owner=someone)
         assessment_submit(actor=someone, person=someone, cycle=c.quarter, entries={kr.pk: {"root_cause": "y"}})
     _queries(client, url, django_assert_num_queries, PRESENTATION_QUERIES)
+
+
+def test_a_monthly_policy_scores_the_key_results_of_the_months_quarter_SELF_1(
+    company: Company, half: KeyResult
+) -> None:
+    month = company.quarter.children.order_by("start").first()
+    assert month is not None
+    client = _client(company.mia)
+    assert client.get(f"/self-assessment/{month.pk}/").status_code == 404  # quarterly: no month to assess
+    company.org.self_assessment_every_months = 1
+    company.org.save(update_fields=["self_assessment_every_months"])
+    page = client.get(f"/self-assessment/{month.pk}/").content.decode()
+    assert half.title in page and company.quarter.name in page
+    assessment_submit(actor=company.mia, person=company.mia, cycle=month, entries={half.pk: {"root_cause": "x"}})
+    assert SelfAssessment.objects.get(cycle=month).is_submitted
+
+
+def test_what_people_write_is_shown_escaped_SELF_3(company: Company, half: KeyResult) -> None:
+    assessment_submit(
+        actor=company.mia, person=company.mia, cycle=company.quarter, entries={half.pk: {"root_cause": "<b>x</b>"}}
+    )
+    page = _client(company.hank).get(f"/self-assessment/{company.quarter.pk}/departments/{company.sales.pk}/")
+    assert "&lt;b&gt;x&lt;/b&gt;" in page.content.decode() and "<b>x</b>" not in page.content.decode()
+
+
+def test_the_api_names_a_score_that_is_not_a_number_MEAS_7(company: Company, half: KeyResult) -> None:
+    before = _state()
+    body = {"scores": [{"key_result": half.pk, "score": "很好"}]}
+    answer = _api(Client(), "PUT", company.mia, f"/self-assessments/{company.quarter.pk}/mine", body)
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [{"field": f"score_{half.pk}", "message": "“很好” is not a number."}]
+    assert _state() == before
+
+
+def test_the_focus_source_makes_a_fixed_number_of_queries_SELF_1(
+    company: Company, half: KeyResult, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    inside = dt.datetime(2026, 12, 28, 3, tzinfo=dt.UTC)
+    with django_assert_num_queries(3):
+        assert len(assessment_due(company.mia, company.org, inside)) == 1
