@@ -9,14 +9,13 @@ appraisal (SELF-2)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from qibu.api.okrs import caller
-from qibu.api.schemas import ERRORS, WRITE_ERRORS, Id, InputSchema, PathId
+from qibu.api.schemas import ERRORS, WRITE_ERRORS, Confidence, DecimalIn, DecimalOut, Id, InputSchema, PathId
 from qibu.assess import services
 from qibu.assess.access import department_for, period_for, person_for
 from qibu.assess.models import AssessmentState
@@ -33,9 +32,9 @@ class ScoreOut(Schema):
     objective: int
     objective_title: str
     committed: bool = Field(description="MEAS-7: 1.0 is expected of a committed objective, 0.7 is good otherwise.")
-    progress: Decimal = Field(description="The key result's progress, clamped to 0–1: the default score.")
-    confidence: int
-    score: Decimal
+    progress: DecimalOut = Field(description="The key result's progress, clamped to 0–1: the default score.")
+    confidence: Confidence
+    score: DecimalOut
     score_reason: str
     worked: str
     root_cause: str
@@ -54,7 +53,7 @@ class AssessmentOut(Schema):
 
 class ScoreIn(InputSchema):
     key_result: Id
-    score: str | float | None = Field(None, description="0.0 to 1.0; left out: as saved, else the progress.")
+    score: DecimalIn | None = Field(None, description="0.0 to 1.0; left out: as saved, else the progress.")
     score_reason: str | None = Field(
         None, max_length=NOTE_MAX, description="Needed when the score is not the progress."
     )
@@ -71,9 +70,9 @@ class PresentedScoreOut(Schema):
     title: str
     objective_title: str
     committed: bool
-    score: Decimal
-    progress: Decimal
-    start_confidence: int | None
+    score: DecimalOut
+    progress: DecimalOut
+    start_confidence: Confidence | None
     root_cause: str
     change: str
 
@@ -179,7 +178,7 @@ def assessment_person(request: HttpRequest, cycle_id: PathId, person_id: PathId)
     response={200: PresentationOut, **ERRORS},
     summary="A department's self-assessments, as presented (SELF-3)",
 )
-def assessment_department(request: HttpRequest, cycle_id: PathId, department_id: PathId) -> dict[str, Any]:
+def assessment_dept(request: HttpRequest, cycle_id: PathId, department_id: PathId) -> dict[str, Any]:
     viewer = caller(request)
     period = period_for(organisation_get(), cycle_id)
     p = department_presentation(department=department_for(viewer, department_id), cycle=period)

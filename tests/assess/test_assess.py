@@ -326,7 +326,8 @@ def test_the_api_names_a_score_that_is_not_a_number_MEAS_7(company: Company, hal
     body = {"scores": [{"key_result": half.pk, "score": "很好"}]}
     answer = _api(Client(), "PUT", company.mia, f"/self-assessments/{company.quarter.pk}/mine", body)
     assert answer.status_code == 422
-    assert answer.json()["detail"] == [{"field": f"score_{half.pk}", "message": "“很好” is not a number."}]
+    assert [p["field"] for p in answer.json()["detail"]] == ["scores.0.score"]
+    assert "decimal" in answer.json()["detail"][0]["message"]
     assert _state() == before
 
 
