@@ -6,3 +6,12 @@ class AssessConfig(AppConfig):
     name = "qibu.assess"
     label = "assess"
     verbose_name = _("self-assessment")
+
+    def ready(self) -> None:
+        from qibu.assess import history
+        from qibu.assess.focus import assessment_due
+        from qibu.okrs.focus import register_focus_source
+
+        history.register()
+        # A self-assessment due in the daily focus (SELF-1): okrs shows it without knowing of assess.
+        register_focus_source("assess.due", assessment_due)

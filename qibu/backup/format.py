@@ -27,6 +27,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from qibu.assess.models import KeyResultScore, SelfAssessment
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
 from qibu.cycles.models import Cycle
@@ -98,6 +99,8 @@ MODELS: tuple[type[models.Model], ...] = (
     SupportRequest,
     Blocker,
     Blocker.concerned.through,
+    SelfAssessment,
+    KeyResultScore,
     AuditEntry,
     NotificationSettings,
     Notification,
@@ -144,6 +147,9 @@ ADDED_IN: dict[str, int] = {
     "plans.actionstep_resource_people": 4,
     "blockers.blocker": 4,
     "blockers.blocker_concerned": 4,
+    # SELF-1, MEAS-7: self-assessments and their scores, with the close of the loop.
+    "assess.selfassessment": 4,
+    "assess.keyresultscore": 4,
     "planning.proposal": 4,
     "planning.takeup": 4,
     "okrs.keyresult_contributors": 4,
@@ -485,6 +491,14 @@ NOTES: dict[tuple[str, str], str] = {
     ("blockers.blocker", "tier"): "the meeting that looks at it now: it climbs from the team to the department's, "
     "then the management's weekly meeting while it stays open (EXE-2)",
     ("blockers.blocker", "created_at"): "when it was raised; its age counts from here",
+    ("assess.selfassessment", "cycle"): "the period assessed: a quarter, or a month of it when the policy says "
+    "monthly (SELF-1); its key results are those of the quarter",
+    ("assess.selfassessment", "state"): "a draft until submitted; submitted, read-only until its owner reopens it",
+    ("assess.keyresultscore", "score"): "the end score, 0.0–1.0 (MEAS-7); written to the key result on submit",
+    ("assess.keyresultscore", "progress"): "the key result's progress, clamped to 0–1, when it was scored: the "
+    "default score",
+    ("assess.keyresultscore", "score_reason"): "needed when the score is not the progress (MEAS-7)",
+    ("assess.keyresultscore", "root_cause"): "needed on submit when the score is below 1.0 (SELF-2)",
     ("blockers.blocker_concerned", "person"): "a person the blocker concerns, told of it and of its follow-up",
     ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
     ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "

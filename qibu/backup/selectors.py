@@ -53,6 +53,8 @@ LABELS: dict[str, Promise] = {
     "plans.actionstep_resource_people": _("resource people of action steps"),
     "blockers.blocker": _("blockers"),
     "blockers.blocker_concerned": _("people concerned by blockers"),
+    "assess.selfassessment": _("self-assessments"),
+    "assess.keyresultscore": _("key result scores of self-assessments"),
     "projects.project": _("projects"),
     "projects.projectmember": _("project members"),
     "projects.stage": _("project stages"),

@@ -125,6 +125,11 @@ PATHS = {
     "/api/v1/blockers/{blocker_id}": {"get", "patch"},
     "/api/v1/blockers/{blocker_id}/resolve": {"post"},
     "/api/v1/blockers/{blocker_id}/reopen": {"post"},
+    "/api/v1/self-assessments/{cycle_id}/mine": {"get", "put"},
+    "/api/v1/self-assessments/{cycle_id}/mine/submit": {"post"},
+    "/api/v1/self-assessments/{cycle_id}/mine/reopen": {"post"},
+    "/api/v1/self-assessments/{cycle_id}/people/{person_id}": {"get"},
+    "/api/v1/self-assessments/{cycle_id}/departments/{department_id}": {"get"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -285,6 +290,11 @@ def _rows(body: Any) -> list[dict[str, Any]]:
 ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "notification-settings": lambda body, c, o: set(body["deliveries"]) == set(NotificationKind.values),
     "/calendar": lambda body, c, o: body["exists"] is True,
+    "self-assessments/{cycle_id}/mine": lambda body, c, o: body["person"] == c.mia.pk and body["state"] == "draft",
+    "self-assessments/{cycle_id}/people/{person_id}": lambda body, c, o: body["person"] == c.mia.pk,
+    "self-assessments/{cycle_id}/departments/{department_id}": lambda body, c, o: (
+        body["department"] == c.sales.pk and bool(body["missing"])
+    ),
     "/advice": lambda body, c, o: body["objective"] == o["mine"].pk,
     "/approval": lambda body, c, o: body["objective"] == o["mine"].pk,
     "/organisation/coach": lambda body, c, o: bool(body["rules"]),
@@ -438,6 +448,8 @@ OPERATION_IDS = {
     "meeting_1on1_hold", "meeting_1on1_skip", "meeting_1on1_move", "talking_point_add", "talking_point_mark",
     "note_1on1_add", "note_1on1_get", "note_1on1_update", "support_ask", "support_get", "support_settle",
     "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
+    "assessment_mine", "assessment_save", "assessment_submit", "assessment_reopen", "assessment_person",
+    "assessment_dept",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -485,6 +497,7 @@ TAGS = {
     "/api/v1/one-on-one-notes": "1-on-1 notes",
     "/api/v1/support-requests": "support requests",
     "/api/v1/blockers": "blockers",
+    "/api/v1/self-assessments": "assess",
 }
 
 
@@ -561,6 +574,9 @@ DECIMALS = {
     "StepCreate": {"budget"},
     "StepUpdate": {"budget"},
     "StepSplit": {"second_budget"},
+    "ScoreOut": {"progress", "score"},
+    "ScoreIn": {"score"},
+    "PresentedScoreOut": {"score", "progress"},
 }  # fmt: skip
 WEIGHTS = {"ObjectiveOut", "ObjectiveCreate", "ObjectiveUpdate", "KeyResultOut", "KeyResultCreate",
            "KeyResultUpdate", "MilestoneOut", "MilestoneIn"}  # fmt: skip
@@ -616,7 +632,7 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
-         "OneOnOneStatus", "NoteSharing", "SupportStatus"}  # fmt: skip
+         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -29,6 +29,9 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 from django.utils import translation
 
+from qibu.assess.models import KeyResultScore, SelfAssessment
+from qibu.assess.selectors import assessment_page
+from qibu.assess.services import assessment_save, assessment_submit
 from qibu.audit.models import AuditEntry
 from qibu.backup import exporting
 from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
@@ -274,6 +277,14 @@ def world(company: Company, okrs: Okrs) -> World:
     Blocker.objects.update(
         tier="department", escalated_at=PAST + dt.timedelta(days=2), updated_at=PAST + dt.timedelta(microseconds=13)
     )
+    # mia's self-assessment, submitted, its score with every text (SELF-1, MEAS-7).
+    entry = {"score": "0.3", "score_reason": "晚开始", "worked": "拜访", "root_cause": "线索少", "change": "参展"}
+    assessment_save(actor=c.mia, person=c.mia, cycle=c.quarter, entries={okrs["my_kr"].pk: entry})
+    others = {r.key_result_id: {"root_cause": "晚"} for r in assessment_page(person=c.mia, cycle=c.quarter).rows}
+    others.pop(okrs["my_kr"].pk)
+    assessment_submit(actor=c.mia, person=c.mia, cycle=c.quarter, entries=others)
+    SelfAssessment.objects.update(created_at=PAST, updated_at=PAST + dt.timedelta(microseconds=3))
+    KeyResultScore.objects.update(start_confidence=70)
     # A holiday, an absence and a stand-up with mia's entry: lines linked to her key result and step, a blocker.
     holiday_create(actor=None, day=dt.date(2026, 10, 1), name="国庆节")
     absence_create(actor=None, person=c.mia, start=dt.date(2026, 10, 8), end=dt.date(2026, 10, 9), note="年假")

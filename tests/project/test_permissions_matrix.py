@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.test import Client
 
+from qibu.assess.models import KeyResultScore, SelfAssessment
+from qibu.assess.selectors import assessment_page
+from qibu.assess.services import assessment_save, assessment_submit
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
 from qibu.blockers.services import blocker_create, blocker_resolve
@@ -133,6 +136,15 @@ SETTLE_REQUEST = ONE_ON_ONE | {"mia": 403}
 # administrators, not by oscar in marketing; changed, resolved and reopened by mia, hank and administrators.
 SEE_BLOCKER = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 CHANGE_BLOCKER = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+# Self-assessment (SELF-1): each saves, submits and reopens only their own; the page refuses the rest with its
+# message (400), the API with 422: a key result not theirs, a submitted one, nothing to submit or reopen.
+SAVE_HANKS_ASSESSMENT = {"alice": 400, "erin": 400, "hank": "ok", "mia": 400, "oscar": 400, "anonymous": "login"}
+SUBMIT_HANKS_ASSESSMENT = SAVE_HANKS_ASSESSMENT
+REOPEN_MIAS = {"alice": 400, "erin": 400, "hank": 400, "mia": "ok", "oscar": 400, "anonymous": "login"}
+SAVE_HANKS_ASSESSMENT_API = {"alice": 422, "erin": 422, "hank": "ok", "mia": 422, "oscar": 422, "anonymous": "login"}
+SUBMIT_HANKS_ASSESSMENT_API = SAVE_HANKS_ASSESSMENT_API
+REOPEN_MIAS_API = {"alice": 422, "erin": 422, "hank": 422, "mia": "ok", "oscar": 422, "anonymous": "login"}
+SEE_MIAS = SEE_BLOCKER
 
 
 @pytest.fixture
@@ -186,6 +198,13 @@ def world(company: Company, okrs: Okrs) -> World:
     blocker_resolve(actor=c.mia, blocker=resolved_blocker, resolution="借到了")
     series = series_create(actor=c.hank, manager=c.hank, report=c.mia, time="10:00")
     meeting = Meeting.objects.get(series=series)
+
+    # SELF-1: mia's self-assessment submitted; hank's a draft ready to submit (every key result's root cause).
+    def causes(person: Person) -> dict[int, dict[str, str]]:
+        return {r.key_result_id: {"root_cause": "线索少"} for r in assessment_page(person=person, cycle=c.quarter).rows}
+
+    assessment_submit(actor=c.mia, person=c.mia, cycle=c.quarter, entries=causes(c.mia))
+    assessment_save(actor=c.hank, person=c.hank, cycle=c.quarter, entries=causes(c.hank))
     return {
         "meeting": weekly,
         "management_meeting": management_meeting,
@@ -269,6 +288,11 @@ def _state() -> str:
             "blockers": list(
                 Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
             ),
+            "self_assessments": list(SelfAssessment.objects.order_by("pk").values_list("pk", "state")),
+            "key_result_scores": list(
+                KeyResultScore.objects.order_by("pk").values_list("pk", "score", "score_reason", "root_cause")
+            ),
+            "end_scores": list(KeyResult.objects.order_by("pk").values_list("pk", "score")),
             "organisation_policy": list(
                 Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
             ),
@@ -1403,6 +1427,71 @@ ROWS = [
         lambda w, c: "/settings/sign-in-locks/unlock/",
         ADMIN_ONLY,
         data=lambda w, c: {"account": "mia"},
+    ),
+    # --- self-assessment (SELF-1 … SELF-3, MEAS-7): mia's submitted, hank's a draft; only its owner writes it;
+    # mia's and the sales department's seen by sales, its head, executives and administrators, not by oscar.
+    Row("my self-assessment, current", "get", _fixed_url("/self-assessment/"), ALL_OK),
+    Row("my self-assessment", "get", lambda w, c: f"/self-assessment/{c.quarter.pk}/", ALL_OK),
+    Row(
+        "save my self-assessment",
+        "post",
+        lambda w, c: f"/self-assessment/{c.quarter.pk}/",
+        SAVE_HANKS_ASSESSMENT,
+        data=lambda w, c: {f"score_{w['department_kr'].pk}": "0.3", f"score_reason_{w['department_kr'].pk}": "晚"},
+    ),
+    Row(
+        "submit my self-assessment",
+        "post",
+        lambda w, c: f"/self-assessment/{c.quarter.pk}/",
+        SUBMIT_HANKS_ASSESSMENT,
+        data=lambda w, c: {"action": "submit"},
+    ),
+    Row("reopen my self-assessment", "post", lambda w, c: f"/self-assessment/{c.quarter.pk}/reopen/", REOPEN_MIAS),
+    Row("mia's self-assessment", "get", lambda w, c: f"/self-assessment/{c.quarter.pk}/people/{c.mia.pk}/", SEE_MIAS),
+    Row(
+        "sales' self-assessments",
+        "get",
+        lambda w, c: f"/self-assessment/{c.quarter.pk}/departments/{c.sales.pk}/",
+        SEE_MIAS,
+    ),
+    Row(
+        "API my self-assessment", "get", lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/mine", ALL_OK, api=True
+    ),
+    Row(
+        "API save my self-assessment",
+        "put",
+        lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/mine",
+        SAVE_HANKS_ASSESSMENT_API,
+        data=lambda w, c: {"scores": [{"key_result": w["department_kr"].pk, "score": "0.3", "score_reason": "晚"}]},
+        api=True,
+    ),
+    Row(
+        "API submit my self-assessment",
+        "post",
+        lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/mine/submit",
+        SUBMIT_HANKS_ASSESSMENT_API,
+        api=True,
+    ),
+    Row(
+        "API reopen my self-assessment",
+        "post",
+        lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/mine/reopen",
+        REOPEN_MIAS_API,
+        api=True,
+    ),
+    Row(
+        "API mia's self-assessment",
+        "get",
+        lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/people/{c.mia.pk}",
+        SEE_MIAS,
+        api=True,
+    ),
+    Row(
+        "API sales' self-assessments",
+        "get",
+        lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/departments/{c.sales.pk}",
+        SEE_MIAS,
+        api=True,
     ),
 ]
 
