@@ -35,6 +35,7 @@ def test_it_refreshes_the_header_and_the_pace_together_after_a_check_in_MEAS_6(
 
     box = page.locator(f"#kr-{kr.pk}")
     box.get_by_role("button", name="更新进展").click()
+    expect(box.locator(f"#kr-{kr.pk}-value")).to_be_focused()
     box.locator(f"#kr-{kr.pk}-value").fill("4")
     box.locator(f"#kr-{kr.pk}-confidence").fill("100")
     box.locator("button[type=submit].primary").click()
@@ -50,7 +51,8 @@ def test_it_refreshes_the_header_and_the_pace_together_after_a_check_in_MEAS_6(
     other = page.locator(f"#kr-{second.pk}")
     other.get_by_role("button", name="更新进展").click()
     form = other.locator("form.checkin")
-    expect(form).to_be_visible()
+    # htmx focuses the form's autofocus field (the value) just after the swap: typing before then can land there.
+    expect(form.locator("input[name=value]")).to_be_focused()
     form.locator("input[name=confidence]").fill("90")
     with page.expect_response(lambda r: r.request.method == "POST" and "check-in" in r.url) as answer:
         form.locator("button[type=submit].primary").click()

@@ -80,6 +80,8 @@ def test_it_shows_html_as_text_in_the_check_in_form_opened_on_the_page(
     expect(card.locator("form.checkin")).to_be_visible()
     expect(card.locator("form.checkin")).to_have_attribute("aria-label", re.compile(re.escape("<script>")))
     expect(card.get_by_label(re.compile(re.escape("(<b>)")))).to_be_visible()
+    # htmx focuses the value (the form's autofocus) just after the swap: typing before then can land there.
+    expect(card.locator("input[name=value]")).to_be_focused()
     card.locator("textarea[name=note]").fill(PAYLOAD)
     card.get_by_role("button", name="保存这次进展").click()
     expect(card.get_by_role("status")).to_be_visible()
