@@ -16,7 +16,8 @@ Around a cycle that runs from `start` to `end` (both days included):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -75,3 +76,43 @@ def phase_windows(cycle: Cycle, organisation: Organisation) -> list[PhaseWindow]
 def phase_window(cycle: Cycle, organisation: Organisation, phase: Phase) -> PhaseWindow:
     """One of the cycle's phases."""
     return next(w for w in phase_windows(cycle, organisation) if w.phase == phase)
+
+
+@dataclass(frozen=True)
+class PhaseFacts:
+    """Who owes one phase of a cycle and who has done it, as ids (people are `org.Person` ids). The quarter's
+    calendar turns them into done and missing for the company, each department and each person, and the reminders
+    into whom to remind. An empty set means nobody owes the phase at that level."""
+
+    people_expected: frozenset[int] = field(default_factory=frozenset)
+    people_done: frozenset[int] = field(default_factory=frozenset)
+    departments_expected: frozenset[int] = field(default_factory=frozenset)
+    departments_done: frozenset[int] = field(default_factory=frozenset)
+    company_expected: bool = False
+    company_done: bool = False
+
+    @property
+    def people_missing(self) -> frozenset[int]:
+        return self.people_expected - self.people_done
+
+    @property
+    def departments_missing(self) -> frozenset[int]:
+        return self.departments_expected - self.departments_done
+
+
+PhaseFactsFn = Callable[["Cycle", "Organisation"], PhaseFacts]
+_FACTS: dict[Phase, PhaseFactsFn] = {}
+
+
+def register_phase_facts(phase: Phase, facts: PhaseFactsFn) -> None:
+    """Called from an app's `AppConfig.ready()`: the app that owns a phase says who owes it and who has done it,
+    in a fixed number of queries whatever the company's size. One app per phase."""
+    if phase in _FACTS and _FACTS[phase] is not facts:
+        raise ValueError(f"phase {phase} already has its facts")
+    _FACTS[phase] = facts
+
+
+def phase_facts(cycle: Cycle, organisation: Organisation, phase: Phase) -> PhaseFacts | None:
+    """The registered facts of one phase, or None when no app has registered them."""
+    facts = _FACTS.get(phase)
+    return None if facts is None else facts(cycle, organisation)
