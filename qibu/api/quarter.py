@@ -19,9 +19,11 @@ from qibu.api.schemas import ERRORS, DecimalOut, PathId
 from qibu.cycles.models import Cycle
 from qibu.org.importer.export import XLSX_TYPE
 from qibu.org.selectors import organisation_get
-from qibu.quarter.access import quarter_current, quarter_for, report_scope
+from qibu.quarter import access
+from qibu.quarter.access import quarter_for, report_scope
 from qibu.quarter.exporting import report_workbook
-from qibu.quarter.report import Report, quarter_report
+from qibu.quarter import report as reports
+from qibu.quarter.report import Report
 from qibu.quarter.selectors import Calendar, Cell, PhaseColumn, Row, calendar, department_calendar, my_calendar
 
 router = Router(tags=["quarter"])
@@ -173,8 +175,8 @@ def _company(request: HttpRequest, cycle: Cycle) -> dict[str, Any]:
 
 
 @router.get("/quarter/current", response={200: CalendarOut, **ERRORS}, summary="The current quarter's calendar")
-def quarter_current_cal(request: HttpRequest) -> dict[str, Any]:
-    return _company(request, quarter_current())
+def quarter_current(request: HttpRequest) -> dict[str, Any]:
+    return _company(request, access.quarter_current())
 
 
 @router.get("/quarter/{cycle_id}", response={200: CalendarOut, **ERRORS}, summary="A quarter's calendar")
@@ -187,7 +189,7 @@ def quarter_calendar(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     response={200: DepartmentCalendarOut, **ERRORS},
     summary="A department's calendar: its people's rows",
 )
-def quarter_department(request: HttpRequest, cycle_id: PathId, department_id: PathId) -> dict[str, Any]:
+def quarter_dept(request: HttpRequest, cycle_id: PathId, department_id: PathId) -> dict[str, Any]:
     cycle = quarter_for(cycle_id)
     page = department_calendar(
         cycle=cycle, organisation=organisation_get(), viewer=caller(request), department_id=department_id
@@ -196,7 +198,7 @@ def quarter_department(request: HttpRequest, cycle_id: PathId, department_id: Pa
 
 
 @router.get("/quarter/{cycle_id}/me", response={200: MyCalendarOut, **ERRORS}, summary="My phases of a quarter")
-def quarter_me(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
+def quarter_mine(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     cycle = quarter_for(cycle_id)
     page = my_calendar(cycle=cycle, organisation=organisation_get(), person=caller(request))
     return {
@@ -214,13 +216,13 @@ def quarter_me(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
 def _report(request: HttpRequest, cycle_id: int) -> Report:
     viewer = caller(request)
     scope = report_scope(viewer)
-    return quarter_report(cycle=quarter_for(cycle_id), viewer=viewer, scope=scope)
+    return reports.quarter_report(cycle=quarter_for(cycle_id), viewer=viewer, scope=scope)
 
 
 @router.get(
     "/quarter/{cycle_id}/report", response={200: ReportOut, **ERRORS}, summary="A quarter's close-of-quarter report"
 )
-def quarter_report_get(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
+def quarter_report(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     r = _report(request, cycle_id)
     return {
         "cycle": r.cycle.pk,
@@ -259,7 +261,7 @@ def quarter_report_get(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]
         }
     },
 )
-def quarter_report_xlsx(request: HttpRequest, cycle_id: PathId) -> HttpResponse:
+def quarter_xlsx(request: HttpRequest, cycle_id: PathId) -> HttpResponse:
     r = _report(request, cycle_id)
     response = HttpResponse(report_workbook(r), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="qibu-quarter-{r.cycle.pk}-report.xlsx"'

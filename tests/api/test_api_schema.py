@@ -130,6 +130,12 @@ PATHS = {
     "/api/v1/self-assessments/{cycle_id}/mine/reopen": {"post"},
     "/api/v1/self-assessments/{cycle_id}/people/{person_id}": {"get"},
     "/api/v1/self-assessments/{cycle_id}/departments/{department_id}": {"get"},
+    "/api/v1/quarter/current": {"get"},
+    "/api/v1/quarter/{cycle_id}": {"get"},
+    "/api/v1/quarter/{cycle_id}/departments/{department_id}": {"get"},
+    "/api/v1/quarter/{cycle_id}/me": {"get"},
+    "/api/v1/quarter/{cycle_id}/report": {"get"},
+    "/api/v1/quarter/{cycle_id}/report.xlsx": {"get"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -288,6 +294,13 @@ def _rows(body: Any) -> list[dict[str, Any]]:
 
 # What the answers that are neither a list nor a row hold, by the end of their path.
 ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
+    "quarter/current": lambda body, c, o: body["cycle"] == c.quarter.pk and len(body["phases"]) == 7,
+    "quarter/{cycle_id}": lambda body, c, o: body["cycle"] == c.quarter.pk and len(body["phases"]) == 7,
+    "quarter/{cycle_id}/departments/{department_id}": lambda body, c, o: (
+        body["department"] == c.sales.pk and bool(body["people"])
+    ),
+    "quarter/{cycle_id}/me": lambda body, c, o: body["person"] == c.mia.pk and len(body["phases"]) == 7,
+    "quarter/{cycle_id}/report": lambda body, c, o: body["whole"] is False and bool(body["departments"]),
     "notification-settings": lambda body, c, o: set(body["deliveries"]) == set(NotificationKind.values),
     "/calendar": lambda body, c, o: body["exists"] is True,
     "self-assessments/{cycle_id}/mine": lambda body, c, o: body["person"] == c.mia.pk and body["state"] == "draft",
@@ -365,7 +378,9 @@ def test_it_answers_with_real_data_within_its_schema(
     take_up_add(actor=c.erin, objective=Objective.objects.get(pk=okrs["company"].pk),
                 source_objective=Objective.objects.get(pk=okrs["department"].pk))  # fmt: skip
     # Chat webhooks and the schedules one sets are the department heads' (mia may set none), as is the queue.
-    if "/chat-webhooks" in path or path.endswith(("/schedules", "/planning/queue")):
+    quarter_heads = ("/report", "/report.xlsx", "/departments/{department_id}")
+    quarter_heads_path = path.startswith("/api/v1/quarter/") and path.endswith(quarter_heads)
+    if "/chat-webhooks" in path or path.endswith(("/schedules", "/planning/queue")) or quarter_heads_path:
         api_token = api_token_create(actor=None, person=c.hank, name="schemathesis")[1]
     if path.startswith("/api/v1/meetings"):  # a weekly meeting; `meeting_id` above is a 1-on-1's
         ids["meeting_id"] = meeting_create(actor=c.hank, kind="department", department=c.sales,
@@ -381,6 +396,10 @@ def test_it_answers_with_real_data_within_its_schema(
     case = operation.Case(path_parameters=parameters, query=query, headers=headers)
     response = case.call_and_validate(headers=headers)
     assert response.status_code == 200
+    if path.endswith(".xlsx"):
+        types = [str(v) for k, v in response.headers.items() if k.lower() == "content-type"]
+        assert types and "application/vnd.openxmlformats" in types[0], response.headers
+        return
     body = response.json()
     expected = next((check for suffix, check in ANSWERS.items() if path.endswith(suffix)), None)
     if expected is not None:
@@ -449,7 +468,8 @@ OPERATION_IDS = {
     "note_1on1_add", "note_1on1_get", "note_1on1_update", "support_ask", "support_get", "support_settle",
     "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
     "assessment_mine", "assessment_save", "assessment_submit", "assessment_reopen", "assessment_person",
-    "assessment_dept",
+    "assessment_dept", "quarter_current", "quarter_calendar", "quarter_dept", "quarter_mine", "quarter_report",
+    "quarter_xlsx",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -498,6 +518,7 @@ TAGS = {
     "/api/v1/support-requests": "support requests",
     "/api/v1/blockers": "blockers",
     "/api/v1/self-assessments": "assess",
+    "/api/v1/quarter": "quarter",
 }
 
 

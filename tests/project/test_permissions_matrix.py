@@ -145,6 +145,10 @@ SAVE_HANKS_ASSESSMENT_API = {"alice": 422, "erin": 422, "hank": "ok", "mia": 422
 SUBMIT_HANKS_ASSESSMENT_API = SAVE_HANKS_ASSESSMENT_API
 REOPEN_MIAS_API = {"alice": 422, "erin": 422, "hank": 422, "mia": "ok", "oscar": 422, "anonymous": "login"}
 SEE_MIAS = SEE_BLOCKER
+# The quarter's calendar (PLAY-EXEC): sales' rows for hank (its head), erin (executive, his manager) and alice; the
+# close-of-quarter report for executives, administrators and department heads (their rows).
+QUARTER_DEPARTMENT = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 404, "oscar": 404, "anonymous": "login"}
+QUARTER_REPORT = QUARTER_DEPARTMENT
 
 
 @pytest.fixture
@@ -1491,6 +1495,38 @@ ROWS = [
         "get",
         lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/departments/{c.sales.pk}",
         SEE_MIAS,
+        api=True,
+    ),
+    # --- the quarter's calendar (PLAY-EXEC): everyone the company's with its counts; a department's rows its heads,
+    # their managers, executives and administrators; my own phases each person; the close-of-quarter report
+    # executives and administrators (whole) and department heads (their rows).
+    Row("quarter calendar, current", "get", _fixed_url("/quarter/"), ALL_OK),
+    Row("quarter calendar", "get", lambda w, c: f"/quarter/{c.quarter.pk}/", ALL_OK),
+    Row(
+        "quarter calendar of sales",
+        "get",
+        lambda w, c: f"/quarter/{c.quarter.pk}/departments/{c.sales.pk}/",
+        QUARTER_DEPARTMENT,
+    ),
+    Row("quarter calendar, my phases", "get", lambda w, c: f"/quarter/{c.quarter.pk}/me/", ALL_OK),
+    Row("quarter report", "get", lambda w, c: f"/quarter/{c.quarter.pk}/report/", QUARTER_REPORT),
+    Row("quarter report xlsx", "get", lambda w, c: f"/quarter/{c.quarter.pk}/report.xlsx", QUARTER_REPORT),
+    Row("API quarter calendar, current", "get", _fixed_url("/api/v1/quarter/current"), ALL_OK, api=True),
+    Row("API quarter calendar", "get", lambda w, c: f"/api/v1/quarter/{c.quarter.pk}", ALL_OK, api=True),
+    Row(
+        "API quarter calendar of sales",
+        "get",
+        lambda w, c: f"/api/v1/quarter/{c.quarter.pk}/departments/{c.sales.pk}",
+        QUARTER_DEPARTMENT,
+        api=True,
+    ),
+    Row("API quarter my phases", "get", lambda w, c: f"/api/v1/quarter/{c.quarter.pk}/me", ALL_OK, api=True),
+    Row("API quarter report", "get", lambda w, c: f"/api/v1/quarter/{c.quarter.pk}/report", QUARTER_REPORT, api=True),
+    Row(
+        "API quarter report xlsx",
+        "get",
+        lambda w, c: f"/api/v1/quarter/{c.quarter.pk}/report.xlsx",
+        QUARTER_REPORT,
         api=True,
     ),
 ]
