@@ -20,9 +20,9 @@ from qibu.cycles.models import Cycle
 from qibu.org.importer.export import XLSX_TYPE
 from qibu.org.selectors import organisation_get
 from qibu.quarter import access
+from qibu.quarter import report as reports
 from qibu.quarter.access import quarter_for, report_scope
 from qibu.quarter.exporting import report_workbook
-from qibu.quarter import report as reports
 from qibu.quarter.report import Report
 from qibu.quarter.selectors import Calendar, Cell, PhaseColumn, Row, calendar, department_calendar, my_calendar
 

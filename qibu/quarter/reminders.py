@@ -1,8 +1,9 @@
 """The quarter's reminders (PLAY-EXEC): every day, for each phase of a quarter whose window is open and ends within
 two days, each person who still owes it is told what to do and by when; the day after a window ended, each person
 still owing it is told they are late and each department's head is told who of theirs is late. Every notice goes
-once per phase, person and cycle (the notify outbox's idempotency keys: a run again tells nobody twice). The
-self-assessment gets its reminders so."""
+once per phase, person and cycle (the notify outbox's idempotency keys: a run again tells nobody twice). What a
+department owes (its department objective) goes to its head, what the company owes (the publication) to the
+executives and administrators. The self-assessment gets its reminders so."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qibu.cycles.models import Cycle, CycleKind
-from qibu.cycles.phases import Phase, PhaseWindow, phase_facts, phase_windows
+from qibu.cycles.phases import Phase, PhaseFacts, PhaseWindow, phase_facts, phase_windows
 from qibu.notify.inbox import Subject, notify
 from qibu.notify.models import Notification, NotificationKind
-from qibu.org.models import Department, Organisation, Person
+from qibu.org.models import Department, Organisation, Person, Role
 from qibu.quarter.selectors import TODO, phase_url
 
 DUE_WITHIN = dt.timedelta(days=2)
@@ -39,14 +40,55 @@ def phase_reminders(*, organisation: Organisation, today: dt.date | None = None)
             if not (due or late):
                 continue
             facts = phase_facts(cycle, organisation, window.phase)
-            if facts is None or not facts.people_missing:
+            if facts is None:
                 continue
-            owing = list(
-                Person.objects.filter(pk__in=facts.people_missing, is_active=True).select_related("department")
+            if facts.people_missing:
+                owing = list(
+                    Person.objects.filter(pk__in=facts.people_missing, is_active=True).select_related("department")
+                )
+                made += _tell(cycle, window, owing, late=late)
+                if late:
+                    made += _tell_heads(cycle, window, owing)
+            made += _tell_owners(cycle, window, facts, late=late)
+    return made
+
+
+def _tell_owners(cycle: Cycle, window: PhaseWindow, facts: PhaseFacts, *, late: bool) -> list[Notification]:
+    """What a department or the company owes (a department objective, the publication): its heads, the
+    executives."""
+    made: list[Notification] = []
+    url = reverse("quarter:calendar", args=[cycle.pk])
+    when = "late" if late else "due"
+    values = {"phase": _label(window), "cycle": cycle.name, "day": window.end.isoformat()}
+    if facts.departments_missing:
+        for department in Department.objects.filter(
+            pk__in=list(facts.departments_missing), head__isnull=False, head__is_active=True
+        ).select_related("head"):
+            if department.head is None:
+                continue
+
+            def text(person: Person, department: Department = department) -> str:
+                return _("%(department)s still owes the %(phase)s step of %(cycle)s (until %(day)s).") % {
+                    **values,
+                    "department": department.name,
+                }
+
+            made += notify(
+                kind=NotificationKind.PHASE,
+                recipients=[department.head],
+                text=text,
+                key=f"quarter.phase:{cycle.pk}:{window.phase}:{when}:department:{department.pk}",
+                subject=Subject(type="cycles.cycle", id=cycle.pk, url=url),
             )
-            made += _tell(cycle, window, owing, late=late)
-            if late:
-                made += _tell_heads(cycle, window, owing)
+    if facts.company_expected and not facts.company_done:
+        executives = Person.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.EXECUTIVE])
+        made += notify(
+            kind=NotificationKind.PHASE,
+            recipients=list(executives),
+            text=lambda person: _("The company still owes the %(phase)s step of %(cycle)s (until %(day)s).") % values,
+            key=f"quarter.phase:{cycle.pk}:{window.phase}:{when}:company",
+            subject=Subject(type="cycles.cycle", id=cycle.pk, url=phase_url(window.phase, cycle) or url),
+        )
     return made
 
 
@@ -57,8 +99,8 @@ def _tell(cycle: Cycle, window: PhaseWindow, owing: list[Person], *, late: bool)
     def text(person: Person) -> str:
         values = {"phase": _label(window), "cycle": cycle.name, "day": window.end.isoformat(), "todo": str(todo)}
         if late:
-            return _("You are late for %(phase)s of %(cycle)s (it ended on %(day)s): %(todo)s") % values
-        return _("%(phase)s of %(cycle)s ends on %(day)s: %(todo)s") % values
+            return _("You are late for the %(phase)s step of %(cycle)s (it ended on %(day)s): %(todo)s") % values
+        return _("The %(phase)s step of %(cycle)s ends on %(day)s: %(todo)s") % values
 
     return notify(
         kind=NotificationKind.PHASE,
@@ -87,7 +129,7 @@ def _tell_heads(cycle: Cycle, window: PhaseWindow, owing: list[Person]) -> list[
 
         def text(person: Person, names: str = names, department: Department = department) -> str:
             values = {"phase": _label(window), "cycle": cycle.name, "department": department.name, "names": names}
-            return _("Late for %(phase)s of %(cycle)s in %(department)s: %(names)s") % values
+            return _("Late for the %(phase)s step of %(cycle)s in %(department)s: %(names)s") % values
 
         made += notify(
             kind=NotificationKind.PHASE,

@@ -191,6 +191,7 @@ NOT_HTML = {
     "a calendar address",
     "a revoked calendar address",
     "publication xlsx",
+    "quarter report xlsx",
 }
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 

@@ -60,6 +60,7 @@ def _cell(row: Any, cal: Any, phase: Phase) -> Any:
 def test_the_calendar_shows_the_seven_phases_in_order_with_the_policys_dates_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     cal = calendar(cycle=c.quarter, organisation=c.org, viewer=c.oscar, today=OCT_20)
     assert [p.phase for p in cal.phases] == list(Phase)
@@ -77,6 +78,7 @@ def test_the_calendar_shows_the_seven_phases_in_order_with_the_policys_dates_PLA
 def test_set_is_done_for_the_company_and_sales_and_missing_for_marketing_then_late_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     facts = phase_facts(c.quarter, c.org, Phase.SET)
     assert facts is not None
@@ -93,6 +95,7 @@ def test_set_is_done_for_the_company_and_sales_and_missing_for_marketing_then_la
 
 
 def test_someone_who_owned_objectives_last_quarter_owes_one_this_quarter_PLAY_EXEC(company: Company) -> None:
+    """PLAY-EXEC."""
     c = company
     q3 = Cycle.objects.get(kind="quarter", start=dt.date(2026, 7, 1))
     objective_create(actor=c.oscar, cycle=q3, level=Level.PERSON, owner=c.oscar, title="上季度的目标")
@@ -101,6 +104,7 @@ def test_someone_who_owned_objectives_last_quarter_owes_one_this_quarter_PLAY_EX
 
 
 def test_publish_is_done_once_a_publication_was_sent_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
+    """PLAY-EXEC."""
     c = company
     facts = phase_facts(c.quarter, c.org, Phase.PUBLISH)
     assert facts is not None and facts.company_expected and not facts.company_done
@@ -115,6 +119,7 @@ def test_publish_is_done_once_a_publication_was_sent_PLAY_EXEC(company: Company,
 def test_execute_is_done_by_whoever_checked_in_on_every_key_result_this_week_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     checkin_record(actor=c.mia, key_result=okrs["my_kr"], confidence=70, value=1)
     facts = phase_facts(c.quarter, c.org, Phase.EXECUTE)
@@ -126,6 +131,7 @@ def test_execute_is_done_by_whoever_checked_in_on_every_key_result_this_week_PLA
 def test_self_assess_is_owed_by_key_result_owners_done_when_submitted_late_after_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     entries = {r.key_result_id: {"root_cause": "线索少"} for r in assessment_page(person=c.mia, cycle=c.quarter).rows}
     assessment_submit(actor=c.mia, person=c.mia, cycle=c.quarter, entries=entries)
@@ -165,6 +171,7 @@ def reflect_registered(company: Company) -> Iterator[None]:
 def test_any_registered_phase_is_shown_with_its_facts_PLAY_EXEC(
     company: Company, okrs: Okrs, reflect_registered: None
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     cal = calendar(cycle=c.quarter, organisation=c.org, viewer=c.alice, today=dt.date(2027, 1, 8))
     reflect = _phase(cal, Phase.REFLECT)
@@ -179,6 +186,7 @@ def test_any_registered_phase_is_shown_with_its_facts_PLAY_EXEC(
 
 
 def test_who_sees_the_departments_rows_and_the_late_by_name_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
+    """PLAY-EXEC."""
     c = company
     url = f"/quarter/{c.quarter.pk}/"
     # Set is over for this quarter today (December): marketing and oscar's department is late.
@@ -204,6 +212,7 @@ def test_who_sees_the_departments_rows_and_the_late_by_name_PLAY_EXEC(company: C
 def test_the_pages_link_the_calendar_from_the_nav_and_where_to_do_each_phase_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     home = _client(c.mia).get("/").content.decode()
     assert 'href="/quarter/"' in home
@@ -231,6 +240,7 @@ REPORT_QUERIES = 12
 def test_the_pages_make_a_fixed_number_of_queries_with_3_or_30_people_PLAY_EXEC(
     company: Company, okrs: Okrs, django_assert_num_queries: DjangoAssertNumQueries, extra: int
 ) -> None:
+    """PLAY-EXEC."""
     c = company
     _people(c, extra)
     client = _client(c.hank)
@@ -245,6 +255,7 @@ def test_the_pages_make_a_fixed_number_of_queries_with_3_or_30_people_PLAY_EXEC(
 
 
 def test_reminders_tell_who_owes_a_phase_once_and_the_heads_who_is_late_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
+    """PLAY-EXEC."""
     c = company
     entries = {r.key_result_id: {"root_cause": "线索少"} for r in assessment_page(person=c.mia, cycle=c.quarter).rows}
     assessment_submit(actor=c.mia, person=c.mia, cycle=c.quarter, entries=entries)
@@ -262,15 +273,32 @@ def test_reminders_tell_who_owes_a_phase_once_and_the_heads_who_is_late_PLAY_EXE
 
 
 def test_the_heads_are_told_of_their_late_people_by_name_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
+    """PLAY-EXEC."""
     c = company
     phase_reminders(organisation=c.org, today=JAN_1)
     told = Notification.objects.get(recipient=c.hank, key__contains=":execute:late-heads:")
     assert "米娅" in told.text and told.url == f"/quarter/{c.quarter.pk}/departments/{c.sales.pk}/"
 
 
+def test_the_publication_and_a_department_objective_are_asked_of_those_who_owe_them_PLAY_EXEC(
+    company: Company, okrs: Okrs
+) -> None:
+    """PLAY-EXEC: two days before publish ends, the executives; marketing's head for its department objective."""
+    c = company
+    c.marketing.head = c.oscar
+    c.marketing.save(update_fields=["head"])
+    made = phase_reminders(organisation=c.org, today=dt.date(2026, 10, 6))
+    publish = {n.recipient_id for n in made if ":publish:due:company" in n.key}
+    assert publish == {c.alice.pk, c.erin.pk}
+    department = [n for n in made if ":set:due:department:" in n.key]
+    assert [n.recipient_id for n in department] == [c.oscar.pk] and "市场部" in department[0].text
+    assert phase_reminders(organisation=c.org, today=dt.date(2026, 10, 6)) == []
+
+
 def test_the_report_scores_objectives_departments_people_and_trends_MEAS_7_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
+    """PLAY-EXEC, MEAS-7."""
     c = company
     KeyResult.objects.filter(pk=okrs["my_kr"].pk).update(progress=Decimal("0.5"))
     Objective.objects.filter(pk=okrs["department"].pk).update(score=Decimal("0.8"))
@@ -298,6 +326,7 @@ def test_the_report_scores_objectives_departments_people_and_trends_MEAS_7_PLAY_
 
 
 def test_who_reads_the_report_and_its_xlsx_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
+    """PLAY-EXEC."""
     c = company
     url = f"/quarter/{c.quarter.pk}/report/"
     codes = {p.username: _client(p).get(url).status_code for p in (c.alice, c.erin, c.hank, c.mia, c.oscar)}
@@ -313,6 +342,7 @@ def test_who_reads_the_report_and_its_xlsx_PLAY_EXEC(company: Company, okrs: Okr
 
 
 def test_the_api_gives_the_calendar_mine_and_the_report_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
+    """PLAY-EXEC."""
     c = company
     got = _api(c.hank, f"/quarter/{c.quarter.pk}").json()
     assert [p["phase"] for p in got["phases"]] == [str(p) for p in Phase]
