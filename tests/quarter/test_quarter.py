@@ -215,7 +215,7 @@ def test_the_pages_link_the_calendar_from_the_nav_and_where_to_do_each_phase_PLA
     """PLAY-EXEC."""
     c = company
     home = _client(c.mia).get("/").content.decode()
-    assert 'href="/quarter/"' in home
+    assert 'href="/quarter/"' in home and f'href="/quarter/{c.quarter.pk}/me/"' in home
     me = _client(c.mia).get(f"/quarter/{c.quarter.pk}/me/").content.decode()
     assert f'href="/self-assessment/{c.quarter.pk}/"' in me
     assert f'href="/quarter/{c.quarter.pk}/"' in me
