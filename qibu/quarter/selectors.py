@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qibu.cycles.models import Cycle
 from qibu.cycles.phases import Phase, PhaseFacts, PhaseWindow, phase_facts, phase_windows
@@ -30,12 +31,12 @@ class State:
 
 
 STATE_LABELS: dict[str, str | Promise] = {
-    State.DONE: _("done"),
-    State.MISSING: _("missing"),
-    State.LATE: _("late"),
-    State.UPCOMING: _("upcoming"),
-    State.NONE: _("nothing owed"),
-    State.UNTRACKED: _("not tracked"),
+    State.DONE: pgettext_lazy("phase state", "done"),
+    State.MISSING: pgettext_lazy("phase state", "missing"),
+    State.LATE: pgettext_lazy("phase state", "late"),
+    State.UPCOMING: pgettext_lazy("phase state", "upcoming"),
+    State.NONE: pgettext_lazy("phase state", "nothing owed"),
+    State.UNTRACKED: pgettext_lazy("phase state", "not tracked"),
 }
 
 # What a person does in each phase, and where (PLAY-EXEC).
