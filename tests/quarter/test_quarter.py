@@ -25,7 +25,7 @@ from qibu.notify.models import Notification, NotificationKind
 from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Person
-from qibu.org.services import api_token_create, person_create
+from qibu.org.services import api_token_create, department_create, person_create
 from qibu.publish.services import publication_compile, publication_publish
 from qibu.quarter.access import ReportScope
 from qibu.quarter.reminders import phase_reminders
@@ -209,6 +209,24 @@ def test_who_sees_the_departments_rows_and_the_late_by_name_PLAY_EXEC(company: C
     assert _client(c.mia).get("/quarter/").status_code == 200
 
 
+def test_a_heads_manager_sees_that_departments_rows_and_a_month_is_no_quarter_PLAY_EXEC(company: Company) -> None:
+    """PLAY-EXEC: oscar, a member, manages the head of a department: he sees its rows, not sales'."""
+    c = company
+    north = department_create(actor=None, name="华北部")
+    head = person_create(
+        actor=None, username="nora", full_name="诺拉", password=PASSWORD, department=north, manager=c.oscar
+    )
+    north.head = head
+    north.save(update_fields=["head"])
+    cal = calendar(cycle=c.quarter, organisation=c.org, viewer=c.oscar, today=OCT_20)
+    assert [r.name for r in cal.departments] == ["华北部"]
+    assert _client(c.oscar).get(f"/quarter/{c.quarter.pk}/departments/{north.pk}/").status_code == 200
+    assert _client(c.oscar).get(f"/quarter/{c.quarter.pk}/departments/{c.sales.pk}/").status_code == 404
+    month = Cycle.objects.filter(kind="month").first()
+    assert month is not None and _client(c.oscar).get(f"/quarter/{month.pk}/").status_code == 404
+    assert _client(c.oscar).get(f"/quarter/{c.year.pk}/report/").status_code == 404
+
+
 def test_the_pages_link_the_calendar_from_the_nav_and_where_to_do_each_phase_PLAY_EXEC(
     company: Company, okrs: Okrs
 ) -> None:
@@ -234,6 +252,8 @@ CALENDAR_QUERIES = 16
 DEPARTMENT_QUERIES = 15
 ME_QUERIES = 14
 REPORT_QUERIES = 12
+API_CALENDAR_QUERIES = 15
+API_REPORT_QUERIES = 11
 
 
 @pytest.mark.parametrize("extra", [0, 27])
@@ -252,6 +272,14 @@ def test_the_pages_make_a_fixed_number_of_queries_with_3_or_30_people_PLAY_EXEC(
     ):
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
+    _token, secret = api_token_create(actor=None, person=c.hank, name="count")
+    api = Client(headers={"Authorization": f"Bearer {secret}"})
+    for url, count in (
+        (f"/api/v1/quarter/{c.quarter.pk}", API_CALENDAR_QUERIES),
+        (f"/api/v1/quarter/{c.quarter.pk}/report", API_REPORT_QUERIES),
+    ):
+        with django_assert_num_queries(count):
+            assert api.get(url).status_code == 200
 
 
 def test_reminders_tell_who_owes_a_phase_once_and_the_heads_who_is_late_PLAY_EXEC(company: Company, okrs: Okrs) -> None:
