@@ -18,7 +18,7 @@ from django.utils.translation import pgettext_lazy
 from qibu.cycles.models import Cycle
 from qibu.cycles.phases import Phase, PhaseFacts, PhaseWindow, phase_facts, phase_windows
 from qibu.org.models import Department, Organisation, Person
-from qibu.quarter.access import visible_department_ids
+from qibu.quarter.access import sees_all, visible_department_ids
 
 
 class State:
@@ -263,10 +263,13 @@ def _department_rows(read: _Read, today: dt.date, shown: list[Department]) -> li
     return rows
 
 
-def _late_people(read: _Read, today: dt.date, visible: set[int], names: dict[int, str]) -> list[LatePerson]:
+def _late_people(
+    read: _Read, today: dt.date, visible: set[int], names: dict[int, str], *, unassigned: bool = False
+) -> list[LatePerson]:
+    """The late people of the `visible` departments (and of none, for `unassigned`), by name."""
     late = []
     for p in read.people:
-        if p.department_id not in visible:
+        if p.department_id not in visible and not (unassigned and p.department_id is None):
             continue
         phases: list[str | Promise] = [
             Phase(w.phase).label
@@ -295,8 +298,8 @@ def calendar(*, cycle: Cycle, organisation: Organisation, viewer: Person, today:
         phases=phases,
         today_at=sum(1 for w in read.windows if w.has_begun(today)),
         departments=_department_rows(read, today, shown),
-        late=_late_people(read, today, visible, names),
-        sees_rows=bool(visible),
+        late=_late_people(read, today, visible, names, unassigned=sees_all(viewer)),
+        sees_rows=bool(visible) or sees_all(viewer),
     )
 
 

@@ -92,6 +92,11 @@ def test_set_is_done_for_the_company_and_sales_and_missing_for_marketing_then_la
     assert _cell(rows["市场部"], late, Phase.SET).state == State.LATE
     assert _cell(rows["销售部"], late, Phase.SET).state == State.DONE
     assert _cell({r.name: r for r in early.departments}["市场部"], early, Phase.SET).state == State.UPCOMING
+    # Executives and administrators see the late of no department too: erin did not check in in the last week.
+    after = calendar(cycle=c.quarter, organisation=c.org, viewer=c.alice, today=JAN_1)
+    assert "Erin 执行官" in [p.name for p in after.late]
+    by_hank = calendar(cycle=c.quarter, organisation=c.org, viewer=c.hank, today=JAN_1)
+    assert {p.name for p in by_hank.late} == {"米娅", "韩销售"}
 
 
 def test_someone_who_owned_objectives_last_quarter_owes_one_this_quarter_PLAY_EXEC(company: Company) -> None:
