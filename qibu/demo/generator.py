@@ -5,7 +5,10 @@ mission, strategic goals (VIS-2), the annual cycle with quarters, departments (s
 once a department outgrows about 40 people), teams, people with managers, company annual and quarterly
 OKRs, department, team and personal OKRs aligned upwards (SET-6), mostly written by their owners
 (SET-7), and weekly check-ins with notes, confidence falls with reasons (EXE-4) and a few stale key
-results (MEAS-8).
+results (MEAS-8). The quarter before the current one is finished (PLAY-EXEC): OKRs at every level on the same
+themes, fortnightly check-ins to its last day and everyone's submitted self-assessment (`_close_the_loop`); it
+comes from its own random stream, so the current quarter's OKRs and check-ins are the same with or without it
+(the year's objectives roll its results up too).
 
 Rows are written with `bulk_create` in batches rather than through the per-object services, so that
 10,000 people (about 700,000 check-ins) load in minutes; the stored roll-ups are then computed by the
@@ -326,13 +329,17 @@ class _Builder:
         return self.summary
 
     def _close_the_loop(self) -> None:
-        """PLAY-EXEC for the finished quarter, after its set (its OKRs, agreed), publish and execute (its fortnightly
-        check-ins): everyone's self-assessment, submitted through the assess services, scores its key results.
+        """PLAY-EXEC for the finished quarter, whose OKRs were set and agreed and checked in fortnightly to its last day
+        (`_finished_quarter_okrs`): everyone who owns a key result of it submits their self-assessment through the
+        assess services, which scores its key results and objectives.
 
-        The reflections (`qibu.demo.reflect.demo_reflections`), the update that closes the quarter and carries its
-        objectives into the current one (`qibu.demo.updates.demo_updates`) and the celebration
-        (`qibu.demo.celebrate.demo_celebrations`) are added here, in that order, after the self-assessments; until
-        then the finished quarter stays open."""
+        The lead adds here, in this order after the self-assessments, the reflections, the update (which closes the
+        quarter and carries its objectives into the current one) and the celebration; until then the finished quarter
+        stays open. Each draws on the finished quarter's own random stream, so the current quarter stays the same:
+            demo_reflections(quarter=self.past_quarter, next_quarter=self.quarter, rng=self.past_rng)
+            demo_updates(...)        # qibu/demo/updates.py
+            demo_celebrations(...)   # qibu/demo/celebrate.py
+        """
         submitted = build_self_assessments(quarter=self.past_quarter, rng=self.past_rng, now=self.now, zone=self.tz)
         self.summary.self_assessments = submitted
 
