@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db.models import F, OuterRef, Subquery
 
+from qibu.cycles.models import Cycle
 from qibu.okrs import access
 from qibu.okrs.models import Approval, ApprovalAction, ApprovalDecision, KeyResult, KeyResultKind, Level, Objective
 from qibu.okrs.services import key_result_update, objective_return, objective_update
@@ -38,7 +39,9 @@ def _approver(objective: Objective, ceo: Person, deputy: Person | None) -> Perso
     return next((p for p in candidates if p is not None and p.pk not in mine), None)
 
 
-def build_approval(*, organisation: Organisation, ceo: Person, showcase: Person | None, now: dt.datetime) -> int:
+def build_approval(
+    *, organisation: Organisation, ceo: Person, showcase: Person | None, now: dt.datetime, quarter: Cycle
+) -> int:
     """Agree every objective, then make the two changes; answers how many decisions were written."""
     Organisation.objects.filter(pk=organisation.pk).update(ceo=ceo, approval_required=True, approval_on_change=True)
     deputy = Person.objects.filter(role=Role.EXECUTIVE).exclude(pk=ceo.pk).order_by("username").first()
@@ -69,14 +72,20 @@ def build_approval(*, organisation: Organisation, ceo: Person, showcase: Person 
     for action, field in ((ApprovalAction.SUBMIT, "submitted_at"), (ApprovalAction.APPROVE, "approved_at")):
         when = Objective.objects.filter(pk=OuterRef("objective_id")).values(field)[:1]
         ApprovalDecision.objects.filter(action=action).update(created_at=Subquery(when))
-    return len(made) + _changes(ceo=ceo, deputy=deputy, showcase=showcase)
+    return len(made) + _changes(ceo=ceo, deputy=deputy, showcase=showcase, quarter=quarter)
 
 
-def _changes(*, ceo: Person, deputy: Person | None, showcase: Person | None) -> int:
-    """The two changes under way, through the services; answers how many decisions they wrote."""
+def _changes(*, ceo: Person, deputy: Person | None, showcase: Person | None, quarter: Cycle) -> int:
+    """The two changes under way in the current quarter (or its year), through the services; answers how many
+    decisions they wrote."""
     before = ApprovalDecision.objects.count()
     reworded = (
-        KeyResult.objects.filter(objective__owner=showcase, objective__level=Level.PERSON, kind=KeyResultKind.INCREASE)
+        KeyResult.objects.filter(
+            objective__owner=showcase,
+            objective__level=Level.PERSON,
+            objective__cycle=quarter,
+            kind=KeyResultKind.INCREASE,
+        )
         .select_related("objective__cycle", "objective__owner")
         .order_by("objective__cycle__start", "objective_id", "position")
         .first()
@@ -89,7 +98,7 @@ def _changes(*, ceo: Person, deputy: Person | None, showcase: Person | None) -> 
             actor=showcase, key_result=reworded, data={"title": f"{reworded.title}（含老客户续约）"[:200]}
         )
     changed = (
-        Objective.objects.filter(level=Level.DEPARTMENT, owner__role=Role.DEPARTMENT_HEAD)
+        Objective.objects.filter(level=Level.DEPARTMENT, owner__role=Role.DEPARTMENT_HEAD, cycle__end__gte=quarter.end)
         .exclude(owner__department=showcase.department_id if showcase is not None else None)
         .select_related("cycle", "owner", "department")
         .order_by("-cycle__start", "pk")

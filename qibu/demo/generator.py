@@ -5,7 +5,10 @@ mission, strategic goals (VIS-2), the annual cycle with quarters, departments (s
 once a department outgrows about 40 people), teams, people with managers, company annual and quarterly
 OKRs, department, team and personal OKRs aligned upwards (SET-6), mostly written by their owners
 (SET-7), and weekly check-ins with notes, confidence falls with reasons (EXE-4) and a few stale key
-results (MEAS-8).
+results (MEAS-8). The quarter before the current one is finished (PLAY-EXEC): OKRs at every level on the same
+themes, fortnightly check-ins to its last day and everyone's submitted self-assessment (`_close_the_loop`); it
+comes from its own random stream, so the current quarter's OKRs and check-ins are the same with or without it
+(the year's objectives roll its results up too).
 
 Rows are written with `bulk_create` in batches rather than through the per-object services, so that
 10,000 people (about 700,000 check-ins) load in minutes; the stored roll-ups are then computed by the
@@ -35,6 +38,7 @@ from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo import content
 from qibu.demo.approval import build_approval
+from qibu.demo.assessments import build_self_assessments
 from qibu.demo.blockers import build_blockers
 from qibu.demo.coach import build_coach
 from qibu.demo.corrections import build_corrections
@@ -44,7 +48,7 @@ from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
 from qibu.demo.standups import build_standups
-from qibu.demo.strategy import build_strategy
+from qibu.demo.strategy import build_strategy, trace_company_objectives
 from qibu.meetings.models import Meeting as WeeklyMeeting
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -115,6 +119,7 @@ class DemoSummary:
     objectives: int = 0
     key_results: int = 0
     check_ins: int = 0
+    self_assessments: int = 0
     seconds: float = 0.0
     password: str | None = None
     sign_ins: list[DemoSignIn] = field(default_factory=list)
@@ -263,6 +268,8 @@ class _Builder:
         # Common surnames more often than rare ones (the content lists them by frequency).
         self.surname_weights = list(itertools.accumulate(1 / (i + 8) for i in range(len(content.SURNAMES))))
         self.today_given = today
+        # The finished quarter has its own stream, so the current quarter is the same with or without it.
+        self.past_rng = random.Random(f"{seed}-finished-quarter")  # noqa: S311
 
     # --- the frame: organisation, cycles, departments, people ---------------------------------
 
@@ -274,10 +281,14 @@ class _Builder:
         self._company_okrs()
         self._department_okrs()
         self._team_and_personal_okrs()
+        self._finished_quarter_okrs()
         self._finish()
-        build_approval(organisation=self.organisation, ceo=self.ceo, showcase=self.sales_member, now=self.now)
+        build_approval(
+            organisation=self.organisation, ceo=self.ceo, showcase=self.sales_member, now=self.now, quarter=self.quarter
+        )
         build_coach(self.organisation)
         build_strategy(year=self.year, quarter=self.quarter, ceo=self.ceo, member=self.sales_member)
+        trace_company_objectives(year=self.past_year, quarter=self.past_quarter)
         build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
                     today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
         build_planning(quarter=self.quarter, ceo=self.ceo, executives=self.exec_by_key)
@@ -313,7 +324,24 @@ class _Builder:
             now=self.now,
             seed=self.rng.randrange(2**31),
         )
+        # Last, so that nothing it adds changes what the builders of the current quarter chose.
+        self._close_the_loop()
         return self.summary
+
+    def _close_the_loop(self) -> None:
+        """PLAY-EXEC for the finished quarter, whose OKRs were set and agreed and checked in fortnightly to its last day
+        (`_finished_quarter_okrs`): everyone who owns a key result of it submits their self-assessment through the
+        assess services, which scores its key results and objectives.
+
+        The lead adds here, in this order after the self-assessments, the reflections, the update (which closes the
+        quarter and carries its objectives into the current one) and the celebration; until then the finished quarter
+        stays open. Each draws on the finished quarter's own random stream, so the current quarter stays the same:
+            demo_reflections(quarter=self.past_quarter, next_quarter=self.quarter, rng=self.past_rng)
+            demo_updates(...)        # qibu/demo/updates.py
+            demo_celebrations(...)   # qibu/demo/celebrate.py
+        """
+        submitted = build_self_assessments(quarter=self.past_quarter, rng=self.past_rng, now=self.now, zone=self.tz)
+        self.summary.self_assessments = submitted
 
     def _organisation(self) -> None:
         company = content.COMPANY
@@ -345,6 +373,43 @@ class _Builder:
         self.quarter_number = (self.quarter.start.month - 1) // 3 + 1
         self.quarter_slots = self._slots(self.quarter)
         self.year_slots = self._slots(self.year)
+        # The quarter before this one, finished (in the first quarter, the last of the year before).
+        self.past_quarter = self._quarter_before(self.quarter)
+        past_year = self.past_quarter.parent
+        if past_year is None:
+            raise ValueError(f"the quarter {self.past_quarter} has no year")
+        self.past_year = past_year
+        self.past_quarter_number = (self.past_quarter.start.month - 1) // 3 + 1
+        # When each cycle's key results are checked in.
+        self.slots: dict[int, list[dt.datetime]] = {
+            self.year.pk: self.year_slots,
+            self.quarter.pk: self.quarter_slots,
+            self.past_quarter.pk: self._fortnightly(self.past_quarter),
+        }
+        if self.past_year.pk != self.year.pk:
+            self.slots[self.past_year.pk] = self._fortnightly(self.past_year)
+
+    def _quarter_before(self, quarter: Cycle) -> Cycle:
+        before = Cycle.objects.filter(kind=CycleKind.QUARTER, end__lt=quarter.start).order_by("-start").first()
+        if before is None:
+            cycles_generate_year(actor=None, fiscal_year=quarter.start.year - 1, start_month=1)
+            before = Cycle.objects.filter(kind=CycleKind.QUARTER, end__lt=quarter.start).order_by("-start").first()
+        if before is None:
+            raise ValueError(f"no quarter before {quarter}")
+        return before
+
+    def _fortnightly(self, cycle: Cycle) -> list[dt.datetime]:
+        """A finished cycle's check-ins: every second week from its second week to its last day (cheap, and enough for
+        its charts), at most `weeks` of them."""
+        end = dt.datetime.combine(cycle.end, dt.time(17, 30), tzinfo=self.tz)
+        first = dt.datetime.combine(cycle.start + dt.timedelta(days=7), dt.time(17, 30), tzinfo=self.tz)
+        count = min(self.weeks, max(1, round((end - first).days / 14) + 1))
+        if count == 0:
+            return []
+        if count == 1:
+            return [end]
+        step = (end - first) / (count - 1)
+        return [first + step * k for k in range(count)]
 
     def _slots(self, cycle: Cycle) -> list[dt.datetime]:
         """When the weekly check-ins happen: weekly up to today, squeezed when the cycle is younger."""
@@ -648,7 +713,7 @@ class _Builder:
         )
         fall = fall or rng.random() < FALL_SHARE
         stale = stale or rng.random() < STALE_SHARE
-        slots = self.year_slots if objective.cycle.kind == CycleKind.ANNUAL else self.quarter_slots
+        slots = self.slots[objective.cycle.pk]
         last = len(slots) - 1
         if stale:
             cutoff = self.anchor - dt.timedelta(days=self.organisation.checkin_cadence_days + 2)
@@ -820,6 +885,10 @@ class _Builder:
 
     def _company_okrs(self) -> None:
         """Annual OKRs owned by the CEO; quarterly ones owned by the executive who answers for them."""
+        self._annual_okrs()
+        self._quarterly_company_okrs()
+
+    def _annual_okrs(self) -> None:
         self.annual = [
             self._objective(
                 spec,
@@ -833,6 +902,8 @@ class _Builder:
             for i, spec in enumerate(content.COMPANY_ANNUAL_OKRS)
         ]
         self._write(self.annual)
+
+    def _quarterly_company_okrs(self) -> None:
         # Revenue to the COO, product to the CTO, profit to the CFO (in the content's order).
         owners = [self.exec_by_key.get(k, self.ceo) for k in ("sales", "rd", "finance")]
         self.company_quarterly = []
@@ -970,9 +1041,34 @@ class _Builder:
             plan.parent_objective = unit.objectives[parent_index].objective
             plans.append(plan)
 
+    def _finished_quarter_okrs(self) -> None:
+        """The quarter before the current one, at every level like the current one and from the same content (so that
+        its update can carry its objectives on), with fortnightly check-ins to its last day; its self-assessments come
+        in `_close_the_loop`.
+
+        Built by the same methods as the current quarter, pointed for the while at that quarter (its year's annual
+        objectives too when it lies in the year before) and drawing on its own random stream."""
+        units = {id(u): u for u in [*self.top_units.values(), *self.units]}.values()
+        current = (self.rng, self.year, self.quarter, self.quarter_number, self.annual, self.company_quarterly)
+        current_objectives = [(unit, unit.objectives) for unit in units]
+        current_showcase = self.sales_member
+        self.rng, self.quarter, self.quarter_number = self.past_rng, self.past_quarter, self.past_quarter_number
+        for unit in units:
+            unit.objectives = []
+        if self.past_year.pk != self.year.pk:
+            self.year = self.past_year
+            self._annual_okrs()
+        self._quarterly_company_okrs()
+        self._department_okrs()
+        self._team_and_personal_okrs()
+        self.rng, self.year, self.quarter, self.quarter_number, self.annual, self.company_quarterly = current
+        for unit, objectives in current_objectives:
+            unit.objectives = objectives
+        self.sales_member = current_showcase
+
     def _finish(self) -> None:
         # Objectives and key results were written when the cycle opened.
-        for cycle in (self.year, self.quarter):
+        for cycle in {c.pk: c for c in (self.past_year, self.past_quarter, self.year, self.quarter)}.values():
             opened = dt.datetime.combine(cycle.start, dt.time(9, 0), tzinfo=self.tz)
             opened = min(opened, self.now)
             Objective.objects.filter(cycle=cycle).update(created_at=opened, updated_at=opened)

@@ -83,12 +83,13 @@ def _holidays(today: dt.date, since: dt.date) -> set[dt.date]:
 Link = tuple[str, int, str]
 
 
-def _links(people: Sequence[Person]) -> dict[int, list[Link]]:
-    """Each person's key results and action steps to link lines to (two queries)."""
+def _links(people: Sequence[Person], today: dt.date) -> dict[int, list[Link]]:
+    """Each person's key results of the cycles not over (a finished quarter's are not talked of) and action steps to
+    link lines to (two queries)."""
     ids = [p.pk for p in people]
     links: dict[int, list[Link]] = defaultdict(list)
     key_results = (
-        KeyResult.objects.filter(objective__cycle__is_closed=False)
+        KeyResult.objects.filter(objective__cycle__is_closed=False, objective__cycle__end__gte=today)
         .annotate(responsible=Coalesce("owner_id", "objective__owner_id"))
         .filter(responsible__in=ids)
         .values_list("responsible", "pk", "title")
@@ -228,7 +229,7 @@ def build_standups(*, today: dt.date, now: dt.datetime, weeks: int, seed: int) -
             )  # fmt: skip
     StandUp.objects.bulk_create(stand_ups, batch_size=BATCH)
     by_key = {(s.team_id, s.day): s.pk for s in StandUp.objects.filter(team__in=teams).only("pk", "team", "day")}
-    plan = _Plan(rng=rng, today=today, zone=zone, links=_links(everyone))
+    plan = _Plan(rng=rng, today=today, zone=zone, links=_links(everyone, today))
     for team in teams:
         for day in days:
             for person in members[team.pk]:

@@ -42,6 +42,11 @@ def _trace_company_objectives(year: Cycle, quarter: Cycle, goals: list[Strategic
     Objective.objects.bulk_update(quarterly, ["strategic_goal"])
 
 
+def trace_company_objectives(*, year: Cycle, quarter: Cycle) -> None:
+    """VIS-2 for another quarter (the finished one): its company objectives trace to their annual parents' goals."""
+    _trace_company_objectives(year, quarter, list(StrategicGoal.objects.order_by("position", "id")))
+
+
 def build_strategy(*, year: Cycle, quarter: Cycle, ceo: Person, member: Person | None) -> None:
     goals = list(StrategicGoal.objects.order_by("position", "id"))
     _trace_company_objectives(year, quarter, goals)

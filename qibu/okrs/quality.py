@@ -36,7 +36,7 @@ def _number(value: Any) -> Decimal | None:
 
 def _departure(organisation: Organisation, policy_field: str) -> str:
     """ " (the method's default is N)" when the organisation's policy departs from it, else ""."""
-    default = Organisation.DEFAULTS[policy_field]
+    default = Organisation.policy_default(policy_field)
     if getattr(organisation, policy_field) == default:
         return ""
     return " " + _("(your organisation's policy; the method's default is %(default)d)") % {"default": default}
@@ -552,7 +552,7 @@ def policy_departures(organisation: Organisation) -> list[str]:
     for name in organisation.departures_from_method():
         label = getattr(Organisation._meta.get_field(name), "verbose_name", name)
         lines.append(
-            _("%(policy)s: %(value)d (the method's default: %(default)d)")
-            % {"policy": label, "value": getattr(organisation, name), "default": Organisation.DEFAULTS[name]}
+            _("%(policy)s: %(value)s (the method's default: %(default)s)")
+            % {"policy": label, "value": getattr(organisation, name), "default": Organisation.policy_default(name)}
         )
     return lines

@@ -231,10 +231,18 @@ class Organisation(models.Model):
         "reward_standard_from": Decimal("0.40"),
     }
 
+    @classmethod
+    def policy_default(cls, name: str) -> int | Decimal:
+        """The method's default of policy field `name`: a whole number (`DEFAULTS`) or a reward tier's score
+        threshold (`SCORE_DEFAULTS`). The one place pages, the coach and the departures read a default from."""
+        if name in cls.SCORE_DEFAULTS:
+            return cls.SCORE_DEFAULTS[name]
+        return cls.DEFAULTS[name]
+
     def departures_from_method(self) -> list[str]:
         """Policy fields set away from the method's default, so pages can show the departure."""
-        departed = [f for f in self.POLICY_FIELDS if getattr(self, f) != self.DEFAULTS[f]]
-        return departed + [f for f in self.SCORE_POLICY_FIELDS if getattr(self, f) != self.SCORE_DEFAULTS[f]]
+        fields = (*self.POLICY_FIELDS, *self.SCORE_POLICY_FIELDS)
+        return [f for f in fields if getattr(self, f) != self.policy_default(f)]
 
 
 class StrategicGoal(models.Model):

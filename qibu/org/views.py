@@ -82,7 +82,7 @@ def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, statu
     policy = [
         {
             "field": form[name],
-            "default": {**Organisation.DEFAULTS, **Organisation.SCORE_DEFAULTS}[name],
+            "default": Organisation.policy_default(name),
             "rule": POLICY_RULES.get(name, ""),
             "statement": rule_statement(POLICY_RULES.get(name, "")),
             "departs": name in departures,

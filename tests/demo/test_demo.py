@@ -23,7 +23,7 @@ from pytest_django import DjangoDbBlocker
 
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.demo import content
-from qibu.demo.generator import DemoSummary, generate_company, wipe_company
+from qibu.demo.generator import DemoSummary, generate_company, minimum_people, wipe_company
 from qibu.okrs import progress as meas
 from qibu.okrs.coach import objectives_advice
 from qibu.okrs.models import Alignment, CheckIn, Correction, KeyResult, Level, Objective
@@ -230,7 +230,8 @@ def test_it_leaves_a_few_key_results_stale_MEAS_8(demo: DemoSummary, db: None) -
     quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
     if (TODAY - quarter.start).days <= cadence + 2:
         pytest.skip("Nothing can be stale yet in the first days of a quarter.")
-    krs = list(KeyResult.objects.all())
+    # The finished quarter's key results are not stale: their quarter is over (its last check-ins on its last day).
+    krs = list(KeyResult.objects.filter(objective__cycle__end__gte=TODAY))
     stale = [
         kr
         for kr in krs
@@ -379,3 +380,146 @@ def test_it_makes_the_count_rules_block_submission_and_keeps_them_SET_3_SET_4(de
     objectives = list(Objective.objects.all())
     advice = objectives_advice(organisation=organisation, objectives=objectives, within=Objective.objects.all())
     assert not {a.rule for found in advice.values() for a in found} & {"SET-3", "SET-4"}
+
+
+# --- the finished quarter (PLAY-EXEC: set, publish, execute and self-assess done; qibu/demo/assessments.py) -------
+
+
+def _finished_quarter() -> Cycle:
+    current = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
+    return (
+        Cycle.objects.filter(kind=CycleKind.QUARTER, end__lt=current.start)
+        .order_by("-start")
+        .get(end=current.start - dt.timedelta(days=1))
+    )
+
+
+def _theme(title: str) -> str:
+    return re.sub("[一二三四]季度", "", title)
+
+
+def test_it_holds_a_finished_quarter_with_okrs_at_every_level_PLAY_EXEC(demo: DemoSummary, db: None) -> None:
+    """PLAY-EXEC, SET-1, SET-6: the quarter before the current one, left open for its update, has company,
+    department, team and personal objectives, agreed, aligned upwards, on the current quarter's themes."""
+    past = _finished_quarter()
+    assert past.end < TODAY and not past.is_closed
+    objectives = Objective.objects.filter(cycle=past)
+    levels = Counter(objectives.values_list("level", flat=True))
+    assert levels[Level.COMPANY] == len(content.COMPANY_QUARTERLY_OKRS)
+    assert levels[Level.DEPARTMENT] >= 2 * 8 and levels[Level.TEAM] >= 1 and levels[Level.PERSON] >= 48
+    assert all(o.is_agreed for o in objectives)
+    for objective in objectives.exclude(level=Level.COMPANY):
+        parent = Alignment.objects.select_related("rollup_parent__cycle").get(child=objective).rollup_parent
+        assert parent.cycle == past, objective.title
+    company = Alignment.objects.filter(child__cycle=past, child__level=Level.COMPANY).select_related("rollup_parent")
+    assert {a.rollup_parent.cycle_id for a in company} == {present(past.parent).pk}
+    # The same themes as the current quarter's: what the update carries on.
+    current = _finished_quarter_current_titles()
+    assert {_theme(o.title) for o in objectives.filter(level__in=[Level.COMPANY, Level.DEPARTMENT])} == current
+    # Everyone who owns objectives now owned some then.
+    now_owners = set(
+        Objective.objects.filter(
+            cycle__start__lte=TODAY, cycle__end__gte=TODAY, cycle__kind=CycleKind.QUARTER
+        ).values_list("owner_id", flat=True)
+    )
+    assert now_owners == set(objectives.values_list("owner_id", flat=True))
+
+
+def _finished_quarter_current_titles() -> set[str]:
+    current = Cycle.objects.get(kind=CycleKind.QUARTER, start__lte=TODAY, end__gte=TODAY)
+    return {
+        _theme(o.title) for o in Objective.objects.filter(cycle=current, level__in=[Level.COMPANY, Level.DEPARTMENT])
+    }
+
+
+def test_it_checks_the_finished_quarter_in_every_second_week_to_its_end_EXE_3(demo: DemoSummary, db: None) -> None:
+    """EXE-3: every key result of the finished quarter was checked in across the whole quarter, fortnightly, the
+    last time on its last day; its progress is that of its last check-in."""
+    past = _finished_quarter()
+    zone = Organisation.objects.get(pk=1).zone
+    key_results = list(KeyResult.objects.filter(objective__cycle=past).prefetch_related("check_ins"))
+    assert key_results
+    for kr in key_results:
+        rows = sorted(kr.check_ins.all(), key=lambda c: c.created_at)
+        days = [timezone.localtime(c.created_at, zone).date() for c in rows]
+        assert len(rows) >= 6, kr.title
+        assert days[0] <= past.start + dt.timedelta(days=14) and days[-1] == past.end, kr.title
+        assert all(12 <= (b - a).days <= 16 for a, b in itertools.pairwise(days)), kr.title
+        assert (kr.current_value, kr.progress) == (rows[-1].value, rows[-1].progress)
+
+
+def test_it_has_everyone_submit_their_self_assessment_of_it_SELF_1_SELF_2_MEAS_7(demo: DemoSummary, db: None) -> None:
+    """SELF-1, SELF-2, MEAS-7: everyone who owns a key result of the finished quarter submitted their
+    self-assessment through the services: every key result scored (its progress, a few adjusted with the reason),
+    what worked, and below 1.0 the root cause in Chinese and what to change; the objectives have their scores."""
+    from qibu.assess.models import AssessmentState, KeyResultScore, SelfAssessment
+    from qibu.audit.models import AuditEntry
+
+    past = _finished_quarter()
+    owners = set(KeyResult.objects.filter(objective__cycle=past).values_list("owner_id", flat=True))
+    assessments = SelfAssessment.objects.filter(cycle=past)
+    assert set(assessments.values_list("person_id", flat=True)) == owners
+    assert demo.self_assessments == len(owners)
+    assert all(a.state == AssessmentState.SUBMITTED and a.submitted_at is not None for a in assessments)
+    zone = Organisation.objects.get(pk=1).zone
+    assert {timezone.localtime(present(a.submitted_at), zone).date() for a in assessments} == {past.end}
+    assert AuditEntry.objects.filter(action="self_assessment.submit").count() == len(owners)
+
+    assert not KeyResult.objects.filter(objective__cycle=past, score__isnull=True).exists()
+    assert not Objective.objects.filter(cycle=past, score__isnull=True).exists()
+    scores = list(KeyResultScore.objects.filter(assessment__cycle=past).select_related("key_result"))
+    assert len(scores) == KeyResult.objects.filter(objective__cycle=past).count()
+    for s in scores:
+        assert s.key_result.score == s.score and s.worked
+        assert (s.score == s.progress) != bool(s.score_reason), s.key_result.title
+        if s.score < 1:
+            assert re.search(r"[\u4e00-\u9fff]", s.root_cause) and s.change, s.key_result.title
+    adjusted = [s for s in scores if s.score != s.progress]
+    assert 1 <= len(adjusted) <= len(scores) * 0.25
+    assert any(s.score < 1 for s in scores) and any(s.score == 1 for s in scores)
+
+
+def test_it_leaves_the_current_quarter_to_run(demo: DemoSummary, db: None) -> None:
+    """The current quarter has no scores and no self-assessment yet; the stand-ups talk of its key results only."""
+    from qibu.assess.models import SelfAssessment
+    from qibu.standups.models import EntryItem
+
+    past = _finished_quarter()
+    running = KeyResult.objects.filter(objective__cycle__end__gte=TODAY)
+    assert running.exists() and not running.filter(score__isnull=False).exists()
+    assert not SelfAssessment.objects.exclude(cycle=past).exists()
+    assert not EntryItem.objects.filter(key_result__objective__cycle=past).exists()
+    assert EntryItem.objects.filter(key_result__isnull=False).exists()
+
+
+def test_it_wipes_the_self_assessments_with_the_company(demo: DemoSummary, db: None) -> None:
+    from qibu.assess.models import KeyResultScore, SelfAssessment
+
+    assert SelfAssessment.objects.exists()
+    wipe_company()
+    assert not SelfAssessment.objects.exists() and not KeyResultScore.objects.exists()
+    assert not Cycle.objects.exists() and not Person.objects.exists()
+
+
+def test_it_takes_the_last_quarter_of_the_year_before_in_a_first_quarter(empty: None) -> None:
+    """In a first quarter the finished quarter is the year before's fourth: that year's cycles and annual
+    objectives are generated too, and its company objectives align to them."""
+    february = dt.date(TODAY.year, 2, 10)
+    generate_company(people=minimum_people(), seed=5, today=february, checkin_weeks=2)
+    past = Cycle.objects.get(kind=CycleKind.QUARTER, start=dt.date(TODAY.year - 1, 10, 1))
+    last_year = Cycle.objects.get(kind=CycleKind.ANNUAL, start=dt.date(TODAY.year - 1, 1, 1))
+    assert past.parent == last_year
+    assert Objective.objects.filter(cycle=last_year, level=Level.COMPANY).count() == len(content.COMPANY_ANNUAL_OKRS)
+    company = Alignment.objects.filter(child__cycle=past, child__level=Level.COMPANY).select_related("rollup_parent")
+    assert company and all(a.rollup_parent.cycle_id == last_year.pk for a in company)
+    assert all("四季度" not in o.title or o.cycle_id == past.pk for o in Objective.objects.all())
+    # Two check-ins asked for: the finished quarter's are two too, its last on its last day.
+    assert (
+        max(
+            Counter(
+                CheckIn.objects.filter(key_result__objective__cycle=past).values_list("key_result", flat=True)
+            ).values()
+        )
+        == 2
+    )
+    assert not KeyResult.objects.filter(objective__cycle=past, score__isnull=True).exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -144,6 +145,16 @@ def test_it_lists_the_policy_departures_from_the_method() -> None:
     assert len(lines) == 2
     assert "5 (the method's default: 3)" in lines[0]
     assert "14 (the method's default: 7)" in lines[1]
+
+
+def test_it_lists_a_reward_tier_set_away_from_the_method_with_its_score_CEL_3() -> None:
+    """CEL-3: a reward tier's threshold is a score, its default read from the same `Organisation.policy_default`."""
+    organisation = Organisation(name="Test", reward_rich_from=Decimal("0.80"))
+    assert organisation.departures_from_method() == ["reward_rich_from"]
+    (line,) = policy_departures(organisation)
+    assert "0.80 (the method's default: 0.70)" in line
+    assert Organisation.policy_default("reward_rich_from") == Decimal("0.70")
+    assert Organisation.policy_default("checkin_cadence_days") == 7
 
 
 def test_it_translates_the_warnings_and_keeps_the_rule_id_apart() -> None:
