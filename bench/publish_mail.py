@@ -180,7 +180,7 @@ def child(size: int, out_path: str) -> None:
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
-    generate_company(people=size, checkin_weeks=2)
+    generate_company(people=size, checkin_weeks=2, finished_quarter=False)
     print(f"  {size}: generated in {time.perf_counter() - t0:.1f} s", flush=True)
     with SmtpSink() as sink:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -142,7 +142,7 @@ def child(size: int, out_path: str) -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     migrated = time.perf_counter()
-    summary = generate_company(people=size, checkin_weeks=CHECKIN_WEEKS)
+    summary = generate_company(people=size, checkin_weeks=CHECKIN_WEEKS, finished_quarter=False)
     if connection.vendor == "postgresql":
         # Fresh planner statistics, as autovacuum would gather them soon after a load this size.
         with connection.cursor() as cursor:

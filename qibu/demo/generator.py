@@ -137,10 +137,13 @@ def generate_company(
     today: dt.date | None = None,
     checkin_weeks: int = 8,
     password: str | None = "demo",  # noqa: S107 — the demo company's published password
+    finished_quarter: bool = True,
 ) -> DemoSummary:
     """Build the demo company in an empty database; the same seed and day give the same company.
 
-    `people` counts the employees; the administrator account `admin` comes on top.
+    `people` counts the employees; the administrator account `admin` comes on top. `finished_quarter=False` leaves
+    out the quarter before the current one and its close (the benchmark measures the current quarter's pages, and
+    every self-assessment of a finished quarter goes through the services, minutes for 10,000 people).
     """
     if people < minimum_people():
         raise ValueError(f"The demo company needs at least {minimum_people()} people.")
@@ -148,7 +151,14 @@ def generate_company(
         raise ValueError("checkin_weeks cannot be negative.")
     started = time.perf_counter()
     with transaction.atomic():
-        builder = _Builder(people=people, seed=seed, today=today, weeks=checkin_weeks, password=password)
+        builder = _Builder(
+            people=people,
+            seed=seed,
+            today=today,
+            weeks=checkin_weeks,
+            password=password,
+            finished_quarter=finished_quarter,
+        )
         summary = builder.build()
         # Rows were written in bulk, past the services that set the search keys.
         search_reindex()
@@ -256,8 +266,11 @@ def _allocate(total: int, weights: Mapping[_K, int]) -> dict[_K, int]:
 
 
 class _Builder:
-    def __init__(self, *, people: int, seed: int, today: dt.date | None, weeks: int, password: str | None) -> None:
+    def __init__(
+        self, *, people: int, seed: int, today: dt.date | None, weeks: int, password: str | None, finished_quarter: bool
+    ) -> None:
         self.people = people
+        self.finished_quarter = finished_quarter
         self.rng = random.Random(seed)  # noqa: S311 — a repeatable demo, not a secret
         self.weeks = weeks
         self.password = password
@@ -288,7 +301,8 @@ class _Builder:
         )
         build_coach(self.organisation)
         build_strategy(year=self.year, quarter=self.quarter, ceo=self.ceo, member=self.sales_member)
-        trace_company_objectives(year=self.past_year, quarter=self.past_quarter)
+        if self.finished_quarter:
+            trace_company_objectives(year=self.past_year, quarter=self.past_quarter)
         build_plans(quarter=self.quarter, departments=[(k, u.department) for k, u in self.top_units.items()],
                     today=self.today, seed=self.rng.randrange(2**31))  # fmt: skip
         build_planning(quarter=self.quarter, ceo=self.ceo, executives=self.exec_by_key)
@@ -340,6 +354,8 @@ class _Builder:
             demo_updates(...)        # qibu/demo/updates.py
             demo_celebrations(...)   # qibu/demo/celebrate.py
         """
+        if not self.finished_quarter:
+            return
         submitted = build_self_assessments(quarter=self.past_quarter, rng=self.past_rng, now=self.now, zone=self.tz)
         self.summary.self_assessments = submitted
 
@@ -1048,6 +1064,8 @@ class _Builder:
 
         Built by the same methods as the current quarter, pointed for the while at that quarter (its year's annual
         objectives too when it lies in the year before) and drawing on its own random stream."""
+        if not self.finished_quarter:
+            return
         units = {id(u): u for u in [*self.top_units.values(), *self.units]}.values()
         current = (self.rng, self.year, self.quarter, self.quarter_number, self.annual, self.company_quarterly)
         current_objectives = [(unit, unit.objectives) for unit in units]

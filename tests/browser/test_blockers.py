@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(transactional_db: None) -> tuple[DemoSummary, Person]:
-    summary = generate_company(people=60, seed=7)
+    summary = generate_company(people=60, seed=7, finished_quarter=False)
     escalated = Blocker.objects.select_related("owner").get(tier=Tier.MANAGEMENT, status=BlockerStatus.OPEN)
     return summary, escalated.owner
 

@@ -32,7 +32,7 @@ def _zh(message: str) -> str:
 
 @pytest.fixture
 def demo(transactional_db: Any) -> tuple[Any, Person, KeyResult]:
-    summary = generate_company(people=60, seed=7)
+    summary = generate_company(people=60, seed=7, finished_quarter=False)
     member = Person.objects.filter(role=Role.MEMBER, department__name="销售部").order_by("pk").first()
     assert member is not None
     kr = (

@@ -27,7 +27,7 @@ OVERFLOWING = """() => [...document.querySelectorAll('.card, .card *:not(.sr-onl
 
 @pytest.fixture
 def demo(transactional_db: None) -> tuple[DemoSummary, Person, Person]:
-    summary = generate_company(people=60, seed=7)
+    summary = generate_company(people=60, seed=7, finished_quarter=False)
     admin = Person.objects.filter(role=Role.ADMIN, is_active=True).order_by("pk").first()
     member = (
         Person.objects.filter(role=Role.MEMBER, manager__isnull=False, department__isnull=False).order_by("pk").first()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def ceo(transactional_db: None) -> tuple[DemoSummary, Person]:
-    summary = generate_company(people=30, seed=7)
+    summary = generate_company(people=30, seed=7, finished_quarter=False)
     return summary, Person.objects.get(job_title="首席执行官")
 
 

@@ -295,7 +295,7 @@ def test_it_takes_a_checkin_through_the_services_like_any_other_data(demo: DemoS
 
 
 def test_it_splits_big_departments_into_sub_departments(empty: None) -> None:
-    summary = generate_company(people=240, seed=3, today=TODAY, checkin_weeks=1)
+    summary = generate_company(people=240, seed=3, today=TODAY, checkin_weeks=1, finished_quarter=False)
     assert summary.people == 240
     sales = Department.objects.get(name="销售部")
     splits = Department.objects.filter(parent=sales)

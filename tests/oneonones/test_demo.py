@@ -12,7 +12,9 @@ from qibu.oneonones.models import Meeting, Note, OneOnOneStatus, Series, Support
 
 
 def test_the_demo_company_holds_eight_weeks_of_one_on_ones_EXE_9_EXE_10(db: None) -> None:
-    generate_company(people=minimum_people() + 10, seed=5, today=dt.date(2026, 11, 18), checkin_weeks=2)
+    generate_company(
+        people=minimum_people() + 10, seed=5, today=dt.date(2026, 11, 18), checkin_weeks=2, finished_quarter=False
+    )
     series = list(Series.objects.select_related("manager", "report"))
     assert len(series) >= 3
     assert all(s.report.manager_id == s.manager_id for s in series)

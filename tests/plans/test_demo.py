@@ -16,7 +16,7 @@ from qibu.plans.models import OPEN_STATUSES, ActionStep
 
 def test_the_demo_company_plans_marketing_and_sales_EXE_8_PLAY_MKT(db: None) -> None:
     today = dt.date(2026, 11, 18)
-    generate_company(people=minimum_people() + 10, seed=5, today=today, checkin_weeks=2)
+    generate_company(people=minimum_people() + 10, seed=5, today=today, checkin_weeks=2, finished_quarter=False)
     steps = list(ActionStep.objects.select_related("key_result__objective__department", "owner", "decider"))
     departments = {s.key_result.objective.department.name for s in steps if s.key_result.objective.department}
     assert departments == {"销售部", "市场部"}
