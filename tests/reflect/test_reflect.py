@@ -412,3 +412,26 @@ def test_the_api_gets_opens_writes_and_closes_REF_2(
     management = services.reflection_open(actor=None, cycle=c.quarter)
     account = _api(c.hank, "PUT", f"/reflections/{management.pk}/account", {"how_used": "周会", "plan_next": "复盘"})
     assert account.status_code == 200 and account.json()["written"]
+
+
+def test_open_measures_come_up_in_the_next_periods_department_meetings_REF_2(
+    submitted: Company, next_quarter: Cycle
+) -> None:
+    from qibu.meetings.agenda import agenda_build
+    from qibu.meetings.models import AgendaKind
+    from tests.meetings.helpers import SHANGHAI, make_meeting
+
+    c = submitted
+    reflection = _open(c)
+    measure = services.measure_create(
+        actor=c.hank, reflection=reflection, title="每周拜访 10 家客户", owner_id=c.mia.pk, due_date="2027-02-15"
+    )
+    meeting = make_meeting(c.hank, c.sales, dt.date(2027, 1, 12))
+    at = dt.datetime(2027, 1, 12, 10, tzinfo=SHANGHAI)
+    items = [i for i in agenda_build(meeting, c.org, at, viewer=c.hank) if i.section == AgendaKind.MEASURE]
+    assert [(i.title, i.ref_id) for i in items] == [(measure.title, measure.pk)]
+    # Not in the period reflected on, nor in another department's, nor once done.
+    during = make_meeting(c.hank, c.sales, dt.date(2026, 12, 8))
+    assert not [i for i in agenda_build(during, c.org, at, viewer=c.hank) if i.section == AgendaKind.MEASURE]
+    services.measure_done(actor=c.mia, measure=measure)
+    assert not [i for i in agenda_build(meeting, c.org, at, viewer=c.hank) if i.section == AgendaKind.MEASURE]
