@@ -1,8 +1,8 @@
 """The agenda of a weekly meeting built from data (EXE-3, EXE-6, EXE-12), as unsaved rows for `meeting_start` to
 store as the meeting's snapshot. Sections come in `SECTION_ORDER`: key results at risk, off track, behind pace or
 stale first (the okrs' rules, `okrs.selectors.key_result_status`); the week's confidence falls with their reasons;
-escalated blockers; overdue action steps; the measures of the last reflection not done yet (REF-2); corrections of the week; last week's commitments; points not reached
-last time, carried forward.
+escalated blockers; overdue action steps; the last reflection's measures not done (REF-2); corrections of the week;
+last week's commitments; points not reached last time, carried forward.
 
 A department's meeting looks at its own objectives (department and team level) and at the falls on the objectives
 of its people; the management's at the company's key results and, across the company, the largest falls and the
