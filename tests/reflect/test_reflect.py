@@ -435,3 +435,24 @@ def test_open_measures_come_up_in_the_next_periods_department_meetings_REF_2(
     assert not [i for i in agenda_build(during, c.org, at, viewer=c.hank) if i.section == AgendaKind.MEASURE]
     services.measure_done(actor=c.mia, measure=measure)
     assert not [i for i in agenda_build(meeting, c.org, at, viewer=c.hank) if i.section == AgendaKind.MEASURE]
+
+
+def test_the_demo_opens_fills_and_closes_the_reflections_REF_1_REF_2_REF_3(
+    submitted: Company, next_quarter: Cycle
+) -> None:
+    import random
+
+    from qibu.demo.reflect import demo_reflections
+    from qibu.reflect.models import ReflectionState
+
+    c = submitted
+    demo_reflections(quarter=c.quarter, next_quarter=next_quarter, rng=random.Random(7))
+    sales = Reflection.objects.get(kind=ReflectionKind.DEPARTMENT)
+    management = Reflection.objects.get(kind=ReflectionKind.MANAGEMENT)
+    assert sales.department == c.sales and sales.state == management.state == ReflectionState.CLOSED
+    assert sales.summary and management.summary
+    measures = list(Measure.objects.filter(reflection=sales))
+    assert 2 <= len(measures) <= 3
+    assert all(next_quarter.start <= m.due_date <= next_quarter.end for m in measures)
+    assert {m.owner_id for m in measures} <= {c.hank.pk, c.mia.pk}
+    assert set(ManagerAccount.objects.values_list("manager__username", flat=True)) == {"erin", "hank"}
