@@ -456,3 +456,24 @@ def test_the_demo_opens_fills_and_closes_the_reflections_REF_1_REF_2_REF_3(
     assert all(next_quarter.start <= m.due_date <= next_quarter.end for m in measures)
     assert {m.owner_id for m in measures} <= {c.hank.pk, c.mia.pk}
     assert set(ManagerAccount.objects.values_list("manager__username", flat=True)) == {"erin", "hank"}
+
+
+LIST_QUERIES = 11
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_the_list_reads_in_a_fixed_number_of_queries_REF_1(
+    submitted: Company, extra: int, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    from qibu.org.services import department_create
+
+    c = submitted
+    _open(c)
+    services.reflection_open(actor=None, cycle=c.quarter)
+    for i in range(extra):
+        department = department_create(actor=None, name=f"部门{i}")
+        services.reflection_open(actor=None, cycle=c.quarter, department=department)
+    client = _client(c.alice)
+    with django_assert_num_queries(LIST_QUERIES):
+        page = client.get("/reflections/").content.decode()
+    assert "Management reflection" in page and c.sales.name in page
