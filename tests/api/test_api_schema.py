@@ -301,7 +301,7 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/calendar": lambda body, c, o: body["exists"] is True,
     "self-assessments/{cycle_id}/mine": lambda body, c, o: body["person"] == c.mia.pk and body["state"] == "draft",
     "self-assessments/{cycle_id}/people/{person_id}": lambda body, c, o: body["person"] == c.mia.pk,
-    "/reflections": lambda body, c, o: [r["department"] for r in body] == [c.sales.pk],
+    "/reflections": lambda body, c, o: [r["department"] for r in _rows(body)] == [c.sales.pk],
     "reflections/{reflection_id}": lambda body, c, o: body["department"] == c.sales.pk and body["kind"] == "department",
     "self-assessments/{cycle_id}/departments/{department_id}": lambda body, c, o: (
         body["department"] == c.sales.pk and bool(body["missing"])
