@@ -121,11 +121,9 @@ def _open_only(errors: FieldErrors, reflection: Reflection) -> None:
 
 def _locked(reflection: Reflection) -> Reflection:
     """The reflection read again under a lock, with what the rights need."""
-    return (
-        Reflection.objects.select_for_update(of=("self",))
-        .select_related("cycle__parent", "department__head__manager")
-        .get(pk=reflection.pk)
-    )
+    # Locked alone: PostgreSQL locks no row on the nullable side of an outer join (the management's department).
+    Reflection.objects.select_for_update().filter(pk=reflection.pk).values_list("pk", flat=True).get()
+    return Reflection.objects.select_related("cycle__parent", "department__head__manager").get(pk=reflection.pk)
 
 
 @transaction.atomic
@@ -284,10 +282,9 @@ def measure_create(
 def measure_done(*, actor: Person, measure: Measure, done: bool = True) -> Measure:
     """Mark the measure done (or not done again): its owner or whoever writes its reflection."""
     errors = FieldErrors()
-    measure = (
-        Measure.objects.select_for_update(of=("self",))
-        .select_related("reflection__cycle", "reflection__department__head__manager")
-        .get(pk=measure.pk)
+    Measure.objects.select_for_update().filter(pk=measure.pk).values_list("pk", flat=True).get()
+    measure = Measure.objects.select_related("reflection__cycle", "reflection__department__head__manager").get(
+        pk=measure.pk
     )
     rights = rights_on(actor, measure.reflection)
     if measure.owner_id != actor.pk and (rights is None or not rights.write):
