@@ -322,7 +322,7 @@ def account_save(*, actor: Person, reflection: Reflection, how_used: object, pla
         errors, "plan_next", plan_next, max_length=NOTE_MAX, missing=_("Give your plan for the next period.")
     )
     errors.raise_if_any()
-    account = ManagerAccount.objects.select_for_update().filter(reflection=reflection, manager=actor).first()
+    account = ManagerAccount.objects.select_for_update().filter(reflection=reflection, manager=actor).order_by().first()
     before = {"how_used": account.how_used, "plan_next": account.plan_next} if account else {}
     account = account or ManagerAccount(reflection=reflection, manager=actor)
     account.how_used, account.plan_next = used, plan
