@@ -1,8 +1,8 @@
 """The agenda of a weekly meeting built from data (EXE-3, EXE-6, EXE-12), as unsaved rows for `meeting_start` to
 store as the meeting's snapshot. Sections come in `SECTION_ORDER`: key results at risk, off track, behind pace or
 stale first (the okrs' rules, `okrs.selectors.key_result_status`); the week's confidence falls with their reasons;
-escalated blockers; overdue action steps; corrections of the week; last week's commitments; points not reached
-last time, carried forward.
+escalated blockers; overdue action steps; the last reflection's measures not done (REF-2); corrections of the week;
+last week's commitments; points not reached last time, carried forward.
 
 A department's meeting looks at its own objectives (department and team level) and at the falls on the objectives
 of its people; the management's at the company's key results and, across the company, the largest falls and the
@@ -29,6 +29,7 @@ from qibu.okrs.models import CheckIn, KeyResult, Level, Objective, Status, Visib
 from qibu.okrs.selectors import key_result_status
 from qibu.org.models import Department, Organisation, Person
 from qibu.plans.models import ActionStep, overdue_q
+from qibu.reflect.models import Measure, ReflectionKind
 
 # At most this many points per section: a meeting of an hour discusses no more.
 SECTION_LIMIT = 30
@@ -210,6 +211,31 @@ def _overdue_items(meeting: Meeting) -> list[AgendaItem]:
     ]
 
 
+def _measure_items(meeting: Meeting) -> list[AgendaItem]:
+    """REF-2: the measures of the department's reflection (the management's, in the management meeting) on a
+    period already over, not done yet: they come up every week of the next period until done. One query."""
+    measures = Measure.objects.filter(done_at__isnull=True, reflection__cycle__end__lt=meeting.date)
+    if meeting.department_id is None:
+        measures = measures.filter(reflection__kind=ReflectionKind.MANAGEMENT)
+    else:
+        measures = measures.filter(reflection__department_id=meeting.department_id)
+    rows = measures.select_related("owner", "reflection__cycle").order_by("due_date", "pk")[:SECTION_LIMIT]
+    return [
+        AgendaItem(
+            section=AgendaKind.MEASURE,
+            title=m.title[:300],
+            detail=_("%(owner)s, due %(due)s, from the reflection on %(period)s")
+            % {"owner": m.owner, "due": date_format(m.due_date), "period": m.reflection.cycle.name},
+            key_result_id=m.key_result_id,
+            ref_type="reflect.measure",
+            ref_id=m.pk,
+            url=reverse("reflect:detail", args=[m.reflection_id]) + f"#measure-{m.pk}",
+            numbers={"due": m.due_date.isoformat(), "owner": str(m.owner)},
+        )
+        for m in rows
+    ]
+
+
 def _blocker_items(meeting: Meeting, viewer: Person | None, now: dt.datetime) -> list[AgendaItem]:
     """EXE-2: open blockers escalated to this tier (the department's weekly meeting, or the management's)."""
     if viewer is None:
@@ -343,6 +369,7 @@ def agenda_build(
         AgendaKind.CONFIDENCE_FALL: _fall_items(meeting, organisation),
         AgendaKind.BLOCKER: _blocker_items(meeting, viewer, now),
         AgendaKind.OVERDUE_STEP: _overdue_items(meeting),
+        AgendaKind.MEASURE: _measure_items(meeting),
         AgendaKind.CORRECTION: _correction_items(meeting, organisation),
         AgendaKind.COMMITMENT: _follow_up_items(previous),
         AgendaKind.CARRIED: _carried_items(previous),

@@ -138,6 +138,7 @@ class AgendaKind(models.TextChoices):
     CONFIDENCE_FALL = "confidence_fall", _("confidence falls of the week")
     BLOCKER = "blocker", _("escalated blockers")
     OVERDUE_STEP = "overdue_step", _("overdue action steps")
+    MEASURE = "measure", _("measures from the reflection")
     CORRECTION = "correction", _("corrections of the week")
     COMMITMENT = "commitment", _("last week's commitments")
     CARRIED = "carried", _("points not reached last time")

@@ -48,6 +48,7 @@ from qibu.projects.services import (
     stage_objective_create,
 )
 from qibu.publish.services import publication_compile, publication_publish
+from qibu.reflect.services import reflection_open
 from qibu.rhythm.services import (
     ScheduleInput,
     absence_create,
@@ -136,6 +137,14 @@ PATHS = {
     "/api/v1/quarter/{cycle_id}/me": {"get"},
     "/api/v1/quarter/{cycle_id}/report": {"get"},
     "/api/v1/quarter/{cycle_id}/report.xlsx": {"get"},
+    "/api/v1/reflections": {"get"},
+    "/api/v1/reflections/open": {"post"},
+    "/api/v1/reflections/{reflection_id}": {"get"},
+    "/api/v1/reflections/{reflection_id}/close": {"post"},
+    "/api/v1/reflections/{reflection_id}/reopen": {"post"},
+    "/api/v1/reflections/{reflection_id}/measures": {"post"},
+    "/api/v1/reflections/{reflection_id}/account": {"put"},
+    "/api/v1/reflections/measures/{measure_id}/done": {"post"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -305,6 +314,8 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/calendar": lambda body, c, o: body["exists"] is True,
     "self-assessments/{cycle_id}/mine": lambda body, c, o: body["person"] == c.mia.pk and body["state"] == "draft",
     "self-assessments/{cycle_id}/people/{person_id}": lambda body, c, o: body["person"] == c.mia.pk,
+    "/reflections": lambda body, c, o: [r["department"] for r in _rows(body)] == [c.sales.pk],
+    "reflections/{reflection_id}": lambda body, c, o: body["department"] == c.sales.pk and body["kind"] == "department",
     "self-assessments/{cycle_id}/departments/{department_id}": lambda body, c, o: (
         body["department"] == c.sales.pk and bool(body["missing"])
     ),
@@ -369,6 +380,7 @@ def test_it_answers_with_real_data_within_its_schema(
         **_one_on_one(c),
         "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
                                      team=c.sales_team, key_result=okrs["my_kr"]).pk,
+        "reflection_id": reflection_open(actor=None, cycle=c.quarter, department=c.sales).pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.
@@ -470,6 +482,9 @@ OPERATION_IDS = {
     "assessment_mine", "assessment_save", "assessment_submit", "assessment_reopen", "assessment_person",
     "assessment_dept", "quarter_current", "quarter_calendar", "quarter_dept", "quarter_mine", "quarter_report",
     "quarter_xlsx",
+    "assessment_dept",
+    "reflection_list", "reflection_open", "reflection_get", "reflection_close", "reflection_reopen",
+    "measure_create", "measure_done", "account_upsert",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -519,6 +534,7 @@ TAGS = {
     "/api/v1/blockers": "blockers",
     "/api/v1/self-assessments": "assess",
     "/api/v1/quarter": "quarter",
+    "/api/v1/reflections": "reflect",
 }
 
 

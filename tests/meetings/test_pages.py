@@ -222,5 +222,6 @@ def test_it_builds_the_agenda_in_a_fixed_number_of_queries_EXE_12(
 
 
 # The previous meeting (none here: its commitments and missed points are not read), the key results, the week's
-# falls, the escalated blockers (with the departments the viewer heads), the overdue steps, the corrections.
-AGENDA_QUERIES = 7
+# falls, the escalated blockers (with the departments the viewer heads), the overdue steps, the reflection's
+# measures not done (qibu.reflect), the corrections.
+AGENDA_QUERIES = 8

@@ -26,6 +26,7 @@ from qibu.planning.models import Proposal, ProposalKind
 from qibu.plans.focus import steps_source
 from qibu.plans.models import ActionStep
 from qibu.plans.services import step_create
+from qibu.reflect.focus import measures_due
 from qibu.rhythm.focus import meetings_source
 from qibu.rhythm.models import Recurrence, ScheduleKind
 from qibu.rhythm.services import ScheduleInput, schedule_create
@@ -291,6 +292,7 @@ SOURCE_QUERIES: dict[str, tuple[Any, int]] = {
     "standups.today": (focus_today, 1),
     "planning.waiting": (waiting_source, 2),
     "blockers.owned": (owned_blockers, 1),
+    "reflect.measures": (measures_due, 1),
 }
 
 
@@ -318,9 +320,10 @@ def test_each_source_reads_a_fixed_number_of_queries_at_two_sizes_EXE_7(
 # (okrs.milestones and the blockers I own among them); the holidays of the week (qibu.rhythm) and my team's stand-up
 # today (qibu.standups), one each (on the focus page too, where the rhythm's source reads the schedules itself); my
 # 1-on-1s today (qibu.oneonones, one); the weekly meetings I attend today and my commitments due (qibu.meetings, two);
-# the period whose self-assessment may be due (qibu.assess, one outside its window).
-HOME_QUERIES = 24
-FOCUS_PAGE_QUERIES = 17
+# the period whose self-assessment may be due (qibu.assess, one outside its window); my open measures from a
+# reflection (qibu.reflect, one).
+HOME_QUERIES = 25
+FOCUS_PAGE_QUERIES = 18
 
 
 def test_the_home_page_reads_a_fixed_number_of_queries_at_two_sizes_EXE_7(

@@ -1066,9 +1066,9 @@ def _grow(company: Company, okrs: Okrs, n: int = 5) -> None:
 # overdue or due today; the approval queue, the voice on my drafts; today's meetings are among the rhythm's "due this
 # week", read once; the open blockers I own (qibu.blockers); my team's stand-up today (qibu.standups); my 1-on-1s
 # (qibu.oneonones); my weekly meetings today and my commitments due (qibu.meetings, two); the period whose
-# self-assessment may be due (qibu.assess, one outside its window).
+# self-assessment may be due (qibu.assess, one outside its window); my open measures (qibu.reflect, one).
 # tests/okrs/test_focus.py counts each source at two sizes.
-MY_OKRS_QUERIES = 23
+MY_OKRS_QUERIES = 24
 # With the corrections (EXE-11, one query, the chart's marks too) and the comments panel (qibu.discuss, through
 # qibu.okrs.panels): one query for no comments; tests/discuss counts
 # the page with comments; and the action plans' panel (qibu.plans): one query for the key results' steps; and the

@@ -303,8 +303,8 @@ def test_it_reads_the_home_page_with_steps_in_a_constant_number_of_queries(
 # my OKRs' own (tests/okrs: 10, the rhythm's panel reading nothing without schedules) and the plans' one: my open
 # steps, my reports' overdue ones; my reports' overdue milestones (okrs.milestones, EXE-9); and the daily focus's
 # sources (EXE-7, tests/okrs/test_focus.py), plans's among them: my steps overdue or due today; and the blockers I own;
-# the stand-up's, the 1-on-1s' and the weekly meetings' sources (one, one and two); the self-assessment's (one).
-HOME_PAGE_QUERIES = 23
+# the stand-up's, the 1-on-1s' and the weekly meetings' sources (one, one and two); the self-assessment's (one); the reflection's measures (one).
+HOME_PAGE_QUERIES = 24
 
 
 # --- the timetable -----------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from qibu.assess.services import assessment_save, assessment_submit
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
 from qibu.blockers.services import blocker_create, blocker_resolve
+from qibu.cycles.models import Cycle
+from qibu.cycles.services import cycles_generate_year
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.meetings.models import AgendaItem, Commitment, WeekReport
@@ -51,6 +53,9 @@ from qibu.org.passwords import link_for
 from qibu.org.services import api_token_create
 from qibu.publish.models import Publication, State
 from qibu.publish.services import publication_compile, publication_publish
+from qibu.reflect.models import ManagerAccount, Reflection
+from qibu.reflect.models import Measure as ReflectMeasure
+from qibu.reflect.services import measure_create, reflection_close, reflection_open
 from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from qibu.standups.models import Entry, EntryItem, StandUp
@@ -91,6 +96,10 @@ class World(Okrs):
     support_request: SupportRequest
     blocker: Blocker
     resolved_blocker: Blocker
+    reflection: Reflection
+    closed_reflection: Reflection
+    management_reflection: Reflection
+    measure: ReflectMeasure
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -149,6 +158,16 @@ SEE_MIAS = SEE_BLOCKER
 # close-of-quarter report for executives, administrators and department heads (their rows).
 QUARTER_DEPARTMENT = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 404, "oscar": 404, "anonymous": "login"}
 QUARTER_REPORT = QUARTER_DEPARTMENT
+# Reflections (REF-1 … REF-3): sales' (open, with mia's measure; and last quarter's, closed) is seen by its
+# people, the managers above and administrators, written by its head and administrators; the management's by the
+# managers (executives, heads) and administrators, written by executives and administrators, every manager writing
+# their own account; marketing's opened by an administrator (nobody heads marketing).
+SEE_SALES_REFLECTION = SEE_BLOCKER
+WRITE_SALES_REFLECTION = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 404, "anonymous": "login"}
+MARK_MIAS_MEASURE = WRITE_SALES_REFLECTION | {"mia": "ok"}
+SEE_MANAGEMENT_REFLECTION = SEE_SALES_REFLECTION | {"mia": 404}
+WRITE_MANAGEMENT_REFLECTION = SEE_MANAGEMENT_REFLECTION | {"hank": 403}
+WRITE_MY_ACCOUNT = SEE_MANAGEMENT_REFLECTION | {"alice": 403}
 
 
 @pytest.fixture
@@ -209,7 +228,20 @@ def world(company: Company, okrs: Okrs) -> World:
 
     assessment_submit(actor=c.mia, person=c.mia, cycle=c.quarter, entries=causes(c.mia))
     assessment_save(actor=c.hank, person=c.hank, cycle=c.quarter, entries=causes(c.hank))
+    # REF-1 … REF-3: sales' reflection open with mia's measure (due in the next quarter), last quarter's closed.
+    cycles_generate_year(actor=None, fiscal_year=2027)
+    reflection = reflection_open(actor=None, cycle=c.quarter, department=c.sales)
+    measure = measure_create(
+        actor=c.hank, reflection=reflection, title="每周拜访", owner_id=c.mia.pk, due_date=dt.date(2027, 2, 1)
+    )
+    last_quarter = Cycle.objects.get(kind="quarter", start=dt.date(2026, 7, 1))
+    closed_reflection = reflection_open(actor=None, cycle=last_quarter, department=c.sales)
+    reflection_close(actor=c.hank, reflection=closed_reflection, summary="学到了")
     return {
+        "reflection": reflection,
+        "closed_reflection": closed_reflection,
+        "management_reflection": reflection_open(actor=None, cycle=c.quarter),
+        "measure": measure,
         "meeting": weekly,
         "management_meeting": management_meeting,
         "one_on_ones": series,
@@ -293,6 +325,9 @@ def _state() -> str:
                 Blocker.objects.order_by("pk").values_list("pk", "title", "owner_id", "status", "resolution", "tier")
             ),
             "self_assessments": list(SelfAssessment.objects.order_by("pk").values_list("pk", "state")),
+            "reflections": list(Reflection.objects.order_by("pk").values_list("pk", "state", "summary")),
+            "reflection_measures": list(ReflectMeasure.objects.order_by("pk").values_list("pk", "title", "done_at")),
+            "manager_accounts": list(ManagerAccount.objects.order_by("pk").values_list("pk", "how_used")),
             "key_result_scores": list(
                 KeyResultScore.objects.order_by("pk").values_list("pk", "score", "score_reason", "root_cause")
             ),
@@ -1527,6 +1562,133 @@ ROWS = [
         "get",
         lambda w, c: f"/api/v1/quarter/{c.quarter.pk}/report.xlsx",
         QUARTER_REPORT,
+        api=True,
+    ),
+    # --- reflection (REF-1 … REF-3) ---
+    Row("reflections", "get", _fixed_url("/reflections/"), ALL_OK),
+    Row("sales' reflection", "get", lambda w, c: f"/reflections/{w['reflection'].pk}/", SEE_SALES_REFLECTION),
+    Row(
+        "management reflection",
+        "get",
+        lambda w, c: f"/reflections/{w['management_reflection'].pk}/",
+        SEE_MANAGEMENT_REFLECTION,
+    ),
+    Row(
+        "open marketing's reflection",
+        "post",
+        _fixed_url("/reflections/open/"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"cycle": c.quarter.pk, "department": c.marketing.pk},
+    ),
+    Row(
+        "close sales' reflection",
+        "post",
+        lambda w, c: f"/reflections/{w['reflection'].pk}/close/",
+        WRITE_SALES_REFLECTION,
+        data=lambda w, c: {"summary": "拜访量决定线索"},
+    ),
+    Row(
+        "reopen sales' last reflection",
+        "post",
+        lambda w, c: f"/reflections/{w['closed_reflection'].pk}/reopen/",
+        WRITE_SALES_REFLECTION,
+    ),
+    Row(
+        "record a measure",
+        "post",
+        lambda w, c: f"/reflections/{w['reflection'].pk}/measures/",
+        WRITE_SALES_REFLECTION,
+        data=lambda w, c: {"title": "复盘例会", "owner": c.mia.pk, "due_date": "2027-02-10"},
+    ),
+    Row(
+        "mark mia's measure done",
+        "post",
+        lambda w, c: f"/reflections/measures/{w['measure'].pk}/done/",
+        MARK_MIAS_MEASURE,
+        data=lambda w, c: {"done": "1"},
+    ),
+    Row(
+        "write my manager's account",
+        "post",
+        lambda w, c: f"/reflections/{w['management_reflection'].pk}/account/",
+        WRITE_MY_ACCOUNT,
+        data=lambda w, c: {"how_used": "周会看信心", "plan_next": "更早复盘"},
+    ),
+    Row(
+        "close the management reflection",
+        "post",
+        lambda w, c: f"/reflections/{w['management_reflection'].pk}/close/",
+        WRITE_MANAGEMENT_REFLECTION,
+        data=lambda w, c: {"summary": "更早复盘"},
+    ),
+    Row("API reflections", "get", _fixed_url("/api/v1/reflections"), ALL_OK, api=True),
+    Row(
+        "API sales' reflection",
+        "get",
+        lambda w, c: f"/api/v1/reflections/{w['reflection'].pk}",
+        SEE_SALES_REFLECTION,
+        api=True,
+    ),
+    Row(
+        "API management reflection",
+        "get",
+        lambda w, c: f"/api/v1/reflections/{w['management_reflection'].pk}",
+        SEE_MANAGEMENT_REFLECTION,
+        api=True,
+    ),
+    Row(
+        "API open marketing's reflection",
+        "post",
+        _fixed_url("/api/v1/reflections/open"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"cycle": c.quarter.pk, "department": c.marketing.pk},
+        api=True,
+    ),
+    Row(
+        "API close sales' reflection",
+        "post",
+        lambda w, c: f"/api/v1/reflections/{w['reflection'].pk}/close",
+        WRITE_SALES_REFLECTION,
+        data=lambda w, c: {"summary": "拜访量决定线索"},
+        api=True,
+    ),
+    Row(
+        "API reopen sales' last reflection",
+        "post",
+        lambda w, c: f"/api/v1/reflections/{w['closed_reflection'].pk}/reopen",
+        WRITE_SALES_REFLECTION,
+        api=True,
+    ),
+    Row(
+        "API record a measure",
+        "post",
+        lambda w, c: f"/api/v1/reflections/{w['reflection'].pk}/measures",
+        WRITE_SALES_REFLECTION,
+        data=lambda w, c: {"title": "复盘例会", "owner": c.mia.pk, "due_date": "2027-02-10"},
+        api=True,
+    ),
+    Row(
+        "API mark mia's measure done",
+        "post",
+        lambda w, c: f"/api/v1/reflections/measures/{w['measure'].pk}/done",
+        MARK_MIAS_MEASURE,
+        data=lambda w, c: {"done": True},
+        api=True,
+    ),
+    Row(
+        "API write my manager's account",
+        "put",
+        lambda w, c: f"/api/v1/reflections/{w['management_reflection'].pk}/account",
+        WRITE_MY_ACCOUNT,
+        data=lambda w, c: {"how_used": "周会看信心", "plan_next": "更早复盘"},
+        api=True,
+    ),
+    Row(
+        "API close the management reflection",
+        "post",
+        lambda w, c: f"/api/v1/reflections/{w['management_reflection'].pk}/close",
+        WRITE_MANAGEMENT_REFLECTION,
+        data=lambda w, c: {"summary": "更早复盘"},
         api=True,
     ),
 ]
