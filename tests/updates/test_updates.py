@@ -421,3 +421,18 @@ def test_the_api_records_decisions_and_reads_the_board(world: World) -> None:
     assert board["company"]["standing"] == "done"
     page = _api(w.c.mia, "GET", f"/updates/cycles/{w.ending.pk}").json()
     assert page["open"] is True and any(o["title"] == "打开苏州市场" for o in page["objectives"])
+
+
+def test_administrators_name_the_late_updaters_on_the_settings_page_and_the_api_UPD_5(world: World) -> None:
+    w = world
+    response = _client(w.c.alice).post("/settings/late-updaters/", {"late_updaters": [w.c.hank.pk, w.c.mia.pk]})
+    assert response.status_code == 302
+    assert set(w.c.org.late_updaters.values_list("pk", flat=True)) == {w.c.hank.pk, w.c.mia.pk}
+    response = _client(w.c.alice).post("/settings/late-updaters/", {"late_updaters": ["99999"]})
+    assert response.status_code == 400 and "no active person #99999" in response.content.decode()
+    assert _client(w.c.hank).post("/settings/late-updaters/", {"late_updaters": []}).status_code == 403
+    assert w.c.org.late_updaters.count() == 2
+    assert _api(w.c.alice, "GET", "/organisation/policy").json()["late_updaters"] == sorted([w.c.hank.pk, w.c.mia.pk])
+    response = _api(w.c.alice, "PATCH", "/organisation/policy", {"late_updaters": [w.c.erin.pk]})
+    assert response.status_code == 200 and response.json()["late_updaters"] == [w.c.erin.pk]
+    assert "Who may update a closed cycle" in _client(w.c.alice).get("/settings/").content.decode()
