@@ -288,6 +288,8 @@ def update_stage(request: HttpRequest, payload: StageIn, cycle_id: PathId) -> tu
     person = caller(request)
     cycle = access.cycle_for(person, organisation_get(), cycle_id)
     department = access.department_for(payload.department) if payload.department else None
+    if department is None:
+        access.require_executive(person)
     stage = services.stage_close(actor=person, cycle=cycle, department=department)
     return 201, {
         "id": stage.pk,
@@ -307,5 +309,6 @@ def update_close(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     """UPD-5: the ending cycle is closed (locked) now; executives only."""
     person = caller(request)
     cycle = access.cycle_for(person, organisation_get(), cycle_id)
+    access.require_executive(person)
     services.update_close(actor=person, cycle=cycle)
     return {"id": cycle.pk, "closed": True}

@@ -75,3 +75,9 @@ def department_for(pk: object) -> Department:
     if department is None:
         raise Http404
     return department
+
+
+def require_executive(viewer: Person) -> None:
+    """The company's update and the update as a whole are closed by executives (403 for the others)."""
+    if not viewer.is_executive:
+        raise PermissionDenied

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -168,8 +168,8 @@ def close_stage(request: HttpRequest, cycle: int) -> HttpResponse:
     viewer = current_person(request)
     found = access.cycle_for(viewer, organisation_get(), cycle)
     department = access.department_for(request.POST["department"]) if request.POST.get("department") else None
-    if department is None and not viewer.is_executive:
-        raise PermissionDenied
+    if department is None:
+        access.require_executive(viewer)
     try:
         services.stage_close(actor=viewer, cycle=found, department=department)
     except ValidationError as exc:
@@ -183,8 +183,7 @@ def close_stage(request: HttpRequest, cycle: int) -> HttpResponse:
 def close_update(request: HttpRequest, cycle: int) -> HttpResponse:
     viewer = current_person(request)
     found = access.cycle_for(viewer, organisation_get(), cycle)
-    if not viewer.is_executive:
-        raise PermissionDenied
+    access.require_executive(viewer)
     try:
         services.update_close(actor=viewer, cycle=found)
     except ValidationError as exc:

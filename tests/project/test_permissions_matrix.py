@@ -24,6 +24,7 @@ from qibu.assess.services import assessment_save, assessment_submit
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
 from qibu.blockers.services import blocker_create, blocker_resolve
+from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.meetings.models import AgendaItem, Commitment, WeekReport
@@ -54,6 +55,7 @@ from qibu.publish.services import publication_compile, publication_publish
 from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from qibu.standups.models import Entry, EntryItem, StandUp
+from qibu.updates.models import Decision, Stage
 from tests.conftest import PASSWORD, Company, Okrs
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ class World(Okrs):
 
     private: Objective
     private_kr: KeyResult
+    update_decision: Decision
     limited: Objective
     limited_kr: KeyResult
     mail: OutboxMail
@@ -145,6 +148,17 @@ SAVE_HANKS_ASSESSMENT_API = {"alice": 422, "erin": 422, "hank": "ok", "mia": 422
 SUBMIT_HANKS_ASSESSMENT_API = SAVE_HANKS_ASSESSMENT_API
 REOPEN_MIAS_API = {"alice": 422, "erin": 422, "hank": 422, "mia": "ok", "oscar": 422, "anonymous": "login"}
 SEE_MIAS = SEE_BLOCKER
+# The update (UPD-1 … UPD-5) of the world's quarter, which has not ended: those who may decide are told it has
+# not begun (400, the API 422), the others refused as okrs' access says; executives close the company's update
+# and the update (which locks the quarter); a new company objective is justified by executives and approved by
+# an executive who did not make the change (erin made it; there is no CEO).
+DECIDE_COMPANY = {"alice": 400, "erin": 400, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+DECIDE_MINE = {"alice": 400, "erin": 403, "hank": 400, "mia": 400, "oscar": 403, "anonymous": "login"}
+DECIDE_PRIVATE = {"alice": 400, "erin": 404, "hank": 400, "mia": 400, "oscar": 404, "anonymous": "login"}
+CLOSE_COMPANY_UPDATE = DECIDE_COMPANY
+APPROVE_CHANGE = {"alice": "ok", "erin": 403, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+DECIDE_COMPANY_API = {"alice": 422, "erin": 422, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+DECIDE_MINE_API = {"alice": 422, "erin": 403, "hank": 422, "mia": 422, "oscar": 403, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -205,7 +219,19 @@ def world(company: Company, okrs: Okrs) -> World:
 
     assessment_submit(actor=c.mia, person=c.mia, cycle=c.quarter, entries=causes(c.mia))
     assessment_save(actor=c.hank, person=c.hank, cycle=c.quarter, entries=causes(c.hank))
+    # UPD-3: the company objective of the quarter taken as new at the update of the quarter before, justified by erin.
+    new_company = Decision.objects.create(
+        cycle=Cycle.objects.get(kind="quarter", start=dt.date(2026, 7, 1)),
+        next_cycle=c.quarter,
+        carried=okrs["company"],
+        level=Level.COMPANY,
+        title=okrs["company"].title,
+        action="new",
+        justification="市场在长三角",
+        decided_by=c.erin,
+    )
     return {
+        "update_decision": new_company,
         "meeting": weekly,
         "management_meeting": management_meeting,
         "one_on_ones": series,
@@ -296,6 +322,12 @@ def _state() -> str:
             "organisation_policy": list(
                 Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
             ),
+            "update_decisions": list(
+                Decision.objects.order_by("pk").values_list("pk", "action", "justification", "approved_at")
+            ),
+            "update_stages": Stage.objects.count(),
+            "closed_cycles": list(Cycle.objects.filter(is_closed=True).values_list("pk", flat=True)),
+            "late_updaters": list(Organisation.late_updaters.through.objects.values_list("person_id", flat=True)),
         },
         default=str,
     )
@@ -1491,6 +1523,103 @@ ROWS = [
         "get",
         lambda w, c: f"/api/v1/self-assessments/{c.quarter.pk}/departments/{c.sales.pk}",
         SEE_MIAS,
+        api=True,
+    ),
+    # --- the update (UPD-1 … UPD-5) of the world's quarter, not ended yet; the policy's late updaters (UPD-5).
+    Row("the update", "get", _fixed_url("/updates/"), ALL_OK),
+    Row("the update of a quarter", "get", lambda w, c: f"/updates/{c.quarter.pk}/", ALL_OK),
+    Row("the update's board", "get", lambda w, c: f"/updates/{c.quarter.pk}/board/", ALL_OK),
+    Row(
+        "decide on the company objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['company'].pk}/decide/",
+        DECIDE_COMPANY,
+        data=lambda w, c: {"outcome": "achieved", "action": "keep"},
+    ),
+    Row(
+        "decide on mia's objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['mine'].pk}/decide/",
+        DECIDE_MINE,
+        data=lambda w, c: {"outcome": "partly", "action": "keep"},
+    ),
+    Row(
+        "decide on mia's private objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['private'].pk}/decide/",
+        DECIDE_PRIVATE,
+        data=lambda w, c: {"outcome": "missed", "action": "abandon"},
+    ),
+    Row(
+        "justify a new company objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['company'].pk}/justify/",
+        EDIT_COMPANY,
+        data=lambda w, c: {"justification": "客户需要，我们做得到"},
+    ),
+    Row(
+        "approve a company change",
+        "post",
+        lambda w, c: f"/updates/decisions/{w['update_decision'].pk}/approve/",
+        APPROVE_CHANGE,
+    ),
+    Row(
+        "close the company's update", "post", lambda w, c: f"/updates/{c.quarter.pk}/close-stage/", CLOSE_COMPANY_UPDATE
+    ),
+    Row("close the update", "post", lambda w, c: f"/updates/{c.quarter.pk}/close/", EDIT_COMPANY),
+    Row(
+        "name the late updaters",
+        "post",
+        _fixed_url("/settings/late-updaters/"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"late_updaters": [str(c.hank.pk)]},
+    ),
+    Row("API the update", "get", lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}", ALL_OK, api=True),
+    Row("API the update's board", "get", lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}/board", ALL_OK, api=True),
+    Row(
+        "API decide on the company objective",
+        "post",
+        lambda w, c: f"/api/v1/updates/objectives/{w['company'].pk}/decision",
+        DECIDE_COMPANY_API,
+        data=lambda w, c: {"outcome": "achieved", "action": "keep"},
+        api=True,
+    ),
+    Row(
+        "API decide on mia's objective",
+        "post",
+        lambda w, c: f"/api/v1/updates/objectives/{w['mine'].pk}/decision",
+        DECIDE_MINE_API,
+        data=lambda w, c: {"outcome": "partly", "action": "keep"},
+        api=True,
+    ),
+    Row(
+        "API justify a new company objective",
+        "post",
+        lambda w, c: f"/api/v1/updates/objectives/{w['company'].pk}/justification",
+        EDIT_COMPANY,
+        data=lambda w, c: {"justification": "客户需要，我们做得到"},
+        api=True,
+    ),
+    Row(
+        "API approve a company change",
+        "post",
+        lambda w, c: f"/api/v1/updates/decisions/{w['update_decision'].pk}/approve",
+        APPROVE_CHANGE,
+        api=True,
+    ),
+    Row(
+        "API close the company's update",
+        "post",
+        lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}/stages",
+        DECIDE_COMPANY_API,
+        data=lambda w, c: {},
+        api=True,
+    ),
+    Row(
+        "API close the update",
+        "post",
+        lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}/close",
+        EDIT_COMPANY,
         api=True,
     ),
 ]
