@@ -20,7 +20,7 @@ from qibu.api.schemas import ERRORS, WRITE_ERRORS, DecimalIn, DecimalOut, Id, In
 from qibu.core.validation import TEXT_MAX, TITLE_MAX
 from qibu.org.selectors import organisation_get
 from qibu.updates import access, selectors, services
-from qibu.updates.models import Action, Decision, KeyResultAction, Outcome
+from qibu.updates.models import CarryAction, Decision, UpdateAction, UpdateOutcome
 
 router = Router(tags=["updates"])
 
@@ -31,8 +31,8 @@ class DecisionOut(Schema):
     carried_id: int | None = Field(description="The objective in the next cycle: the copy, or the new one.")
     title: str
     level: str
-    outcome: Outcome | None
-    action: Action
+    outcome: UpdateOutcome | None
+    action: UpdateAction
     justification: str
     key_results: dict[str, dict[str, Any]] = Field(description="UPD-4: each key result kept, modified or dropped.")
     late: bool = Field(description="UPD-5: recorded after the cycle was closed, by a late updater.")
@@ -59,7 +59,7 @@ class ObjectiveLineOut(Schema):
     department_id: int | None
     progress: DecimalOut
     score: DecimalOut | None
-    suggested_outcome: Outcome
+    suggested_outcome: UpdateOutcome
     key_results: list[KeyResultLineOut]
     decision: DecisionOut | None
     may_decide: bool
@@ -107,7 +107,7 @@ class BoardOut(Schema):
 
 class KeyResultDecisionIn(InputSchema):
     key_result: Id
-    action: KeyResultAction = KeyResultAction.KEEP
+    action: CarryAction = CarryAction.KEEP
     target_value: DecimalIn | None = None
     title: str | None = Field(None, max_length=TITLE_MAX)
 

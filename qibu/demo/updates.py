@@ -17,7 +17,7 @@ from qibu.okrs.access import can_edit
 from qibu.okrs.models import KeyResultKind, Level, Objective
 from qibu.org.models import Department, Person
 from qibu.org.selectors import organisation_get
-from qibu.updates.models import Action
+from qibu.updates.models import UpdateAction
 from qibu.updates.selectors import suggested_outcome
 from qibu.updates.services import (
     decision_approve,
@@ -70,18 +70,18 @@ def _company(
         outcome = suggested_outcome(objective.score, objective.progress)
         if i == 0 and len(company) > 1:
             decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=Action.MODIFY,
+                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.MODIFY,
                 changes={"title": COMPANY_REWRITE.format(title=objective.title)[:200]},
                 justification=COMPANY_MODIFY_WHY, today=today,
             )  # fmt: skip
         elif i == len(company) - 1 and len(company) > 2:
             decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=Action.ABANDON,
+                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.ABANDON,
                 justification=COMPANY_DROP_WHY, today=today,
             )  # fmt: skip
         else:
             decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=Action.KEEP, today=today
+                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.KEEP, today=today
             )
         if decision.needs_approval:
             approver = next(p for p in [ceo, *executives] if p is not None and may_approve(p, decision, organisation))
@@ -109,7 +109,7 @@ def _departments(
                 raised = raised or bool(key_results)
             decision_record(
                 actor=_decider(objective, head), objective=objective,
-                outcome=suggested_outcome(objective.score, objective.progress), action=Action.KEEP,
+                outcome=suggested_outcome(objective.score, objective.progress), action=UpdateAction.KEEP,
                 key_results=key_results, today=today,
             )  # fmt: skip
         stage_close(actor=head, cycle=quarter, department=department, today=today)
@@ -121,7 +121,7 @@ def _people(objectives: list[Objective], *, lead: Person, today: dt.date, rng: r
         if objective.level != Level.PERSON:
             continue
         outcome = suggested_outcome(objective.score, objective.progress)
-        action = Action.ABANDON if outcome == "missed" and rng.random() < 0.3 else Action.KEEP
+        action = UpdateAction.ABANDON if outcome == "missed" and rng.random() < 0.3 else UpdateAction.KEEP
         decision_record(
             actor=_decider(objective, lead), objective=objective, outcome=outcome, action=action, today=today
         )

@@ -22,20 +22,20 @@ from qibu.okrs.models import Level, Objective
 from qibu.org.models import Department
 
 
-class Outcome(models.TextChoices):
+class UpdateOutcome(models.TextChoices):
     ACHIEVED = "achieved", _("achieved")
     PARTLY = "partly", _("partly achieved")
     MISSED = "missed", _("missed")
 
 
-class Action(models.TextChoices):
+class UpdateAction(models.TextChoices):
     KEEP = "keep", _("keep")
     MODIFY = "modify", _("modify")
     ABANDON = "abandon", _("abandon")
     NEW = "new", _("new")
 
 
-class KeyResultAction(models.TextChoices):
+class CarryAction(models.TextChoices):
     KEEP = "keep", _("keep")
     MODIFY = "modify", _("modify")
     DROP = "drop", _("drop")
@@ -69,8 +69,8 @@ class Decision(models.Model):
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("department")
     )
     title = models.CharField(_("title"), max_length=200)
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
-    action = models.CharField(_("decision"), max_length=20, choices=Action.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=UpdateOutcome.choices, blank=True)
+    action = models.CharField(_("decision"), max_length=20, choices=UpdateAction.choices)
     # UPD-3: why a company change matters and why it is feasible.
     justification = models.TextField(_("justification"), blank=True)
     # UPD-4: {"<key result id>": {"action": "keep|modify|drop", "target_value": "…", "carried": <id>}}.
@@ -102,7 +102,11 @@ class Decision(models.Model):
     @property
     def needs_approval(self) -> bool:
         """UPD-3: a company objective dropped, rewritten or new waits for an executive's approval."""
-        return self.level == Level.COMPANY and self.action in (Action.MODIFY, Action.ABANDON, Action.NEW)
+        return self.level == Level.COMPANY and self.action in (
+            UpdateAction.MODIFY,
+            UpdateAction.ABANDON,
+            UpdateAction.NEW,
+        )
 
     @property
     def is_approved(self) -> bool:

@@ -17,7 +17,7 @@ from qibu.okrs.access import editable_objectives_q, visible_objectives_q
 from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.panels import PanelPage
 from qibu.org.models import Organisation, Person
-from qibu.updates.models import Action, Decision, Outcome, Stage
+from qibu.updates.models import Decision, Stage, UpdateAction, UpdateOutcome
 from qibu.updates.services import UPDATED_LEVELS, may_approve
 from qibu.updates.window import Window, update_window
 
@@ -29,10 +29,10 @@ PARTLY_FROM = Decimal("0.30")
 def suggested_outcome(score: Decimal | None, progress: Decimal) -> str:
     value = score if score is not None else progress
     if value >= ACHIEVED_FROM:
-        return Outcome.ACHIEVED
+        return UpdateOutcome.ACHIEVED
     if value >= PARTLY_FROM:
-        return Outcome.PARTLY
-    return Outcome.MISSED
+        return UpdateOutcome.PARTLY
+    return UpdateOutcome.MISSED
 
 
 class Standing:
@@ -370,10 +370,10 @@ class ContinuityLine:
 
 
 CONTINUITY_LABELS = {
-    Action.KEEP: _("kept"),
-    Action.MODIFY: _("modified"),
-    Action.ABANDON: _("dropped"),
-    Action.NEW: _("new"),
+    UpdateAction.KEEP: _("kept"),
+    UpdateAction.MODIFY: _("modified"),
+    UpdateAction.ABANDON: _("dropped"),
+    UpdateAction.NEW: _("new"),
 }
 
 
@@ -383,7 +383,7 @@ def company_continuity(*, viewer: Person, cycle: Cycle) -> list[ContinuityLine]:
     lines = []
     for o in (
         Objective.objects.filter(level=Level.COMPANY)
-        .filter(Q(cycle=cycle) | Q(update_decision__next_cycle=cycle, update_decision__action=Action.ABANDON))
+        .filter(Q(cycle=cycle) | Q(update_decision__next_cycle=cycle, update_decision__action=UpdateAction.ABANDON))
         .filter(visible_objectives_q(viewer))
         .select_related("carried_from", "update_decision", "update_origin")
         .order_by("priority", "id")
@@ -391,21 +391,27 @@ def company_continuity(*, viewer: Person, cycle: Cycle) -> list[ContinuityLine]:
         if o.cycle_id != cycle.pk:
             d = o.update_decision
             lines.append(
-                ContinuityLine(o.title, Action.ABANDON, str(CONTINUITY_LABELS[Action.ABANDON]), "", d.justification)
+                ContinuityLine(
+                    o.title, UpdateAction.ABANDON, str(CONTINUITY_LABELS[UpdateAction.ABANDON]), "", d.justification
+                )
             )
             continue
         origin = getattr(o, "update_origin", None)
         if o.carried_from is None:
             lines.append(
                 ContinuityLine(
-                    o.title, Action.NEW, str(CONTINUITY_LABELS[Action.NEW]), "", origin.justification if origin else ""
+                    o.title,
+                    UpdateAction.NEW,
+                    str(CONTINUITY_LABELS[UpdateAction.NEW]),
+                    "",
+                    origin.justification if origin else "",
                 )
             )
             continue
         before = o.carried_from.title
-        action = origin.action if origin is not None else Action.KEEP
-        if action not in (Action.KEEP, Action.MODIFY):
-            action = Action.KEEP
+        action = origin.action if origin is not None else UpdateAction.KEEP
+        if action not in (UpdateAction.KEEP, UpdateAction.MODIFY):
+            action = UpdateAction.KEEP
         lines.append(
             ContinuityLine(
                 o.title,
@@ -423,7 +429,12 @@ def continuity_panel(viewer: Person, cycle: Cycle) -> dict[str, object] | None:
     return {"lines": company_continuity(viewer=viewer, cycle=cycle)}
 
 
-_CARRY_CHANGES = {Action.KEEP: "kept", Action.MODIFY: "modified", Action.ABANDON: "dropped", Action.NEW: "new"}
+_CARRY_CHANGES = {
+    UpdateAction.KEEP: "kept",
+    UpdateAction.MODIFY: "modified",
+    UpdateAction.ABANDON: "dropped",
+    UpdateAction.NEW: "new",
+}
 
 
 def carried_lines(cycle: Cycle) -> list[dict[str, object]]:
@@ -441,7 +452,7 @@ def carried_lines(cycle: Cycle) -> list[dict[str, object]]:
         owner = shown.owner
         lines.append(
             {
-                "change": _CARRY_CHANGES[Action(d.action)],
+                "change": _CARRY_CHANGES[UpdateAction(d.action)],
                 "what": "objective",
                 "title": shown.title,
                 "before": d.title if d.carried is not None and d.title != shown.title else "",

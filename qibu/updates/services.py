@@ -29,7 +29,7 @@ from qibu.org.models import Department, Organisation, Person
 from qibu.org.selectors import organisation_get
 from qibu.plans.models import OPEN_STATUSES, ActionStep
 from qibu.plans.services import step_create
-from qibu.updates.models import Action, Decision, KeyResultAction, Outcome, Stage
+from qibu.updates.models import CarryAction, Decision, Stage, UpdateAction, UpdateOutcome
 from qibu.updates.window import Window, is_late_updater, previous_cycle_of, update_window
 
 # Levels decided in the department's stage (UPD-2: after the company's, before the people's).
@@ -112,9 +112,9 @@ def _clean_key_results(
             errors.add(f"kr_{raw_id}", _("Key result #%(id)s is not one of this objective's.") % {"id": raw_id})
     for kr in key_results:
         entry = entries.get(kr.pk) or entries.get(str(kr.pk)) or {}
-        action = clean_choice(errors, f"kr_{kr.pk}", entry.get("action"), KeyResultAction, str(KeyResultAction.KEEP))
+        action = clean_choice(errors, f"kr_{kr.pk}", entry.get("action"), CarryAction, str(CarryAction.KEEP))
         row: dict[str, Any] = {"action": action}
-        if action == KeyResultAction.MODIFY:
+        if action == CarryAction.MODIFY:
             if entry.get("title"):
                 row["title"] = clean_title(errors, f"kr_title_{kr.pk}", entry.get("title"))
             if kr.kind in (KeyResultKind.INCREASE, KeyResultKind.DECREASE):
@@ -122,7 +122,7 @@ def _clean_key_results(
                 if target is not None:
                     row["target_value"] = str(target)
         cleaned[kr.pk] = row
-    if entries and key_results and all(r["action"] == KeyResultAction.DROP for r in cleaned.values()):
+    if entries and key_results and all(r["action"] == CarryAction.DROP for r in cleaned.values()):
         errors.add(None, _("Keep at least one key result, or abandon the objective."))
     return cleaned
 
@@ -227,8 +227,8 @@ def _carry(
     copy.carried_from = objective
     shift = (next_cycle.start - objective.cycle.start).days
     for kr in objective.key_results.select_related("owner").prefetch_related("milestones"):
-        row = rows.get(kr.pk, {"action": KeyResultAction.KEEP})
-        if row["action"] == KeyResultAction.DROP:
+        row = rows.get(kr.pk, {"action": CarryAction.KEEP})
+        if row["action"] == CarryAction.DROP:
             continue
         row["carried"] = _carry_key_result(actor=actor, kr=kr, into=copy, row=row, shift=shift).pk
     parents, parent_krs = _carried_parents(objective, next_cycle)
@@ -243,16 +243,16 @@ def _clean_decision(
     """The outcome, the decision and the justification, each refused by its field."""
     if Decision.objects.filter(objective=objective).exists():
         errors.add(None, _("“%(title)s” is decided already.") % {"title": objective.title})
-    outcome_value = clean_choice(errors, "outcome", outcome, Outcome, "")
+    outcome_value = clean_choice(errors, "outcome", outcome, UpdateOutcome, "")
     if not outcome_value and "outcome" not in errors:
         errors.add("outcome", _("Say whether the objective was achieved, partly achieved or missed."))
-    action_value = clean_choice(errors, "action", action, Action, "")
-    if action_value == Action.NEW:
+    action_value = clean_choice(errors, "action", action, UpdateAction, "")
+    if action_value == UpdateAction.NEW:
         errors.add("action", _("Keep, modify or abandon a closing objective."))
     elif not action_value and "action" not in errors:
         errors.add("action", _("Keep, modify or abandon the objective."))
     text = clean_text(errors, "justification", justification, max_length=TEXT_MAX)
-    if objective.level == Level.COMPANY and action_value in (Action.MODIFY, Action.ABANDON) and not text:
+    if objective.level == Level.COMPANY and action_value in (UpdateAction.MODIFY, UpdateAction.ABANDON) and not text:
         errors.add(
             "justification",
             _(
@@ -294,7 +294,7 @@ def decision_record(
     next_cycle = _check_next_cycle(errors, window)
     check_order(errors, objective)
     title = objective.title
-    if action_value == Action.MODIFY and changes.get("title"):
+    if action_value == UpdateAction.MODIFY and changes.get("title"):
         title = clean_title(errors, "title", changes.get("title"))
     key_result_list = list(objective.key_results.all())
     rows = _clean_key_results(errors, objective, key_result_list, key_results or {})
@@ -303,15 +303,15 @@ def decision_record(
     errors.raise_if_any()
     assert next_cycle is not None  # noqa: S101  (raised just above otherwise)
     carried = None
-    if action_value in (Action.KEEP, Action.MODIFY):
+    if action_value in (UpdateAction.KEEP, UpdateAction.MODIFY):
         carried = _carry(
             actor=actor,
             objective=objective,
             next_cycle=next_cycle,
             changes={"title": title, **({"description": changes["description"]} if "description" in changes else {})}
-            if action_value == Action.MODIFY
+            if action_value == UpdateAction.MODIFY
             else {},
-            rows=rows if action_value == Action.MODIFY or objective.level != Level.COMPANY else {},
+            rows=rows if action_value == UpdateAction.MODIFY or objective.level != Level.COMPANY else {},
             organisation=organisation,
         )
     decision = Decision.objects.create(
@@ -363,7 +363,7 @@ def new_objective_justify(*, actor: Person, objective: Objective, justification:
         errors.add("next_cycle", _("The cycle “%(cycle)s” is closed.") % {"cycle": objective.cycle.name})
     errors.raise_if_any()
     assert ending is not None  # noqa: S101  (refused just above otherwise)
-    decision = Decision.objects.filter(carried=objective, action=Action.NEW).first()
+    decision = Decision.objects.filter(carried=objective, action=UpdateAction.NEW).first()
     if decision is None:
         decision = Decision.objects.create(
             cycle=ending,
@@ -371,7 +371,7 @@ def new_objective_justify(*, actor: Person, objective: Objective, justification:
             carried=objective,
             level=Level.COMPANY,
             title=objective.title,
-            action=Action.NEW,
+            action=UpdateAction.NEW,
             justification=text,
             decided_by=actor,
         )

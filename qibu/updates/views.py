@@ -21,7 +21,7 @@ from qibu.core.validation import field_problems
 from qibu.cycles.models import Cycle
 from qibu.org.selectors import organisation_get
 from qibu.updates import access, selectors, services
-from qibu.updates.models import Outcome
+from qibu.updates.models import UpdateOutcome
 from qibu.updates.window import previous_cycle_of, update_kinds
 
 KR_ACTION = re.compile(r"^kr_(\d+)$")
@@ -66,7 +66,7 @@ def _page(
         "page": page,
         "errors": errors or {},
         "about": about,
-        "outcomes": Outcome.choices,
+        "outcomes": UpdateOutcome.choices,
         "posted": request.POST if errors else {},
     }
     return render(request, "updates/update.html", context, status=status)

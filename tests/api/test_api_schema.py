@@ -130,6 +130,13 @@ PATHS = {
     "/api/v1/self-assessments/{cycle_id}/mine/reopen": {"post"},
     "/api/v1/self-assessments/{cycle_id}/people/{person_id}": {"get"},
     "/api/v1/self-assessments/{cycle_id}/departments/{department_id}": {"get"},
+    "/api/v1/updates/cycles/{cycle_id}": {"get"},
+    "/api/v1/updates/cycles/{cycle_id}/board": {"get"},
+    "/api/v1/updates/cycles/{cycle_id}/stages": {"post"},
+    "/api/v1/updates/cycles/{cycle_id}/close": {"post"},
+    "/api/v1/updates/objectives/{objective_id}/decision": {"post"},
+    "/api/v1/updates/objectives/{objective_id}/justification": {"post"},
+    "/api/v1/updates/decisions/{decision_id}/approve": {"post"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -308,6 +315,11 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/absences": lambda body, c, o: [a["note"] for a in _rows(body)] == ["<b>年假</b>"],
     "/stand-ups": lambda body, c, o: [s["blockers"] for s in _rows(body)] == [1],
     "/live": lambda body, c, o: body["live"] is False and body["closed"] is False,
+    # The world's quarter has not ended: its update says so (UPD-1), and mia's objective is listed.
+    "updates/cycles/{cycle_id}": lambda body, c, o: (
+        bool(body["missing"]) and o["mine"].pk in {row["id"] for row in body["objectives"]}
+    ),
+    "updates/cycles/{cycle_id}/board": lambda body, c, o: body["company"]["standing"] == "not_started",
 }
 
 
@@ -450,6 +462,8 @@ OPERATION_IDS = {
     "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
     "assessment_mine", "assessment_save", "assessment_submit", "assessment_reopen", "assessment_person",
     "assessment_dept",
+    "update_get", "update_board", "update_decide", "update_justify", "update_approve", "update_stage",
+    "update_close",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -498,6 +512,7 @@ TAGS = {
     "/api/v1/support-requests": "support requests",
     "/api/v1/blockers": "blockers",
     "/api/v1/self-assessments": "assess",
+    "/api/v1/updates": "updates",
 }
 
 
@@ -632,7 +647,8 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
-         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState"}  # fmt: skip
+         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState",
+         "UpdateOutcome", "UpdateAction", "CarryAction"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

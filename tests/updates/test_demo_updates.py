@@ -9,7 +9,7 @@ import random
 from qibu.demo.updates import demo_updates
 from qibu.okrs.models import KeyResult, Level, Objective
 from qibu.okrs.services import key_result_create, objective_create
-from qibu.updates.models import Action, Decision, Stage
+from qibu.updates.models import Decision, Stage, UpdateAction
 from tests.updates.conftest import World
 
 
@@ -22,7 +22,7 @@ def test_the_demo_runs_the_whole_update_of_a_finished_quarter_UPD_2(world: World
     assert not Objective.objects.filter(cycle=w.ending, update_decision__isnull=True).exists()
     company = Decision.objects.filter(level=Level.COMPANY).order_by("objective__priority", "objective_id")
     actions = sorted(d.action for d in company)
-    assert actions == sorted([Action.MODIFY, Action.KEEP, Action.ABANDON])
+    assert actions == sorted([UpdateAction.MODIFY, UpdateAction.KEEP, UpdateAction.ABANDON])
     assert all(d.is_approved and d.justification for d in company if d.needs_approval)
     assert Stage.objects.filter(cycle=w.ending, department__isnull=True).exists()
     assert Stage.objects.filter(cycle=w.ending, department=w.c.sales).exists()
