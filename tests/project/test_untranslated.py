@@ -191,6 +191,8 @@ NOT_HTML = {
     "a calendar address",
     "a revoked calendar address",
     "publication xlsx",
+    # The update's address moves to the update of the quarter that ended last (checked as "the update of a quarter").
+    "the update",
 }
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
