@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from qibu.core.http import current_person
+from qibu.core.http import current_person, is_htmx, vary_on_htmx
 from qibu.core.validation import field_problems
 from qibu.cycles.models import Cycle
 from qibu.org.selectors import organisation_get
@@ -61,14 +61,17 @@ def _page(
     page = selectors.update_page(
         viewer=viewer, cycle=cycle, organisation=organisation_get(), today=timezone.localdate()
     )
-    context = {
+    context: dict[str, Any] = {
         "cycle": cycle,
         "page": page,
         "errors": errors or {},
         "about": about,
         "outcomes": UpdateOutcome.choices,
-        "posted": request.POST if errors else {},
     }
+    line = next((o for o in page.objectives if o.id == about), None) if is_htmx(request) else None
+    if line is not None:
+        # htmx swaps the objective's section alone: its decision, or its form with the problems by field.
+        return vary_on_htmx(render(request, "updates/update.html#objective", {**context, "o": line}, status=status))
     return render(request, "updates/update.html", context, status=status)
 
 
@@ -125,6 +128,8 @@ def decide(request: HttpRequest, objective: int) -> HttpResponse:
         services.decision_record(actor=viewer, objective=found, **decision_input(request.POST))
     except ValidationError as exc:
         return _page(request, found.cycle, errors=_problems(exc), about=found.pk, status=400)
+    if is_htmx(request):
+        return _page(request, found.cycle, about=found.pk)
     messages.success(request, _("Decided: “%(title)s”.") % {"title": found.title})
     return redirect("updates:cycle", found.cycle_id)
 

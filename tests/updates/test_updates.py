@@ -436,3 +436,15 @@ def test_administrators_name_the_late_updaters_on_the_settings_page_and_the_api_
     response = _api(w.c.alice, "PATCH", "/organisation/policy", {"late_updaters": [w.c.erin.pk]})
     assert response.status_code == 200 and response.json()["late_updaters"] == [w.c.erin.pk]
     assert "Who may update a closed cycle" in _client(w.c.alice).get("/settings/").content.decode()
+
+
+def test_htmx_swaps_the_objectives_section_with_its_decision_or_its_problems(world: World) -> None:
+    w = world
+    client = _client(w.c.erin)
+    url = f"/updates/objectives/{w.company_obj.pk}/decide/"
+    refused = client.post(url, {"outcome": "achieved", "action": "modify"}, HTTP_HX_REQUEST="true")
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "<html" not in html and f'id="objective-{w.company_obj.pk}"' in html
+    assert "justification" in html.lower()
+    done = client.post(url, {"outcome": "achieved", "action": "keep"}, HTTP_HX_REQUEST="true")
+    assert done.status_code == 200 and "the carried objective" in done.content.decode()
