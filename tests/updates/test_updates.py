@@ -448,3 +448,22 @@ def test_htmx_swaps_the_objectives_section_with_its_decision_or_its_problems(wor
     assert "justification" in html.lower()
     done = client.post(url, {"outcome": "achieved", "action": "keep"}, HTTP_HX_REQUEST="true")
     assert done.status_code == 200 and "the carried objective" in done.content.decode()
+
+
+def test_the_next_cycles_publication_lists_what_the_update_carried_UPD_3(world: World) -> None:
+    from qibu.publish.models import Publication
+    from qibu.publish.services import publication_compile, publication_publish
+
+    w = world
+    decision_record(
+        actor=w.c.erin, objective=w.company_obj, outcome="partly", action="modify",
+        changes={"title": "成为长三角市场第一"}, justification="聚焦更可行。",
+    )  # fmt: skip
+    publication = publication_publish(actor=w.c.erin, cycle=w.next, message="新季度的方向", anyway=True)
+    publication_compile(publication.pk)
+    published = Publication.objects.get(pk=publication.pk)
+    assert [(line["change"], line["title"], line["before"]) for line in published.carried] == [
+        ("modified", "成为长三角市场第一", "成为华东市场第一")
+    ]
+    html = _client(w.c.oscar).get(f"/publications/{published.pk}/").content.decode()
+    assert "What the update carried from the cycle before" in html and "成为长三角市场第一" in html
