@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -18,6 +19,7 @@ from qibu.api.schemas import (
     DepartmentFilters,
     DepartmentOut,
     DepartmentPage,
+    Id,
     InputSchema,
     MeOut,
     PageQuery,
@@ -32,7 +34,7 @@ from qibu.api.schemas import (
 from qibu.org.middleware import request_organisation
 from qibu.org.models import Department, Organisation, Person, StrategicGoal, Team
 from qibu.org.selectors import department_list, organisation_get, person_list, team_list
-from qibu.org.services import organisation_update
+from qibu.org.services import organisation_set_late_updaters, organisation_update
 
 router = Router()
 
@@ -186,6 +188,7 @@ class PolicyOut(Schema):
     celebration_days: int = Field(description="CEL-1: the celebration within the days after the cycle.")
     reward_rich_from: DecimalOut = Field(description="CEL-3: a rich celebration from this score (0.0–1.0).")
     reward_standard_from: DecimalOut = Field(description="CEL-3: a standard one from this score; below, a simple one.")
+    late_updaters: list[int] = Field(description="UPD-5: the people who may still update a closed cycle (late).")
     departures: list[str] = Field(description="The fields set away from the method's default.")
 
 
@@ -213,6 +216,7 @@ class PolicyUpdate(InputSchema):
     celebration_days: int | None = Field(None, ge=0, le=1000)
     reward_rich_from: DecimalIn | None = None
     reward_standard_from: DecimalIn | None = None
+    late_updaters: list[Id] | None = Field(None, max_length=1000, description="UPD-5: ids of active people.")
 
 
 def _policy_out(organisation: Organisation) -> dict[str, Any]:
@@ -221,6 +225,7 @@ def _policy_out(organisation: Organisation) -> dict[str, Any]:
             name: getattr(organisation, name)
             for name in (*Organisation.POLICY_FIELDS, *Organisation.SCORE_POLICY_FIELDS)
         },
+        "late_updaters": sorted(organisation.late_updaters.values_list("pk", flat=True)),
         "departures": organisation.departures_from_method(),
     }
 
@@ -246,7 +251,10 @@ def policy_update(request: HttpRequest, payload: PolicyUpdate) -> dict[str, Any]
     person: Person = request.auth  # type: ignore[attr-defined]
     if not person.is_admin:
         raise PermissionDenied(_("Only administrators change the organisation's policy."))
-    organisation = organisation_update(
-        actor=person, organisation=organisation_get(), data=payload.model_dump(exclude_unset=True)
-    )
+    data = payload.model_dump(exclude_unset=True)
+    late = data.pop("late_updaters", None)
+    with transaction.atomic():
+        organisation = organisation_update(actor=person, organisation=organisation_get(), data=data)
+        if late is not None:
+            organisation_set_late_updaters(actor=person, organisation=organisation, people=late)
     return _policy_out(organisation)

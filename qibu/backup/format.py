@@ -57,6 +57,8 @@ from qibu.reflect.models import ManagerAccount, Measure, Reflection
 from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.standups.models import Entry as StandUpEntry
 from qibu.standups.models import EntryItem, StandUp
+from qibu.updates.models import Decision as UpdateDecision
+from qibu.updates.models import Stage as UpdateStage
 
 FORMAT = "qibu-export"
 VERSION = 4
@@ -124,6 +126,8 @@ MODELS: tuple[type[models.Model], ...] = (
     Reflection,
     Measure,
     ManagerAccount,
+    UpdateDecision,
+    UpdateStage,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
@@ -137,6 +141,9 @@ ADDED_IN: dict[str, int] = {
     "reflect.reflection": 4,
     "reflect.measure": 4,
     "reflect.manageraccount": 4,
+    # UPD-1 … UPD-5: the update's decisions and the levels' updates closed, with the close of the loop.
+    "updates.decision": 4,
+    "updates.stage": 4,
     # UPD-5: who may still update a closed cycle, with the close of the loop.
     "org.organisation_late_updaters": 4,
     "okrs.approvaldecision": 4,
@@ -499,6 +506,15 @@ NOTES: dict[tuple[str, str], str] = {
     "default score",
     ("assess.keyresultscore", "score_reason"): "needed when the score is not the progress (MEAS-7)",
     ("assess.keyresultscore", "root_cause"): "needed on submit when the score is below 1.0 (SELF-2)",
+    ("updates.decision", "objective"): "the closing objective decided on; null for a new company objective",
+    ("updates.decision", "carried"): "the objective in the next cycle: the carried copy, or the new company objective",
+    ("updates.decision", "action"): "`keep`, `modify`, `abandon`, or `new` (a company objective new in the next "
+    "cycle, UPD-3)",
+    ("updates.decision", "key_results"): 'UPD-4: `{"<key result id>": {action, target_value, title, carried}}`: '
+    "each key result kept, modified or dropped, and its copy",
+    ("updates.decision", "late"): "recorded after the cycle was closed, by one of the policy's late updaters (UPD-5)",
+    ("updates.decision", "approved_at"): "when an executive approved a company change (UPD-3); null: waiting",
+    ("updates.stage", "department"): "the department whose update was closed; null: the company's (UPD-2)",
     ("blockers.blocker_concerned", "person"): "a person the blocker concerns, told of it and of its follow-up",
     ("publish.entry", "objective_id"): "the `okrs.objective` it copies (no foreign key: the snapshot outlives it)",
     ("publish.entry", "key_results"): "the key results as published: `[{id, title, kind, start, target, current, "

@@ -22,6 +22,8 @@ LABELS: dict[str, Promise] = {
     "reflect.reflection": _("reflections"),
     "reflect.measure": _("measures decided in reflections"),
     "reflect.manageraccount": _("managers' accounts in the management reflection"),
+    "updates.decision": _("decisions of the update on closing objectives"),
+    "updates.stage": _("updates closed by the company and the departments"),
     "cycles.cycle": _("cycles"),
     "okrs.objective": _("objectives"),
     "okrs.keyresult": _("key results"),

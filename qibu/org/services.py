@@ -150,6 +150,38 @@ def organisation_update(*, actor: Person | None, organisation: Organisation, dat
 
 
 @transaction.atomic
+def organisation_set_late_updaters(
+    *, actor: Person | None, organisation: Organisation, people: Sequence[Any]
+) -> Organisation:
+    """UPD-5: the people who may still update a closed cycle (flagged late): ids of active people; an unknown one
+    is refused, naming it; the change is kept in history."""
+    errors = FieldErrors()
+    ids = []
+    for value in people:
+        try:
+            ids.append(int(str(value)))
+        except (TypeError, ValueError):
+            errors.add("late_updaters", _("“%(value)s” is not a person.") % {"value": value})
+    found = set(Person.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    for pk in ids:
+        if pk not in found:
+            errors.add("late_updaters", _("There is no active person #%(id)s.") % {"id": pk})
+    errors.raise_if_any()
+    before = sorted(organisation.late_updaters.values_list("pk", flat=True))
+    after = sorted(found)
+    if before != after:
+        organisation.late_updaters.set(after)
+        history_record(
+            actor=actor,
+            action="organisation.update",
+            subject=organisation,
+            before={"late_updaters": before},
+            after={"late_updaters": after},
+        )
+    return organisation
+
+
+@transaction.atomic
 def organisation_set_coach_blocking(
     *, actor: Person | None, organisation: Organisation, rules: Sequence[Any]
 ) -> Organisation:

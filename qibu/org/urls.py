@@ -8,6 +8,7 @@ urlpatterns = [
     path("history/", views.organisation_history, name="history"),
     path("strategy/", views.strategy, name="strategy"),
     path("coach/", views.coach_settings, name="coach"),
+    path("late-updaters/", views.late_updaters, name="late_updaters"),
     path("departments/", views.departments, name="departments"),
     path("departments/new/", views.department_new, name="department_new"),
     path("departments/move/", views.department_move_view, name="department_move"),

@@ -41,6 +41,7 @@ from qibu.org.services import (
     department_move,
     department_set_head,
     organisation_set_coach_blocking,
+    organisation_set_late_updaters,
     organisation_update,
     person_set_language,
     team_create,
@@ -76,7 +77,9 @@ PEOPLE_PER_PAGE = 50
 # --- organisation and method policy -----------------------------------------------------------------
 
 
-def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, status: int = 200) -> HttpResponse:
+def _organisation_page(
+    request: HttpRequest, form: forms.OrganisationForm, status: int = 200, late_errors: list[str] | None = None
+) -> HttpResponse:
     saved = request_organisation(request)
     departures = set(saved.departures_from_method())
     policy = [
@@ -90,8 +93,34 @@ def _organisation_page(request: HttpRequest, form: forms.OrganisationForm, statu
         }
         for name in (*Organisation.POLICY_FIELDS, *Organisation.SCORE_POLICY_FIELDS)
     ]
-    context = {"form": form, "policy": policy, "time_zones": forms.time_zone_names(), "section": "organisation"}
+    organisation = request_organisation(request)
+    context = {
+        "form": form,
+        "policy": policy,
+        "time_zones": forms.time_zone_names(),
+        "section": "organisation",
+        # UPD-5: who may still update a closed cycle.
+        "late_updaters": list(organisation.late_updaters.order_by("full_name").values_list("pk", flat=True)),
+        "people": Person.objects.filter(is_active=True).order_by("full_name", "username").only("pk", "full_name"),
+        "late_errors": late_errors or [],
+    }
     return render(request, "org/organisation.html", context, status=status)
+
+
+@admin_required
+@require_POST
+def late_updaters(request: HttpRequest) -> HttpResponse:
+    """UPD-5: the people who may still update a closed cycle, flagged late."""
+    try:
+        organisation_set_late_updaters(
+            actor=current_person(request), organisation=organisation_get(), people=request.POST.getlist("late_updaters")
+        )
+    except ValidationError as exc:
+        initial = forms.OrganisationForm.initial_from(request_organisation(request))
+        errors = [message for _field, message in field_problems(exc)]
+        return _organisation_page(request, forms.OrganisationForm(initial=initial), status=400, late_errors=errors)
+    messages.success(request, _("The people who may update a closed cycle are saved."))
+    return redirect("org:settings")
 
 
 @admin_required

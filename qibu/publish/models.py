@@ -74,6 +74,8 @@ class Publication(models.Model):
     missing = models.JSONField(_("not ready"), default=list, blank=True)
     # What changed since the previous publication of the cycle: [{"change", "what", "title", …}].
     changes = models.JSONField(_("changes"), default=list, blank=True)
+    # What the update carried into the cycle from the one before (`qibu.publish.carry`): kept, changed, dropped, new.
+    carried = models.JSONField(_("carried over"), default=list, blank=True)
     # How many people it is mailed to (active, with an address), counted when it was published.
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
     mails_built = models.PositiveIntegerField(_("mails built"), default=0)

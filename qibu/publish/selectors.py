@@ -208,6 +208,12 @@ CHANGE_LABELS = {
     ("retitled", "key_result"): gettext_lazy("key result renamed"),
     ("target", "key_result"): gettext_lazy("target changed"),
 }
+CARRY_LABELS = {
+    "kept": gettext_lazy("kept"),
+    "modified": gettext_lazy("changed"),
+    "dropped": gettext_lazy("dropped"),
+    "new": gettext_lazy("new"),
+}
 MISSING_REASONS = {
     "draft": gettext_lazy("objectives not approved yet"),
     "none": gettext_lazy("no objectives this quarter"),
@@ -262,6 +268,8 @@ class PublicationPage:
     showing: str  # "overview", "person" or "previous"
     page: Page[Entry] | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    # What the update carried into the cycle (`qibu.publish.carry`), the lines the viewer may read.
+    carried: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def is_previous(self) -> bool:
@@ -292,7 +300,12 @@ def publication_page(*, publication: Publication, viewer: Person, part: str = ""
         by_part[entry.part].append(entry_card(numbers, entry))
     views = [PartView(p, str(labels[p]), by_part[p]) for p in OVERVIEW_PARTS]
     changes = change_lines(numbers, viewer, publication.changes)
-    return PublicationPage(publication, views, changes, publication.missing, "overview", None, counts)
+    carried = [
+        {**line, "label": str(CARRY_LABELS.get(line.get("change", ""), line.get("change", "")))}
+        for line in publication.carried
+        if access.can_read(viewer, line)
+    ]
+    return PublicationPage(publication, views, changes, publication.missing, "overview", None, counts, carried)
 
 
 # --- the mailing's progress, the list -----------------------------------------------------------------------

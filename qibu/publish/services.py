@@ -31,6 +31,7 @@ from qibu.jobs import services as jobs
 from qibu.jobs.models import Job
 from qibu.org.models import Person
 from qibu.publish import access, selectors, snapshot
+from qibu.publish.carry import carry_over
 from qibu.publish.models import Publication, State
 
 # How many of those not ready a refusal names before it says "and N more".
@@ -66,6 +67,7 @@ def _is_repeat(publication: Publication, previous: Publication | None) -> bool:
     return (
         previous is not None
         and not publication.changes
+        and previous.carried == publication.carried
         and (previous.message, previous.missing) == (publication.message, publication.missing)
     )
 
@@ -78,6 +80,7 @@ def _compile_snapshot(publication: Publication, previous: Publication | None) ->
     with transaction.atomic():  # a savepoint: an unchanged publication keeps no entries
         snapshot.snapshot_write(publication)
         publication.changes = snapshot.changes_since(previous, publication)
+        publication.carried = carry_over(publication.cycle)
         if _is_repeat(publication, previous):
             raise _Unchanged
 
@@ -98,7 +101,7 @@ def _compile(publication: Publication) -> None:
     publication.state, publication.error = State.PUBLISHED, ""
     publication.published_at = timezone.now()
     publication.recipients = selectors.recipients().count()
-    publication.save(update_fields=["number", "state", "error", "published_at", "recipients", "changes"])
+    publication.save(update_fields=["number", "state", "error", "published_at", "recipients", "changes", "carried"])
     history_record(
         actor=publication.published_by,
         action="publication.publish",

@@ -27,6 +27,7 @@ from qibu.okrs.models import Level
 from qibu.org.middleware import request_organisation
 from qibu.reports import selectors, weekly
 from qibu.reports.filters import Filters, filters_from
+from qibu.reports.panels import company_panels
 
 COMPANY_TABLE = "company"
 DEPARTMENT_TABLE = "department"
@@ -101,6 +102,7 @@ def company(request: HttpRequest) -> HttpResponse:
             today=timezone.localdate(),
             annual=context["overview"].annual_cycle,
         )
+        context["panels"] = company_panels(current_person(request), cycle)
     return render(request, "reports/company.html", context)
 
 

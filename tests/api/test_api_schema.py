@@ -145,6 +145,13 @@ PATHS = {
     "/api/v1/reflections/{reflection_id}/measures": {"post"},
     "/api/v1/reflections/{reflection_id}/account": {"put"},
     "/api/v1/reflections/measures/{measure_id}/done": {"post"},
+    "/api/v1/updates/cycles/{cycle_id}": {"get"},
+    "/api/v1/updates/cycles/{cycle_id}/board": {"get"},
+    "/api/v1/updates/cycles/{cycle_id}/stages": {"post"},
+    "/api/v1/updates/cycles/{cycle_id}/close": {"post"},
+    "/api/v1/updates/objectives/{objective_id}/decision": {"post"},
+    "/api/v1/updates/objectives/{objective_id}/justification": {"post"},
+    "/api/v1/updates/decisions/{decision_id}/approve": {"post"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -332,6 +339,11 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "/absences": lambda body, c, o: [a["note"] for a in _rows(body)] == ["<b>年假</b>"],
     "/stand-ups": lambda body, c, o: [s["blockers"] for s in _rows(body)] == [1],
     "/live": lambda body, c, o: body["live"] is False and body["closed"] is False,
+    # The world's quarter has not ended: its update says so (UPD-1), and mia's objective is listed.
+    "updates/cycles/{cycle_id}": lambda body, c, o: (
+        bool(body["missing"]) and o["mine"].pk in {row["id"] for row in body["objectives"]}
+    ),
+    "updates/cycles/{cycle_id}/board": lambda body, c, o: body["company"]["standing"] == "not_started",
 }
 
 
@@ -485,6 +497,8 @@ OPERATION_IDS = {
     "assessment_dept",
     "reflection_list", "reflection_open", "reflection_get", "reflection_close", "reflection_reopen",
     "measure_create", "measure_done", "account_upsert",
+    "update_get", "update_board", "update_decide", "update_justify", "update_approve", "update_stage",
+    "update_close",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -535,6 +549,7 @@ TAGS = {
     "/api/v1/self-assessments": "assess",
     "/api/v1/quarter": "quarter",
     "/api/v1/reflections": "reflect",
+    "/api/v1/updates": "updates",
 }
 
 
@@ -669,7 +684,8 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
-         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState"}  # fmt: skip
+         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState",
+         "UpdateOutcome", "UpdateAction", "CarryAction"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -100,6 +100,8 @@ from qibu.rhythm.models import CalendarToken, Schedule
 from qibu.rhythm.services import ScheduleInput, absence_create, calendar_token_make, holiday_create, schedule_create
 from qibu.standups.models import StandUp
 from qibu.standups.services import ItemInput, entry_post
+from qibu.updates.models import Decision as UpdateDecision
+from qibu.updates.models import Stage as UpdateStage
 from tests.conftest import Company, Okrs, present
 
 
@@ -339,6 +341,14 @@ def world(company: Company, okrs: Okrs) -> World:
     note_add(actor=c.hank, meeting=first, text="私人笔记", visibility="private")
     request_create(actor=c.mia, series=series, meeting=first, text="需要样机", now=PAST)
     meeting_hold(actor=c.hank, meeting=first, now=PAST + dt.timedelta(days=1))
+    # An update's decision with every field, and the company's update closed (UPD-1 … UPD-5, version 4).
+    UpdateDecision.objects.create(
+        cycle=c.quarter, next_cycle=c.quarter, objective=okrs["department"], carried=okrs["mine"],
+        level="department", department=c.sales, title="销售部目标", outcome="partly", action="modify",
+        justification="可行", key_results={str(okrs["department_kr"].pk): {"action": "keep"}}, decided_by=c.hank,
+        late=True, approved_by=c.erin, approved_at=PAST,
+    )  # fmt: skip
+    UpdateStage.objects.create(cycle=c.quarter, department=c.sales, closed_by=c.hank, late=True)
     return {**okrs, "token_secret": secret}
 
 

@@ -59,6 +59,7 @@ from qibu.reflect.services import measure_create, reflection_close, reflection_o
 from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from qibu.standups.models import Entry, EntryItem, StandUp
+from qibu.updates.models import Decision, Stage
 from tests.conftest import PASSWORD, Company, Okrs
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class World(Okrs):
 
     private: Objective
     private_kr: KeyResult
+    update_decision: Decision
     limited: Objective
     limited_kr: KeyResult
     mail: OutboxMail
@@ -168,6 +170,17 @@ MARK_MIAS_MEASURE = WRITE_SALES_REFLECTION | {"mia": "ok"}
 SEE_MANAGEMENT_REFLECTION = SEE_SALES_REFLECTION | {"mia": 404}
 WRITE_MANAGEMENT_REFLECTION = SEE_MANAGEMENT_REFLECTION | {"hank": 403}
 WRITE_MY_ACCOUNT = SEE_MANAGEMENT_REFLECTION | {"alice": 403}
+# The update (UPD-1 … UPD-5) of the world's quarter, which has not ended: those who may decide are told it has
+# not begun (400, the API 422), the others refused as okrs' access says; executives close the company's update
+# and the update (which locks the quarter); a new company objective is justified by executives and approved by
+# an executive who did not make the change (erin made it; there is no CEO).
+DECIDE_COMPANY = {"alice": 400, "erin": 400, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+DECIDE_MINE = {"alice": 400, "erin": 403, "hank": 400, "mia": 400, "oscar": 403, "anonymous": "login"}
+DECIDE_PRIVATE = {"alice": 400, "erin": 404, "hank": 400, "mia": 400, "oscar": 404, "anonymous": "login"}
+CLOSE_COMPANY_UPDATE = DECIDE_COMPANY
+APPROVE_CHANGE = {"alice": "ok", "erin": 403, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+DECIDE_COMPANY_API = {"alice": 422, "erin": 422, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+DECIDE_MINE_API = {"alice": 422, "erin": 403, "hank": 422, "mia": 422, "oscar": 403, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -237,11 +250,23 @@ def world(company: Company, okrs: Okrs) -> World:
     last_quarter = Cycle.objects.get(kind="quarter", start=dt.date(2026, 7, 1))
     closed_reflection = reflection_open(actor=None, cycle=last_quarter, department=c.sales)
     reflection_close(actor=c.hank, reflection=closed_reflection, summary="学到了")
+    # UPD-3: the company objective of the quarter taken as new at the update of the quarter before, justified by erin.
+    new_company = Decision.objects.create(
+        cycle=Cycle.objects.get(kind="quarter", start=dt.date(2026, 7, 1)),
+        next_cycle=c.quarter,
+        carried=okrs["company"],
+        level=Level.COMPANY,
+        title=okrs["company"].title,
+        action="new",
+        justification="市场在长三角",
+        decided_by=c.erin,
+    )
     return {
         "reflection": reflection,
         "closed_reflection": closed_reflection,
         "management_reflection": reflection_open(actor=None, cycle=c.quarter),
         "measure": measure,
+        "update_decision": new_company,
         "meeting": weekly,
         "management_meeting": management_meeting,
         "one_on_ones": series,
@@ -335,6 +360,12 @@ def _state() -> str:
             "organisation_policy": list(
                 Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
             ),
+            "update_decisions": list(
+                Decision.objects.order_by("pk").values_list("pk", "action", "justification", "approved_at")
+            ),
+            "update_stages": Stage.objects.count(),
+            "closed_cycles": list(Cycle.objects.filter(is_closed=True).values_list("pk", flat=True)),
+            "late_updaters": list(Organisation.late_updaters.through.objects.values_list("person_id", flat=True)),
         },
         default=str,
     )
@@ -1689,6 +1720,103 @@ ROWS = [
         lambda w, c: f"/api/v1/reflections/{w['management_reflection'].pk}/close",
         WRITE_MANAGEMENT_REFLECTION,
         data=lambda w, c: {"summary": "更早复盘"},
+        api=True,
+    ),
+    # --- the update (UPD-1 … UPD-5) of the world's quarter, not ended yet; the policy's late updaters (UPD-5).
+    Row("the update", "get", _fixed_url("/updates/"), ALL_OK),
+    Row("the update of a quarter", "get", lambda w, c: f"/updates/{c.quarter.pk}/", ALL_OK),
+    Row("the update's board", "get", lambda w, c: f"/updates/{c.quarter.pk}/board/", ALL_OK),
+    Row(
+        "decide on the company objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['company'].pk}/decide/",
+        DECIDE_COMPANY,
+        data=lambda w, c: {"outcome": "achieved", "action": "keep"},
+    ),
+    Row(
+        "decide on mia's objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['mine'].pk}/decide/",
+        DECIDE_MINE,
+        data=lambda w, c: {"outcome": "partly", "action": "keep"},
+    ),
+    Row(
+        "decide on mia's private objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['private'].pk}/decide/",
+        DECIDE_PRIVATE,
+        data=lambda w, c: {"outcome": "missed", "action": "abandon"},
+    ),
+    Row(
+        "justify a new company objective",
+        "post",
+        lambda w, c: f"/updates/objectives/{w['company'].pk}/justify/",
+        EDIT_COMPANY,
+        data=lambda w, c: {"justification": "客户需要，我们做得到"},
+    ),
+    Row(
+        "approve a company change",
+        "post",
+        lambda w, c: f"/updates/decisions/{w['update_decision'].pk}/approve/",
+        APPROVE_CHANGE,
+    ),
+    Row(
+        "close the company's update", "post", lambda w, c: f"/updates/{c.quarter.pk}/close-stage/", CLOSE_COMPANY_UPDATE
+    ),
+    Row("close the update", "post", lambda w, c: f"/updates/{c.quarter.pk}/close/", EDIT_COMPANY),
+    Row(
+        "name the late updaters",
+        "post",
+        _fixed_url("/settings/late-updaters/"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"late_updaters": [str(c.hank.pk)]},
+    ),
+    Row("API the update", "get", lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}", ALL_OK, api=True),
+    Row("API the update's board", "get", lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}/board", ALL_OK, api=True),
+    Row(
+        "API decide on the company objective",
+        "post",
+        lambda w, c: f"/api/v1/updates/objectives/{w['company'].pk}/decision",
+        DECIDE_COMPANY_API,
+        data=lambda w, c: {"outcome": "achieved", "action": "keep"},
+        api=True,
+    ),
+    Row(
+        "API decide on mia's objective",
+        "post",
+        lambda w, c: f"/api/v1/updates/objectives/{w['mine'].pk}/decision",
+        DECIDE_MINE_API,
+        data=lambda w, c: {"outcome": "partly", "action": "keep"},
+        api=True,
+    ),
+    Row(
+        "API justify a new company objective",
+        "post",
+        lambda w, c: f"/api/v1/updates/objectives/{w['company'].pk}/justification",
+        EDIT_COMPANY,
+        data=lambda w, c: {"justification": "客户需要，我们做得到"},
+        api=True,
+    ),
+    Row(
+        "API approve a company change",
+        "post",
+        lambda w, c: f"/api/v1/updates/decisions/{w['update_decision'].pk}/approve",
+        APPROVE_CHANGE,
+        api=True,
+    ),
+    Row(
+        "API close the company's update",
+        "post",
+        lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}/stages",
+        DECIDE_COMPANY_API,
+        data=lambda w, c: {},
+        api=True,
+    ),
+    Row(
+        "API close the update",
+        "post",
+        lambda w, c: f"/api/v1/updates/cycles/{c.quarter.pk}/close",
+        EDIT_COMPANY,
         api=True,
     ),
 ]

@@ -192,6 +192,8 @@ NOT_HTML = {
     "a revoked calendar address",
     "publication xlsx",
     "quarter report xlsx",
+    # The update's address moves to the update of the quarter that ended last (checked as "the update of a quarter").
+    "the update",
 }
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
