@@ -126,8 +126,9 @@ def celebration_plan(request: HttpRequest) -> HttpResponse:
         "tier_reason": data.get("tier_reason", ""),
         "notes": data.get("notes", ""),
     }
-    team = next((t for t in options["teams"] if t.pk == values["team"]), None)
-    department = next((d for d in options["departments"] if d.pk == values["department"]), None)
+    # Any group: the service refuses one the planner does not lead (403), rather than pretending it is missing.
+    team = Team.objects.select_related("department").filter(pk=values["team"]).first() if values["team"] else None
+    department = Department.objects.filter(pk=values["department"]).first() if values["department"] else None
     cycle = Cycle.objects.filter(pk=values["cycle"]).first() if values["cycle"] else None
     errors: dict[str, list[str]] = {}
     status = 200
