@@ -211,12 +211,14 @@ def celebration_plan(request: HttpRequest, payload: CelebrationIn) -> tuple[int,
     person = caller(request)
     team = Team.objects.select_related("department").filter(pk=payload.team).first() if payload.team else None
     department = Department.objects.filter(pk=payload.department).first() if payload.department else None
-    group_given = payload.level == CelebrationLevel.MANAGEMENT or (team if payload.level == "team" else department)
+    group_given = payload.level == CelebrationLevel.MANAGEMENT or (
+        team if payload.level == CelebrationLevel.TEAM else department
+    )
     if group_given and not access.can_plan(
         person,
         level=payload.level,
-        department=team.department if team is not None and payload.level == "team" else department,
-        team=team if payload.level == "team" else None,
+        department=team.department if team is not None and payload.level == CelebrationLevel.TEAM else department,
+        team=team if payload.level == CelebrationLevel.TEAM else None,
     ):
         raise PermissionDenied(access.PLAN_REFUSED)
     celebration = services.celebration_plan(

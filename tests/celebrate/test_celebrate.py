@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -423,3 +425,82 @@ def test_the_celebrate_phase_facts_in_a_fixed_number_of_queries(
         facts = phase_facts(company.quarter, company.org, Phase.CELEBRATE)  # type: ignore[assignment]
     assert facts is not None and facts.departments_done == {company.sales.pk} and facts.company_done
     assert len(facts.departments_expected) == 4
+
+
+# --- query counts of the pages --------------------------------------------------------------------------
+
+
+def _grow(company: Company, okrs: Okrs, n: int) -> None:
+    for i in range(n):
+        person = person_create(
+            actor=None,
+            username=f"p{n}_{i}",
+            full_name=f"同事{n}{i}",
+            password=PASSWORD,
+            department=company.sales,
+            team=company.sales_team,
+            manager=company.hank,
+        )
+        services.recognition_give(
+            actor=company.oscar, receiver=person, key_result=okrs["my_kr"], message=f"谢谢{i}", public=i % 2 == 0
+        )
+        services.incentive_record(
+            actor=company.hank, person=person, cycle=company.quarter, kind="financial", description=f"奖金{i}"
+        )
+        services.lesson_record(actor=company.hank, cycle=company.quarter, department=company.sales, text=f"教训{i}")
+        services.celebration_plan(
+            actor=company.hank,
+            level="team",
+            team=company.sales_team,
+            cycle=company.quarter,
+            at=_at(company, days=i + 1),
+        )
+
+
+def test_the_pages_make_a_fixed_number_of_queries_CEL_1_CEL_4_CEL_5(
+    company: Company, okrs: Okrs, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    _grow(company, okrs, 1)
+    client = _client(company.hank)
+    celebration = Celebration.objects.first()
+    assert celebration is not None
+    pages = [
+        "/celebrations/",
+        "/celebrations/plan/",
+        f"/celebrations/{celebration.pk}/",
+        "/celebrations/recognitions/",
+        "/celebrations/recognitions/give/",
+        "/celebrations/incentives/",
+        "/celebrations/lessons/",
+        f"/people/{company.mia.pk}/",
+        f"/departments/{company.sales.pk}/",
+        f"/objectives/{okrs['department'].pk}/edit/",
+        "/objectives/new/",
+    ]
+    counts = {}
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts[url] = len(queries.captured_queries)
+    _grow(company, okrs, 6)
+    for url in pages:
+        with django_assert_num_queries(counts[url]):
+            assert client.get(url).status_code == 200, url
+    assert counts["/celebrations/recognitions/"] <= 6 and counts["/celebrations/incentives/"] <= 9
+
+
+def test_the_editor_panel_reads_the_lessons_in_two_queries_CEL_5(
+    company: Company, okrs: Okrs, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    from qibu.celebrate.panels import editor_lessons
+    from qibu.okrs.panels import EditorPage
+
+    previous = Cycle.objects.get(kind="quarter", start=dt.date(2026, 7, 1))
+    services.lesson_record(actor=company.erin, cycle=previous, department=None, text="公司教训")
+    page = EditorPage(
+        viewer=company.hank, cycle_id=company.quarter.pk, level="department", department_id=company.sales.pk
+    )
+    with django_assert_num_queries(2):
+        found = editor_lessons(page)
+    assert found is not None and [r.text for r in found["lessons"]] == ["公司教训"]

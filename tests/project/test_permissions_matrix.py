@@ -23,9 +23,9 @@ from qibu.assess.selectors import assessment_page
 from qibu.assess.services import assessment_save, assessment_submit
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
+from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.celebrate.models import Celebration, CompanyValue, Incentive, Lesson, Recognition
 from qibu.celebrate.services import celebration_plan, incentive_record, recognition_give
-from qibu.blockers.services import blocker_create, blocker_resolve
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create
 from qibu.meetings.models import AgendaItem, Commitment, WeekReport
