@@ -26,6 +26,7 @@ from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
 from qibu.blockers.services import blocker_create
+from qibu.celebrate.services import celebration_plan, recognition_give
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
 from qibu.discuss.services import comment_create
 from qibu.meetings.services import meeting_create
@@ -356,6 +357,10 @@ def test_it_answers_with_real_data_within_its_schema(
         **_one_on_one(c),
         "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
                                      team=c.sales_team, key_result=okrs["my_kr"]).pk,
+        "celebration_id": celebration_plan(actor=c.hank, level="team", team=c.sales_team, cycle=c.quarter,
+                                           at=dt.datetime(2027, 1, 8, 9, tzinfo=dt.UTC), notes="<b>聚餐</b>").pk,
+        "recognition_id": recognition_give(actor=c.hank, receiver=c.mia, key_result=okrs["my_kr"],
+                                           message="<b>谢谢</b>").pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.
@@ -449,7 +454,9 @@ OPERATION_IDS = {
     "note_1on1_add", "note_1on1_get", "note_1on1_update", "support_ask", "support_get", "support_settle",
     "blockers_list", "blocker_get", "blocker_create", "blocker_update", "blocker_resolve", "blocker_reopen",
     "assessment_mine", "assessment_save", "assessment_submit", "assessment_reopen", "assessment_person",
-    "assessment_dept",
+    "assessment_dept", "celebration_list", "celebration_plan", "celebration_get", "celebration_hold",
+    "recognition_list", "recognition_give", "recognition_get", "incentive_list", "incentive_record", "lesson_list",
+    "lesson_record", "value_list",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -498,6 +505,11 @@ TAGS = {
     "/api/v1/support-requests": "support requests",
     "/api/v1/blockers": "blockers",
     "/api/v1/self-assessments": "assess",
+    "/api/v1/celebrations": "celebrate",
+    "/api/v1/recognitions": "celebrate",
+    "/api/v1/incentives": "celebrate",
+    "/api/v1/lessons": "celebrate",
+    "/api/v1/company-values": "celebrate",
 }
 
 
