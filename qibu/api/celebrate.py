@@ -24,7 +24,7 @@ from qibu.celebrate.models import (
     CelebrationState,
     CompanyValue,
     IncentiveKind,
-    Tier,
+    RewardTier,
 )
 from qibu.core.validation import NOTE_MAX
 from qibu.cycles.models import Cycle
@@ -37,7 +37,7 @@ router = Router(tags=["celebrate"])
 
 class TierOut(Schema):
     score: DecimalOut | None = Field(description="CEL-3: the average score of the level's objectives in the cycle.")
-    suggested: Tier
+    suggested: RewardTier
     rich_from: DecimalOut
     standard_from: DecimalOut
 
@@ -53,7 +53,7 @@ class CelebrationOut(Schema):
     state: CelebrationState
     forms: list[CelebrationForm]
     form_other: str
-    tier: Tier
+    tier: RewardTier
     tier_reason: str
     notes: str
     held_at: dt.datetime | None
@@ -86,7 +86,7 @@ class CelebrationIn(InputSchema):
     at: dt.datetime
     forms: list[CelebrationForm] = Field(default_factory=list, max_length=5)
     form_other: str = Field("", max_length=services.FORM_OTHER_MAX)
-    tier: Tier | None = Field(None, description="Left out: the tier the results suggest.")
+    tier: RewardTier | None = Field(None, description="Left out: the tier the results suggest.")
     tier_reason: str = Field("", max_length=NOTE_MAX, description="Needed when the tier is not the suggested one.")
     notes: str = Field("", max_length=NOTE_MAX)
 
@@ -95,7 +95,7 @@ class HoldIn(InputSchema):
     notes: str = Field(max_length=NOTE_MAX, description="What was celebrated.")
     forms: list[CelebrationForm] | None = Field(None, max_length=5)
     form_other: str | None = Field(None, max_length=services.FORM_OTHER_MAX)
-    tier: Tier | None = None
+    tier: RewardTier | None = None
     tier_reason: str | None = Field(None, max_length=NOTE_MAX)
 
 

@@ -28,9 +28,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from qibu.assess.models import KeyResultScore, SelfAssessment
-from qibu.celebrate.models import Celebration, CompanyValue, Incentive, Lesson, Recognition
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
+from qibu.celebrate.models import Celebration, CompanyValue, Incentive, Lesson, Recognition
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport

@@ -32,7 +32,7 @@ class CelebrationState(models.TextChoices):
     HELD = "held", _("held")
 
 
-class Tier(models.TextChoices):
+class RewardTier(models.TextChoices):
     """CEL-3: the reward a result earns, from the policy's thresholds."""
 
     RICH = "rich", _("rich")
@@ -97,8 +97,8 @@ class Celebration(models.Model):
     form_other = models.CharField(_("other form"), max_length=200, blank=True)
     # CEL-3: the average score the tier was suggested from (None: nothing scored), the suggestion and the choice.
     score = models.DecimalField(_("average score"), max_digits=4, decimal_places=2, null=True, blank=True)
-    suggested_tier = models.CharField(_("suggested tier"), max_length=20, choices=Tier.choices)
-    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    suggested_tier = models.CharField(_("suggested tier"), max_length=20, choices=RewardTier.choices)
+    tier = models.CharField(_("tier"), max_length=20, choices=RewardTier.choices)
     tier_reason = models.TextField(_("why another tier"), blank=True)
     notes = models.TextField(_("what was celebrated"), blank=True)
     planned_by = models.ForeignKey(

@@ -16,7 +16,7 @@ from qibu.celebrate.models import (
     Incentive,
     Lesson,
     Recognition,
-    Tier,
+    RewardTier,
 )
 from qibu.cycles.models import Cycle
 from qibu.cycles.phases import Phase, PhaseFacts, phase_window
@@ -35,21 +35,21 @@ class TierSuggestion:
     score: Decimal | None
     scored: int
     objectives: int
-    tier: Tier
+    tier: RewardTier
     rich_from: Decimal
     standard_from: Decimal
 
 
-def tier_for(score: Decimal | None, organisation: Organisation) -> Tier:
+def tier_for(score: Decimal | None, organisation: Organisation) -> RewardTier:
     """CEL-3: at or above `reward_rich_from` rich, at or above `reward_standard_from` standard, else simple (and
     simple when nothing was scored)."""
     if score is None:
-        return Tier.SIMPLE
+        return RewardTier.SIMPLE
     if score >= organisation.reward_rich_from:
-        return Tier.RICH
+        return RewardTier.RICH
     if score >= organisation.reward_standard_from:
-        return Tier.STANDARD
-    return Tier.SIMPLE
+        return RewardTier.STANDARD
+    return RewardTier.SIMPLE
 
 
 def _objectives_of(level: str, department: Department | None, team: Team | None) -> Q:

@@ -28,7 +28,7 @@ from qibu.celebrate.models import (
     IncentiveKind,
     Lesson,
     Recognition,
-    Tier,
+    RewardTier,
 )
 from qibu.celebrate.selectors import tier_suggestion
 from qibu.core.validation import NOTE_MAX, FieldErrors, clean_text
@@ -65,7 +65,7 @@ def _clean_forms(errors: FieldErrors, forms: Iterable[str], other: str) -> tuple
 
 def _clean_tier(errors: FieldErrors, tier: str, suggested: str, reason: str) -> tuple[str, str]:
     tier = tier or suggested
-    if tier not in Tier.values:
+    if tier not in RewardTier.values:
         errors.add("tier", _("Choose a tier: rich, standard or simple."))
         return suggested, ""
     reason = clean_text(errors, "tier_reason", reason, max_length=NOTE_MAX)
@@ -73,7 +73,7 @@ def _clean_tier(errors: FieldErrors, tier: str, suggested: str, reason: str) -> 
         errors.add(
             "tier_reason",
             _("The results suggest a %(suggested)s celebration: say why you choose %(tier)s.")
-            % {"suggested": Tier(suggested).label, "tier": Tier(tier).label},
+            % {"suggested": RewardTier(suggested).label, "tier": RewardTier(tier).label},
         )
     return tier, reason
 
@@ -188,7 +188,7 @@ def celebration_plan(
             % {
                 "group": celebration.group or _("the management"),
                 "day": timezone.localtime(celebration.at, organisation.zone).strftime("%Y-%m-%d %H:%M"),
-                "tier": Tier(celebration.tier).label,
+                "tier": RewardTier(celebration.tier).label,
             }
         ),
         key=f"celebration:{celebration.pk}:planned",

@@ -24,7 +24,7 @@ from qibu.celebrate.models import (
     CelebrationState,
     CompanyValue,
     IncentiveKind,
-    Tier,
+    RewardTier,
 )
 from qibu.core.http import current_person
 from qibu.core.validation import field_problems
@@ -175,7 +175,7 @@ def celebration_plan(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "cycles": _cycle_choices(),
         "form_choices": CelebrationForm.choices,
-        "tiers": Tier.choices,
+        "tiers": RewardTier.choices,
         "suggestion": suggestion,
     }
     return render(request, "celebrate/plan.html", context, status=status)
@@ -193,7 +193,7 @@ def _detail_context(request: HttpRequest, pk: int) -> dict[str, Any]:
         "standard_from": organisation.reward_standard_from,
         "form_choices": CelebrationForm.choices,
         "form_labels": [CelebrationForm(f).label for f in celebration.forms if f in CelebrationForm.values],
-        "tiers": Tier.choices,
+        "tiers": RewardTier.choices,
         "history": subject_history(celebration, viewer=viewer),
         "values": {
             "notes": celebration.notes,

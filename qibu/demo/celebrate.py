@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from qibu.celebrate.models import CelebrationForm, CelebrationLevel, CompanyValue, IncentiveKind, Tier
+from qibu.celebrate.models import CelebrationForm, CelebrationLevel, CompanyValue, IncentiveKind, RewardTier
 from qibu.celebrate.selectors import tier_suggestion
 from qibu.celebrate.services import (
     celebration_hold,
@@ -93,7 +93,10 @@ def _departments(quarter: Cycle, organisation: Organisation, friday: dt.date, rn
             suggested = tier_suggestion(
                 organisation=organisation, level="department", cycle=quarter, department=department, team=None
             ).tier
-            tier, reason = (Tier.STANDARD if suggested != Tier.STANDARD else Tier.SIMPLE), "预算有限，改为聚餐。"
+            tier, reason = (
+                (RewardTier.STANDARD if suggested != RewardTier.STANDARD else RewardTier.SIMPLE),
+                "预算有限，改为聚餐。",
+            )
         celebration = celebration_plan(
             actor=head,
             level=CelebrationLevel.DEPARTMENT,

@@ -131,6 +131,14 @@ PATHS = {
     "/api/v1/self-assessments/{cycle_id}/mine/reopen": {"post"},
     "/api/v1/self-assessments/{cycle_id}/people/{person_id}": {"get"},
     "/api/v1/self-assessments/{cycle_id}/departments/{department_id}": {"get"},
+    "/api/v1/celebrations": {"get", "post"},
+    "/api/v1/celebrations/{celebration_id}": {"get"},
+    "/api/v1/celebrations/{celebration_id}/hold": {"post"},
+    "/api/v1/recognitions": {"get", "post"},
+    "/api/v1/recognitions/{recognition_id}": {"get"},
+    "/api/v1/incentives": {"get", "post"},
+    "/api/v1/lessons": {"get", "post"},
+    "/api/v1/company-values": {"get"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -296,6 +304,11 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "self-assessments/{cycle_id}/departments/{department_id}": lambda body, c, o: (
         body["department"] == c.sales.pk and bool(body["missing"])
     ),
+    "/celebrations": lambda body, c, o: _rows(body)[0]["team"] == c.sales_team.pk,
+    "/recognitions": lambda body, c, o: _rows(body)[0]["message"] == "<b>谢谢</b>",
+    "/incentives": lambda body, c, o: _rows(body) == [],
+    "/lessons": lambda body, c, o: _rows(body) == [],
+    "/company-values": lambda body, c, o: _rows(body) == [],
     "/advice": lambda body, c, o: body["objective"] == o["mine"].pk,
     "/approval": lambda body, c, o: body["objective"] == o["mine"].pk,
     "/organisation/coach": lambda body, c, o: bool(body["rules"]),
@@ -370,7 +383,7 @@ def test_it_answers_with_real_data_within_its_schema(
     take_up_add(actor=c.erin, objective=Objective.objects.get(pk=okrs["company"].pk),
                 source_objective=Objective.objects.get(pk=okrs["department"].pk))  # fmt: skip
     # Chat webhooks and the schedules one sets are the department heads' (mia may set none), as is the queue.
-    if "/chat-webhooks" in path or path.endswith(("/schedules", "/planning/queue")):
+    if "/chat-webhooks" in path or path.endswith(("/schedules", "/planning/queue", "/incentives")):
         api_token = api_token_create(actor=None, person=c.hank, name="schemathesis")[1]
     if path.startswith("/api/v1/meetings"):  # a weekly meeting; `meeting_id` above is a 1-on-1's
         ids["meeting_id"] = meeting_create(actor=c.hank, kind="department", department=c.sales,
@@ -644,7 +657,8 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
-         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState"}  # fmt: skip
+         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState", "CelebrationLevel", "CelebrationState",
+         "CelebrationForm", "RewardTier", "IncentiveKind"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

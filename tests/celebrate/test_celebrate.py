@@ -19,7 +19,15 @@ from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
 from qibu.celebrate import services
-from qibu.celebrate.models import Celebration, CelebrationLevel, CompanyValue, Incentive, Lesson, Recognition, Tier
+from qibu.celebrate.models import (
+    Celebration,
+    CelebrationLevel,
+    CompanyValue,
+    Incentive,
+    Lesson,
+    Recognition,
+    RewardTier,
+)
 from qibu.celebrate.selectors import celebrate_facts, tier_suggestion
 from qibu.cycles.models import Cycle
 from qibu.cycles.phases import Phase, phase_facts
@@ -194,9 +202,17 @@ def test_the_simple_forms_and_other_needs_its_text_CEL_2(company: Company, okrs:
 
 
 @pytest.mark.parametrize(
-    ("score", "tier"), [("0.70", Tier.RICH), ("0.69", Tier.STANDARD), ("0.40", Tier.STANDARD), ("0.39", Tier.SIMPLE)]
+    ("score", "tier"),
+    [
+        ("0.70", RewardTier.RICH),
+        ("0.69", RewardTier.STANDARD),
+        ("0.40", RewardTier.STANDARD),
+        ("0.39", RewardTier.SIMPLE),
+    ],
 )
-def test_the_tier_follows_the_policy_thresholds_CEL_3(company: Company, okrs: Okrs, score: str, tier: Tier) -> None:
+def test_the_tier_follows_the_policy_thresholds_CEL_3(
+    company: Company, okrs: Okrs, score: str, tier: RewardTier
+) -> None:
     _scores(okrs, "0.10", score)
     found = tier_suggestion(
         organisation=company.org, level="department", cycle=company.quarter, department=company.sales, team=None
@@ -205,7 +221,7 @@ def test_the_tier_follows_the_policy_thresholds_CEL_3(company: Company, okrs: Ok
     management = tier_suggestion(
         organisation=company.org, level="management", cycle=company.quarter, department=None, team=None
     )
-    assert management.tier == Tier.SIMPLE and management.score == Decimal("0.10")
+    assert management.tier == RewardTier.SIMPLE and management.score == Decimal("0.10")
 
 
 def test_another_tier_needs_a_reason_CEL_3(company: Company, okrs: Okrs) -> None:
@@ -229,7 +245,7 @@ def test_another_tier_needs_a_reason_CEL_3(company: Company, okrs: Okrs) -> None
         tier="simple",
         tier_reason="预算有限",
     )
-    assert (c.suggested_tier, c.tier, c.score) == (Tier.RICH, Tier.SIMPLE, Decimal("0.80"))
+    assert (c.suggested_tier, c.tier, c.score) == (RewardTier.RICH, RewardTier.SIMPLE, Decimal("0.80"))
     page = _client(company.mia).get(f"/celebrations/{c.pk}/").content.decode()
     assert "0.80" in page and "0.70" in page and "预算有限" in page
     shown = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from qibu.celebrate.models import Celebration, CelebrationLevel, Incentive, Lesson, Recognition, Tier
+from qibu.celebrate.models import Celebration, CelebrationLevel, Incentive, Lesson, Recognition, RewardTier
 from qibu.cycles.models import Cycle
 from qibu.cycles.services import cycles_generate_year
 from qibu.demo.celebrate import demo_celebrations
@@ -24,8 +24,8 @@ def test_the_demo_holds_the_quarters_celebrations_with_tiers_from_the_scores_CEL
     demo_celebrations(quarter=company.quarter, next_quarter=following, rng=random.Random(7))
     held = {c.level: c for c in Celebration.objects.all()}
     assert all(c.is_held and c.notes for c in Celebration.objects.all())
-    assert held[CelebrationLevel.DEPARTMENT].suggested_tier == Tier.RICH
-    assert held[CelebrationLevel.MANAGEMENT].tier == Tier.STANDARD
+    assert held[CelebrationLevel.DEPARTMENT].suggested_tier == RewardTier.RICH
+    assert held[CelebrationLevel.MANAGEMENT].tier == RewardTier.STANDARD
     assert CelebrationLevel.TEAM in held
     assert Recognition.objects.exists() and all(r.giver_id != r.receiver_id for r in Recognition.objects.all())
     assert Incentive.objects.exists() and Lesson.objects.filter(department__isnull=True).count() == 2
