@@ -212,7 +212,9 @@ def celebration_hold(
     """CEL-1, CEL-5: the celebration was held: what was celebrated (required), and the forms and tier as they were."""
     errors = FieldErrors()
     locked = (
-        Celebration.objects.select_for_update().select_related("department", "team__department").get(pk=celebration.pk)
+        Celebration.objects.select_for_update(of=("self",))
+        .select_related("department", "team__department")
+        .get(pk=celebration.pk)
     )
     if not access.can_plan(actor, level=locked.level, department=locked.department, team=locked.team):
         errors.add(None, str(access.PLAN_REFUSED))
