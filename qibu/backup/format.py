@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from qibu.assess.models import KeyResultScore, SelfAssessment
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
+from qibu.celebrate.models import Celebration, CompanyValue, Incentive, Lesson, Recognition
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.meetings.models import AgendaItem, Commitment, ConfidenceChange, Meeting, WeekReport
@@ -128,6 +129,11 @@ MODELS: tuple[type[models.Model], ...] = (
     ManagerAccount,
     UpdateDecision,
     UpdateStage,
+    CompanyValue,
+    Celebration,
+    Recognition,
+    Incentive,
+    Lesson,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
@@ -137,6 +143,12 @@ MODELS: tuple[type[models.Model], ...] = (
 # (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans, and
 # the key results drafted before their objective (SET-9).
 ADDED_IN: dict[str, int] = {
+    # CEL-1 … CEL-5: the company's values, celebrations, recognition, incentives and lessons learned.
+    "celebrate.companyvalue": 4,
+    "celebrate.celebration": 4,
+    "celebrate.recognition": 4,
+    "celebrate.incentive": 4,
+    "celebrate.lesson": 4,
     # REF-1 … REF-3: the reflections, their measures and the managers' accounts, with the close of the loop.
     "reflect.reflection": 4,
     "reflect.measure": 4,

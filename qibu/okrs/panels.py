@@ -101,3 +101,32 @@ def register_home_panel(name: str, function: PanelFunction) -> None:
 def home_panels(person: Person, organisation: Organisation, now: dt.datetime) -> list[HomePanel]:
     panels = (function(person, organisation, now) for function in _PANELS.values())
     return [panel for panel in panels if panel is not None]
+
+
+# --- the OKR editor ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditorPage:
+    """What the editor knows of the objective being drafted: who drafts it, its cycle, level and department (the
+    department of the objective, else the drafter's)."""
+
+    viewer: Person
+    cycle_id: int | None
+    level: str
+    department_id: int | None
+
+
+EditorPanelContext = Callable[[EditorPage], "dict[str, Any] | None"]
+_editor_panels: dict[str, tuple[str, EditorPanelContext]] = {}
+
+
+def register_editor_panel(name: str, *, template: str, context: EditorPanelContext) -> None:
+    """Add a section beside the OKR editor (the celebration's lessons learned of the cycle before, CEL-5); a context
+    of None shows nothing. A fixed number of queries."""
+    _editor_panels[name] = (template, context)
+
+
+def editor_panels(page: EditorPage) -> list[RenderedPanel]:
+    found = ((name, template, context(page)) for name, (template, context) in _editor_panels.items())
+    return [RenderedPanel(name, template, c) for name, template, c in found if c is not None]

@@ -27,7 +27,6 @@ from qibu.okrs.models import Level
 from qibu.org.middleware import request_organisation
 from qibu.reports import selectors, weekly
 from qibu.reports.filters import Filters, filters_from
-from qibu.reports.panels import company_panels
 
 COMPANY_TABLE = "company"
 DEPARTMENT_TABLE = "department"
@@ -130,6 +129,7 @@ def department(request: HttpRequest, pk: int) -> HttpResponse:
             organisation=request_organisation(request),
             today=timezone.localdate(),
         )
+    context["panels"] = department_panels(current_person(request), found)
     return render(request, "reports/department.html", context)
 
 
@@ -172,6 +172,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     context["report"] = selectors.person_report(
         viewer=current_person(request), person=found, cycle=cycle, organisation=request_organisation(request)
     )
+    context["panels"] = person_panels(current_person(request), found)
     return render(request, "reports/person.html", context)
 
 

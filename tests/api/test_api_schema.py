@@ -26,6 +26,7 @@ from qibu.api.schemas import DECIMAL_PATTERN, WEIGHT_PATTERN
 from qibu.api.urls import api
 from qibu.audit.models import AuditEntry
 from qibu.blockers.services import blocker_create
+from qibu.celebrate.services import celebration_plan, recognition_give
 from qibu.core.validation import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, FieldErrors, clean_decimal, clean_weight
 from qibu.discuss.services import comment_create
 from qibu.meetings.services import meeting_create
@@ -152,6 +153,14 @@ PATHS = {
     "/api/v1/updates/objectives/{objective_id}/decision": {"post"},
     "/api/v1/updates/objectives/{objective_id}/justification": {"post"},
     "/api/v1/updates/decisions/{decision_id}/approve": {"post"},
+    "/api/v1/celebrations": {"get", "post"},
+    "/api/v1/celebrations/{celebration_id}": {"get"},
+    "/api/v1/celebrations/{celebration_id}/hold": {"post"},
+    "/api/v1/recognitions": {"get", "post"},
+    "/api/v1/recognitions/{recognition_id}": {"get"},
+    "/api/v1/incentives": {"get", "post"},
+    "/api/v1/lessons": {"get", "post"},
+    "/api/v1/company-values": {"get"},
     "/api/v1/timetable": {"get"},
     "/api/v1/proposals": {"get", "post"},
     "/api/v1/proposals/{proposal_id}": {"patch", "delete"},
@@ -326,6 +335,11 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
     "self-assessments/{cycle_id}/departments/{department_id}": lambda body, c, o: (
         body["department"] == c.sales.pk and bool(body["missing"])
     ),
+    "/celebrations": lambda body, c, o: _rows(body)[0]["team"] == c.sales_team.pk,
+    "/recognitions": lambda body, c, o: _rows(body)[0]["message"] == "<b>谢谢</b>",
+    "/incentives": lambda body, c, o: _rows(body) == [],
+    "/lessons": lambda body, c, o: _rows(body) == [],
+    "/company-values": lambda body, c, o: _rows(body) == [],
     "/advice": lambda body, c, o: body["objective"] == o["mine"].pk,
     "/approval": lambda body, c, o: body["objective"] == o["mine"].pk,
     "/organisation/coach": lambda body, c, o: bool(body["rules"]),
@@ -393,6 +407,10 @@ def test_it_answers_with_real_data_within_its_schema(
         "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
                                      team=c.sales_team, key_result=okrs["my_kr"]).pk,
         "reflection_id": reflection_open(actor=None, cycle=c.quarter, department=c.sales).pk,
+        "celebration_id": celebration_plan(actor=c.hank, level="team", team=c.sales_team, cycle=c.quarter,
+                                           at=dt.datetime(2027, 1, 8, 9, tzinfo=dt.UTC), notes="<b>聚餐</b>").pk,
+        "recognition_id": recognition_give(actor=c.hank, receiver=c.mia, key_result=okrs["my_kr"],
+                                           message="<b>谢谢</b>").pk,
     }  # fmt: skip
     calendar_token_make(actor=None, person=c.mia)
     # SET-2: mia proposes on her department's draft, which the company's took up; her own waits for hank.
@@ -404,7 +422,11 @@ def test_it_answers_with_real_data_within_its_schema(
     # Chat webhooks and the schedules one sets are the department heads' (mia may set none), as is the queue.
     quarter_heads = ("/report", "/report.xlsx", "/departments/{department_id}")
     quarter_heads_path = path.startswith("/api/v1/quarter/") and path.endswith(quarter_heads)
-    if "/chat-webhooks" in path or path.endswith(("/schedules", "/planning/queue")) or quarter_heads_path:
+    if (
+        "/chat-webhooks" in path
+        or path.endswith(("/schedules", "/planning/queue", "/incentives"))
+        or quarter_heads_path
+    ):
         api_token = api_token_create(actor=None, person=c.hank, name="schemathesis")[1]
     if path.startswith("/api/v1/meetings"):  # a weekly meeting; `meeting_id` above is a 1-on-1's
         ids["meeting_id"] = meeting_create(actor=c.hank, kind="department", department=c.sales,
@@ -494,11 +516,13 @@ OPERATION_IDS = {
     "assessment_mine", "assessment_save", "assessment_submit", "assessment_reopen", "assessment_person",
     "assessment_dept", "quarter_current", "quarter_calendar", "quarter_dept", "quarter_mine", "quarter_report",
     "quarter_xlsx",
-    "assessment_dept",
     "reflection_list", "reflection_open", "reflection_get", "reflection_close", "reflection_reopen",
     "measure_create", "measure_done", "account_upsert",
     "update_get", "update_board", "update_decide", "update_justify", "update_approve", "update_stage",
     "update_close",
+    "celebration_list", "celebration_plan", "celebration_get", "celebration_hold",
+    "recognition_list", "recognition_give", "recognition_get", "incentive_list", "incentive_record", "lesson_list",
+    "lesson_record", "value_list",
     "policy_get", "policy_update",
 }  # fmt: skip
 
@@ -550,6 +574,11 @@ TAGS = {
     "/api/v1/quarter": "quarter",
     "/api/v1/reflections": "reflect",
     "/api/v1/updates": "updates",
+    "/api/v1/celebrations": "celebrate",
+    "/api/v1/recognitions": "celebrate",
+    "/api/v1/incentives": "celebrate",
+    "/api/v1/lessons": "celebrate",
+    "/api/v1/company-values": "celebrate",
 }
 
 
@@ -685,7 +714,8 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
          "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState",
-         "UpdateOutcome", "UpdateAction", "CarryAction"}  # fmt: skip
+         "UpdateOutcome", "UpdateAction", "CarryAction", "CelebrationLevel", "CelebrationState",
+         "CelebrationForm", "RewardTier", "IncentiveKind"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

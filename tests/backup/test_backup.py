@@ -37,6 +37,7 @@ from qibu.backup import exporting
 from qibu.backup.format import ADDED_IN, LEFT_OUT, MANIFEST, MODELS, TABLES, VERSION, fields_markdown
 from qibu.blockers.models import Blocker
 from qibu.blockers.services import blocker_create, blocker_resolve
+from qibu.celebrate.models import Celebration, CompanyValue, Incentive, Lesson, Recognition
 from qibu.cycles.models import Cycle
 from qibu.discuss.models import Comment, Mention
 from qibu.discuss.services import comment_create, comment_hide, comment_update
@@ -185,6 +186,21 @@ def world(company: Company, okrs: Okrs) -> World:
     Reflection.objects.update(opened_at=PAST)
     Measure.objects.update(created_at=PAST)
     ManagerAccount.objects.update(updated_at=PAST)
+    # CEL-1 … CEL-5: a company value, sales' celebration held, a recognition of mia, her incentive and a lesson.
+    value = CompanyValue.objects.create(name="客户第一", description="先想客户", position=1)
+    Celebration.objects.create(
+        level="department", department=c.sales, cycle=c.quarter, at=PAST, state="held", forms=["drinks", "other"],
+        form_other="包饺子", score="0.75", suggested_tier="rich", tier="standard", tier_reason="预算", notes="签下十家",
+        planned_by=c.hank, held_at=PAST, created_at=PAST,
+    )  # fmt: skip
+    Recognition.objects.create(
+        giver=c.hank, receiver=c.mia, key_result=okrs["my_kr"], value=value, message="谢谢", public=False,
+        created_at=PAST,
+    )  # fmt: skip
+    Incentive.objects.create(
+        person=c.mia, cycle=c.quarter, kind="financial", description="奖金", recorded_by=c.hank, created_at=PAST
+    )
+    Lesson.objects.create(cycle=c.quarter, department=c.sales, text="早点约客户", recorded_by=c.hank, created_at=PAST)
     token, secret = api_token_create(actor=c.mia, person=c.mia, name="脚本")
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=PAST)
     Person.objects.filter(pk=c.mia.pk).update(last_login=PAST, date_joined=PAST)

@@ -24,6 +24,8 @@ from qibu.assess.services import assessment_save, assessment_submit
 from qibu.audit.models import AuditEntry
 from qibu.blockers.models import Blocker
 from qibu.blockers.services import blocker_create, blocker_resolve
+from qibu.celebrate.models import Celebration, CompanyValue, Incentive, Lesson, Recognition
+from qibu.celebrate.services import celebration_plan, incentive_record, recognition_give
 from qibu.cycles.models import Cycle
 from qibu.cycles.services import cycles_generate_year
 from qibu.discuss.models import Comment, Mention
@@ -102,6 +104,8 @@ class World(Okrs):
     closed_reflection: Reflection
     management_reflection: Reflection
     measure: ReflectMeasure
+    celebration: Celebration
+    private_recognition: Recognition
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -181,6 +185,16 @@ CLOSE_COMPANY_UPDATE = DECIDE_COMPANY
 APPROVE_CHANGE = {"alice": "ok", "erin": 403, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
 DECIDE_COMPANY_API = {"alice": 422, "erin": 422, "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
 DECIDE_MINE_API = {"alice": 422, "erin": 403, "hank": 422, "mia": 422, "oscar": 403, "anonymous": "login"}
+# Celebration (CEL-1, CEL-4, CEL-5): the sales team's is planned and held by its lead hank and administrators;
+# erin's private recognition of mia is seen by erin, mia and mia's managers (hank, erin), not by an administrator
+# who is none of these; incentives are kept by managers (hank, erin above him) and administrators only, never by mia
+# or her peers; a sales lesson by its people; the company's values by administrators.
+PLAN_SALES_TEAM = {"alice": "ok", "erin": 403, "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
+RECOGNISE_MIA = ALL_OK | {"mia": 400}
+RECOGNISE_MIA_API = ALL_OK | {"mia": 422}
+SEE_PRIVATE_RECOGNITION = {"alice": 404, "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+INCENTIVES = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
+SALES_LESSON = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 403, "anonymous": "login"}
 
 
 @pytest.fixture
@@ -261,12 +275,27 @@ def world(company: Company, okrs: Okrs) -> World:
         justification="市场在长三角",
         decided_by=c.erin,
     )
+    # CEL-1, CEL-4: the sales team's celebration planned by hank; erin's private recognition of mia (seen by erin,
+    # mia and her managers hank and erin); hank's incentive for mia (seen by her managers and administrators).
+    celebration = celebration_plan(
+        actor=c.hank,
+        level="team",
+        team=c.sales_team,
+        cycle=c.quarter,
+        at=dt.datetime(2027, 1, 8, 9, tzinfo=dt.UTC),
+    )
+    private_recognition = recognition_give(
+        actor=c.erin, receiver=c.mia, key_result=okrs["my_kr"], message="私下表扬", public=False
+    )
+    incentive_record(actor=c.hank, person=c.mia, cycle=c.quarter, kind="financial", description="季度奖金")
     return {
         "reflection": reflection,
         "closed_reflection": closed_reflection,
         "management_reflection": reflection_open(actor=None, cycle=c.quarter),
         "measure": measure,
         "update_decision": new_company,
+        "celebration": celebration,
+        "private_recognition": private_recognition,
         "meeting": weekly,
         "management_meeting": management_meeting,
         "one_on_ones": series,
@@ -357,6 +386,13 @@ def _state() -> str:
                 KeyResultScore.objects.order_by("pk").values_list("pk", "score", "score_reason", "root_cause")
             ),
             "end_scores": list(KeyResult.objects.order_by("pk").values_list("pk", "score")),
+            "celebrations": list(Celebration.objects.order_by("pk").values_list("pk", "state", "notes")),
+            "celebrate": [
+                Recognition.objects.count(),
+                Incentive.objects.count(),
+                Lesson.objects.count(),
+                CompanyValue.objects.count(),
+            ],
             "organisation_policy": list(
                 Organisation.objects.values_list("blocker_department_after_days", "blocker_management_after_days")
             ),
@@ -1819,6 +1855,122 @@ ROWS = [
         EDIT_COMPANY,
         api=True,
     ),
+    # --- celebration (CEL-1 … CEL-5) ---
+    Row("celebrations", "get", _fixed_url("/celebrations/"), ALL_OK),
+    Row("plan a celebration, form", "get", _fixed_url("/celebrations/plan/"), ALL_OK),
+    Row(
+        "plan the sales team's celebration",
+        "post",
+        _fixed_url("/celebrations/plan/"),
+        PLAN_SALES_TEAM,
+        data=lambda w, c: {
+            "level": "team",
+            "team": c.sales_team.pk,
+            "cycle": c.quarter.pk,
+            "at": "2027-01-15T17:00",
+            "forms": ["drinks"],
+            "action": "plan",
+        },
+    ),
+    Row("a celebration", "get", lambda w, c: f"/celebrations/{w['celebration'].pk}/", ALL_OK),
+    Row(
+        "hold the sales team's celebration",
+        "post",
+        lambda w, c: f"/celebrations/{w['celebration'].pk}/hold/",
+        PLAN_SALES_TEAM,
+        data=lambda w, c: {"notes": "签下三家", "forms": ["fruit"]},
+    ),
+    Row("recognition wall", "get", _fixed_url("/celebrations/recognitions/"), ALL_OK),
+    Row("give recognition, form", "get", _fixed_url("/celebrations/recognitions/give/"), ALL_OK),
+    Row(
+        "recognise mia",
+        "post",
+        _fixed_url("/celebrations/recognitions/give/"),
+        RECOGNISE_MIA,
+        data=lambda w, c: {"receiver": c.mia.pk, "key_result": w["my_kr"].pk, "message": "干得好"},
+    ),
+    Row("incentives", "get", _fixed_url("/celebrations/incentives/"), INCENTIVES),
+    Row(
+        "record mia's incentive",
+        "post",
+        _fixed_url("/celebrations/incentives/"),
+        INCENTIVES,
+        data=lambda w, c: {"person": c.mia.pk, "cycle": c.quarter.pk, "kind": "promotion", "description": "晋升"},
+    ),
+    Row("lessons learned", "get", _fixed_url("/celebrations/lessons/"), ALL_OK),
+    Row(
+        "record a sales lesson",
+        "post",
+        _fixed_url("/celebrations/lessons/"),
+        SALES_LESSON,
+        data=lambda w, c: {"cycle": c.quarter.pk, "department": c.sales.pk, "text": "早点约客户"},
+    ),
+    Row("company values", "get", _fixed_url("/celebrations/values/"), ADMIN_ONLY),
+    Row(
+        "add a company value",
+        "post",
+        _fixed_url("/celebrations/values/"),
+        ADMIN_ONLY,
+        data=lambda w, c: {"name": "诚信"},
+    ),
+    Row("API celebrations", "get", _fixed_url("/api/v1/celebrations"), ALL_OK, api=True),
+    Row(
+        "API plan the sales team's celebration",
+        "post",
+        _fixed_url("/api/v1/celebrations"),
+        PLAN_SALES_TEAM,
+        data=lambda w, c: {
+            "level": "team",
+            "team": c.sales_team.pk,
+            "cycle": c.quarter.pk,
+            "at": "2027-01-15T09:00:00Z",
+        },
+        api=True,
+    ),
+    Row("API a celebration", "get", lambda w, c: f"/api/v1/celebrations/{w['celebration'].pk}", ALL_OK, api=True),
+    Row(
+        "API hold the sales team's celebration",
+        "post",
+        lambda w, c: f"/api/v1/celebrations/{w['celebration'].pk}/hold",
+        PLAN_SALES_TEAM,
+        data=lambda w, c: {"notes": "签下三家"},
+        api=True,
+    ),
+    Row("API recognitions", "get", _fixed_url("/api/v1/recognitions"), ALL_OK, api=True),
+    Row(
+        "API recognise mia",
+        "post",
+        _fixed_url("/api/v1/recognitions"),
+        RECOGNISE_MIA_API,
+        data=lambda w, c: {"receiver": c.mia.pk, "key_result": w["my_kr"].pk, "message": "干得好"},
+        api=True,
+    ),
+    Row(
+        "API erin's private recognition of mia",
+        "get",
+        lambda w, c: f"/api/v1/recognitions/{w['private_recognition'].pk}",
+        SEE_PRIVATE_RECOGNITION,
+        api=True,
+    ),
+    Row("API incentives", "get", _fixed_url("/api/v1/incentives"), INCENTIVES, api=True),
+    Row(
+        "API record mia's incentive",
+        "post",
+        _fixed_url("/api/v1/incentives"),
+        INCENTIVES,
+        data=lambda w, c: {"person": c.mia.pk, "cycle": c.quarter.pk, "kind": "promotion", "description": "晋升"},
+        api=True,
+    ),
+    Row("API lessons", "get", _fixed_url("/api/v1/lessons"), ALL_OK, api=True),
+    Row(
+        "API record a sales lesson",
+        "post",
+        _fixed_url("/api/v1/lessons"),
+        SALES_LESSON,
+        data=lambda w, c: {"cycle": c.quarter.pk, "department": c.sales.pk, "text": "早点约客户"},
+        api=True,
+    ),
+    Row("API company values", "get", _fixed_url("/api/v1/company-values"), ALL_OK, api=True),
 ]
 
 WRITES = {"post", "put", "patch", "delete"}

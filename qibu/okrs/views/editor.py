@@ -35,6 +35,7 @@ from qibu.okrs.access import (
 )
 from qibu.okrs.forms import EDITOR_LEVELS, ERROR_ALIASES, KEY_RESULT_DRAFTS, KeyResultDraftForm, ObjectiveForm
 from qibu.okrs.models import Alignment, DraftKeyResult, KeyResultKind, Level, Objective
+from qibu.okrs.panels import EditorPage, editor_panels
 from qibu.okrs.selectors import objectives_visible, owner_objective_count, parents_of
 from qibu.okrs.services import (
     alignment_set,
@@ -106,9 +107,22 @@ def _render_editor(
         "objective": objective,
         "parents": parents,
         "context_objectives": _context_objectives(person, form.parent_cycle),
+        # Sections of the apps above okrs (the lessons learned of the cycle before, CEL-5).
+        "editor_panels": editor_panels(_editor_page(person, form, objective)),
         **advice,
     }
     return render(request, "okrs/objective_form.html", context, status=status)
+
+
+def _editor_page(person: Person, form: ObjectiveForm, objective: Objective | None) -> EditorPage:
+    cycle = form.parent_cycle
+    department_id = _int_or_none(form["department"].value()) if objective is None else objective.department_id
+    return EditorPage(
+        viewer=person,
+        cycle_id=cycle.pk if cycle is not None else None,
+        level=str(form["level"].value() or (objective.level if objective else "")),
+        department_id=department_id or person.department_id,
+    )
 
 
 def _create_with_key_results(
