@@ -40,6 +40,7 @@ from qibu.demo import content
 from qibu.demo.approval import build_approval
 from qibu.demo.assessments import build_self_assessments
 from qibu.demo.blockers import build_blockers
+from qibu.demo.celebrate import demo_celebrations
 from qibu.demo.coach import build_coach
 from qibu.demo.corrections import build_corrections
 from qibu.demo.meetings import build_meetings
@@ -47,8 +48,10 @@ from qibu.demo.oneonones import build_one_on_ones
 from qibu.demo.planning import build_planning
 from qibu.demo.plans import build_plans
 from qibu.demo.projects import build_projects
+from qibu.demo.reflect import demo_reflections
 from qibu.demo.standups import build_standups
 from qibu.demo.strategy import build_strategy, trace_company_objectives
+from qibu.demo.updates import demo_updates
 from qibu.meetings.models import Meeting as WeeklyMeeting
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -358,6 +361,10 @@ class _Builder:
             return
         submitted = build_self_assessments(quarter=self.past_quarter, rng=self.past_rng, now=self.now, zone=self.tz)
         self.summary.self_assessments = submitted
+        loop = {"quarter": self.past_quarter, "next_quarter": self.quarter, "rng": self.past_rng}
+        demo_reflections(**loop)
+        demo_updates(**loop)
+        demo_celebrations(**loop)
 
     def _organisation(self) -> None:
         company = content.COMPANY

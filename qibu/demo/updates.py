@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from decimal import Decimal
 
 from qibu.cycles.models import Cycle
@@ -23,6 +24,7 @@ from qibu.updates.services import (
     decision_approve,
     decision_record,
     may_approve,
+    new_objective_justify,
     stage_close,
     update_close,
 )
@@ -34,6 +36,25 @@ COMPANY_MODIFY_WHY = (
     "现有渠道和团队也已在当地到位，本季度可以做到。"
 )
 COMPANY_DROP_WHY = "市场环境变化，这个方向已不再是公司的重点；资源转投到聚焦后的核心目标上，避免分散。"
+COMPANY_NEW_WHY = "这是本季度全年目标的关键一步：上季度复盘找到了差距和原因，团队和预算已经到位，本季度可以做到。"
+# SET-3: at most three objectives per owner and cycle. The demo's current quarter was drafted before its update ran,
+# so an objective is kept only where its owner still has room next quarter; else it is let go, replaced by the new.
+MOST_PER_OWNER = 3
+
+
+class _Room:
+    """How many more objectives each owner may take in the next quarter."""
+
+    def __init__(self, next_quarter: Cycle) -> None:
+        self.taken = Counter(
+            Objective.objects.filter(cycle=next_quarter, owner__isnull=False).values_list("owner_id", flat=True)
+        )
+
+    def take(self, objective: Objective) -> bool:
+        if objective.owner_id is None or self.taken[objective.owner_id] >= MOST_PER_OWNER:
+            return False
+        self.taken[objective.owner_id] += 1
+        return True
 
 
 def _decider(objective: Objective, fallback: Person) -> Person:
@@ -61,14 +82,22 @@ def _company(
     ceo: Person | None,
     executives: list[Person],
     quarter: Cycle,
+    next_quarter: Cycle,
+    room: _Room,
     today: dt.date,
 ) -> None:
-    """The company: direction and continuity (UPD-3)."""
+    """The company: direction and continuity (UPD-3). The next quarter's company objectives drafted before the
+    update are new ones, justified and approved like any."""
     organisation = organisation_get()
     company = [o for o in objectives if o.level == Level.COMPANY]
     for i, objective in enumerate(company):
         outcome = suggested_outcome(objective.score, objective.progress)
-        if i == 0 and len(company) > 1:
+        if not room.take(objective):
+            decision = decision_record(
+                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.ABANDON,
+                justification=COMPANY_DROP_WHY, today=today,
+            )  # fmt: skip
+        elif i == 0 and len(company) > 1:
             decision = decision_record(
                 actor=lead, objective=objective, outcome=outcome, action=UpdateAction.MODIFY,
                 changes={"title": COMPANY_REWRITE.format(title=objective.title)[:200]},
@@ -86,11 +115,16 @@ def _company(
         if decision.needs_approval:
             approver = next(p for p in [ceo, *executives] if p is not None and may_approve(p, decision, organisation))
             decision_approve(actor=approver, decision=decision)
+    drafted = Objective.objects.filter(cycle=next_quarter, level=Level.COMPANY, carried_from__isnull=True)
+    for objective in drafted.order_by("pk"):
+        decision = new_objective_justify(actor=lead, objective=objective, justification=COMPANY_NEW_WHY)
+        approver = next(p for p in [ceo, *executives] if p is not None and may_approve(p, decision, organisation))
+        decision_approve(actor=approver, decision=decision)
     stage_close(actor=lead, cycle=quarter, today=today)
 
 
 def _departments(
-    objectives: list[Objective], *, lead: Person, quarter: Cycle, today: dt.date, rng: random.Random
+    objectives: list[Objective], *, lead: Person, quarter: Cycle, room: _Room, today: dt.date, rng: random.Random
 ) -> None:
     """The departments: key-result detail (UPD-4), closed by their heads."""
     by_department: dict[int, list[Objective]] = {}
@@ -103,6 +137,13 @@ def _departments(
         department = departments[pk]
         head = department.head if department.head is not None and department.head.is_active else lead
         for objective in items:
+            if not room.take(objective):
+                decision_record(
+                    actor=_decider(objective, head), objective=objective,
+                    outcome=suggested_outcome(objective.score, objective.progress), action=UpdateAction.ABANDON,
+                    today=today,
+                )  # fmt: skip
+                continue
             key_results = {}
             if not raised or rng.random() < 0.3:
                 key_results = _raised_targets(objective)
@@ -115,13 +156,14 @@ def _departments(
         stage_close(actor=head, cycle=quarter, department=department, today=today)
 
 
-def _people(objectives: list[Objective], *, lead: Person, today: dt.date, rng: random.Random) -> None:
+def _people(objectives: list[Objective], *, lead: Person, room: _Room, today: dt.date, rng: random.Random) -> None:
     """The people: each decides on their own; most keep, a few let a missed one go."""
     for objective in objectives:
         if objective.level != Level.PERSON:
             continue
         outcome = suggested_outcome(objective.score, objective.progress)
-        action = UpdateAction.ABANDON if outcome == "missed" and rng.random() < 0.3 else UpdateAction.KEEP
+        let_go = (outcome == "missed" and rng.random() < 0.3) or not room.take(objective)
+        action = UpdateAction.ABANDON if let_go else UpdateAction.KEEP
         decision_record(
             actor=_decider(objective, lead), objective=objective, outcome=outcome, action=action, today=today
         )
@@ -143,8 +185,12 @@ def demo_updates(*, quarter: Cycle, next_quarter: Cycle, rng: random.Random) -> 
     )
     if next_cycle_of(quarter) != next_quarter:
         raise ValueError(f"{next_quarter} is not the quarter after {quarter}: the update carries into that one.")
-    _company(objectives, lead=lead, ceo=ceo, executives=executives, quarter=quarter, today=today)
-    _departments(objectives, lead=lead, quarter=quarter, today=today, rng=rng)
-    _people(objectives, lead=lead, today=today, rng=rng)
+    room = _Room(next_quarter)
+    _company(
+        objectives, lead=lead, ceo=ceo, executives=executives, quarter=quarter, next_quarter=next_quarter, room=room,
+        today=today,
+    )  # fmt: skip
+    _departments(objectives, lead=lead, quarter=quarter, room=room, today=today, rng=rng)
+    _people(objectives, lead=lead, room=room, today=today, rng=rng)
     # The update closed: the quarter is locked (UPD-5).
     update_close(actor=lead, cycle=quarter)

@@ -27,6 +27,7 @@ from qibu.okrs.models import Level
 from qibu.org.middleware import request_organisation
 from qibu.reports import selectors, weekly
 from qibu.reports.filters import Filters, filters_from
+from qibu.reports.panels import company_panels, department_panels, person_panels
 
 COMPANY_TABLE = "company"
 DEPARTMENT_TABLE = "department"

@@ -13,14 +13,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from qibu.assess.models import AssessmentState, KeyResultScore
 from qibu.assess.selectors import assessment_page, department_presentation
 from qibu.assess.services import assessment_save, assessment_submit
+from qibu.celebrate.models import CelebrationForm, CelebrationState, Recognition, RewardTier
+from qibu.celebrate.selectors import gathered_recognitions, tier_suggestion
+from qibu.celebrate.services import celebration_hold, celebration_plan, lesson_record, recognition_give
 from qibu.cycles.models import Cycle, CycleKind
 from qibu.cycles.services import cycles_generate_year
 from qibu.meetings.models import AgendaItem, AgendaKind
 from qibu.meetings.services import meeting_close, meeting_create, meeting_start
-from qibu.okrs.models import Approval, KeyResult, Level, Objective
+from qibu.okrs.models import Approval, CheckIn, KeyResult, Level, Objective
 from qibu.okrs.services import (
     checkin_record,
     key_result_create,
@@ -33,9 +39,15 @@ from qibu.org.services import department_create, department_set_head, person_cre
 from qibu.publish import selectors as publish_selectors
 from qibu.publish.models import Entry, Part, Publication, State
 from qibu.publish.services import publication_compile, publication_publish
+from qibu.reflect.models import Reflection, ReflectionState
+from qibu.reflect.selectors import aggregates, open_measures_of
+from qibu.reflect.services import account_save, measure_create, reflection_close, reflection_open
 from qibu.rhythm.services import ScheduleInput, schedule_create
 from qibu.standups.models import EntryItem
 from qibu.standups.services import ItemInput, entry_post, stand_up_close, stand_up_get_or_make, summary_of
+from qibu.updates.models import UpdateAction
+from qibu.updates.selectors import suggested_outcome
+from qibu.updates.services import decision_record, stage_close, update_close
 from tests.conftest import present
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -335,16 +347,109 @@ def _self_assess(c: _Company) -> None:
     assert department_presentation(department=c.marketing, cycle=c.quarter).missing == []
 
 
+# --- 反思 reflect ---------------------------------------------------------------------------------------------------
+
+NEXT_QUARTER_START = dt.date(YEAR + 1, 1, 1)
+
+
+def _reflect(c: _Company) -> Cycle:
+    """REF-1 … REF-4: each department reflects on its numbers and ends with a measure for the next quarter, owned
+    and dated, that its owner then sees until done; the management's has every manager's account."""
+    cycles_generate_year(actor=None, fiscal_year=YEAR + 1)
+    next_quarter = Cycle.objects.get(kind=CycleKind.QUARTER, start=NEXT_QUARTER_START)
+    sales = reflection_open(actor=c.hank, cycle=c.quarter, department=c.sales)
+    numbers = aggregates(cycle=c.quarter, organisation=c.org, department=c.sales, expected_people=3)
+    assert (numbers.people, numbers.expected_people) == (3, 3)  # REF-4: everyone's self-assessment is in the numbers
+    measure = measure_create(
+        actor=c.hank, reflection=sales, title="每周两次标杆客户拜访", owner_id=c.mia.pk,
+        due_date=NEXT_QUARTER_START + dt.timedelta(days=30),
+    )  # fmt: skip
+    reflection_close(actor=c.hank, reflection=sales, summary="拜访量决定签约：下季度把拜访排进每周计划")
+    marketing = reflection_open(actor=c.lin, cycle=c.quarter, department=c.marketing)
+    reflection_close(actor=c.lin, reflection=marketing, summary="苏州渠道起步晚，下季度提前一个月准备")
+    management = reflection_open(actor=c.ceo, cycle=c.quarter)
+    for manager in (c.ceo, c.coo, c.hank, c.lin):
+        account_save(actor=manager, reflection=management, how_used="周会看信心变化", plan_next="更早发现风险")
+    reflection_close(actor=c.ceo, reflection=management, summary="信心下降要当周讨论")
+    assert set(Reflection.objects.filter(cycle=c.quarter).values_list("state", flat=True)) == {ReflectionState.CLOSED}
+    assert [m.pk for m in open_measures_of(c.mia)] == [measure.pk]  # REF-2: in mia's focus until done
+    return next_quarter
+
+
+# --- 更新 update ----------------------------------------------------------------------------------------------------
+
+
+def _update(c: _Company, next_quarter: Cycle) -> None:
+    """UPD-1 … UPD-5: in the next quarter's first days the company decides first, then the departments, then the
+    people; every objective kept is carried into the next quarter without its check-ins, and the quarter is locked."""
+    today = NEXT_QUARTER_START + dt.timedelta(days=1)
+    objectives = list(Objective.objects.filter(cycle=c.quarter).select_related("owner").order_by("pk"))
+
+    def decide(objective: Objective) -> None:
+        decision_record(
+            actor=present(objective.owner), objective=objective, action=UpdateAction.KEEP,
+            outcome=suggested_outcome(objective.score, objective.progress), today=today,
+        )  # fmt: skip
+
+    first_department = next(o for o in objectives if o.level == Level.DEPARTMENT)
+    with pytest.raises(ValidationError):  # UPD-2: not before the company's update is done
+        decide(first_department)
+    for objective in (o for o in objectives if o.level == Level.COMPANY):
+        decide(objective)
+    stage_close(actor=c.ceo, cycle=c.quarter, today=today)
+    for department, head in ((c.sales, c.hank), (c.marketing, c.lin)):
+        for objective in objectives:
+            if objective.level in (Level.DEPARTMENT, Level.TEAM) and objective.department_id == department.pk:
+                decide(objective)
+        stage_close(actor=head, cycle=c.quarter, department=department, today=today)
+    for objective in (o for o in objectives if o.level == Level.PERSON):
+        decide(objective)
+    update_close(actor=c.ceo, cycle=c.quarter)
+
+    c.quarter.refresh_from_db()
+    assert c.quarter.is_closed  # UPD-5
+    carried = Objective.objects.filter(cycle=next_quarter).select_related("carried_from")
+    assert sorted(o.carried_from_id for o in carried) == sorted(o.pk for o in objectives)
+    assert {o.title for o in carried} == {o.title for o in objectives}
+    new_key_results = KeyResult.objects.filter(objective__cycle=next_quarter).select_related("carried_from")
+    assert new_key_results.count() == len(c.key_results)
+    for kr in new_key_results:
+        old = present(kr.carried_from)
+        assert (kr.start_value, kr.target_value, kr.unit) == (old.start_value, old.target_value, old.unit)
+    assert not CheckIn.objects.filter(key_result__objective__cycle=next_quarter).exists()  # not their check-ins
+
+
+# --- 庆祝 celebrate -------------------------------------------------------------------------------------------------
+
+
+def _celebrate(c: _Company) -> None:
+    """CEL-1 … CEL-5: the sales department celebrates the tier its results earn, with the recognition given since,
+    and records what it learned for the next quarter's drafting."""
+    suggestion = tier_suggestion(organisation=c.org, level="department", cycle=c.quarter, department=c.sales, team=None)
+    assert suggestion.tier == RewardTier.STANDARD  # CEL-3: 0.4 ≤ the average < 0.7
+    given = recognition_give(
+        actor=c.hank, receiver=c.mia, key_result=c.key_results["mia"], message="米娅带来了三家标杆"
+    )
+    # Given in the new quarter's first week, as it happened (the test runs later).
+    Recognition.objects.filter(pk=given.pk).update(created_at=_at(dt.date(YEAR + 1, 1, 5), 10))
+    celebration = celebration_plan(
+        actor=c.hank, level="department", department=c.sales, cycle=c.quarter, at=_at(dt.date(YEAR + 1, 1, 9), 17),
+        forms=[CelebrationForm.SNACKS, CelebrationForm.DRINKS],
+    )  # fmt: skip
+    assert [r.message for r in gathered_recognitions(viewer=c.hank, celebration=celebration)] == ["米娅带来了三家标杆"]
+    held = celebration_hold(actor=c.hank, celebration=celebration, notes="茶点庆祝，米娅分享拜访经验")
+    assert held.state == CelebrationState.HELD
+    lesson_record(actor=c.hank, cycle=c.quarter, department=c.sales, text="标杆客户要在季度第一个月锁定")
+
+
 def test_a_small_company_runs_one_quarter_through_the_seven_steps_PLAY_EXEC(db: None) -> None:
-    """PLAY-EXEC: set, publish, execute and self-assess one quarter through the services, checking at each step
-    what its users see."""
+    """PLAY-EXEC: set, publish, execute, self-assess, reflect, update and celebrate one quarter through the
+    services, checking at each step what its users see; the next quarter starts from the update."""
     c = _company()
     _set(c)
     _publish(c)
     _execute(c)
     _self_assess(c)
-    # The lead adds here the last three steps and the check that the next quarter starts from them:
-    # _reflect(c)    — 反思: each department's reflection on the quarter's scores (qibu.reflect services);
-    # _update(c)     — 更新: the quarter is closed and its objectives carried into the next (qibu.updates services);
-    # _celebrate(c)  — 庆祝: the quarter's celebration (qibu.celebrate services);
-    # and that the next quarter's OKRs start from the update.
+    next_quarter = _reflect(c)
+    _update(c, next_quarter)
+    _celebrate(c)
