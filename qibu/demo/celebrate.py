@@ -2,7 +2,7 @@
 celebration and each team's, planned by their heads and leads and held, with the tier the scores earn (one chosen
 otherwise, with its reason); the management's; a dozen recognitions, some private, tied to key results and the
 company's values; a few incentives by managers; the lessons of the company and of some departments, which the next
-quarter's editor shows. Through the services, like any other data. Not wired into the generator here."""
+quarter's editor shows. Through the services, like any other data; the generator runs it in `_close_the_loop`."""
 
 from __future__ import annotations
 

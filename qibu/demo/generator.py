@@ -350,21 +350,19 @@ class _Builder:
         (`_finished_quarter_okrs`): everyone who owns a key result of it submits their self-assessment through the
         assess services, which scores its key results and objectives.
 
-        The lead adds here, in this order after the self-assessments, the reflections, the update (which closes the
-        quarter and carries its objectives into the current one) and the celebration; until then the finished quarter
-        stays open. Each draws on the finished quarter's own random stream, so the current quarter stays the same:
-            demo_reflections(quarter=self.past_quarter, next_quarter=self.quarter, rng=self.past_rng)
-            demo_updates(...)        # qibu/demo/updates.py
-            demo_celebrations(...)   # qibu/demo/celebrate.py
+        Then, through their services, the reflections (qibu/demo/reflect.py), the update, which carries the kept
+        objectives into the current quarter and closes the finished one (qibu/demo/updates.py), and the celebrations
+        (qibu/demo/celebrate.py). Each draws on the finished quarter's own random stream, so the current quarter's
+        own OKRs stay the same.
         """
         if not self.finished_quarter:
             return
         submitted = build_self_assessments(quarter=self.past_quarter, rng=self.past_rng, now=self.now, zone=self.tz)
         self.summary.self_assessments = submitted
-        loop = {"quarter": self.past_quarter, "next_quarter": self.quarter, "rng": self.past_rng}
-        demo_reflections(**loop)
-        demo_updates(**loop)
-        demo_celebrations(**loop)
+        past, current, rng = self.past_quarter, self.quarter, self.past_rng
+        demo_reflections(quarter=past, next_quarter=current, rng=rng)
+        demo_updates(quarter=past, next_quarter=current, rng=rng)  # closes the finished quarter (UPD-5)
+        demo_celebrations(quarter=past, next_quarter=current, rng=rng)
 
     def _organisation(self) -> None:
         company = content.COMPANY

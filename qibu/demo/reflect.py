@@ -4,7 +4,7 @@ measures for the next quarter with owners among the department's people and due 
 serving one of its key results), writes what the department learned and closes it; in the management reflection
 every manager — the executives and the department heads — writes how they used OKRs and their plan, an executive
 records the company's measures and closes it. Written through the services, so that each has its history and the
-people concerned were told, as in real use. Not wired into the generator here (the lead does that)."""
+people concerned were told, as in real use. The generator runs it in `_close_the_loop`."""
 
 from __future__ import annotations
 

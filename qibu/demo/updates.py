@@ -2,8 +2,9 @@
 would: the executives decide on every company objective (most kept, the first rewritten and the last dropped,
 each change justified and approved by the CEO or another executive), close the company's update; each department's
 head decides on its objectives (one key result's target raised on the way, UPD-4) and closes the department's;
-then every person decides on theirs; last an executive closes the update, which locks the quarter (UPD-5). Not
-wired into the generator here: the lead does that."""
+then every person decides on theirs; last an executive closes the update, which locks the quarter (UPD-5). The
+generator runs it in `_close_the_loop`, after the reflections, when the current quarter is already drafted: an
+objective is kept only where its owner has room (SET-3), and the drafted company objectives are justified as new."""
 
 from __future__ import annotations
 

@@ -52,7 +52,7 @@ TODO: dict[Phase, str | Promise] = {
 
 
 def phase_url(phase: Phase, cycle: Cycle) -> str:
-    """The page where a person does the phase, for those this app knows the address of ("" otherwise)."""
+    """The page where a person does the phase."""
     if phase == Phase.SET:
         return reverse("okrs:objective_new") + f"?cycle={cycle.pk}"
     if phase == Phase.PUBLISH:
@@ -61,7 +61,11 @@ def phase_url(phase: Phase, cycle: Cycle) -> str:
         return reverse("okrs:my")
     if phase == Phase.SELF_ASSESS:
         return reverse("assess:mine", args=[cycle.pk])
-    return ""
+    if phase == Phase.REFLECT:
+        return reverse("reflect:list")
+    if phase == Phase.UPDATE:
+        return reverse("updates:cycle", args=[cycle.pk])
+    return reverse("celebrate:index")
 
 
 def state_of(window: PhaseWindow, today: dt.date, *, expected: bool, done: bool) -> str:

@@ -492,6 +492,40 @@ def test_it_leaves_the_current_quarter_to_run(demo: DemoSummary, db: None) -> No
     assert EntryItem.objects.filter(key_result__isnull=False).exists()
 
 
+def test_it_closes_the_finished_quarter_with_reflections_an_update_and_celebrations_PLAY_EXEC(
+    demo: DemoSummary, db: None
+) -> None:
+    """REF-1 … REF-3, UPD-1 … UPD-5, CEL-1 … CEL-5: a new user finds the whole loop of the finished quarter — every
+    reflection closed with its measures and the managers' accounts, every objective decided and the kept ones carried
+    into the current quarter, the quarter locked, its celebrations held with the tier their results earn."""
+    from qibu.celebrate.models import Celebration, CelebrationState, Recognition
+    from qibu.reflect.models import ManagerAccount, Measure, Reflection, ReflectionKind, ReflectionState
+    from qibu.updates.models import Decision, UpdateAction
+
+    past = _finished_quarter()
+    assert past.is_closed  # UPD-5: locked by the update
+    reflections = Reflection.objects.filter(cycle=past)
+    assert reflections.filter(kind=ReflectionKind.MANAGEMENT).count() == 1
+    assert reflections.filter(kind=ReflectionKind.DEPARTMENT).count() >= 4
+    assert not reflections.exclude(state=ReflectionState.CLOSED).exists()
+    assert Measure.objects.filter(reflection__cycle=past, due_date__gt=past.end).count() >= 4  # REF-2
+    assert ManagerAccount.objects.filter(reflection__cycle=past).count() >= 5  # REF-3
+
+    objectives = Objective.objects.filter(cycle=past)
+    decided = Decision.objects.filter(cycle=past).exclude(action=UpdateAction.NEW)
+    assert decided.count() == objectives.count()  # every closing objective decided
+    carried = Objective.objects.filter(carried_from__cycle=past)
+    assert carried.exists() and not carried.exclude(cycle__start__lte=TODAY, cycle__end__gte=TODAY).exists()
+    assert not CheckIn.objects.filter(key_result__objective__in=carried).exists()  # carried without their check-ins
+    changes = Decision.objects.filter(cycle=past, level=Level.COMPANY).exclude(action=UpdateAction.KEEP)
+    assert changes.exists() and not changes.filter(approved_by__isnull=True).exists()  # UPD-3: justified, approved
+    assert not changes.filter(justification="").exists()
+
+    held = Celebration.objects.filter(cycle=past, state=CelebrationState.HELD)
+    assert held.count() >= 4 and {c.tier for c in held} <= {"rich", "standard", "simple"}
+    assert Recognition.objects.count() >= 10
+
+
 def test_it_wipes_the_self_assessments_with_the_company(demo: DemoSummary, db: None) -> None:
     from qibu.assess.models import KeyResultScore, SelfAssessment
 

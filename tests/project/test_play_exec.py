@@ -409,7 +409,7 @@ def _update(c: _Company, next_quarter: Cycle) -> None:
     c.quarter.refresh_from_db()
     assert c.quarter.is_closed  # UPD-5
     carried = Objective.objects.filter(cycle=next_quarter).select_related("carried_from")
-    assert sorted(o.carried_from_id for o in carried) == sorted(o.pk for o in objectives)
+    assert sorted(present(o.carried_from_id) for o in carried) == sorted(o.pk for o in objectives)
     assert {o.title for o in carried} == {o.title for o in objectives}
     new_key_results = KeyResult.objects.filter(objective__cycle=next_quarter).select_related("carried_from")
     assert new_key_results.count() == len(c.key_results)
