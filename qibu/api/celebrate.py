@@ -91,7 +91,7 @@ class CelebrationIn(InputSchema):
     notes: str = Field("", max_length=NOTE_MAX)
 
 
-class HoldIn(InputSchema):
+class CelebrationHoldIn(InputSchema):
     notes: str = Field(max_length=NOTE_MAX, description="What was celebrated.")
     forms: list[CelebrationForm] | None = Field(None, max_length=5)
     form_other: str | None = Field(None, max_length=services.FORM_OTHER_MAX)
@@ -250,7 +250,7 @@ def celebration_get(request: HttpRequest, celebration_id: PathId) -> dict[str, A
     response={200: CelebrationOut, **WRITE_ERRORS},
     summary="Hold a celebration",
 )
-def celebration_hold(request: HttpRequest, payload: HoldIn, celebration_id: PathId) -> dict[str, Any]:
+def celebration_hold(request: HttpRequest, payload: CelebrationHoldIn, celebration_id: PathId) -> dict[str, Any]:
     """What was celebrated (required); the forms and the tier as they were."""
     viewer = caller(request)
     celebration, may = access.celebration_for(viewer, celebration_id)

@@ -35,7 +35,7 @@ class CellOut(Schema):
     expected: int
 
 
-class PhaseOut(Schema):
+class QuarterPhaseOut(Schema):
     phase: str
     start: dt.date
     end: dt.date
@@ -61,21 +61,21 @@ class LateOut(Schema):
     phases: list[str]
 
 
-class CalendarOut(Schema):
+class QuarterCalendarOut(Schema):
     cycle: int
     cycle_name: str
     today: dt.date
-    phases: list[PhaseOut]
+    phases: list[QuarterPhaseOut]
     departments: list[RowOut] = Field(description="The departments whose rows the caller may see.")
     late: list[LateOut]
 
 
-class DepartmentCalendarOut(CalendarOut):
+class DepartmentCalendarOut(QuarterCalendarOut):
     department: int
     people: list[RowOut]
 
 
-class MyPhaseOut(PhaseOut):
+class MyPhaseOut(QuarterPhaseOut):
     mine: CellOut
     todo: str
     url: str = Field(description="The page where it is done, when known.")
@@ -174,12 +174,12 @@ def _company(request: HttpRequest, cycle: Cycle) -> dict[str, Any]:
     return _calendar(calendar(cycle=cycle, organisation=organisation_get(), viewer=caller(request)))
 
 
-@router.get("/quarter/current", response={200: CalendarOut, **ERRORS}, summary="The current quarter's calendar")
+@router.get("/quarter/current", response={200: QuarterCalendarOut, **ERRORS}, summary="The current quarter's calendar")
 def quarter_current(request: HttpRequest) -> dict[str, Any]:
     return _company(request, access.quarter_current())
 
 
-@router.get("/quarter/{cycle_id}", response={200: CalendarOut, **ERRORS}, summary="A quarter's calendar")
+@router.get("/quarter/{cycle_id}", response={200: QuarterCalendarOut, **ERRORS}, summary="A quarter's calendar")
 def quarter_calendar(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     return _company(request, quarter_for(cycle_id))
 

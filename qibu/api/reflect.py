@@ -71,7 +71,7 @@ class GapOut(Schema):
     gap: DecimalOut = Field(description="Expected minus actual (REF-5).")
 
 
-class WeekOut(Schema):
+class ConfidenceWeekOut(Schema):
     start: dt.date
     confidence: Confidence
     count: int
@@ -93,7 +93,7 @@ class AggregatesOut(Schema):
     people_averages: list[AverageOut]
     groups: list[AverageOut] = Field(description="By team (a department's), by department (the management's).")
     gaps: list[GapOut]
-    weeks: list[WeekOut]
+    weeks: list[ConfidenceWeekOut]
     keywords: list[KeywordOut]
 
 

@@ -25,7 +25,7 @@ from qibu.updates.models import CarryAction, Decision, UpdateAction, UpdateOutco
 router = Router(tags=["updates"])
 
 
-class DecisionOut(Schema):
+class UpdateDecisionOut(Schema):
     id: int
     objective_id: int | None
     carried_id: int | None = Field(description="The objective in the next cycle: the copy, or the new one.")
@@ -61,7 +61,7 @@ class ObjectiveLineOut(Schema):
     score: DecimalOut | None
     suggested_outcome: UpdateOutcome
     key_results: list[KeyResultLineOut]
-    decision: DecisionOut | None
+    decision: UpdateDecisionOut | None
     may_decide: bool
     blocked: str = Field(description="UPD-2: why the order does not let it be decided yet; empty when it may.")
     may_approve: bool
@@ -70,7 +70,7 @@ class ObjectiveLineOut(Schema):
 class NewObjectiveOut(Schema):
     id: int
     title: str
-    decision: DecisionOut | None
+    decision: UpdateDecisionOut | None
     may_approve: bool
 
 
@@ -98,7 +98,7 @@ class BoardRowOut(Schema):
     late: bool
 
 
-class BoardOut(Schema):
+class UpdateBoardOut(Schema):
     cycle: int
     company: BoardRowOut
     departments: list[BoardRowOut]
@@ -119,6 +119,9 @@ class DecisionIn(InputSchema):
     title: str | None = Field(None, max_length=TITLE_MAX, description="A modified objective's new title.")
     description: str | None = Field(None, max_length=TEXT_MAX)
     key_results: list[KeyResultDecisionIn] = Field(default_factory=list)
+    into: Id | None = Field(
+        None, description="An objective already drafted in the next cycle that this one continues as (nothing copied)."
+    )
 
 
 class JustificationIn(InputSchema):
@@ -129,7 +132,7 @@ class StageIn(InputSchema):
     department: Id | None = Field(None, description="Left out: the company's update.")
 
 
-class StageOut(Schema):
+class UpdateStageOut(Schema):
     id: int
     cycle: int
     department: int | None
@@ -208,7 +211,7 @@ def update_get(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     }
 
 
-@router.get("/updates/cycles/{cycle_id}/board", response={200: BoardOut, **ERRORS}, summary="The update's board")
+@router.get("/updates/cycles/{cycle_id}/board", response={200: UpdateBoardOut, **ERRORS}, summary="The update's board")
 def update_board(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
     """UPD-2: the company, each department, each person: not started, in progress, done or late."""
     person = caller(request)
@@ -225,7 +228,7 @@ def update_board(request: HttpRequest, cycle_id: PathId) -> dict[str, Any]:
 
 @router.post(
     "/updates/objectives/{objective_id}/decision",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: UpdateDecisionOut, **WRITE_ERRORS},
     summary="Decide on a closing objective",
 )
 def update_decide(request: HttpRequest, payload: DecisionIn, objective_id: PathId) -> tuple[int, dict[str, Any]]:
@@ -250,13 +253,14 @@ def update_decide(request: HttpRequest, payload: DecisionIn, objective_id: PathI
         justification=payload.justification,
         changes=changes,
         key_results=key_results,
+        into=payload.into,
     )
     return 201, _decision(decision) or {}
 
 
 @router.post(
     "/updates/objectives/{objective_id}/justification",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: UpdateDecisionOut, **WRITE_ERRORS},
     summary="Justify a new company objective",
 )
 def update_justify(request: HttpRequest, payload: JustificationIn, objective_id: PathId) -> tuple[int, dict[str, Any]]:
@@ -268,7 +272,7 @@ def update_justify(request: HttpRequest, payload: JustificationIn, objective_id:
 
 @router.post(
     "/updates/decisions/{decision_id}/approve",
-    response={200: DecisionOut, **WRITE_ERRORS},
+    response={200: UpdateDecisionOut, **WRITE_ERRORS},
     summary="Approve a company change",
 )
 def update_approve(request: HttpRequest, decision_id: PathId) -> dict[str, Any]:
@@ -280,7 +284,7 @@ def update_approve(request: HttpRequest, decision_id: PathId) -> dict[str, Any]:
 
 @router.post(
     "/updates/cycles/{cycle_id}/stages",
-    response={201: StageOut, **WRITE_ERRORS},
+    response={201: UpdateStageOut, **WRITE_ERRORS},
     summary="Close a level's update",
 )
 def update_stage(request: HttpRequest, payload: StageIn, cycle_id: PathId) -> tuple[int, dict[str, Any]]:

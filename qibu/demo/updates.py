@@ -1,25 +1,24 @@
 """The demo company's update of a finished quarter (UPD-1 … UPD-5), run through the update's services as people
-would: the executives decide on every company objective (most kept, the first rewritten and the last dropped,
-each change justified and approved by the CEO or another executive), close the company's update; each department's
-head decides on its objectives (one key result's target raised on the way, UPD-4) and closes the department's;
-then every person decides on theirs; last an executive closes the update, which locks the quarter (UPD-5). The
-generator runs it in `_close_the_loop`, after the reflections, when the current quarter is already drafted: an
-objective is kept only where its owner has room (SET-3), and the drafted company objectives are justified as new."""
+would: the executives decide on every company objective and close the company's update, each change justified and
+approved by the CEO or another executive (UPD-3); each department's head decides on its objectives and closes the
+department's; then every person decides on theirs; last an executive closes the update, which locks the quarter
+(UPD-5). The generator runs it in `_close_the_loop`, when the current quarter is already drafted (the set phase
+begins before the quarter): a closing objective continues as its owner's draft on the same theme, is copied when
+its owner drafted nothing, and is let go otherwise; the company's drafts that continue nothing are justified as new."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
-from decimal import Decimal
+import re
 
 from qibu.cycles.models import Cycle
 from qibu.cycles.phases import Phase, phase_window
 from qibu.okrs.access import can_edit
-from qibu.okrs.models import KeyResultKind, Level, Objective
+from qibu.okrs.models import Level, Objective
 from qibu.org.models import Department, Person
 from qibu.org.selectors import organisation_get
-from qibu.updates.models import UpdateAction
+from qibu.updates.models import Decision, UpdateAction
 from qibu.updates.selectors import suggested_outcome
 from qibu.updates.services import (
     decision_approve,
@@ -31,31 +30,30 @@ from qibu.updates.services import (
 )
 from qibu.updates.window import next_cycle_of
 
-COMPANY_REWRITE = "（更新）{title}：聚焦长三角重点城市"
-COMPANY_MODIFY_WHY = (
-    "上季度华东整体推进分散，复盘显示长三角三个城市贡献了七成新增收入。聚焦这些城市更重要，"
-    "现有渠道和团队也已在当地到位，本季度可以做到。"
-)
 COMPANY_DROP_WHY = "市场环境变化，这个方向已不再是公司的重点；资源转投到聚焦后的核心目标上，避免分散。"
 COMPANY_NEW_WHY = "这是本季度全年目标的关键一步：上季度复盘找到了差距和原因，团队和预算已经到位，本季度可以做到。"
-# SET-3: at most three objectives per owner and cycle. The demo's current quarter was drafted before its update ran,
-# so an objective is kept only where its owner still has room next quarter; else it is let go, replaced by the new.
-MOST_PER_OWNER = 3
+
+
+def _theme(title: str) -> str:
+    return re.sub("[一二三四]季度", "", title)
 
 
 class _Room:
-    """How many more objectives each owner may take in the next quarter."""
+    """Where each closing objective goes in the next quarter, which the demo drafted before its update: it
+    continues as the draft of the same owner, level and theme where there is one (`decision_record(into=…)`), is
+    copied when its owner drafted nothing, and is let go otherwise (the owner's drafts replace it; SET-3 allows
+    three)."""
 
     def __init__(self, next_quarter: Cycle) -> None:
-        self.taken = Counter(
-            Objective.objects.filter(cycle=next_quarter, owner__isnull=False).values_list("owner_id", flat=True)
-        )
+        drafted = list(Objective.objects.filter(cycle=next_quarter, carried_from__isnull=True))
+        self.drafts = {(o.owner_id, o.level, _theme(o.title)): o.pk for o in drafted}
+        self.drafting = {o.owner_id for o in drafted}
 
-    def take(self, objective: Objective) -> bool:
-        if objective.owner_id is None or self.taken[objective.owner_id] >= MOST_PER_OWNER:
-            return False
-        self.taken[objective.owner_id] += 1
-        return True
+    def draft_for(self, objective: Objective) -> int | None:
+        return self.drafts.pop((objective.owner_id, objective.level, _theme(objective.title)), None)
+
+    def drafted_nothing(self, objective: Objective) -> bool:
+        return objective.owner_id not in self.drafting
 
 
 def _decider(objective: Objective, fallback: Person) -> Person:
@@ -66,14 +64,27 @@ def _decider(objective: Objective, fallback: Person) -> Person:
     return fallback
 
 
-def _raised_targets(objective: Objective) -> dict[int, dict[str, str]]:
-    """UPD-4: the first measured key result carried with a target raised by a tenth."""
-    for kr in objective.key_results.all():
-        if kr.kind in (KeyResultKind.INCREASE, KeyResultKind.DECREASE):
-            factor = Decimal("1.1") if kr.kind == KeyResultKind.INCREASE else Decimal("0.9")
-            target = (kr.target_value * factor).quantize(Decimal("1"))
-            return {kr.pk: {"action": "modify", "target_value": str(target)}}
-    return {}
+def _decide(objective: Objective, *, actor: Person, room: _Room, today: dt.date, let_go: bool = False) -> Decision:
+    """Kept as its draft of the next quarter where there is one, or as a copy when its owner drafted nothing; let go
+    otherwise (a company objective with the reason, UPD-3)."""
+    outcome = suggested_outcome(objective.score, objective.progress)
+    draft = None if let_go else room.draft_for(objective)
+    if draft is not None:
+        return decision_record(
+            actor=actor, objective=objective, outcome=outcome, action=UpdateAction.KEEP, into=draft, today=today
+        )
+    if not let_go and room.drafted_nothing(objective):
+        return decision_record(actor=actor, objective=objective, outcome=outcome, action=UpdateAction.KEEP, today=today)
+    why = COMPANY_DROP_WHY if objective.level == Level.COMPANY else ""
+    return decision_record(
+        actor=actor, objective=objective, outcome=outcome, action=UpdateAction.ABANDON, justification=why, today=today
+    )
+
+
+def _approve(decision: Decision, *, ceo: Person | None, executives: list[Person]) -> None:
+    organisation = organisation_get()
+    approver = next(p for p in [ceo, *executives] if p is not None and may_approve(p, decision, organisation))
+    decision_approve(actor=approver, decision=decision)
 
 
 def _company(
@@ -87,87 +98,40 @@ def _company(
     room: _Room,
     today: dt.date,
 ) -> None:
-    """The company: direction and continuity (UPD-3). The next quarter's company objectives drafted before the
-    update are new ones, justified and approved like any."""
-    organisation = organisation_get()
-    company = [o for o in objectives if o.level == Level.COMPANY]
-    for i, objective in enumerate(company):
-        outcome = suggested_outcome(objective.score, objective.progress)
-        if not room.take(objective):
-            decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.ABANDON,
-                justification=COMPANY_DROP_WHY, today=today,
-            )  # fmt: skip
-        elif i == 0 and len(company) > 1:
-            decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.MODIFY,
-                changes={"title": COMPANY_REWRITE.format(title=objective.title)[:200]},
-                justification=COMPANY_MODIFY_WHY, today=today,
-            )  # fmt: skip
-        elif i == len(company) - 1 and len(company) > 2:
-            decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.ABANDON,
-                justification=COMPANY_DROP_WHY, today=today,
-            )  # fmt: skip
-        else:
-            decision = decision_record(
-                actor=lead, objective=objective, outcome=outcome, action=UpdateAction.KEEP, today=today
-            )
+    """The company: direction and continuity (UPD-3). A dropped company objective and each company objective of
+    the next quarter that continues none are justified and approved."""
+    for objective in (o for o in objectives if o.level == Level.COMPANY):
+        decision = _decide(objective, actor=lead, room=room, today=today)
         if decision.needs_approval:
-            approver = next(p for p in [ceo, *executives] if p is not None and may_approve(p, decision, organisation))
-            decision_approve(actor=approver, decision=decision)
+            _approve(decision, ceo=ceo, executives=executives)
     drafted = Objective.objects.filter(cycle=next_quarter, level=Level.COMPANY, carried_from__isnull=True)
     for objective in drafted.order_by("pk"):
         decision = new_objective_justify(actor=lead, objective=objective, justification=COMPANY_NEW_WHY)
-        approver = next(p for p in [ceo, *executives] if p is not None and may_approve(p, decision, organisation))
-        decision_approve(actor=approver, decision=decision)
+        _approve(decision, ceo=ceo, executives=executives)
     stage_close(actor=lead, cycle=quarter, today=today)
 
 
-def _departments(
-    objectives: list[Objective], *, lead: Person, quarter: Cycle, room: _Room, today: dt.date, rng: random.Random
-) -> None:
-    """The departments: key-result detail (UPD-4), closed by their heads."""
+def _departments(objectives: list[Objective], *, lead: Person, quarter: Cycle, room: _Room, today: dt.date) -> None:
+    """The departments: each head decides on the department's and its teams' objectives and closes its update."""
     by_department: dict[int, list[Objective]] = {}
     for objective in objectives:
         if objective.level in (Level.DEPARTMENT, Level.TEAM) and objective.department_id is not None:
             by_department.setdefault(objective.department_id, []).append(objective)
     departments = Department.objects.select_related("head").in_bulk(list(by_department))
-    raised = False
     for pk, items in by_department.items():
         department = departments[pk]
         head = department.head if department.head is not None and department.head.is_active else lead
         for objective in items:
-            if not room.take(objective):
-                decision_record(
-                    actor=_decider(objective, head), objective=objective,
-                    outcome=suggested_outcome(objective.score, objective.progress), action=UpdateAction.ABANDON,
-                    today=today,
-                )  # fmt: skip
-                continue
-            key_results = {}
-            if not raised or rng.random() < 0.3:
-                key_results = _raised_targets(objective)
-                raised = raised or bool(key_results)
-            decision_record(
-                actor=_decider(objective, head), objective=objective,
-                outcome=suggested_outcome(objective.score, objective.progress), action=UpdateAction.KEEP,
-                key_results=key_results, today=today,
-            )  # fmt: skip
+            _decide(objective, actor=_decider(objective, head), room=room, today=today)
         stage_close(actor=head, cycle=quarter, department=department, today=today)
 
 
 def _people(objectives: list[Objective], *, lead: Person, room: _Room, today: dt.date, rng: random.Random) -> None:
     """The people: each decides on their own; most keep, a few let a missed one go."""
-    for objective in objectives:
-        if objective.level != Level.PERSON:
-            continue
-        outcome = suggested_outcome(objective.score, objective.progress)
-        let_go = (outcome == "missed" and rng.random() < 0.3) or not room.take(objective)
-        action = UpdateAction.ABANDON if let_go else UpdateAction.KEEP
-        decision_record(
-            actor=_decider(objective, lead), objective=objective, outcome=outcome, action=action, today=today
-        )
+    for objective in (o for o in objectives if o.level == Level.PERSON):
+        missed = suggested_outcome(objective.score, objective.progress) == "missed"
+        let_go = missed and rng.random() < 0.3
+        _decide(objective, actor=_decider(objective, lead), room=room, today=today, let_go=let_go)
 
 
 def demo_updates(*, quarter: Cycle, next_quarter: Cycle, rng: random.Random) -> None:
@@ -191,7 +155,7 @@ def demo_updates(*, quarter: Cycle, next_quarter: Cycle, rng: random.Random) -> 
         objectives, lead=lead, ceo=ceo, executives=executives, quarter=quarter, next_quarter=next_quarter, room=room,
         today=today,
     )  # fmt: skip
-    _departments(objectives, lead=lead, quarter=quarter, room=room, today=today, rng=rng)
+    _departments(objectives, lead=lead, quarter=quarter, room=room, today=today)
     _people(objectives, lead=lead, room=room, today=today, rng=rng)
     # The update closed: the quarter is locked (UPD-5).
     update_close(actor=lead, cycle=quarter)

@@ -203,6 +203,9 @@ class ObjectiveLine:
     blocked: str  # why the order (UPD-2) does not let it be decided yet; "" when it may
     needs_approval: bool
     may_approve: bool
+    # Objectives already drafted in the next cycle by the same owner at the same level, that this one may continue
+    # as instead of being copied: (id, title).
+    drafts: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,8 @@ class UpdatePage:
 def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, today: dt.date) -> UpdatePage:
     """The viewer's update of `cycle`: the closing objectives they may see, each with its decision or whether
     they may decide it now (UPD-2's order), the key results they keep, modify or drop (UPD-4), the company's
-    changes waiting for approval and the new company objectives to justify (UPD-3). Ten queries."""
+    changes waiting for approval and the new company objectives to justify (UPD-3), and the drafts of the next
+    cycle each may continue as. Eleven queries."""
     window = update_window(cycle, organisation, today)
     late_updater = organisation.late_updaters.filter(pk=viewer.pk).exists()
     stages = set(Stage.objects.filter(cycle=cycle).values_list("department_id", flat=True))
@@ -241,6 +245,15 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
         .prefetch_related("key_results")
         .order_by("level", "department_id", "priority", "id")
     )
+    drafts: dict[tuple[int | None, str], list[tuple[int, str]]] = {}
+    if window.next_cycle is not None:
+        for pk, owner_id, level, title in (
+            Objective.objects.filter(cycle=window.next_cycle, carried_from__isnull=True, update_origin__isnull=True)
+            .filter(editable_objectives_q(viewer))
+            .order_by("priority", "id")
+            .values_list("pk", "owner_id", "level", "title")
+        ):
+            drafts.setdefault((owner_id, level), []).append((pk, title))
     level_order: dict[str, int] = {Level.COMPANY: 0, Level.DEPARTMENT: 1, Level.TEAM: 1, Level.PERSON: 2}
     objectives.sort(key=lambda o: (level_order.get(o.level, 3), o.department_id or 0, o.priority, o.pk))
     lines = []
@@ -275,6 +288,7 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
                 and decision.needs_approval
                 and not decision.is_approved
                 and may_approve(viewer, decision, organisation),
+                drafts=drafts.get((o.owner_id, o.level), []),
             )
         )
     new_company = []

@@ -263,6 +263,42 @@ def _clean_decision(
     return outcome_value, action_value, text
 
 
+def _check_into(
+    errors: FieldErrors, *, actor: Person, objective: Objective, into: Any, action: str, next_cycle: Cycle | None
+) -> Objective | None:
+    """An objective continues as a draft of the next cycle only when kept or modified, and only as one of the same
+    owner and level in the next cycle that nothing continues yet and the actor may change."""
+    pk = into.pk if isinstance(into, Objective) else into
+    found = Objective.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        errors.add("into", _("There is no such objective in the next cycle."))
+        return None
+    into = found
+    if action not in (UpdateAction.KEEP, UpdateAction.MODIFY):
+        errors.add("into", _("Only a kept or modified objective continues as an objective of the next cycle."))
+    elif next_cycle is None or into.cycle_id != next_cycle.pk:
+        errors.add("into", _("“%(title)s” is not an objective of the next cycle.") % {"title": into.title})
+    elif into.level != objective.level or into.owner_id != objective.owner_id:
+        errors.add("into", _("An objective continues only as one of the same owner and level."))
+    elif into.carried_from_id is not None or Decision.objects.filter(carried=into).exists():
+        errors.add("into", _("“%(title)s” already continues another objective.") % {"title": into.title})
+    elif not can_edit(actor, into):
+        errors.add("into", _("Only those who may change “%(title)s” decide on it.") % {"title": into.title})
+    else:
+        return into
+    return None
+
+
+def _continue_as(*, objective: Objective, into: Objective) -> Objective:
+    Objective.objects.filter(pk=into.pk).update(carried_from=objective)
+    into.carried_from = objective
+    old = {kr.title: kr.pk for kr in objective.key_results.all()}
+    for kr in into.key_results.filter(carried_from__isnull=True):
+        if kr.title in old:
+            KeyResult.objects.filter(pk=kr.pk).update(carried_from_id=old[kr.title])
+    return into
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -274,10 +310,15 @@ def decision_record(
     changes: Mapping[str, Any] | None = None,
     key_results: Mapping[Any, Mapping[str, Any]] | None = None,
     today: dt.date | None = None,
+    into: Any = None,
 ) -> Decision:
     """The decision on a closing objective (UPD-1 … UPD-5); kept and modified ones are carried into the next cycle
     at once with their key results (as `key_results` says, UPD-4) and action plans, linked by `carried_from`.
-    `changes` holds a modified objective's new `title` and `description`."""
+    `changes` holds a modified objective's new `title` and `description`.
+
+    `into`: the id of the objective already drafted in the next cycle that this one continues as (the set phase
+    begins before the cycle, so drafts often exist when the update comes): nothing is copied; the draft is linked
+    by `carried_from`, and so are its key results that bear the same title as one of the closing objective's."""
     errors = FieldErrors()
     organisation = organisation_get()
     changes = changes or {}
@@ -300,10 +341,17 @@ def decision_record(
     rows = _clean_key_results(errors, objective, key_result_list, key_results or {})
     if next_cycle is None:  # named in the window's missing already
         errors.add("next_cycle", _("There is no next cycle to carry the objectives into: create it first."))
+    draft = None
+    if into not in (None, ""):
+        draft = _check_into(
+            errors, actor=actor, objective=objective, into=into, action=action_value, next_cycle=next_cycle
+        )
     errors.raise_if_any()
     assert next_cycle is not None  # noqa: S101  (raised just above otherwise)
     carried = None
-    if action_value in (UpdateAction.KEEP, UpdateAction.MODIFY):
+    if draft is not None:
+        carried = _continue_as(objective=objective, into=draft)
+    elif action_value in (UpdateAction.KEEP, UpdateAction.MODIFY):
         carried = _carry(
             actor=actor,
             objective=objective,

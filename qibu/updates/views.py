@@ -46,6 +46,7 @@ def decision_input(data: Any) -> dict[str, Any]:
         "justification": data.get("justification", ""),
         "changes": changes,
         "key_results": key_results,
+        "into": data.get("into") or None,
     }
 
 

@@ -713,7 +713,7 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "CycleScope", "Approval", "ApprovalAction", "StepStatus", "ProposalKind", "ProposalStatus",
          "ProjectStatus", "BlockerSource", "BlockerStatus", "Tier", "MeetingKind", "MeetingStatus", "AgendaKind",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
-         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState",
+         "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState", "ReflectionKind", "ReflectionState",
          "UpdateOutcome", "UpdateAction", "CarryAction", "CelebrationLevel", "CelebrationState",
          "CelebrationForm", "RewardTier", "IncentiveKind"}  # fmt: skip
 
@@ -912,3 +912,25 @@ def _published(c: Company) -> int:
     publication = publication_publish(actor=c.erin, cycle=c.quarter, message="为什么重要", anyway=True)
     publication_compile(publication.pk)
     return publication.pk
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    """The OpenAPI document names each schema by its class: two classes of one name in two routers would answer
+    with one of them and be documented as the other (the quarter's CalendarOut once hid the rhythm's)."""
+    import importlib
+    import pkgutil
+
+    import ninja
+
+    import qibu.api
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for module_info in pkgutil.iter_modules(qibu.api.__path__):
+        module = importlib.import_module(f"qibu.api.{module_info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, type) and issubclass(value, ninja.Schema) and value.__module__ == module.__name__:
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+    assert clashes == []

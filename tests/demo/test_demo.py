@@ -402,7 +402,7 @@ def test_it_holds_a_finished_quarter_with_okrs_at_every_level_PLAY_EXEC(demo: De
     """PLAY-EXEC, SET-1, SET-6: the quarter before the current one, left open for its update, has company,
     department, team and personal objectives, agreed, aligned upwards, on the current quarter's themes."""
     past = _finished_quarter()
-    assert past.end < TODAY and not past.is_closed
+    assert past.end < TODAY and past.is_closed  # locked by its update (UPD-5)
     objectives = Objective.objects.filter(cycle=past)
     levels = Counter(objectives.values_list("level", flat=True))
     assert levels[Level.COMPANY] == len(content.COMPANY_QUARTERLY_OKRS)
@@ -496,8 +496,8 @@ def test_it_closes_the_finished_quarter_with_reflections_an_update_and_celebrati
     demo: DemoSummary, db: None
 ) -> None:
     """REF-1 … REF-3, UPD-1 … UPD-5, CEL-1 … CEL-5: a new user finds the whole loop of the finished quarter — every
-    reflection closed with its measures and the managers' accounts, every objective decided and the kept ones carried
-    into the current quarter, the quarter locked, its celebrations held with the tier their results earn."""
+    reflection closed with its measures and the managers' accounts, every objective decided and the kept ones continued
+    as the current quarter's drafts, the quarter locked, its celebrations held with the tier their results earn."""
     from qibu.celebrate.models import Celebration, CelebrationState, Recognition
     from qibu.reflect.models import ManagerAccount, Measure, Reflection, ReflectionKind, ReflectionState
     from qibu.updates.models import Decision, UpdateAction
@@ -516,9 +516,10 @@ def test_it_closes_the_finished_quarter_with_reflections_an_update_and_celebrati
     assert decided.count() == objectives.count()  # every closing objective decided
     carried = Objective.objects.filter(carried_from__cycle=past)
     assert carried.exists() and not carried.exclude(cycle__start__lte=TODAY, cycle__end__gte=TODAY).exists()
-    assert not CheckIn.objects.filter(key_result__objective__in=carried).exists()  # carried without their check-ins
+    # The carried objectives continue as the current quarter's drafts: their check-ins are this quarter's only.
+    assert not CheckIn.objects.filter(key_result__objective__in=carried, created_at__date__lte=past.end).exists()
     changes = Decision.objects.filter(cycle=past, level=Level.COMPANY).exclude(action=UpdateAction.KEEP)
-    assert changes.exists() and not changes.filter(approved_by__isnull=True).exists()  # UPD-3: justified, approved
+    assert not changes.filter(approved_by__isnull=True).exists()  # UPD-3: justified and approved
     assert not changes.filter(justification="").exists()
 
     held = Celebration.objects.filter(cycle=past, state=CelebrationState.HELD)

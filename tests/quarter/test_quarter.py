@@ -253,11 +253,11 @@ def _people(company: Company, count: int) -> None:
         key_result_create(actor=p, objective=o, title=f"关键结果{i}", start_value=0, target_value=10)
 
 
-CALENDAR_QUERIES = 16
-DEPARTMENT_QUERIES = 15
-ME_QUERIES = 14
+CALENDAR_QUERIES = 23
+DEPARTMENT_QUERIES = 22
+ME_QUERIES = 21
 REPORT_QUERIES = 12
-API_CALENDAR_QUERIES = 15
+API_CALENDAR_QUERIES = 22
 API_REPORT_QUERIES = 11
 
 

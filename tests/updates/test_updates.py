@@ -21,7 +21,7 @@ from qibu.cycles.models import Cycle
 from qibu.cycles.phases import Phase, phase_facts
 from qibu.notify.models import Notification, NotificationKind
 from qibu.okrs.models import CheckIn, KeyResult, Level, Objective
-from qibu.okrs.services import checkin_record, objective_create
+from qibu.okrs.services import checkin_record, key_result_create, objective_create
 from qibu.org.models import Person
 from qibu.org.services import api_token_create
 from qibu.plans.models import ActionStep
@@ -150,7 +150,7 @@ def test_the_board_shows_where_each_level_stands_in_fixed_queries_UPD_2(
 
 # session, person, organisation (middleware), the window's 3, organisation, objectives, stages, + base's
 BOARD_QUERIES = 8
-UPDATE_PAGE_QUERIES = 14
+UPDATE_PAGE_QUERIES = 15
 
 
 # --- carrying ---------------------------------------------------------------------------------------------
@@ -467,3 +467,26 @@ def test_the_next_cycles_publication_lists_what_the_update_carried_UPD_3(world: 
     ]
     html = _client(w.c.oscar).get(f"/publications/{published.pk}/").content.decode()
     assert "What the update carried from the cycle before" in html and "成为长三角市场第一" in html
+
+
+def test_a_kept_objective_continues_as_its_owners_draft_of_the_next_cycle_UPD_1(world: World) -> None:
+    """The set phase begins before the cycle, so the next cycle is often drafted when the update comes: a kept
+    objective may continue as its owner's draft instead of being copied; the draft and its key result of the same
+    title are linked to where they came from. Another owner's draft is refused, nothing written."""
+    w = world
+    _company_done(w)
+    decision_record(actor=w.c.hank, objective=w.dept_obj, outcome="partly", action="keep")
+    stage_close(actor=w.c.hank, cycle=w.ending, department=w.c.sales)
+    draft = objective_create(actor=w.c.mia, cycle=w.next, level=Level.PERSON, title="新季度的目标", owner=w.c.mia)
+    draft_kr = key_result_create(actor=w.c.mia, objective=draft, title=w.my_kr.title, start_value=0, target_value=5)
+    hanks = objective_create(actor=w.c.hank, cycle=w.next, level=Level.PERSON, title="韩的目标", owner=w.c.hank)
+    with pytest.raises(ValidationError) as refused:
+        decision_record(actor=w.c.mia, objective=w.mine, outcome="missed", action="keep", into=hanks.pk)
+    assert "into" in refused.value.message_dict
+    assert not Decision.objects.filter(objective=w.mine).exists()
+
+    decision = decision_record(actor=w.c.mia, objective=w.mine, outcome="missed", action="keep", into=draft.pk)
+    assert decision.carried_id == draft.pk
+    assert Objective.objects.get(pk=draft.pk).carried_from_id == w.mine.pk
+    assert KeyResult.objects.get(pk=draft_kr.pk).carried_from_id == w.my_kr.pk
+    assert Objective.objects.filter(cycle=w.next, owner=w.c.mia).count() == 1  # nothing copied
