@@ -269,23 +269,22 @@ def _check_into(
     """An objective continues as a draft of the next cycle only when kept or modified, and only as one of the same
     owner and level in the next cycle that nothing continues yet and the actor may change."""
     pk = into.pk if isinstance(into, Objective) else into
-    found = Objective.objects.filter(pk=pk).first() if str(pk).isdigit() else None
-    if found is None:
+    draft = Objective.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if draft is None:
         errors.add("into", _("There is no such objective in the next cycle."))
         return None
-    into = found
     if action not in (UpdateAction.KEEP, UpdateAction.MODIFY):
         errors.add("into", _("Only a kept or modified objective continues as an objective of the next cycle."))
-    elif next_cycle is None or into.cycle_id != next_cycle.pk:
-        errors.add("into", _("“%(title)s” is not an objective of the next cycle.") % {"title": into.title})
-    elif into.level != objective.level or into.owner_id != objective.owner_id:
+    elif next_cycle is None or draft.cycle_id != next_cycle.pk:
+        errors.add("into", _("“%(title)s” is not an objective of the next cycle.") % {"title": draft.title})
+    elif draft.level != objective.level or draft.owner_id != objective.owner_id:
         errors.add("into", _("An objective continues only as one of the same owner and level."))
-    elif into.carried_from_id is not None or Decision.objects.filter(carried=into).exists():
-        errors.add("into", _("“%(title)s” already continues another objective.") % {"title": into.title})
-    elif not can_edit(actor, into):
-        errors.add("into", _("Only those who may change “%(title)s” decide on it.") % {"title": into.title})
+    elif draft.carried_from_id is not None or Decision.objects.filter(carried=draft).exists():
+        errors.add("into", _("“%(title)s” already continues another objective.") % {"title": draft.title})
+    elif not can_edit(actor, draft):
+        errors.add("into", _("Only those who may change “%(title)s” decide on it.") % {"title": draft.title})
     else:
-        return into
+        return draft
     return None
 
 
