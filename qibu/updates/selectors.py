@@ -203,6 +203,9 @@ class ObjectiveLine:
     blocked: str  # why the order (UPD-2) does not let it be decided yet; "" when it may
     needs_approval: bool
     may_approve: bool
+    # Whether the viewer may open the objective the decision carried into the next cycle (a draft there, UPD-1,
+    # is seen only by its owner's circle until agreed): the page links it only then.
+    carried_visible: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,13 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
         Objective.objects.filter(cycle=cycle, level__in=UPDATED_LEVELS)
         .filter(visible_objectives_q(viewer))
         .filter(Q(pk__in=editable_ids) | Q(level=Level.COMPANY) | Q(update_decision__isnull=False))
+        .annotate(
+            carried_visible=Exists(
+                Objective.objects.filter(pk=OuterRef("update_decision__carried_id")).filter(
+                    visible_objectives_q(viewer)
+                )
+            )
+        )
         .select_related("owner", "department", "update_decision")
         .prefetch_related("key_results")
         .order_by("level", "department_id", "priority", "id")
@@ -275,6 +285,7 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
                 and decision.needs_approval
                 and not decision.is_approved
                 and may_approve(viewer, decision, organisation),
+                carried_visible=bool(getattr(o, "carried_visible", False)),
             )
         )
     new_company = []
