@@ -290,17 +290,17 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
         )
     new_company = []
     if window.next_cycle is not None:
-        for o in (
+        for new in (
             Objective.objects.filter(cycle=window.next_cycle, level=Level.COMPANY, carried_from__isnull=True)
             .filter(visible_objectives_q(viewer))
             .select_related("update_origin")
             .order_by("priority", "id")
         ):
-            origin = getattr(o, "update_origin", None)
+            origin = getattr(new, "update_origin", None)
             new_company.append(
                 NewObjectiveLine(
-                    o.pk,
-                    o.title,
+                    new.pk,
+                    new.title,
                     origin,
                     origin is not None and not origin.is_approved and may_approve(viewer, origin, organisation),
                 )
