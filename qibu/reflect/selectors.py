@@ -26,6 +26,7 @@ from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qibu.assess.models import AssessmentState, KeyResultScore, SelfAssessment
 from qibu.assess.selectors import quarter_of
@@ -383,10 +384,11 @@ def aggregates(
         person = r.assessment.person
         by_objective[r.key_result.objective.title].append(r.score)
         by_person[str(person)].append(r.score)
+        # A person outside every team (a department's head, often) or department is named so, not shown as "—".
         if department is None:
-            by_group[person.department.name if person.department else "—"].append(r.score)
+            by_group[person.department.name if person.department else _("No department")].append(r.score)
         else:
-            by_group[person.team.name if person.team else "—"].append(r.score)
+            by_group[person.team.name if person.team else _("Not in a team")].append(r.score)
         if r.start_confidence is not None:
             expected = (Decimal(r.start_confidence) / 100).quantize(TWO)
             gaps.append(Gap(r.key_result.title, r.key_result.objective.title, expected, r.score, (expected - r.score)))

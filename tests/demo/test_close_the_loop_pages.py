@@ -252,6 +252,10 @@ def test_the_reflection_bands_add_up_to_the_key_results_scored_REF_4(language: s
     assert close.scored > 0
     assert sum(bands) == close.scored
     assert str(close.scored) in " ".join(visible_text(html.split("<table")[0].split('id="numbers-title"')[1]))
+    # By team: the head, in no team, is counted under a name that says so, not under a bare dash.
+    teams = re.findall(r"<tr><td>([^<]*)</td>", html.split("<tbody>")[2].split("</tbody>")[0])
+    assert teams and "—" not in teams
+    assert ("不属于任何团队" if language == "zh-hans" else "Not in a team") in teams
 
 
 def test_the_board_shows_the_company_update_done_UPD_2(close: Close, db: None) -> None:
