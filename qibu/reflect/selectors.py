@@ -333,7 +333,8 @@ def keywords_of(causes: Iterable[str]) -> tuple[list[Keyword], int]:
     counted = Counter(w for _text, words in cut for w in words)
     top = [(w, n) for w, n in sorted(counted.items(), key=lambda item: (-item[1], item[0])) if n > 1][:KEYWORDS_SHOWN]
     shown = {w for w, _n in top}
-    keywords = [Keyword(w, n, [text for text, words in cut if w in words][:3]) for w, n in top]
+    # Each group quotes up to three different causes: several people who wrote the same words are quoted once.
+    keywords = [Keyword(w, n, list(dict.fromkeys(text for text, words in cut if w in words))[:3]) for w, n in top]
     return keywords, sum(1 for _text, words in cut if not words & shown)
 
 

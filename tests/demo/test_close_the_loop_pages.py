@@ -256,6 +256,12 @@ def test_the_reflection_bands_add_up_to_the_key_results_scored_REF_4(language: s
     teams = re.findall(r"<tr><td>([^<]*)</td>", html.split("<tbody>")[2].split("</tbody>")[0])
     assert teams and "—" not in teams
     assert ("不属于任何团队" if language == "zh-hans" else "Not in a team") in teams
+    # REF-4: the root causes grouped by their words quote each different cause once, however many wrote it.
+    groups = re.findall(r"<li><strong>[^<]+</strong> <span class=\"numbers\">×\d+</span>: (.*?)</li>", html)
+    assert groups
+    for group in groups:
+        quotes = re.findall(r"“([^”]*)”", group)
+        assert len(quotes) == len(set(quotes)), group
 
 
 def test_the_board_shows_the_company_update_done_UPD_2(close: Close, db: None) -> None:
