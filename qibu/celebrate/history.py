@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
-from qibu.audit.registry import register_action, register_labels
+from qibu.audit.registry import Names, ValueFormat, register_action, register_format, register_labels
+from qibu.celebrate.models import CelebrationForm
+
+CELEBRATION = "celebrate.celebration"
+
+
+def _show_forms(value: Any, names: Names) -> str:
+    """CEL-2: the forms by their names in the reader's language (stored as codes: "drinks", "team_activity")."""
+    labels = dict(CelebrationForm.choices)
+    return ", ".join(str(labels.get(code, code)) for code in (value if isinstance(value, list) else [value]))
 
 
 def register() -> None:
@@ -15,6 +26,7 @@ def register() -> None:
     register_action("lesson.record", _("recorded a lesson learned"))
     register_action("company_value.add", _("added a company value"))
     register_action("company_value.remove", _("removed a company value"))
+    register_format(CELEBRATION, "forms", ValueFormat(show=_show_forms))
     register_labels(
         {
             "forms": _("forms"),

@@ -26,6 +26,7 @@ from typing import cast
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qibu.assess.models import AssessmentState, KeyResultScore, SelfAssessment
 from qibu.assess.selectors import quarter_of
@@ -332,7 +333,8 @@ def keywords_of(causes: Iterable[str]) -> tuple[list[Keyword], int]:
     counted = Counter(w for _text, words in cut for w in words)
     top = [(w, n) for w, n in sorted(counted.items(), key=lambda item: (-item[1], item[0])) if n > 1][:KEYWORDS_SHOWN]
     shown = {w for w, _n in top}
-    keywords = [Keyword(w, n, [text for text, words in cut if w in words][:3]) for w, n in top]
+    # Each group quotes up to three different causes: several people who wrote the same words are quoted once.
+    keywords = [Keyword(w, n, list(dict.fromkeys(text for text, words in cut if w in words))[:3]) for w, n in top]
     return keywords, sum(1 for _text, words in cut if not words & shown)
 
 
@@ -383,10 +385,11 @@ def aggregates(
         person = r.assessment.person
         by_objective[r.key_result.objective.title].append(r.score)
         by_person[str(person)].append(r.score)
+        # A person outside every team (a department's head, often) or department is named so, not shown as "—".
         if department is None:
-            by_group[person.department.name if person.department else "—"].append(r.score)
+            by_group[person.department.name if person.department else _("No department")].append(r.score)
         else:
-            by_group[person.team.name if person.team else "—"].append(r.score)
+            by_group[person.team.name if person.team else _("Not in a team")].append(r.score)
         if r.start_confidence is not None:
             expected = (Decimal(r.start_confidence) / 100).quantize(TWO)
             gaps.append(Gap(r.key_result.title, r.key_result.objective.title, expected, r.score, (expected - r.score)))

@@ -206,6 +206,9 @@ class ObjectiveLine:
     # Objectives already drafted in the next cycle by the same owner at the same level, that this one may continue
     # as instead of being copied: (id, title).
     drafts: list[tuple[int, str]] = field(default_factory=list)
+    # Whether the viewer may open the objective the decision carried into the next cycle (a draft there, UPD-1,
+    # is seen only by its owner's circle until agreed): the page links it only then.
+    carried_visible: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,13 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
         Objective.objects.filter(cycle=cycle, level__in=UPDATED_LEVELS)
         .filter(visible_objectives_q(viewer))
         .filter(Q(pk__in=editable_ids) | Q(level=Level.COMPANY) | Q(update_decision__isnull=False))
+        .annotate(
+            carried_visible=Exists(
+                Objective.objects.filter(pk=OuterRef("update_decision__carried_id")).filter(
+                    visible_objectives_q(viewer)
+                )
+            )
+        )
         .select_related("owner", "department", "update_decision")
         .prefetch_related("key_results")
         .order_by("level", "department_id", "priority", "id")
@@ -289,21 +299,22 @@ def update_page(*, viewer: Person, cycle: Cycle, organisation: Organisation, tod
                 and not decision.is_approved
                 and may_approve(viewer, decision, organisation),
                 drafts=drafts.get((o.owner_id, o.level), []),
+                carried_visible=bool(getattr(o, "carried_visible", False)),
             )
         )
     new_company = []
     if window.next_cycle is not None:
-        for o in (
+        for new in (
             Objective.objects.filter(cycle=window.next_cycle, level=Level.COMPANY, carried_from__isnull=True)
             .filter(visible_objectives_q(viewer))
             .select_related("update_origin")
             .order_by("priority", "id")
         ):
-            origin = getattr(o, "update_origin", None)
+            origin = getattr(new, "update_origin", None)
             new_company.append(
                 NewObjectiveLine(
-                    o.pk,
-                    o.title,
+                    new.pk,
+                    new.title,
                     origin,
                     origin is not None and not origin.is_approved and may_approve(viewer, origin, organisation),
                 )

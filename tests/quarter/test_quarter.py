@@ -184,9 +184,9 @@ def test_any_registered_phase_is_shown_with_its_facts_PLAY_EXEC(
     sales = next(r for r in cal.departments if r.id == c.sales.pk)
     assert _cell(sales, cal, Phase.REFLECT).state == State.LATE  # the department's own reflection is missing
     page = _client(c.alice).get(f"/quarter/{c.quarter.pk}/").content.decode()
-    row = page.split('<th scope="row">reflect</th>')[1].split("</tr>")[0]
+    row = page.split('<th scope="row">Reflect</th>')[1].split("</tr>")[0]
     assert "not tracked" not in row
-    update = page.split('<th scope="row">update</th>')[1].split("</tr>")[0]
+    update = page.split('<th scope="row">Update</th>')[1].split("</tr>")[0]
     assert ("not tracked" in update) == (phase_facts(c.quarter, c.org, Phase.UPDATE) is None)
 
 

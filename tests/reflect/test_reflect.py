@@ -294,7 +294,7 @@ def test_the_aggregates_bands_gaps_keywords_and_weeks_REF_4(submitted: Company, 
     assert (mine.expected, mine.actual, mine.gap) == (Decimal("0.80"), Decimal("0.50"), Decimal("0.30"))
     assert {(k.word, k.count) for k in data.keywords} == {("线索", 2), ("不足", 2)}
     assert [(w.start, w.confidence) for w in data.weeks] == [(dt.date(2026, 10, 12), 60)]
-    assert {g.name for g in data.groups} == {"华东大客户组", "—"}
+    assert {g.name for g in data.groups} == {"华东大客户组", "Not in a team"}  # hank, the head, is in no team
 
 
 def test_latin_root_causes_are_grouped_by_word_frequency_REF_4() -> None:
