@@ -144,8 +144,8 @@ PAGES = [
     Page("the member's page", lambda c: f"/people/{c.people['member']}/", OK),
     # The head's own objective: the CEO and a member may read it, not edit it.
     Page("the objective editor", lambda c: f"/objectives/{c.objective}/edit/", _except(ceo=403, member=403)),
-    # Carried into the current quarter as a draft (UPD-1): its owner's circle and the administrator see it.
-    Page("the carried objective", lambda c: f"/objectives/{c.carried}/", _except(member=404)),
+    # Continued as a current quarter's agreed objective (UPD-1): everyone sees it.
+    Page("the carried objective", lambda c: f"/objectives/{c.carried}/", _except()),
 ]
 
 
