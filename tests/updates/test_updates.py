@@ -120,6 +120,19 @@ def test_it_refuses_a_department_before_the_company_and_a_person_before_the_depa
     assert decision.carried is not None
 
 
+def test_a_decision_sent_before_the_company_s_says_why_on_the_page_UPD_2(world: World) -> None:
+    """The refusal was written but not shown: the objective's card showed only its order, not the error."""
+    w = world
+    before = _written()
+    response = _client(w.c.hank).post(
+        f"/updates/objectives/{w.dept_obj.pk}/decide/", {"outcome": "partly", "action": "keep"}
+    )
+    assert response.status_code == 400
+    card = response.content.decode().split(f'id="objective-{w.dept_obj.pk}"')[1].split("</section>")[0]
+    assert 'role="alert"' in card and "company&#x27;s update is not done yet" in card
+    assert _written() == before
+
+
 def test_it_tells_the_departments_then_the_people_UPD_2(world: World) -> None:
     w = world
     _company_done(w)
