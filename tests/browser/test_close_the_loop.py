@@ -197,6 +197,12 @@ def test_the_update_goes_company_first_then_the_department_UPD_2(
     _sign_in(executive, live_server, "erin")
     executive.goto(url)
     company = executive.locator(f"#objective-{loop.company_obj.pk}")
+    # Abandoning a company objective without a justification is refused in its card, by field (UPD-3).
+    company.get_by_label(_zh("abandon")).check()
+    company.get_by_role("button", name=_zh("Record the decision")).click()
+    expect(executive.locator(f"#objective-{loop.company_obj.pk} .error")).to_contain_text(_zh("Justification"))
+    company = executive.locator(f"#objective-{loop.company_obj.pk}")
+    company.get_by_label(_zh("keep")).check()
     company.get_by_role("button", name=_zh("Record the decision")).click()
     expect(executive.locator(f"#objective-{loop.company_obj.pk}")).to_contain_text(_zh("keep"))
     executive.get_by_role("button", name=_zh("Close the company's update")).click()
