@@ -267,11 +267,16 @@ def _give_options(viewer: Person) -> dict[str, Any]:
 
 
 def _visible_objectives(viewer: Person, cycle: Cycle | None) -> Any:
+    """The objectives of the current cycle and of the one that ended before it: recognition comes with the
+    celebrations, in the days after a quarter ends, for what was achieved in it (CEL-4)."""
     from qibu.okrs.models import Objective
 
     queryset = Objective.objects.filter(visible_objectives_q(viewer))
     if cycle is not None:
-        queryset = queryset.filter(Q(cycle=cycle) | Q(cycle__parent=cycle))
+        previous = Cycle.objects.filter(kind=cycle.kind, end__lt=cycle.start).order_by("-end", "-id").values("pk")[:1]
+        queryset = queryset.filter(
+            Q(cycle=cycle) | Q(cycle__parent=cycle) | Q(cycle__in=previous) | Q(cycle__parent__in=previous)
+        )
     return queryset.values("pk")
 
 

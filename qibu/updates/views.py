@@ -128,7 +128,9 @@ def decide(request: HttpRequest, objective: int) -> HttpResponse:
     try:
         services.decision_record(actor=viewer, objective=found, **decision_input(request.POST))
     except ValidationError as exc:
-        return _page(request, found.cycle, errors=_problems(exc), about=found.pk, status=400)
+        # htmx swaps no 4xx answer: the card with its problems comes back as 200 to it, 400 to a plain form.
+        status = 200 if is_htmx(request) else 400
+        return _page(request, found.cycle, errors=_problems(exc), about=found.pk, status=status)
     if is_htmx(request):
         return _page(request, found.cycle, about=found.pk)
     messages.success(request, _("Decided: “%(title)s”.") % {"title": found.title})

@@ -223,6 +223,14 @@ def test_the_department_presentation_in_order_with_numbers_and_who_is_missing_SE
     assert [p["name"] for p in api["missing"]] == ["韩销售"]
 
 
+def test_the_presentation_s_title_is_its_name_and_not_markup_SELF_3(company: Company, half: KeyResult) -> None:
+    """The browser's tab showed the link to the reflection as markup: it had slipped into the title block."""
+    page = _client(company.hank).get(f"/self-assessment/{company.quarter.pk}/departments/{company.sales.pk}/")
+    title = page.content.decode().split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and "Self-assessments of 销售部" in title
+    assert page.content.decode().count('href="/reflections/"') >= 1  # the link stays, at the foot of the page
+
+
 def test_the_people_export_holds_no_scores_SELF_2(company: Company, half: KeyResult) -> None:
     assessment_submit(
         actor=company.mia, person=company.mia, cycle=company.quarter, entries={half.pk: {"root_cause": "独特原因甲"}}

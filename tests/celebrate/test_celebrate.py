@@ -287,6 +287,22 @@ def test_recognition_is_told_posted_to_the_team_chat_and_shown_on_pages_CEL_4(co
         assert "&lt;script&gt;x&lt;/script&gt;谢谢" in page, url
 
 
+def test_recognition_may_be_given_for_a_key_result_of_the_quarter_that_just_ended_CEL_4(company: Company) -> None:
+    """Recognition comes with the celebrations, after the quarter: the form offered only the running quarter's."""
+    from tests.updates.conftest import make_world
+
+    world = make_world(company)
+    Cycle.objects.exclude(pk__in=[world.ending.pk, world.next.pk]).delete()
+    page = _client(company.hank).get(f"/celebrations/recognitions/give/?receiver={company.mia.pk}").content.decode()
+    assert f'<option value="{world.my_kr.pk}">' in page
+    older = Cycle.objects.create(
+        name="更早", kind="quarter", start=world.ending.start - dt.timedelta(days=91), end=world.ending.start
+    )
+    Objective.objects.filter(pk=world.mine.pk).update(cycle=older)
+    page = _client(company.hank).get("/celebrations/recognitions/give/").content.decode()
+    assert f'<option value="{world.my_kr.pk}">' not in page  # two quarters back: no longer offered
+
+
 def test_a_private_recognition_is_seen_by_giver_receiver_and_managers_only_CEL_4(company: Company, okrs: Okrs) -> None:
     ChatWebhook.objects.create(
         name="群", team=company.sales_team, platform="feishu", url="https://open.feishu.cn/hook/x"

@@ -120,6 +120,35 @@ def test_it_refuses_a_department_before_the_company_and_a_person_before_the_depa
     assert decision.carried is not None
 
 
+def test_a_decision_sent_before_the_company_s_says_why_on_the_page_UPD_2(world: World) -> None:
+    """The refusal was written but not shown: the objective's card showed only its order, not the error."""
+    w = world
+    before = _written()
+    response = _client(w.c.hank).post(
+        f"/updates/objectives/{w.dept_obj.pk}/decide/", {"outcome": "partly", "action": "keep"}
+    )
+    assert response.status_code == 400
+    card = response.content.decode().split(f'id="objective-{w.dept_obj.pk}"')[1].split("</section>")[0]
+    assert 'role="alert"' in card and "company&#x27;s update is not done yet" in card
+    assert _written() == before
+
+
+def test_a_refused_decision_comes_back_to_htmx_as_its_card_with_the_problem_UPD_2_UPD_3(world: World) -> None:
+    """htmx swaps no 400: the card's problems were never shown, only the status at the top of the page."""
+    w = world
+    before = _written()
+    response = _client(w.c.erin).post(
+        f"/updates/objectives/{w.company_obj.pk}/decide/",
+        {"outcome": "missed", "action": "abandon"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    card = response.content.decode()
+    assert card.startswith(f'<section class="card stack" id="objective-{w.company_obj.pk}"')
+    assert 'role="alert"' in card and "Justification:" in card
+    assert _written() == before
+
+
 def test_it_tells_the_departments_then_the_people_UPD_2(world: World) -> None:
     w = world
     _company_done(w)
@@ -444,7 +473,7 @@ def test_htmx_swaps_the_objectives_section_with_its_decision_or_its_problems(wor
     url = f"/updates/objectives/{w.company_obj.pk}/decide/"
     refused = client.post(url, {"outcome": "achieved", "action": "modify"}, HTTP_HX_REQUEST="true")
     html = refused.content.decode()
-    assert refused.status_code == 400 and "<html" not in html and f'id="objective-{w.company_obj.pk}"' in html
+    assert refused.status_code == 200 and "<html" not in html and f'id="objective-{w.company_obj.pk}"' in html
     assert "justification" in html.lower()
     done = client.post(url, {"outcome": "achieved", "action": "keep"}, HTTP_HX_REQUEST="true")
     assert done.status_code == 200 and "the carried objective" in done.content.decode()
