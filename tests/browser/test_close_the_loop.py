@@ -139,7 +139,8 @@ def test_the_head_reflects_adds_a_measure_and_closes_and_the_owner_finds_it_REF_
     expect(numbers).to_contain_text("线索")  # the shared root cause, by its words
 
     # A measure with an owner and a due date in the next quarter.
-    due = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
+    due_day = timezone.localdate() + dt.timedelta(days=14)
+    due = due_day.isoformat()
     page.fill("#m-title", "每周复盘线索来源")
     page.select_option("#m-owner", str(c.mia.pk))
     page.fill("#m-due", due)
@@ -147,7 +148,7 @@ def test_the_head_reflects_adds_a_measure_and_closes_and_the_owner_finds_it_REF_
     measures = page.locator("section[aria-labelledby=measures-title]")
     item = measures.locator("li", has_text="每周复盘线索来源")
     expect(item).to_contain_text(c.mia.full_name)
-    expect(item).to_contain_text(due)
+    expect(item).to_contain_text(f"{due_day.year}年{due_day.month}月{due_day.day}日")  # in the reader's format
 
     page.fill("#summary", "线索不足是共同原因：下季度先补线索。")
     page.get_by_role("button", name=_zh("Close the reflection")).click()
@@ -204,6 +205,8 @@ def test_the_update_goes_company_first_then_the_department_UPD_2(
     company = executive.locator(f"#objective-{loop.company_obj.pk}")
     company.get_by_label(_zh("keep")).check()
     company.get_by_role("button", name=_zh("Record the decision")).click()
+    # Decided once its form is gone (the form's own radio reads "keep" too).
+    expect(executive.locator(f"#objective-{loop.company_obj.pk} form")).to_have_count(0)
     expect(executive.locator(f"#objective-{loop.company_obj.pk}")).to_contain_text(_zh("keep"))
     executive.get_by_role("button", name=_zh("Close the company's update")).click()
     expect(executive.get_by_role("button", name=_zh("Close the company's update"))).to_have_count(0)
