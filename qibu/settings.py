@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "qibu.reflect",
     "qibu.updates",
     "qibu.celebrate",
+    "qibu.workshop",
     "qibu.quarter",
     "qibu.api",
     "qibu.demo",

@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "meetings": 8,
     "updates": 7,
     "celebrate": 7,
+    "workshop": 5,
     "quarter": 9,
     "api": 10,
     "backup": 11,
