@@ -9,3 +9,8 @@ class WorkshopConfig(AppConfig):
     name = "qibu.workshop"
     label = "workshop"
     verbose_name = _("co-creation workshop")
+
+    def ready(self) -> None:
+        from qibu.workshop import history
+
+        history.register()
