@@ -36,6 +36,7 @@ urlpatterns = [
     path("updates/", include("qibu.updates.urls")),
     path("celebrations/", include("qibu.celebrate.urls")),
     path("quarter/", include("qibu.quarter.urls")),
+    path("workshops/", include("qibu.workshop.urls")),
     path("", include("qibu.reports.urls")),
     path("", include("qibu.discuss.urls")),
     path("", include("qibu.planning.urls")),

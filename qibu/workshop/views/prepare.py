@@ -1,0 +1,7 @@
+"""The workshop's prepare pages (see `qibu.workshop.views`)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
