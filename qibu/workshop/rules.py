@@ -79,8 +79,8 @@ def group_size_problem(people: int) -> str | None:
     if people and all(GROUP_MIN <= size <= GROUP_MAX for size in _sizes(people, count)):
         return None
     return ngettext(
-        "Groups have 5 to 7 people (WS-1); with %(n)d participant they cannot: invite more, or run one group.",
-        "Groups have 5 to 7 people (WS-1); with %(n)d participants they cannot: invite more, or run one group.",
+        "Groups have 5 to 7 people; with %(n)d participant they cannot: invite more, or run one group.",
+        "Groups have 5 to 7 people; with %(n)d participants they cannot: invite more, or run one group.",
         people,
     ) % {"n": people}
 

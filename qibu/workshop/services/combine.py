@@ -45,8 +45,7 @@ def _too_many_columns(errors: FieldErrors, group: Group, adding: int = 1) -> Non
     if Column.objects.filter(group=group).count() + adding > MAX_COLUMNS:
         errors.add(
             "title",
-            _("At most %(max)d columns (WS-4): merge two columns, or sort the note into one of them.")
-            % {"max": MAX_COLUMNS},
+            _("At most %(max)d columns: merge two columns, or sort the note into one of them.") % {"max": MAX_COLUMNS},
         )
 
 

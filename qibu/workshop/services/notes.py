@@ -65,8 +65,8 @@ def _advance_problems(group: Group, to: str) -> list[str]:
         if unsorted:
             problems.append(
                 ngettext(
-                    "%(count)d note is not in a column yet: sort every note (WS-4).",
-                    "%(count)d notes are not in a column yet: sort every note (WS-4).",
+                    "%(count)d note is not in a column yet: sort every note.",
+                    "%(count)d notes are not in a column yet: sort every note.",
                     unsorted,
                 )
                 % {"count": unsorted}
@@ -77,7 +77,7 @@ def _advance_problems(group: Group, to: str) -> list[str]:
         missing = list(Column.objects.filter(group=group, objective="").values_list("title", flat=True))
         if missing:
             problems.append(
-                _("Write the objective of every column first (WS-5); still without one: %(columns)s.")
+                _("Write the objective of every column first; still without one: %(columns)s.")
                 % {"columns": ", ".join(missing)}
             )
     elif to == GroupPhase.PRESENTED and group.is_plenary:
@@ -156,8 +156,7 @@ def note_write(*, actor: Person, group: Group, text: str) -> Note:
     if written >= NOTES_PER_PERSON:
         errors.add(
             "text",
-            _("You have written your %(count)d notes (WS-3): change one of them instead.")
-            % {"count": NOTES_PER_PERSON},
+            _("You have written your %(count)d notes: change one of them instead.") % {"count": NOTES_PER_PERSON},
         )
     errors.raise_if_any()
     position = (Note.objects.filter(group=group).aggregate(p=Max("position"))["p"] or 0) + 1

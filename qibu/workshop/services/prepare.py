@@ -89,7 +89,7 @@ def _clean_people(errors: FieldErrors, workshop: Workshop, data: dict[str, Any])
             workshop.moderator = moderator
     if "observer" in data:
         observer = _clean_person(
-            errors, "observer", data["observer"], _("Choose the CEO, who observes the groups and decides (WS-7).")
+            errors, "observer", data["observer"], _("Choose the CEO, who observes the groups and decides.")
         )
         workshop.observer = observer
 
@@ -357,7 +357,7 @@ def start_problems(workshop: Workshop) -> list[str]:
     groups = list(Group.objects.filter(workshop=workshop, is_plenary=False))
     participants = list(Participant.objects.filter(workshop=workshop).select_related("person"))
     if workshop.observer_id is None:
-        problems.append(_("Choose the CEO, who observes the groups and decides (WS-7)."))
+        problems.append(_("Choose the CEO, who observes the groups and decides."))
     if not groups:
         problems.append(_("Draw the groups first."))
     unplaced = [str(p.person) for p in participants if p.group_id is None]
