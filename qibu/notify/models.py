@@ -78,6 +78,7 @@ class NotificationKind(models.TextChoices):
     CELEBRATION = "celebration", _("celebrations of your team and department")
     RECOGNITION = "recognition", _("recognition given to you")
     PHASE = "phase", _("the quarter's calendar: a phase that begins or that you are late for")
+    WORKSHOP = "workshop", _("co-creation workshops you are invited to, and their result")
 
 
 class Delivery(models.TextChoices):
@@ -110,6 +111,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     NotificationKind.CELEBRATION: Delivery.DIGEST,
     NotificationKind.RECOGNITION: Delivery.MAIL,
     NotificationKind.PHASE: Delivery.DIGEST,
+    NotificationKind.WORKSHOP: Delivery.MAIL,
 }
 
 
