@@ -27,6 +27,7 @@ from qibu.workshop.models import (
     Vote,
     VoteReason,
     VoteState,
+    Workshop,
 )
 
 
@@ -339,3 +340,18 @@ def workshop_overview(seat: Seat) -> WorkshopOverview:
         participants=len(participants),
         seq=latest_seq(workshop.pk),
     )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    objective_id: int | None
+    title: str
+    rank: int | None
+
+
+def workshop_results(workshop: Workshop) -> list[ResultRow]:
+    """WS-7: the objectives the CEO chose, in the plenary's order, with the company objective each became."""
+    columns = Column.objects.filter(group__workshop=workshop, group__is_plenary=True, chosen=True).order_by(
+        "rank", "position", "id"
+    )
+    return [ResultRow(objective_id=c.result_id, title=c.objective, rank=c.rank) for c in columns]

@@ -1,7 +1,110 @@
-"""The workshop's live pages (see `qibu.workshop.views`)."""
+"""The live channel every screen of a workshop follows (`static/workshop/live.js`).
+
+A screen knows the sequence number (the newest event id) of what it shows. The stream (server-sent events) tells
+it as soon as a newer event concerns it — its group's, the plenary's, or the workshop's as a whole — and the screen
+fetches its part again: the state lives in the database, so any web server answers and a screen that lost its
+connection catches up with one fetch, nothing lost. Where a proxy blocks or buffers the stream, the screen polls
+`live` instead. A stream lasts `WORKSHOP_STREAM_SECONDS` and the browser reconnects with `Last-Event-ID`; between
+its checks it holds no database connection, so many open screens cost threads, not connections."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import json
+import time
+from collections.abc import Iterator
 
-urlpatterns: list[URLPattern] = []
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import close_old_connections, connection
+from django.db.models import Q
+from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
+
+from qibu.core.http import current_person
+from qibu.workshop.access import Seat, seat_for
+from qibu.workshop.models import Event, Group
+
+# How often a stream looks for news: a change reaches every screen within this plus one fetch.
+STREAM_TICK = 0.4
+KEEP_ALIVE_SECONDS = 10.0
+
+
+def _scope(seat: Seat) -> Q | None:
+    """The events that change the viewer's screens (None: every event of the workshop)."""
+    if seat.can_manage or seat.is_observer:
+        return None
+    plenary = Group.objects.filter(workshop=seat.workshop, is_plenary=True).values("pk")
+    q = Q(group__isnull=True) | Q(group__in=plenary)
+    if seat.group_id is not None:
+        q |= Q(group_id=seat.group_id)
+    return q
+
+
+def relevant_seq(workshop_id: int, scope: Q | None) -> int:
+    events = Event.objects.filter(workshop_id=workshop_id)
+    if scope is not None:
+        events = events.filter(scope)
+    newest = events.order_by("-id").values_list("id", flat=True).first()
+    return int(newest or 0)
+
+
+def _after(request: HttpRequest) -> int:
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
+    try:
+        return max(0, int(raw))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_GET
+def live_poll(request: HttpRequest, pk: int) -> JsonResponse:
+    """The polling fallback: the newest sequence number that concerns the viewer, at once."""
+    seat = seat_for(current_person(request), pk)
+    response = JsonResponse({"seq": relevant_seq(seat.workshop.pk, _scope(seat))})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _stream(workshop_id: int, scope: Q | None, after: int, seconds: float) -> Iterator[str]:
+    yield "retry: 1000\n\n"
+    deadline = time.monotonic() + seconds
+    quiet_since = time.monotonic()
+    seen = after
+    while True:
+        newest = relevant_seq(workshop_id, scope)
+        # A stream holds no connection while it waits: close it after each look (the next look opens one).
+        connection.close()
+        if newest > seen:
+            seen = newest
+            quiet_since = time.monotonic()
+            yield f"id: {seen}\ndata: {json.dumps({'seq': seen})}\n\n"
+        elif time.monotonic() - quiet_since >= KEEP_ALIVE_SECONDS:
+            quiet_since = time.monotonic()
+            yield "event: ping\ndata: {}\n\n"
+        if time.monotonic() >= deadline:
+            return
+        time.sleep(STREAM_TICK)
+
+
+@login_required
+@require_GET
+def live_stream(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """Server-sent events: one `{"seq": n}` each time something newer concerns the viewer."""
+    seat = seat_for(current_person(request), pk)
+    scope = _scope(seat)
+    seconds = float(getattr(settings, "WORKSHOP_STREAM_SECONDS", 50))
+    close_old_connections()
+    response = StreamingHttpResponse(
+        _stream(seat.workshop.pk, scope, _after(request), seconds), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("<int:pk>/live/", live_poll, name="live"),
+    path("<int:pk>/live/stream/", live_stream, name="live_stream"),
+]
