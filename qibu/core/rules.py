@@ -109,6 +109,16 @@ RULES: dict[str, Promise] = {
         "Recognise people: timely praise, promotion opportunities, financial and career incentives, team activities."
     ),
     "CEL-5": _("Sum up: results and lessons learned are recorded and used when the next cycle is drafted."),
+    "WS-1": _("The workshop's participants are drawn into random groups of five to seven, with a leader each."),
+    "WS-2": _("The leader introduces the topic, this year's company objectives, with a short OKR refresher."),
+    "WS-3": _("Each person writes five notes, one idea each, of 8 to 20 characters, plainly worded."),
+    "WS-4": _(
+        "The notes are read aloud, explained and sorted into at most five columns by kind; a dispute is settled "
+        "by vote, after asking for the reasons behind the dissent."
+    ),
+    "WS-5": _("Each column's key words are written as an objective and read aloud."),
+    "WS-6": _("The group ranks its objectives by importance and presents them."),
+    "WS-7": _("The plenary combines every group's objectives; the CEO speaks last and decides the year's objectives."),
 }
 
 

@@ -41,3 +41,18 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 # A machine busy with the rest of the suite can take longer than Playwright's 5 s to answer an htmx request; the
 # assertions still wait only as long as it takes, never a fixed time.
 expect.set_options(timeout=20_000)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, the live server's test database is a file in WAL mode, as in production, not the in-memory one:
+    shared-cache memory databases lock whole tables, so a page that follows a live channel (the workshop's, which
+    looks for news several times a second from every open screen) would meet "database table is locked" where a
+    file database lets readers and one writer proceed together."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")

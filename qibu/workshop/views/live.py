@@ -10,6 +10,7 @@ its checks it holds no database connection, so many open screens cost threads, n
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 
@@ -24,6 +25,8 @@ from django.views.decorators.http import require_GET
 from qibu.core.http import current_person
 from qibu.workshop.access import Seat, seat_for
 from qibu.workshop.models import Event, Group
+
+logger = logging.getLogger(__name__)
 
 # How often a stream looks for news: a change reaches every screen within this plus one fetch.
 STREAM_TICK = 0.4
@@ -73,9 +76,14 @@ def _stream(workshop_id: int, scope: Q | None, after: int, seconds: float) -> It
     quiet_since = time.monotonic()
     seen = after
     while True:
-        newest = relevant_seq(workshop_id, scope)
-        # A stream holds no connection while it waits: close it after each look (the next look opens one).
-        connection.close()
+        try:
+            newest = relevant_seq(workshop_id, scope)
+        except Exception:  # the database is away: end the stream; the browser reconnects, or falls back to polling
+            logger.warning("workshop %s: the live stream ends, the database did not answer", workshop_id, exc_info=True)
+            return
+        finally:
+            # A stream holds no connection while it waits: close it after each look (the next look opens one).
+            connection.close()
         if newest > seen:
             seen = newest
             quiet_since = time.monotonic()
