@@ -60,9 +60,15 @@ from qibu.standups.models import Entry as StandUpEntry
 from qibu.standups.models import EntryItem, StandUp
 from qibu.updates.models import Decision as UpdateDecision
 from qibu.updates.models import Stage as UpdateStage
+from qibu.workshop.models import Ballot as WorkshopBallot
+from qibu.workshop.models import Column as WorkshopColumn
+from qibu.workshop.models import Event as WorkshopEvent
+from qibu.workshop.models import Group as WorkshopGroup
+from qibu.workshop.models import GroupingProposal, Participant, Vote, VoteOption, VoteReason, Workshop
+from qibu.workshop.models import Note as WorkshopNote
 
 FORMAT = "qibu-export"
-VERSION = 4
+VERSION = 5
 MANIFEST = "manifest.json"
 README = "README.txt"
 # Rows read, encoded and written at a time: bounds memory whatever the size of the company.
@@ -134,6 +140,19 @@ MODELS: tuple[type[models.Model], ...] = (
     Recognition,
     Incentive,
     Lesson,
+    # The workshop's groups point at their spotlighted note and column, which come after them: the import checks
+    # every reference once all rows are in.
+    Workshop,
+    WorkshopGroup,
+    Participant,
+    WorkshopColumn,
+    WorkshopNote,
+    Vote,
+    VoteOption,
+    WorkshopBallot,
+    VoteReason,
+    GroupingProposal,
+    WorkshopEvent,
 )
 
 # Tables that came in a later version (label → the first version holding them): an older file has none of them,
@@ -141,8 +160,25 @@ MODELS: tuple[type[models.Model], ...] = (
 # the departments' and teams' chat webhooks, comments and their mentions, the rhythm's schedules and each person's
 # calendar address, the publications (PUB-1) and their frozen entries; version 4: the approval steps of objectives
 # (SET-1, SET-2), the people who carry a key result, and the set step's planning, projects and action plans, and
-# the key results drafted before their objective (SET-9).
+# the key results drafted before their objective (SET-9); version 5: the co-creation workshops (PLAY-ANNUAL).
 ADDED_IN: dict[str, int] = {
+    # PLAY-ANNUAL, WS-1 … WS-7: the co-creation workshops, version 5.
+    **dict.fromkeys(
+        (
+            "workshop.workshop",
+            "workshop.group",
+            "workshop.participant",
+            "workshop.column",
+            "workshop.note",
+            "workshop.vote",
+            "workshop.voteoption",
+            "workshop.ballot",
+            "workshop.votereason",
+            "workshop.groupingproposal",
+            "workshop.event",
+        ),
+        5,
+    ),
     # CEL-1 … CEL-5: the company's values, celebrations, recognition, incentives and lessons learned.
     "celebrate.companyvalue": 4,
     "celebrate.celebration": 4,

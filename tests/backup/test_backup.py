@@ -365,7 +365,44 @@ def world(company: Company, okrs: Okrs) -> World:
         late=True, approved_by=c.erin, approved_at=PAST,
     )  # fmt: skip
     UpdateStage.objects.create(cycle=c.quarter, department=c.sales, closed_by=c.hank, late=True)
+    _workshop(c, okrs)
     return {**okrs, "token_secret": secret}
+
+
+def _workshop(c: Company, okrs: Okrs) -> None:
+    """A co-creation workshop with a row in each of its tables, its group's spotlight on a note and a column
+    (they point forward in the file's order), its plenary column the company objective it became (version 5)."""
+    from qibu.workshop import models as ws
+
+    workshop = ws.Workshop.objects.create(
+        cycle=c.year, topic="年度目标", scheduled_for=PAST, place="会议室", moderator=c.erin, observer=c.erin,
+        state="decided", decision_statement="就这么定", created_by=c.erin, created_at=PAST, started_at=PAST,
+        plenary_at=PAST, decided_at=PAST,
+    )  # fmt: skip
+    group = ws.Group.objects.create(workshop=workshop, number=1, leader=c.hank, phase="presented", revealed_at=PAST)
+    ws.Participant.objects.create(workshop=workshop, person=c.hank, group=group, done_at=PAST, invited_at=PAST)
+    column = ws.Column.objects.create(
+        group=group, title="客户", position=1, objective="让客户离不开我们", rank=1, chosen=True,
+        result=okrs["company"],
+    )  # fmt: skip
+    note = ws.Note.objects.create(
+        group=group, author=c.hank, text="提升老客户复购率到三成", is_pick=True, clarification="华东", column=column,
+        position=1, source=column, created_at=PAST, shown_at=PAST,
+    )  # fmt: skip
+    ws.Group.objects.filter(pk=group.pk).update(spotlight_note=note, spotlight_column=column, presented_at=PAST)
+    vote = ws.Vote.objects.create(group=group, question="放哪?", note=note, budget=3, state="closed", opened_by=c.hank,
+                                  opened_at=PAST, closed_at=PAST)  # fmt: skip
+    option = ws.VoteOption.objects.create(vote=vote, label="客户", column=column, position=1)
+    ws.Vote.objects.filter(pk=vote.pk).update(winner=option)
+    ws.Ballot.objects.create(vote=vote, voter=c.hank, option=option, points=2)
+    ws.VoteReason.objects.create(vote=vote, voter=c.hank, text="客户最重要", at=PAST)
+    ws.GroupingProposal.objects.create(
+        group=group, proposal=[{"column": None, "title": "客户", "keywords": ["客户"], "notes": [note.pk]}],
+        previous={"columns": [], "notes": {}, "created": [column.pk]}, made_by=c.hank, made_at=PAST,
+        accepted_at=PAST,
+    )  # fmt: skip
+    ws.Event.objects.create(workshop=workshop, group=group, kind="note.write", actor=c.hank, data={"note": note.pk},
+                            at=PAST)  # fmt: skip
 
 
 def _rows() -> dict[str, list[tuple[Any, ...]]]:
