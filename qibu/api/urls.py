@@ -32,6 +32,7 @@ from qibu.api import (
     rhythm,
     standups,
     updates,
+    workshop,
 )
 from qibu.api.auth import SessionAuth, TokenAuth
 from qibu.api.errors import install_error_handlers
@@ -75,3 +76,4 @@ api.add_router("", reflect.router)
 api.add_router("", updates.router)
 api.add_router("", celebrate.router)
 api.add_router("", quarter.router)
+api.add_router("", workshop.router)

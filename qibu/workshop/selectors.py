@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from qibu.workshop.access import Seat
 from qibu.workshop.events import latest_seq
@@ -19,6 +19,7 @@ from qibu.workshop.models import (
     NOTES_PER_PERSON,
     Ballot,
     Column,
+    Event,
     Group,
     GroupingProposal,
     GroupPhase,
@@ -355,3 +356,25 @@ def workshop_results(workshop: Workshop) -> list[ResultRow]:
         "rank", "position", "id"
     )
     return [ResultRow(objective_id=c.result_id, title=c.objective, rank=c.rank) for c in columns]
+
+
+# --- the live channel ----------------------------------------------------------------------------------
+
+
+def scope_of(seat: Seat) -> Q | None:
+    """The events that change the viewer's screens (None: every event of the workshop)."""
+    if seat.can_manage or seat.is_observer:
+        return None
+    plenary = Group.objects.filter(workshop=seat.workshop, is_plenary=True).values("pk")
+    q = Q(group__isnull=True) | Q(group__in=plenary)
+    if seat.group_id is not None:
+        q |= Q(group_id=seat.group_id)
+    return q
+
+
+def relevant_seq(workshop_id: int, scope: Q | None) -> int:
+    events = Event.objects.filter(workshop_id=workshop_id)
+    if scope is not None:
+        events = events.filter(scope)
+    newest = events.order_by("-id").values_list("id", flat=True).first()
+    return int(newest or 0)

@@ -138,6 +138,16 @@ PATHS = {
     "/api/v1/quarter/{cycle_id}/me": {"get"},
     "/api/v1/quarter/{cycle_id}/report": {"get"},
     "/api/v1/quarter/{cycle_id}/report.xlsx": {"get"},
+    "/api/v1/workshops": {"get"},
+    "/api/v1/workshops/{workshop_id}": {"get"},
+    "/api/v1/workshops/{workshop_id}/events": {"get"},
+    "/api/v1/workshops/{workshop_id}/record": {"get"},
+    "/api/v1/workshops/{workshop_id}/decision": {"post"},
+    "/api/v1/workshops/{workshop_id}/groups/{group_id}": {"get"},
+    "/api/v1/workshops/{workshop_id}/groups/{group_id}/notes": {"post"},
+    "/api/v1/workshops/{workshop_id}/groups/{group_id}/phase": {"post"},
+    "/api/v1/workshops/{workshop_id}/groups/{group_id}/notes/{note_id}/move": {"post"},
+    "/api/v1/workshops/{workshop_id}/groups/{group_id}/votes/{vote_id}/ballot": {"post"},
     "/api/v1/reflections": {"get"},
     "/api/v1/reflections/open": {"post"},
     "/api/v1/reflections/{reflection_id}": {"get"},
@@ -358,7 +368,28 @@ ANSWERS: dict[str, Callable[[dict[str, Any], Company, Okrs], bool]] = {
         bool(body["missing"]) and o["mine"].pk in {row["id"] for row in body["objectives"]}
     ),
     "updates/cycles/{cycle_id}/board": lambda body, c, o: body["company"]["standing"] == "not_started",
+    "/workshops": lambda body, c, o: [w["topic"] for w in _rows(body)] == ["<b>年度目标</b>"],
+    "/events": lambda body, c, o: body["seq"] > 0,
+    "/record": lambda body, c, o: body["statement"] == "<b>定了</b>" and bool(body["notes"]),
 }
+
+
+def _workshop(c: Company) -> dict[str, int]:
+    """A decided workshop of 2027 in which mia wrote a note (WS-1 … WS-7), moderated by erin."""
+    from qibu.cycles.services import cycles_generate_year
+    from qibu.workshop.events import record
+    from qibu.workshop.models import Group, Note, Participant, Workshop
+
+    year = cycles_generate_year(actor=None, fiscal_year=2027)
+    workshop = Workshop.objects.create(
+        cycle=year, topic="<b>年度目标</b>", scheduled_for=dt.datetime(2027, 1, 8, 9, tzinfo=dt.UTC), moderator=c.erin,
+        observer=c.erin, state="decided", decision_statement="<b>定了</b>",
+    )  # fmt: skip
+    group = Group.objects.create(workshop=workshop, number=1, leader=c.mia, phase="presented")
+    Participant.objects.create(workshop=workshop, person=c.mia, group=group)
+    Note.objects.create(group=group, author=c.mia, text="<b>提升老客户复购率</b>")
+    record(workshop, "note.write", actor=c.mia, group=group)
+    return {"workshop_id": workshop.pk, "group_id": group.pk}
 
 
 def _one_on_one(c: Company) -> dict[str, int]:
@@ -404,6 +435,7 @@ def test_it_answers_with_real_data_within_its_schema(
         "step_id": step_create(actor=c.mia, key_result=okrs["my_kr"], title="<b>拜访</b>", owner=c.mia,
                                resource_people=[c.hank], budget="12.5").step.pk,
         **_one_on_one(c),
+        **_workshop(c),
         "blocker_id": blocker_create(actor=c.mia, title="<b>等法务</b>", owner=c.hank, concerned=[c.oscar],
                                      team=c.sales_team, key_result=okrs["my_kr"]).pk,
         "reflection_id": reflection_open(actor=None, cycle=c.quarter, department=c.sales).pk,
@@ -480,6 +512,8 @@ def _is_nullable(prop: dict[str, Any]) -> bool:
 
 
 OPERATION_IDS = {
+    "workshop_list", "workshop_get", "workshop_events", "workshop_record_get", "workshop_decide", "workshop_group",
+    "workshop_note_write", "workshop_group_phase", "workshop_note_move", "workshop_vote_cast",
     "me_get", "focus_get", "people_list", "person_get", "departments_list", "department_get", "teams_list", "cycles_list",
     "cycle_get", "objectives_list", "objective_get", "objective_create", "objective_update", "objective_delete",
     "objective_align", "approval_get", "approval_submit", "approval_approve", "approval_return", "approval_reopen",
@@ -575,6 +609,7 @@ TAGS = {
     "/api/v1/reflections": "reflect",
     "/api/v1/updates": "updates",
     "/api/v1/celebrations": "celebrate",
+    "/api/v1/workshops": "workshops",
     "/api/v1/recognitions": "celebrate",
     "/api/v1/incentives": "celebrate",
     "/api/v1/lessons": "celebrate",
@@ -715,7 +750,7 @@ ENUMS = {"Level", "Priority", "Health", "Status", "KeyResultKind", "Visibility",
          "CommitmentStatus", "Section", "Timing", "CorrectionKind", "CorrectionApproval", "OneOnOneCadence",
          "OneOnOneStatus", "NoteSharing", "SupportStatus", "AssessmentState", "ReflectionKind", "ReflectionState",
          "UpdateOutcome", "UpdateAction", "CarryAction", "CelebrationLevel", "CelebrationState",
-         "CelebrationForm", "RewardTier", "IncentiveKind"}  # fmt: skip
+         "CelebrationForm", "RewardTier", "IncentiveKind", "GroupPhase", "WorkshopState"}  # fmt: skip
 
 
 def _inline_enums(node: Any, where: str = "") -> list[str]:

@@ -23,33 +23,14 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from qibu.core.http import current_person
-from qibu.workshop.access import Seat, seat_for
-from qibu.workshop.models import Event, Group
+from qibu.workshop.access import seat_for
+from qibu.workshop.selectors import relevant_seq, scope_of
 
 logger = logging.getLogger(__name__)
 
 # How often a stream looks for news: a change reaches every screen within this plus one fetch.
 STREAM_TICK = 0.4
 KEEP_ALIVE_SECONDS = 10.0
-
-
-def _scope(seat: Seat) -> Q | None:
-    """The events that change the viewer's screens (None: every event of the workshop)."""
-    if seat.can_manage or seat.is_observer:
-        return None
-    plenary = Group.objects.filter(workshop=seat.workshop, is_plenary=True).values("pk")
-    q = Q(group__isnull=True) | Q(group__in=plenary)
-    if seat.group_id is not None:
-        q |= Q(group_id=seat.group_id)
-    return q
-
-
-def relevant_seq(workshop_id: int, scope: Q | None) -> int:
-    events = Event.objects.filter(workshop_id=workshop_id)
-    if scope is not None:
-        events = events.filter(scope)
-    newest = events.order_by("-id").values_list("id", flat=True).first()
-    return int(newest or 0)
 
 
 def _after(request: HttpRequest) -> int:
@@ -65,7 +46,7 @@ def _after(request: HttpRequest) -> int:
 def live_poll(request: HttpRequest, pk: int) -> JsonResponse:
     """The polling fallback: the newest sequence number that concerns the viewer, at once."""
     seat = seat_for(current_person(request), pk)
-    response = JsonResponse({"seq": relevant_seq(seat.workshop.pk, _scope(seat))})
+    response = JsonResponse({"seq": relevant_seq(seat.workshop.pk, scope_of(seat))})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -101,7 +82,7 @@ def _stream(workshop_id: int, scope: Q | None, after: int, seconds: float) -> It
 def live_stream(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Server-sent events: one `{"seq": n}` each time something newer concerns the viewer."""
     seat = seat_for(current_person(request), pk)
-    scope = _scope(seat)
+    scope = scope_of(seat)
     seconds = float(getattr(settings, "WORKSHOP_STREAM_SECONDS", 50))
     close_old_connections()
     response = StreamingHttpResponse(
