@@ -62,6 +62,10 @@ from qibu.rhythm.models import Absence, CalendarToken, Holiday, Schedule
 from qibu.rhythm.services import ScheduleInput, calendar_token_make, calendar_token_revoke, schedule_create
 from qibu.standups.models import Entry, EntryItem, StandUp
 from qibu.updates.models import Decision, Stage
+from qibu.workshop.models import Group as WorkshopGroup
+from qibu.workshop.models import Note as WorkshopNote
+from qibu.workshop.models import Participant as WorkshopParticipant
+from qibu.workshop.models import Workshop
 from tests.conftest import PASSWORD, Company, Okrs
 
 if TYPE_CHECKING:
@@ -106,6 +110,8 @@ class World(Okrs):
     measure: ReflectMeasure
     celebration: Celebration
     private_recognition: Recognition
+    workshop: Workshop
+    workshop_group: WorkshopGroup
 
 
 PERSONAS = ["alice", "erin", "hank", "mia", "oscar", "anonymous"]
@@ -195,6 +201,22 @@ RECOGNISE_MIA_API = ALL_OK | {"mia": 422}
 SEE_PRIVATE_RECOGNITION = {"alice": 404, "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
 INCENTIVES = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": 403, "oscar": 403, "anonymous": "login"}
 SALES_LESSON = {"alice": "ok", "erin": 403, "hank": "ok", "mia": "ok", "oscar": 403, "anonymous": "login"}
+
+
+def _workshop(c: Company) -> tuple[Workshop, WorkshopGroup]:
+    """PLAY-ANNUAL: the 2027 workshop, moderated by alice and observed by erin (the CEO); hank leads the group mia is
+    in, in the brainstorm, where mia has written a note; oscar is not invited."""
+    year = cycles_generate_year(actor=None, fiscal_year=2027)
+    workshop = Workshop.objects.create(
+        cycle=year, topic="年度目标", scheduled_for=dt.datetime(2027, 1, 8, 9, tzinfo=dt.UTC), moderator=c.alice,
+        observer=c.erin, state="running",
+    )  # fmt: skip
+    group = WorkshopGroup.objects.create(workshop=workshop, number=1, leader=c.hank, phase="brainstorm")
+    WorkshopParticipant.objects.bulk_create(
+        [WorkshopParticipant(workshop=workshop, person=p, group=group) for p in (c.hank, c.mia)]
+    )
+    WorkshopNote.objects.create(group=group, author=c.mia, text="提升老客户复购率到三成")
+    return workshop, group
 
 
 @pytest.fixture
@@ -288,7 +310,10 @@ def world(company: Company, okrs: Okrs) -> World:
         actor=c.erin, receiver=c.mia, key_result=okrs["my_kr"], message="私下表扬", public=False
     )
     incentive_record(actor=c.hank, person=c.mia, cycle=c.quarter, kind="financial", description="季度奖金")
+    workshop, workshop_group = _workshop(c)
     return {
+        "workshop": workshop,
+        "workshop_group": workshop_group,
         "reflection": reflection,
         "closed_reflection": closed_reflection,
         "management_reflection": reflection_open(actor=None, cycle=c.quarter),
@@ -402,6 +427,10 @@ def _state() -> str:
             "update_stages": Stage.objects.count(),
             "closed_cycles": list(Cycle.objects.filter(is_closed=True).values_list("pk", flat=True)),
             "late_updaters": list(Organisation.late_updaters.through.objects.values_list("person_id", flat=True)),
+            "workshops": list(Workshop.objects.order_by("pk").values_list("pk", "state", "topic")),
+            "workshop_groups": list(WorkshopGroup.objects.order_by("pk").values_list("pk", "phase", "revealed_at")),
+            "workshop_notes": list(WorkshopNote.objects.order_by("pk").values_list("pk", "text", "column_id")),
+            "workshop_participants": WorkshopParticipant.objects.count(),
         },
         default=str,
     )
@@ -478,6 +507,24 @@ def _objective_form(objective: Objective, **changes: Any) -> dict[str, Any]:
     }
     data.update(changes)
     return data
+
+
+# The workshop (PLAY-ANNUAL): alice moderates, erin observes (the CEO), hank leads mia's group, oscar is not invited.
+SEE_WORKSHOP = {"alice": "ok", "erin": "ok", "hank": "ok", "mia": "ok", "oscar": 404, "anonymous": "login"}
+WORKSHOP_CREATE = {"alice": "ok", "erin": "ok", "hank": 403, "mia": 403, "oscar": 403, "anonymous": "login"}
+PREPARE_WORKSHOP = SEE_WORKSHOP | {"erin": 403, "hank": 403, "mia": 403}
+# The record waits for the decision, but for the moderator, the observer and administrators.
+WORKSHOP_RECORD = SEE_WORKSHOP | {"hank": 404, "mia": 404}
+WRITE_NOTE = SEE_WORKSHOP | {"alice": 403, "erin": 403}
+LEAD_GROUP = SEE_WORKSHOP | {"erin": 403, "mia": 403}
+
+
+def _room_url(action: str) -> Callable[[World, Company], str]:
+    return lambda w, c: f"/workshops/{w['workshop'].pk}/groups/{w['workshop_group'].pk}/{action}"
+
+
+def _api_group_url(tail: str) -> Callable[[World, Company], str]:
+    return lambda w, c: f"/api/v1/workshops/{w['workshop'].pk}/groups/{w['workshop_group'].pk}{tail}"
 
 
 ROWS = [
@@ -1971,6 +2018,44 @@ ROWS = [
         api=True,
     ),
     Row("API company values", "get", _fixed_url("/api/v1/company-values"), ALL_OK, api=True),
+    # PLAY-ANNUAL, WS-1 … WS-7: the workshop is seen by its moderator (alice), observer (erin) and participants (hank
+    # leads mia's group); oscar is not invited. Only members write notes; the leader and the moderator lead.
+    Row("workshops", "get", _fixed_url("/workshops/"), ALL_OK),
+    Row("new workshop, form", "get", _fixed_url("/workshops/new/"), WORKSHOP_CREATE),
+    Row("the workshop", "get", lambda w, c: f"/workshops/{w['workshop'].pk}/", SEE_WORKSHOP),
+    Row("prepare the workshop", "get", lambda w, c: f"/workshops/{w['workshop'].pk}/prepare/", PREPARE_WORKSHOP),
+    Row("the workshop's sheet", "get", lambda w, c: f"/workshops/{w['workshop'].pk}/sheet/", SEE_WORKSHOP),
+    Row("the workshop's record", "get", lambda w, c: f"/workshops/{w['workshop'].pk}/record/", WORKSHOP_RECORD),
+    Row("the workshop's live channel", "get", lambda w, c: f"/workshops/{w['workshop'].pk}/live/", SEE_WORKSHOP),
+    Row("the group's screen", "get", _room_url(""), SEE_WORKSHOP),
+    Row("write a note", "post", _room_url("note/"), WRITE_NOTE, data=lambda w, c: {"text": "开拓苏州和杭州的新市场"}),
+    Row("reveal the notes", "post", _room_url("phase/"), LEAD_GROUP, data=lambda w, c: {"phase": "combine"}),
+    Row("API workshops", "get", _fixed_url("/api/v1/workshops"), ALL_OK, api=True),
+    Row("API the workshop", "get", lambda w, c: f"/api/v1/workshops/{w['workshop'].pk}", SEE_WORKSHOP, api=True),
+    Row(
+        "API the workshop's events",
+        "get",
+        lambda w, c: f"/api/v1/workshops/{w['workshop'].pk}/events",
+        SEE_WORKSHOP,
+        api=True,
+    ),
+    Row("API the group", "get", _api_group_url(""), SEE_WORKSHOP, api=True),
+    Row(
+        "API write a note",
+        "post",
+        _api_group_url("/notes"),
+        WRITE_NOTE,
+        data=lambda w, c: {"text": "开拓苏州和杭州的新市场"},
+        api=True,
+    ),
+    Row(
+        "API reveal the notes",
+        "post",
+        _api_group_url("/phase"),
+        LEAD_GROUP,
+        data=lambda w, c: {"phase": "combine"},
+        api=True,
+    ),
 ]
 
 WRITES = {"post", "put", "patch", "delete"}
