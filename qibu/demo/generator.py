@@ -52,6 +52,7 @@ from qibu.demo.reflect import demo_reflections
 from qibu.demo.standups import build_standups
 from qibu.demo.strategy import build_strategy, trace_company_objectives
 from qibu.demo.updates import demo_updates
+from qibu.demo.workshop import demo_workshop
 from qibu.meetings.models import Meeting as WeeklyMeeting
 from qibu.okrs import progress as meas
 from qibu.okrs import rollup
@@ -75,6 +76,7 @@ from qibu.reflect.models import Reflection
 from qibu.rhythm.models import Holiday
 from qibu.search.services import search_reindex
 from qibu.standups.models import StandUp
+from qibu.workshop.models import Workshop
 
 BATCH = 2000
 # A department (or sub-department) holds about this many people before it is split.
@@ -176,6 +178,7 @@ def wipe_company() -> None:
     """
     with transaction.atomic():
         Holiday.objects.all().delete()
+        Workshop.objects.all().delete()  # with its groups, notes, votes and record; its moderator is kept from deletion
         # The weekly meetings (the management's have no department to go with) and their commitments, whose owners
         # are kept from deletion while they have any; the stand-ups with their entries.
         WeeklyMeeting.objects.all().delete()
@@ -343,7 +346,23 @@ class _Builder:
         )
         # Last, so that nothing it adds changes what the builders of the current quarter chose.
         self._close_the_loop()
+        if self.finished_quarter:
+            self._workshop()
         return self.summary
+
+    def _workshop(self) -> None:
+        """PLAY-ANNUAL: the January workshop of the executives and the department heads, whose result is this
+        year's company objectives (`qibu.demo.workshop`)."""
+        heads = [unit.head for unit in self.top_units.values() if unit.head is not None]
+        others = [person for unit in self.units for person in unit.members[:1]]
+        participants = list(dict.fromkeys([*self.executives[2:], *heads, *others]))[:20]
+        demo_workshop(
+            year=self.year,
+            ceo=self.ceo,
+            moderator=self.executives[1] if len(self.executives) > 1 else self.ceo,
+            participants=participants,
+            annual=[plan.objective for plan in self.annual],
+        )
 
     def _close_the_loop(self) -> None:
         """PLAY-EXEC for the finished quarter, whose OKRs were set and agreed and checked in fortnightly to its last day

@@ -167,10 +167,15 @@ def workshop_decide(
     chosen: Sequence[int],
     statement: str = "",
     titles: Mapping[int, str] | None = None,
+    into: Mapping[int, Objective] | None = None,
 ) -> list[Objective]:
     """WS-7: the CEO speaks last and decides. The chosen plenary columns (their ids) become the company's annual
     objectives, as drafts in the workshop's year (a title may be reworded in `titles`, by column id), each linked to
-    the column it came from; the others are recorded as not chosen. The workshop is then over."""
+    the column it came from; the others are recorded as not chosen. The workshop is then over.
+
+    `into` (column id → a company objective of the workshop's year) links a chosen column to an objective that
+    exists already instead of writing a new one: a company that typed its annual objectives in before recording the
+    workshop in Qibu keeps them, and each now shows where it came from."""
     seat = enter(actor, workshop)
     if not seat.may_decide:
         raise PermissionDenied(access.DECIDE_REFUSED)
@@ -188,10 +193,18 @@ def workshop_decide(
         title = (titles or {}).get(column.pk) or column.objective
         reworded[column.pk] = clean_title(errors, f"title_{column.pk}", title)
     statement = clean_text(errors, "statement", statement, max_length=STATEMENT_MAX)
+    for objective in (into or {}).values():
+        if objective.level != Level.COMPANY or objective.cycle_id != workshop.cycle_id:
+            errors.add("into", _("Link a chosen objective only to a company objective of the workshop's year."))
     errors.raise_if_any()
     objectives: list[Objective] = []
     picked.sort(key=lambda c: (c.rank or 0, c.position, c.pk))
     for column in picked:
+        existing = (into or {}).get(column.pk)
+        if existing is not None:
+            column.chosen, column.result = True, existing
+            objectives.append(existing)
+            continue
         objective = objective_create(
             actor=actor,
             cycle=workshop.cycle,
