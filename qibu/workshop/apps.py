@@ -11,6 +11,10 @@ class WorkshopConfig(AppConfig):
     verbose_name = _("co-creation workshop")
 
     def ready(self) -> None:
+        from qibu.okrs.panels import register_objective_panel
         from qibu.workshop import history
+        from qibu.workshop.panels import origin_panel
 
         history.register()
+        # WS-7: a company objective of the year shows the workshop it came from.
+        register_objective_panel("workshop.origin", template="workshop/_origin_panel.html", context=origin_panel)

@@ -165,6 +165,10 @@ def test_the_plenary_decision_and_the_record(setup: Setup) -> None:
     assert record.status_code == 200 and "就这么定" in record.content.decode()
     xlsx = erin.get(f"/workshops/{setup.workshop.pk}/record.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # WS-7: the objective's own page says where it came from, anyone who sees it.
+    column.refresh_from_db()
+    origin = _client(setup.company.oscar).get(f"/objectives/{column.result_id}/").content.decode()
+    assert "Where this objective came from" in origin and "让老客户离不开我们" in origin
 
 
 def test_the_record_waits_for_the_decision_for_participants(running: Setup) -> None:

@@ -101,3 +101,14 @@ def test_preparation_is_fixed_once_started_but_the_vote_budget_is_not(setup: Set
         services.workshop_update(actor=setup.company.erin, workshop=setup.workshop, topic="另一个主题")
     services.workshop_update(actor=setup.company.erin, workshop=setup.workshop, vote_budget=5)
     assert Workshop.objects.get(pk=setup.workshop.pk).vote_budget == 5
+
+
+def test_the_start_tells_each_participant_their_group_and_the_decision_tells_them_the_result(setup: Setup) -> None:
+    from qibu.notify.models import Notification
+
+    setup.start()
+    member = setup.followers(1)[0]
+    told = Notification.objects.get(recipient=member)
+    assert "Group 1" in told.text and str(setup.leader(1)) in told.text
+    assert told.url == f"/workshops/{setup.workshop.pk}/groups/{setup.group(1).pk}/"
+    assert Notification.objects.filter(recipient=setup.ceo).count() == 1

@@ -23,6 +23,7 @@ from qibu.org.selectors import organisation_get
 from qibu.workshop import access
 from qibu.workshop.events import record
 from qibu.workshop.models import Group, GroupPhase, Participant, Workshop, WorkshopState
+from qibu.workshop.notifications import tell_started
 from qibu.workshop.rules import draw_groups, pick_leaders
 from qibu.workshop.services._common import enter, require_manager, require_state
 
@@ -393,4 +394,5 @@ def workshop_start(*, actor: Person, workshop: Workshop) -> Workshop:
     Group.objects.filter(workshop=workshop, is_plenary=False).update(phase=GroupPhase.TOPIC)
     record(workshop, "workshop.start", actor=actor)
     history_record(actor=actor, action="workshop.start", subject=workshop)
+    tell_started(actor=actor, workshop=workshop)
     return workshop

@@ -19,6 +19,7 @@ from qibu.org.models import Person
 from qibu.workshop import access
 from qibu.workshop.events import record
 from qibu.workshop.models import Column, Group, GroupPhase, Note, Workshop, WorkshopState
+from qibu.workshop.notifications import tell_decided
 from qibu.workshop.services._common import (
     enter,
     locked_group,
@@ -224,6 +225,7 @@ def workshop_decide(
     plenary.spotlight_note, plenary.spotlight_column = None, None
     plenary.save(update_fields=["spotlight_note", "spotlight_column"])
     record(workshop, "workshop.decide", actor=actor, objectives=[o.pk for o in objectives])
+    tell_decided(actor=actor, workshop=workshop, titles=[o.title for o in objectives])
     history_record(
         actor=actor, action="workshop.decide", subject=workshop, after={"objectives": [o.pk for o in objectives]}
     )
