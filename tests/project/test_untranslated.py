@@ -59,6 +59,8 @@ PRODUCT_WORDS = {
     "htmx",
     "Swagger",
     "HTTP",
+    # The playbooks write CEO in Chinese too (2020年OKR目标制定七步法: "CEO 最后发言").
+    "CEO",
     "https",
     # Chat platforms and their word for an incoming robot address (Settings → Chat).
     "Lark",
@@ -194,6 +196,8 @@ NOT_HTML = {
     "quarter report xlsx",
     # The update's address moves to the update of the quarter that ended last (checked as "the update of a quarter").
     "the update",
+    # The workshop's live channel answers JSON for polling screens; what it names is shown by the room's page.
+    "the workshop's live channel",
 }
 PAGES = [row for row in ROWS if row.method == "get" and not row.api and row.name not in NOT_HTML]
 
