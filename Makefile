@@ -69,6 +69,7 @@ messages-check: venv
 bench: venv assets
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/publish_mail.py
+	$(BIN)/python bench/workshop_load.py
 
 check-deploy: venv
 	SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-looking-secret-value-for-the-check QIBU_SECURE=1 ALLOWED_HOSTS=okr.example.com \

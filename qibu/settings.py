@@ -168,6 +168,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (qibu.jobs): how long a worker's claim holds without a heartbeat.
 QIBU_JOB_LEASE_SECONDS = int(os.environ.get("QIBU_JOB_LEASE_SECONDS", "60"))
+# The co-creation workshop's live stream: how long one lasts before the browser reconnects with Last-Event-ID.
+WORKSHOP_STREAM_SECONDS = int(os.environ.get("WORKSHOP_STREAM_SECONDS", "50"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -32,6 +32,10 @@ def main() -> int:
         Path(os.environ.get("QIBU_VAR_DIR", ROOT / "var")) / "qibu.sqlite3"
     )
     workers = os.environ.get("WEB_CONCURRENCY", "3")
+    # A workshop's screens each hold a live stream (server-sent events) on a thread: 3 workers × 32 threads serve
+    # 60 open streams and the pages beside them (bench/workshop_load.py); a waiting stream holds no database
+    # connection, so the threads do not multiply connections.
+    threads = os.environ.get("WEB_THREADS", "32")
     web = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -41,7 +45,7 @@ def main() -> int:
             "--workers",
             workers,
             "--threads",
-            "4",
+            threads,
             "--access-logfile",
             "-",
         ],

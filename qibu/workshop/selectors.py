@@ -361,20 +361,31 @@ def workshop_results(workshop: Workshop) -> list[ResultRow]:
 # --- the live channel ----------------------------------------------------------------------------------
 
 
-def scope_of(seat: Seat) -> Q | None:
-    """The events that change the viewer's screens (None: every event of the workshop)."""
+@dataclass(frozen=True)
+class Scope:
+    """The events that change a viewer's screens: every event of the workshop (`everything`: the moderator, the
+    observer, administrators), or those of the workshop as a whole, of the plenary and of the viewer's group."""
+
+    everything: bool
+    group_id: int | None = None
+
+    def covers(self, group_id: int | None, plenary: bool) -> bool:
+        return self.everything or group_id is None or plenary or group_id == self.group_id
+
+
+def scope_of(seat: Seat) -> Scope:
     if seat.can_manage or seat.is_observer:
-        return None
-    plenary = Group.objects.filter(workshop=seat.workshop, is_plenary=True).values("pk")
-    q = Q(group__isnull=True) | Q(group__in=plenary)
-    if seat.group_id is not None:
-        q |= Q(group_id=seat.group_id)
-    return q
+        return Scope(everything=True)
+    return Scope(everything=False, group_id=seat.group_id)
 
 
-def relevant_seq(workshop_id: int, scope: Q | None) -> int:
+def relevant_seq(workshop_id: int, scope: Scope) -> int:
+    """The newest event id that concerns the scope (0 before any): the sequence number of an up-to-date screen."""
     events = Event.objects.filter(workshop_id=workshop_id)
-    if scope is not None:
-        events = events.filter(scope)
+    if not scope.everything:
+        mine = Q(group__isnull=True) | Q(group__is_plenary=True)
+        if scope.group_id is not None:
+            mine |= Q(group_id=scope.group_id)
+        events = events.filter(mine)
     newest = events.order_by("-id").values_list("id", flat=True).first()
     return int(newest or 0)
