@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from qibu.cycles.models import Cycle
@@ -25,6 +26,13 @@ NOTES = (
     "新市场的渠道建设要加快",
     "员工培训体系需要完善起来",
 )
+
+
+def signed_in(person: Person) -> Client:
+    """A browser signed in as `person`."""
+    client = Client()
+    client.force_login(person)
+    return client
 
 
 @dataclass

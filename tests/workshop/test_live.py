@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
 from pytest_django import DjangoAssertNumQueries
 
 from qibu.org.models import Person
@@ -16,13 +15,7 @@ from qibu.workshop.events import latest_seq
 from qibu.workshop.feed import Feed
 from qibu.workshop.models import GroupPhase
 from qibu.workshop.views import live
-from tests.workshop.conftest import NOTES, Setup
-
-
-def _client(person: Person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
+from tests.workshop.conftest import NOTES, Setup, signed_in
 
 
 class Screen:
@@ -30,7 +23,7 @@ class Screen:
 
     def __init__(self, setup: Setup, person: Person, last_seen: int) -> None:
         url = f"/workshops/{setup.workshop.pk}/live/stream/"
-        self.response = _client(person).get(url, headers={"Last-Event-ID": str(last_seen)})
+        self.response = signed_in(person).get(url, headers={"Last-Event-ID": str(last_seen)})
         assert self.response.status_code == 200 and self.response["Content-Type"] == "text/event-stream"
         self.chunks: Iterator[bytes] = iter(self.response.streaming_content)  # type: ignore[attr-defined]
         assert next(self.chunks) == b"retry: 1000\n\n"
@@ -85,7 +78,7 @@ def test_each_screen_is_told_of_what_concerns_it_and_catches_up(running: Setup, 
     for screen in screens.values():
         screen.close()
     # The polling fallback answers the same as the stream.
-    polled = _client(second).get(f"/workshops/{setup.workshop.pk}/live/").json()
+    polled = signed_in(second).get(f"/workshops/{setup.workshop.pk}/live/").json()
     assert polled == {"seq": latest_seq(setup.workshop.pk)}
 
 
