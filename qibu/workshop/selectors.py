@@ -213,6 +213,9 @@ def _proposal(group: Group) -> ProposalCard | None:
 
 def group_room(seat: Seat, group: Group) -> GroupRoom:
     """The group's screen for the viewer of `seat` (who may see the group: `access.group_for`). Nine queries."""
+    # The sequence number first: what is read after it is at least as new, so a screen that shows it is never
+    # behind the number it claims (an event between the two reads is shown and told again, never lost).
+    seq = latest_seq(seat.workshop.pk)
     group = Group.objects.select_related("leader", "spotlight_note", "spotlight_column").filter(pk=group.pk).get()
     if group.is_plenary:
         participants = list(Participant.objects.filter(workshop=seat.workshop).select_related("person"))
@@ -261,7 +264,7 @@ def group_room(seat: Seat, group: Group) -> GroupRoom:
     return GroupRoom(
         seat=seat,
         group=group,
-        seq=latest_seq(seat.workshop.pk),
+        seq=seq,
         members=members,
         my_notes=[c for c in cards if c.mine],
         notes=cards,
@@ -309,6 +312,7 @@ def workshop_overview(seat: Seat) -> WorkshopOverview:
     """Every group of the workshop at a glance (the moderator's and the observer's view; a participant's lists
     only what they may see of it). Four queries."""
     workshop = seat.workshop
+    seq = latest_seq(workshop.pk)  # first, as in `group_room`
     groups = list(Group.objects.filter(workshop=workshop).select_related("leader").order_by("is_plenary", "number"))
     participants = list(Participant.objects.filter(workshop=workshop).select_related("person").order_by("id"))
     counts = Counter(Note.objects.filter(group__workshop=workshop).values_list("group_id", flat=True))
@@ -339,7 +343,7 @@ def workshop_overview(seat: Seat) -> WorkshopOverview:
         groups=summaries,
         unplaced=[str(p.person) for p in participants if p.group_id is None],
         participants=len(participants),
-        seq=latest_seq(workshop.pk),
+        seq=seq,
     )
 
 

@@ -13,6 +13,7 @@
 
   var SILENCE_MS = 15000; // no event and no ping for this long: the stream is held up somewhere
   var POLL_MS = 1000;
+  var STUCK_MS = 10000;
 
   function Live(element) {
     this.id = element.id;
@@ -48,19 +49,27 @@
     }
   };
 
+  // The sequence number of what the screen shows now (its own actions' answers included).
+  Live.prototype.shown = function () {
+    var element = this.element();
+    return element ? parseInt(element.dataset.seq || "0", 10) : 0;
+  };
+
   Live.prototype.seen = function (seq) {
-    if (seq > this.seq) {
+    if (seq > this.shown()) {
       this.refresh();
     }
   };
 
   Live.prototype.refresh = function () {
     var self = this;
-    if (self.inFlight) {
+    // A fetch that never settles (a dropped connection) must not hold the screen: after STUCK_MS another may go.
+    if (self.inFlight && Date.now() - self.inFlightSince < STUCK_MS) {
       self.pending = true;
       return;
     }
     self.inFlight = true;
+    self.inFlightSince = Date.now();
     window.htmx.ajax("GET", self.refreshUrl, { target: "#" + self.id, swap: "outerHTML" }).then(function () {
       var element = self.element();
       if (element) {
@@ -121,7 +130,9 @@
         self.seen(JSON.parse(event.data).seq);
       } catch (ignored) {}
     };
-    source.addEventListener("ping", function () { self.heard(); });
+    // A quiet stream's ping (every ten seconds) also checks, by one poll, that the screen shows the newest state:
+    // whatever a screen missed, it catches up within that.
+    source.addEventListener("ping", function () { self.heard(); self.poll(); });
     source.onerror = function () {
       self.errors += 1;
       self.show("reconnecting");
@@ -130,6 +141,33 @@
       }
     };
   };
+
+  // A refresh that set out before one of this screen's own actions may answer after it: its older state must not
+  // replace the newer one the action's answer showed. Every answer carries the sequence number it shows (read
+  // before the rest, so the state is at least that new); an older one is not swapped in.
+  function seqOf(html) {
+    var found = /data-seq="(\d+)"/.exec(html || "");
+    return found ? parseInt(found[1], 10) : null;
+  }
+
+  function guardSwaps(lives) {
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var target = event.detail.target;
+      var live = target && lives.filter(function (l) { return l.id === target.id; })[0];
+      if (!live) { return; }
+      var incoming = seqOf(event.detail.serverResponse);
+      var shown = parseInt(target.dataset.seq || "0", 10);
+      if (incoming !== null && incoming < shown) {
+        event.detail.shouldSwap = false;
+      }
+    });
+    document.body.addEventListener("htmx:afterSwap", function () {
+      lives.forEach(function (live) {
+        var element = live.element();
+        if (element) { live.seq = Math.max(live.seq, parseInt(element.dataset.seq || "0", 10)); }
+      });
+    });
+  }
 
   function catchUp(lives) {
     lives.forEach(function (live) { live.poll(); });
@@ -143,6 +181,7 @@
       lives.push(live);
       live.start();
     });
+    guardSwaps(lives);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") { catchUp(lives); }
     });
