@@ -142,8 +142,8 @@
     };
   };
 
-  // A refresh that set out before one of this screen's own actions may answer after it: its older state must not
-  // replace the newer one the action's answer showed. Every answer carries the sequence number it shows (read
+  // A refresh that set out before one of this screen's own actions may answer after it: it must not swap into the
+  // element the action replaced, nor its older state replace the newer one the action's answer showed. Every answer carries the sequence number it shows (read
   // before the rest, so the state is at least that new); an older one is not swapped in.
   function seqOf(html) {
     var found = /data-seq="(\d+)"/.exec(html || "");
@@ -155,6 +155,13 @@
       var target = event.detail.target;
       var live = target && lives.filter(function (l) { return l.id === target.id; })[0];
       if (!live) { return; }
+      // The element it was asked for has been replaced meanwhile (by the screen's own action): swapping into the
+      // detached element would take the fields kept while typing (hx-preserve) out of the page. Fetch again.
+      if (!target.isConnected) {
+        event.detail.shouldSwap = false;
+        live.pending = true;
+        return;
+      }
       var incoming = seqOf(event.detail.serverResponse);
       var shown = parseInt(target.dataset.seq || "0", 10);
       if (incoming !== null && incoming < shown) {
