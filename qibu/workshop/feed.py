@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from qibu.workshop.events import latest_seq
 from qibu.workshop.models import Event
 
 KEEP = 500
@@ -62,7 +63,7 @@ class Feed:
         with self._changed:
             watched = self._watched.get(workshop_id)
             if watched is None:
-                newest = _newest(workshop_id)
+                newest = _latest_seq(workshop_id)
                 watched = self._watched[workshop_id] = _Watched(cursor=newest, floor=newest)
             watched.streams += 1
             cursor = watched.cursor
@@ -93,14 +94,13 @@ class Feed:
                 if news:
                     return news
                 now = self._clock()
-                if looked and now >= deadline:
+                may_look = not watched.looking and now - watched.looked_at >= self.tick
+                if now >= deadline and (looked or not may_look):  # a timeout of 0 still looks once
                     return []
-                if not watched.looking and now - watched.looked_at >= self.tick:
+                if may_look:
                     self._look(workshop_id, watched)
                     looked = True
                     continue
-                if now >= deadline:
-                    return []
                 wait = deadline - now
                 if not watched.looking:
                     wait = min(wait, self.tick - (now - watched.looked_at))
@@ -129,10 +129,9 @@ class Feed:
             watched.cursor = pk
 
 
-def _newest(workshop_id: int) -> int:
+def _latest_seq(workshop_id: int) -> int:
     try:
-        newest = Event.objects.filter(workshop_id=workshop_id).order_by("-id").values_list("id", flat=True).first()
-        return int(newest or 0)
+        return latest_seq(workshop_id)
     finally:
         give_back_connection()
 

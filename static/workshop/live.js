@@ -70,11 +70,8 @@
     }
     self.inFlight = true;
     self.inFlightSince = Date.now();
+    // The screen's sequence number follows every swap (guardSwaps), this one's included.
     window.htmx.ajax("GET", self.refreshUrl, { target: "#" + self.id, swap: "outerHTML" }).then(function () {
-      var element = self.element();
-      if (element) {
-        self.seq = Math.max(self.seq, parseInt(element.dataset.seq || "0", 10));
-      }
       self.show(self.source ? "live" : "polling");
     }, function () {}).finally(function () {
       self.inFlight = false;
@@ -143,8 +140,9 @@
   };
 
   // A refresh that set out before one of this screen's own actions may answer after it: it must not swap into the
-  // element the action replaced, nor its older state replace the newer one the action's answer showed. Every answer carries the sequence number it shows (read
-  // before the rest, so the state is at least that new); an older one is not swapped in.
+  // element the action replaced, nor its older state replace the newer one the action's answer showed. Every answer
+  // carries the sequence number it shows (read before the rest, so the state is at least that new); an older one is
+  // not swapped in.
   function seqOf(html) {
     var found = /data-seq="(\d+)"/.exec(html || "");
     return found ? parseInt(found[1], 10) : null;
@@ -159,20 +157,16 @@
       // detached element would take the fields kept while typing (hx-preserve) out of the page. Fetch again.
       if (!target.isConnected) {
         event.detail.shouldSwap = false;
-        live.pending = true;
+        live.refresh();
         return;
       }
       var incoming = seqOf(event.detail.serverResponse);
-      var shown = parseInt(target.dataset.seq || "0", 10);
-      if (incoming !== null && incoming < shown) {
+      if (incoming !== null && incoming < live.shown()) {
         event.detail.shouldSwap = false;
       }
     });
     document.body.addEventListener("htmx:afterSwap", function () {
-      lives.forEach(function (live) {
-        var element = live.element();
-        if (element) { live.seq = Math.max(live.seq, parseInt(element.dataset.seq || "0", 10)); }
-      });
+      lives.forEach(function (live) { live.seq = Math.max(live.seq, live.shown()); });
     });
   }
 

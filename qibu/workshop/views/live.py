@@ -60,8 +60,8 @@ def _stream(workshop_id: int, scope: Scope, after: int, seconds: float) -> Itera
     try:
         with FEED.watching(workshop_id) as through:
             seen = after
-            newest: int | None = _ask(workshop_id, scope)  # what happened while this screen was away
-            while newest is not None:
+            newest = _ask(workshop_id, scope)  # what happened while this screen was away
+            while True:
                 if newest > seen:
                     seen = newest
                     quiet_since = time.monotonic()
@@ -86,7 +86,7 @@ def _stream(workshop_id: int, scope: Scope, after: int, seconds: float) -> Itera
         logger.warning("workshop %s: the live stream ends, the database did not answer", workshop_id, exc_info=True)
 
 
-def _ask(workshop_id: int, scope: Scope) -> int | None:
+def _ask(workshop_id: int, scope: Scope) -> int:
     try:
         return relevant_seq(workshop_id, scope)
     finally:
@@ -99,7 +99,7 @@ def live_stream(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """Server-sent events: one `{"seq": n}` each time something newer concerns the viewer."""
     seat = seat_for(current_person(request), pk)
     scope = scope_of(seat)
-    seconds = float(getattr(settings, "WORKSHOP_STREAM_SECONDS", 50))
+    seconds = float(settings.WORKSHOP_STREAM_SECONDS)
     give_back_connection()  # the seat is read: the stream looks through the feed, which opens its own
     response = StreamingHttpResponse(
         _stream(seat.workshop.pk, scope, _after(request), seconds), content_type="text/event-stream"
